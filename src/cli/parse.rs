@@ -1,0 +1,278 @@
+//! `ruad parse`: prints each report found in the given files as JSON.
+//!
+//! Full mode streams records to a spool (memory, then a temporary file past 8 MiB) so
+//! that a report of any size prints as one JSON document with its final header first,
+//! in bounded memory.
+
+use super::ParseArgs;
+use crate::reports::summary::{AggregateTotals, TlsTotals};
+use crate::reports::{
+    AggregateReader, Input, Limits, Origin, ParseError, ReportHandler, TlsReport, Warning,
+    parse_input,
+};
+use serde::Serialize;
+use std::io::{self, BufWriter, Seek, Write};
+use std::process::ExitCode;
+
+pub fn run(args: &ParseArgs) -> ExitCode {
+    let limits = args.limits.apply(Limits::default());
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(64 * 1024, stdout.lock());
+    let mut ok = true;
+    for file in &args.files {
+        let mut handler = Printer {
+            file,
+            summary: args.summary,
+            out: &mut out,
+            reports: 0,
+            failures: 0,
+            write_error: None,
+        };
+        let result = match open(file) {
+            Ok(input) => parse_input(input, &limits, &mut handler),
+            Err(e) => {
+                handler.failed(&Origin::default(), ParseError::Io(e));
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            handler.failed(&Origin::default(), e);
+        }
+        if let Some(e) = handler.write_error.take() {
+            // stdout is gone (e.g. a closed pipe): nothing more can be reported.
+            let _ = writeln!(io::stderr(), "ruad parse: cannot write output: {e}");
+            return ExitCode::FAILURE;
+        }
+        if handler.failures > 0 || handler.reports == 0 {
+            ok = false;
+        }
+    }
+    if let Err(e) = out.flush() {
+        let _ = writeln!(io::stderr(), "ruad parse: cannot write output: {e}");
+        return ExitCode::FAILURE;
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn open(file: &str) -> io::Result<Input<'static>> {
+    if file == "-" {
+        return Ok(Input::Reader(Box::new(io::stdin())));
+    }
+    Ok(Input::File(std::fs::File::open(file)?))
+}
+
+struct Printer<'a, W: Write> {
+    file: &'a str,
+    summary: bool,
+    out: &'a mut W,
+    reports: usize,
+    failures: usize,
+    write_error: Option<io::Error>,
+}
+
+/// The fields every output line starts with.
+#[derive(Serialize)]
+struct Head<'a> {
+    file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    part: Option<String>,
+}
+
+impl<'a> Head<'a> {
+    fn new(file: &'a str, origin: &Origin) -> Self {
+        Head {
+            file,
+            part: (!origin.is_root()).then(|| origin.to_string()),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct AggregateSummary<'a> {
+    #[serde(flatten)]
+    head: Head<'a>,
+    kind: &'static str,
+    org_name: &'a str,
+    report_id: &'a str,
+    begin: i64,
+    end: i64,
+    warnings: usize,
+    policy_domain: &'a str,
+    #[serde(flatten)]
+    totals: AggregateTotals,
+}
+
+#[derive(Serialize)]
+struct TlsSummary<'a> {
+    #[serde(flatten)]
+    head: Head<'a>,
+    kind: &'static str,
+    org_name: &'a str,
+    report_id: &'a str,
+    begin: i64,
+    end: i64,
+    warnings: usize,
+    #[serde(flatten)]
+    totals: TlsTotals,
+}
+
+#[derive(Serialize)]
+struct Failure<'a> {
+    #[serde(flatten)]
+    head: Head<'a>,
+    error: ErrorBody,
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    code: &'static str,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct FullTls<'a> {
+    #[serde(flatten)]
+    head: Head<'a>,
+    kind: &'static str,
+    #[serde(flatten)]
+    report: &'a TlsReport,
+    warnings: &'a [Warning],
+}
+
+fn handler_error(e: impl std::error::Error + Send + Sync + 'static) -> ParseError {
+    ParseError::Handler(Box::new(e))
+}
+
+impl<W: Write> Printer<'_, W> {
+    fn line(&mut self, value: &impl Serialize) -> Result<(), ParseError> {
+        let result = serde_json::to_writer(&mut *self.out, value)
+            .map_err(io::Error::from)
+            .and_then(|()| self.out.write_all(b"\n"));
+        result.map_err(|e| {
+            let shown = io::Error::new(e.kind(), e.to_string());
+            self.write_error = Some(e);
+            handler_error(shown)
+        })
+    }
+
+    fn full_aggregate(
+        &mut self,
+        origin: &Origin,
+        report: &mut AggregateReader<'_>,
+    ) -> Result<(), ParseError> {
+        let mut spool = tempfile::SpooledTempFile::new(8 << 20);
+        let mut first = true;
+        while let Some(record) = report.next_record()? {
+            if !first {
+                spool.write_all(b",").map_err(handler_error)?;
+            }
+            first = false;
+            serde_json::to_writer(&mut spool, &record).map_err(handler_error)?;
+        }
+        let (header, warnings) = report.finish()?;
+        let head = serde_json::to_string(&Head::new(self.file, origin)).map_err(handler_error)?;
+        let header = serde_json::to_string(&header).map_err(handler_error)?;
+        let warnings = serde_json::to_string(&warnings).map_err(handler_error)?;
+        let write = |out: &mut W, spool: &mut tempfile::SpooledTempFile| -> io::Result<()> {
+            out.write_all(head.trim_end_matches('}').as_bytes())?;
+            out.write_all(b",\"kind\":\"dmarc_aggregate\",")?;
+            out.write_all(
+                header
+                    .trim_start_matches('{')
+                    .trim_end_matches('}')
+                    .as_bytes(),
+            )?;
+            out.write_all(b",\"records\":[")?;
+            spool.rewind()?;
+            io::copy(spool, out)?;
+            out.write_all(b"],\"warnings\":")?;
+            out.write_all(warnings.as_bytes())?;
+            out.write_all(b"}\n")
+        };
+        write(self.out, &mut spool).map_err(|e| {
+            let shown = io::Error::new(e.kind(), e.to_string());
+            self.write_error = Some(e);
+            handler_error(shown)
+        })
+    }
+}
+
+impl<W: Write> ReportHandler for Printer<'_, W> {
+    fn aggregate(
+        &mut self,
+        origin: &Origin,
+        report: &mut AggregateReader<'_>,
+    ) -> Result<(), ParseError> {
+        if !self.summary {
+            self.full_aggregate(origin, report)?;
+            self.reports += 1;
+            return Ok(());
+        }
+        let mut totals = AggregateTotals::default();
+        while let Some(record) = report.next_record()? {
+            totals.add(&record);
+        }
+        let (header, warnings) = report.finish()?;
+        let meta = &header.report_metadata;
+        self.line(&AggregateSummary {
+            head: Head::new(self.file, origin),
+            kind: "dmarc_aggregate",
+            org_name: &meta.org_name,
+            report_id: &meta.report_id,
+            begin: meta.date_range.begin,
+            end: meta.date_range.end,
+            warnings: warnings.len(),
+            policy_domain: &header.policy_published.domain,
+            totals,
+        })?;
+        self.reports += 1;
+        Ok(())
+    }
+
+    fn tls(
+        &mut self,
+        origin: &Origin,
+        report: TlsReport,
+        warnings: Vec<Warning>,
+    ) -> Result<(), ParseError> {
+        if self.summary {
+            self.line(&TlsSummary {
+                head: Head::new(self.file, origin),
+                kind: "tls_report",
+                org_name: &report.organization_name,
+                report_id: &report.report_id,
+                begin: report.date_range.begin,
+                end: report.date_range.end,
+                warnings: warnings.len(),
+                totals: TlsTotals::from(&report),
+            })?;
+        } else {
+            self.line(&FullTls {
+                head: Head::new(self.file, origin),
+                kind: "tls_report",
+                report: &report,
+                warnings: &warnings,
+            })?;
+        }
+        self.reports += 1;
+        Ok(())
+    }
+
+    fn failed(&mut self, origin: &Origin, error: ParseError) {
+        self.failures += 1;
+        if self.write_error.is_some() {
+            return;
+        }
+        let _ = self.line(&Failure {
+            head: Head::new(self.file, origin),
+            error: ErrorBody {
+                code: error.code(),
+                message: error.to_string(),
+            },
+        });
+    }
+}

@@ -1,0 +1,6 @@
+//! Domain types shared by every layer: what a report *is*, independent of how it
+//! arrived (parser) or where it is kept (storage) or shown (API).
+//!
+//! Must not depend on actix-web or diesel.
+
+pub mod report;

@@ -1,0 +1,1210 @@
+//! Streaming parser for DMARC aggregate reports: RFC 7489 Appendix C, the pre-RFC draft
+//! schema and RFC 9990.
+//!
+//! The XML is read event by event. Each direct child of `<feedback>` is collected into a
+//! small element tree (bounded by `max_record_elements`), converted, and dropped, so memory
+//! does not grow with the number of records. Metadata is complete before the first record is
+//! handed out: records that precede the metadata in the document are held back (bounded).
+//!
+//! Tolerated, each with a warning: wrapper elements around `<feedback>` (e.g. `<xs:schema>`),
+//! unclosed or stray end tags, unknown entities, mixed-case or non-standard enumerated
+//! values (kept raw when unknown), empty elements, fractional timestamps, a missing
+//! `org_name`, draft `<identities>`, unknown elements (kept as extensions), broken records
+//! (skipped). Fatal: no `<feedback>`, missing report id / date range / policy domain,
+//! a document that ends inside `<feedback>`, and any exceeded limit.
+
+use super::io::{TokenGuard, Utf8Transcoder};
+use super::{
+    LimitExceeded, LimitKind, Limits, ParseError, Warning, WarningCode, WarningSink, Warnings,
+};
+use crate::domain::report::{
+    AggregateHeader, AggregateSchema, Alignment, AuthResults, DMARC2_NAMESPACE, DateRange,
+    Disposition, DkimAuth, DkimResult, DmarcResult, Identifiers, Match, OverrideReason,
+    OverrideType, Policy, PolicyEvaluated, PolicyPublished, Record, ReportMetadata, SpfAuth,
+    SpfResult, SpfScope, XmlElement,
+};
+use quick_xml::events::{BytesStart, Event};
+use std::collections::VecDeque;
+use std::io::BufRead;
+use std::net::IpAddr;
+
+type XmlSource<'a> = TokenGuard<Utf8Transcoder<Box<dyn BufRead + 'a>>>;
+
+/// Records held back while waiting for metadata that comes after them.
+const MAX_HELD_RECORDS: usize = 10_000;
+/// Start tags looked at before `<feedback>` before the document is declared not a report.
+const MAX_ELEMENTS_BEFORE_FEEDBACK: usize = 16;
+
+/// A pull parser over one aggregate report: header first, then records one by one.
+pub struct AggregateReader<'a> {
+    xml: quick_xml::Reader<XmlSource<'a>>,
+    buf: Vec<u8>,
+    limits: Limits,
+    warnings: WarningSink,
+    /// Names of the open elements outside `<feedback>`, then `feedback` itself.
+    outer: Vec<String>,
+    state: State,
+    metadata: Option<Node>,
+    policy: Option<Node>,
+    version: Option<String>,
+    namespace: Option<String>,
+    extensions: Vec<XmlElement>,
+    header: Option<AggregateHeader>,
+    held: VecDeque<Record>,
+    records_seen: u64,
+    records_usable: u64,
+    first_skip: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Inside `<feedback>`.
+    Open,
+    /// `</feedback>` seen (or recovered); nothing more is read.
+    Closed,
+}
+
+/// One element collected from the stream.
+#[derive(Debug, Default)]
+struct Node {
+    name: String,
+    attributes: Vec<(String, String)>,
+    text: String,
+    children: Vec<Node>,
+}
+
+impl Node {
+    fn local(&self) -> &str {
+        local_name(&self.name)
+    }
+
+    fn is(&self, name: &str) -> bool {
+        self.local().eq_ignore_ascii_case(name)
+    }
+
+    /// Trimmed text, `None` when empty.
+    fn value(&self) -> Option<&str> {
+        let t = self.text.trim();
+        (!t.is_empty()).then_some(t)
+    }
+
+    fn into_element(self) -> XmlElement {
+        XmlElement {
+            name: self.name,
+            attributes: self.attributes,
+            text: self.text.trim().to_string(),
+            children: self.children.into_iter().map(Node::into_element).collect(),
+        }
+    }
+}
+
+fn local_name(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+impl<'a> AggregateReader<'a> {
+    /// Reads up to the first record and builds the header. Fails when the document is not
+    /// a DMARC aggregate report or its metadata is unusable.
+    pub(crate) fn new(
+        source: Box<dyn BufRead + 'a>,
+        limits: &Limits,
+        warnings: WarningSink,
+    ) -> Result<Self, ParseError> {
+        let text = Utf8Transcoder::new(source, true, warnings.clone())
+            .map_err(|e| ParseError::from_io(e, "xml"))?;
+        let mut xml = quick_xml::Reader::from_reader(TokenGuard::new(text, limits.max_token_bytes));
+        let config = xml.config_mut();
+        config.check_end_names = false;
+        config.allow_dangling_amp = true;
+        config.allow_unmatched_ends = true;
+        config.expand_empty_elements = true;
+        config.trim_text(false);
+        let mut reader = AggregateReader {
+            xml,
+            buf: Vec::with_capacity(4096),
+            limits: *limits,
+            warnings,
+            outer: Vec::new(),
+            state: State::Open,
+            metadata: None,
+            policy: None,
+            version: None,
+            namespace: None,
+            extensions: Vec::new(),
+            header: None,
+            held: VecDeque::new(),
+            records_seen: 0,
+            records_usable: 0,
+            first_skip: None,
+        };
+        reader.find_feedback()?;
+        while reader.metadata.is_none() || reader.policy.is_none() {
+            let Some(node) = reader.next_child()? else {
+                break;
+            };
+            if let Some(record) = reader.take_child(node)? {
+                if reader.held.len() >= MAX_HELD_RECORDS {
+                    return Err(invalid(
+                        "feedback",
+                        "more than 10000 records before <report_metadata> and <policy_published>",
+                    ));
+                }
+                reader.held.push_back(record);
+            }
+        }
+        reader.header = Some(reader.build_header()?);
+        Ok(reader)
+    }
+
+    /// The report's header (complete unless elements follow the records in the document;
+    /// [`AggregateReader::finish`] returns the final one).
+    pub fn header(&self) -> Option<&AggregateHeader> {
+        self.header.as_ref()
+    }
+
+    /// The next usable record, or `None` after the last one. Broken records are skipped
+    /// with a warning.
+    pub fn next_record(&mut self) -> Result<Option<Record>, ParseError> {
+        if let Some(record) = self.held.pop_front() {
+            return Ok(Some(record));
+        }
+        while let Some(node) = self.next_child()? {
+            if let Some(record) = self.take_child(node)? {
+                return Ok(Some(record));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Skips records not pulled, reads to the end of the input (so that container layers
+    /// can check what follows), and returns the final header and every warning.
+    pub fn finish(&mut self) -> Result<(AggregateHeader, Vec<Warning>), ParseError> {
+        while self.next_record()?.is_some() {}
+        if self.records_usable == 0
+            && let Some(first) = self.first_skip.take()
+        {
+            // Every record was broken: what is left would misstate the traffic.
+            return Err(invalid(
+                "feedback/record",
+                &format!("no usable record ({first})"),
+            ));
+        }
+        // Drain what follows `</feedback>` unparsed: container layers see their end.
+        let rest = self.xml.get_mut().get_mut().get_mut();
+        std::io::copy(rest, &mut std::io::sink()).map_err(|e| ParseError::from_io(e, "stream"))?;
+        let header = self
+            .header
+            .clone()
+            .ok_or_else(|| invalid("feedback", "no header"))?;
+        let header = AggregateHeader {
+            extensions: self.extensions.clone(),
+            ..header
+        };
+        Ok((header, self.warnings.borrow().to_vec()))
+    }
+
+    fn warn(&self, code: WarningCode, path: &str, message: impl FnOnce() -> String) {
+        self.warnings.borrow_mut().add(code, path, message);
+    }
+
+    fn read_event(&mut self) -> Result<Event<'static>, ParseError> {
+        self.buf.clear();
+        self.xml.get_mut().mark();
+        let offset = self.xml.buffer_position();
+        match self.xml.read_event_into(&mut self.buf) {
+            Ok(event) => Ok(event.into_owned()),
+            Err(quick_xml::Error::Io(io)) => {
+                let io = std::sync::Arc::try_unwrap(io).unwrap_or_else(|shared| {
+                    std::io::Error::new(shared.kind(), shared.to_string())
+                });
+                if let Some(limit) = io.get_ref().and_then(|e| e.downcast_ref::<LimitExceeded>()) {
+                    return Err(ParseError::Limit(*limit));
+                }
+                Err(ParseError::from_io(io, "xml"))
+            }
+            Err(e) => Err(ParseError::Xml {
+                offset,
+                path: self.outer.join("/"),
+                message: e.to_string(),
+            }),
+        }
+    }
+
+    /// Reads until `<feedback>` opens.
+    fn find_feedback(&mut self) -> Result<(), ParseError> {
+        let mut elements = 0usize;
+        let mut root: Option<String> = None;
+        loop {
+            match self.read_event()? {
+                Event::Start(e) => {
+                    let name = element_name(&e);
+                    elements += 1;
+                    if local_name(&name).eq_ignore_ascii_case("feedback") {
+                        for (key, value) in attributes(&e) {
+                            if key == "xmlns" {
+                                self.namespace = Some(value);
+                            }
+                        }
+                        if !self.outer.is_empty() {
+                            let wrappers = self.outer.join("/");
+                            self.warn(WarningCode::WrapperElement, &wrappers, || {
+                                format!("<feedback> was wrapped in <{wrappers}>; the wrapper was ignored")
+                            });
+                        }
+                        self.outer.push(name);
+                        return Ok(());
+                    }
+                    root.get_or_insert_with(|| name.clone());
+                    self.outer.push(name);
+                    if elements >= MAX_ELEMENTS_BEFORE_FEEDBACK
+                        || self.outer.len() > self.limits.max_xml_depth
+                    {
+                        break;
+                    }
+                }
+                Event::End(_) => {
+                    self.outer.pop();
+                }
+                Event::DocType(_) => {
+                    self.warn(WarningCode::DoctypeIgnored, "document", || {
+                        "DOCTYPE ignored: no DTD processing or entity expansion".into()
+                    });
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        Err(ParseError::NotAReport(match root {
+            Some(root) => {
+                format!("XML document has no <feedback> element (root element is <{root}>)")
+            }
+            None => "XML document has no elements".into(),
+        }))
+    }
+
+    /// Collects the next direct child of `<feedback>`; `None` at `</feedback>`.
+    fn next_child(&mut self) -> Result<Option<Node>, ParseError> {
+        if self.state == State::Closed {
+            return Ok(None);
+        }
+        let base = self.outer.len();
+        let mut stack: Vec<Node> = Vec::new();
+        let mut elements = 0usize;
+        loop {
+            let event = self.read_event()?;
+            match event {
+                Event::Start(e) => {
+                    if base + stack.len() >= self.limits.max_xml_depth {
+                        return Err(LimitExceeded {
+                            kind: LimitKind::XmlDepth,
+                            max: self.limits.max_xml_depth as u64,
+                        }
+                        .into());
+                    }
+                    elements += 1;
+                    if elements > self.limits.max_record_elements {
+                        return Err(LimitExceeded {
+                            kind: LimitKind::RecordElements,
+                            max: self.limits.max_record_elements as u64,
+                        }
+                        .into());
+                    }
+                    stack.push(Node {
+                        name: element_name(&e),
+                        attributes: attributes(&e),
+                        ..Node::default()
+                    });
+                }
+                Event::End(e) => {
+                    let name = e.name().as_ref().to_string();
+                    // Close the innermost open element of that name, auto-closing any
+                    // unclosed ones inside it; an end tag matching nothing is ignored.
+                    if let Some(pos) = stack.iter().rposition(|n| n.name == name) {
+                        if pos + 1 != stack.len() {
+                            let unclosed: Vec<&str> =
+                                stack[pos + 1..].iter().map(|n| n.name.as_str()).collect();
+                            let path = self.path_of(&stack);
+                            let unclosed = unclosed.join(">, <");
+                            self.warn(WarningCode::MismatchedTag, &path, || {
+                                format!("unclosed <{unclosed}> closed by </{name}>")
+                            });
+                        }
+                        while stack.len() > pos + 1 {
+                            close(&mut stack);
+                        }
+                        if let Some(node) = close(&mut stack) {
+                            return Ok(Some(node));
+                        }
+                    } else if local_name(&name).eq_ignore_ascii_case("feedback")
+                        || self.outer.contains(&name)
+                    {
+                        if !stack.is_empty() {
+                            let path = self.path_of(&stack);
+                            self.warn(WarningCode::MismatchedTag, &path, || {
+                                format!("unclosed elements closed by </{name}>")
+                            });
+                        }
+                        self.state = State::Closed;
+                        // Keep what was collected of an unclosed child.
+                        while stack.len() > 1 {
+                            close(&mut stack);
+                        }
+                        return Ok(stack.pop());
+                    } else {
+                        let path = self.path_of(&stack);
+                        self.warn(WarningCode::MismatchedTag, &path, || {
+                            format!("stray end tag </{name}> ignored")
+                        });
+                    }
+                }
+                Event::Text(t) => {
+                    if let Some(node) = stack.last_mut() {
+                        let content = t.xml10_content();
+                        if !(node.text.is_empty() && content.trim().is_empty()) {
+                            node.text.push_str(&content);
+                        }
+                    }
+                }
+                Event::CData(t) => {
+                    if let Some(node) = stack.last_mut() {
+                        node.text.push_str(&t.xml10_content());
+                    }
+                }
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref() {
+                        Ok(Some(c)) => Some(c),
+                        _ => match r.xml10_content().as_ref() {
+                            "amp" => Some('&'),
+                            "lt" => Some('<'),
+                            "gt" => Some('>'),
+                            "quot" => Some('"'),
+                            "apos" => Some('\''),
+                            _ => None,
+                        },
+                    };
+                    let path = self.path_of(&stack);
+                    if let Some(node) = stack.last_mut() {
+                        match resolved {
+                            Some(c) => node.text.push(c),
+                            None => {
+                                let entity = r.xml10_content().into_owned();
+                                node.text.push('&');
+                                node.text.push_str(&entity);
+                                node.text.push(';');
+                                self.warn(WarningCode::UnknownEntity, &path, || {
+                                    format!("entity &{entity}; is not predefined; kept literally")
+                                });
+                            }
+                        }
+                    }
+                }
+                Event::DocType(_) => {
+                    self.warn(WarningCode::DoctypeIgnored, "document", || {
+                        "DOCTYPE ignored: no DTD processing or entity expansion".into()
+                    });
+                }
+                Event::Eof => {
+                    let path = self.path_of(&stack);
+                    return Err(ParseError::Xml {
+                        offset: self.xml.buffer_position(),
+                        path,
+                        message: "document ends before </feedback> (truncated)".into(),
+                    });
+                }
+                // `expand_empty_elements` turns `<a/>` into Start + End.
+                Event::Empty(_) | Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+            }
+            if let Some(node) = stack.last()
+                && node.text.len() > self.limits.max_token_bytes
+            {
+                return Err(LimitExceeded {
+                    kind: LimitKind::TokenBytes,
+                    max: self.limits.max_token_bytes as u64,
+                }
+                .into());
+            }
+        }
+    }
+
+    fn path_of(&self, stack: &[Node]) -> String {
+        let mut parts: Vec<&str> = vec!["feedback"];
+        parts.extend(stack.iter().map(|n| n.local()));
+        parts.join("/")
+    }
+
+    /// Files a direct child of `<feedback>`; returns the record if it was a usable one.
+    fn take_child(&mut self, node: Node) -> Result<Option<Record>, ParseError> {
+        let local = node.local().to_ascii_lowercase();
+        match local.as_str() {
+            "record" => {
+                self.records_seen += 1;
+                if self.records_seen > self.limits.max_records {
+                    return Err(LimitExceeded {
+                        kind: LimitKind::Records,
+                        max: self.limits.max_records,
+                    }
+                    .into());
+                }
+                let n = self.records_seen;
+                let mut warnings = self.warnings.borrow_mut();
+                match record_from(node, &mut warnings) {
+                    Ok(record) => {
+                        self.records_usable += 1;
+                        Ok(Some(record))
+                    }
+                    Err(why) => {
+                        let message = format!("record #{n} skipped: {why}");
+                        self.first_skip.get_or_insert_with(|| message.clone());
+                        warnings.add(WarningCode::RecordSkipped, "feedback/record", || message);
+                        Ok(None)
+                    }
+                }
+            }
+            "report_metadata" | "policy_published" => {
+                let slot = if local == "report_metadata" {
+                    &mut self.metadata
+                } else {
+                    &mut self.policy
+                };
+                if slot.is_some() {
+                    let path = format!("feedback/{local}");
+                    self.warn(WarningCode::DuplicateElement, &path, || {
+                        format!("<{local}> repeated; the first one was used")
+                    });
+                } else if self.header.is_some() {
+                    // Metadata after records were handed out cannot change the header any more.
+                    let path = format!("feedback/{local}");
+                    self.warn(WarningCode::DuplicateElement, &path, || {
+                        format!("<{local}> after the records was ignored")
+                    });
+                } else {
+                    *slot = Some(node);
+                }
+                Ok(None)
+            }
+            "version" => {
+                self.version = node.value().map(str::to_string);
+                Ok(None)
+            }
+            "extension" => {
+                self.extensions
+                    .extend(node.children.into_iter().map(Node::into_element));
+                Ok(None)
+            }
+            _ => {
+                let path = format!("feedback/{}", node.local());
+                self.warn(WarningCode::UnknownElement, &path, || {
+                    format!("unknown element <{}> kept as an extension", node.name)
+                });
+                self.extensions.push(node.into_element());
+                Ok(None)
+            }
+        }
+    }
+
+    fn build_header(&mut self) -> Result<AggregateHeader, ParseError> {
+        let metadata = self
+            .metadata
+            .take()
+            .ok_or_else(|| invalid("feedback", "missing <report_metadata>"))?;
+        let policy = self
+            .policy
+            .take()
+            .ok_or_else(|| invalid("feedback", "missing <policy_published>"))?;
+        let mut warnings = self.warnings.borrow_mut();
+        let report_metadata = metadata_from(metadata, &mut warnings)?;
+        let policy_published = policy_from(policy, &mut warnings)?;
+        let schema = if self.namespace.as_deref() == Some(DMARC2_NAMESPACE) {
+            AggregateSchema::Rfc9990
+        } else if self.version.is_some() {
+            AggregateSchema::Rfc7489
+        } else {
+            AggregateSchema::Draft
+        };
+        Ok(AggregateHeader {
+            schema,
+            version: self.version.clone(),
+            namespace: self.namespace.clone(),
+            report_metadata,
+            policy_published,
+            extensions: Vec::new(),
+        })
+    }
+}
+
+fn close(stack: &mut Vec<Node>) -> Option<Node> {
+    let node = stack.pop()?;
+    match stack.last_mut() {
+        Some(parent) => {
+            parent.children.push(node);
+            None
+        }
+        None => Some(node),
+    }
+}
+
+fn element_name(e: &BytesStart<'_>) -> String {
+    e.name().as_ref().to_string()
+}
+
+fn attributes(e: &BytesStart<'_>) -> Vec<(String, String)> {
+    e.attributes()
+        .with_checks(false)
+        .flatten()
+        .map(|a| {
+            let key = a.key.as_ref().to_string();
+            let value = a
+                .normalized_value(quick_xml::XmlVersion::default())
+                .map(|v| v.into_owned())
+                .unwrap_or_else(|_| a.value.to_string());
+            (key, value)
+        })
+        .collect()
+}
+
+fn invalid(path: &str, message: &str) -> ParseError {
+    ParseError::InvalidAggregate {
+        path: path.to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// Assigns the children of one element to named slots; reports duplicates and unknowns.
+struct Fields<'w> {
+    path: &'static str,
+    warnings: &'w mut Warnings,
+}
+
+impl Fields<'_> {
+    /// Text of a single-valued field; empty means absent (with a warning).
+    fn text(&mut self, node: &Node) -> Option<String> {
+        match node.value() {
+            Some(v) => Some(v.to_string()),
+            None => {
+                let path = format!("{}/{}", self.path, node.local());
+                self.warnings.add(WarningCode::EmptyValue, &path, || {
+                    format!("empty <{}> treated as absent", node.name)
+                });
+                None
+            }
+        }
+    }
+
+    fn set(&mut self, slot: &mut Option<String>, node: &Node) {
+        if slot.is_some() {
+            let path = format!("{}/{}", self.path, node.local());
+            self.warnings.add(WarningCode::DuplicateElement, &path, || {
+                format!("<{}> repeated; the first one was used", node.name)
+            });
+            return;
+        }
+        *slot = self.text(node);
+    }
+
+    fn enumerated<T>(
+        &mut self,
+        field: &str,
+        raw: Option<String>,
+        parse: fn(&str) -> (T, Match),
+        known: &[&str],
+    ) -> Option<T> {
+        let raw = raw?;
+        let (value, how) = parse(&raw);
+        let path = format!("{}/{}", self.path, field);
+        match how {
+            Match::Exact => {}
+            Match::CaseFolded => self.warnings.add(WarningCode::CaseNormalized, &path, || {
+                format!("'{raw}' read as its lower-case form")
+            }),
+            Match::Synonym => self.warnings.add(WarningCode::SynonymMapped, &path, || {
+                format!("non-standard '{raw}' read as its standard equivalent")
+            }),
+            Match::Unknown => self.warnings.add(WarningCode::UnknownValue, &path, || {
+                format!("'{raw}' is not one of {}; kept as sent", known.join(", "))
+            }),
+        }
+        Some(value)
+    }
+
+    fn missing(&mut self, field: &str) {
+        let path = format!("{}/{}", self.path, field);
+        self.warnings.add(WarningCode::MissingField, &path, || {
+            format!("<{field}> is missing")
+        });
+    }
+
+    fn unknown(&mut self, node: Node, extensions: &mut Vec<XmlElement>) {
+        let path = format!("{}/{}", self.path, node.local());
+        self.warnings.add(WarningCode::UnknownElement, &path, || {
+            format!("unknown element <{}> kept as an extension", node.name)
+        });
+        extensions.push(node.into_element());
+    }
+}
+
+fn metadata_from(node: Node, warnings: &mut Warnings) -> Result<ReportMetadata, ParseError> {
+    let mut f = Fields {
+        path: "feedback/report_metadata",
+        warnings,
+    };
+    let (mut org_name, mut email, mut extra, mut report_id, mut generator) =
+        (None, None, None, None, None);
+    let mut begin = None;
+    let mut end = None;
+    let mut errors = Vec::new();
+    let mut ignored = Vec::new();
+    for child in node.children {
+        match child.local().to_ascii_lowercase().as_str() {
+            "org_name" => f.set(&mut org_name, &child),
+            "email" => f.set(&mut email, &child),
+            "extra_contact_info" => f.set(&mut extra, &child),
+            "report_id" => f.set(&mut report_id, &child),
+            "generator" => f.set(&mut generator, &child),
+            "error" => errors.extend(child.value().map(str::to_string)),
+            "date_range" => {
+                for c in child.children {
+                    match c.local().to_ascii_lowercase().as_str() {
+                        "begin" => f.set(&mut begin, &c),
+                        "end" => f.set(&mut end, &c),
+                        _ => f.unknown(c, &mut ignored),
+                    }
+                }
+            }
+            _ => f.unknown(child, &mut ignored),
+        }
+    }
+    let report_id = report_id
+        .ok_or_else(|| invalid("feedback/report_metadata/report_id", "missing report id"))?;
+    let begin = epoch(&mut f, "begin", begin)?;
+    let end = epoch(&mut f, "end", end)?;
+    if email.is_none() {
+        f.missing("email");
+    }
+    let org_name = match org_name {
+        Some(o) => o,
+        None => {
+            let domain = email
+                .as_deref()
+                .and_then(|e| e.rsplit('@').next())
+                .map(|d| d.trim_end_matches('>').to_string())
+                .filter(|d| !d.is_empty())
+                .ok_or_else(|| {
+                    invalid(
+                        "feedback/report_metadata/org_name",
+                        "missing org_name and email",
+                    )
+                })?;
+            let shown = domain.clone();
+            f.warnings.add(
+                WarningCode::OrgNameFallback,
+                "feedback/report_metadata/org_name",
+                || format!("org_name missing; using '{shown}' from email"),
+            );
+            domain
+        }
+    };
+    Ok(ReportMetadata {
+        org_name,
+        email,
+        extra_contact_info: extra,
+        report_id,
+        date_range: DateRange { begin, end },
+        errors,
+        generator,
+    })
+}
+
+/// Epoch seconds; fractional values are truncated with a warning.
+fn epoch(f: &mut Fields<'_>, field: &str, raw: Option<String>) -> Result<i64, ParseError> {
+    let path = format!("feedback/report_metadata/date_range/{field}");
+    let raw = raw.ok_or_else(|| invalid(&path, "missing"))?;
+    if let Ok(v) = raw.parse::<i64>() {
+        return Ok(v);
+    }
+    if let Some((whole, frac)) = raw.split_once('.')
+        && let Ok(v) = whole.parse::<i64>()
+        && frac.bytes().all(|b| b.is_ascii_digit())
+    {
+        f.warnings.add(WarningCode::FractionalTimestamp, &path, || {
+            format!("fractional timestamp '{raw}' truncated to {v}")
+        });
+        return Ok(v);
+    }
+    Err(invalid(
+        &path,
+        &format!("'{raw}' is not an epoch timestamp"),
+    ))
+}
+
+fn policy_from(node: Node, warnings: &mut Warnings) -> Result<PolicyPublished, ParseError> {
+    let mut f = Fields {
+        path: "feedback/policy_published",
+        warnings,
+    };
+    let mut raw: [Option<String>; 11] = Default::default();
+    const NAMES: [&str; 11] = [
+        "domain",
+        "adkim",
+        "aspf",
+        "p",
+        "sp",
+        "np",
+        "pct",
+        "fo",
+        "testing",
+        "discovery_method",
+        "t",
+    ];
+    let mut ignored = Vec::new();
+    for child in node.children {
+        let local = child.local().to_ascii_lowercase();
+        match NAMES.iter().position(|n| *n == local) {
+            Some(i) => f.set(&mut raw[i], &child),
+            None => f.unknown(child, &mut ignored),
+        }
+    }
+    let [
+        domain,
+        adkim,
+        aspf,
+        p,
+        sp,
+        np,
+        pct,
+        fo,
+        testing,
+        discovery_method,
+        t,
+    ] = raw;
+    let domain = domain
+        .ok_or_else(|| invalid("feedback/policy_published/domain", "missing policy domain"))?;
+    if p.is_none() {
+        f.missing("p");
+    }
+    Ok(PolicyPublished {
+        domain,
+        adkim: f.enumerated("adkim", adkim, Alignment::parse, Alignment::KNOWN),
+        aspf: f.enumerated("aspf", aspf, Alignment::parse, Alignment::KNOWN),
+        p: f.enumerated("p", p, Policy::parse, Policy::KNOWN),
+        sp: f.enumerated("sp", sp, Policy::parse, Policy::KNOWN),
+        np: f.enumerated("np", np, Policy::parse, Policy::KNOWN),
+        pct,
+        fo,
+        testing: testing.or(t),
+        discovery_method,
+    })
+}
+
+/// Converts one `<record>`; `Err` says why the record is unusable.
+fn record_from(node: Node, warnings: &mut Warnings) -> Result<Record, String> {
+    let mut row = None;
+    let mut identifiers = None;
+    let mut auth = None;
+    let mut extensions = Vec::new();
+    {
+        let mut f = Fields {
+            path: "feedback/record",
+            warnings: &mut *warnings,
+        };
+        for child in node.children {
+            match child.local().to_ascii_lowercase().as_str() {
+                "row" => {
+                    if row.is_some() {
+                        return Err("more than one <row>".into());
+                    }
+                    row = Some(child);
+                }
+                "identifiers" | "identities" => {
+                    if child.is("identities") {
+                        f.warnings.add(
+                            WarningCode::DraftSchemaElement,
+                            "feedback/record/identities",
+                            || "draft-schema <identities> read as <identifiers>".into(),
+                        );
+                    }
+                    if identifiers.is_some() {
+                        return Err("more than one <identifiers>".into());
+                    }
+                    identifiers = Some(child);
+                }
+                "auth_results" => {
+                    if auth.is_some() {
+                        return Err("more than one <auth_results>".into());
+                    }
+                    auth = Some(child);
+                }
+                _ => f.unknown(child, &mut extensions),
+            }
+        }
+    }
+    let row = row.ok_or("missing <row>")?;
+    let (source_ip, count, policy_evaluated) = row_from(row, warnings)?;
+    let identifiers = match identifiers {
+        Some(n) => identifiers_from(n, warnings),
+        None => {
+            Fields {
+                path: "feedback/record",
+                warnings: &mut *warnings,
+            }
+            .missing("identifiers");
+            Identifiers::default()
+        }
+    };
+    let auth_results = match auth {
+        Some(n) => auth_from(n, warnings),
+        None => {
+            Fields {
+                path: "feedback/record",
+                warnings: &mut *warnings,
+            }
+            .missing("auth_results");
+            AuthResults::default()
+        }
+    };
+    Ok(Record {
+        source_ip,
+        count,
+        policy_evaluated,
+        identifiers,
+        auth_results,
+        extensions,
+    })
+}
+
+fn row_from(row: Node, warnings: &mut Warnings) -> Result<(IpAddr, u64, PolicyEvaluated), String> {
+    let mut f = Fields {
+        path: "feedback/record/row",
+        warnings,
+    };
+    let (mut ip, mut count, mut evaluated) = (None, None, None);
+    let mut ignored = Vec::new();
+    for child in row.children {
+        match child.local().to_ascii_lowercase().as_str() {
+            "source_ip" => {
+                if ip.is_some() {
+                    return Err("more than one <source_ip>".into());
+                }
+                ip = Some(child.value().ok_or("empty <source_ip>")?.to_string());
+            }
+            "count" => {
+                if count.is_some() {
+                    return Err("more than one <count>".into());
+                }
+                count = Some(child.value().ok_or("empty <count>")?.to_string());
+            }
+            "policy_evaluated" => {
+                if evaluated.is_some() {
+                    return Err("more than one <policy_evaluated>".into());
+                }
+                evaluated = Some(child);
+            }
+            _ => f.unknown(child, &mut ignored),
+        }
+    }
+    let ip = ip.ok_or("missing <source_ip>")?;
+    let source_ip = ip
+        .parse::<IpAddr>()
+        .map_err(|_| format!("source_ip '{ip}' is not an IP address"))?;
+    let count = count.ok_or("missing <count>")?;
+    let count = count
+        .parse::<u64>()
+        .map_err(|_| format!("count '{count}' is not a non-negative integer"))?;
+    let evaluated = match evaluated {
+        Some(n) => evaluated_from(n, f.warnings),
+        None => {
+            f.missing("policy_evaluated");
+            PolicyEvaluated::default()
+        }
+    };
+    Ok((source_ip, count, evaluated))
+}
+
+fn evaluated_from(node: Node, warnings: &mut Warnings) -> PolicyEvaluated {
+    let mut f = Fields {
+        path: "feedback/record/row/policy_evaluated",
+        warnings,
+    };
+    let (mut disposition, mut dkim, mut spf) = (None, None, None);
+    let mut reasons = Vec::new();
+    let mut ignored = Vec::new();
+    for child in node.children {
+        match child.local().to_ascii_lowercase().as_str() {
+            "disposition" => f.set(&mut disposition, &child),
+            "dkim" => f.set(&mut dkim, &child),
+            "spf" => f.set(&mut spf, &child),
+            "reason" => {
+                let (mut kind, mut comment) = (None, None);
+                let mut g = Fields {
+                    path: "feedback/record/row/policy_evaluated/reason",
+                    warnings: &mut *f.warnings,
+                };
+                for c in child.children {
+                    match c.local().to_ascii_lowercase().as_str() {
+                        "type" => g.set(&mut kind, &c),
+                        "comment" => g.set(&mut comment, &c),
+                        _ => g.unknown(c, &mut ignored),
+                    }
+                }
+                match g.enumerated("type", kind, OverrideType::parse, OverrideType::KNOWN) {
+                    Some(kind) => reasons.push(OverrideReason { kind, comment }),
+                    None => g.missing("type"),
+                }
+            }
+            _ => f.unknown(child, &mut ignored),
+        }
+    }
+    for (name, value) in [
+        ("disposition", &disposition),
+        ("dkim", &dkim),
+        ("spf", &spf),
+    ] {
+        if value.is_none() {
+            f.missing(name);
+        }
+    }
+    PolicyEvaluated {
+        disposition: f.enumerated(
+            "disposition",
+            disposition,
+            Disposition::parse,
+            Disposition::KNOWN,
+        ),
+        dkim: f.enumerated("dkim", dkim, DmarcResult::parse, DmarcResult::KNOWN),
+        spf: f.enumerated("spf", spf, DmarcResult::parse, DmarcResult::KNOWN),
+        reasons,
+    }
+}
+
+fn identifiers_from(node: Node, warnings: &mut Warnings) -> Identifiers {
+    let mut f = Fields {
+        path: "feedback/record/identifiers",
+        warnings,
+    };
+    let mut out = Identifiers::default();
+    let mut ignored = Vec::new();
+    for child in node.children {
+        match child.local().to_ascii_lowercase().as_str() {
+            "header_from" => f.set(&mut out.header_from, &child),
+            "envelope_from" => f.set(&mut out.envelope_from, &child),
+            "envelope_to" => f.set(&mut out.envelope_to, &child),
+            _ => f.unknown(child, &mut ignored),
+        }
+    }
+    if out.header_from.is_none() {
+        f.missing("header_from");
+    }
+    out
+}
+
+fn auth_from(node: Node, warnings: &mut Warnings) -> AuthResults {
+    let mut out = AuthResults::default();
+    let mut ignored = Vec::new();
+    for child in node.children {
+        let local = child.local().to_ascii_lowercase();
+        let (mut domain, mut selector, mut scope, mut result, mut human) =
+            (None, None, None, None, None);
+        let path = if local == "dkim" {
+            "feedback/record/auth_results/dkim"
+        } else {
+            "feedback/record/auth_results/spf"
+        };
+        let mut f = Fields {
+            path,
+            warnings: &mut *warnings,
+        };
+        if local != "dkim" && local != "spf" {
+            Fields {
+                path: "feedback/record/auth_results",
+                warnings: &mut *f.warnings,
+            }
+            .unknown(child, &mut ignored);
+            continue;
+        }
+        for c in child.children {
+            match c.local().to_ascii_lowercase().as_str() {
+                "domain" => f.set(&mut domain, &c),
+                "selector" if local == "dkim" => f.set(&mut selector, &c),
+                "scope" if local == "spf" => f.set(&mut scope, &c),
+                "result" => f.set(&mut result, &c),
+                "human_result" => f.set(&mut human, &c),
+                _ => f.unknown(c, &mut ignored),
+            }
+        }
+        if result.is_none() {
+            f.missing("result");
+        }
+        if local == "dkim" {
+            out.dkim.push(DkimAuth {
+                domain,
+                selector,
+                result: f.enumerated("result", result, DkimResult::parse, DkimResult::KNOWN),
+                human_result: human,
+            });
+        } else {
+            out.spf.push(SpfAuth {
+                domain,
+                scope: f.enumerated("scope", scope, SpfScope::parse, SpfScope::KNOWN),
+                result: f.enumerated("result", result, SpfResult::parse, SpfResult::KNOWN),
+                human_result: human,
+            });
+        }
+    }
+    if out.spf.is_empty() {
+        Fields {
+            path: "feedback/record/auth_results",
+            warnings,
+        }
+        .missing("spf");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::super::{Limits, Report, parse_bytes};
+    use super::*;
+
+    fn parse_one(xml: &str) -> (crate::domain::report::AggregateReport, Vec<Warning>) {
+        let parsed = parse_bytes(xml.as_bytes(), &Limits::default());
+        assert!(parsed.failures.is_empty(), "{:?}", parsed.failures);
+        let report = parsed.reports.into_iter().next().unwrap();
+        match report.report {
+            Report::DmarcAggregate(a) => (*a, report.warnings),
+            Report::TlsReport(_) => panic!("expected aggregate"),
+        }
+    }
+
+    fn codes(w: &[Warning]) -> Vec<WarningCode> {
+        w.iter().map(|w| w.code).collect()
+    }
+
+    const HEAD: &str = "<feedback><report_metadata><org_name>x</org_name><email>a@x.example</email>\
+        <report_id>1</report_id><date_range><begin>0</begin><end>86399</end></date_range></report_metadata>\
+        <policy_published><domain>d.example</domain><p>none</p></policy_published>";
+
+    fn record(ip: &str, count: &str, disposition: &str) -> String {
+        format!(
+            "<record><row><source_ip>{ip}</source_ip><count>{count}</count><policy_evaluated>\
+            <disposition>{disposition}</disposition><dkim>pass</dkim><spf>fail</spf></policy_evaluated></row>\
+            <identifiers><header_from>d.example</header_from></identifiers>\
+            <auth_results><spf><domain>d.example</domain><result>pass</result></spf></auth_results></record>"
+        )
+    }
+
+    #[test]
+    fn a_minimal_report_parses_without_warnings() {
+        let xml = format!("{HEAD}{}</feedback>", record("192.0.2.1", "3", "none"));
+        let (report, warnings) = parse_one(&xml);
+        assert_eq!(report.records.len(), 1);
+        assert_eq!(report.records[0].count, 3);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(report.header.schema, AggregateSchema::Draft);
+    }
+
+    #[test]
+    fn a_broken_record_is_skipped_and_the_rest_kept() {
+        let xml = format!(
+            "{HEAD}{}{}{}</feedback>",
+            record("192.0.2.1", "3", "none"),
+            record("not-an-ip", "3", "none"),
+            record("2001:db8::1", "4", "reject")
+        );
+        let (report, warnings) = parse_one(&xml);
+        assert_eq!(report.records.len(), 2);
+        assert_eq!(codes(&warnings), vec![WarningCode::RecordSkipped]);
+    }
+
+    #[test]
+    fn unknown_values_are_kept_raw_and_mixed_case_is_normalized() {
+        let xml = format!(
+            "{HEAD}{}{}</feedback>",
+            record("192.0.2.1", "1", "Quarantine"),
+            record("192.0.2.2", "1", "pass")
+        );
+        let (report, warnings) = parse_one(&xml);
+        assert_eq!(
+            report.records[0].policy_evaluated.disposition,
+            Some(Disposition::Quarantine)
+        );
+        assert_eq!(
+            report.records[1].policy_evaluated.disposition,
+            Some(Disposition::Other("pass".into()))
+        );
+        assert_eq!(
+            codes(&warnings),
+            vec![WarningCode::CaseNormalized, WarningCode::UnknownValue]
+        );
+    }
+
+    #[test]
+    fn metadata_after_records_is_still_used() {
+        let xml = format!(
+            "<feedback>{}<report_metadata><org_name>x</org_name><email>a@x</email><report_id>9</report_id>\
+            <date_range><begin>0</begin><end>1</end></date_range></report_metadata>\
+            <policy_published><domain>d.example</domain></policy_published></feedback>",
+            record("192.0.2.1", "3", "none")
+        );
+        let (report, _) = parse_one(&xml);
+        assert_eq!(report.header.report_metadata.report_id, "9");
+        assert_eq!(report.records.len(), 1);
+    }
+
+    #[test]
+    fn a_truncated_document_is_an_error_naming_the_place() {
+        let xml = format!("{HEAD}<record><row><source_ip>1.2.3.4</source_ip>");
+        let parsed = parse_bytes(xml.as_bytes(), &Limits::default());
+        let (_, err) = &parsed.failures[0];
+        assert_eq!(err.code(), "malformed_xml");
+        assert!(err.to_string().contains("feedback/record/row"), "{err}");
+    }
+
+    #[test]
+    fn deep_nesting_hits_the_depth_limit() {
+        let xml = format!("{HEAD}{}</feedback>", "<a>".repeat(100));
+        let parsed = parse_bytes(xml.as_bytes(), &Limits::default());
+        assert!(matches!(
+            parsed.failures[0].1,
+            ParseError::Limit(LimitExceeded {
+                kind: LimitKind::XmlDepth,
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn an_endless_text_hits_the_token_limit() {
+        let limits = Limits {
+            max_token_bytes: 1000,
+            ..Limits::default()
+        };
+        let xml = format!("{HEAD}<record><row><source_ip>{}", "1".repeat(5000));
+        let parsed = parse_bytes(xml.as_bytes(), &limits);
+        assert!(
+            matches!(
+                parsed.failures[0].1,
+                ParseError::Limit(LimitExceeded {
+                    kind: LimitKind::TokenBytes,
+                    ..
+                })
+            ),
+            "{:?}",
+            parsed.failures
+        );
+    }
+
+    #[test]
+    fn entities_are_not_expanded() {
+        let xml = format!(
+            "<?xml version=\"1.0\"?><!DOCTYPE feedback [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>{}",
+            HEAD.replace(
+                "<org_name>x</org_name>",
+                "<org_name>&x;&amp;&#65;</org_name>"
+            )
+        ) + "</feedback>";
+        let (report, warnings) = parse_one(&xml);
+        assert_eq!(report.header.report_metadata.org_name, "&x;&A");
+        assert!(codes(&warnings).contains(&WarningCode::DoctypeIgnored));
+        assert!(codes(&warnings).contains(&WarningCode::UnknownEntity));
+    }
+}

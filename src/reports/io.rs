@@ -1,0 +1,368 @@
+//! Reader adapters that keep parsing bounded: byte budgets shared across decompression
+//! layers, a per-token size guard for the XML reader, and a lossy transcoder to UTF-8.
+
+use super::{LimitExceeded, LimitKind, WarningCode, WarningSink};
+use encoding_rs::Encoding;
+use std::cell::Cell;
+use std::io::{self, BufRead, Read};
+use std::rc::Rc;
+
+/// A byte allowance shared by several readers (e.g. every decompressor of one input).
+#[derive(Debug)]
+pub(crate) struct Budget {
+    kind: LimitKind,
+    max: u64,
+    used: Cell<u64>,
+}
+
+impl Budget {
+    pub(crate) fn new(kind: LimitKind, max: u64) -> Rc<Budget> {
+        Rc::new(Budget {
+            kind,
+            max,
+            used: Cell::new(0),
+        })
+    }
+
+    /// Charges `n` bytes; fails as soon as the total passes the maximum.
+    pub(crate) fn charge(&self, n: usize) -> io::Result<()> {
+        let used = self.used.get().saturating_add(n as u64);
+        self.used.set(used);
+        if used > self.max {
+            return Err(io::Error::other(self.exceeded()));
+        }
+        Ok(())
+    }
+
+    pub(crate) fn remaining(&self) -> u64 {
+        self.max.saturating_sub(self.used.get())
+    }
+
+    pub(crate) fn exceeded(&self) -> LimitExceeded {
+        LimitExceeded {
+            kind: self.kind,
+            max: self.max,
+        }
+    }
+}
+
+/// Counts the bytes read through it against a [`Budget`].
+pub(crate) struct Metered<R> {
+    inner: R,
+    budget: Rc<Budget>,
+}
+
+impl<R> Metered<R> {
+    pub(crate) fn new(inner: R, budget: Rc<Budget>) -> Self {
+        Metered { inner, budget }
+    }
+}
+
+impl<R: Read> Read for Metered<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        // Never ask for more than one byte past the allowance, so a bomb is stopped
+        // within one buffer of the limit.
+        let cap = buf
+            .len()
+            .min(usize::try_from(self.budget.remaining().saturating_add(1)).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..cap])?;
+        self.budget.charge(n)?;
+        Ok(n)
+    }
+}
+
+/// Fails any single XML token (everything consumed between two calls of [`TokenGuard::mark`])
+/// larger than `max` bytes, so that the XML reader's event buffer cannot grow without bound
+/// on a never-ending tag, text run or comment.
+pub(crate) struct TokenGuard<R> {
+    inner: R,
+    since_mark: usize,
+    max: usize,
+}
+
+impl<R> TokenGuard<R> {
+    pub(crate) fn new(inner: R, max: usize) -> Self {
+        TokenGuard {
+            inner,
+            since_mark: 0,
+            max,
+        }
+    }
+
+    pub(crate) fn mark(&mut self) {
+        self.since_mark = 0;
+    }
+
+    pub(crate) fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+}
+
+impl<R: BufRead> Read for TokenGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for TokenGuard<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.since_mark > self.max {
+            return Err(io::Error::other(LimitExceeded {
+                kind: LimitKind::TokenBytes,
+                max: self.max as u64,
+            }));
+        }
+        let allowed = self.max + 1 - self.since_mark;
+        let buf = self.inner.fill_buf()?;
+        let n = buf.len().min(allowed);
+        Ok(&buf[..n])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.since_mark = self.since_mark.saturating_add(amt);
+        self.inner.consume(amt);
+    }
+}
+
+const CHUNK: usize = 64 * 1024;
+
+/// Decodes a byte stream in any WHATWG encoding to UTF-8, replacing malformed sequences
+/// with U+FFFD (and recording one warning) instead of failing.
+///
+/// The encoding comes from a byte-order mark, else (for XML) from the `encoding` of the
+/// XML declaration, else UTF-8.
+pub(crate) struct Utf8Transcoder<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    input: Box<[u8]>,
+    in_start: usize,
+    in_end: usize,
+    output: Box<[u8]>,
+    out_start: usize,
+    out_end: usize,
+    eof: bool,
+    finished: bool,
+    warnings: WarningSink,
+    warned: bool,
+}
+
+impl<R: Read> Utf8Transcoder<R> {
+    /// `xml`: honour the XML declaration's `encoding`.
+    pub(crate) fn new(mut inner: R, xml: bool, warnings: WarningSink) -> io::Result<Self> {
+        let mut input = vec![0u8; CHUNK].into_boxed_slice();
+        let mut in_end = 0;
+        // Read a head large enough to see the XML declaration.
+        while in_end < 1024 {
+            let n = inner.read(&mut input[in_end..])?;
+            if n == 0 {
+                break;
+            }
+            in_end += n;
+        }
+        let encoding = detect_encoding(&input[..in_end], xml, &warnings);
+        Ok(Utf8Transcoder {
+            inner,
+            // BOM sniffing: a byte-order mark overrides the declared encoding and is removed.
+            decoder: encoding.new_decoder(),
+            input,
+            in_start: 0,
+            in_end,
+            output: vec![0u8; CHUNK].into_boxed_slice(),
+            out_start: 0,
+            out_end: 0,
+            eof: false,
+            finished: false,
+            warnings,
+            warned: false,
+        })
+    }
+
+    pub(crate) fn get_mut(&mut self) -> &mut R {
+        &mut self.inner
+    }
+}
+
+fn detect_encoding(head: &[u8], xml: bool, warnings: &WarningSink) -> &'static Encoding {
+    if let Some((encoding, _)) = Encoding::for_bom(head) {
+        return encoding;
+    }
+    match head {
+        [0x3C, 0x00, 0x3F, 0x00, ..] | [0x3C, 0x00, 0x66, 0x00, ..] => {
+            return encoding_rs::UTF_16LE;
+        }
+        [0x00, 0x3C, 0x00, 0x3F, ..] | [0x00, 0x3C, 0x00, 0x66, ..] => {
+            return encoding_rs::UTF_16BE;
+        }
+        _ => {}
+    }
+    if !xml {
+        return encoding_rs::UTF_8;
+    }
+    let Some(label) = declared_encoding(head) else {
+        return encoding_rs::UTF_8;
+    };
+    match Encoding::for_label(label) {
+        // A document we could read as ASCII is not UTF-16, whatever it declares.
+        Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => encoding_rs::UTF_8,
+        Some(e) => e,
+        None => {
+            let label = String::from_utf8_lossy(label).into_owned();
+            warnings
+                .borrow_mut()
+                .add(WarningCode::UnknownEncoding, "xml declaration", || {
+                    format!("unknown encoding '{label}' declared; read as UTF-8")
+                });
+            encoding_rs::UTF_8
+        }
+    }
+}
+
+/// The `encoding` pseudo-attribute of a leading `<?xml ...?>` declaration.
+fn declared_encoding(head: &[u8]) -> Option<&[u8]> {
+    let start = head.iter().position(|b| !b.is_ascii_whitespace())?;
+    let head = &head[start..];
+    if !head.starts_with(b"<?xml") {
+        return None;
+    }
+    let end = head.windows(2).position(|w| w == b"?>")?;
+    let decl = &head[..end];
+    let at = decl.windows(8).position(|w| w == b"encoding")?;
+    let rest = &decl[at + 8..];
+    let eq = rest.iter().position(|&b| b == b'=')?;
+    let rest = &rest[eq + 1..];
+    let q = rest.iter().position(|&b| b == b'"' || b == b'\'')?;
+    let quote = rest[q];
+    let value = &rest[q + 1..];
+    let close = value.iter().position(|&b| b == quote)?;
+    Some(&value[..close])
+}
+
+impl<R: Read> Read for Utf8Transcoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: Read> BufRead for Utf8Transcoder<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        while self.out_start == self.out_end && !self.finished {
+            if self.in_start == self.in_end && !self.eof {
+                let n = self.inner.read(&mut self.input)?;
+                self.in_start = 0;
+                self.in_end = n;
+                self.eof = n == 0;
+            }
+            let last = self.eof;
+            let (result, read, written, replaced) = self.decoder.decode_to_utf8(
+                &self.input[self.in_start..self.in_end],
+                &mut self.output,
+                last,
+            );
+            self.in_start += read;
+            self.out_start = 0;
+            self.out_end = written;
+            if replaced && !self.warned {
+                self.warned = true;
+                let encoding = self.decoder.encoding().name();
+                self.warnings
+                    .borrow_mut()
+                    .add(WarningCode::InvalidCharacters, "document", || {
+                        format!("bytes invalid in {encoding} were replaced with U+FFFD")
+                    });
+            }
+            if last && matches!(result, encoding_rs::CoderResult::InputEmpty) {
+                self.finished = true;
+            }
+        }
+        Ok(&self.output[self.out_start..self.out_end])
+    }
+
+    fn consume(&mut self, amt: usize) {
+        self.out_start = (self.out_start + amt).min(self.out_end);
+    }
+}
+
+/// Reads up to `n` bytes (fewer only at end of input).
+pub(crate) fn read_head(r: &mut dyn Read, n: usize) -> io::Result<Vec<u8>> {
+    let mut head = Vec::with_capacity(n);
+    r.take(n as u64).read_to_end(&mut head)?;
+    Ok(head)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use std::cell::RefCell;
+
+    fn sink() -> WarningSink {
+        Rc::new(RefCell::new(super::super::Warnings::default()))
+    }
+
+    fn transcode(bytes: &[u8]) -> (String, WarningSink) {
+        let warnings = sink();
+        let mut t = Utf8Transcoder::new(bytes, true, warnings.clone()).unwrap();
+        let mut out = String::new();
+        t.read_to_string(&mut out).unwrap();
+        (out, warnings)
+    }
+
+    #[test]
+    fn windows_1252_declared_documents_are_decoded() {
+        let (out, w) =
+            transcode(b"<?xml version=\"1.0\" encoding=\"windows-1252\"?><a>caf\xe9</a>");
+        assert!(out.ends_with("<a>caf\u{e9}</a>"));
+        assert!(w.borrow().is_empty());
+    }
+
+    #[test]
+    fn invalid_utf8_is_replaced_and_warned_once() {
+        let (out, w) = transcode(b"<a>bad\x91byte\x92</a>");
+        assert_eq!(out, "<a>bad\u{fffd}byte\u{fffd}</a>");
+        assert_eq!(w.borrow().to_vec().len(), 1);
+    }
+
+    #[test]
+    fn utf8_bom_is_removed_and_utf16_is_decoded() {
+        let (out, _) = transcode(b"\xef\xbb\xbf<a/>");
+        assert_eq!(out, "<a/>");
+        let utf16: Vec<u8> = "<?xml version=\"1.0\"?><a/>"
+            .encode_utf16()
+            .flat_map(|u| u.to_le_bytes())
+            .collect();
+        let (out, _) = transcode(&utf16);
+        assert_eq!(out, "<?xml version=\"1.0\"?><a/>");
+    }
+
+    #[test]
+    fn metered_reader_fails_just_past_the_budget() {
+        let budget = Budget::new(LimitKind::DecompressedBytes, 10);
+        let mut r = Metered::new(&[0u8; 100][..], budget);
+        let mut out = Vec::new();
+        let err = r.read_to_end(&mut out).unwrap_err();
+        assert!(err.get_ref().unwrap().is::<LimitExceeded>());
+        assert!(out.len() <= 11);
+    }
+
+    #[test]
+    fn token_guard_fails_a_token_longer_than_the_maximum() {
+        let data = [b'a'; 100];
+        let mut g = TokenGuard::new(&data[..], 10);
+        let mut out = Vec::new();
+        assert!(g.read_to_end(&mut out).is_err());
+        let mut g = TokenGuard::new(&data[..], 10);
+        let mut chunk = [0u8; 8];
+        for _ in 0..5 {
+            g.read_exact(&mut chunk).unwrap();
+            g.mark();
+        }
+    }
+}
