@@ -418,10 +418,7 @@ impl ReportHandler for Parsed {
         origin: &Origin,
         report: &mut AggregateReader<'_>,
     ) -> Result<(), ParseError> {
-        let mut records = Vec::new();
-        while let Some(record) = report.next_record()? {
-            records.push(record);
-        }
+        let records = collect_records(report)?;
         let (header, warnings) = report.finish()?;
         self.reports.push(ParsedReport {
             origin: origin.clone(),
@@ -458,4 +455,33 @@ pub fn parse_bytes(bytes: &[u8], limits: &Limits) -> Parsed {
         parsed.failures.push((Origin::default(), e));
     }
     parsed
+}
+
+/// Parses bytes that must be one DMARC aggregate XML document (no container unwrapping).
+pub fn parse_aggregate_xml(
+    xml: &[u8],
+    limits: &Limits,
+) -> Result<(AggregateReport, Vec<Warning>), ParseError> {
+    let warnings: WarningSink = Rc::new(RefCell::new(Warnings::default()));
+    let mut reader = AggregateReader::new(Box::new(xml), limits, warnings)?;
+    let records = collect_records(&mut reader)?;
+    let (header, warnings) = reader.finish()?;
+    Ok((AggregateReport { header, records }, warnings))
+}
+
+/// Parses bytes that must be one SMTP TLS report in JSON (no container unwrapping).
+pub fn parse_tls_json(json: &[u8]) -> Result<(TlsReport, Vec<Warning>), ParseError> {
+    let mut warnings = Warnings::default();
+    let report = tlsrpt::parse(json, &mut warnings)?;
+    Ok((report, warnings.to_vec()))
+}
+
+fn collect_records(
+    reader: &mut AggregateReader<'_>,
+) -> Result<Vec<crate::domain::report::Record>, ParseError> {
+    let mut records = Vec::new();
+    while let Some(record) = reader.next_record()? {
+        records.push(record);
+    }
+    Ok(records)
 }
