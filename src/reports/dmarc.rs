@@ -32,6 +32,8 @@ type XmlSource<'a> = TokenGuard<Utf8Transcoder<Box<dyn BufRead + 'a>>>;
 
 /// Records held back while waiting for metadata that comes after them.
 const MAX_HELD_RECORDS: usize = 10_000;
+/// Extension elements kept per report; more are counted in a warning and dropped.
+const MAX_EXTENSIONS: usize = 256;
 /// Start tags looked at before `<feedback>` before the document is declared not a report.
 const MAX_ELEMENTS_BEFORE_FEEDBACK: usize = 16;
 
@@ -487,8 +489,9 @@ impl<'a> AggregateReader<'a> {
                 Ok(None)
             }
             "extension" => {
-                self.extensions
-                    .extend(node.children.into_iter().map(Node::into_element));
+                for child in node.children {
+                    self.keep_extension(child);
+                }
                 Ok(None)
             }
             _ => {
@@ -496,9 +499,19 @@ impl<'a> AggregateReader<'a> {
                 self.warn(WarningCode::UnknownElement, &path, || {
                     format!("unknown element <{}> kept as an extension", node.name)
                 });
-                self.extensions.push(node.into_element());
+                self.keep_extension(node);
                 Ok(None)
             }
+        }
+    }
+
+    fn keep_extension(&mut self, node: Node) {
+        if self.extensions.len() < MAX_EXTENSIONS {
+            self.extensions.push(node.into_element());
+        } else {
+            self.warn(WarningCode::UnknownElement, "feedback", || {
+                format!("more than {MAX_EXTENSIONS} extension elements; the rest were dropped")
+            });
         }
     }
 
