@@ -1,5 +1,13 @@
 //! ruad: ingest, store and analyse DMARC aggregate and SMTP TLS reports.
 
+pub mod api;
+pub mod auth;
 pub mod cli;
+pub mod config;
 pub mod domain;
+pub mod error;
+pub mod metrics;
 pub mod reports;
+pub mod startup;
+pub mod storage;
+pub mod telemetry;

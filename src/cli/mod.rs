@@ -1,10 +1,12 @@
-//! Command line: `ruad parse` (more commands arrive with the server).
+//! Command line: `ruad serve`, `ruad parse`, `ruad admin`.
 //!
 //! JSON goes to stdout, human messages to stderr.
 
+mod admin;
 mod parse;
 
 use clap::{Args, Parser, Subcommand};
+use std::io::Write;
 use std::process::ExitCode;
 
 #[derive(Debug, Parser)]
@@ -20,6 +22,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run the HTTP API server (configuration: RUAD_* environment, RUAD_CONFIG TOML file).
+    Serve,
+    /// Bootstrap tenants and API keys directly in the database.
+    Admin {
+        #[command(subcommand)]
+        command: admin::AdminCommand,
+    },
     /// Parse report files (XML, JSON, gzip, zlib, zip, email, mbox) and print JSON:
     /// one document per report found, or one summary line per report with --summary.
     Parse(ParseArgs),
@@ -88,5 +97,40 @@ impl LimitArgs {
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Parse(args) => parse::run(&args),
+        Command::Serve => serve(),
+        Command::Admin { command } => match admin::run(&command) {
+            Ok(value) => {
+                let _ = writeln!(std::io::stdout(), "{value}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "ruad admin: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn serve() -> ExitCode {
+    let settings = match crate::config::Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "ruad: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    crate::telemetry::init(&settings.log_format);
+    let result = actix_web::rt::System::new().block_on(async move {
+        let app = crate::startup::Application::build(settings)?;
+        tracing::info!(port = app.port(), "ruad listening");
+        app.run_until_stopped().await?;
+        anyhow::Ok(())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "ruad: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }

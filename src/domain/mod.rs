@@ -3,4 +3,7 @@
 //!
 //! Must not depend on actix-web or diesel.
 
+pub mod days;
+pub mod domain_name;
 pub mod report;
+pub mod tenant;

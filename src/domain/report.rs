@@ -74,6 +74,22 @@ macro_rules! open_enum {
             }
         }
 
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let known: Vec<String> = Self::KNOWN.iter().map(|k| format!("`{k}`")).collect();
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .description(Some(format!(
+                        "One of {}; any other value a reporter sent is kept verbatim.",
+                        known.join(", ")
+                    )))
+                    .examples(Self::KNOWN.first().map(|k| serde_json::Value::from(*k)))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                 let raw = String::deserialize(d)?;
@@ -159,7 +175,7 @@ open_enum! {
 }
 
 /// Which schema generation an aggregate report follows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AggregateSchema {
     /// Pre-RFC draft: no `<version>` element.
@@ -175,30 +191,32 @@ pub const DMARC2_NAMESPACE: &str = "urn:ietf:params:xml:ns:dmarc-2.0";
 
 /// An element the schema does not define (or an RFC 9990 `<extension>` child), kept so
 /// that nothing in a report is lost.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct XmlElement {
     /// Qualified element name as written (e.g. `vendor:category`).
     pub name: String,
-    /// Attributes as written.
+    /// Attributes as written, as `[name, value]` pairs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Vec<String>>)]
     pub attributes: Vec<(String, String)>,
     /// Trimmed text content.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub text: String,
     /// Child elements.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[schema(no_recursion)]
     pub children: Vec<XmlElement>,
 }
 
 /// `date_range` of a report, in UTC epoch seconds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DateRange {
     pub begin: i64,
     pub end: i64,
 }
 
 /// `report_metadata`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportMetadata {
     /// The reporter's own name, as sent (falls back to the domain of `email` when absent).
     pub org_name: String,
@@ -214,7 +232,7 @@ pub struct ReportMetadata {
 }
 
 /// `policy_published`: the DMARC record the receiver found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct PolicyPublished {
     pub domain: String,
     pub adkim: Option<Alignment>,
@@ -233,7 +251,7 @@ pub struct PolicyPublished {
 }
 
 /// Everything of an aggregate report except its records.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AggregateHeader {
     pub schema: AggregateSchema,
     /// `<version>` as sent.
@@ -248,7 +266,7 @@ pub struct AggregateHeader {
 }
 
 /// One `<reason>` of `policy_evaluated`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct OverrideReason {
     #[serde(rename = "type")]
     pub kind: OverrideType,
@@ -256,7 +274,7 @@ pub struct OverrideReason {
 }
 
 /// `row/policy_evaluated`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct PolicyEvaluated {
     pub disposition: Option<Disposition>,
     /// DMARC-aligned DKIM result.
@@ -268,7 +286,7 @@ pub struct PolicyEvaluated {
 }
 
 /// `identifiers` (`identities` in the draft schema).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct Identifiers {
     pub header_from: Option<String>,
     pub envelope_from: Option<String>,
@@ -276,7 +294,7 @@ pub struct Identifiers {
 }
 
 /// One `auth_results/dkim`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct DkimAuth {
     pub domain: Option<String>,
     pub selector: Option<String>,
@@ -285,7 +303,7 @@ pub struct DkimAuth {
 }
 
 /// One `auth_results/spf`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct SpfAuth {
     pub domain: Option<String>,
     pub scope: Option<SpfScope>,
@@ -294,7 +312,7 @@ pub struct SpfAuth {
 }
 
 /// `auth_results`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct AuthResults {
     #[serde(default)]
     pub dkim: Vec<DkimAuth>,
@@ -303,8 +321,9 @@ pub struct AuthResults {
 }
 
 /// One `<record>`: messages from one source with one set of results.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Record {
+    #[schema(value_type = String, example = "192.0.2.1")]
     pub source_ip: IpAddr,
     pub count: u64,
     pub policy_evaluated: PolicyEvaluated,
@@ -323,7 +342,7 @@ impl Record {
 }
 
 /// A whole aggregate report in memory (for small reports, tests and the API).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AggregateReport {
     #[serde(flatten)]
     pub header: AggregateHeader,
@@ -331,7 +350,7 @@ pub struct AggregateReport {
 }
 
 /// RFC 8460 `date-range`, with the strings as sent and their epoch seconds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TlsDateRange {
     pub start_datetime: String,
     pub end_datetime: String,
@@ -340,7 +359,7 @@ pub struct TlsDateRange {
 }
 
 /// RFC 8460 §4.3 `policy`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TlsPolicy {
     pub policy_type: TlsPolicyType,
     #[serde(default)]
@@ -352,7 +371,7 @@ pub struct TlsPolicy {
 }
 
 /// RFC 8460 §4.3 `failure-details` entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TlsFailureDetail {
     pub result_type: TlsResultType,
     pub sending_mta_ip: Option<String>,
@@ -365,7 +384,7 @@ pub struct TlsFailureDetail {
 }
 
 /// One entry of `policies`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TlsPolicyResult {
     pub policy: TlsPolicy,
     pub total_successful_session_count: u64,
@@ -375,7 +394,7 @@ pub struct TlsPolicyResult {
 }
 
 /// An SMTP TLS report (RFC 8460 §4).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TlsReport {
     pub organization_name: String,
     pub date_range: TlsDateRange,
@@ -384,6 +403,7 @@ pub struct TlsReport {
     pub policies: Vec<TlsPolicyResult>,
     /// Top-level fields the RFC does not define, kept verbatim.
     #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    #[schema(value_type = Object)]
     pub extensions: serde_json::Map<String, serde_json::Value>,
 }
 

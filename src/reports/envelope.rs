@@ -416,8 +416,16 @@ impl Unpacker<'_, '_> {
         origin: &Origin,
         depth: usize,
     ) -> Result<(), ParseError> {
-        let message = MessageParser::default()
-            .parse(bytes)
+        // mail-parser 0.11 has a debug assertion that malformed multipart nesting can trip
+        // (found by fuzzing; upstream mail-parser#120): never let it take the caller down.
+        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            MessageParser::default().parse(bytes)
+        }));
+        let message = parsed
+            .map_err(|_| ParseError::Corrupt {
+                container: "email",
+                message: "inconsistent MIME structure".into(),
+            })?
             .ok_or_else(|| ParseError::Corrupt {
                 container: "email",
                 message: "not an RFC 5322 message".into(),

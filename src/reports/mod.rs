@@ -212,7 +212,9 @@ impl ParseError {
 }
 
 /// Stable codes of the tolerances applied while parsing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum WarningCode {
     /// Bytes after the end of a gzip stream were ignored.
@@ -262,7 +264,7 @@ pub enum WarningCode {
 }
 
 /// One kind of tolerance applied to a report, with how often it happened.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct Warning {
     pub code: WarningCode,
     /// Where it happened: element path (XML), field path (JSON) or container layer.

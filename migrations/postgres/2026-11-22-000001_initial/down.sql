@@ -1,0 +1,13 @@
+DROP TABLE jobs;
+DROP TABLE tls_daily;
+DROP TABLE dmarc_daily_sources;
+DROP TABLE dmarc_daily;
+DROP TABLE tls_failures;
+DROP TABLE tls_policies;
+DROP TABLE dmarc_records;
+DROP TABLE reports;
+DROP TABLE uploads;
+DROP TABLE domains;
+DROP TABLE issued_tokens;
+DROP TABLE api_keys;
+DROP TABLE tenants;

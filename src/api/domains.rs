@@ -1,0 +1,176 @@
+//! Registered domains. Reports are accepted only for these.
+
+use crate::auth::Caller;
+use crate::domain::domain_name::DomainName;
+use crate::domain::tenant::Role;
+use crate::error::{ApiError, Problem};
+use crate::startup::{AppState, blocking};
+use crate::storage::domains::{self, Domain};
+use actix_web::{HttpResponse, delete, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A registered domain.
+#[derive(Serialize, ToSchema)]
+pub struct DomainResponse {
+    pub id: String,
+    pub tenant_id: String,
+    #[schema(example = "example.com")]
+    pub name: String,
+    /// Secret token of this domain's RFC 8460 HTTPS report receiver.
+    pub ingest_token: String,
+    /// Path to publish in the domain's TLS-RPT record as `rua=https://<host><path>`.
+    #[schema(example = "/api/v1/tlsrpt/3q2-7uX…")]
+    pub tlsrpt_ingest_path: String,
+    pub created_at: i64,
+}
+
+impl From<Domain> for DomainResponse {
+    fn from(d: Domain) -> Self {
+        DomainResponse {
+            tlsrpt_ingest_path: format!("/api/v1/tlsrpt/{}", d.ingest_token),
+            id: d.id,
+            tenant_id: d.tenant_id,
+            name: d.name,
+            ingest_token: d.ingest_token,
+            created_at: d.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DomainListResponse {
+    pub items: Vec<DomainResponse>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateDomainRequest {
+    /// Fully qualified domain name (internationalized names in `xn--` form).
+    #[schema(example = "example.com")]
+    pub name: String,
+    /// Owning tenant (default: the caller's); must be in the caller's subtree.
+    pub tenant_id: Option<String>,
+}
+
+/// Register a domain. A domain belongs to exactly one tenant.
+#[utoipa::path(tag = "domains", security(("bearer" = [])), request_body = CreateDomainRequest, responses(
+    (status = 201, description = "Registered", body = DomainResponse),
+    (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Tenant not found", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Already registered", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Not a valid domain name", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/domains")]
+pub async fn create_domain(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<CreateDomainRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Admin)?;
+    let name = DomainName::parse(&body.name).map_err(ApiError::Validation)?;
+    let tenant = body
+        .tenant_id
+        .clone()
+        .unwrap_or_else(|| caller.scope.tenant_id.clone());
+    let domain = blocking(move || {
+        Ok(state
+            .db
+            .write(|conn| domains::insert_domain(conn, &caller.scope, &tenant, &name))?)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(DomainResponse::from(domain)))
+}
+
+/// List the domains of the caller's tenant and its descendants.
+#[utoipa::path(tag = "domains", security(("bearer" = [])), responses(
+    (status = 200, description = "Domains", body = DomainListResponse),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/domains")]
+pub async fn list_domains(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<DomainListResponse>, ApiError> {
+    let items = blocking(move || {
+        Ok(state
+            .db
+            .read(|conn| domains::list_domains(conn, &caller.scope))?)
+    })
+    .await?;
+    Ok(web::Json(DomainListResponse {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Get a domain by name.
+#[utoipa::path(tag = "domains", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name")), responses(
+    (status = 200, description = "The domain", body = DomainResponse),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/domains/{domain}")]
+pub async fn get_domain(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<web::Json<DomainResponse>, ApiError> {
+    let name = path.into_inner();
+    let domain = blocking(move || {
+        Ok(state
+            .db
+            .read(|conn| domains::get_domain_by_name(conn, &caller.scope, &name))?)
+    })
+    .await?;
+    Ok(web::Json(domain.into()))
+}
+
+/// Delete a domain and all its reports.
+#[utoipa::path(tag = "domains", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name")), responses(
+    (status = 204, description = "Deleted"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[delete("/domains/{domain}")]
+pub async fn delete_domain(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Admin)?;
+    let name = path.into_inner();
+    blocking(move || {
+        Ok(state
+            .db
+            .write(|conn| domains::delete_domain(conn, &caller.scope, &name))?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Replace the domain's TLS-RPT ingest token; the old one stops working at once.
+#[utoipa::path(tag = "domains", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name")), responses(
+    (status = 200, description = "New token", body = DomainResponse),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/domains/{domain}/ingest-token")]
+pub async fn rotate_ingest_token(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<web::Json<DomainResponse>, ApiError> {
+    caller.require(Role::Admin)?;
+    let name = path.into_inner();
+    let domain = blocking(move || {
+        Ok(state
+            .db
+            .write(|conn| domains::rotate_ingest_token(conn, &caller.scope, &name))?)
+    })
+    .await?;
+    Ok(web::Json(domain.into()))
+}

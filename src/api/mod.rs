@@ -1,0 +1,178 @@
+//! The HTTP API under `/api/v1` (plus `/healthz`, `/readyz`, `/metrics`, `/docs`).
+//!
+//! [`configure`] registers every endpoint; the server and [`openapi`] both use it, so the
+//! route table and the spec cannot disagree. DTOs live here and convert from domain and
+//! storage types.
+
+pub mod aggregates;
+pub mod auth;
+pub mod domains;
+pub mod health;
+pub mod reports;
+pub mod tenants;
+pub mod tlsrpt;
+
+use crate::error::{ApiError, Problem};
+use actix_web::{HttpRequest, HttpResponse};
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{AppExt, scope};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "ruad",
+        description = "Multi-tenant API for DMARC aggregate and SMTP TLS (RFC 8460) reports: \
+            upload reports, read aggregates, manage tenants, API keys and domains. Errors are \
+            RFC 9457 problem+json documents with a stable `code`.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    components(schemas(Problem, crate::error::ErrorCode)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "health", description = "Liveness, readiness and metrics"),
+        (name = "auth", description = "Token exchange"),
+        (name = "tenants", description = "Tenants and their API keys"),
+        (name = "domains", description = "Registered domains"),
+        (name = "reports", description = "Report upload and retrieval"),
+        (name = "aggregates", description = "Per-domain aggregates over time"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let mut scheme = Http::new(HttpAuthScheme::Bearer);
+        scheme.description =
+            Some("An API key (`ruad_…`) or a JWT from `POST /api/v1/auth/token`.".into());
+        components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The spec's fixed parts (info, tags, security scheme); paths come from [`configure`].
+pub fn base_openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// Registers every endpoint.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(health::get_health)
+        .service(health::get_readiness)
+        .service(health::get_metrics)
+        .service(
+            scope::scope("/api/v1")
+                .service(auth::create_token)
+                .service(tenants::create_tenant)
+                .service(tenants::list_tenants)
+                .service(tenants::get_tenant)
+                .service(tenants::update_tenant)
+                .service(tenants::delete_tenant)
+                .service(tenants::create_api_key)
+                .service(tenants::list_api_keys)
+                .service(tenants::revoke_api_key)
+                .service(domains::create_domain)
+                .service(domains::list_domains)
+                .service(domains::get_domain)
+                .service(domains::delete_domain)
+                .service(domains::rotate_ingest_token)
+                .service(reports::upload_report)
+                .service(reports::list_reports)
+                .service(reports::get_report)
+                .service(reports::get_report_raw)
+                .service(reports::delete_report)
+                .service(aggregates::get_dmarc_by_result)
+                .service(aggregates::get_dmarc_by_source)
+                .service(aggregates::get_tls_by_result)
+                .service(aggregates::get_tls_by_source)
+                .service(tlsrpt::receive_tls_report),
+        );
+}
+
+/// The complete OpenAPI document, built from the same registration as the server.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let (_, api) = actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(base_openapi())
+        .configure(configure)
+        .split_for_parts();
+    api
+}
+
+/// `/api/v1/openapi.json` and the interactive documentation at `/docs`, served by ruad
+/// itself (no CDN).
+pub fn docs(openapi: utoipa::openapi::OpenApi) -> utoipa_swagger_ui::SwaggerUi {
+    utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi)
+}
+
+pub async fn not_found(req: HttpRequest) -> HttpResponse {
+    use actix_web::ResponseError;
+    let known = openapi()
+        .paths
+        .paths
+        .keys()
+        .any(|p| path_matches(p, req.path()));
+    if known {
+        ApiError::MethodNotAllowed.error_response()
+    } else {
+        ApiError::NotFound.error_response()
+    }
+}
+
+/// Whether a concrete path fits an OpenAPI path template.
+fn path_matches(template: &str, path: &str) -> bool {
+    let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
+    let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    t.len() == p.len() && t.iter().zip(&p).all(|(a, b)| a.starts_with('{') || a == b)
+}
+
+pub fn json_error(err: actix_web::error::JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError;
+    let api = match &err {
+        JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
+            ApiError::PayloadTooLarge("JSON body is too large".into())
+        }
+        JsonPayloadError::ContentType => {
+            ApiError::UnsupportedMediaType("expected Content-Type: application/json".into())
+        }
+        other => ApiError::BadRequest(format!("invalid JSON body: {other}")),
+    };
+    api.into()
+}
+
+pub fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest(format!("invalid path: {err}")).into()
+}
+
+pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest(format!("invalid query string: {err}")).into()
+}
+
+/// Parses an ISO 8601 date (`2026-11-22`) or date-time into epoch seconds at 00:00 UTC of
+/// that day.
+pub fn parse_day(field: &str, value: &str) -> Result<i64, ApiError> {
+    let date = value.get(..10).unwrap_or(value);
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|dt| dt.and_utc().timestamp())
+        .ok_or_else(|| {
+            ApiError::BadRequest(format!(
+                "{field}: '{value}' is not an ISO 8601 date (YYYY-MM-DD)"
+            ))
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_templates_match_concrete_paths() {
+        assert!(path_matches("/api/v1/reports/{id}", "/api/v1/reports/abc"));
+        assert!(!path_matches("/api/v1/reports/{id}", "/api/v1/reports"));
+    }
+}

@@ -1,0 +1,678 @@
+//! Report upload (raw bytes or multipart), listing with cursor pagination, retrieval of the
+//! normalized report and of the original bytes, deletion.
+
+use crate::auth::Caller;
+use crate::domain::report::{
+    AggregateHeader, AggregateReport, AuthResults, Disposition, DmarcResult, Identifiers,
+    PolicyEvaluated, Record, TlsFailureDetail, TlsPolicy, TlsPolicyResult, TlsPolicyType,
+    TlsReport, TlsResultType,
+};
+use crate::domain::tenant::Role;
+use crate::error::{ApiError, ErrorCode, Problem};
+use crate::reports::Warning;
+use crate::startup::{AppState, blocking};
+use crate::storage::domains;
+use crate::storage::reports::{
+    self as store, IngestFailure, Ingested, ReportFilter, ReportRow, Target,
+};
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use base64::Engine;
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use std::io::Read;
+use utoipa::{IntoParams, ToSchema};
+
+/// Kind of report.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, ToSchema, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ReportKind {
+    /// DMARC aggregate report (RFC 7489 / RFC 9990).
+    DmarcAggregate,
+    /// SMTP TLS report (RFC 8460).
+    TlsReport,
+}
+
+impl ReportKind {
+    fn from_storage(kind: &str) -> ReportKind {
+        if kind == store::KIND_TLS {
+            ReportKind::TlsReport
+        } else {
+            ReportKind::DmarcAggregate
+        }
+    }
+
+    fn as_storage(self) -> &'static str {
+        match self {
+            ReportKind::DmarcAggregate => store::KIND_DMARC,
+            ReportKind::TlsReport => store::KIND_TLS,
+        }
+    }
+}
+
+/// One report found in an upload.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UploadedReport {
+    /// Id of the stored report (of the already stored one when `duplicate`).
+    pub id: String,
+    pub kind: ReportKind,
+    /// Policy domain named in the report.
+    pub policy_domain: String,
+    /// Registered domain it was filed under.
+    pub domain: String,
+    /// The same report (same reporter, report id, domain, date range and content) was
+    /// already stored; nothing new was stored.
+    pub duplicate: bool,
+    /// A report with the same key but different content exists; this version supersedes it.
+    pub conflict: bool,
+    /// Multipart field file name, when uploaded as multipart.
+    pub file: Option<String>,
+    /// Where inside the upload the report was found (zip member, attachment…).
+    pub part: Option<String>,
+}
+
+/// A part of an upload that yielded no stored report.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UploadError {
+    pub file: Option<String>,
+    pub part: Option<String>,
+    /// Stable code: a parser code (`not_a_report`, `malformed_xml`, `limit_exceeded`, …) or
+    /// `domain_not_registered`.
+    pub code: String,
+    pub detail: String,
+    /// For `domain_not_registered`: the domain the report is about.
+    pub domain: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UploadResponse {
+    /// Reports stored (or recognized as duplicates), in upload order.
+    pub reports: Vec<UploadedReport>,
+    /// Parts that yielded no report.
+    pub errors: Vec<UploadError>,
+}
+
+/// A file field of a multipart upload (any field name; every file is read).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// One or more report files.
+    #[schema(value_type = Vec<String>, format = Binary)]
+    pub file: Vec<Vec<u8>>,
+}
+
+pub(crate) struct IncomingFile {
+    pub(crate) name: Option<String>,
+    pub(crate) content_type: Option<String>,
+    pub(crate) bytes: web::Bytes,
+}
+
+async fn read_files(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<Vec<IncomingFile>, ApiError> {
+    let content_type = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let too_large =
+        || ApiError::PayloadTooLarge(format!("the upload is larger than {limit} bytes"));
+    if content_type
+        .as_deref()
+        .is_some_and(|c| c.to_ascii_lowercase().starts_with("multipart/form-data"))
+    {
+        let mut multipart = actix_multipart::Multipart::new(req.headers(), payload);
+        let mut files = Vec::new();
+        let mut total = 0usize;
+        while let Some(field) = multipart.next().await {
+            let mut field =
+                field.map_err(|e| ApiError::BadRequest(format!("invalid multipart body: {e}")))?;
+            let name = field
+                .content_disposition()
+                .and_then(|d| d.get_filename().map(str::to_string));
+            let ct = field.content_type().map(ToString::to_string);
+            let mut bytes = web::BytesMut::new();
+            while let Some(chunk) = field.next().await {
+                let chunk = chunk
+                    .map_err(|e| ApiError::BadRequest(format!("invalid multipart body: {e}")))?;
+                total += chunk.len();
+                if total > limit {
+                    return Err(too_large());
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            files.push(IncomingFile {
+                name,
+                content_type: ct,
+                bytes: bytes.freeze(),
+            });
+        }
+        if files.is_empty() {
+            return Err(ApiError::BadRequest(
+                "the multipart body holds no file".into(),
+            ));
+        }
+        return Ok(files);
+    }
+    let bytes = payload
+        .to_bytes_limited(limit)
+        .await
+        .map_err(|_| too_large())?
+        .map_err(|e| ApiError::BadRequest(format!("failed to read the request body: {e}")))?;
+    Ok(vec![IncomingFile {
+        name: None,
+        content_type,
+        bytes,
+    }])
+}
+
+fn part(origin: &crate::reports::Origin) -> Option<String> {
+    (!origin.is_root()).then(|| origin.to_string())
+}
+
+/// Stores every report of the given files and answers 201, or 422 when none could be stored.
+pub(crate) async fn ingest_files(
+    state: web::Data<AppState>,
+    target: IngestTarget,
+    files: Vec<IncomingFile>,
+) -> Result<HttpResponse, ApiError> {
+    let metrics_state = state.clone();
+    let results = blocking(move || {
+        let limits = state.limits;
+        state
+            .db
+            .write(|conn| {
+                let target = match &target {
+                    IngestTarget::Scope(scope) => Target::Scope(scope),
+                    IngestTarget::Domain(d) => Target::Domain(d),
+                };
+                let mut all = Vec::new();
+                for file in files {
+                    let results = store::ingest(
+                        conn,
+                        target,
+                        &file.bytes,
+                        file.content_type.as_deref(),
+                        &limits,
+                    )?;
+                    all.push((file.name, results));
+                }
+                Ok(all)
+            })
+            .map_err(ApiError::from)
+    })
+    .await?;
+    let mut response = UploadResponse {
+        reports: Vec::new(),
+        errors: Vec::new(),
+    };
+    for (file, results) in results {
+        for result in results {
+            match result {
+                Ingested::Stored {
+                    id,
+                    kind,
+                    policy_domain,
+                    domain,
+                    duplicate,
+                    conflict,
+                    origin,
+                } => {
+                    let outcome = if duplicate {
+                        "duplicate"
+                    } else if conflict {
+                        "conflict"
+                    } else {
+                        "stored"
+                    };
+                    metrics_state.metrics.report(kind, outcome);
+                    response.reports.push(UploadedReport {
+                        id,
+                        kind: ReportKind::from_storage(kind),
+                        policy_domain,
+                        domain,
+                        duplicate,
+                        conflict,
+                        file: file.clone(),
+                        part: part(&origin),
+                    });
+                }
+                Ingested::Failed { origin, error } => {
+                    metrics_state.metrics.report("unknown", "rejected");
+                    let (code, detail, domain) = match error {
+                        IngestFailure::Parse { code, message } => (code.to_string(), message, None),
+                        IngestFailure::DomainNotRegistered { domain } => (
+                            "domain_not_registered".to_string(),
+                            format!(
+                                "the report is about {domain}, which is not a registered domain of this tenant"
+                            ),
+                            Some(domain),
+                        ),
+                    };
+                    response.errors.push(UploadError {
+                        file: file.clone(),
+                        part: part(&origin),
+                        code,
+                        detail,
+                        domain,
+                    });
+                }
+            }
+        }
+    }
+    if response.reports.is_empty() {
+        let all_domain = !response.errors.is_empty()
+            && response
+                .errors
+                .iter()
+                .all(|e| e.code == "domain_not_registered");
+        let detail = response
+            .errors
+            .first()
+            .map(|e| e.detail.clone())
+            .unwrap_or_else(|| "the upload holds no report".into());
+        return Err(ApiError::Upload {
+            code: if all_domain {
+                ErrorCode::DomainNotRegistered
+            } else {
+                ErrorCode::NoReport
+            },
+            detail,
+            errors: response
+                .errors
+                .iter()
+                .filter_map(|e| serde_json::to_value(e).ok())
+                .collect(),
+        });
+    }
+    Ok(HttpResponse::Created().json(response))
+}
+
+pub(crate) enum IngestTarget {
+    Scope(crate::storage::TenantScope),
+    Domain(crate::storage::domains::Domain),
+}
+
+/// Upload report files: the raw bytes of one file (XML, JSON, gzip, zip, email, mbox — the
+/// bytes decide, the content type is only a hint), or `multipart/form-data` with many files.
+/// Each report is filed under the registered domain it is about. Re-uploading a stored
+/// report is answered `duplicate: true`.
+#[utoipa::path(tag = "reports", security(("bearer" = [])),
+    request_body(description = "A report file, or several as multipart/form-data", content(
+        (Vec<u8> = "application/octet-stream"),
+        (Vec<u8> = "application/gzip"),
+        (Vec<u8> = "application/zip"),
+        (String = "application/xml"),
+        (String = "application/json"),
+        (String = "message/rfc822"),
+        (UploadForm = "multipart/form-data"),
+    )),
+    responses(
+        (status = 201, description = "At least one report stored or recognized as duplicate", body = UploadResponse),
+        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs the writer role", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Upload too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No report could be stored (`no_report`, `domain_not_registered`); `errors` lists each part", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/reports")]
+pub async fn upload_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Writer)?;
+    let files = read_files(&req, payload, state.settings.max_upload_bytes as usize).await?;
+    ingest_files(state, IngestTarget::Scope(caller.scope), files).await
+}
+
+/// Filters and pagination for listing reports.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ReportListQuery {
+    /// Only reports filed under this registered domain.
+    pub domain: Option<String>,
+    /// Only this kind.
+    pub kind: Option<ReportKind>,
+    /// Only reports whose range ends on or after this day (ISO 8601 date).
+    pub from: Option<String>,
+    /// Only reports whose range begins before the end of this day (ISO 8601 date).
+    pub to: Option<String>,
+    /// Only reports from this reporting organization (as sent).
+    pub reporter: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size (1 to 500, default 50).
+    pub limit: Option<i64>,
+}
+
+/// A stored report without its records.
+#[derive(Serialize, ToSchema)]
+pub struct ReportSummary {
+    pub id: String,
+    pub kind: ReportKind,
+    pub domain_id: String,
+    /// Policy domain named in the report.
+    pub policy_domain: String,
+    /// Reporting organization, as sent.
+    pub org_name: String,
+    /// The reporter's report id.
+    pub report_id: String,
+    /// Start of the reported range (Unix time).
+    pub begin: i64,
+    /// End of the reported range (Unix time).
+    pub end: i64,
+    /// DMARC records, or TLS policies.
+    pub records: i64,
+    /// DMARC messages, or TLS sessions.
+    pub messages: i64,
+    /// Another version with the same key and other content exists.
+    pub conflict: bool,
+    /// Id of the version that replaced this one in aggregates.
+    pub superseded_by: Option<String>,
+    /// Where inside its upload the report was found.
+    pub part: Option<String>,
+    /// Tolerances applied while parsing.
+    pub warnings: Vec<Warning>,
+    pub created_at: i64,
+}
+
+impl From<&ReportRow> for ReportSummary {
+    fn from(r: &ReportRow) -> Self {
+        let origin: Vec<String> = serde_json::from_str(&r.origin).unwrap_or_default();
+        ReportSummary {
+            id: r.id.clone(),
+            kind: ReportKind::from_storage(&r.kind),
+            domain_id: r.domain_id.clone(),
+            policy_domain: r.policy_domain.clone(),
+            org_name: r.org_name.clone(),
+            report_id: r.external_id.clone(),
+            begin: r.begin_ts,
+            end: r.end_ts,
+            records: r.record_count,
+            messages: r.message_count,
+            conflict: r.conflict,
+            superseded_by: r.superseded_by.clone(),
+            part: (!origin.is_empty()).then(|| origin.join(" > ")),
+            warnings: serde_json::from_str(&r.warnings).unwrap_or_default(),
+            created_at: r.created_at,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportListResponse {
+    pub items: Vec<ReportSummary>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
+}
+
+fn encode_cursor(begin: i64, id: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{begin}:{id}"))
+}
+
+fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
+    let bad = || ApiError::BadRequest("cursor is not a cursor returned by this API".into());
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(cursor)
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(raw).map_err(|_| bad())?;
+    let (begin, id) = text.split_once(':').ok_or_else(bad)?;
+    Ok((begin.parse().map_err(|_| bad())?, id.to_string()))
+}
+
+/// List reports, newest range first.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(ReportListQuery), responses(
+    (status = 200, description = "A page of reports", body = ReportListResponse),
+    (status = 400, description = "Bad filter or cursor", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/reports")]
+pub async fn list_reports(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<ReportListQuery>,
+) -> Result<web::Json<ReportListResponse>, ApiError> {
+    let q = query.into_inner();
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::BadRequest(
+            "limit must be between 1 and 500".into(),
+        ));
+    }
+    let from = q
+        .from
+        .as_deref()
+        .map(|v| crate::api::parse_day("from", v))
+        .transpose()?;
+    let to =
+        q.to.as_deref()
+            .map(|v| crate::api::parse_day("to", v))
+            .transpose()?
+            .map(|t| t + 86_400);
+    let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let rows = blocking(move || {
+        Ok(state.db.read(|conn| {
+            let domain_id = match &q.domain {
+                Some(name) => Some(domains::get_domain_by_name(conn, &caller.scope, name)?.id),
+                None => None,
+            };
+            let filter = ReportFilter {
+                domain_id,
+                kind: q.kind.map(|k| k.as_storage().to_string()),
+                from,
+                to,
+                reporter: q.reporter.clone(),
+                after,
+                limit: limit + 1,
+            };
+            store::list_reports(conn, &caller.scope, &filter)
+        })?)
+    })
+    .await?;
+    let more = rows.len() as i64 > limit;
+    let page = &rows[..rows.len().min(limit as usize)];
+    let next_cursor = if more {
+        page.last().map(|r| encode_cursor(r.begin_ts, &r.id))
+    } else {
+        None
+    };
+    Ok(web::Json(ReportListResponse {
+        items: page.iter().map(ReportSummary::from).collect(),
+        next_cursor,
+    }))
+}
+
+/// The normalized report content.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum ReportContent {
+    DmarcAggregate(Box<AggregateReport>),
+    TlsReport(TlsReport),
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ReportResponse {
+    #[serde(flatten)]
+    pub summary: ReportSummary,
+    /// The normalized report: DMARC header and records, or the TLS report.
+    pub report: ReportContent,
+}
+
+fn to_record(row: store::RecordRow) -> Result<Record, ApiError> {
+    let corrupt = |what: &str| {
+        ApiError::Internal(anyhow::anyhow!(
+            "stored record {} has an unreadable {what}",
+            row.seq
+        ))
+    };
+    Ok(Record {
+        source_ip: row.source_ip.parse().map_err(|_| corrupt("source_ip"))?,
+        count: u64::try_from(row.count).unwrap_or(0),
+        policy_evaluated: PolicyEvaluated {
+            disposition: row.disposition.as_deref().map(|d| Disposition::parse(d).0),
+            dkim: row.dkim_aligned.as_deref().map(|d| DmarcResult::parse(d).0),
+            spf: row.spf_aligned.as_deref().map(|d| DmarcResult::parse(d).0),
+            reasons: serde_json::from_str(&row.reasons).map_err(|_| corrupt("reasons"))?,
+        },
+        identifiers: Identifiers {
+            header_from: row.header_from.clone(),
+            envelope_from: row.envelope_from.clone(),
+            envelope_to: row.envelope_to.clone(),
+        },
+        auth_results: AuthResults {
+            dkim: serde_json::from_str(&row.dkim).map_err(|_| corrupt("dkim"))?,
+            spf: serde_json::from_str(&row.spf).map_err(|_| corrupt("spf"))?,
+        },
+        extensions: match &row.extensions {
+            Some(e) => serde_json::from_str(e).map_err(|_| corrupt("extensions"))?,
+            None => Vec::new(),
+        },
+    })
+}
+
+fn load_content(
+    conn: &mut crate::storage::DbConnection,
+    row: &ReportRow,
+) -> Result<ReportContent, ApiError> {
+    let corrupt = |e: serde_json::Error| {
+        ApiError::Internal(anyhow::anyhow!(
+            "stored report {} is unreadable: {e}",
+            row.id
+        ))
+    };
+    if row.kind == store::KIND_TLS {
+        let mut header: serde_json::Value = serde_json::from_str(&row.header).map_err(corrupt)?;
+        let (policies, failures) = store::list_tls(conn, &row.id)?;
+        let policies: Vec<TlsPolicyResult> = policies
+            .into_iter()
+            .map(|p| TlsPolicyResult {
+                policy: TlsPolicy {
+                    policy_type: TlsPolicyType::parse(&p.policy_type).0,
+                    policy_string: serde_json::from_str(&p.policy_string).unwrap_or_default(),
+                    policy_domain: p.policy_domain,
+                    mx_host: serde_json::from_str(&p.mx_host).unwrap_or_default(),
+                },
+                total_successful_session_count: u64::try_from(p.successful_sessions).unwrap_or(0),
+                total_failure_session_count: u64::try_from(p.failed_sessions).unwrap_or(0),
+                failure_details: failures
+                    .iter()
+                    .filter(|f| f.policy_seq == p.seq)
+                    .map(|f| TlsFailureDetail {
+                        result_type: TlsResultType::parse(&f.result_type).0,
+                        sending_mta_ip: f.sending_mta_ip.clone(),
+                        receiving_mx_hostname: f.receiving_mx_hostname.clone(),
+                        receiving_mx_helo: f.receiving_mx_helo.clone(),
+                        receiving_ip: f.receiving_ip.clone(),
+                        failed_session_count: u64::try_from(f.failed_session_count).unwrap_or(0),
+                        additional_information: f.additional_information.clone(),
+                        failure_reason_code: f.failure_reason_code.clone(),
+                    })
+                    .collect(),
+            })
+            .collect();
+        if let Some(obj) = header.as_object_mut() {
+            obj.insert(
+                "policies".into(),
+                serde_json::to_value(policies).map_err(corrupt)?,
+            );
+        }
+        return Ok(ReportContent::TlsReport(
+            serde_json::from_value(header).map_err(corrupt)?,
+        ));
+    }
+    let header: AggregateHeader = serde_json::from_str(&row.header).map_err(corrupt)?;
+    let records = store::list_records(conn, &row.id)?
+        .into_iter()
+        .map(to_record)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ReportContent::DmarcAggregate(Box::new(AggregateReport {
+        header,
+        records,
+    })))
+}
+
+/// Get a report with its normalized content.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("report_id" = String, Path, description = "Report id")), responses(
+    (status = 200, description = "The report", body = ReportResponse),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/reports/{report_id}")]
+pub async fn get_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<web::Json<ReportResponse>, ApiError> {
+    let id = path.into_inner();
+    let response = blocking(move || {
+        let mut conn = state.db.conn()?;
+        let row = store::get_report(&mut conn, &caller.scope, &id)?;
+        let report = load_content(&mut conn, &row)?;
+        Ok(ReportResponse {
+            summary: ReportSummary::from(&row),
+            report,
+        })
+    })
+    .await?;
+    Ok(web::Json(response))
+}
+
+/// Download the original bytes the report was uploaded in (the whole upload, e.g. the email
+/// or zip that held it), for archiving or re-parsing.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("report_id" = String, Path, description = "Report id")), responses(
+    (status = 200, description = "The original upload", body = Vec<u8>, content_type = "application/octet-stream"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/reports/{report_id}/raw")]
+pub async fn get_report_raw(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let (bytes, content_type) = blocking(move || {
+        let (compressed, content_type) = state
+            .db
+            .read(|conn| store::get_report_upload(conn, &caller.scope, &id))?;
+        let mut bytes = Vec::new();
+        flate2::read::GzDecoder::new(&compressed[..])
+            .read_to_end(&mut bytes)
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored upload is unreadable: {e}")))?;
+        Ok((bytes, content_type))
+    })
+    .await?;
+    let content_type = content_type
+        .filter(|c| !c.to_ascii_lowercase().starts_with("multipart/"))
+        .unwrap_or_else(|| "application/octet-stream".into());
+    Ok(HttpResponse::Ok().content_type(content_type).body(bytes))
+}
+
+/// Delete a report (its records and its share of the aggregates).
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("report_id" = String, Path, description = "Report id")), responses(
+    (status = 204, description = "Deleted"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Needs the writer role", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[delete("/reports/{report_id}")]
+pub async fn delete_report(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Writer)?;
+    let id = path.into_inner();
+    blocking(move || {
+        Ok(state
+            .db
+            .write(|conn| store::delete_report(conn, &caller.scope, &id))?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

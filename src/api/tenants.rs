@@ -1,0 +1,328 @@
+//! Tenants (a tree under the caller's tenant) and their API keys.
+
+use crate::auth::Caller;
+use crate::domain::tenant::Role;
+use crate::error::{ApiError, Problem};
+use crate::startup::{AppState, blocking};
+use crate::storage::keys::{self, ApiKey};
+use crate::storage::tenants::{self, Tenant};
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A tenant: the operator, a reseller/MSSP or a customer.
+#[derive(Serialize, ToSchema)]
+pub struct TenantResponse {
+    pub id: String,
+    /// Parent tenant; absent for a root tenant.
+    pub parent_id: Option<String>,
+    pub name: String,
+    /// Unix time of creation.
+    pub created_at: i64,
+}
+
+impl From<Tenant> for TenantResponse {
+    fn from(t: Tenant) -> Self {
+        TenantResponse {
+            id: t.id,
+            parent_id: t.parent_id,
+            name: t.name,
+            created_at: t.created_at,
+        }
+    }
+}
+
+/// The caller's tenant and its descendants.
+#[derive(Serialize, ToSchema)]
+pub struct TenantListResponse {
+    pub items: Vec<TenantResponse>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTenantRequest {
+    /// Display name.
+    #[schema(example = "Customer A")]
+    pub name: String,
+    /// Parent tenant (default: the caller's tenant); must be in the caller's subtree.
+    pub parent_id: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTenantRequest {
+    /// New display name.
+    pub name: String,
+}
+
+fn valid_name(name: &str) -> Result<String, ApiError> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 200 {
+        return Err(ApiError::Validation(
+            "name must have 1 to 200 characters".into(),
+        ));
+    }
+    Ok(name.to_string())
+}
+
+/// Create a tenant below the caller's tenant.
+#[utoipa::path(tag = "tenants", security(("bearer" = [])), request_body = CreateTenantRequest, responses(
+    (status = 201, description = "Created", body = TenantResponse),
+    (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Parent not found", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid name", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/tenants")]
+pub async fn create_tenant(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<CreateTenantRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Admin)?;
+    let name = valid_name(&body.name)?;
+    let parent = body
+        .parent_id
+        .clone()
+        .unwrap_or_else(|| caller.scope.tenant_id.clone());
+    let tenant = blocking(move || {
+        Ok(state
+            .db
+            .write(|conn| tenants::insert_tenant(conn, &caller.scope, &parent, &name))?)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(TenantResponse::from(tenant)))
+}
+
+/// List the caller's tenant and every tenant below it.
+#[utoipa::path(tag = "tenants", security(("bearer" = [])), responses(
+    (status = 200, description = "Tenants", body = TenantListResponse),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/tenants")]
+pub async fn list_tenants(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<TenantListResponse>, ApiError> {
+    let items = blocking(move || {
+        Ok(state
+            .db
+            .read(|conn| tenants::list_tenants(conn, &caller.scope))?)
+    })
+    .await?;
+    Ok(web::Json(TenantListResponse {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Get a tenant.
+#[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id")), responses(
+    (status = 200, description = "The tenant", body = TenantResponse),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/tenants/{tenant_id}")]
+pub async fn get_tenant(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<web::Json<TenantResponse>, ApiError> {
+    let id = path.into_inner();
+    let tenant = blocking(move || {
+        Ok(state
+            .db
+            .read(|conn| tenants::get_tenant(conn, &caller.scope, &id))?)
+    })
+    .await?;
+    Ok(web::Json(tenant.into()))
+}
+
+/// Rename a tenant.
+#[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id")), request_body = UpdateTenantRequest, responses(
+    (status = 200, description = "Updated", body = TenantResponse),
+    (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid name", body = Problem, content_type = "application/problem+json"),
+))]
+#[patch("/tenants/{tenant_id}")]
+pub async fn update_tenant(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<UpdateTenantRequest>,
+) -> Result<web::Json<TenantResponse>, ApiError> {
+    caller.require(Role::Admin)?;
+    let name = valid_name(&body.name)?;
+    let id = path.into_inner();
+    let tenant = blocking(move || {
+        Ok(state
+            .db
+            .write(|conn| tenants::update_tenant(conn, &caller.scope, &id, &name))?)
+    })
+    .await?;
+    Ok(web::Json(tenant.into()))
+}
+
+/// Delete a tenant below the caller's (it must have no child tenants and no domains).
+#[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id")), responses(
+    (status = 204, description = "Deleted"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "Has children or domains, or is the caller's own tenant", body = Problem, content_type = "application/problem+json"),
+))]
+#[delete("/tenants/{tenant_id}")]
+pub async fn delete_tenant(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Admin)?;
+    let id = path.into_inner();
+    blocking(move || {
+        Ok(state
+            .db
+            .write(|conn| tenants::delete_tenant(conn, &caller.scope, &id))?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// An API key (the secret is only in the creation response).
+#[derive(Serialize, ToSchema)]
+pub struct ApiKeyResponse {
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+    pub role: Role,
+    /// First characters of the key, to recognize it.
+    #[schema(example = "ruad_Xk3vQ9")]
+    pub prefix: String,
+    pub created_at: i64,
+    /// Unix time of revocation, if revoked.
+    pub revoked_at: Option<i64>,
+}
+
+impl From<ApiKey> for ApiKeyResponse {
+    fn from(k: ApiKey) -> Self {
+        ApiKeyResponse {
+            role: Role::parse(&k.role).unwrap_or(Role::Reader),
+            id: k.id,
+            tenant_id: k.tenant_id,
+            name: k.name,
+            prefix: k.prefix,
+            created_at: k.created_at,
+            revoked_at: k.revoked_at,
+        }
+    }
+}
+
+/// A new API key with its secret, shown only once.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedApiKeyResponse {
+    #[serde(flatten)]
+    pub api_key: ApiKeyResponse,
+    /// The secret key: send it as `Authorization: Bearer <key>`. Not retrievable later.
+    pub key: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ApiKeyListResponse {
+    pub items: Vec<ApiKeyResponse>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateApiKeyRequest {
+    /// What the key is for.
+    #[schema(example = "ingest script")]
+    pub name: String,
+    /// At most the caller's own role.
+    pub role: Role,
+}
+
+/// Create an API key for a tenant.
+#[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id")), request_body = CreateApiKeyRequest, responses(
+    (status = 201, description = "Created; the response holds the secret key", body = CreatedApiKeyResponse),
+    (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Needs the admin role, or a role above the caller's", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Tenant not found", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Invalid name", body = Problem, content_type = "application/problem+json"),
+))]
+#[post("/tenants/{tenant_id}/api-keys")]
+pub async fn create_api_key(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    body: web::Json<CreateApiKeyRequest>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Admin)?;
+    caller.require(body.role)?;
+    let name = valid_name(&body.name)?;
+    let role = body.role;
+    let tenant_id = path.into_inner();
+    let (key, secret) = blocking(move || {
+        Ok(state
+            .db
+            .write(|conn| keys::insert_api_key(conn, &caller.scope, &tenant_id, &name, role))?)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(CreatedApiKeyResponse {
+        api_key: key.into(),
+        key: secret,
+    }))
+}
+
+/// List a tenant's API keys.
+#[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id")), responses(
+    (status = 200, description = "Keys", body = ApiKeyListResponse),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Tenant not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/tenants/{tenant_id}/api-keys")]
+pub async fn list_api_keys(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<web::Json<ApiKeyListResponse>, ApiError> {
+    caller.require(Role::Admin)?;
+    let tenant_id = path.into_inner();
+    let items = blocking(move || {
+        Ok(state
+            .db
+            .read(|conn| keys::list_api_keys(conn, &caller.scope, &tenant_id))?)
+    })
+    .await?;
+    Ok(web::Json(ApiKeyListResponse {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// Revoke an API key and every token minted with it.
+#[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id"), ("key_id" = String, Path, description = "API key id")), responses(
+    (status = 200, description = "Revoked", body = ApiKeyResponse),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[delete("/tenants/{tenant_id}/api-keys/{key_id}")]
+pub async fn revoke_api_key(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> Result<web::Json<ApiKeyResponse>, ApiError> {
+    caller.require(Role::Admin)?;
+    let (tenant_id, key_id) = path.into_inner();
+    let key = blocking(move || {
+        Ok(state
+            .db
+            .write(|conn| keys::revoke_api_key(conn, &caller.scope, &tenant_id, &key_id))?)
+    })
+    .await?;
+    Ok(web::Json(key.into()))
+}

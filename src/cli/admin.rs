@@ -1,0 +1,60 @@
+//! `ruad admin`: offline bootstrap against the configured database; prints JSON.
+
+use crate::config::Settings;
+use crate::domain::tenant::Role;
+use crate::storage::{Db, StorageError, keys, tenants};
+use clap::Subcommand;
+use serde_json::json;
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a tenant (a root tenant without --parent). Prints {"id": …}.
+    CreateTenant {
+        #[arg(long)]
+        name: String,
+        /// Parent tenant id.
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// Create an API key for a tenant. Prints {"id": …, "key": …}; the key is shown only once.
+    CreateApiKey {
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, value_parser = ["admin", "writer", "reader"])]
+        role: String,
+        /// What the key is for.
+        #[arg(long, default_value = "bootstrap")]
+        name: String,
+    },
+}
+
+pub fn run(command: &AdminCommand) -> anyhow::Result<serde_json::Value> {
+    let settings = Settings::load()?;
+    let db = Db::connect(&settings.database_url, 1)?;
+    let value = db.write(|conn| match command {
+        AdminCommand::CreateTenant { name, parent } => {
+            let name = name.trim();
+            if name.is_empty() {
+                return Err(StorageError::Conflict("--name must not be empty".into()));
+            }
+            let tenant = match parent {
+                None => tenants::insert_root_tenant(conn, name)?,
+                Some(parent) => {
+                    let parent = tenants::find_tenant_unscoped(conn, parent)?
+                        .ok_or(StorageError::NotFound)?;
+                    tenants::insert_tenant(conn, &parent.scope(), &parent.id, name)?
+                }
+            };
+            Ok(json!({"id": tenant.id, "name": tenant.name, "parent_id": tenant.parent_id}))
+        }
+        AdminCommand::CreateApiKey { tenant, role, name } => {
+            let tenant =
+                tenants::find_tenant_unscoped(conn, tenant)?.ok_or(StorageError::NotFound)?;
+            let role = Role::parse(role).unwrap_or(Role::Reader);
+            let (key, secret) =
+                keys::insert_api_key(conn, &tenant.scope(), &tenant.id, name, role)?;
+            Ok(json!({"id": key.id, "key": secret, "tenant_id": key.tenant_id, "role": key.role}))
+        }
+    })?;
+    Ok(value)
+}

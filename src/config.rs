@@ -1,0 +1,191 @@
+//! Settings: built-in defaults → optional TOML file (`RUAD_CONFIG`) → `RUAD_*` environment.
+//!
+//! Keys (environment name in brackets):
+//! - `database_url` [`RUAD_DATABASE_URL`]: `sqlite://PATH` (default `sqlite://ruad.db`, created
+//!   and migrated on first start) or `postgres://USER@HOST:PORT/DB`.
+//! - `database_pool_size` [`RUAD_DATABASE_POOL_SIZE`]: connections per instance (default 8).
+//! - `listen` [`RUAD_LISTEN`]: address to bind (default `127.0.0.1:8080`).
+//! - `jwt_secret` [`RUAD_JWT_SECRET`]: HMAC key for issued JWTs, at least 32 bytes. When unset,
+//!   one is generated once and kept in `<database file>.jwt-secret` (SQLite) or
+//!   `ruad.jwt-secret` in the working directory (PostgreSQL), so tokens survive restarts.
+//!   Several instances sharing one PostgreSQL must be given the same secret.
+//! - `jwt_max_ttl_seconds` [`RUAD_JWT_MAX_TTL_SECONDS`]: longest token lifetime (default 86400).
+//! - `max_upload_bytes` [`RUAD_MAX_UPLOAD_BYTES`]: largest request body (default 64 MiB).
+//! - `max_decompressed_bytes` [`RUAD_MAX_DECOMPRESSED_BYTES`]: decompressed size of one upload
+//!   (default 512 MiB).
+//! - `max_records` [`RUAD_MAX_RECORDS`]: records per aggregate report (default 2,000,000).
+//! - `workers` [`RUAD_WORKERS`]: HTTP worker threads (default: number of CPUs).
+//! - `log_format` [`RUAD_LOG_FORMAT`]: `text` or `json` (default `text`); the level comes from
+//!   `RUST_LOG` (default `info`).
+
+use crate::reports::Limits;
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub database_url: String,
+    pub database_pool_size: u32,
+    pub listen: String,
+    #[serde(skip_serializing)]
+    pub jwt_secret: Option<SecretString>,
+    pub jwt_max_ttl_seconds: i64,
+    pub max_upload_bytes: u64,
+    pub max_decompressed_bytes: u64,
+    pub max_records: u64,
+    pub workers: Option<usize>,
+    pub log_format: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            database_url: "sqlite://ruad.db".into(),
+            database_pool_size: 8,
+            listen: "127.0.0.1:8080".into(),
+            jwt_secret: None,
+            jwt_max_ttl_seconds: 86_400,
+            max_upload_bytes: 64 << 20,
+            max_decompressed_bytes: 512 << 20,
+            max_records: 2_000_000,
+            workers: None,
+            log_format: "text".into(),
+        }
+    }
+}
+
+/// A configuration problem, naming the key.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {key}: {message}")]
+pub struct ConfigError {
+    pub key: String,
+    pub message: String,
+}
+
+fn bad(key: &str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        key: key.to_string(),
+        message: message.into(),
+    }
+}
+
+impl Settings {
+    /// Loads defaults, then `RUAD_CONFIG` (a TOML file) if set, then `RUAD_*` variables.
+    pub fn load() -> Result<Settings, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(path) = std::env::var_os("RUAD_CONFIG") {
+            let path = PathBuf::from(path);
+            if !path.is_file() {
+                return Err(bad(
+                    "RUAD_CONFIG",
+                    format!("{} is not a file", path.display()),
+                ));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        figment = figment.merge(Env::prefixed("RUAD_").ignore(&["CONFIG", "CORPUS_DIR"]));
+        let settings: Settings = figment.extract().map_err(|e| {
+            let key = e.path.join(".");
+            bad(
+                if key.is_empty() { "settings" } else { &key },
+                e.kind.to_string(),
+            )
+        })?;
+        settings.validate()?;
+        Ok(settings)
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        crate::storage::Backend::from_url(&self.database_url)
+            .map_err(|e| bad("database_url", e.to_string()))?;
+        self.listen_addr()?;
+        if let Some(secret) = &self.jwt_secret
+            && secret.expose_secret().len() < 32
+        {
+            return Err(bad("jwt_secret", "must be at least 32 bytes"));
+        }
+        if self.database_pool_size == 0 {
+            return Err(bad("database_pool_size", "must be at least 1"));
+        }
+        if self.jwt_max_ttl_seconds < 60 {
+            return Err(bad("jwt_max_ttl_seconds", "must be at least 60"));
+        }
+        if self.max_upload_bytes < 1024 {
+            return Err(bad("max_upload_bytes", "must be at least 1024"));
+        }
+        if !matches!(self.log_format.as_str(), "text" | "json") {
+            return Err(bad("log_format", "must be text or json"));
+        }
+        Ok(())
+    }
+
+    pub fn listen_addr(&self) -> Result<SocketAddr, ConfigError> {
+        self.listen.parse().map_err(|_| {
+            bad(
+                "listen",
+                format!("'{}' is not an IP:PORT address", self.listen),
+            )
+        })
+    }
+
+    /// Parser limits for uploads.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_input_bytes: self.max_upload_bytes,
+            max_decompressed_bytes: self.max_decompressed_bytes,
+            max_records: self.max_records,
+            ..Limits::default()
+        }
+    }
+
+    /// The JWT key: configured, or generated once and kept beside the database.
+    pub fn jwt_key(&self) -> Result<SecretString, ConfigError> {
+        if let Some(secret) = &self.jwt_secret {
+            return Ok(secret.clone());
+        }
+        let path = match self.database_url.strip_prefix("sqlite://") {
+            Some(db) => PathBuf::from(format!("{db}.jwt-secret")),
+            None => PathBuf::from("ruad.jwt-secret"),
+        };
+        if let Ok(existing) = std::fs::read_to_string(&path) {
+            let existing = existing.trim().to_string();
+            if existing.len() >= 32 {
+                return Ok(SecretString::from(existing));
+            }
+        }
+        use base64::Engine;
+        use rand::RngCore;
+        let mut bytes = [0u8; 48];
+        rand::rng().fill_bytes(&mut bytes);
+        let secret = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+        write_private(&path, &secret).map_err(|e| {
+            bad(
+                "jwt_secret",
+                format!(
+                    "cannot persist a generated secret at {}: {e}",
+                    path.display()
+                ),
+            )
+        })?;
+        Ok(SecretString::from(secret))
+    }
+}
+
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(content.as_bytes())?;
+    file.sync_all()
+}

@@ -1,0 +1,102 @@
+//! A DNS domain name as registered by a tenant: lower-case, no trailing dot, LDH labels.
+
+use std::fmt;
+
+/// A validated domain name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DomainName(String);
+
+impl DomainName {
+    /// Parses user input: trims, lower-cases, drops one trailing dot; requires at least two
+    /// labels of 1..=63 letters, digits, `-` or `_` (not starting or ending with `-`) and at most
+    /// 253 characters. Internationalized names must be given in A-label (`xn--`) form.
+    pub fn parse(input: &str) -> Result<DomainName, String> {
+        let name = input.trim().trim_end_matches('.').to_ascii_lowercase();
+        if name.is_empty() {
+            return Err("domain name is empty".into());
+        }
+        if name.len() > 253 {
+            return Err("domain name is longer than 253 characters".into());
+        }
+        if !name.is_ascii() {
+            return Err(
+                "domain name must be ASCII (use the xn-- form of internationalized names)".into(),
+            );
+        }
+        let labels: Vec<&str> = name.split('.').collect();
+        if labels.len() < 2 {
+            return Err(format!("'{name}' is not a fully qualified domain name"));
+        }
+        for label in &labels {
+            if label.is_empty() || label.len() > 63 {
+                return Err(format!("label '{label}' must have 1 to 63 characters"));
+            }
+            if !label
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            {
+                return Err(format!(
+                    "label '{label}' may hold only letters, digits, '-' and '_'"
+                ));
+            }
+            if label.starts_with('-') || label.ends_with('-') {
+                return Err(format!("label '{label}' must not start or end with '-'"));
+            }
+        }
+        Ok(DomainName(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// This name and every parent with at least two labels, nearest first.
+    pub fn self_and_parents(&self) -> Vec<&str> {
+        let mut out = vec![self.0.as_str()];
+        let mut rest = self.0.as_str();
+        while let Some((_, parent)) = rest.split_once('.') {
+            if !parent.contains('.') {
+                break;
+            }
+            out.push(parent);
+            rest = parent;
+        }
+        out
+    }
+}
+
+impl fmt::Display for DomainName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_normalized() {
+        assert_eq!(
+            DomainName::parse(" Example.COM. ").map(|d| d.0),
+            Ok("example.com".into())
+        );
+    }
+
+    #[test]
+    fn malformed_names_are_refused() {
+        for bad in ["", "com", "a..b", "-a.com", "a_b$.com", "bücher.de"] {
+            assert!(DomainName::parse(bad).is_err(), "{bad}");
+        }
+        assert!(DomainName::parse(&format!("{}.com", "a".repeat(64))).is_err());
+    }
+
+    #[test]
+    fn parents_stop_at_two_labels() {
+        let d = DomainName::parse("a.b.example.com").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            d.self_and_parents(),
+            vec!["a.b.example.com", "b.example.com", "example.com"]
+        );
+    }
+}

@@ -1,0 +1,199 @@
+//! The API's error type: RFC 9457 `application/problem+json` with a stable `code`.
+//!
+//! `ApiError` is the only `ResponseError`. `detail` is what clients see; internal causes go to
+//! the log only, never to the client.
+
+use crate::storage::StorageError;
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Stable machine-readable error codes (part of the API contract).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No valid credentials were given.
+    Unauthenticated,
+    /// The credentials do not allow this operation.
+    Forbidden,
+    /// The resource does not exist (or is not visible to the caller).
+    NotFound,
+    /// The request body, path or query is malformed.
+    BadRequest,
+    /// The request conflicts with the current state (e.g. a domain registered twice).
+    Conflict,
+    /// The request body is larger than allowed.
+    PayloadTooLarge,
+    /// The content type is not accepted here.
+    UnsupportedMediaType,
+    /// A report is about a domain that is not registered.
+    DomainNotRegistered,
+    /// The upload holds no report that could be stored.
+    NoReport,
+    /// The request is well-formed but not valid.
+    ValidationFailed,
+    /// The method is not allowed on this resource.
+    MethodNotAllowed,
+    /// The database is unavailable; retry later.
+    Unavailable,
+    /// An unexpected error; details are in the server log.
+    Internal,
+}
+
+/// RFC 9457 problem details.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI reference naming the problem type.
+    #[serde(rename = "type")]
+    #[schema(example = "https://ruad.dev/problems/not_found")]
+    pub problem_type: String,
+    /// Short summary of the problem type.
+    pub title: String,
+    /// HTTP status code.
+    pub status: u16,
+    /// What went wrong, for this occurrence.
+    pub detail: String,
+    /// Stable error code to branch on.
+    pub code: ErrorCode,
+    /// Per-upload results when the error concerns an upload.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<Vec<serde_json::Value>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("unauthenticated: {0}")]
+    Unauthenticated(String),
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("payload too large: {0}")]
+    PayloadTooLarge(String),
+    #[error("unsupported media type: {0}")]
+    UnsupportedMediaType(String),
+    #[error("validation failed: {0}")]
+    Validation(String),
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("upload failed: {detail}")]
+    Upload {
+        code: ErrorCode,
+        detail: String,
+        errors: Vec<serde_json::Value>,
+    },
+    #[error("unavailable: {0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ApiError::Unauthenticated(_) => ErrorCode::Unauthenticated,
+            ApiError::Forbidden(_) => ErrorCode::Forbidden,
+            ApiError::NotFound => ErrorCode::NotFound,
+            ApiError::BadRequest(_) => ErrorCode::BadRequest,
+            ApiError::Conflict(_) => ErrorCode::Conflict,
+            ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
+            ApiError::Validation(_) => ErrorCode::ValidationFailed,
+            ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::Upload { code, .. } => *code,
+            ApiError::Unavailable(_) => ErrorCode::Unavailable,
+            ApiError::Internal(_) => ErrorCode::Internal,
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            ApiError::Unauthenticated(m)
+            | ApiError::Forbidden(m)
+            | ApiError::BadRequest(m)
+            | ApiError::Conflict(m)
+            | ApiError::PayloadTooLarge(m)
+            | ApiError::UnsupportedMediaType(m)
+            | ApiError::Validation(m) => m.clone(),
+            ApiError::Upload { detail, .. } => detail.clone(),
+            ApiError::NotFound => "the resource does not exist".into(),
+            ApiError::MethodNotAllowed => "the method is not allowed on this resource".into(),
+            ApiError::Unavailable(_) => "the database is unavailable; retry later".into(),
+            ApiError::Internal(_) => "an internal error occurred; it has been logged".into(),
+        }
+    }
+
+    pub fn problem(&self) -> Problem {
+        let status = self.status_code();
+        let code = self.code();
+        let code_text = serde_json::to_value(code)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        Problem {
+            problem_type: format!("https://ruad.dev/problems/{code_text}"),
+            title: status.canonical_reason().unwrap_or("Error").to_string(),
+            status: status.as_u16(),
+            detail: self.detail(),
+            code,
+            errors: match self {
+                ApiError::Upload { errors, .. } => Some(errors.clone()),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::Validation(_) | ApiError::Upload { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            ApiError::Internal(e) => tracing::error!(error = ?e, "internal error"),
+            ApiError::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),
+            _ => {}
+        }
+        let mut response = HttpResponse::build(self.status_code());
+        response.content_type("application/problem+json");
+        if matches!(self, ApiError::Unauthenticated(_)) {
+            response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        response.json(self.problem())
+    }
+}
+
+impl From<StorageError> for ApiError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound => ApiError::NotFound,
+            StorageError::Conflict(m) => ApiError::Conflict(m),
+            StorageError::Unavailable(m) => ApiError::Unavailable(m),
+            other => ApiError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for ApiError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+    }
+}

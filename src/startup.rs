@@ -1,0 +1,93 @@
+//! Builds the application: database (migrated), shared state, HTTP server bound to the
+//! configured address (port 0 picks a free one, reported by [`Application::port`]).
+
+use crate::api;
+use crate::auth::AuthKeys;
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::reports::Limits;
+use crate::storage::Db;
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use std::net::TcpListener;
+use utoipa_actix_web::AppExt;
+
+/// Everything handlers share. No state another instance would need lives here.
+pub struct AppState {
+    pub db: Db,
+    pub keys: AuthKeys,
+    pub limits: Limits,
+    pub settings: Settings,
+    pub metrics: Metrics,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+impl Application {
+    /// Connects to (and migrates) the database and binds the listener.
+    pub fn build(settings: Settings) -> anyhow::Result<Application> {
+        let db = Db::connect(&settings.database_url, settings.database_pool_size)?;
+        let keys = AuthKeys::new(&settings.jwt_key()?);
+        let listener = TcpListener::bind(settings.listen_addr()?)?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState {
+            db,
+            keys,
+            limits: settings.limits(),
+            metrics: Metrics::default(),
+            settings: settings.clone(),
+        });
+        let workers = settings
+            .workers
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+        let max_body = settings.max_upload_bytes as usize;
+        let server = HttpServer::new(move || {
+            let (app, openapi) = App::new()
+                .into_utoipa_app()
+                .openapi(api::base_openapi())
+                .configure(api::configure)
+                .split_for_parts();
+            app.app_data(state.clone())
+                .app_data(web::PayloadConfig::new(max_body).limit(max_body))
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(1 << 20)
+                        .error_handler(api::json_error),
+                )
+                .app_data(web::PathConfig::default().error_handler(api::path_error))
+                .app_data(web::QueryConfig::default().error_handler(api::query_error))
+                .service(api::docs(openapi))
+                .default_service(web::to(api::not_found))
+                .wrap(actix_web::middleware::from_fn(crate::metrics::record))
+                .wrap(
+                    actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms")
+                        .log_target("ruad::http"),
+                )
+        })
+        .workers(workers)
+        .shutdown_timeout(10)
+        .listen(listener)?
+        .run();
+        Ok(Application { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Runs blocking work (database, parsing) off the async workers, inside the current span.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let span = tracing::Span::current();
+    web::block(move || span.in_scope(f)).await?
+}

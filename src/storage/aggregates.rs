@@ -1,0 +1,333 @@
+//! Aggregate queries over the per-day rollups of one domain. Superseded report versions are
+//! left out. Cost is O(days × groups), independent of the number of raw records.
+
+use super::{DbConnection, StorageResult, placeholder};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+use std::collections::BTreeMap;
+
+/// An inclusive range of UTC epoch days.
+#[derive(Debug, Clone, Copy)]
+pub struct DayRange {
+    pub first: i64,
+    pub last: i64,
+}
+
+#[derive(QueryableByName)]
+struct ResultRow {
+    #[diesel(sql_type = Text)]
+    disposition: String,
+    #[diesel(sql_type = Text)]
+    dkim_aligned: String,
+    #[diesel(sql_type = Text)]
+    spf_aligned: String,
+    #[diesel(sql_type = BigInt)]
+    messages: i64,
+}
+
+/// DMARC totals by result.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DmarcByResult {
+    pub total_messages: u64,
+    pub dmarc_pass_messages: u64,
+    pub disposition: BTreeMap<String, u64>,
+    pub dkim_aligned: BTreeMap<String, u64>,
+    pub spf_aligned: BTreeMap<String, u64>,
+}
+
+fn range_sql(conn: &DbConnection, table: &str) -> String {
+    format!(
+        "{table}.domain_id = {} AND {table}.day >= {} AND {table}.day <= {} AND r.superseded_by IS NULL",
+        placeholder(conn, 1),
+        placeholder(conn, 2),
+        placeholder(conn, 3)
+    )
+}
+
+pub fn dmarc_by_result(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    days: DayRange,
+) -> StorageResult<DmarcByResult> {
+    let sql = format!(
+        "SELECT d.disposition, d.dkim_aligned, d.spf_aligned, CAST(SUM(d.messages) AS BIGINT) AS messages \
+         FROM dmarc_daily d JOIN reports r ON r.id = d.report_id WHERE {} \
+         GROUP BY d.disposition, d.dkim_aligned, d.spf_aligned",
+        range_sql(conn, "d")
+    );
+    let rows: Vec<ResultRow> = diesel::sql_query(sql)
+        .bind::<Text, _>(domain_id)
+        .bind::<BigInt, _>(days.first)
+        .bind::<BigInt, _>(days.last)
+        .load(conn)?;
+    let mut out = DmarcByResult::default();
+    for row in rows {
+        let n = u64::try_from(row.messages).unwrap_or(0);
+        out.total_messages += n;
+        if row.dkim_aligned == "pass" || row.spf_aligned == "pass" {
+            out.dmarc_pass_messages += n;
+        }
+        // An empty value means the reporter left the field out: counted in the total only.
+        for (map, key) in [
+            (&mut out.disposition, row.disposition),
+            (&mut out.dkim_aligned, row.dkim_aligned),
+            (&mut out.spf_aligned, row.spf_aligned),
+        ] {
+            if !key.is_empty() {
+                *map.entry(key).or_default() += n;
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(QueryableByName)]
+struct SourceRow {
+    #[diesel(sql_type = Text)]
+    source_ip: String,
+    #[diesel(sql_type = BigInt)]
+    messages: i64,
+    #[diesel(sql_type = BigInt)]
+    pass_messages: i64,
+}
+
+#[derive(QueryableByName)]
+struct SourceFromRow {
+    #[diesel(sql_type = Text)]
+    source_ip: String,
+    #[diesel(sql_type = Text)]
+    header_from: String,
+    #[diesel(sql_type = BigInt)]
+    messages: i64,
+}
+
+#[derive(QueryableByName)]
+struct CountRow {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// One sending source of a domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DmarcSource {
+    pub source_ip: String,
+    pub messages: u64,
+    pub dmarc_pass_messages: u64,
+    pub dmarc_fail_messages: u64,
+    /// header_from values with their message counts.
+    pub header_from: BTreeMap<String, u64>,
+}
+
+/// Sources by message volume (largest first), at most `limit`, and the number of sources.
+pub fn dmarc_by_source(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    days: DayRange,
+    limit: i64,
+) -> StorageResult<(Vec<DmarcSource>, u64)> {
+    let range = range_sql(conn, "s");
+    let total: Vec<CountRow> = diesel::sql_query(format!(
+        "SELECT CAST(COUNT(DISTINCT s.source_ip) AS BIGINT) AS n FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range}"
+    ))
+    .bind::<Text, _>(domain_id)
+    .bind::<BigInt, _>(days.first)
+    .bind::<BigInt, _>(days.last)
+    .load(conn)?;
+    let sql = format!(
+        "SELECT s.source_ip, CAST(SUM(s.messages) AS BIGINT) AS messages, CAST(SUM(s.pass_messages) AS BIGINT) AS pass_messages \
+         FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range} \
+         GROUP BY s.source_ip ORDER BY messages DESC, s.source_ip ASC LIMIT {}",
+        placeholder(conn, 4)
+    );
+    let rows: Vec<SourceRow> = diesel::sql_query(sql)
+        .bind::<Text, _>(domain_id)
+        .bind::<BigInt, _>(days.first)
+        .bind::<BigInt, _>(days.last)
+        .bind::<BigInt, _>(limit)
+        .load(conn)?;
+    let mut sources: Vec<DmarcSource> = rows
+        .into_iter()
+        .map(|r| {
+            let messages = u64::try_from(r.messages).unwrap_or(0);
+            let pass = u64::try_from(r.pass_messages).unwrap_or(0);
+            DmarcSource {
+                source_ip: r.source_ip,
+                messages,
+                dmarc_pass_messages: pass,
+                dmarc_fail_messages: messages.saturating_sub(pass),
+                header_from: BTreeMap::new(),
+            }
+        })
+        .collect();
+    // header_from values of the sources shown, in chunks to keep the statement small.
+    for chunk in sources.chunks_mut(200) {
+        let ips: Vec<String> = chunk.iter().map(|s| s.source_ip.clone()).collect();
+        let list = (0..ips.len())
+            .map(|i| placeholder(conn, i + 4))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT s.source_ip, s.header_from, CAST(SUM(s.messages) AS BIGINT) AS messages \
+             FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range} AND s.source_ip IN ({list}) \
+             GROUP BY s.source_ip, s.header_from"
+        );
+        let mut query = diesel::sql_query(sql)
+            .bind::<Text, _>(domain_id.to_string())
+            .bind::<BigInt, _>(days.first)
+            .bind::<BigInt, _>(days.last)
+            .into_boxed();
+        for ip in ips {
+            query = query.bind::<Text, _>(ip);
+        }
+        let rows: Vec<SourceFromRow> = query.load(conn)?;
+        for row in rows {
+            if let Some(s) = chunk.iter_mut().find(|s| s.source_ip == row.source_ip) {
+                let key = if row.header_from.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    row.header_from
+                };
+                *s.header_from.entry(key).or_default() += u64::try_from(row.messages).unwrap_or(0);
+            }
+        }
+    }
+    let total = total
+        .first()
+        .map(|c| u64::try_from(c.n).unwrap_or(0))
+        .unwrap_or(0);
+    Ok((sources, total))
+}
+
+#[derive(QueryableByName)]
+struct TlsRow {
+    #[diesel(sql_type = Text)]
+    key1: String,
+    #[diesel(sql_type = Text)]
+    key2: String,
+    #[diesel(sql_type = Text)]
+    key3: String,
+    #[diesel(sql_type = BigInt)]
+    successful: i64,
+    #[diesel(sql_type = BigInt)]
+    failed: i64,
+}
+
+/// TLS session totals.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TlsByResult {
+    pub successful_sessions: u64,
+    pub failed_sessions: u64,
+    pub failed_sessions_by_result_type: BTreeMap<String, u64>,
+}
+
+fn tls_rows(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    days: DayRange,
+    keys: [&str; 3],
+    filter: &str,
+) -> StorageResult<Vec<TlsRow>> {
+    let range = range_sql(conn, "t");
+    let sql = format!(
+        "SELECT {} AS key1, {} AS key2, {} AS key3, CAST(SUM(t.successful_sessions) AS BIGINT) AS successful, \
+         CAST(SUM(t.failed_sessions) AS BIGINT) AS failed FROM tls_daily t JOIN reports r ON r.id = t.report_id \
+         WHERE {range} AND {filter} GROUP BY {}, {}, {}",
+        keys[0], keys[1], keys[2], keys[0], keys[1], keys[2]
+    );
+    Ok(diesel::sql_query(sql)
+        .bind::<Text, _>(domain_id)
+        .bind::<BigInt, _>(days.first)
+        .bind::<BigInt, _>(days.last)
+        .load(conn)?)
+}
+
+pub fn tls_by_result(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    days: DayRange,
+) -> StorageResult<TlsByResult> {
+    let rows = tls_rows(
+        conn,
+        domain_id,
+        days,
+        ["t.result_type", "t.result_type", "t.result_type"],
+        "1 = 1",
+    )?;
+    let mut out = TlsByResult::default();
+    for row in rows {
+        let ok = u64::try_from(row.successful).unwrap_or(0);
+        let failed = u64::try_from(row.failed).unwrap_or(0);
+        if row.key1.is_empty() {
+            out.successful_sessions += ok;
+            out.failed_sessions += failed;
+        } else {
+            *out.failed_sessions_by_result_type
+                .entry(row.key1)
+                .or_default() += failed;
+        }
+    }
+    Ok(out)
+}
+
+/// TLS sessions per reporting organization.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsByOrganization {
+    pub organization: String,
+    pub successful_sessions: u64,
+    pub failed_sessions: u64,
+}
+
+/// Failed TLS sessions per sending MTA, receiving MX and result type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFailurePath {
+    pub sending_mta_ip: String,
+    pub receiving_mx_hostname: String,
+    pub result_type: String,
+    pub failed_sessions: u64,
+}
+
+pub fn tls_by_source(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    days: DayRange,
+) -> StorageResult<(Vec<TlsByOrganization>, Vec<TlsFailurePath>)> {
+    let orgs = tls_rows(
+        conn,
+        domain_id,
+        days,
+        ["t.org_name", "t.org_name", "t.org_name"],
+        "t.result_type = ''",
+    )?
+    .into_iter()
+    .map(|r| TlsByOrganization {
+        organization: r.key1,
+        successful_sessions: u64::try_from(r.successful).unwrap_or(0),
+        failed_sessions: u64::try_from(r.failed).unwrap_or(0),
+    })
+    .collect();
+    let mut paths: Vec<TlsFailurePath> = tls_rows(
+        conn,
+        domain_id,
+        days,
+        [
+            "t.sending_mta_ip",
+            "t.receiving_mx_hostname",
+            "t.result_type",
+        ],
+        "t.result_type <> ''",
+    )?
+    .into_iter()
+    .map(|r| TlsFailurePath {
+        sending_mta_ip: r.key1,
+        receiving_mx_hostname: r.key2,
+        result_type: r.key3,
+        failed_sessions: u64::try_from(r.failed).unwrap_or(0),
+    })
+    .collect();
+    paths.sort_by(|a, b| {
+        b.failed_sessions
+            .cmp(&a.failed_sessions)
+            .then_with(|| a.sending_mta_ip.cmp(&b.sending_mta_ip))
+    });
+    Ok((orgs, paths))
+}

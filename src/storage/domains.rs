@@ -1,0 +1,146 @@
+//! Domains: each belongs to exactly one tenant and has an unguessable TLS-RPT ingest token.
+
+use super::schema::{domains, reports};
+use super::tenants::get_tenant;
+use super::{DbConnection, StorageError, StorageResult, TenantScope, new_id, now};
+use crate::domain::domain_name::DomainName;
+use base64::Engine;
+use diesel::prelude::*;
+use rand::RngCore;
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = domains)]
+pub struct Domain {
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+    pub ingest_token: String,
+    pub created_at: i64,
+}
+
+fn new_ingest_token() -> String {
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Registers `name` for `tenant_id` (in scope). A name already registered anywhere is a
+/// conflict (a domain belongs to exactly one tenant).
+#[tracing::instrument(skip_all, fields(tenant_id = %scope.tenant_id))]
+pub fn insert_domain(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    tenant_id: &str,
+    name: &DomainName,
+) -> StorageResult<Domain> {
+    get_tenant(conn, scope, tenant_id)?;
+    let domain = Domain {
+        id: new_id(),
+        tenant_id: tenant_id.to_string(),
+        name: name.as_str().to_string(),
+        ingest_token: new_ingest_token(),
+        created_at: now(),
+    };
+    diesel::insert_into(domains::table)
+        .values(&domain)
+        .execute(conn)
+        .map_err(|e| match StorageError::from(e) {
+            StorageError::Conflict(_) => {
+                StorageError::Conflict(format!("domain {name} is already registered"))
+            }
+            other => other,
+        })?;
+    Ok(domain)
+}
+
+pub fn list_domains(conn: &mut DbConnection, scope: &TenantScope) -> StorageResult<Vec<Domain>> {
+    use super::schema::tenants;
+    let tenants_in_scope = tenants::table
+        .filter(tenants::path.like(scope.like()))
+        .select(tenants::id);
+    Ok(domains::table
+        .filter(domains::tenant_id.eq_any(tenants_in_scope))
+        .select(Domain::as_select())
+        .order(domains::name.asc())
+        .load(conn)?)
+}
+
+/// A domain in scope, by name.
+pub fn get_domain_by_name(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    name: &str,
+) -> StorageResult<Domain> {
+    use super::schema::tenants;
+    let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
+    let tenants_in_scope = tenants::table
+        .filter(tenants::path.like(scope.like()))
+        .select(tenants::id);
+    Ok(domains::table
+        .filter(domains::name.eq(name))
+        .filter(domains::tenant_id.eq_any(tenants_in_scope))
+        .select(Domain::as_select())
+        .first(conn)?)
+}
+
+/// The registered domain (in scope) that a report about `policy_domain` belongs to: the
+/// domain itself, else its nearest registered parent.
+pub fn resolve_domain(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    policy_domain: &str,
+) -> StorageResult<Option<Domain>> {
+    let Ok(name) = DomainName::parse(policy_domain) else {
+        return Ok(None);
+    };
+    for candidate in name.self_and_parents() {
+        match get_domain_by_name(conn, scope, candidate) {
+            Ok(d) => return Ok(Some(d)),
+            Err(StorageError::NotFound) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
+pub fn find_domain_by_ingest_token(
+    conn: &mut DbConnection,
+    token: &str,
+) -> StorageResult<Option<Domain>> {
+    Ok(domains::table
+        .filter(domains::ingest_token.eq(token))
+        .select(Domain::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn rotate_ingest_token(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    name: &str,
+) -> StorageResult<Domain> {
+    let domain = get_domain_by_name(conn, scope, name)?;
+    let token = new_ingest_token();
+    diesel::update(domains::table.filter(domains::id.eq(&domain.id)))
+        .set(domains::ingest_token.eq(&token))
+        .execute(conn)?;
+    Ok(Domain {
+        ingest_token: token,
+        ..domain
+    })
+}
+
+/// Deletes a domain with all its reports.
+#[tracing::instrument(skip_all, fields(tenant_id = %scope.tenant_id))]
+pub fn delete_domain(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    name: &str,
+) -> StorageResult<()> {
+    let domain = get_domain_by_name(conn, scope, name)?;
+    conn.transaction(|conn| {
+        diesel::delete(reports::table.filter(reports::domain_id.eq(&domain.id))).execute(conn)?;
+        diesel::delete(domains::table.filter(domains::id.eq(&domain.id))).execute(conn)?;
+        Ok(())
+    })
+}

@@ -1,0 +1,156 @@
+//! API keys (random, shown once, stored as SHA-256) and the register of issued JWTs.
+
+use super::schema::{api_keys, issued_tokens};
+use super::tenants::get_tenant;
+use super::{DbConnection, StorageResult, TenantScope, new_id, now};
+use crate::domain::tenant::Role;
+use base64::Engine;
+use diesel::prelude::*;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// Every API key starts with this, so a bearer token is told apart from a JWT at a glance.
+pub const KEY_PREFIX: &str = "ruad_";
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = api_keys)]
+pub struct ApiKey {
+    pub id: String,
+    pub tenant_id: String,
+    pub name: String,
+    pub role: String,
+    pub key_hash: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+pub fn hash_secret(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+/// Creates a key for `tenant_id` (in scope); returns it with the secret, shown only now.
+#[tracing::instrument(skip_all, fields(tenant_id = %scope.tenant_id))]
+pub fn insert_api_key(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    tenant_id: &str,
+    name: &str,
+    role: Role,
+) -> StorageResult<(ApiKey, String)> {
+    get_tenant(conn, scope, tenant_id)?;
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = format!(
+        "{KEY_PREFIX}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    );
+    let key = ApiKey {
+        id: new_id(),
+        tenant_id: tenant_id.to_string(),
+        name: name.to_string(),
+        role: role.as_str().to_string(),
+        key_hash: hash_secret(&secret),
+        prefix: secret.chars().take(12).collect(),
+        created_at: now(),
+        revoked_at: None,
+    };
+    diesel::insert_into(api_keys::table)
+        .values(&key)
+        .execute(conn)?;
+    Ok((key, secret))
+}
+
+/// The live key with this secret.
+pub fn find_api_key_by_secret(
+    conn: &mut DbConnection,
+    secret: &str,
+) -> StorageResult<Option<ApiKey>> {
+    Ok(api_keys::table
+        .filter(api_keys::key_hash.eq(hash_secret(secret)))
+        .filter(api_keys::revoked_at.is_null())
+        .select(ApiKey::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+pub fn list_api_keys(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    tenant_id: &str,
+) -> StorageResult<Vec<ApiKey>> {
+    get_tenant(conn, scope, tenant_id)?;
+    Ok(api_keys::table
+        .filter(api_keys::tenant_id.eq(tenant_id))
+        .select(ApiKey::as_select())
+        .order(api_keys::created_at.asc())
+        .load(conn)?)
+}
+
+/// Revokes a key and every token it minted.
+pub fn revoke_api_key(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    tenant_id: &str,
+    key_id: &str,
+) -> StorageResult<ApiKey> {
+    get_tenant(conn, scope, tenant_id)?;
+    let at = now();
+    conn.transaction(|conn| {
+        let key: ApiKey = api_keys::table
+            .filter(api_keys::id.eq(key_id))
+            .filter(api_keys::tenant_id.eq(tenant_id))
+            .select(ApiKey::as_select())
+            .first(conn)?;
+        diesel::update(
+            api_keys::table
+                .filter(api_keys::id.eq(key_id))
+                .filter(api_keys::revoked_at.is_null()),
+        )
+        .set(api_keys::revoked_at.eq(at))
+        .execute(conn)?;
+        diesel::update(
+            issued_tokens::table
+                .filter(issued_tokens::api_key_id.eq(key_id))
+                .filter(issued_tokens::revoked_at.is_null()),
+        )
+        .set(issued_tokens::revoked_at.eq(at))
+        .execute(conn)?;
+        Ok(ApiKey {
+            revoked_at: key.revoked_at.or(Some(at)),
+            ..key
+        })
+    })
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = issued_tokens)]
+pub struct IssuedToken {
+    pub jti: String,
+    pub tenant_id: String,
+    pub api_key_id: Option<String>,
+    pub role: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+pub fn insert_issued_token(conn: &mut DbConnection, token: &IssuedToken) -> StorageResult<()> {
+    // Expired entries are of no use any more; drop them as new ones arrive.
+    diesel::delete(issued_tokens::table.filter(issued_tokens::expires_at.lt(now() - 86_400)))
+        .execute(conn)?;
+    diesel::insert_into(issued_tokens::table)
+        .values(token)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A registered, unrevoked token.
+pub fn find_live_token(conn: &mut DbConnection, jti: &str) -> StorageResult<Option<IssuedToken>> {
+    Ok(issued_tokens::table
+        .filter(issued_tokens::jti.eq(jti))
+        .filter(issued_tokens::revoked_at.is_null())
+        .select(IssuedToken::as_select())
+        .first(conn)
+        .optional()?)
+}

@@ -1,0 +1,279 @@
+//! Storage on SQLite (default, WAL) or PostgreSQL from one diesel code base.
+//!
+//! - [`DbConnection`] is a `MultiConnection` over both backends, chosen by URL scheme
+//!   (`sqlite://PATH`, `postgres://…`, `postgresql://…`); anything else is an error.
+//! - Migrations are embedded per backend (`migrations/sqlite`, `migrations/postgres`, same
+//!   version names) and applied by [`Db::connect`].
+//! - Storage functions are synchronous, take `&mut DbConnection`, and tenant-scoped ones take
+//!   the caller's [`TenantScope`] first so that no query can forget it.
+//! - On SQLite there is one writer: [`Db::write`] serializes write transactions in-process
+//!   (a busy timeout covers other processes).
+//!
+//! Must not depend on actix-web.
+
+pub mod aggregates;
+pub mod domains;
+pub mod keys;
+pub mod reports;
+pub mod schema;
+pub mod tenants;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// One connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Which database a URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn from_url(url: &str) -> Result<Backend, StorageError> {
+        if url.starts_with("sqlite://") {
+            Ok(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else {
+            Err(StorageError::Config(format!(
+                "database url must start with sqlite://, postgres:// or postgresql:// (got '{}')",
+                url.split(':').next().unwrap_or_default()
+            )))
+        }
+    }
+}
+
+/// Errors of the storage layer; knows nothing about HTTP.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    #[error("invalid database configuration: {0}")]
+    Config(String),
+    #[error("database error: {0}")]
+    Database(diesel::result::Error),
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+impl From<diesel::result::Error> for StorageError {
+    fn from(e: diesel::result::Error) -> Self {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::NotFound => StorageError::NotFound,
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
+                StorageError::Conflict(info.message().to_string())
+            }
+            other => StorageError::Database(other),
+        }
+    }
+}
+
+impl From<r2d2::PoolError> for StorageError {
+    fn from(e: r2d2::PoolError) -> Self {
+        StorageError::Unavailable(e.to_string())
+    }
+}
+
+pub type StorageResult<T> = Result<T, StorageError>;
+
+/// The tenants a caller may see: its own tenant and everything below it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TenantScope {
+    /// The caller's own tenant.
+    pub tenant_id: String,
+    /// Its materialized path (`/root/…/tenant/`); descendants' paths start with it.
+    pub path: String,
+}
+
+impl TenantScope {
+    pub(crate) fn like(&self) -> String {
+        format!("{}%", self.path)
+    }
+}
+
+/// Connection manager that picks the backend by URL scheme (never by trial and error:
+/// SQLite would accept any string as a file name).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+    backend: Backend,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match self.backend {
+            Backend::Postgres => diesel::PgConnection::establish(&self.url)
+                .map(DbConnection::Pg)
+                .map_err(r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let path = self.url.trim_start_matches("sqlite://");
+                let mut conn = diesel::SqliteConnection::establish(path)
+                    .map_err(r2d2::Error::ConnectionError)?;
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(conn))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type Pool = r2d2::Pool<Manager>;
+pub type PooledConnection = r2d2::PooledConnection<Manager>;
+
+/// The database: a pool plus, on SQLite, the single-writer lock.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    backend: Backend,
+    writer: Option<Arc<Mutex<()>>>,
+}
+
+impl Db {
+    /// Connects, applies pending migrations, and builds the pool.
+    pub fn connect(url: &str, pool_size: u32) -> StorageResult<Db> {
+        let backend = Backend::from_url(url)?;
+        let manager = Manager {
+            url: url.to_string(),
+            backend,
+        };
+        {
+            let mut conn = manager
+                .connect()
+                .map_err(|e| StorageError::Unavailable(e.to_string()))?;
+            run_migrations(&mut conn)?;
+        }
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)
+            .map_err(|e| StorageError::Unavailable(e.to_string()))?;
+        Ok(Db {
+            pool,
+            backend,
+            writer: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A pooled connection for reads.
+    pub fn conn(&self) -> StorageResult<PooledConnection> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs `f` with a connection while holding the writer lock on SQLite.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> StorageResult<T>,
+    ) -> StorageResult<T> {
+        let mut conn = self.conn()?;
+        match &self.writer {
+            Some(lock) => {
+                let _guard = lock.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                f(&mut conn)
+            }
+            None => f(&mut conn),
+        }
+    }
+
+    /// Runs `f` with a connection (no writer lock).
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> StorageResult<T>,
+    ) -> StorageResult<T> {
+        let mut conn = self.conn()?;
+        f(&mut conn)
+    }
+}
+
+/// Applies the pending migrations of the connection's backend. SQLite gets WAL here, once,
+/// with foreign keys off so that table-rebuild migrations work.
+pub fn run_migrations(conn: &mut DbConnection) -> StorageResult<()> {
+    let result = match conn {
+        DbConnection::Sqlite(c) => {
+            c.batch_execute("PRAGMA journal_mode = WAL; PRAGMA foreign_keys = OFF;")?;
+            let r = c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ());
+            c.batch_execute("PRAGMA foreign_keys = ON;")?;
+            r
+        }
+        DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| StorageError::Other(anyhow::anyhow!("failed to run migrations: {e}")))
+}
+
+/// Reverts every migration (tests: up → down → up).
+pub fn revert_all_migrations(conn: &mut DbConnection) -> StorageResult<()> {
+    let result = match conn {
+        DbConnection::Sqlite(c) => c.revert_all_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        DbConnection::Pg(c) => c.revert_all_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| StorageError::Other(anyhow::anyhow!("failed to revert migrations: {e}")))
+}
+
+/// Seconds since the epoch.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// Multi-row INSERT. The derived `MultiBackend` cannot express batch inserts, so each arm is
+/// written against the concrete connection (the VW `Folder::save` pattern).
+macro_rules! insert_batch {
+    ($conn:expr, $table:expr, $values:expr) => {
+        match $conn {
+            $crate::storage::DbConnection::Sqlite(c) => {
+                diesel::insert_into($table).values($values).execute(c)
+            }
+            $crate::storage::DbConnection::Pg(c) => {
+                diesel::insert_into($table).values($values).execute(c)
+            }
+        }
+    };
+}
+pub(crate) use insert_batch;
+
+/// A bind placeholder for raw SQL: `?` on SQLite, `$n` on PostgreSQL.
+pub(crate) fn placeholder(conn: &DbConnection, n: usize) -> String {
+    match conn {
+        DbConnection::Sqlite(_) => "?".to_string(),
+        DbConnection::Pg(_) => format!("${n}"),
+    }
+}

@@ -1,0 +1,200 @@
+//! Diesel table definitions shared by both backends. Only types the derived `MultiBackend`
+//! supports: `Text`, `BigInt`, `Integer`, `Bool`, `Binary`.
+
+diesel::table! {
+    tenants (id) {
+        id -> Text,
+        parent_id -> Nullable<Text>,
+        name -> Text,
+        path -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    api_keys (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        role -> Text,
+        key_hash -> Text,
+        prefix -> Text,
+        created_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    issued_tokens (jti) {
+        jti -> Text,
+        tenant_id -> Text,
+        api_key_id -> Nullable<Text>,
+        role -> Text,
+        issued_at -> BigInt,
+        expires_at -> BigInt,
+        revoked_at -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    domains (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        ingest_token -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    uploads (id) {
+        id -> Text,
+        tenant_id -> Text,
+        sha256 -> Text,
+        size -> BigInt,
+        content_type -> Nullable<Text>,
+        data -> Binary,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> Text,
+        tenant_id -> Text,
+        domain_id -> Text,
+        upload_id -> Text,
+        origin -> Text,
+        kind -> Text,
+        org_name -> Text,
+        external_id -> Text,
+        policy_domain -> Text,
+        begin_ts -> BigInt,
+        end_ts -> BigInt,
+        content_hash -> Text,
+        superseded_by -> Nullable<Text>,
+        conflict -> Bool,
+        header -> Text,
+        warnings -> Text,
+        record_count -> BigInt,
+        message_count -> BigInt,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    dmarc_records (report_id, seq) {
+        report_id -> Text,
+        seq -> BigInt,
+        source_ip -> Text,
+        count -> BigInt,
+        disposition -> Nullable<Text>,
+        dkim_aligned -> Nullable<Text>,
+        spf_aligned -> Nullable<Text>,
+        header_from -> Nullable<Text>,
+        envelope_from -> Nullable<Text>,
+        envelope_to -> Nullable<Text>,
+        reasons -> Text,
+        dkim -> Text,
+        spf -> Text,
+        extensions -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    tls_policies (report_id, seq) {
+        report_id -> Text,
+        seq -> BigInt,
+        policy_type -> Text,
+        policy_domain -> Text,
+        policy_string -> Text,
+        mx_host -> Text,
+        successful_sessions -> BigInt,
+        failed_sessions -> BigInt,
+    }
+}
+
+diesel::table! {
+    tls_failures (report_id, policy_seq, seq) {
+        report_id -> Text,
+        policy_seq -> BigInt,
+        seq -> BigInt,
+        result_type -> Text,
+        sending_mta_ip -> Nullable<Text>,
+        receiving_mx_hostname -> Nullable<Text>,
+        receiving_mx_helo -> Nullable<Text>,
+        receiving_ip -> Nullable<Text>,
+        failed_session_count -> BigInt,
+        additional_information -> Nullable<Text>,
+        failure_reason_code -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    dmarc_daily (report_id, day, disposition, dkim_aligned, spf_aligned) {
+        report_id -> Text,
+        domain_id -> Text,
+        day -> BigInt,
+        disposition -> Text,
+        dkim_aligned -> Text,
+        spf_aligned -> Text,
+        messages -> BigInt,
+    }
+}
+
+diesel::table! {
+    dmarc_daily_sources (report_id, seq, day, source_ip, header_from) {
+        report_id -> Text,
+        seq -> BigInt,
+        domain_id -> Text,
+        day -> BigInt,
+        source_ip -> Text,
+        header_from -> Text,
+        messages -> BigInt,
+        pass_messages -> BigInt,
+    }
+}
+
+diesel::table! {
+    tls_daily (report_id, day, org_name, result_type, sending_mta_ip, receiving_mx_hostname) {
+        report_id -> Text,
+        domain_id -> Text,
+        day -> BigInt,
+        org_name -> Text,
+        result_type -> Text,
+        sending_mta_ip -> Text,
+        receiving_mx_hostname -> Text,
+        successful_sessions -> BigInt,
+        failed_sessions -> BigInt,
+    }
+}
+
+diesel::table! {
+    jobs (id) {
+        id -> Text,
+        tenant_id -> Nullable<Text>,
+        kind -> Text,
+        payload -> Text,
+        run_at -> BigInt,
+        attempts -> Integer,
+        locked_until -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::allow_tables_to_appear_in_same_query!(
+    tenants,
+    api_keys,
+    issued_tokens,
+    domains,
+    uploads,
+    reports,
+    dmarc_records,
+    tls_policies,
+    tls_failures,
+    dmarc_daily,
+    dmarc_daily_sources,
+    tls_daily,
+    jobs,
+);

@@ -1,0 +1,16 @@
+//! Logging: `tracing` to stderr, level from `RUST_LOG` (default `info`), text or JSON.
+
+use tracing_subscriber::EnvFilter;
+
+pub fn init(format: &str) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // A second initialization (tests) is harmless: keep the first subscriber.
+    let _ = if format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}

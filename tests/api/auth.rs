@@ -1,0 +1,362 @@
+//! Every operation of the spec against missing, forged, expired, mis-addressed and unsigned
+//! credentials, and against another tenant's resources. A coverage test fails when an
+//! operation is missing from the table. The public endpoints are listed by hand.
+
+use crate::helpers::{JWT_SECRET, TestApp, fixture, spawn_app};
+use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// Operations that need no credentials.
+const PUBLIC: &[(&str, &str)] = &[
+    ("get", "/healthz"),
+    ("get", "/readyz"),
+    ("get", "/metrics"),
+    ("post", "/api/v1/tlsrpt/{ingest_token}"),
+];
+
+/// Resources owned by a victim tenant, and an attacker in a sibling tenant.
+struct World {
+    victim_tenant: String,
+    victim_key_id: String,
+    victim_report: String,
+    attacker_key: String,
+}
+
+/// (method, path template, concrete path with the victim's resources, body).
+fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> {
+    let t = &w.victim_tenant;
+    vec![
+        (
+            "post",
+            "/api/v1/auth/token",
+            "/api/v1/auth/token".into(),
+            Some(json!({"tenant_id": t})),
+        ),
+        (
+            "post",
+            "/api/v1/tenants",
+            "/api/v1/tenants".into(),
+            Some(json!({"name": "x", "parent_id": t})),
+        ),
+        ("get", "/api/v1/tenants", "/api/v1/tenants".into(), None),
+        (
+            "get",
+            "/api/v1/tenants/{tenant_id}",
+            format!("/api/v1/tenants/{t}"),
+            None,
+        ),
+        (
+            "patch",
+            "/api/v1/tenants/{tenant_id}",
+            format!("/api/v1/tenants/{t}"),
+            Some(json!({"name": "pwned"})),
+        ),
+        (
+            "delete",
+            "/api/v1/tenants/{tenant_id}",
+            format!("/api/v1/tenants/{t}"),
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/tenants/{tenant_id}/api-keys",
+            format!("/api/v1/tenants/{t}/api-keys"),
+            Some(json!({"name": "x", "role": "admin"})),
+        ),
+        (
+            "get",
+            "/api/v1/tenants/{tenant_id}/api-keys",
+            format!("/api/v1/tenants/{t}/api-keys"),
+            None,
+        ),
+        (
+            "delete",
+            "/api/v1/tenants/{tenant_id}/api-keys/{key_id}",
+            format!("/api/v1/tenants/{t}/api-keys/{}", w.victim_key_id),
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/domains",
+            "/api/v1/domains".into(),
+            Some(json!({"name": "new.example", "tenant_id": t})),
+        ),
+        ("get", "/api/v1/domains", "/api/v1/domains".into(), None),
+        (
+            "get",
+            "/api/v1/domains/{domain}",
+            "/api/v1/domains/foo-bar.io".into(),
+            None,
+        ),
+        (
+            "delete",
+            "/api/v1/domains/{domain}",
+            "/api/v1/domains/foo-bar.io".into(),
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/domains/{domain}/ingest-token",
+            "/api/v1/domains/foo-bar.io/ingest-token".into(),
+            None,
+        ),
+        ("post", "/api/v1/reports", "/api/v1/reports".into(), None),
+        ("get", "/api/v1/reports", "/api/v1/reports".into(), None),
+        (
+            "get",
+            "/api/v1/reports/{report_id}",
+            format!("/api/v1/reports/{}", w.victim_report),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/reports/{report_id}/raw",
+            format!("/api/v1/reports/{}/raw", w.victim_report),
+            None,
+        ),
+        (
+            "delete",
+            "/api/v1/reports/{report_id}",
+            format!("/api/v1/reports/{}", w.victim_report),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/domains/{domain}/dmarc/by-result",
+            "/api/v1/domains/foo-bar.io/dmarc/by-result".into(),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/domains/{domain}/dmarc/by-source",
+            "/api/v1/domains/foo-bar.io/dmarc/by-source".into(),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/domains/{domain}/tls/by-result",
+            "/api/v1/domains/foo-bar.io/tls/by-result".into(),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/domains/{domain}/tls/by-source",
+            "/api/v1/domains/foo-bar.io/tls/by-source".into(),
+            None,
+        ),
+    ]
+}
+
+fn method(m: &str) -> Method {
+    Method::from_bytes(m.to_ascii_uppercase().as_bytes()).unwrap()
+}
+
+fn jwt(secret: &str, header: Header, claims: Value) -> String {
+    encode(
+        &header,
+        &claims,
+        &EncodingKey::from_secret(secret.as_bytes()),
+    )
+    .unwrap()
+}
+
+fn claims(tenant: &str, key_id: &str, aud: &str, exp_offset: i64) -> Value {
+    let now = chrono::Utc::now().timestamp();
+    json!({"sub": key_id, "tid": tenant, "role": "admin", "aud": aud, "iss": "ruad", "iat": now, "nbf": now, "exp": now + exp_offset, "jti": uuid::Uuid::new_v4().to_string()})
+}
+
+async fn world(app: &TestApp) -> World {
+    let (victim_tenant, victim_key) = app.child_tenant("victim").await;
+    let (_, attacker_key) = app.child_tenant("attacker").await;
+    let keys = app
+        .get(
+            &format!("/api/v1/tenants/{victim_tenant}/api-keys"),
+            &victim_key,
+        )
+        .await;
+    let victim_key_id = keys.body["items"][0]["id"].as_str().unwrap().to_string();
+    let domain = app
+        .post(
+            "/api/v1/domains",
+            &victim_key,
+            json!({"name": "foo-bar.io"}),
+        )
+        .await;
+    assert_eq!(domain.status, StatusCode::CREATED);
+    let upload = app
+        .upload(
+            &victim_key,
+            fixture("001-rfc7489-google.xml"),
+            "application/xml",
+        )
+        .await;
+    let victim_report = upload.body["reports"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    World {
+        victim_tenant,
+        victim_key_id,
+        victim_report,
+        attacker_key,
+    }
+}
+
+#[actix_web::test]
+async fn every_protected_operation_refuses_bad_credentials() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    let now = chrono::Utc::now().timestamp();
+    let unsigned = {
+        use base64::Engine;
+        let b64 =
+            |v: &Value| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string());
+        format!(
+            "{}.{}.",
+            b64(&json!({"alg": "none", "typ": "JWT"})),
+            b64(&claims(&app.tenant_id, "k", "ruad-api", 600))
+        )
+    };
+    let bad: Vec<(&str, Option<String>)> = vec![
+        ("no token", None),
+        ("unknown api key", Some("ruad_not-a-real-key".into())),
+        (
+            "bad signature",
+            Some(jwt(
+                "another-secret-another-secret-another",
+                Header::new(Algorithm::HS256),
+                claims(&app.tenant_id, "k", "ruad-api", 600),
+            )),
+        ),
+        (
+            "expired",
+            Some(jwt(
+                JWT_SECRET,
+                Header::new(Algorithm::HS256),
+                claims(&app.tenant_id, "k", "ruad-api", -3600),
+            )),
+        ),
+        (
+            "wrong audience",
+            Some(jwt(
+                JWT_SECRET,
+                Header::new(Algorithm::HS256),
+                claims(&app.tenant_id, "k", "other-api", 600),
+            )),
+        ),
+        ("alg none", Some(unsigned)),
+        (
+            "never issued",
+            Some(jwt(
+                JWT_SECRET,
+                Header::new(Algorithm::HS256),
+                claims(&app.tenant_id, "k", "ruad-api", 600),
+            )),
+        ),
+        (
+            "not yet valid",
+            Some(jwt(JWT_SECRET, Header::new(Algorithm::HS256), {
+                let mut c = claims(&app.tenant_id, "k", "ruad-api", 7200);
+                c["nbf"] = json!(now + 3600);
+                c
+            })),
+        ),
+    ];
+    for (m, template, path, body) in table(&w) {
+        for (what, token) in &bad {
+            let reply = app
+                .send(method(m), &path, token.as_deref(), body.clone())
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::UNAUTHORIZED,
+                "{m} {template} with {what}: {:?}",
+                reply.body
+            );
+            reply.assert_problem(401, "unauthenticated");
+        }
+    }
+}
+
+#[actix_web::test]
+async fn another_tenants_resources_are_not_found() {
+    let app = spawn_app().await;
+    let w = world(&app).await;
+    for (m, template, path, body) in table(&w) {
+        let reply = app
+            .send(method(m), &path, Some(&w.attacker_key), body.clone())
+            .await;
+        match (m, template) {
+            // Collections answer with the caller's own (empty) subtree.
+            ("get", "/api/v1/tenants" | "/api/v1/domains" | "/api/v1/reports") => {
+                assert_eq!(reply.status, StatusCode::OK);
+                let text = String::from_utf8_lossy(&reply.bytes);
+                assert!(
+                    !text.contains(&w.victim_tenant) && !text.contains("foo-bar.io"),
+                    "{template} leaked: {text}"
+                );
+            }
+            // An upload is filed under the uploader's own domains only.
+            ("post", "/api/v1/reports") => {
+                let reply = app
+                    .upload(
+                        &w.attacker_key,
+                        fixture("001-rfc7489-google.xml"),
+                        "application/xml",
+                    )
+                    .await;
+                reply.assert_problem(422, "domain_not_registered");
+            }
+            _ => reply.assert_problem(404, "not_found"),
+        }
+    }
+    // Nothing of the victim's changed.
+    let report = app
+        .get(
+            &format!("/api/v1/reports/{}", w.victim_report),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(report.status, StatusCode::OK);
+}
+
+#[actix_web::test]
+async fn the_table_covers_every_operation_of_the_spec() {
+    let spec = ruad::api::openapi();
+    let w = World {
+        victim_tenant: String::new(),
+        victim_key_id: String::new(),
+        victim_report: String::new(),
+        attacker_key: String::new(),
+    };
+    let listed: Vec<(String, String)> = table(&w)
+        .into_iter()
+        .map(|(m, t, _, _)| (m.to_string(), t.to_string()))
+        .collect();
+    let mut missing = Vec::new();
+    let mut count = 0;
+    let doc = serde_json::to_value(&spec).unwrap();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for m in ["get", "post", "put", "patch", "delete"] {
+            let Some(op) = item.get(m) else { continue };
+            count += 1;
+            let key = (m.to_string(), path.clone());
+            let public = PUBLIC.contains(&(m, path.as_str()));
+            if public == listed.contains(&key) {
+                missing.push(format!("{m} {path}"));
+            }
+            // Protected operations declare the bearer scheme; public ones do not.
+            assert_eq!(
+                op.get("security").is_some(),
+                !public,
+                "{m} {path}: security declaration"
+            );
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "operations missing from (or listed twice in) the auth table: {missing:?}"
+    );
+    assert_eq!(count, listed.len() + PUBLIC.len());
+}

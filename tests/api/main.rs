@@ -1,0 +1,9 @@
+//! HTTP API tests: the real server on loopback, a real database per test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod auth;
+mod corpus;
+mod errors;
+mod helpers;
+mod reports;
+mod resources;

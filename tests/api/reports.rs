@@ -1,0 +1,393 @@
+//! Upload, dedup, conflicts, listing, retrieval, deletion, aggregates, TLS receiver.
+
+use crate::helpers::{TestApp, fixture, spawn_app};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const DAY: i64 = 86_400;
+
+fn report_xml(id: &str, begin: i64, end: i64, rows: &[(&str, u64, &str, &str, &str)]) -> String {
+    let mut records = String::new();
+    for (ip, count, disposition, dkim, spf) in rows {
+        records.push_str(&format!(
+            "<record><row><source_ip>{ip}</source_ip><count>{count}</count><policy_evaluated><disposition>{disposition}</disposition>\
+             <dkim>{dkim}</dkim><spf>{spf}</spf></policy_evaluated></row><identifiers><header_from>example.com</header_from></identifiers>\
+             <auth_results><spf><domain>example.com</domain><result>{spf}</result></spf></auth_results></record>"
+        ));
+    }
+    format!(
+        "<?xml version=\"1.0\"?><feedback><version>1.0</version><report_metadata><org_name>receiver.example</org_name>\
+         <email>dmarc@receiver.example</email><report_id>{id}</report_id><date_range><begin>{begin}</begin><end>{end}</end>\
+         </date_range></report_metadata><policy_published><domain>example.com</domain><p>none</p></policy_published>{records}</feedback>"
+    )
+}
+
+async fn by_result(app: &TestApp, from: &str, to: &str) -> Value {
+    let reply = app
+        .get(
+            &format!("/api/v1/domains/example.com/dmarc/by-result?from={from}&to={to}"),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+    reply.body
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    enc.write_all(bytes).unwrap();
+    enc.finish().unwrap()
+}
+
+#[actix_web::test]
+async fn the_same_report_in_another_envelope_is_a_duplicate() {
+    let app = spawn_app().await;
+    app.register_domain("foo-bar.io").await;
+    let xml = fixture("001-rfc7489-google.xml");
+    let first = app
+        .upload(&app.admin_key, xml.clone(), "application/xml")
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.body);
+    assert_eq!(first.body["reports"][0]["duplicate"], false);
+    assert_eq!(first.body["reports"][0]["kind"], "dmarc_aggregate");
+    assert_eq!(first.body["reports"][0]["domain"], "foo-bar.io");
+    let again = app
+        .upload(&app.admin_key, gzip(&xml), "application/octet-stream")
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED);
+    assert_eq!(again.body["reports"][0]["duplicate"], true);
+    assert_eq!(
+        again.body["reports"][0]["id"],
+        first.body["reports"][0]["id"]
+    );
+    let list = app.get("/api/v1/reports", &app.admin_key).await;
+    assert_eq!(list.body["items"].as_array().unwrap().len(), 1);
+}
+
+#[actix_web::test]
+async fn changed_content_under_the_same_key_supersedes_and_is_flagged() {
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    let v1 = report_xml(
+        "r1",
+        0,
+        DAY - 1,
+        &[("192.0.2.1", 5, "none", "pass", "pass")],
+    );
+    let v2 = report_xml(
+        "r1",
+        0,
+        DAY - 1,
+        &[("192.0.2.1", 7, "none", "pass", "pass")],
+    );
+    let first = app
+        .upload(&app.admin_key, v1.into_bytes(), "application/xml")
+        .await;
+    let second = app
+        .upload(&app.admin_key, v2.into_bytes(), "application/xml")
+        .await;
+    assert_eq!(
+        second.body["reports"][0]["conflict"], true,
+        "{:?}",
+        second.body
+    );
+    assert_eq!(second.body["reports"][0]["duplicate"], false);
+    let totals = by_result(&app, "1970-01-01", "1970-01-01").await;
+    assert_eq!(totals["total_messages"], 7);
+    let old = app
+        .get(
+            &format!(
+                "/api/v1/reports/{}",
+                first.body["reports"][0]["id"].as_str().unwrap()
+            ),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(old.body["conflict"], true);
+    assert_eq!(old.body["superseded_by"], second.body["reports"][0]["id"]);
+    // Deleting the newer version brings the older one back into the aggregates.
+    let newer = second.body["reports"][0]["id"].as_str().unwrap();
+    app.send(
+        Method::DELETE,
+        &format!("/api/v1/reports/{newer}"),
+        Some(&app.admin_key),
+        None,
+    )
+    .await;
+    assert_eq!(
+        by_result(&app, "1970-01-01", "1970-01-01").await["total_messages"],
+        5
+    );
+}
+
+#[actix_web::test]
+async fn counts_are_spread_over_the_days_a_report_covers() {
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    let xml = report_xml(
+        "multi",
+        10 * DAY,
+        13 * DAY,
+        &[("192.0.2.1", 10, "reject", "fail", "fail")],
+    );
+    app.upload(&app.admin_key, xml.into_bytes(), "application/xml")
+        .await;
+    let day = |d: i64| {
+        chrono::DateTime::from_timestamp(d * DAY, 0)
+            .unwrap()
+            .format("%Y-%m-%d")
+            .to_string()
+    };
+    let parts: Vec<u64> = futures_util::future::join_all((10..13).map(|d| {
+        let app = &app;
+        let d = day(d);
+        async move {
+            by_result(app, &d, &d).await["total_messages"]
+                .as_u64()
+                .unwrap()
+        }
+    }))
+    .await;
+    assert_eq!(parts, vec![4, 3, 3]);
+    let all = by_result(&app, &day(10), &day(12)).await;
+    assert_eq!(all["total_messages"], 10);
+    assert_eq!(all["disposition"]["reject"], 10);
+    assert_eq!(all["disposition"]["none"], 0);
+    assert_eq!(all["dmarc_fail_messages"], 10);
+}
+
+#[actix_web::test]
+async fn reports_for_unregistered_domains_are_refused_naming_the_domain() {
+    let app = spawn_app().await;
+    let reply = app
+        .upload(
+            &app.admin_key,
+            fixture("001-rfc7489-google.xml"),
+            "application/xml",
+        )
+        .await;
+    reply.assert_problem(422, "domain_not_registered");
+    assert_eq!(reply.body["errors"][0]["domain"], "foo-bar.io");
+    assert!(
+        reply.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("foo-bar.io")
+    );
+    let garbage = app
+        .upload(
+            &app.admin_key,
+            b"hello".to_vec(),
+            "application/octet-stream",
+        )
+        .await;
+    garbage.assert_problem(422, "no_report");
+    assert_eq!(garbage.body["errors"][0]["code"], "not_a_report");
+}
+
+#[actix_web::test]
+async fn a_zip_of_several_reports_lists_pages_and_serves_raw_bytes() {
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    let zip = fixture("005-zip-three-members.zip");
+    let reply = app
+        .upload(&app.admin_key, zip.clone(), "application/zip")
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    let stored = reply.body["reports"].as_array().unwrap();
+    assert_eq!(stored.len(), 3);
+    assert!(
+        stored
+            .iter()
+            .all(|r| r["part"].as_str().unwrap().ends_with(".xml"))
+    );
+
+    let page1 = app.get("/api/v1/reports?limit=2", &app.admin_key).await;
+    assert_eq!(page1.body["items"].as_array().unwrap().len(), 2);
+    let cursor = page1.body["next_cursor"].as_str().unwrap();
+    let page2 = app
+        .get(
+            &format!("/api/v1/reports?limit=2&cursor={cursor}"),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(page2.body["items"].as_array().unwrap().len(), 1);
+    assert!(page2.body["next_cursor"].is_null());
+    let filtered = app
+        .get(
+            "/api/v1/reports?domain=example.com&kind=tls_report",
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(filtered.body["items"].as_array().unwrap().len(), 0);
+
+    let id = stored[0]["id"].as_str().unwrap();
+    let report = app
+        .get(&format!("/api/v1/reports/{id}"), &app.admin_key)
+        .await;
+    assert_eq!(
+        report.body["report"]["records"].as_array().unwrap().len(),
+        2
+    );
+    assert!(report.body["report"]["report_metadata"]["org_name"].is_string());
+    let raw = app
+        .get(&format!("/api/v1/reports/{id}/raw"), &app.admin_key)
+        .await;
+    assert_eq!(raw.bytes, zip);
+
+    let sources = app
+        .get(
+            "/api/v1/domains/example.com/dmarc/by-source?from=2023-12-31&to=2024-01-02",
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(sources.status, StatusCode::OK, "{:?}", sources.body);
+    let total: u64 = sources.body["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["messages"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 49);
+
+    assert_eq!(
+        app.send(
+            Method::DELETE,
+            &format!("/api/v1/reports/{id}"),
+            Some(&app.admin_key),
+            None
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
+    app.get(&format!("/api/v1/reports/{id}"), &app.admin_key)
+        .await
+        .assert_problem(404, "not_found");
+}
+
+#[actix_web::test]
+async fn multipart_uploads_carry_many_files() {
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    app.register_domain("example.org").await;
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(fixture("005-zip-three-members.zip"))
+                .file_name("a.zip"),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(fixture("033-tls-gzip.json.gz")).file_name("t.json.gz"),
+        )
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(b"junk".to_vec()).file_name("junk.bin"),
+        );
+    let response = app
+        .client
+        .post(format!("{}/api/v1/reports", app.address))
+        .bearer_auth(&app.admin_key)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let reply = crate::helpers::into_reply(response).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    assert_eq!(reply.body["reports"].as_array().unwrap().len(), 4);
+    assert_eq!(reply.body["reports"][3]["kind"], "tls_report");
+    assert_eq!(reply.body["reports"][3]["file"], "t.json.gz");
+    assert_eq!(reply.body["errors"][0]["file"], "junk.bin");
+}
+
+#[actix_web::test]
+async fn the_rfc8460_receiver_takes_tls_reports_for_its_domain_only() {
+    let app = spawn_app().await;
+    let domain = app.register_domain("example.org").await;
+    let token = domain["ingest_token"].as_str().unwrap();
+    let post = |content_type: &'static str, path: String, body: Vec<u8>| {
+        let request = app
+            .client
+            .post(format!("{}{path}", app.address))
+            .header("content-type", content_type)
+            .body(body);
+        async move { crate::helpers::into_reply(request.send().await.unwrap()).await }
+    };
+    let ok = post(
+        "application/tlsrpt+gzip",
+        format!("/api/v1/tlsrpt/{token}"),
+        fixture("033-tls-gzip.json.gz"),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::CREATED, "{:?}", ok.body);
+    post(
+        "application/json",
+        format!("/api/v1/tlsrpt/{token}"),
+        fixture("033-tls-gzip.json.gz"),
+    )
+    .await
+    .assert_problem(415, "unsupported_media_type");
+    post(
+        "application/tlsrpt+gzip",
+        "/api/v1/tlsrpt/not-a-token".into(),
+        fixture("033-tls-gzip.json.gz"),
+    )
+    .await
+    .assert_problem(404, "not_found");
+    // A DMARC report or another domain's TLS report is not accepted here.
+    let other = fixture("026-tls-rfc8460-mx-host-string.json");
+    post(
+        "application/tlsrpt+json",
+        format!("/api/v1/tlsrpt/{token}"),
+        other,
+    )
+    .await
+    .assert_problem(422, "domain_not_registered");
+
+    let totals = app
+        .get(
+            "/api/v1/domains/example.org/tls/by-result?from=2023-11-14&to=2023-11-14",
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(totals.body["successful_sessions"], 10, "{:?}", totals.body);
+    assert_eq!(totals.body["failed_sessions"], 1);
+    assert_eq!(
+        totals.body["failed_sessions_by_result_type"]["certificate-expired"],
+        1
+    );
+    let sources = app
+        .get(
+            "/api/v1/domains/example.org/tls/by-source?from=2023-11-14&to=2023-11-14",
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(
+        sources.body["organizations"][0]["organization"],
+        "Receiver Example"
+    );
+    assert_eq!(
+        sources.body["failures"][0]["receiving_mx_hostname"],
+        "mx.example.org"
+    );
+    assert_eq!(sources.body["failures"][0]["sending_mta_ip"], "192.0.2.9");
+}
+
+#[actix_web::test]
+async fn writers_upload_but_readers_cannot() {
+    let app = spawn_app().await;
+    app.register_domain("foo-bar.io").await;
+    let reader = app
+        .post(
+            &format!("/api/v1/tenants/{}/api-keys", app.tenant_id),
+            &app.admin_key,
+            json!({"name": "r", "role": "reader"}),
+        )
+        .await;
+    let key = reader.body["key"].as_str().unwrap();
+    app.upload(key, fixture("001-rfc7489-google.xml"), "application/xml")
+        .await
+        .assert_problem(403, "forbidden");
+}
