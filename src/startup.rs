@@ -46,11 +46,11 @@ impl Application {
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
         let max_body = settings.max_upload_bytes as usize;
         let server = HttpServer::new(move || {
-            let (app, openapi) = App::new()
+            let app = App::new()
                 .into_utoipa_app()
                 .openapi(api::base_openapi())
                 .configure(api::configure)
-                .split_for_parts();
+                .into_app();
             app.app_data(state.clone())
                 .app_data(web::PayloadConfig::new(max_body).limit(max_body))
                 .app_data(
@@ -60,7 +60,8 @@ impl Application {
                 )
                 .app_data(web::PathConfig::default().error_handler(api::path_error))
                 .app_data(web::QueryConfig::default().error_handler(api::query_error))
-                .service(api::docs(openapi))
+                .service(api::docs())
+                .route("/docs", web::get().to(api::docs_redirect))
                 .default_service(web::to(api::not_found))
                 .wrap(actix_web::middleware::from_fn(crate::metrics::record))
                 .wrap(

@@ -88,8 +88,19 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(aggregates::get_dmarc_by_source)
                 .service(aggregates::get_tls_by_result)
                 .service(aggregates::get_tls_by_source)
-                .service(tlsrpt::receive_tls_report),
+                .service(tlsrpt::receive_tls_report)
+                // The spec itself is not an operation of the spec.
+                .route("/openapi.json", actix_web::web::get().to(get_openapi)),
         );
+}
+
+/// `GET /api/v1/openapi.json`: the spec, built once.
+async fn get_openapi() -> HttpResponse {
+    static SPEC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let body = SPEC.get_or_init(|| openapi().to_json().unwrap_or_default());
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(body.clone())
 }
 
 /// The complete OpenAPI document, built from the same registration as the server.
@@ -102,10 +113,18 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     api
 }
 
-/// `/api/v1/openapi.json` and the interactive documentation at `/docs`, served by ruad
-/// itself (no CDN).
-pub fn docs(openapi: utoipa::openapi::OpenApi) -> utoipa_swagger_ui::SwaggerUi {
-    utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}").url("/api/v1/openapi.json", openapi)
+/// `/docs` → `/docs/`.
+pub async fn docs_redirect() -> HttpResponse {
+    HttpResponse::PermanentRedirect()
+        .insert_header(("Location", "/docs/"))
+        .finish()
+}
+
+/// The interactive documentation at `/docs`, its assets served by ruad itself (no CDN),
+/// reading the spec from `/api/v1/openapi.json`.
+pub fn docs() -> utoipa_swagger_ui::SwaggerUi {
+    utoipa_swagger_ui::SwaggerUi::new("/docs/{_:.*}")
+        .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json"))
 }
 
 pub async fn not_found(req: HttpRequest) -> HttpResponse {

@@ -3,6 +3,7 @@
 
 mod auth;
 mod corpus;
+mod docs;
 mod errors;
 mod helpers;
 mod reports;
