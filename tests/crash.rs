@@ -55,7 +55,7 @@ impl Server {
     }
 
     fn start(&self) -> Child {
-        let child = self
+        let mut child = self
             .command(&["serve"])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -70,6 +70,8 @@ impl Server {
             }
             std::thread::sleep(Duration::from_millis(50));
         }
+        let _ = child.kill();
+        let _ = child.wait();
         panic!("server did not become ready");
     }
 }
