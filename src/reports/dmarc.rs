@@ -69,7 +69,7 @@ enum State {
 /// One element collected from the stream.
 #[derive(Debug, Default)]
 struct Node {
-    name: String,
+    name: std::borrow::Cow<'static, str>,
     attributes: Vec<(String, String)>,
     text: String,
     children: Vec<Node>,
@@ -92,7 +92,7 @@ impl Node {
 
     fn into_element(self) -> XmlElement {
         XmlElement {
-            name: self.name,
+            name: self.name.into_owned(),
             attributes: self.attributes,
             text: self.text.trim().to_string(),
             children: self.children.into_iter().map(Node::into_element).collect(),
@@ -209,35 +209,19 @@ impl<'a> AggregateReader<'a> {
         self.warnings.borrow_mut().add(code, path, message);
     }
 
-    fn read_event(&mut self) -> Result<Event<'static>, ParseError> {
-        self.buf.clear();
-        self.xml.get_mut().mark();
-        let offset = self.xml.buffer_position();
-        match self.xml.read_event_into(&mut self.buf) {
-            Ok(event) => Ok(event.into_owned()),
-            Err(quick_xml::Error::Io(io)) => {
-                let io = std::sync::Arc::try_unwrap(io).unwrap_or_else(|shared| {
-                    std::io::Error::new(shared.kind(), shared.to_string())
-                });
-                if let Some(limit) = io.get_ref().and_then(|e| e.downcast_ref::<LimitExceeded>()) {
-                    return Err(ParseError::Limit(*limit));
-                }
-                Err(ParseError::from_io(io, "xml"))
-            }
-            Err(e) => Err(ParseError::Xml {
-                offset,
-                path: self.outer.join("/"),
-                message: e.to_string(),
-            }),
-        }
-    }
-
     /// Reads until `<feedback>` opens.
     fn find_feedback(&mut self) -> Result<(), ParseError> {
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = self.find_feedback_with(&mut buf);
+        self.buf = buf;
+        result
+    }
+
+    fn find_feedback_with(&mut self, buf: &mut Vec<u8>) -> Result<(), ParseError> {
         let mut elements = 0usize;
         let mut root: Option<String> = None;
         loop {
-            match self.read_event()? {
+            match read_event(&mut self.xml, buf, &self.outer)? {
                 Event::Start(e) => {
                     let name = element_name(&e);
                     elements += 1;
@@ -289,11 +273,18 @@ impl<'a> AggregateReader<'a> {
         if self.state == State::Closed {
             return Ok(None);
         }
+        let mut buf = std::mem::take(&mut self.buf);
+        let result = self.next_child_with(&mut buf);
+        self.buf = buf;
+        result
+    }
+
+    fn next_child_with(&mut self, buf: &mut Vec<u8>) -> Result<Option<Node>, ParseError> {
         let base = self.outer.len();
         let mut stack: Vec<Node> = Vec::new();
         let mut elements = 0usize;
         loop {
-            let event = self.read_event()?;
+            let event = read_event(&mut self.xml, buf, &self.outer)?;
             match event {
                 Event::Start(e) => {
                     if base + stack.len() >= self.limits.max_xml_depth {
@@ -312,7 +303,9 @@ impl<'a> AggregateReader<'a> {
                         .into());
                     }
                     stack.push(Node {
-                        name: element_name(&e),
+                        name: intern(
+                            std::str::from_utf8(e.name().as_ref().as_bytes()).unwrap_or_default(),
+                        ),
                         attributes: attributes(&e),
                         ..Node::default()
                     });
@@ -324,8 +317,8 @@ impl<'a> AggregateReader<'a> {
                     if let Some(pos) = stack.iter().rposition(|n| n.name == name) {
                         if pos + 1 != stack.len() {
                             let unclosed: Vec<&str> =
-                                stack[pos + 1..].iter().map(|n| n.name.as_str()).collect();
-                            let path = self.path_of(&stack);
+                                stack[pos + 1..].iter().map(|n| n.name.as_ref()).collect();
+                            let path = path_of(&stack);
                             let unclosed = unclosed.join(">, <");
                             self.warn(WarningCode::MismatchedTag, &path, || {
                                 format!("unclosed <{unclosed}> closed by </{name}>")
@@ -341,7 +334,7 @@ impl<'a> AggregateReader<'a> {
                         || self.outer.contains(&name)
                     {
                         if !stack.is_empty() {
-                            let path = self.path_of(&stack);
+                            let path = path_of(&stack);
                             self.warn(WarningCode::MismatchedTag, &path, || {
                                 format!("unclosed elements closed by </{name}>")
                             });
@@ -353,7 +346,7 @@ impl<'a> AggregateReader<'a> {
                         }
                         return Ok(stack.pop());
                     } else {
-                        let path = self.path_of(&stack);
+                        let path = path_of(&stack);
                         self.warn(WarningCode::MismatchedTag, &path, || {
                             format!("stray end tag </{name}> ignored")
                         });
@@ -384,7 +377,7 @@ impl<'a> AggregateReader<'a> {
                             _ => None,
                         },
                     };
-                    let path = self.path_of(&stack);
+                    let path = path_of(&stack);
                     if let Some(node) = stack.last_mut() {
                         match resolved {
                             Some(c) => node.text.push(c),
@@ -406,7 +399,7 @@ impl<'a> AggregateReader<'a> {
                     });
                 }
                 Event::Eof => {
-                    let path = self.path_of(&stack);
+                    let path = path_of(&stack);
                     return Err(ParseError::Xml {
                         offset: self.xml.buffer_position(),
                         path,
@@ -428,15 +421,9 @@ impl<'a> AggregateReader<'a> {
         }
     }
 
-    fn path_of(&self, stack: &[Node]) -> String {
-        let mut parts: Vec<&str> = vec!["feedback"];
-        parts.extend(stack.iter().map(|n| n.local()));
-        parts.join("/")
-    }
-
     /// Files a direct child of `<feedback>`; returns the record if it was a usable one.
     fn take_child(&mut self, node: Node) -> Result<Option<Record>, ParseError> {
-        let local = node.local().to_ascii_lowercase();
+        let local = lower(node.local()).into_owned();
         match local.as_str() {
             "record" => {
                 self.records_seen += 1;
@@ -545,6 +532,102 @@ impl<'a> AggregateReader<'a> {
     }
 }
 
+/// Reads one event into `buf` (the event borrows only `buf`, so the reader's other fields stay
+/// usable while it is handled).
+fn read_event<'b>(
+    xml: &mut quick_xml::Reader<XmlSource<'_>>,
+    buf: &'b mut Vec<u8>,
+    outer: &[String],
+) -> Result<Event<'b>, ParseError> {
+    buf.clear();
+    xml.get_mut().mark();
+    let offset = xml.buffer_position();
+    match xml.read_event_into(buf) {
+        Ok(event) => Ok(event),
+        Err(quick_xml::Error::Io(io)) => {
+            let io = std::sync::Arc::try_unwrap(io)
+                .unwrap_or_else(|shared| std::io::Error::new(shared.kind(), shared.to_string()));
+            if let Some(limit) = io.get_ref().and_then(|e| e.downcast_ref::<LimitExceeded>()) {
+                return Err(ParseError::Limit(*limit));
+            }
+            Err(ParseError::from_io(io, "xml"))
+        }
+        Err(e) => Err(ParseError::Xml {
+            offset,
+            path: outer.join("/"),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// A lower-case view of an element name, allocating only when it has capitals.
+fn lower(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
+    }
+}
+
+/// Element names of the schemas map to static strings, so that the common ones cost no
+/// allocation per element.
+fn intern(name: &str) -> std::borrow::Cow<'static, str> {
+    let known: &'static str = match name {
+        "record" => "record",
+        "row" => "row",
+        "source_ip" => "source_ip",
+        "count" => "count",
+        "policy_evaluated" => "policy_evaluated",
+        "disposition" => "disposition",
+        "dkim" => "dkim",
+        "spf" => "spf",
+        "reason" => "reason",
+        "type" => "type",
+        "comment" => "comment",
+        "identifiers" => "identifiers",
+        "header_from" => "header_from",
+        "envelope_from" => "envelope_from",
+        "envelope_to" => "envelope_to",
+        "auth_results" => "auth_results",
+        "domain" => "domain",
+        "selector" => "selector",
+        "result" => "result",
+        "human_result" => "human_result",
+        "scope" => "scope",
+        "report_metadata" => "report_metadata",
+        "org_name" => "org_name",
+        "email" => "email",
+        "extra_contact_info" => "extra_contact_info",
+        "report_id" => "report_id",
+        "date_range" => "date_range",
+        "begin" => "begin",
+        "end" => "end",
+        "error" => "error",
+        "generator" => "generator",
+        "policy_published" => "policy_published",
+        "adkim" => "adkim",
+        "aspf" => "aspf",
+        "p" => "p",
+        "sp" => "sp",
+        "np" => "np",
+        "pct" => "pct",
+        "fo" => "fo",
+        "testing" => "testing",
+        "discovery_method" => "discovery_method",
+        "version" => "version",
+        "extension" => "extension",
+        "identities" => "identities",
+        _ => return std::borrow::Cow::Owned(name.to_string()),
+    };
+    std::borrow::Cow::Borrowed(known)
+}
+
+fn path_of(stack: &[Node]) -> String {
+    let mut parts: Vec<&str> = vec!["feedback"];
+    parts.extend(stack.iter().map(|n| n.local()));
+    parts.join("/")
+}
+
 fn close(stack: &mut Vec<Node>) -> Option<Node> {
     let node = stack.pop()?;
     match stack.last_mut() {
@@ -590,8 +673,9 @@ struct Fields<'w> {
 
 impl Fields<'_> {
     /// Text of a single-valued field; empty means absent (with a warning).
-    fn text(&mut self, node: &Node) -> Option<String> {
+    fn text(&mut self, node: Node) -> Option<String> {
         match node.value() {
+            Some(v) if v.len() == node.text.len() => Some(node.text),
             Some(v) => Some(v.to_string()),
             None => {
                 let path = format!("{}/{}", self.path, node.local());
@@ -603,7 +687,7 @@ impl Fields<'_> {
         }
     }
 
-    fn set(&mut self, slot: &mut Option<String>, node: &Node) {
+    fn set(&mut self, slot: &mut Option<String>, node: Node) {
         if slot.is_some() {
             let path = format!("{}/{}", self.path, node.local());
             self.warnings.add(WarningCode::DuplicateElement, &path, || {
@@ -623,6 +707,9 @@ impl Fields<'_> {
     ) -> Option<T> {
         let raw = raw?;
         let (value, how) = parse(&raw);
+        if how == Match::Exact {
+            return Some(value);
+        }
         let path = format!("{}/{}", self.path, field);
         match how {
             Match::Exact => {}
@@ -667,18 +754,18 @@ fn metadata_from(node: Node, warnings: &mut Warnings) -> Result<ReportMetadata, 
     let mut errors = Vec::new();
     let mut ignored = Vec::new();
     for child in node.children {
-        match child.local().to_ascii_lowercase().as_str() {
-            "org_name" => f.set(&mut org_name, &child),
-            "email" => f.set(&mut email, &child),
-            "extra_contact_info" => f.set(&mut extra, &child),
-            "report_id" => f.set(&mut report_id, &child),
-            "generator" => f.set(&mut generator, &child),
+        match lower(child.local()).as_ref() {
+            "org_name" => f.set(&mut org_name, child),
+            "email" => f.set(&mut email, child),
+            "extra_contact_info" => f.set(&mut extra, child),
+            "report_id" => f.set(&mut report_id, child),
+            "generator" => f.set(&mut generator, child),
             "error" => errors.extend(child.value().map(str::to_string)),
             "date_range" => {
                 for c in child.children {
-                    match c.local().to_ascii_lowercase().as_str() {
-                        "begin" => f.set(&mut begin, &c),
-                        "end" => f.set(&mut end, &c),
+                    match lower(c.local()).as_ref() {
+                        "begin" => f.set(&mut begin, c),
+                        "end" => f.set(&mut end, c),
                         _ => f.unknown(c, &mut ignored),
                     }
                 }
@@ -770,9 +857,9 @@ fn policy_from(node: Node, warnings: &mut Warnings) -> Result<PolicyPublished, P
     ];
     let mut ignored = Vec::new();
     for child in node.children {
-        let local = child.local().to_ascii_lowercase();
+        let local = lower(child.local()).into_owned();
         match NAMES.iter().position(|n| *n == local) {
-            Some(i) => f.set(&mut raw[i], &child),
+            Some(i) => f.set(&mut raw[i], child),
             None => f.unknown(child, &mut ignored),
         }
     }
@@ -820,7 +907,7 @@ fn record_from(node: Node, warnings: &mut Warnings) -> Result<Record, String> {
             warnings: &mut *warnings,
         };
         for child in node.children {
-            match child.local().to_ascii_lowercase().as_str() {
+            match lower(child.local()).as_ref() {
                 "row" => {
                     if row.is_some() {
                         return Err("more than one <row>".into());
@@ -892,7 +979,7 @@ fn row_from(row: Node, warnings: &mut Warnings) -> Result<(IpAddr, u64, PolicyEv
     let (mut ip, mut count, mut evaluated) = (None, None, None);
     let mut ignored = Vec::new();
     for child in row.children {
-        match child.local().to_ascii_lowercase().as_str() {
+        match lower(child.local()).as_ref() {
             "source_ip" => {
                 if ip.is_some() {
                     return Err("more than one <source_ip>".into());
@@ -941,10 +1028,10 @@ fn evaluated_from(node: Node, warnings: &mut Warnings) -> PolicyEvaluated {
     let mut reasons = Vec::new();
     let mut ignored = Vec::new();
     for child in node.children {
-        match child.local().to_ascii_lowercase().as_str() {
-            "disposition" => f.set(&mut disposition, &child),
-            "dkim" => f.set(&mut dkim, &child),
-            "spf" => f.set(&mut spf, &child),
+        match lower(child.local()).as_ref() {
+            "disposition" => f.set(&mut disposition, child),
+            "dkim" => f.set(&mut dkim, child),
+            "spf" => f.set(&mut spf, child),
             "reason" => {
                 let (mut kind, mut comment) = (None, None);
                 let mut g = Fields {
@@ -952,9 +1039,9 @@ fn evaluated_from(node: Node, warnings: &mut Warnings) -> PolicyEvaluated {
                     warnings: &mut *f.warnings,
                 };
                 for c in child.children {
-                    match c.local().to_ascii_lowercase().as_str() {
-                        "type" => g.set(&mut kind, &c),
-                        "comment" => g.set(&mut comment, &c),
+                    match lower(c.local()).as_ref() {
+                        "type" => g.set(&mut kind, c),
+                        "comment" => g.set(&mut comment, c),
                         _ => g.unknown(c, &mut ignored),
                     }
                 }
@@ -996,10 +1083,10 @@ fn identifiers_from(node: Node, warnings: &mut Warnings) -> Identifiers {
     let mut out = Identifiers::default();
     let mut ignored = Vec::new();
     for child in node.children {
-        match child.local().to_ascii_lowercase().as_str() {
-            "header_from" => f.set(&mut out.header_from, &child),
-            "envelope_from" => f.set(&mut out.envelope_from, &child),
-            "envelope_to" => f.set(&mut out.envelope_to, &child),
+        match lower(child.local()).as_ref() {
+            "header_from" => f.set(&mut out.header_from, child),
+            "envelope_from" => f.set(&mut out.envelope_from, child),
+            "envelope_to" => f.set(&mut out.envelope_to, child),
             _ => f.unknown(child, &mut ignored),
         }
     }
@@ -1013,7 +1100,7 @@ fn auth_from(node: Node, warnings: &mut Warnings) -> AuthResults {
     let mut out = AuthResults::default();
     let mut ignored = Vec::new();
     for child in node.children {
-        let local = child.local().to_ascii_lowercase();
+        let local = lower(child.local()).into_owned();
         let (mut domain, mut selector, mut scope, mut result, mut human) =
             (None, None, None, None, None);
         let path = if local == "dkim" {
@@ -1034,12 +1121,12 @@ fn auth_from(node: Node, warnings: &mut Warnings) -> AuthResults {
             continue;
         }
         for c in child.children {
-            match c.local().to_ascii_lowercase().as_str() {
-                "domain" => f.set(&mut domain, &c),
-                "selector" if local == "dkim" => f.set(&mut selector, &c),
-                "scope" if local == "spf" => f.set(&mut scope, &c),
-                "result" => f.set(&mut result, &c),
-                "human_result" => f.set(&mut human, &c),
+            match lower(c.local()).as_ref() {
+                "domain" => f.set(&mut domain, c),
+                "selector" if local == "dkim" => f.set(&mut selector, c),
+                "scope" if local == "spf" => f.set(&mut scope, c),
+                "result" => f.set(&mut result, c),
+                "human_result" => f.set(&mut human, c),
                 _ => f.unknown(c, &mut ignored),
             }
         }

@@ -148,6 +148,10 @@ pub(crate) struct Utf8Transcoder<R> {
     finished: bool,
     warnings: WarningSink,
     warned: bool,
+    /// UTF-8 input served from `input` directly while it stays valid.
+    in_place: bool,
+    /// End of the valid run served in place.
+    valid_end: usize,
 }
 
 impl<R: Read> Utf8Transcoder<R> {
@@ -164,12 +168,19 @@ impl<R: Read> Utf8Transcoder<R> {
             in_end += n;
         }
         let encoding = detect_encoding(&input[..in_end], xml, &warnings);
+        // A UTF-8 byte-order mark is skipped here; other BOMs go through the decoder.
+        let bom = if input[..in_end].starts_with(b"\xef\xbb\xbf") {
+            3
+        } else {
+            0
+        };
+        let in_place = encoding == encoding_rs::UTF_8;
         Ok(Utf8Transcoder {
             inner,
             // BOM sniffing: a byte-order mark overrides the declared encoding and is removed.
             decoder: encoding.new_decoder(),
             input,
-            in_start: 0,
+            in_start: if in_place { bom } else { 0 },
             in_end,
             output: vec![0u8; CHUNK].into_boxed_slice(),
             out_start: 0,
@@ -178,6 +189,8 @@ impl<R: Read> Utf8Transcoder<R> {
             finished: false,
             warnings,
             warned: false,
+            in_place,
+            valid_end: if in_place { bom } else { 0 },
         })
     }
 
@@ -251,8 +264,49 @@ impl<R: Read> Read for Utf8Transcoder<R> {
     }
 }
 
+impl<R: Read> Utf8Transcoder<R> {
+    /// UTF-8 fast path: makes `input[in_start..valid_end]` the next valid UTF-8 run, served in
+    /// place without decoding into a second buffer. Returns false (for good) at the first
+    /// invalid sequence, leaving the rest of the input to the decoder.
+    fn refill_in_place(&mut self) -> io::Result<bool> {
+        loop {
+            let pending = &self.input[self.in_start..self.in_end];
+            let (valid, invalid_here) = match std::str::from_utf8(pending) {
+                Ok(_) => (pending.len(), false),
+                Err(e) => (
+                    e.valid_up_to(),
+                    e.error_len().is_some() && e.valid_up_to() == 0,
+                ),
+            };
+            if invalid_here {
+                return Ok(false);
+            }
+            if valid > 0 || self.eof {
+                self.valid_end = self.in_start + valid;
+                // Bytes left at the end of input that never complete are invalid.
+                return Ok(valid > 0 || self.in_start == self.in_end);
+            }
+            // Nothing valid yet (empty, or an incomplete sequence): move it to the front and read.
+            self.input.copy_within(self.in_start..self.in_end, 0);
+            self.in_end -= self.in_start;
+            self.in_start = 0;
+            let n = self.inner.read(&mut self.input[self.in_end..])?;
+            self.in_end += n;
+            self.eof = n == 0;
+        }
+    }
+}
+
 impl<R: Read> BufRead for Utf8Transcoder<R> {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.in_place {
+            if self.in_start == self.valid_end {
+                self.in_place = self.refill_in_place()?;
+            }
+            if self.in_place {
+                return Ok(&self.input[self.in_start..self.valid_end]);
+            }
+        }
         while self.out_start == self.out_end && !self.finished {
             if self.in_start == self.in_end && !self.eof {
                 let n = self.inner.read(&mut self.input)?;
@@ -286,7 +340,11 @@ impl<R: Read> BufRead for Utf8Transcoder<R> {
     }
 
     fn consume(&mut self, amt: usize) {
-        self.out_start = (self.out_start + amt).min(self.out_end);
+        if self.in_place {
+            self.in_start = (self.in_start + amt).min(self.valid_end);
+        } else {
+            self.out_start = (self.out_start + amt).min(self.out_end);
+        }
     }
 }
 
