@@ -256,6 +256,41 @@ impl Ingest<'_, '_> {
     }
 }
 
+/// Inserts a report's row before its content, to be completed by [`finish_report`].
+fn insert_pending(
+    conn: &mut DbConnection,
+    key: &Key<'_>,
+    domain_id: &str,
+    upload_id: String,
+    origin_json: &str,
+) -> Result<ReportRow, TxError> {
+    let row = ReportRow {
+        id: new_id(),
+        tenant_id: key.tenant_id.to_string(),
+        domain_id: domain_id.to_string(),
+        upload_id,
+        origin: origin_json.to_string(),
+        kind: key.kind.to_string(),
+        org_name: key.org_name.to_string(),
+        external_id: key.external_id.to_string(),
+        policy_domain: key.policy_domain.to_string(),
+        begin_ts: key.begin,
+        end_ts: key.end,
+        content_hash: String::new(),
+        superseded_by: None,
+        conflict: false,
+        header: String::new(),
+        warnings: String::new(),
+        record_count: 0,
+        message_count: 0,
+        created_at: now(),
+    };
+    diesel::insert_into(reports::table)
+        .values(&row)
+        .execute(conn)?;
+    Ok(row)
+}
+
 /// Stores the report row after its content, resolving duplicates and conflicts.
 fn finish_report(
     conn: &mut DbConnection,
@@ -509,30 +544,16 @@ impl ReportHandler for Ingest<'_, '_> {
         let result = self.conn.transaction::<_, TxError, _>(|conn| {
             let upload_id = upload.row_id(conn, &domain.tenant_id)?;
             let meta = &header.report_metadata;
-            let row = ReportRow {
-                id: new_id(),
-                tenant_id: domain.tenant_id.clone(),
-                domain_id: domain.id.clone(),
-                upload_id,
-                origin: origin_json.clone(),
-                kind: KIND_DMARC.to_string(),
-                org_name: meta.org_name.clone(),
-                external_id: meta.report_id.clone(),
-                policy_domain: policy_domain.clone(),
-                begin_ts: meta.date_range.begin,
-                end_ts: meta.date_range.end,
-                content_hash: String::new(),
-                superseded_by: None,
-                conflict: false,
-                header: String::new(),
-                warnings: String::new(),
-                record_count: 0,
-                message_count: 0,
-                created_at: now(),
+            let key = Key {
+                tenant_id: &domain.tenant_id,
+                kind: KIND_DMARC,
+                org_name: &meta.org_name,
+                external_id: &meta.report_id,
+                policy_domain: &policy_domain,
+                begin: meta.date_range.begin,
+                end: meta.date_range.end,
             };
-            diesel::insert_into(reports::table)
-                .values(&row)
-                .execute(conn)?;
+            let row = insert_pending(conn, &key, &domain.id, upload_id, &origin_json)?;
             let mut writer = DmarcWriter {
                 report_id: row.id.clone(),
                 domain_id: domain.id.clone(),
@@ -550,15 +571,6 @@ impl ReportHandler for Ingest<'_, '_> {
             }
             let (final_header, warnings) = reader.finish()?;
             let (hash, records, messages) = writer.finish(conn, &final_header)?;
-            let key = Key {
-                tenant_id: &domain.tenant_id,
-                kind: KIND_DMARC,
-                org_name: &meta.org_name,
-                external_id: &meta.report_id,
-                policy_domain: &policy_domain,
-                begin: meta.date_range.begin,
-                end: meta.date_range.end,
-            };
             let row = ReportRow {
                 content_hash: hash,
                 header: json(&final_header)?,
@@ -610,31 +622,6 @@ impl ReportHandler for Ingest<'_, '_> {
         let result = self.conn.transaction::<_, TxError, _>(|conn| {
             let upload_id = upload.row_id(conn, &domain.tenant_id)?;
             let content = json(&report)?;
-            let row = ReportRow {
-                id: new_id(),
-                tenant_id: domain.tenant_id.clone(),
-                domain_id: domain.id.clone(),
-                upload_id,
-                origin: origin_json.clone(),
-                kind: KIND_TLS.to_string(),
-                org_name: report.organization_name.clone(),
-                external_id: report.report_id.clone(),
-                policy_domain: policy_domain.clone(),
-                begin_ts: report.date_range.begin,
-                end_ts: report.date_range.end,
-                content_hash: String::new(),
-                superseded_by: None,
-                conflict: false,
-                header: String::new(),
-                warnings: String::new(),
-                record_count: 0,
-                message_count: 0,
-                created_at: now(),
-            };
-            diesel::insert_into(reports::table)
-                .values(&row)
-                .execute(conn)?;
-            let (policies, sessions) = insert_tls(conn, &row.id, &domain.id, &report)?;
             let key = Key {
                 tenant_id: &domain.tenant_id,
                 kind: KIND_TLS,
@@ -644,6 +631,8 @@ impl ReportHandler for Ingest<'_, '_> {
                 begin: report.date_range.begin,
                 end: report.date_range.end,
             };
+            let row = insert_pending(conn, &key, &domain.id, upload_id, &origin_json)?;
+            let (policies, sessions) = insert_tls(conn, &row.id, &domain.id, &report)?;
             let mut header = serde_json::to_value(&report)
                 .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
             if let Some(obj) = header.as_object_mut() {

@@ -27,8 +27,8 @@ async fn the_openapi_document_is_served() {
 async fn the_docs_page_renders_in_headless_chromium() {
     let Some(browser) = chromium() else {
         assert!(
-            std::env::var_os("RUAD_REQUIRE_BROWSER").is_none(),
-            "RUAD_REQUIRE_BROWSER is set but chromium is not installed"
+            std::env::var_os("TEST_REQUIRE_BROWSER").is_none(),
+            "TEST_REQUIRE_BROWSER is set but chromium is not installed"
         );
         eprintln!("chromium not installed; skipping the browser test");
         return;
