@@ -10,7 +10,9 @@ Started by benches/server_bench.sh; Python standard library only. For each backe
      to its target size, then the TLS reports; every answer must be 201 with one report,
      duplicate=false, conflict=false and no errors;
   3. checks by-result totals against the generator's --summary ground truth;
-  4. times sequential requests to the aggregate endpoints;
+  4. times sequential requests to the aggregate endpoints (on PostgreSQL a second time after
+     an explicit ANALYZE, since ruad never runs one), noting the CPU time of ruad, of
+     PostgreSQL and of anything else on the machine during each phase;
   5. records database size, table row counts and the server's peak RSS (VmHWM), then stops
      the server (and drops the PostgreSQL database at the very end).
 
@@ -30,7 +32,6 @@ import importlib.util
 import json
 import os
 import platform
-import shutil
 import signal
 import socket
 import sqlite3
@@ -38,7 +39,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 
 DAY = 86_400
 BIG_BEGIN = 1_767_225_600  # 2026-01-01: big reports, one per day from here
@@ -801,7 +801,7 @@ def markdown(res):
                 unit = "policies" if u["phase"] == "tls" else "records"
                 lines.append(
                     f"| {u['phase']} | {u['reports']} × {u['records_each']:,} {unit} | {u['wall_s']:.1f} s | "
-                    f"{u['reports_per_s']:.1f} | {u['records_per_s']:,.0f} | {u['p50_ms']:,.0f} ms | "
+                    f"{u['reports_per_s']:.{2 if u['reports_per_s'] < 10 else 1}f} | {u['records_per_s']:,.0f} | {u['p50_ms']:,.0f} ms | "
                     f"{u['p95_ms']:,.0f} ms | {u['max_ms']:,.0f} ms | {u['ok']}/{u['reports']} | "
                     f"{u['server_cpu_s']:.1f} s | "
                     + (f"{u['postgres_cpu_s']:.1f} s |" if u["postgres_cpu_s"] is not None else "– |")
