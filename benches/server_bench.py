@@ -363,6 +363,10 @@ class Server:
             self.logf = None
 
     def drop(self):
+        if self.sqlite_path:
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.remove(self.sqlite_path + suffix)
         if self.db_name:
             with contextlib.suppress(subprocess.CalledProcessError):
                 self.psql(f"DROP DATABASE IF EXISTS {self.db_name} WITH (FORCE)", db="postgres")
