@@ -1,5 +1,7 @@
 //! Aggregate queries over the per-day rollups of one domain. Superseded report versions are
-//! left out. Cost is O(days × groups), independent of the number of raw records.
+//! left out. by-result costs O(days × result combinations); by-source reads one rollup row
+//! per (report, day, source, header_from), which for reports with mostly distinct sources is
+//! close to one row per record (see docs/benchmarks-server.md).
 
 use super::{DbConnection, StorageResult, placeholder};
 use diesel::prelude::*;
