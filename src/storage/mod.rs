@@ -254,19 +254,31 @@ pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }
 
-/// Multi-row INSERT. The derived `MultiBackend` cannot express batch inserts, so each arm is
-/// written against the concrete connection (the VW `Folder::save` pattern).
+/// Multi-row INSERT of a slice, in statements of at most `$batch` rows. The derived
+/// `MultiBackend` cannot express batch inserts, so each arm is written against the concrete
+/// connection (the VW `Folder::save` pattern).
 macro_rules! insert_batch {
-    ($conn:expr, $table:expr, $values:expr) => {
-        match $conn {
-            $crate::storage::DbConnection::Sqlite(c) => {
-                diesel::insert_into($table).values($values).execute(c)
-            }
-            $crate::storage::DbConnection::Pg(c) => {
-                diesel::insert_into($table).values($values).execute(c)
+    ($conn:expr, $table:expr, $values:expr, $batch:expr) => {{
+        let mut result = Ok(0usize);
+        for chunk in $values.chunks($batch) {
+            let inserted = match &mut *$conn {
+                $crate::storage::DbConnection::Sqlite(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)
+                }
+                $crate::storage::DbConnection::Pg(c) => {
+                    diesel::insert_into($table).values(chunk).execute(c)
+                }
+            };
+            match inserted {
+                Ok(n) => result = result.map(|total| total + n),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
             }
         }
-    };
+        result
+    }};
 }
 pub(crate) use insert_batch;
 

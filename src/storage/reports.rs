@@ -446,7 +446,7 @@ impl DmarcWriter {
 
     fn flush_records(&mut self, conn: &mut DbConnection) -> Result<(), TxError> {
         if !self.batch.is_empty() {
-            super::insert_batch!(conn, dmarc_records::table, &self.batch)?;
+            super::insert_batch!(conn, dmarc_records::table, self.batch, BATCH)?;
             self.batch.clear();
         }
         Ok(())
@@ -470,9 +470,7 @@ impl DmarcWriter {
                 )
             })
             .collect();
-        for chunk in rows.chunks(BATCH) {
-            super::insert_batch!(conn, dmarc_daily_sources::table, chunk)?;
-        }
+        super::insert_batch!(conn, dmarc_daily_sources::table, rows, BATCH)?;
         Ok(())
     }
 
@@ -498,9 +496,7 @@ impl DmarcWriter {
                 )
             })
             .collect();
-        for chunk in rows.chunks(BATCH) {
-            super::insert_batch!(conn, dmarc_daily::table, chunk)?;
-        }
+        super::insert_batch!(conn, dmarc_daily::table, rows, BATCH)?;
         let mut hasher = Sha256::new();
         hasher.update(json(header)?.as_bytes());
         hasher.update(b"\n");
@@ -763,9 +759,7 @@ fn insert_tls(
             )
         })
         .collect();
-    for chunk in rows.chunks(BATCH) {
-        super::insert_batch!(conn, tls_daily::table, chunk)?;
-    }
+    super::insert_batch!(conn, tls_daily::table, rows, BATCH)?;
     Ok((report.policies.len() as i64, sessions as i64))
 }
 
