@@ -13,7 +13,8 @@
 //! (skipped). Fatal: no `<feedback>`, missing report id / date range / policy domain,
 //! a document that ends inside `<feedback>`, and any exceeded limit.
 
-use super::io::{TokenGuard, Utf8Transcoder};
+use super::io::Utf8Transcoder;
+use super::xml::{Flow, Window, tolerant_config};
 use super::{
     LimitExceeded, LimitKind, Limits, ParseError, Warning, WarningCode, WarningSink, Warnings,
 };
@@ -28,8 +29,6 @@ use std::collections::VecDeque;
 use std::io::BufRead;
 use std::net::IpAddr;
 
-type XmlSource<'a> = TokenGuard<Utf8Transcoder<Box<dyn BufRead + 'a>>>;
-
 /// Records held back while waiting for metadata that comes after them.
 const MAX_HELD_RECORDS: usize = 10_000;
 /// Extension elements kept per report; more are counted in a warning and dropped.
@@ -39,15 +38,18 @@ const MAX_ELEMENTS_BEFORE_FEEDBACK: usize = 16;
 
 /// A pull parser over one aggregate report: header first, then records one by one.
 pub struct AggregateReader<'a> {
-    xml: quick_xml::Reader<XmlSource<'a>>,
-    buf: Vec<u8>,
+    window: Window<'a>,
     limits: Limits,
     warnings: WarningSink,
     /// Names of the open elements outside `<feedback>`, then `feedback` itself.
     outer: Vec<String>,
     state: State,
-    metadata: Option<Node>,
-    policy: Option<Node>,
+    /// The child of `<feedback>` being collected; its storage is reused for the next one.
+    tree: Tree,
+    /// Ids of its open elements.
+    open: Vec<usize>,
+    metadata: Option<Tree>,
+    policy: Option<Tree>,
     version: Option<String>,
     namespace: Option<String>,
     extensions: Vec<XmlElement>,
@@ -66,37 +68,156 @@ enum State {
     Closed,
 }
 
-/// One element collected from the stream.
-#[derive(Debug, Default)]
-struct Node {
-    name: std::borrow::Cow<'static, str>,
-    attributes: Vec<(String, String)>,
+/// One direct child of `<feedback>` and everything inside it, flattened: element 0 is the
+/// child itself, and all text lives in one buffer. Cleared and refilled for each child, so
+/// collecting a record allocates nothing once the buffers have grown.
+#[derive(Debug, Default, Clone)]
+struct Tree {
+    elements: Vec<Element>,
     text: String,
-    children: Vec<Node>,
 }
 
-impl Node {
-    fn local(&self) -> &str {
-        local_name(&self.name)
+const NONE: usize = usize::MAX;
+
+#[derive(Debug, Clone)]
+struct Element {
+    name: std::borrow::Cow<'static, str>,
+    attributes: Vec<(String, String)>,
+    /// This element's own text in `Tree::text` (mixed content is moved to stay contiguous).
+    text: std::ops::Range<usize>,
+    first_child: usize,
+    last_child: usize,
+    next_sibling: usize,
+}
+
+impl Tree {
+    fn clear(&mut self) {
+        self.elements.clear();
+        self.text.clear();
     }
 
-    fn is(&self, name: &str) -> bool {
+    /// Adds an element as the last child of `parent` (`None`: the root) and returns its id.
+    fn open(
+        &mut self,
+        parent: Option<usize>,
+        name: std::borrow::Cow<'static, str>,
+        attributes: Vec<(String, String)>,
+    ) -> usize {
+        let id = self.elements.len();
+        self.elements.push(Element {
+            name,
+            attributes,
+            text: 0..0,
+            first_child: NONE,
+            last_child: NONE,
+            next_sibling: NONE,
+        });
+        if let Some(p) = parent {
+            match self.elements[p].last_child {
+                NONE => self.elements[p].first_child = id,
+                last => self.elements[last].next_sibling = id,
+            }
+            self.elements[p].last_child = id;
+        }
+        id
+    }
+
+    /// Appends text to element `id`, dropping whitespace-only text before any other.
+    fn push_text(&mut self, id: usize, content: &str) {
+        if self.elements[id].text.is_empty() && content.trim().is_empty() {
+            return;
+        }
+        self.push_text_raw(id, content);
+    }
+
+    /// Appends to the text of element `id`.
+    fn push_text_raw(&mut self, id: usize, content: &str) {
+        let end = self.text.len();
+        let range = self.elements[id].text.clone();
+        if range.is_empty() {
+            self.elements[id].text = end..end;
+        } else if range.end != end {
+            // Text after a child element: move the earlier text to the end first.
+            self.text.extend_from_within(range.clone());
+            self.elements[id].text = end..end + range.len();
+        }
+        self.text.push_str(content);
+        self.elements[id].text.end = self.text.len();
+    }
+
+    fn text_len(&self, id: usize) -> usize {
+        self.elements[id].text.len()
+    }
+
+    fn root(&self) -> Node<'_> {
+        Node { tree: self, id: 0 }
+    }
+}
+
+/// A view of one element of a [`Tree`].
+#[derive(Clone, Copy)]
+struct Node<'t> {
+    tree: &'t Tree,
+    id: usize,
+}
+
+impl<'t> Node<'t> {
+    fn element(self) -> &'t Element {
+        &self.tree.elements[self.id]
+    }
+
+    fn name(self) -> &'t str {
+        &self.element().name
+    }
+
+    fn local(self) -> &'t str {
+        local_name(self.name())
+    }
+
+    fn is(self, name: &str) -> bool {
         self.local().eq_ignore_ascii_case(name)
     }
 
     /// Trimmed text, `None` when empty.
-    fn value(&self) -> Option<&str> {
-        let t = self.text.trim();
+    fn value(self) -> Option<&'t str> {
+        let t = self.tree.text[self.element().text.clone()].trim();
         (!t.is_empty()).then_some(t)
     }
 
-    fn into_element(self) -> XmlElement {
-        XmlElement {
-            name: self.name.into_owned(),
-            attributes: self.attributes,
-            text: self.text.trim().to_string(),
-            children: self.children.into_iter().map(Node::into_element).collect(),
+    fn children(self) -> Children<'t> {
+        Children {
+            tree: self.tree,
+            next: self.element().first_child,
         }
+    }
+
+    fn to_element(self) -> XmlElement {
+        let e = self.element();
+        XmlElement {
+            name: e.name.to_string(),
+            attributes: e.attributes.clone(),
+            text: self.value().unwrap_or_default().to_string(),
+            children: self.children().map(Node::to_element).collect(),
+        }
+    }
+}
+
+struct Children<'t> {
+    tree: &'t Tree,
+    next: usize,
+}
+
+impl<'t> Iterator for Children<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        let id = self.next;
+        let element = self.tree.elements.get(id)?;
+        self.next = element.next_sibling;
+        Some(Node {
+            tree: self.tree,
+            id,
+        })
     }
 }
 
@@ -114,16 +235,8 @@ impl<'a> AggregateReader<'a> {
     ) -> Result<Self, ParseError> {
         let text = Utf8Transcoder::new(source, true, warnings.clone())
             .map_err(|e| ParseError::from_io(e, "xml"))?;
-        let mut xml = quick_xml::Reader::from_reader(TokenGuard::new(text, limits.max_token_bytes));
-        let config = xml.config_mut();
-        config.check_end_names = false;
-        config.allow_dangling_amp = true;
-        config.allow_unmatched_ends = true;
-        config.expand_empty_elements = true;
-        config.trim_text(false);
         let mut reader = AggregateReader {
-            xml,
-            buf: Vec::with_capacity(4096),
+            window: Window::new(text, limits.max_token_bytes, tolerant_config()),
             limits: *limits,
             warnings,
             outer: Vec::new(),
@@ -134,6 +247,8 @@ impl<'a> AggregateReader<'a> {
             namespace: None,
             extensions: Vec::new(),
             header: None,
+            tree: Tree::default(),
+            open: Vec::new(),
             held: VecDeque::new(),
             records_seen: 0,
             records_usable: 0,
@@ -141,10 +256,10 @@ impl<'a> AggregateReader<'a> {
         };
         reader.find_feedback()?;
         while reader.metadata.is_none() || reader.policy.is_none() {
-            let Some(node) = reader.next_child()? else {
+            if !reader.next_child()? {
                 break;
-            };
-            if let Some(record) = reader.take_child(node)? {
+            }
+            if let Some(record) = reader.take_child()? {
                 if reader.held.len() >= MAX_HELD_RECORDS {
                     return Err(invalid(
                         "feedback",
@@ -170,8 +285,8 @@ impl<'a> AggregateReader<'a> {
         if let Some(record) = self.held.pop_front() {
             return Ok(Some(record));
         }
-        while let Some(node) = self.next_child()? {
-            if let Some(record) = self.take_child(node)? {
+        while self.next_child()? {
+            if let Some(record) = self.take_child()? {
                 return Ok(Some(record));
             }
         }
@@ -192,7 +307,7 @@ impl<'a> AggregateReader<'a> {
             ));
         }
         // Drain what follows `</feedback>` unparsed: container layers see their end.
-        let rest = self.xml.get_mut().get_mut().get_mut();
+        let rest = self.window.source_mut().get_mut();
         std::io::copy(rest, &mut std::io::sink()).map_err(|e| ParseError::from_io(e, "stream"))?;
         let header = self
             .header
@@ -211,54 +326,61 @@ impl<'a> AggregateReader<'a> {
 
     /// Reads until `<feedback>` opens.
     fn find_feedback(&mut self) -> Result<(), ParseError> {
-        let mut buf = std::mem::take(&mut self.buf);
-        let result = self.find_feedback_with(&mut buf);
-        self.buf = buf;
-        result
-    }
-
-    fn find_feedback_with(&mut self, buf: &mut Vec<u8>) -> Result<(), ParseError> {
         let mut elements = 0usize;
         let mut root: Option<String> = None;
-        loop {
-            match read_event(&mut self.xml, buf, &self.outer)? {
-                Event::Start(e) => {
-                    let name = element_name(&e);
-                    elements += 1;
-                    if local_name(&name).eq_ignore_ascii_case("feedback") {
-                        for (key, value) in attributes(&e) {
-                            if key == "xmlns" {
-                                self.namespace = Some(value);
-                            }
-                        }
-                        if !self.outer.is_empty() {
-                            let wrappers = self.outer.join("/");
-                            self.warn(WarningCode::WrapperElement, &wrappers, || {
-                                format!("<feedback> was wrapped in <{wrappers}>; the wrapper was ignored")
-                            });
-                        }
-                        self.outer.push(name);
-                        return Ok(());
+        let mut closed = false;
+        let (outer, namespace, warnings) = (&mut self.outer, &mut self.namespace, &self.warnings);
+        let max_depth = self.limits.max_xml_depth;
+        let found = self
+            .window
+            .pump(|event, _| {
+                let (e, empty) = match event {
+                    Event::Start(e) => (e, false),
+                    Event::Empty(e) => (e, true),
+                    Event::End(_) => {
+                        outer.pop();
+                        return Ok(Flow::Continue);
                     }
-                    root.get_or_insert_with(|| name.clone());
-                    self.outer.push(name);
-                    if elements >= MAX_ELEMENTS_BEFORE_FEEDBACK
-                        || self.outer.len() > self.limits.max_xml_depth
-                    {
-                        break;
+                    Event::DocType(_) => {
+                        warn_doctype(warnings);
+                        return Ok(Flow::Continue);
                     }
+                    Event::Eof => return Ok(Flow::Done(false)),
+                    _ => return Ok(Flow::Continue),
+                };
+                let name = element_name(&e);
+                elements += 1;
+                if local_name(&name).eq_ignore_ascii_case("feedback") {
+                    for (key, value) in attributes(&e) {
+                        if key == "xmlns" {
+                            *namespace = Some(value);
+                        }
+                    }
+                    if !outer.is_empty() {
+                        let wrappers = outer.join("/");
+                        warnings.borrow_mut().add(WarningCode::WrapperElement, &wrappers, || {
+                            format!("<feedback> was wrapped in <{wrappers}>; the wrapper was ignored")
+                        });
+                    }
+                    outer.push(name);
+                    closed = empty;
+                    return Ok(Flow::Done(true));
                 }
-                Event::End(_) => {
-                    self.outer.pop();
+                root.get_or_insert_with(|| name.clone());
+                if !empty {
+                    outer.push(name);
                 }
-                Event::DocType(_) => {
-                    self.warn(WarningCode::DoctypeIgnored, "document", || {
-                        "DOCTYPE ignored: no DTD processing or entity expansion".into()
-                    });
+                if elements >= MAX_ELEMENTS_BEFORE_FEEDBACK || outer.len() > max_depth {
+                    return Ok(Flow::Done(false));
                 }
-                Event::Eof => break,
-                _ => {}
+                Ok(Flow::Continue)
+            })
+            .map_err(|e| with_path(e, || self.outer.join("/")))?;
+        if found {
+            if closed {
+                self.state = State::Closed;
             }
+            return Ok(());
         }
         Err(ParseError::NotAReport(match root {
             Some(root) => {
@@ -268,101 +390,95 @@ impl<'a> AggregateReader<'a> {
         }))
     }
 
-    /// Collects the next direct child of `<feedback>`; `None` at `</feedback>`.
-    fn next_child(&mut self) -> Result<Option<Node>, ParseError> {
+    /// Collects the next direct child of `<feedback>` into `self.tree`; false at
+    /// `</feedback>`.
+    fn next_child(&mut self) -> Result<bool, ParseError> {
         if self.state == State::Closed {
-            return Ok(None);
+            return Ok(false);
         }
-        let mut buf = std::mem::take(&mut self.buf);
-        let result = self.next_child_with(&mut buf);
-        self.buf = buf;
-        result
-    }
-
-    fn next_child_with(&mut self, buf: &mut Vec<u8>) -> Result<Option<Node>, ParseError> {
         let base = self.outer.len();
-        let mut stack: Vec<Node> = Vec::new();
-        let mut elements = 0usize;
-        loop {
-            let event = read_event(&mut self.xml, buf, &self.outer)?;
+        let limits = self.limits;
+        let (outer, warnings, state) = (&self.outer, &self.warnings, &mut self.state);
+        let (tree, stack) = (&mut self.tree, &mut self.open);
+        tree.clear();
+        stack.clear();
+        let warn = |code: WarningCode, path: &str, message: &dyn Fn() -> String| {
+            warnings.borrow_mut().add(code, path, message);
+        };
+        let result = self.window.pump(|event, offset| {
             match event {
-                Event::Start(e) => {
-                    if base + stack.len() >= self.limits.max_xml_depth {
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    if base + stack.len() >= limits.max_xml_depth {
                         return Err(LimitExceeded {
                             kind: LimitKind::XmlDepth,
-                            max: self.limits.max_xml_depth as u64,
+                            max: limits.max_xml_depth as u64,
                         }
                         .into());
                     }
-                    elements += 1;
-                    if elements > self.limits.max_record_elements {
+                    if tree.elements.len() >= limits.max_record_elements {
                         return Err(LimitExceeded {
                             kind: LimitKind::RecordElements,
-                            max: self.limits.max_record_elements as u64,
+                            max: limits.max_record_elements as u64,
                         }
                         .into());
                     }
-                    stack.push(Node {
-                        name: intern(
-                            std::str::from_utf8(e.name().as_ref().as_bytes()).unwrap_or_default(),
-                        ),
-                        attributes: attributes(&e),
-                        ..Node::default()
-                    });
+                    let id = tree.open(
+                        stack.last().copied(),
+                        intern(e.name().into_inner()),
+                        attributes(e),
+                    );
+                    if matches!(event, Event::Start(_)) {
+                        stack.push(id);
+                    } else if stack.is_empty() {
+                        return Ok(Flow::Done(true));
+                    }
                 }
                 Event::End(e) => {
-                    let name = e.name().as_ref().to_string();
+                    let name = e.name().into_inner();
                     // Close the innermost open element of that name, auto-closing any
                     // unclosed ones inside it; an end tag matching nothing is ignored.
-                    if let Some(pos) = stack.iter().rposition(|n| n.name == name) {
+                    if let Some(pos) = stack.iter().rposition(|&id| tree.elements[id].name == name)
+                    {
                         if pos + 1 != stack.len() {
-                            let unclosed: Vec<&str> =
-                                stack[pos + 1..].iter().map(|n| n.name.as_ref()).collect();
-                            let path = path_of(&stack);
+                            let unclosed: Vec<&str> = stack[pos + 1..]
+                                .iter()
+                                .map(|&id| tree.elements[id].name.as_ref())
+                                .collect();
                             let unclosed = unclosed.join(">, <");
-                            self.warn(WarningCode::MismatchedTag, &path, || {
+                            warn(WarningCode::MismatchedTag, &path_of(tree, stack), &|| {
                                 format!("unclosed <{unclosed}> closed by </{name}>")
                             });
                         }
-                        while stack.len() > pos + 1 {
-                            close(&mut stack);
+                        stack.truncate(pos);
+                        if stack.is_empty() {
+                            return Ok(Flow::Done(true));
                         }
-                        if let Some(node) = close(&mut stack) {
-                            return Ok(Some(node));
-                        }
-                    } else if local_name(&name).eq_ignore_ascii_case("feedback")
-                        || self.outer.contains(&name)
+                    } else if local_name(name).eq_ignore_ascii_case("feedback")
+                        || outer.iter().any(|o| o == name)
                     {
                         if !stack.is_empty() {
-                            let path = path_of(&stack);
-                            self.warn(WarningCode::MismatchedTag, &path, || {
+                            warn(WarningCode::MismatchedTag, &path_of(tree, stack), &|| {
                                 format!("unclosed elements closed by </{name}>")
                             });
                         }
-                        self.state = State::Closed;
+                        *state = State::Closed;
                         // Keep what was collected of an unclosed child.
-                        while stack.len() > 1 {
-                            close(&mut stack);
-                        }
-                        return Ok(stack.pop());
+                        return Ok(Flow::Done(!stack.is_empty()));
                     } else {
-                        let path = path_of(&stack);
-                        self.warn(WarningCode::MismatchedTag, &path, || {
+                        warn(WarningCode::MismatchedTag, &path_of(tree, stack), &|| {
                             format!("stray end tag </{name}> ignored")
                         });
                     }
                 }
                 Event::Text(t) => {
-                    if let Some(node) = stack.last_mut() {
-                        let content = t.xml10_content();
-                        if !(node.text.is_empty() && content.trim().is_empty()) {
-                            node.text.push_str(&content);
-                        }
+                    if let Some(&id) = stack.last() {
+                        tree.push_text(id, &t.xml10_content());
                     }
                 }
                 Event::CData(t) => {
-                    if let Some(node) = stack.last_mut() {
-                        node.text.push_str(&t.xml10_content());
+                    if let Some(&id) = stack.last() {
+                        // Unlike text, CDATA is kept even when it is all whitespace.
+                        tree.push_text_raw(id, &t.xml10_content());
                     }
                 }
                 Event::GeneralRef(r) => {
@@ -377,54 +493,55 @@ impl<'a> AggregateReader<'a> {
                             _ => None,
                         },
                     };
-                    let path = path_of(&stack);
-                    if let Some(node) = stack.last_mut() {
+                    if let Some(&id) = stack.last() {
                         match resolved {
-                            Some(c) => node.text.push(c),
+                            Some(c) => tree.push_text_raw(id, c.encode_utf8(&mut [0; 4])),
                             None => {
                                 let entity = r.xml10_content().into_owned();
-                                node.text.push('&');
-                                node.text.push_str(&entity);
-                                node.text.push(';');
-                                self.warn(WarningCode::UnknownEntity, &path, || {
+                                tree.push_text_raw(id, &format!("&{entity};"));
+                                warn(WarningCode::UnknownEntity, &path_of(tree, stack), &|| {
                                     format!("entity &{entity}; is not predefined; kept literally")
                                 });
                             }
                         }
                     }
                 }
-                Event::DocType(_) => {
-                    self.warn(WarningCode::DoctypeIgnored, "document", || {
-                        "DOCTYPE ignored: no DTD processing or entity expansion".into()
-                    });
-                }
+                Event::DocType(_) => warn_doctype(warnings),
                 Event::Eof => {
-                    let path = path_of(&stack);
                     return Err(ParseError::Xml {
-                        offset: self.xml.buffer_position(),
-                        path,
+                        offset,
+                        path: path_of(tree, stack),
                         message: "document ends before </feedback> (truncated)".into(),
                     });
                 }
-                // `expand_empty_elements` turns `<a/>` into Start + End.
-                Event::Empty(_) | Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+                Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
             }
-            if let Some(node) = stack.last()
-                && node.text.len() > self.limits.max_token_bytes
+            if let Some(&id) = stack.last()
+                && tree.text_len(id) > limits.max_token_bytes
             {
                 return Err(LimitExceeded {
                     kind: LimitKind::TokenBytes,
-                    max: self.limits.max_token_bytes as u64,
+                    max: limits.max_token_bytes as u64,
                 }
                 .into());
             }
-        }
+            Ok(Flow::Continue)
+        });
+        result.map_err(|e| with_path(e, || self.outer.join("/")))
     }
 
-    /// Files a direct child of `<feedback>`; returns the record if it was a usable one.
-    fn take_child(&mut self, node: Node) -> Result<Option<Record>, ParseError> {
-        let local = lower(node.local()).into_owned();
-        match local.as_str() {
+    /// Files the direct child of `<feedback>` collected in `self.tree`; returns the record
+    /// if it was a usable one.
+    fn take_child(&mut self) -> Result<Option<Record>, ParseError> {
+        let tree = std::mem::take(&mut self.tree);
+        let result = self.file_child(tree.root());
+        self.tree = tree;
+        result
+    }
+
+    fn file_child(&mut self, node: Node<'_>) -> Result<Option<Record>, ParseError> {
+        let local = lower(node.local());
+        match local.as_ref() {
             "record" => {
                 self.records_seen += 1;
                 if self.records_seen > self.limits.max_records {
@@ -467,7 +584,7 @@ impl<'a> AggregateReader<'a> {
                         format!("<{local}> after the records was ignored")
                     });
                 } else {
-                    *slot = Some(node);
+                    *slot = Some(node.tree.clone());
                 }
                 Ok(None)
             }
@@ -476,7 +593,7 @@ impl<'a> AggregateReader<'a> {
                 Ok(None)
             }
             "extension" => {
-                for child in node.children {
+                for child in node.children() {
                     self.keep_extension(child);
                 }
                 Ok(None)
@@ -484,7 +601,7 @@ impl<'a> AggregateReader<'a> {
             _ => {
                 let path = format!("feedback/{}", node.local());
                 self.warn(WarningCode::UnknownElement, &path, || {
-                    format!("unknown element <{}> kept as an extension", node.name)
+                    format!("unknown element <{}> kept as an extension", node.name())
                 });
                 self.keep_extension(node);
                 Ok(None)
@@ -492,9 +609,9 @@ impl<'a> AggregateReader<'a> {
         }
     }
 
-    fn keep_extension(&mut self, node: Node) {
+    fn keep_extension(&mut self, node: Node<'_>) {
         if self.extensions.len() < MAX_EXTENSIONS {
-            self.extensions.push(node.into_element());
+            self.extensions.push(node.to_element());
         } else {
             self.warn(WarningCode::UnknownElement, "feedback", || {
                 format!("more than {MAX_EXTENSIONS} extension elements; the rest were dropped")
@@ -512,8 +629,8 @@ impl<'a> AggregateReader<'a> {
             .take()
             .ok_or_else(|| invalid("feedback", "missing <policy_published>"))?;
         let mut warnings = self.warnings.borrow_mut();
-        let report_metadata = metadata_from(metadata, &mut warnings)?;
-        let policy_published = policy_from(policy, &mut warnings)?;
+        let report_metadata = metadata_from(metadata.root(), &mut warnings)?;
+        let policy_published = policy_from(policy.root(), &mut warnings)?;
         let schema = if self.namespace.as_deref() == Some(DMARC2_NAMESPACE) {
             AggregateSchema::Rfc9990
         } else if self.version.is_some() {
@@ -532,32 +649,28 @@ impl<'a> AggregateReader<'a> {
     }
 }
 
-/// Reads one event into `buf` (the event borrows only `buf`, so the reader's other fields stay
-/// usable while it is handled).
-fn read_event<'b>(
-    xml: &mut quick_xml::Reader<XmlSource<'_>>,
-    buf: &'b mut Vec<u8>,
-    outer: &[String],
-) -> Result<Event<'b>, ParseError> {
-    buf.clear();
-    xml.get_mut().mark();
-    let offset = xml.buffer_position();
-    match xml.read_event_into(buf) {
-        Ok(event) => Ok(event),
-        Err(quick_xml::Error::Io(io)) => {
-            let io = std::sync::Arc::try_unwrap(io)
-                .unwrap_or_else(|shared| std::io::Error::new(shared.kind(), shared.to_string()));
-            if let Some(limit) = io.get_ref().and_then(|e| e.downcast_ref::<LimitExceeded>()) {
-                return Err(ParseError::Limit(*limit));
-            }
-            Err(ParseError::from_io(io, "xml"))
-        }
-        Err(e) => Err(ParseError::Xml {
+/// Fills in the element path of a malformed-XML error that has none.
+fn with_path(err: ParseError, path: impl FnOnce() -> String) -> ParseError {
+    match err {
+        ParseError::Xml {
             offset,
-            path: outer.join("/"),
-            message: e.to_string(),
-        }),
+            path: p,
+            message,
+        } if p.is_empty() => ParseError::Xml {
+            offset,
+            path: path(),
+            message,
+        },
+        other => other,
     }
+}
+
+fn warn_doctype(warnings: &WarningSink) {
+    warnings
+        .borrow_mut()
+        .add(WarningCode::DoctypeIgnored, "document", || {
+            "DOCTYPE ignored: no DTD processing or entity expansion".into()
+        });
 }
 
 /// A lower-case view of an element name, allocating only when it has capitals.
@@ -622,21 +735,10 @@ fn intern(name: &str) -> std::borrow::Cow<'static, str> {
     std::borrow::Cow::Borrowed(known)
 }
 
-fn path_of(stack: &[Node]) -> String {
+fn path_of(tree: &Tree, open: &[usize]) -> String {
     let mut parts: Vec<&str> = vec!["feedback"];
-    parts.extend(stack.iter().map(|n| n.local()));
+    parts.extend(open.iter().map(|&id| local_name(&tree.elements[id].name)));
     parts.join("/")
-}
-
-fn close(stack: &mut Vec<Node>) -> Option<Node> {
-    let node = stack.pop()?;
-    match stack.last_mut() {
-        Some(parent) => {
-            parent.children.push(node);
-            None
-        }
-        None => Some(node),
-    }
 }
 
 fn element_name(e: &BytesStart<'_>) -> String {
@@ -673,25 +775,22 @@ struct Fields<'w> {
 
 impl Fields<'_> {
     /// Text of a single-valued field; empty means absent (with a warning).
-    fn text(&mut self, node: Node) -> Option<String> {
-        match node.value() {
-            Some(v) if v.len() == node.text.len() => Some(node.text),
-            Some(v) => Some(v.to_string()),
-            None => {
-                let path = format!("{}/{}", self.path, node.local());
-                self.warnings.add(WarningCode::EmptyValue, &path, || {
-                    format!("empty <{}> treated as absent", node.name)
-                });
-                None
-            }
+    fn text<'t>(&mut self, node: Node<'t>) -> Option<&'t str> {
+        let value = node.value();
+        if value.is_none() {
+            let path = format!("{}/{}", self.path, node.local());
+            self.warnings.add(WarningCode::EmptyValue, &path, || {
+                format!("empty <{}> treated as absent", node.name())
+            });
         }
+        value
     }
 
-    fn set(&mut self, slot: &mut Option<String>, node: Node) {
+    fn set<'t>(&mut self, slot: &mut Option<&'t str>, node: Node<'t>) {
         if slot.is_some() {
             let path = format!("{}/{}", self.path, node.local());
             self.warnings.add(WarningCode::DuplicateElement, &path, || {
-                format!("<{}> repeated; the first one was used", node.name)
+                format!("<{}> repeated; the first one was used", node.name())
             });
             return;
         }
@@ -701,12 +800,12 @@ impl Fields<'_> {
     fn enumerated<T>(
         &mut self,
         field: &str,
-        raw: Option<String>,
+        raw: Option<&str>,
         parse: fn(&str) -> (T, Match),
         known: &[&str],
     ) -> Option<T> {
         let raw = raw?;
-        let (value, how) = parse(&raw);
+        let (value, how) = parse(raw);
         if how == Match::Exact {
             return Some(value);
         }
@@ -733,16 +832,16 @@ impl Fields<'_> {
         });
     }
 
-    fn unknown(&mut self, node: Node, extensions: &mut Vec<XmlElement>) {
+    fn unknown(&mut self, node: Node<'_>, extensions: &mut Vec<XmlElement>) {
         let path = format!("{}/{}", self.path, node.local());
         self.warnings.add(WarningCode::UnknownElement, &path, || {
-            format!("unknown element <{}> kept as an extension", node.name)
+            format!("unknown element <{}> kept as an extension", node.name())
         });
-        extensions.push(node.into_element());
+        extensions.push(node.to_element());
     }
 }
 
-fn metadata_from(node: Node, warnings: &mut Warnings) -> Result<ReportMetadata, ParseError> {
+fn metadata_from(node: Node<'_>, warnings: &mut Warnings) -> Result<ReportMetadata, ParseError> {
     let mut f = Fields {
         path: "feedback/report_metadata",
         warnings,
@@ -753,7 +852,7 @@ fn metadata_from(node: Node, warnings: &mut Warnings) -> Result<ReportMetadata, 
     let mut end = None;
     let mut errors = Vec::new();
     let mut ignored = Vec::new();
-    for child in node.children {
+    for child in node.children() {
         match lower(child.local()).as_ref() {
             "org_name" => f.set(&mut org_name, child),
             "email" => f.set(&mut email, child),
@@ -762,7 +861,7 @@ fn metadata_from(node: Node, warnings: &mut Warnings) -> Result<ReportMetadata, 
             "generator" => f.set(&mut generator, child),
             "error" => errors.extend(child.value().map(str::to_string)),
             "date_range" => {
-                for c in child.children {
+                for c in child.children() {
                     match lower(c.local()).as_ref() {
                         "begin" => f.set(&mut begin, c),
                         "end" => f.set(&mut end, c),
@@ -781,10 +880,9 @@ fn metadata_from(node: Node, warnings: &mut Warnings) -> Result<ReportMetadata, 
         f.missing("email");
     }
     let org_name = match org_name {
-        Some(o) => o,
+        Some(o) => o.to_string(),
         None => {
             let domain = email
-                .as_deref()
                 .and_then(|e| e.rsplit('@').next())
                 .map(|d| d.trim_end_matches('>').to_string())
                 .filter(|d| !d.is_empty())
@@ -805,17 +903,17 @@ fn metadata_from(node: Node, warnings: &mut Warnings) -> Result<ReportMetadata, 
     };
     Ok(ReportMetadata {
         org_name,
-        email,
-        extra_contact_info: extra,
-        report_id,
+        email: email.map(str::to_string),
+        extra_contact_info: extra.map(str::to_string),
+        report_id: report_id.to_string(),
         date_range: DateRange { begin, end },
         errors,
-        generator,
+        generator: generator.map(str::to_string),
     })
 }
 
 /// Epoch seconds; fractional values are truncated with a warning.
-fn epoch(f: &mut Fields<'_>, field: &str, raw: Option<String>) -> Result<i64, ParseError> {
+fn epoch(f: &mut Fields<'_>, field: &str, raw: Option<&str>) -> Result<i64, ParseError> {
     let path = format!("feedback/report_metadata/date_range/{field}");
     let raw = raw.ok_or_else(|| invalid(&path, "missing"))?;
     if let Ok(v) = raw.parse::<i64>() {
@@ -836,12 +934,12 @@ fn epoch(f: &mut Fields<'_>, field: &str, raw: Option<String>) -> Result<i64, Pa
     ))
 }
 
-fn policy_from(node: Node, warnings: &mut Warnings) -> Result<PolicyPublished, ParseError> {
+fn policy_from(node: Node<'_>, warnings: &mut Warnings) -> Result<PolicyPublished, ParseError> {
     let mut f = Fields {
         path: "feedback/policy_published",
         warnings,
     };
-    let mut raw: [Option<String>; 11] = Default::default();
+    let mut raw: [Option<&str>; 11] = Default::default();
     const NAMES: [&str; 11] = [
         "domain",
         "adkim",
@@ -856,7 +954,7 @@ fn policy_from(node: Node, warnings: &mut Warnings) -> Result<PolicyPublished, P
         "t",
     ];
     let mut ignored = Vec::new();
-    for child in node.children {
+    for child in node.children() {
         let local = lower(child.local()).into_owned();
         match NAMES.iter().position(|n| *n == local) {
             Some(i) => f.set(&mut raw[i], child),
@@ -882,21 +980,21 @@ fn policy_from(node: Node, warnings: &mut Warnings) -> Result<PolicyPublished, P
         f.missing("p");
     }
     Ok(PolicyPublished {
-        domain,
+        domain: domain.to_string(),
         adkim: f.enumerated("adkim", adkim, Alignment::parse, Alignment::KNOWN),
         aspf: f.enumerated("aspf", aspf, Alignment::parse, Alignment::KNOWN),
         p: f.enumerated("p", p, Policy::parse, Policy::KNOWN),
         sp: f.enumerated("sp", sp, Policy::parse, Policy::KNOWN),
         np: f.enumerated("np", np, Policy::parse, Policy::KNOWN),
-        pct,
-        fo,
-        testing: testing.or(t),
-        discovery_method,
+        pct: pct.map(str::to_string),
+        fo: fo.map(str::to_string),
+        testing: testing.or(t).map(str::to_string),
+        discovery_method: discovery_method.map(str::to_string),
     })
 }
 
 /// Converts one `<record>`; `Err` says why the record is unusable.
-fn record_from(node: Node, warnings: &mut Warnings) -> Result<Record, String> {
+fn record_from(node: Node<'_>, warnings: &mut Warnings) -> Result<Record, String> {
     let mut row = None;
     let mut identifiers = None;
     let mut auth = None;
@@ -906,7 +1004,7 @@ fn record_from(node: Node, warnings: &mut Warnings) -> Result<Record, String> {
             path: "feedback/record",
             warnings: &mut *warnings,
         };
-        for child in node.children {
+        for child in node.children() {
             match lower(child.local()).as_ref() {
                 "row" => {
                     if row.is_some() {
@@ -971,26 +1069,29 @@ fn record_from(node: Node, warnings: &mut Warnings) -> Result<Record, String> {
     })
 }
 
-fn row_from(row: Node, warnings: &mut Warnings) -> Result<(IpAddr, u64, PolicyEvaluated), String> {
+fn row_from(
+    row: Node<'_>,
+    warnings: &mut Warnings,
+) -> Result<(IpAddr, u64, PolicyEvaluated), String> {
     let mut f = Fields {
         path: "feedback/record/row",
         warnings,
     };
     let (mut ip, mut count, mut evaluated) = (None, None, None);
     let mut ignored = Vec::new();
-    for child in row.children {
+    for child in row.children() {
         match lower(child.local()).as_ref() {
             "source_ip" => {
                 if ip.is_some() {
                     return Err("more than one <source_ip>".into());
                 }
-                ip = Some(child.value().ok_or("empty <source_ip>")?.to_string());
+                ip = Some(child.value().ok_or("empty <source_ip>")?);
             }
             "count" => {
                 if count.is_some() {
                     return Err("more than one <count>".into());
                 }
-                count = Some(child.value().ok_or("empty <count>")?.to_string());
+                count = Some(child.value().ok_or("empty <count>")?);
             }
             "policy_evaluated" => {
                 if evaluated.is_some() {
@@ -1019,7 +1120,7 @@ fn row_from(row: Node, warnings: &mut Warnings) -> Result<(IpAddr, u64, PolicyEv
     Ok((source_ip, count, evaluated))
 }
 
-fn evaluated_from(node: Node, warnings: &mut Warnings) -> PolicyEvaluated {
+fn evaluated_from(node: Node<'_>, warnings: &mut Warnings) -> PolicyEvaluated {
     let mut f = Fields {
         path: "feedback/record/row/policy_evaluated",
         warnings,
@@ -1027,7 +1128,7 @@ fn evaluated_from(node: Node, warnings: &mut Warnings) -> PolicyEvaluated {
     let (mut disposition, mut dkim, mut spf) = (None, None, None);
     let mut reasons = Vec::new();
     let mut ignored = Vec::new();
-    for child in node.children {
+    for child in node.children() {
         match lower(child.local()).as_ref() {
             "disposition" => f.set(&mut disposition, child),
             "dkim" => f.set(&mut dkim, child),
@@ -1038,7 +1139,7 @@ fn evaluated_from(node: Node, warnings: &mut Warnings) -> PolicyEvaluated {
                     path: "feedback/record/row/policy_evaluated/reason",
                     warnings: &mut *f.warnings,
                 };
-                for c in child.children {
+                for c in child.children() {
                     match lower(c.local()).as_ref() {
                         "type" => g.set(&mut kind, c),
                         "comment" => g.set(&mut comment, c),
@@ -1046,7 +1147,10 @@ fn evaluated_from(node: Node, warnings: &mut Warnings) -> PolicyEvaluated {
                     }
                 }
                 match g.enumerated("type", kind, OverrideType::parse, OverrideType::KNOWN) {
-                    Some(kind) => reasons.push(OverrideReason { kind, comment }),
+                    Some(kind) => reasons.push(OverrideReason {
+                        kind,
+                        comment: comment.map(str::to_string),
+                    }),
                     None => g.missing("type"),
                 }
             }
@@ -1075,32 +1179,36 @@ fn evaluated_from(node: Node, warnings: &mut Warnings) -> PolicyEvaluated {
     }
 }
 
-fn identifiers_from(node: Node, warnings: &mut Warnings) -> Identifiers {
+fn identifiers_from(node: Node<'_>, warnings: &mut Warnings) -> Identifiers {
     let mut f = Fields {
         path: "feedback/record/identifiers",
         warnings,
     };
-    let mut out = Identifiers::default();
+    let (mut header_from, mut envelope_from, mut envelope_to) = (None, None, None);
     let mut ignored = Vec::new();
-    for child in node.children {
+    for child in node.children() {
         match lower(child.local()).as_ref() {
-            "header_from" => f.set(&mut out.header_from, child),
-            "envelope_from" => f.set(&mut out.envelope_from, child),
-            "envelope_to" => f.set(&mut out.envelope_to, child),
+            "header_from" => f.set(&mut header_from, child),
+            "envelope_from" => f.set(&mut envelope_from, child),
+            "envelope_to" => f.set(&mut envelope_to, child),
             _ => f.unknown(child, &mut ignored),
         }
     }
-    if out.header_from.is_none() {
+    if header_from.is_none() {
         f.missing("header_from");
     }
-    out
+    Identifiers {
+        header_from: header_from.map(str::to_string),
+        envelope_from: envelope_from.map(str::to_string),
+        envelope_to: envelope_to.map(str::to_string),
+    }
 }
 
-fn auth_from(node: Node, warnings: &mut Warnings) -> AuthResults {
+fn auth_from(node: Node<'_>, warnings: &mut Warnings) -> AuthResults {
     let mut out = AuthResults::default();
     let mut ignored = Vec::new();
-    for child in node.children {
-        let local = lower(child.local()).into_owned();
+    for child in node.children() {
+        let local = lower(child.local());
         let (mut domain, mut selector, mut scope, mut result, mut human) =
             (None, None, None, None, None);
         let path = if local == "dkim" {
@@ -1120,7 +1228,7 @@ fn auth_from(node: Node, warnings: &mut Warnings) -> AuthResults {
             .unknown(child, &mut ignored);
             continue;
         }
-        for c in child.children {
+        for c in child.children() {
             match lower(c.local()).as_ref() {
                 "domain" => f.set(&mut domain, c),
                 "selector" if local == "dkim" => f.set(&mut selector, c),
@@ -1135,17 +1243,17 @@ fn auth_from(node: Node, warnings: &mut Warnings) -> AuthResults {
         }
         if local == "dkim" {
             out.dkim.push(DkimAuth {
-                domain,
-                selector,
+                domain: domain.map(str::to_string),
+                selector: selector.map(str::to_string),
                 result: f.enumerated("result", result, DkimResult::parse, DkimResult::KNOWN),
-                human_result: human,
+                human_result: human.map(str::to_string),
             });
         } else {
             out.spf.push(SpfAuth {
-                domain,
+                domain: domain.map(str::to_string),
                 scope: f.enumerated("scope", scope, SpfScope::parse, SpfScope::KNOWN),
                 result: f.enumerated("result", result, SpfResult::parse, SpfResult::KNOWN),
-                human_result: human,
+                human_result: human.map(str::to_string),
             });
         }
     }

@@ -1,5 +1,6 @@
 //! Reader adapters that keep parsing bounded: byte budgets shared across decompression
-//! layers, a per-token size guard for the XML reader, and a lossy transcoder to UTF-8.
+//! layers, and a lossy transcoder to UTF-8. (The per-token bound of the XML reader is kept by
+//! its window, in `xml.rs`.)
 
 use super::{LimitExceeded, LimitKind, WarningCode, WarningSink};
 use encoding_rs::Encoding;
@@ -68,63 +69,6 @@ impl<R: Read> Read for Metered<R> {
         let n = self.inner.read(&mut buf[..cap])?;
         self.budget.charge(n)?;
         Ok(n)
-    }
-}
-
-/// Fails any single XML token (everything consumed between two calls of [`TokenGuard::mark`])
-/// larger than `max` bytes, so that the XML reader's event buffer cannot grow without bound
-/// on a never-ending tag, text run or comment.
-pub(crate) struct TokenGuard<R> {
-    inner: R,
-    since_mark: usize,
-    max: usize,
-}
-
-impl<R> TokenGuard<R> {
-    pub(crate) fn new(inner: R, max: usize) -> Self {
-        TokenGuard {
-            inner,
-            since_mark: 0,
-            max,
-        }
-    }
-
-    pub(crate) fn mark(&mut self) {
-        self.since_mark = 0;
-    }
-
-    pub(crate) fn get_mut(&mut self) -> &mut R {
-        &mut self.inner
-    }
-}
-
-impl<R: BufRead> Read for TokenGuard<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let available = self.fill_buf()?;
-        let n = available.len().min(buf.len());
-        buf[..n].copy_from_slice(&available[..n]);
-        self.consume(n);
-        Ok(n)
-    }
-}
-
-impl<R: BufRead> BufRead for TokenGuard<R> {
-    fn fill_buf(&mut self) -> io::Result<&[u8]> {
-        if self.since_mark > self.max {
-            return Err(io::Error::other(LimitExceeded {
-                kind: LimitKind::TokenBytes,
-                max: self.max as u64,
-            }));
-        }
-        let allowed = self.max + 1 - self.since_mark;
-        let buf = self.inner.fill_buf()?;
-        let n = buf.len().min(allowed);
-        Ok(&buf[..n])
-    }
-
-    fn consume(&mut self, amt: usize) {
-        self.since_mark = self.since_mark.saturating_add(amt);
-        self.inner.consume(amt);
     }
 }
 
@@ -408,19 +352,5 @@ mod tests {
         let err = r.read_to_end(&mut out).unwrap_err();
         assert!(err.get_ref().unwrap().is::<LimitExceeded>());
         assert!(out.len() <= 11);
-    }
-
-    #[test]
-    fn token_guard_fails_a_token_longer_than_the_maximum() {
-        let data = [b'a'; 100];
-        let mut g = TokenGuard::new(&data[..], 10);
-        let mut out = Vec::new();
-        assert!(g.read_to_end(&mut out).is_err());
-        let mut g = TokenGuard::new(&data[..], 10);
-        let mut chunk = [0u8; 8];
-        for _ in 0..5 {
-            g.read_exact(&mut chunk).unwrap();
-            g.mark();
-        }
     }
 }

@@ -20,6 +20,7 @@ pub mod envelope;
 mod io;
 pub mod summary;
 pub mod tlsrpt;
+mod xml;
 
 use serde::Serialize;
 use std::cell::RefCell;
