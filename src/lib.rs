@@ -4,6 +4,7 @@ pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod dns;
 pub mod domain;
 pub mod error;
 pub mod metrics;

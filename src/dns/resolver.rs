@@ -1,0 +1,539 @@
+//! The only DNS I/O in ruad: hickory-resolver in production (and in the integration tests,
+//! against an authoritative server on loopback), or a [`StaticZone`] in pure unit tests.
+//!
+//! Every lookup returns the records, or one of three distinct outcomes: the name does not
+//! exist (NXDOMAIN), it exists without records of that type (NODATA), or the lookup failed
+//! (timeout, SERVFAIL, refused...). SPF counts the first two as "void lookups" and turns the
+//! third into `temperror`; DMARC discovery treats a failure as "try again later", never as "no
+//! policy".
+
+use hickory_resolver::TokioResolver;
+use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
+use hickory_resolver::net::NetError;
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::proto::rr::RData;
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Why a lookup returned no records.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DnsError {
+    /// The name does not exist.
+    #[error("{name}: no such domain (NXDOMAIN)")]
+    NxDomain { name: String },
+    /// The name exists but has no record of the type asked for.
+    #[error("{name}: no {rtype} record (NODATA)")]
+    NoData { name: String, rtype: &'static str },
+    /// The lookup did not get an answer: timeout, SERVFAIL, REFUSED, network error.
+    #[error("{name}: {rtype} lookup failed: {reason}")]
+    Failed {
+        name: String,
+        rtype: &'static str,
+        reason: String,
+        timeout: bool,
+    },
+    /// The name is not a valid domain name.
+    #[error("'{name}' is not a valid domain name")]
+    InvalidName { name: String },
+}
+
+impl DnsError {
+    /// NXDOMAIN or NODATA: a definite "no such record" (RFC 7208 §4.6.4 "void lookup").
+    pub fn is_void(&self) -> bool {
+        matches!(self, DnsError::NxDomain { .. } | DnsError::NoData { .. })
+    }
+}
+
+/// One TXT record as published: its character-strings, each at most 255 bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxtRecord {
+    pub chunks: Vec<Vec<u8>>,
+}
+
+impl TxtRecord {
+    pub fn from_text(text: &str) -> Self {
+        TxtRecord {
+            chunks: vec![text.as_bytes().to_vec()],
+        }
+    }
+
+    /// The record's text: the strings joined without separator (RFC 7208 §3.3, RFC 6376
+    /// §3.6.2.2), invalid UTF-8 replaced.
+    pub fn text(&self) -> String {
+        let bytes: Vec<u8> = self.chunks.concat();
+        String::from_utf8_lossy(&bytes).into_owned()
+    }
+}
+
+/// One MX record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mx {
+    pub preference: u16,
+    /// Lower-case, without the trailing dot; `""` for a null MX (RFC 7505).
+    pub exchange: String,
+}
+
+/// Resolver settings.
+#[derive(Debug, Clone)]
+pub struct ResolverSettings {
+    /// Nameservers to ask; empty: the system's (`/etc/resolv.conf`).
+    pub nameservers: Vec<SocketAddr>,
+    /// Time allowed for one query attempt.
+    pub timeout: Duration,
+    /// Attempts per query.
+    pub attempts: usize,
+    /// Answers cached (0: no cache).
+    pub cache_size: u64,
+}
+
+impl Default for ResolverSettings {
+    fn default() -> Self {
+        ResolverSettings {
+            nameservers: Vec::new(),
+            timeout: Duration::from_secs(3),
+            attempts: 2,
+            cache_size: 4096,
+        }
+    }
+}
+
+/// A DNS resolver: hickory, or a fixed in-memory zone for unit tests.
+#[derive(Clone)]
+pub enum Resolver {
+    Hickory(Arc<TokioResolver>),
+    Static(Arc<StaticZone>),
+}
+
+impl std::fmt::Debug for Resolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Resolver::Hickory(_) => f.write_str("Resolver::Hickory"),
+            Resolver::Static(z) => f.debug_tuple("Resolver::Static").field(z).finish(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum RType {
+    Txt,
+    A,
+    Aaaa,
+    Mx,
+    Ptr,
+}
+
+impl RType {
+    fn name(self) -> &'static str {
+        match self {
+            RType::Txt => "TXT",
+            RType::A => "A",
+            RType::Aaaa => "AAAA",
+            RType::Mx => "MX",
+            RType::Ptr => "PTR",
+        }
+    }
+}
+
+impl Resolver {
+    /// A hickory resolver with these settings.
+    pub fn new(settings: &ResolverSettings) -> Result<Resolver, String> {
+        let mut opts = ResolverOpts::default();
+        opts.timeout = settings.timeout;
+        opts.attempts = settings.attempts;
+        opts.cache_size = settings.cache_size;
+        // Answers are used as they are: no search list, names are absolute.
+        opts.ndots = 0;
+        let builder = if settings.nameservers.is_empty() {
+            TokioResolver::builder_tokio().map_err(|e| format!("system resolver: {e}"))?
+        } else {
+            let servers = settings
+                .nameservers
+                .iter()
+                .map(|addr| {
+                    let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
+                    for c in ns.connections.iter_mut() {
+                        c.port = addr.port();
+                    }
+                    ns
+                })
+                .collect();
+            TokioResolver::builder_with_config(
+                ResolverConfig::from_name_servers(servers),
+                TokioRuntimeProvider::default(),
+            )
+        };
+        let resolver = builder
+            .with_options(opts)
+            .build()
+            .map_err(|e| format!("resolver: {e}"))?;
+        Ok(Resolver::Hickory(Arc::new(resolver)))
+    }
+
+    /// A resolver answering from a fixed zone.
+    pub fn fixed(zone: StaticZone) -> Resolver {
+        Resolver::Static(Arc::new(zone))
+    }
+
+    /// TXT records at `name`.
+    pub async fn txt(&self, name: &str) -> Result<Vec<TxtRecord>, DnsError> {
+        match self {
+            Resolver::Static(z) => z.answer(name, RType::Txt, |a| match a {
+                Answer::Txt(t) => Some(t.clone()),
+                _ => None,
+            }),
+            Resolver::Hickory(r) => {
+                let fqdn = absolute(name)?;
+                let found = r.txt_lookup(fqdn.as_str()).await;
+                collect(name, RType::Txt, found, |data| match data {
+                    RData::TXT(t) => Some(TxtRecord {
+                        chunks: t.txt_data.iter().map(|c| c.to_vec()).collect(),
+                    }),
+                    _ => None,
+                })
+            }
+        }
+    }
+
+    /// IPv4 addresses of `name`.
+    pub async fn a(&self, name: &str) -> Result<Vec<Ipv4Addr>, DnsError> {
+        match self {
+            Resolver::Static(z) => z.answer(name, RType::A, |a| match a {
+                Answer::Ip(IpAddr::V4(ip)) => Some(*ip),
+                _ => None,
+            }),
+            Resolver::Hickory(r) => {
+                let fqdn = absolute(name)?;
+                let found = r.ipv4_lookup(fqdn.as_str()).await;
+                collect(name, RType::A, found, |data| match data {
+                    RData::A(a) => Some(a.0),
+                    _ => None,
+                })
+            }
+        }
+    }
+
+    /// IPv6 addresses of `name`.
+    pub async fn aaaa(&self, name: &str) -> Result<Vec<Ipv6Addr>, DnsError> {
+        match self {
+            Resolver::Static(z) => z.answer(name, RType::Aaaa, |a| match a {
+                Answer::Ip(IpAddr::V6(ip)) => Some(*ip),
+                _ => None,
+            }),
+            Resolver::Hickory(r) => {
+                let fqdn = absolute(name)?;
+                let found = r.ipv6_lookup(fqdn.as_str()).await;
+                collect(name, RType::Aaaa, found, |data| match data {
+                    RData::AAAA(a) => Some(a.0),
+                    _ => None,
+                })
+            }
+        }
+    }
+
+    /// Addresses of `name` in the family of `like` (A for IPv4, AAAA for IPv6).
+    pub async fn addresses(&self, name: &str, ipv6: bool) -> Result<Vec<IpAddr>, DnsError> {
+        if ipv6 {
+            Ok(self.aaaa(name).await?.into_iter().map(IpAddr::V6).collect())
+        } else {
+            Ok(self.a(name).await?.into_iter().map(IpAddr::V4).collect())
+        }
+    }
+
+    /// MX records of `name`, by preference.
+    pub async fn mx(&self, name: &str) -> Result<Vec<Mx>, DnsError> {
+        let mut found = match self {
+            Resolver::Static(z) => z.answer(name, RType::Mx, |a| match a {
+                Answer::Mx(mx) => Some(mx.clone()),
+                _ => None,
+            }),
+            Resolver::Hickory(r) => {
+                let fqdn = absolute(name)?;
+                let found = r.mx_lookup(fqdn.as_str()).await;
+                collect(name, RType::Mx, found, |data| match data {
+                    RData::MX(mx) => Some(Mx {
+                        preference: mx.preference,
+                        exchange: normalize(&mx.exchange.to_ascii()),
+                    }),
+                    _ => None,
+                })
+            }
+        }?;
+        found.sort_by(|a, b| (a.preference, &a.exchange).cmp(&(b.preference, &b.exchange)));
+        Ok(found)
+    }
+
+    /// PTR names of `ip` (lower-case, without the trailing dot).
+    pub async fn ptr(&self, ip: IpAddr) -> Result<Vec<String>, DnsError> {
+        let name = reverse_name(ip);
+        match self {
+            Resolver::Static(z) => z.answer(&name, RType::Ptr, |a| match a {
+                Answer::Name(n) => Some(n.clone()),
+                _ => None,
+            }),
+            Resolver::Hickory(r) => {
+                let found = r.reverse_lookup(ip).await;
+                collect(&name, RType::Ptr, found, |data| match data {
+                    RData::PTR(p) => Some(normalize(&p.0.to_ascii())),
+                    _ => None,
+                })
+            }
+        }
+    }
+}
+
+/// The `in-addr.arpa` / `ip6.arpa` name of an address.
+pub fn reverse_name(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V4(v4) => {
+            let o = v4.octets();
+            format!("{}.{}.{}.{}.in-addr.arpa", o[3], o[2], o[1], o[0])
+        }
+        IpAddr::V6(v6) => {
+            let mut labels = Vec::with_capacity(34);
+            for byte in v6.octets().iter().rev() {
+                labels.push(format!("{:x}", byte & 0x0f));
+                labels.push(format!("{:x}", byte >> 4));
+            }
+            labels.push("ip6".into());
+            labels.push("arpa".into());
+            labels.join(".")
+        }
+    }
+}
+
+/// Lower-case, without the trailing dot.
+pub fn normalize(name: &str) -> String {
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+/// The absolute form of `name` (trailing dot), after checking it is a plausible domain name.
+fn absolute(name: &str) -> Result<String, DnsError> {
+    let bare = name.trim_end_matches('.');
+    let valid = !bare.is_empty()
+        && bare.len() <= 253
+        && bare
+            .split('.')
+            .all(|label| !label.is_empty() && label.len() <= 63 && label.is_ascii());
+    if !valid {
+        return Err(DnsError::InvalidName {
+            name: name.to_string(),
+        });
+    }
+    Ok(format!("{bare}."))
+}
+
+fn collect<T>(
+    name: &str,
+    rtype: RType,
+    found: Result<hickory_resolver::lookup::Lookup, NetError>,
+    pick: impl Fn(&RData) -> Option<T>,
+) -> Result<Vec<T>, DnsError> {
+    let name = normalize(name);
+    match found {
+        Ok(lookup) => {
+            let out: Vec<T> = lookup
+                .answers()
+                .iter()
+                .filter_map(|r| pick(&r.data))
+                .collect();
+            if out.is_empty() {
+                // Only CNAMEs came back (a CNAME to a name without this type).
+                return Err(DnsError::NoData {
+                    name,
+                    rtype: rtype.name(),
+                });
+            }
+            Ok(out)
+        }
+        Err(e) if e.is_nx_domain() => Err(DnsError::NxDomain { name }),
+        Err(e) if e.is_no_records_found() => Err(DnsError::NoData {
+            name,
+            rtype: rtype.name(),
+        }),
+        Err(e) => Err(DnsError::Failed {
+            name,
+            rtype: rtype.name(),
+            timeout: matches!(e, NetError::Timeout),
+            reason: e.to_string(),
+        }),
+    }
+}
+
+/// One answer in a [`StaticZone`].
+#[derive(Debug, Clone)]
+enum Answer {
+    Txt(TxtRecord),
+    Ip(IpAddr),
+    Mx(Mx),
+    Name(String),
+}
+
+/// A fixed set of records for unit tests of DNS logic. Names that hold no record, and are
+/// not an ancestor of one that does, are NXDOMAIN; names marked with [`StaticZone::fail`]
+/// fail every lookup (as SERVFAIL or a timeout would).
+#[derive(Debug, Clone, Default)]
+pub struct StaticZone {
+    records: HashMap<(String, RType), Vec<Answer>>,
+    failing: HashMap<String, bool>,
+}
+
+impl StaticZone {
+    pub fn new() -> Self {
+        StaticZone::default()
+    }
+
+    fn add(mut self, name: &str, rtype: RType, answer: Answer) -> Self {
+        self.records
+            .entry((normalize(name), rtype))
+            .or_default()
+            .push(answer);
+        self
+    }
+
+    /// A TXT record made of one string.
+    pub fn txt(self, name: &str, text: &str) -> Self {
+        self.add(name, RType::Txt, Answer::Txt(TxtRecord::from_text(text)))
+    }
+
+    /// A TXT record made of several strings.
+    pub fn txt_chunks(self, name: &str, chunks: &[&str]) -> Self {
+        let record = TxtRecord {
+            chunks: chunks.iter().map(|c| c.as_bytes().to_vec()).collect(),
+        };
+        self.add(name, RType::Txt, Answer::Txt(record))
+    }
+
+    /// An A or AAAA record.
+    pub fn ip(self, name: &str, ip: &str) -> Self {
+        match ip.parse::<IpAddr>() {
+            Ok(ip @ IpAddr::V4(_)) => self.add(name, RType::A, Answer::Ip(ip)),
+            Ok(ip @ IpAddr::V6(_)) => self.add(name, RType::Aaaa, Answer::Ip(ip)),
+            Err(_) => self,
+        }
+    }
+
+    pub fn mx(self, name: &str, preference: u16, exchange: &str) -> Self {
+        let mx = Mx {
+            preference,
+            exchange: normalize(exchange),
+        };
+        self.add(name, RType::Mx, Answer::Mx(mx))
+    }
+
+    /// A PTR record for `ip`.
+    pub fn ptr(self, ip: &str, name: &str) -> Self {
+        match ip.parse::<IpAddr>() {
+            Ok(ip) => self.add(&reverse_name(ip), RType::Ptr, Answer::Name(normalize(name))),
+            Err(_) => self,
+        }
+    }
+
+    /// Every lookup of `name` fails (`timeout`: as a timeout, else as SERVFAIL).
+    pub fn fail(mut self, name: &str, timeout: bool) -> Self {
+        self.failing.insert(normalize(name), timeout);
+        self
+    }
+
+    fn exists(&self, name: &str) -> bool {
+        let suffix = format!(".{name}");
+        self.records
+            .keys()
+            .any(|(n, _)| n == name || n.ends_with(&suffix))
+    }
+
+    fn answer<T>(
+        &self,
+        name: &str,
+        rtype: RType,
+        pick: impl Fn(&Answer) -> Option<T>,
+    ) -> Result<Vec<T>, DnsError> {
+        absolute(name)?;
+        let key = normalize(name);
+        if let Some(&timeout) = self.failing.get(&key) {
+            return Err(DnsError::Failed {
+                name: key,
+                rtype: rtype.name(),
+                reason: if timeout { "timed out" } else { "SERVFAIL" }.into(),
+                timeout,
+            });
+        }
+        match self.records.get(&(key.clone(), rtype)) {
+            Some(answers) => Ok(answers.iter().filter_map(pick).collect()),
+            None if self.exists(&key) => Err(DnsError::NoData {
+                name: key,
+                rtype: rtype.name(),
+            }),
+            None => Err(DnsError::NxDomain { name: key }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn block<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn a_static_zone_tells_nxdomain_from_nodata_and_failure() {
+        let r = Resolver::fixed(
+            StaticZone::new()
+                .txt("_dmarc.example.test", "v=DMARC1; p=none")
+                .ip("mx.example.test", "192.0.2.1")
+                .fail("broken.test", false),
+        );
+        block(async {
+            assert_eq!(r.txt("_dmarc.example.test.").await.unwrap().len(), 1);
+            assert!(matches!(
+                r.txt("mx.example.test").await,
+                Err(DnsError::NoData { .. })
+            ));
+            // An empty non-terminal exists.
+            assert!(matches!(
+                r.txt("example.test").await,
+                Err(DnsError::NoData { .. })
+            ));
+            assert!(matches!(
+                r.txt("nope.example.test").await,
+                Err(DnsError::NxDomain { .. })
+            ));
+            assert!(matches!(
+                r.a("broken.test").await,
+                Err(DnsError::Failed { .. })
+            ));
+            assert!(matches!(
+                r.txt("a..b").await,
+                Err(DnsError::InvalidName { .. })
+            ));
+        });
+    }
+
+    #[test]
+    fn reverse_names_follow_rfc_1035_and_3596() {
+        assert_eq!(
+            reverse_name("192.0.2.25".parse().unwrap()),
+            "25.2.0.192.in-addr.arpa"
+        );
+        assert_eq!(
+            reverse_name("2001:db8::1".parse().unwrap()),
+            "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa"
+        );
+    }
+
+    #[test]
+    fn txt_chunks_are_joined_without_spaces() {
+        let t = TxtRecord {
+            chunks: vec![b"v=spf1 ip4:192.0.2.0/24".to_vec(), b" -all".to_vec()],
+        };
+        assert_eq!(t.text(), "v=spf1 ip4:192.0.2.0/24 -all");
+    }
+}
