@@ -2029,6 +2029,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
     use crate::dns::StaticZone;
+    use proptest::prelude::*;
 
     fn block<F: std::future::Future>(f: F) -> F::Output {
         tokio::runtime::Builder::new_current_thread()
@@ -3163,5 +3164,864 @@ mod tests {
             rows.len(),
             failures.join("\n")
         );
+    }
+
+    fn codes(findings: &[Finding]) -> Vec<&str> {
+        findings.iter().map(|f| f.code.as_str()).collect()
+    }
+
+    fn syntax_messages(text: &str) -> Vec<String> {
+        let parsed = parse(text);
+        assert!(parsed.record.is_none(), "{text} should not parse");
+        parsed
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .map(|f| f.message.clone())
+            .collect()
+    }
+
+    #[test]
+    fn directives_keep_their_byte_positions_and_arguments() {
+        let parsed = parse("v=spf1 a mx:example.org/24//64  ~ip6:2001:DB8::/32 -all");
+        let record = parsed.record.unwrap();
+        let positions: Vec<usize> = record.directives.iter().map(|d| d.position).collect();
+        assert_eq!(positions, vec![7, 9, 32, 51]);
+        assert_eq!(
+            record.directives[1].mechanism,
+            Mechanism::Mx {
+                domain: Some("example.org".into()),
+                ip4_cidr: Some(24),
+                ip6_cidr: Some(64)
+            }
+        );
+        assert_eq!(
+            record.directives[2].mechanism,
+            Mechanism::Ip6 {
+                network: "2001:db8::/32".into()
+            }
+        );
+        assert_eq!(record.directives[2].qualifier, Qualifier::Softfail);
+        assert_eq!(record.directives[3].text, "-all");
+        assert!(!has_errors_in(&parsed.findings));
+    }
+
+    fn has_errors_in(findings: &[Finding]) -> bool {
+        crate::dns::has_errors(findings)
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_byte_position_and_the_term() {
+        let messages = syntax_messages("v=spf1 ip4:192.0.2.0/24 ip4:192.0.2.300 -all");
+        assert_eq!(messages.len(), 1);
+        assert!(messages[0].contains("byte 24"), "{}", messages[0]);
+        assert!(messages[0].contains("'ip4:192.0.2.300'"), "{}", messages[0]);
+        let parsed = parse("v=spf1 ip4:192.0.2.300");
+        assert_eq!(codes(&parsed.findings), vec!["spf_syntax"]);
+    }
+
+    #[test]
+    fn every_malformed_term_is_a_syntax_error() {
+        for bad in [
+            "v=spf1 ip4:192.0.2.01",
+            "v=spf1 ip4:192.0.2.0/33",
+            "v=spf1 ip4:192.0.2.0/024",
+            "v=spf1 ip4:2001:db8::1",
+            "v=spf1 ip6:2001:db8::/129",
+            "v=spf1 ip6:192.0.2.1",
+            "v=spf1 ip6",
+            "v=spf1 a/33",
+            "v=spf1 a//129",
+            "v=spf1 a/24/64",
+            "v=spf1 mx:",
+            "v=spf1 a:example",
+            "v=spf1 a:192.0.2.1",
+            "v=spf1 include",
+            "v=spf1 include:",
+            "v=spf1 exists",
+            "v=spf1 all:example.com",
+            "v=spf1 ptr/24",
+            "v=spf1 foo",
+            "v=spf1 +",
+            "v=spf1 -redirect=example.com",
+            "v=spf1 redirect=",
+            "v=spf1 1x=y",
+            "v=spf1 exists:%{x}.example.com",
+            "v=spf1 exists:%{d0}.example.com",
+            "v=spf1 exists:%{d.example.com",
+            "v=spf1 exists:%.example.com",
+            "v=spf1 exists:50%.example.com",
+            "v=spf1 exists:%{c}.example.com",
+            "v=spf1 exists:%{r}.example.com",
+            "v=spf1 exists:%{d}com",
+            "v=spf1 include:exämple.com",
+            "v=spf1\t-all",
+            "v=spf1 -all\t",
+            "v=spf1 redirect=a.example redirect=b.example",
+            "v=spf1 exp=a.example exp=b.example",
+        ] {
+            let parsed = parse(bad);
+            assert!(parsed.record.is_none(), "{bad} parsed");
+            assert!(
+                has_errors_in(&parsed.findings),
+                "{bad} has no error finding"
+            );
+        }
+    }
+
+    #[test]
+    fn every_valid_form_of_the_grammar_parses() {
+        for good in [
+            "v=spf1",
+            "v=spf1 ",
+            "V=SpF1 -ALL",
+            "v=spf1 a a:example.com a/24 a//64 a/24//64 a:example.com/24//64 a:example.com.",
+            "v=spf1 mx mx:example.com mx/0 mx//0 mx:%{d}/24",
+            "v=spf1 ptr ptr:example.com ~all",
+            "v=spf1 ip4:0.0.0.0/0 ip4:255.255.255.255 ip6:::1 ip6:::ffff:192.0.2.1/128 ip6:2001:db8::/0",
+            "v=spf1 exists:%{ir}.%{l1r+-}._spf.%{d} exists:%{i}._spf.%{d2}",
+            "v=spf1 include:_spf.example.com include:%{d}",
+            "v=spf1 exists:%{L}.%{S}.%{O}.%{D}.%{I}.%{P}.%{H}.%{V}.example.com",
+            "v=spf1 exists:a%%b%_c%-d.example.com",
+            "v=spf1 exists:%{l.-+,/_=}.example.com -all",
+            "v=spf1 exists:x.1-2 -all",
+            "v=spf1 redirect=_spf.example.com exp=explain.%{d}",
+            "v=spf1 foo=bar x.y-z_w= ?all",
+            "v=spf1 note=%{t}%{c}%{r} -all",
+        ] {
+            let parsed = parse(good);
+            assert!(
+                parsed.record.is_some() && !has_errors_in(&parsed.findings),
+                "{good}: {:?}",
+                parsed.findings
+            );
+        }
+    }
+
+    #[test]
+    fn ptr_is_a_warning_and_plus_all_an_error() {
+        let parsed = parse("v=spf1 ptr +all");
+        assert!(parsed.record.is_some());
+        assert_eq!(
+            codes(&parsed.findings),
+            vec!["spf_ptr_mechanism", "spf_pass_all"]
+        );
+        assert_eq!(parsed.findings[1].severity, Severity::Error);
+        assert_eq!(codes(&parse("v=spf1 all").findings), vec!["spf_pass_all"]);
+    }
+
+    #[test]
+    fn neutral_all_is_a_warning_and_a_missing_all_is_info() {
+        let neutral = parse("v=spf1 mx ?all").findings;
+        assert_eq!(codes(&neutral), vec!["spf_neutral_all"]);
+        assert_eq!(neutral[0].severity, Severity::Warning);
+        let none = parse("v=spf1 mx").findings;
+        assert_eq!(codes(&none), vec!["spf_no_all"]);
+        assert_eq!(none[0].severity, Severity::Info);
+        assert!(parse("v=spf1 mx redirect=example.net").findings.is_empty());
+        assert!(parse("v=spf1 mx -all").findings.is_empty());
+    }
+
+    #[test]
+    fn redirect_beside_all_and_terms_after_all_are_warnings() {
+        let f = parse("v=spf1 -all a redirect=example.net").findings;
+        assert_eq!(
+            codes(&f),
+            vec!["spf_terms_after_all", "spf_redirect_ignored"]
+        );
+        assert!(f[0].message.contains("a"));
+        assert!(f.iter().all(|f| f.severity == Severity::Warning));
+    }
+
+    #[test]
+    fn unknown_modifiers_are_kept_with_an_info_finding() {
+        let parsed = parse("v=spf1 foo=bar -all");
+        assert_eq!(codes(&parsed.findings), vec!["spf_unknown_modifier"]);
+        assert_eq!(
+            parsed.record.unwrap().unknown_modifiers,
+            vec![UnknownModifier {
+                name: "foo".into(),
+                value: "bar".into(),
+                position: 7
+            }]
+        );
+    }
+
+    #[test]
+    fn duplicate_modifiers_are_errors() {
+        let parsed = parse("v=spf1 exp=a.example.com EXP=b.example.com -all");
+        assert!(parsed.record.is_none());
+        assert_eq!(codes(&parsed.findings), vec!["spf_duplicate_modifier"]);
+    }
+
+    #[test]
+    fn a_long_record_is_a_warning() {
+        let terms: Vec<String> = (0..40).map(|i| format!("ip4:198.51.100.{i}")).collect();
+        let text = format!("v=spf1 {} -all", terms.join(" "));
+        assert!(text.len() > 450);
+        assert_eq!(codes(&parse(&text).findings), vec!["spf_record_too_long"]);
+        let short = format!("v=spf1 {} -all", terms[..5].join(" "));
+        assert!(parse(&short).findings.is_empty());
+    }
+
+    #[test]
+    fn more_than_ten_dns_terms_in_the_record_is_an_error() {
+        let ten = format!("v=spf1 {} -all", terms("a", "h", 10));
+        assert!(parse(&ten).findings.is_empty());
+        let eleven = format!("v=spf1 {} redirect=x.example.com", terms("a", "h", 10));
+        let f = parse(&eleven).findings;
+        assert_eq!(codes(&f), vec!["spf_too_many_lookups"]);
+        assert_eq!(f[0].severity, Severity::Error);
+        // A redirect behind an `all` is never evaluated, so it does not count.
+        let ignored = format!("v=spf1 {} -all redirect=x.example.com", terms("a", "h", 10));
+        assert!(!codes(&parse(&ignored).findings).contains(&"spf_too_many_lookups"));
+    }
+
+    #[test]
+    fn text_that_is_not_spf_is_refused() {
+        for text in [
+            "",
+            "v=spf",
+            "v=spf10 -all",
+            "spf1 -all",
+            "v=DMARC1; p=none",
+            "v=spf1é",
+        ] {
+            let parsed = parse(text);
+            assert!(parsed.record.is_none(), "{text}");
+            assert_eq!(codes(&parsed.findings), vec!["spf_syntax"], "{text}");
+        }
+    }
+
+    #[test]
+    fn select_keeps_the_one_spf_record() {
+        let s = |v: &[&str]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>();
+        assert_eq!(select(&s(&[])), Ok(None));
+        assert_eq!(select(&s(&["hello", "v=spf10 -all"])), Ok(None));
+        assert_eq!(
+            select(&s(&["hello", "V=SPF1 -all"])),
+            Ok(Some("V=SPF1 -all".into()))
+        );
+        assert_eq!(select(&s(&["v=spf1"])), Ok(Some("v=spf1".into())));
+        let err = select(&s(&["v=spf1 -all", "x", "v=spf1 ~all"])).unwrap_err();
+        assert_eq!(err.code, "spf_multiple_records");
+        assert_eq!(err.severity, Severity::Error);
+    }
+
+    fn rfc_vars(ip: &str) -> MacroVars {
+        MacroVars {
+            sender: "strong-bad@email.example.com".into(),
+            local: "strong-bad".into(),
+            sender_domain: "email.example.com".into(),
+            domain: "email.example.com".into(),
+            ip: ip.parse().unwrap(),
+            helo: "mx.example.org".into(),
+            validated: None,
+            receiver: "mx.receiver.example".into(),
+            now: 1_234_567_890,
+        }
+    }
+
+    fn expand(spec: &str, vars: &MacroVars) -> String {
+        expand_tokens(&macro_tokens(spec, true, true).unwrap(), vars)
+    }
+
+    #[test]
+    fn macros_expand_as_in_the_rfc_7208_examples() {
+        let v = rfc_vars("192.0.2.3");
+        for (spec, want) in [
+            ("%{s}", "strong-bad@email.example.com"),
+            ("%{o}", "email.example.com"),
+            ("%{d}", "email.example.com"),
+            ("%{d4}", "email.example.com"),
+            ("%{d3}", "email.example.com"),
+            ("%{d2}", "example.com"),
+            ("%{d1}", "com"),
+            ("%{dr}", "com.example.email"),
+            ("%{d2r}", "example.email"),
+            ("%{l}", "strong-bad"),
+            ("%{l-}", "strong.bad"),
+            ("%{lr}", "strong-bad"),
+            ("%{lr-}", "bad.strong"),
+            ("%{l1r-}", "strong"),
+            (
+                "%{ir}.%{v}._spf.%{d2}",
+                "3.2.0.192.in-addr._spf.example.com",
+            ),
+            ("%{lr-}.lp._spf.%{d2}", "bad.strong.lp._spf.example.com"),
+            (
+                "%{lr-}.lp.%{ir}.%{v}._spf.%{d2}",
+                "bad.strong.lp.3.2.0.192.in-addr._spf.example.com",
+            ),
+            (
+                "%{ir}.%{v}.%{l1r-}.lp._spf.%{d2}",
+                "3.2.0.192.in-addr.strong.lp._spf.example.com",
+            ),
+            (
+                "%{d2}.trusted-domains.example.net",
+                "example.com.trusted-domains.example.net",
+            ),
+        ] {
+            assert_eq!(expand(spec, &v), want, "{spec}");
+        }
+        let v6 = rfc_vars("2001:db8::cb01");
+        assert_eq!(
+            expand("%{ir}.%{v}._spf.%{d2}", &v6),
+            "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com"
+        );
+    }
+
+    #[test]
+    fn the_other_macro_letters_and_escapes_expand() {
+        let mut v = rfc_vars("192.0.2.3");
+        assert_eq!(
+            expand("%{h} %{c} %{r} %{t} %{p}", &v),
+            "mx.example.org 192.0.2.3 mx.receiver.example 1234567890 unknown"
+        );
+        v.validated = Some("mail.example.com".into());
+        assert_eq!(expand("%{p2}", &v), "example.com");
+        assert_eq!(expand("a%%b%_c%-d", &v), "a%b c%20d");
+        assert_eq!(expand("%{S}", &v), "strong-bad%40email.example.com");
+        assert_eq!(expand("%{L}", &rfc_vars("2001:db8::1")), "strong-bad");
+        let v6 = rfc_vars("2001:db8::cb01");
+        assert_eq!(expand("%{c}", &v6), "2001:db8::cb01");
+        assert_eq!(expand("%{v}", &v6), "ip6");
+        // A digit beyond the number of parts keeps them all.
+        assert_eq!(expand("%{d99}", &v), "email.example.com");
+        assert_eq!(
+            expand("%{d99999999999999999999999}", &v),
+            "email.example.com"
+        );
+    }
+
+    #[test]
+    fn url_escaping_keeps_only_unreserved_characters() {
+        assert_eq!(url_escape("a+b c/d~e_f.g-h"), "a%2Bb%20c%2Fd~e_f.g-h");
+    }
+
+    #[test]
+    fn a_long_expanded_domain_drops_labels_on_the_left() {
+        let label = "a".repeat(63);
+        let name = format!("{label}.{label}.{label}.{label}.example.com");
+        let cut = truncate_domain(&name);
+        assert_eq!(cut, format!("{label}.{label}.{label}.example.com"));
+        assert!(cut.len() <= 253);
+        assert_eq!(truncate_domain(&"a".repeat(300)), "");
+        assert_eq!(truncate_domain("example.com."), "example.com");
+    }
+
+    fn eval_full(zone_spec: &str, ip: &str, sender: &str) -> Evaluation {
+        let resolver = Resolver::fixed(zone(zone_spec));
+        block(check_host_as(
+            &resolver,
+            ip.parse().unwrap(),
+            "",
+            sender,
+            Some("mail.example.org"),
+            1_700_000_000,
+            Some("mx.receiver.example"),
+        ))
+    }
+
+    #[test]
+    fn exp_explains_a_fail_with_macros() {
+        let e = eval_full(
+            "TXT example.com v=spf1 -all exp=explain.%{d}|TXT explain.example.com %{i} is not one of %{d}'s hosts%_(%{c} at %{t} via %{r}, %{h}) 100%%",
+            IP,
+            U,
+        );
+        assert_eq!(e.result, SpfResult::Fail);
+        assert_eq!(
+            e.explanation.as_deref(),
+            Some(
+                "192.0.2.10 is not one of example.com's hosts (192.0.2.10 at 1700000000 via mx.receiver.example, mail.example.org) 100%"
+            )
+        );
+        // The exp lookup is not a DNS-querying term.
+        assert_eq!(e.dns_lookups, 0);
+    }
+
+    #[test]
+    fn exp_is_not_used_for_other_results() {
+        let e = eval_full(
+            "TXT example.com v=spf1 ~all exp=explain.example.com|TXT explain.example.com nope",
+            IP,
+            U,
+        );
+        assert_eq!(e.result, SpfResult::Softfail);
+        assert_eq!(e.explanation, None);
+    }
+
+    #[test]
+    fn a_broken_exp_gives_no_explanation() {
+        for zone_spec in [
+            "TXT example.com v=spf1 -all exp=explain.example.com",
+            "TXT example.com v=spf1 -all exp=explain.example.com|TXT explain.example.com one|TXT explain.example.com two",
+            "TXT example.com v=spf1 -all exp=explain.example.com|TXT explain.example.com 100% wrong",
+            "TXT example.com v=spf1 -all exp=explain.example.com|TIMEOUT explain.example.com",
+        ] {
+            let e = eval_full(zone_spec, IP, U);
+            assert_eq!(e.result, SpfResult::Fail, "{zone_spec}");
+            assert_eq!(e.explanation, None, "{zone_spec}");
+        }
+    }
+
+    #[test]
+    fn redirect_uses_the_target_exp_not_the_original() {
+        let e = eval_full(
+            "TXT example.com v=spf1 redirect=_spf.example.net exp=mine.example.com|TXT mine.example.com original|TXT _spf.example.net v=spf1 -all exp=theirs.example.net|TXT theirs.example.net target",
+            IP,
+            U,
+        );
+        assert_eq!(e.result, SpfResult::Fail);
+        assert_eq!(e.explanation.as_deref(), Some("target"));
+    }
+
+    #[test]
+    fn an_included_record_exp_is_not_used() {
+        let e = eval_full(
+            "TXT example.com v=spf1 -include:_spf.example.net -all|TXT _spf.example.net v=spf1 ip4:192.0.2.10 exp=theirs.example.net|TXT theirs.example.net theirs",
+            IP,
+            U,
+        );
+        assert_eq!(e.result, SpfResult::Fail);
+        assert_eq!(e.explanation, None);
+    }
+
+    #[test]
+    fn lookup_and_void_counts_are_reported() {
+        let e = eval(
+            "TXT example.com v=spf1 a:nx1.example.com include:_spf.example.net -all|TXT _spf.example.net v=spf1 mx -all",
+            IP,
+            U,
+            None,
+        );
+        assert_eq!(e.result, SpfResult::Fail);
+        // a, include, mx; _spf.example.net has no MX (NODATA), nx1 does not exist (NXDOMAIN).
+        assert_eq!(e.dns_lookups, 3);
+        assert_eq!(e.void_lookups, 2);
+        assert!(e.trace.iter().any(|t| t.contains("void")));
+    }
+
+    #[test]
+    fn a_record_split_into_strings_is_joined_without_spaces() {
+        let resolver = Resolver::fixed(
+            StaticZone::new().txt_chunks("example.com", &["v=spf1 ip4:192.0.2.", "10 -all"]),
+        );
+        let e = block(check_host(
+            &resolver,
+            IP.parse().unwrap(),
+            "example.com",
+            U,
+            None,
+            0,
+        ));
+        assert_eq!(e.result, SpfResult::Pass);
+        assert_eq!(e.mechanism.as_deref(), Some("ip4:192.0.2.10"));
+    }
+
+    #[test]
+    fn the_domain_argument_wins_over_the_sender_domain() {
+        let resolver = Resolver::fixed(zone(
+            "TXT example.com v=spf1 -all|TXT example.org v=spf1 ip4:192.0.2.10 -all",
+        ));
+        let e = block(check_host(
+            &resolver,
+            IP.parse().unwrap(),
+            "example.org",
+            U,
+            None,
+            0,
+        ));
+        assert_eq!(e.result, SpfResult::Pass);
+    }
+
+    #[test]
+    fn the_evaluation_serializes_with_lower_case_results() {
+        let e = eval("TXT example.com v=spf1 -all", IP, U, None);
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["result"], "fail");
+        assert_eq!(json["mechanism"], "-all");
+        let parsed = serde_json::to_value(parse("v=spf1 ip4:192.0.2.0/24 ~all").record).unwrap();
+        assert_eq!(
+            parsed["directives"][0]["mechanism"]["network"],
+            "192.0.2.0/24"
+        );
+        assert_eq!(parsed["directives"][0]["mechanism"]["kind"], "ip4");
+        assert_eq!(parsed["directives"][1]["qualifier"], "softfail");
+    }
+
+    #[test]
+    fn check_host_is_send_so_it_can_be_spawned() {
+        fn assert_send<T: Send>(_: &T) {}
+        let resolver = Resolver::fixed(StaticZone::new());
+        let fut = check_host(&resolver, IP.parse().unwrap(), "example.com", U, None, 0);
+        assert_send(&fut);
+        let tree = resolve_tree(&resolver, "example.com");
+        assert_send(&tree);
+    }
+
+    fn tree(zone_spec: &str) -> SpfTree {
+        let resolver = Resolver::fixed(zone(zone_spec));
+        block(resolve_tree(&resolver, "example.com"))
+    }
+
+    #[test]
+    fn lookups_are_counted_through_nested_includes() {
+        let t = tree(
+            "TXT example.com v=spf1 a mx include:a.example.net -all|IP example.com 192.0.2.1|MX example.com 10 mx.example.com\
+             |TXT a.example.net v=spf1 include:b.example.net ip4:192.0.2.0/24 -all\
+             |TXT b.example.net v=spf1 a:x.example.net exists:%{i}.example.net ~all|IP x.example.net 192.0.2.2",
+        );
+        assert_eq!(t.root.lookups_here, 3);
+        assert_eq!(t.root.lookups_total, 6);
+        let a = &t.root.children[0];
+        assert_eq!(
+            (a.domain.as_str(), a.via.as_deref()),
+            ("a.example.net", Some("include"))
+        );
+        assert_eq!((a.lookups_here, a.lookups_total), (1, 3));
+        assert_eq!(a.children[0].lookups_here, 2);
+        assert_eq!(t.lookups_total, 6);
+        assert_eq!(t.void_lookups_total, 0);
+        assert!(!has_errors_in(&t.findings), "{:?}", t.findings);
+        assert!(!t.truncated);
+    }
+
+    #[test]
+    fn more_than_ten_lookups_across_the_tree_is_an_error() {
+        let t = tree(&format!(
+            "TXT example.com v=spf1 include:a.example.net include:b.example.net -all\
+             |TXT a.example.net v=spf1 {} -all|TXT b.example.net v=spf1 {} -all|{}|{}",
+            terms("a", "x", 5),
+            terms("a", "y", 4),
+            hosts("x", 5, "192.0.2.1"),
+            hosts("y", 4, "192.0.2.1"),
+        ));
+        assert_eq!(t.lookups_total, 11);
+        assert!(codes(&t.findings).contains(&"spf_too_many_lookups"));
+        let ok = tree(&format!(
+            "TXT example.com v=spf1 include:a.example.net -all|TXT a.example.net v=spf1 {} -all|{}",
+            terms("a", "x", 9),
+            hosts("x", 9, "192.0.2.1"),
+        ));
+        assert_eq!(ok.lookups_total, 10);
+        assert!(!codes(&ok.findings).contains(&"spf_too_many_lookups"));
+    }
+
+    #[test]
+    fn an_include_loop_is_reported_and_not_followed() {
+        let t = tree(
+            "TXT example.com v=spf1 include:a.example.net -all|TXT a.example.net v=spf1 include:example.com -all",
+        );
+        let loop_finding = t.findings.iter().find(|f| f.code == "spf_loop").unwrap();
+        assert_eq!(loop_finding.severity, Severity::Error);
+        // Reported on the nested node, so prefixed with its domain.
+        assert!(
+            loop_finding.message.starts_with("a.example.net: "),
+            "{}",
+            loop_finding.message
+        );
+        assert!(t.root.children[0].children.is_empty());
+    }
+
+    #[test]
+    fn include_without_record_is_an_error_and_a_void_lookup() {
+        let t = tree(
+            "TXT example.com v=spf1 include:nx1.example.net include:nx2.example.net include:nx3.example.net include:txt.example.net -all\
+             |TXT txt.example.net not spf",
+        );
+        let missing = t
+            .findings
+            .iter()
+            .filter(|f| f.code == "spf_include_no_record")
+            .count();
+        assert_eq!(missing, 4);
+        // txt.example.net answers, so it is not void; the other three are.
+        assert_eq!(t.void_lookups_total, 3);
+        assert!(codes(&t.findings).contains(&"spf_void_lookups"));
+    }
+
+    #[test]
+    fn void_literal_targets_are_counted_without_an_ip() {
+        let t = tree(
+            "TXT example.com v=spf1 a:nx.example.com mx:nomx.example.com exists:nx2.example.com a:v6.example.com -all\
+             |IP nomx.example.com 192.0.2.1|IP v6.example.com 2001:db8::1",
+        );
+        assert_eq!(t.root.void_lookups, 3);
+        assert!(codes(&t.findings).contains(&"spf_void_lookups"));
+        let two = tree(
+            "TXT example.com v=spf1 a:nx.example.com mx:nomx.example.com -all|IP nomx.example.com 192.0.2.1",
+        );
+        assert_eq!(two.void_lookups_total, 2);
+        assert!(!codes(&two.findings).contains(&"spf_void_lookups"));
+    }
+
+    #[test]
+    fn redirect_without_record_and_nested_parser_findings_are_reported() {
+        let t = tree(
+            "TXT example.com v=spf1 include:a.example.net redirect=nx.example.net|TXT a.example.net v=spf1 ptr ?all",
+        );
+        assert!(codes(&t.findings).contains(&"spf_redirect_no_record"));
+        let ptr = t
+            .findings
+            .iter()
+            .find(|f| f.code == "spf_ptr_mechanism")
+            .unwrap();
+        assert!(ptr.message.starts_with("a.example.net: "));
+        assert_eq!(t.root.children[1].via.as_deref(), Some("redirect"));
+    }
+
+    #[test]
+    fn tree_reports_missing_multiple_and_failed_records() {
+        assert_eq!(
+            codes(&tree("TXT example.com hello").findings),
+            vec!["spf_no_record"]
+        );
+        let multi = tree(
+            "TXT example.com v=spf1 include:m.example.net -all|TXT m.example.net v=spf1 -all|TXT m.example.net v=spf1 ~all",
+        );
+        assert!(codes(&multi.findings).contains(&"spf_multiple_records"));
+        let failed =
+            tree("TXT example.com v=spf1 include:f.example.net -all|SERVFAIL f.example.net");
+        let f = failed
+            .findings
+            .iter()
+            .find(|f| f.code == "spf_lookup_failed")
+            .unwrap();
+        assert_eq!(f.severity, Severity::Warning);
+        let broken =
+            tree("TXT example.com v=spf1 include:b.example.net -all|TXT b.example.net v=spf1 nope");
+        assert!(codes(&broken.findings).contains(&"spf_syntax"));
+    }
+
+    #[test]
+    fn a_hostile_include_fan_out_is_capped() {
+        // Every record includes ten others: a full walk would be 10^depth records.
+        let mut spec = String::from("TXT example.com v=spf1 include:n0.example.net -all");
+        for i in 0..40 {
+            let incs: Vec<String> = (1..=10)
+                .map(|k| format!("include:n{}.example.net", (i + k) % 40))
+                .collect();
+            spec.push_str(&format!(
+                "|TXT n{i}.example.net v=spf1 {} -all",
+                incs.join(" ")
+            ));
+        }
+        let t = tree(&spec);
+        fn count(n: &SpfNode) -> usize {
+            1 + n.children.iter().map(count).sum::<usize>()
+        }
+        assert!(count(&t.root) <= MAX_TREE_NODES + 1);
+        assert!(t.truncated);
+        assert!(codes(&t.findings).contains(&"spf_tree_truncated"));
+        assert!(codes(&t.findings).contains(&"spf_too_many_lookups"));
+    }
+
+    fn input(domain: &str) -> SpfInput {
+        SpfInput {
+            domain: domain.into(),
+            ..SpfInput::default()
+        }
+    }
+
+    #[test]
+    fn the_generator_builds_a_record_that_parses_without_errors() {
+        let g = generate(&SpfInput {
+            ip4: vec![
+                "192.0.2.0/24".into(),
+                "198.51.100.7".into(),
+                "192.0.2.0/24".into(),
+            ],
+            ip6: vec!["2001:DB8::/32".into()],
+            includes: vec!["_spf.example.net".into(), "_SPF.example.net.".into()],
+            a: true,
+            mx: true,
+            all: "fail".into(),
+            ..input("Example.COM.")
+        })
+        .unwrap();
+        let record = &g.records[0];
+        assert_eq!(record.name, "example.com");
+        assert_eq!(record.rtype, "TXT");
+        assert_eq!(record.ttl, 3600);
+        assert_eq!(
+            record.value,
+            "v=spf1 ip4:192.0.2.0/24 ip4:198.51.100.7 ip6:2001:db8::/32 a mx include:_spf.example.net -all"
+        );
+        let parsed = parse(&record.value);
+        assert!(parsed.record.is_some());
+        assert!(!has_errors_in(&parsed.findings), "{:?}", parsed.findings);
+        assert!(!has_errors_in(&g.findings));
+    }
+
+    #[test]
+    fn the_generator_defaults_to_softfail_from_json() {
+        let input: SpfInput =
+            serde_json::from_str(r#"{"domain":"example.com","ip4":["192.0.2.1"]}"#).unwrap();
+        let g = generate(&input).unwrap();
+        assert_eq!(g.records[0].value, "v=spf1 ip4:192.0.2.1 ~all");
+        let neutral = generate(&SpfInput {
+            all: "neutral".into(),
+            ..input.clone()
+        })
+        .unwrap();
+        assert!(neutral.records[0].value.ends_with(" ?all"));
+    }
+
+    #[test]
+    fn the_generator_refuses_pass_and_unknown_all_values() {
+        for all in ["pass", "+all", "maybe"] {
+            let err = generate(&SpfInput {
+                all: all.into(),
+                ..input("example.com")
+            })
+            .unwrap_err();
+            assert_eq!(err.field, "all", "{all}");
+        }
+    }
+
+    #[test]
+    fn host_bits_and_bad_networks_are_refused_naming_the_field() {
+        let cases = [
+            (
+                SpfInput {
+                    ip4: vec!["192.0.2.1/24".into()],
+                    ..input("example.com")
+                },
+                "ip4",
+            ),
+            (
+                SpfInput {
+                    ip4: vec!["192.0.2.0/33".into()],
+                    ..input("example.com")
+                },
+                "ip4",
+            ),
+            (
+                SpfInput {
+                    ip4: vec!["2001:db8::/32".into()],
+                    ..input("example.com")
+                },
+                "ip4",
+            ),
+            (
+                SpfInput {
+                    ip6: vec!["2001:db8::1/32".into()],
+                    ..input("example.com")
+                },
+                "ip6",
+            ),
+            (
+                SpfInput {
+                    ip6: vec!["192.0.2.1".into()],
+                    ..input("example.com")
+                },
+                "ip6",
+            ),
+            (
+                SpfInput {
+                    includes: vec!["not a domain".into()],
+                    ..input("example.com")
+                },
+                "includes",
+            ),
+            (
+                SpfInput {
+                    includes: vec!["example.com".into()],
+                    ..input("example.com")
+                },
+                "includes",
+            ),
+            (
+                SpfInput {
+                    redirect: Some("localhost".into()),
+                    ..input("example.com")
+                },
+                "redirect",
+            ),
+            (input("-bad-.example.com"), "domain"),
+            (input("192.0.2.1"), "domain"),
+        ];
+        for (i, field) in cases {
+            let err = generate(&i).unwrap_err();
+            assert_eq!(err.field, field, "{i:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn more_than_ten_dns_terms_are_refused() {
+        let includes: Vec<String> = (1..=9).map(|i| format!("i{i}.example.net")).collect();
+        let ok = SpfInput {
+            includes: includes.clone(),
+            a: true,
+            ..input("example.com")
+        };
+        assert!(generate(&ok).is_ok());
+        let err = generate(&SpfInput { mx: true, ..ok }).unwrap_err();
+        assert_eq!(err.field, "includes");
+        assert!(err.message.contains("11"));
+    }
+
+    #[test]
+    fn a_redirect_replaces_all() {
+        let g = generate(&SpfInput {
+            ip4: vec!["192.0.2.0/24".into()],
+            redirect: Some("_spf.example.net".into()),
+            ..input("example.com")
+        })
+        .unwrap();
+        assert_eq!(
+            g.records[0].value,
+            "v=spf1 ip4:192.0.2.0/24 redirect=_spf.example.net"
+        );
+        assert!(codes(&g.findings).contains(&"spf_redirect_used"));
+    }
+
+    #[test]
+    fn a_long_generated_record_warns_and_is_chunked() {
+        let ip6: Vec<String> = (0..30).map(|i| format!("2001:db8:{i:x}::/48")).collect();
+        let g = generate(&SpfInput {
+            ip6,
+            ..input("example.com")
+        })
+        .unwrap();
+        let value = &g.records[0].value;
+        assert!(value.len() > 450);
+        assert!(codes(&g.findings).contains(&"spf_record_too_long"));
+        assert!(g.records[0].chunks.len() >= 2);
+        assert_eq!(g.records[0].chunks.concat(), *value);
+        assert!(!has_errors_in(&parse(value).findings));
+    }
+
+    proptest! {
+        #[test]
+        fn parse_never_panics(text in "\\PC{0,200}") {
+            let _ = parse(&text);
+            let _ = parse(&format!("v=spf1 {text}"));
+        }
+
+        #[test]
+        fn parse_never_panics_on_spf_shaped_input(
+            terms in proptest::collection::vec("[-+~?]?(all|a|mx|ptr|ip4|ip6|include|exists|redirect|exp|x)[:=/]?[%{}a-zA-Z0-9./:_-]{0,20}", 0..12)
+        ) {
+            let text = format!("v=spf1 {}", terms.join(" "));
+            let parsed = parse(&text);
+            // Any parse that succeeds yields directives whose positions point at their text.
+            if let Some(record) = parsed.record {
+                for d in record.directives {
+                    prop_assert_eq!(text.get(d.position..d.position + d.text.len()), Some(d.text.as_str()));
+                }
+            }
+        }
+
+        #[test]
+        fn macro_expansion_never_panics(spec in "[%{}a-zA-Z0-9.+,/_=-]{0,40}", local in "\\PC{0,20}") {
+            if let Ok(tokens) = macro_tokens(&spec, true, true) {
+                let mut vars = rfc_vars("2001:db8::1");
+                vars.local = local;
+                let _ = expand_tokens(&tokens, &vars);
+            }
+        }
     }
 }
