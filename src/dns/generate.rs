@@ -1,8 +1,24 @@
 //! Generators: typed inputs in, validated records to publish out (name, type, value, the
 //! value split into 255-byte strings). Every generated record passes ruad's own check.
 
-use super::Finding;
+mod bimi;
+mod dkim;
+mod dmarc;
+mod mta_sts;
+mod tlsrpt;
+
+pub use bimi::{BimiInput, generate_bimi};
+pub use dkim::{DkimInput, generate_dkim};
+pub use dmarc::{DmarcInput, generate_dmarc};
+pub use mta_sts::{MtaStsInput, generate_mta_sts};
+pub use tlsrpt::{TlsRptInput, generate_tlsrpt};
+
+use super::records::is_hostname;
+use super::{Finding, has_errors};
 use serde::{Deserialize, Serialize};
+
+/// TTL suggested for every generated record: short enough to fix mistakes within the hour.
+pub const DEFAULT_TTL: u32 = 3600;
 
 /// One DNS record to publish.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -96,6 +112,103 @@ impl GenerateError {
     }
 }
 
+/// Validates and normalises a domain name input: trimmed, lower case, no trailing dot.
+/// Internationalised names must be given in A-label (`xn--`) form.
+pub(crate) fn domain(field: &str, value: &str) -> Result<String, GenerateError> {
+    let d = value.trim().trim_end_matches('.').to_ascii_lowercase();
+    if d.is_empty() {
+        return Err(GenerateError::new(field, "a domain name is required"));
+    }
+    if !d.is_ascii() {
+        return Err(GenerateError::new(
+            field,
+            "give internationalised names in A-label (xn--) form",
+        ));
+    }
+    if !is_hostname(&d) {
+        return Err(GenerateError::new(
+            field,
+            format!("`{d}` is not a valid domain name"),
+        ));
+    }
+    Ok(d)
+}
+
+/// Validates a selector (DKIM, BIMI): one or more RFC 5321 sub-domain labels (letters,
+/// digits, inner hyphens), lower-cased.
+pub(crate) fn selector(field: &str, value: &str) -> Result<String, GenerateError> {
+    let s = value.trim().to_ascii_lowercase();
+    let ok = !s.is_empty()
+        && s.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        });
+    if ok {
+        Ok(s)
+    } else {
+        Err(GenerateError::new(
+            field,
+            format!(
+                "`{value}` is not a valid selector: use DNS labels of letters, digits and inner hyphens"
+            ),
+        ))
+    }
+}
+
+/// Turns report addresses into URIs: a bare address gets `mailto:`; `,` `!` `;` are
+/// percent-encoded because they separate URIs, sizes and tags in the records.
+pub(crate) fn report_uri(field: &str, value: &str) -> Result<String, GenerateError> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(GenerateError::new(field, "empty address"));
+    }
+    if v.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(GenerateError::new(
+            field,
+            format!("`{v}` contains white space"),
+        ));
+    }
+    let has_scheme = v.split_once(':').is_some_and(|(scheme, _)| {
+        scheme
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+            && !scheme.contains('@')
+    });
+    let uri = if has_scheme {
+        v.to_string()
+    } else {
+        format!("mailto:{v}")
+    };
+    Ok(uri
+        .replace(',', "%2C")
+        .replace('!', "%21")
+        .replace(';', "%3B"))
+}
+
+/// Refuses to hand out a record ruad's own parser finds an error in; such a record means the
+/// input validation missed something.
+pub(crate) fn round_trip(
+    field: &str,
+    findings: Vec<Finding>,
+) -> Result<Vec<Finding>, GenerateError> {
+    if has_errors(&findings) {
+        let why: Vec<String> = findings
+            .iter()
+            .filter(|f| f.severity == super::Severity::Error)
+            .map(|f| f.message.clone())
+            .collect();
+        return Err(GenerateError::new(field, why.join("; ")));
+    }
+    Ok(findings)
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -111,5 +224,41 @@ mod tests {
         );
         assert_eq!(c.concat(), value);
         assert_eq!(chunks(""), vec![String::new()]);
+    }
+
+    #[test]
+    fn domains_are_normalised_and_validated() {
+        assert_eq!(domain("domain", " Example.COM. ").unwrap(), "example.com");
+        assert_eq!(domain("domain", "").unwrap_err().field, "domain");
+        assert!(domain("domain", "exa mple.com").is_err());
+        assert!(domain("domain", "bücher.example").is_err());
+        assert!(domain("domain", "xn--bcher-kva.example").is_ok());
+    }
+
+    #[test]
+    fn selectors_are_dns_labels_without_underscores() {
+        assert_eq!(selector("selector", "S2026.eu").unwrap(), "s2026.eu");
+        assert!(selector("selector", "a_b").is_err());
+        assert!(selector("selector", "-a").is_err());
+        assert!(selector("selector", "a..b").is_err());
+        assert!(selector("selector", "").is_err());
+    }
+
+    #[test]
+    fn report_addresses_become_uris_with_separators_encoded() {
+        assert_eq!(
+            report_uri("rua", "dmarc@example.com").unwrap(),
+            "mailto:dmarc@example.com"
+        );
+        assert_eq!(
+            report_uri("rua", "mailto:a,b!c@example.com").unwrap(),
+            "mailto:a%2Cb%21c@example.com"
+        );
+        assert_eq!(
+            report_uri("rua", "https://r.example.com/x").unwrap(),
+            "https://r.example.com/x"
+        );
+        assert!(report_uri("rua", "a b@example.com").is_err());
+        assert!(report_uri("rua", " ").is_err());
     }
 }
