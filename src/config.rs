@@ -15,6 +15,11 @@
 //!   (default 512 MiB).
 //! - `max_records` [`RUAD_MAX_RECORDS`]: records per aggregate report (default 2,000,000).
 //! - `workers` [`RUAD_WORKERS`]: HTTP worker threads (default: number of CPUs).
+//! - `dns_nameservers` [`RUAD_DNS_NAMESERVERS`]: comma-separated `IP` or `IP:PORT` resolvers
+//!   for DNS checks (default empty: the system's, from `/etc/resolv.conf`).
+//! - `dns_timeout_ms` [`RUAD_DNS_TIMEOUT_MS`]: time allowed for one DNS answer (default 3000).
+//! - `outbound_allow_private` [`RUAD_OUTBOUND_ALLOW_PRIVATE`]: let HTTPS fetches (MTA-STS
+//!   policies) reach loopback and private addresses (default false; for testing only).
 //! - `log_format` [`RUAD_LOG_FORMAT`]: `text` or `json` (default `text`); the level comes from
 //!   `RUST_LOG` (default `info`).
 
@@ -39,6 +44,9 @@ pub struct Settings {
     pub max_decompressed_bytes: u64,
     pub max_records: u64,
     pub workers: Option<usize>,
+    pub dns_nameservers: String,
+    pub dns_timeout_ms: u64,
+    pub outbound_allow_private: bool,
     pub log_format: String,
 }
 
@@ -54,6 +62,9 @@ impl Default for Settings {
             max_decompressed_bytes: 512 << 20,
             max_records: 2_000_000,
             workers: None,
+            dns_nameservers: String::new(),
+            dns_timeout_ms: 3000,
+            outbound_allow_private: false,
             log_format: "text".into(),
         }
     }
@@ -118,6 +129,7 @@ impl Settings {
         if self.max_upload_bytes < 1024 {
             return Err(bad("max_upload_bytes", "must be at least 1024"));
         }
+        self.resolver_settings()?;
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(bad("log_format", "must be text or json"));
         }
@@ -131,6 +143,39 @@ impl Settings {
                 format!("'{}' is not an IP:PORT address", self.listen),
             )
         })
+    }
+
+    /// The DNS resolver's settings.
+    pub fn resolver_settings(&self) -> Result<crate::dns::resolver::ResolverSettings, ConfigError> {
+        let nameservers = self
+            .dns_nameservers
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(crate::dns::resolver::parse_nameserver)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| bad("dns_nameservers", e))?;
+        if !(100..=60_000).contains(&self.dns_timeout_ms) {
+            return Err(bad("dns_timeout_ms", "must be between 100 and 60000"));
+        }
+        Ok(crate::dns::resolver::ResolverSettings {
+            nameservers,
+            timeout: std::time::Duration::from_millis(self.dns_timeout_ms),
+            ..Default::default()
+        })
+    }
+
+    /// DNS and HTTPS for the record checks.
+    pub fn checker(&self) -> Result<crate::dns::checks::Checker, String> {
+        let settings = self.resolver_settings().map_err(|e| e.to_string())?;
+        let resolver = crate::dns::Resolver::new(&settings)?;
+        crate::dns::checks::Checker::new(
+            resolver,
+            crate::dns::fetch::FetchSettings {
+                allow_private: self.outbound_allow_private,
+                ..Default::default()
+            },
+        )
     }
 
     /// Parser limits for uploads.

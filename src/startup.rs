@@ -20,6 +20,7 @@ pub struct AppState {
     pub limits: Limits,
     pub settings: Settings,
     pub metrics: Metrics,
+    pub checker: crate::dns::checks::Checker,
 }
 
 pub struct Application {
@@ -39,6 +40,9 @@ impl Application {
             keys,
             limits: settings.limits(),
             metrics: Metrics::default(),
+            checker: settings
+                .checker()
+                .map_err(|e| anyhow::anyhow!("dns checks: {e}"))?,
             settings: settings.clone(),
         });
         let workers = settings

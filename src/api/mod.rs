@@ -6,6 +6,7 @@
 
 pub mod aggregates;
 pub mod auth;
+pub mod dns;
 pub mod domains;
 pub mod health;
 pub mod reports;
@@ -37,6 +38,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "domains", description = "Registered domains"),
         (name = "reports", description = "Report upload and retrieval"),
         (name = "aggregates", description = "Per-domain aggregates over time"),
+        (name = "dns", description = "DNS record checks, SPF evaluation, record generators and stored check snapshots"),
     )
 )]
 struct ApiDoc;
@@ -89,6 +91,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(aggregates::get_tls_by_result)
                 .service(aggregates::get_tls_by_source)
                 .service(tlsrpt::receive_tls_report)
+                .service(dns::run_dns_check)
+                .service(dns::evaluate_spf)
+                .service(dns::generate_dmarc_record)
+                .service(dns::generate_spf_record)
+                .service(dns::generate_dkim_record)
+                .service(dns::generate_bimi_record)
+                .service(dns::generate_mta_sts_record)
+                .service(dns::generate_tlsrpt_record)
+                .service(dns::run_domain_dns_checks)
+                .service(dns::list_domain_dns_checks)
+                .service(dns::list_domain_dns_check_history)
                 // The spec itself is not an operation of the spec.
                 .route("/openapi.json", actix_web::web::get().to(get_openapi)),
         );

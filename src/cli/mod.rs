@@ -1,8 +1,9 @@
-//! Command line: `ruad serve`, `ruad parse`, `ruad admin`.
+//! Command line: `ruad serve`, `ruad parse`, `ruad admin`, `ruad dns`.
 //!
 //! JSON goes to stdout, human messages to stderr.
 
 mod admin;
+pub mod dns;
 mod parse;
 
 use clap::{Args, Parser, Subcommand};
@@ -32,6 +33,12 @@ pub enum Command {
     /// Parse report files (XML, JSON, gzip, zlib, zip, email, mbox) and print JSON:
     /// one document per report found, or one summary line per report with --summary.
     Parse(ParseArgs),
+    /// Check, evaluate and generate DNS records (DMARC, SPF, DKIM, BIMI, MTA-STS, TLS-RPT) and
+    /// confirm reverse DNS; JSON on stdout.
+    Dns {
+        #[command(subcommand)]
+        command: dns::DnsCommand,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -98,6 +105,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Parse(args) => parse::run(&args),
         Command::Serve => serve(),
+        Command::Dns { command } => dns::run(&command),
         Command::Admin { command } => match admin::run(&command) {
             Ok(value) => {
                 let _ = writeln!(std::io::stdout(), "{value}");

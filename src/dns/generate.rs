@@ -209,6 +209,28 @@ pub(crate) fn round_trip(
     Ok(findings)
 }
 
+/// Runs the generator `kind` (`dmarc`, `spf`, `dkim`, `bimi`, `mta_sts` or `mta-sts`,
+/// `tlsrpt`) on a JSON input, as the CLI receives it.
+pub fn from_json(kind: &str, input: serde_json::Value, now: i64) -> Result<Generated, String> {
+    fn decode<T: serde::de::DeserializeOwned>(input: serde_json::Value) -> Result<T, String> {
+        serde_json::from_value(input).map_err(|e| format!("invalid input: {e}"))
+    }
+    let generated = match kind.replace('-', "_").to_ascii_lowercase().as_str() {
+        "dmarc" => generate_dmarc(&decode(input)?),
+        "spf" => super::spf::generate(&decode(input)?),
+        "dkim" => generate_dkim(&decode(input)?),
+        "bimi" => generate_bimi(&decode(input)?),
+        "mta_sts" => generate_mta_sts(&decode(input)?, now),
+        "tlsrpt" => generate_tlsrpt(&decode(input)?),
+        _ => {
+            return Err(format!(
+                "unknown generator '{kind}' (dmarc, spf, dkim, bimi, mta-sts, tlsrpt)"
+            ));
+        }
+    };
+    generated.map_err(|e| e.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]

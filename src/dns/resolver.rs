@@ -283,6 +283,16 @@ impl Resolver {
     }
 }
 
+/// `IP`, `IP:PORT` or `[IPv6]:PORT`.
+pub fn parse_nameserver(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = s.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    s.parse::<IpAddr>()
+        .map(|ip| SocketAddr::new(ip, 53))
+        .map_err(|_| format!("'{s}' is not a nameserver address (IP or IP:PORT)"))
+}
+
 /// The `in-addr.arpa` / `ip6.arpa` name of an address.
 pub fn reverse_name(ip: IpAddr) -> String {
     match ip {
@@ -515,6 +525,23 @@ mod tests {
                 Err(DnsError::InvalidName { .. })
             ));
         });
+    }
+
+    #[test]
+    fn nameservers_take_an_optional_port() {
+        assert_eq!(
+            parse_nameserver("127.0.0.1:5353").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
+        assert_eq!(
+            parse_nameserver("192.0.2.53").unwrap(),
+            "192.0.2.53:53".parse().unwrap()
+        );
+        assert_eq!(
+            parse_nameserver("[2001:db8::53]:5300").unwrap(),
+            "[2001:db8::53]:5300".parse().unwrap()
+        );
+        assert!(parse_nameserver("ns.example").is_err());
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! Must not depend on actix-web.
 
 pub mod aggregates;
+pub mod dns_snapshots;
 pub mod domains;
 pub mod keys;
 pub mod reports;

@@ -47,6 +47,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    dns_snapshots (id) {
+        id -> Text,
+        tenant_id -> Text,
+        domain_id -> Text,
+        kind -> Text,
+        selector -> Text,
+        checked_at -> BigInt,
+        worst -> Text,
+        report -> Text,
+    }
+}
+
+diesel::table! {
     uploads (id) {
         id -> Text,
         tenant_id -> Text,
@@ -188,6 +201,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     issued_tokens,
     domains,
+    dns_snapshots,
     uploads,
     reports,
     dmarc_records,

@@ -145,6 +145,73 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             "/api/v1/domains/foo-bar.io/tls/by-source".into(),
             None,
         ),
+        (
+            "post",
+            "/api/v1/domains/{domain}/dns-checks",
+            "/api/v1/domains/foo-bar.io/dns-checks".into(),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/domains/{domain}/dns-checks",
+            "/api/v1/domains/foo-bar.io/dns-checks".into(),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/domains/{domain}/dns-checks/history",
+            "/api/v1/domains/foo-bar.io/dns-checks/history?kind=dmarc".into(),
+            None,
+        ),
+        // Not tenant resources: the same answer for everyone.
+        (
+            "get",
+            "/api/v1/dns/{kind}/check",
+            "/api/v1/dns/dmarc/check?domain=example.com".into(),
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/dns/spf/evaluate",
+            "/api/v1/dns/spf/evaluate".into(),
+            Some(json!({"ip": "192.0.2.1", "sender": "a@example.com"})),
+        ),
+        (
+            "post",
+            "/api/v1/dns/dmarc/generate",
+            "/api/v1/dns/dmarc/generate".into(),
+            Some(json!({"domain": "example.com", "p": "reject"})),
+        ),
+        (
+            "post",
+            "/api/v1/dns/spf/generate",
+            "/api/v1/dns/spf/generate".into(),
+            Some(json!({"domain": "example.com", "ip4": ["192.0.2.0/24"]})),
+        ),
+        (
+            "post",
+            "/api/v1/dns/dkim/generate",
+            "/api/v1/dns/dkim/generate".into(),
+            Some(json!({"domain": "example.com", "selector": "s1", "key_type": "ed25519"})),
+        ),
+        (
+            "post",
+            "/api/v1/dns/bimi/generate",
+            "/api/v1/dns/bimi/generate".into(),
+            Some(json!({"domain": "example.com"})),
+        ),
+        (
+            "post",
+            "/api/v1/dns/mta_sts/generate",
+            "/api/v1/dns/mta_sts/generate".into(),
+            Some(json!({"domain": "example.com", "mode": "testing", "mx": ["mx.example.com"]})),
+        ),
+        (
+            "post",
+            "/api/v1/dns/tlsrpt/generate",
+            "/api/v1/dns/tlsrpt/generate".into(),
+            Some(json!({"domain": "example.com", "rua": ["mailto:tlsrpt@example.com"]})),
+        ),
     ]
 }
 
@@ -307,6 +374,10 @@ async fn another_tenants_resources_are_not_found() {
                     )
                     .await;
                 reply.assert_problem(422, "domain_not_registered");
+            }
+            // DNS tools hold no tenant data: they work for any caller.
+            (_, t) if t.starts_with("/api/v1/dns/") => {
+                assert_eq!(reply.status, StatusCode::OK, "{template}: {:?}", reply.body);
             }
             _ => reply.assert_problem(404, "not_found"),
         }

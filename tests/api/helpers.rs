@@ -50,6 +50,10 @@ pub fn settings(database_url: &str) -> Settings {
         max_upload_bytes: 8 << 20,
         workers: Some(2),
         database_pool_size: 4,
+        // Tests never reach the internet: DNS goes to a closed local port unless a test
+        // points it at its own server.
+        dns_nameservers: "127.0.0.1:1".into(),
+        dns_timeout_ms: 300,
         ..Settings::default()
     }
 }

@@ -3,6 +3,9 @@
 
 mod auth;
 mod corpus;
+mod dns;
+#[path = "../common/dns_server.rs"]
+mod dns_server;
 mod docs;
 mod errors;
 mod helpers;

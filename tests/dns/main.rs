@@ -4,8 +4,14 @@
 
 #[path = "../common/dns_server.rs"]
 mod dns_server;
+#[path = "../common/https_server.rs"]
+mod https_server;
 
+mod checks;
+mod cli;
 mod resolver;
+
+pub use checks::servers as checks_zones;
 
 use ruad::dns::Resolver;
 use ruad::dns::resolver::ResolverSettings;

@@ -1,0 +1,192 @@
+//! `ruad dns`: record checks, SPF evaluation and record generators from the command line.
+//! JSON on stdout; the exit status is 1 when a check has an error finding, 2 on bad input.
+
+use crate::dns::checks::{self, CheckKind};
+use crate::dns::fetch::FetchSettings;
+use crate::dns::resolver::{Resolver, ResolverSettings, parse_nameserver};
+use clap::{Args, Subcommand};
+use std::io::{Read, Write};
+use std::net::{IpAddr, SocketAddr};
+use std::process::ExitCode;
+
+#[derive(Debug, Subcommand)]
+pub enum DnsCommand {
+    /// Check a domain's records of one kind (dmarc, spf, dkim, bimi, mta-sts, tlsrpt), or an IP
+    /// address's reverse DNS (fcrdns).
+    Check(CheckArgs),
+    /// Evaluate SPF for a sending IP and envelope sender (RFC 7208 check_host).
+    SpfEval(SpfEvalArgs),
+    /// Generate a record to publish (dmarc, spf, dkim, bimi, mta-sts, tlsrpt) from a JSON input.
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct Resolving {
+    /// Nameserver to ask, IP or IP:PORT (repeatable; default: RUAD_DNS_NAMESERVERS, else the
+    /// system's resolvers).
+    #[arg(long = "nameserver")]
+    pub nameservers: Vec<String>,
+    /// Seconds to wait for one DNS answer.
+    #[arg(long, default_value_t = 3.0)]
+    pub timeout: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// dmarc, spf, dkim, bimi, mta-sts, tlsrpt or fcrdns.
+    pub kind: String,
+    /// The domain (an IP address for fcrdns).
+    pub target: String,
+    /// DKIM selector (repeatable; required for dkim) or BIMI selector (default `default`).
+    #[arg(long = "selector")]
+    pub selectors: Vec<String>,
+    #[command(flatten)]
+    pub resolving: Resolving,
+}
+
+#[derive(Debug, Args)]
+pub struct SpfEvalArgs {
+    /// The connecting client's IP address.
+    #[arg(long)]
+    pub ip: IpAddr,
+    /// The envelope sender (MAIL FROM), e.g. `bounce@example.com`; empty for bounces.
+    #[arg(long)]
+    pub sender: String,
+    /// The HELO/EHLO name (used when the sender is empty).
+    #[arg(long)]
+    pub helo: Option<String>,
+    #[command(flatten)]
+    pub resolving: Resolving,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// dmarc, spf, dkim, bimi, mta-sts or tlsrpt.
+    pub kind: String,
+    /// The input as JSON (the same body as POST /api/v1/dns/{kind}/generate), `@FILE`, or `-`
+    /// for standard input.
+    #[arg(long)]
+    pub input: String,
+}
+
+/// Nameservers from `--nameserver`, else `RUAD_DNS_NAMESERVERS` (comma-separated).
+pub fn nameservers(given: &[String]) -> Result<Vec<SocketAddr>, String> {
+    let from_env;
+    let list: Vec<&str> = if given.is_empty() {
+        from_env = std::env::var("RUAD_DNS_NAMESERVERS").unwrap_or_default();
+        from_env
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    } else {
+        given.iter().map(String::as_str).collect()
+    };
+    list.into_iter().map(parse_nameserver).collect()
+}
+
+fn resolver(r: &Resolving) -> Result<Resolver, String> {
+    let timeout = std::time::Duration::try_from_secs_f64(r.timeout)
+        .map_err(|_| format!("--timeout {} is not a duration", r.timeout))?;
+    Resolver::new(&ResolverSettings {
+        nameservers: nameservers(&r.nameservers)?,
+        timeout,
+        ..ResolverSettings::default()
+    })
+}
+
+fn print(value: &impl serde::Serialize) -> Result<(), String> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    writeln!(std::io::stdout(), "{text}").map_err(|e| e.to_string())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, String> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("runtime: {e}"))
+}
+
+/// Runs `ruad dns …`.
+pub fn run(command: &DnsCommand) -> ExitCode {
+    let result = match command {
+        DnsCommand::Check(args) => check(args),
+        DnsCommand::SpfEval(args) => spf_eval(args),
+        DnsCommand::Generate(args) => generate(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "ruad dns: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn check(args: &CheckArgs) -> Result<ExitCode, String> {
+    let kind = CheckKind::parse(&args.kind).ok_or_else(|| {
+        format!(
+            "unknown check '{}' (dmarc, spf, dkim, bimi, mta-sts, tlsrpt, fcrdns)",
+            args.kind
+        )
+    })?;
+    let resolver = resolver(&args.resolving)?;
+    let checker = checks::Checker::new(resolver, FetchSettings::default())?;
+    let reports =
+        runtime()?.block_on(checks::run(&checker, kind, &args.target, &args.selectors))?;
+    let failed = reports.iter().any(|r| crate::dns::has_errors(&r.findings));
+    if let [one] = reports.as_slice() {
+        print(one)?;
+    } else {
+        print(&reports)?;
+    }
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn spf_eval(args: &SpfEvalArgs) -> Result<ExitCode, String> {
+    let resolver = resolver(&args.resolving)?;
+    let domain = match args.sender.rsplit_once('@') {
+        Some((_, d)) if !d.is_empty() => d.to_string(),
+        _ => args
+            .helo
+            .clone()
+            .ok_or("--sender has no domain: give --helo for a null sender")?,
+    };
+    let now = chrono::Utc::now().timestamp();
+    let evaluation = runtime()?.block_on(crate::dns::spf::check_host(
+        &resolver,
+        args.ip,
+        &domain,
+        &args.sender,
+        args.helo.as_deref(),
+        now,
+    ));
+    print(&evaluation)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn generate(args: &GenerateArgs) -> Result<ExitCode, String> {
+    let text = match args.input.as_str() {
+        "-" => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| format!("stdin: {e}"))?;
+            s
+        }
+        path if path.starts_with('@') => {
+            std::fs::read_to_string(&path[1..]).map_err(|e| format!("{}: {e}", &path[1..]))?
+        }
+        json => json.to_string(),
+    };
+    let input: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("--input is not JSON: {e}"))?;
+    let now = chrono::Utc::now().timestamp();
+    let generated = crate::dns::generate::from_json(&args.kind, input, now)?;
+    print(&generated)?;
+    Ok(ExitCode::SUCCESS)
+}
