@@ -9,6 +9,7 @@ mod https_server;
 
 mod checks;
 mod cli;
+mod generated;
 mod resolver;
 
 pub use checks::servers as checks_zones;
