@@ -157,18 +157,22 @@ impl CheckReport {
     }
 }
 
-/// A syntactically plausible domain name, lower-case, without the trailing dot.
-pub fn domain_arg(domain: &str) -> Result<String, String> {
-    let d = normalize(domain.trim());
-    let ok = !d.is_empty()
-        && d.len() <= 253
-        && d.split('.').all(|l| {
+/// Dot-separated labels of 1 to 63 letters, digits, `-` or `_`, at most `max` bytes in all.
+fn dns_labels(name: &str, max: usize) -> bool {
+    !name.is_empty()
+        && name.len() <= max
+        && name.split('.').all(|l| {
             !l.is_empty()
                 && l.len() <= 63
                 && l.bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        });
-    if ok {
+        })
+}
+
+/// A syntactically plausible domain name, lower-case, without the trailing dot.
+pub fn domain_arg(domain: &str) -> Result<String, String> {
+    let d = normalize(domain.trim());
+    if dns_labels(&d, 253) {
         Ok(d)
     } else {
         Err(format!(
@@ -595,15 +599,7 @@ pub async fn run(
 
 /// A selector is one or more DNS labels (RFC 6376 §3.1).
 pub fn selector_arg(selector: &str) -> Result<(), String> {
-    let ok = !selector.is_empty()
-        && selector.len() <= 63 * 3
-        && selector.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        });
-    if ok {
+    if dns_labels(selector, 189) {
         Ok(())
     } else {
         Err(format!("'{selector}' is not a selector (DNS labels)"))
