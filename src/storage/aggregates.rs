@@ -91,6 +91,9 @@ struct SourceRow {
     messages: i64,
     #[diesel(sql_type = BigInt)]
     pass_messages: i64,
+    /// Distinct sources in the range, before the limit.
+    #[diesel(sql_type = BigInt)]
+    total: i64,
 }
 
 #[derive(QueryableByName)]
@@ -101,12 +104,6 @@ struct SourceFromRow {
     header_from: String,
     #[diesel(sql_type = BigInt)]
     messages: i64,
-}
-
-#[derive(QueryableByName)]
-struct CountRow {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
 }
 
 /// One sending source of a domain.
@@ -127,16 +124,12 @@ pub fn dmarc_by_source(
     days: DayRange,
     limit: i64,
 ) -> StorageResult<(Vec<DmarcSource>, u64)> {
+    // One pass over the range gives the top sources and (as a window over the groups) how
+    // many there are; a second gives the header_from split of just those sources.
     let range = range_sql(conn, "s");
-    let total: Vec<CountRow> = diesel::sql_query(format!(
-        "SELECT CAST(COUNT(DISTINCT s.source_ip) AS BIGINT) AS n FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range}"
-    ))
-    .bind::<Text, _>(domain_id)
-    .bind::<BigInt, _>(days.first)
-    .bind::<BigInt, _>(days.last)
-    .load(conn)?;
     let sql = format!(
-        "SELECT s.source_ip, CAST(SUM(s.messages) AS BIGINT) AS messages, CAST(SUM(s.pass_messages) AS BIGINT) AS pass_messages \
+        "SELECT s.source_ip, CAST(SUM(s.messages) AS BIGINT) AS messages, CAST(SUM(s.pass_messages) AS BIGINT) AS pass_messages, \
+         CAST(COUNT(*) OVER () AS BIGINT) AS total \
          FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range} \
          GROUP BY s.source_ip ORDER BY messages DESC, s.source_ip ASC LIMIT {}",
         placeholder(conn, 4)
@@ -147,6 +140,10 @@ pub fn dmarc_by_source(
         .bind::<BigInt, _>(days.last)
         .bind::<BigInt, _>(limit)
         .load(conn)?;
+    let total = rows
+        .first()
+        .map(|r| u64::try_from(r.total).unwrap_or(0))
+        .unwrap_or(0);
     let mut sources: Vec<DmarcSource> = rows
         .into_iter()
         .map(|r| {
@@ -161,10 +158,18 @@ pub fn dmarc_by_source(
             }
         })
         .collect();
-    // header_from values of the sources shown, in chunks to keep the statement small.
-    for chunk in sources.chunks_mut(200) {
-        let ips: Vec<String> = chunk.iter().map(|s| s.source_ip.clone()).collect();
-        let list = (0..ips.len())
+    // header_from values of the sources shown. Every scan of the range costs the same
+    // whatever the list's length, so the list is as long as the limit allows (at most
+    // MAX_SOURCES_PER_QUERY bound values, within both backends' limits).
+    const MAX_SOURCES_PER_QUERY: usize = 10_000;
+    let index: std::collections::HashMap<String, usize> = sources
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.source_ip.clone(), i))
+        .collect();
+    let ips: Vec<String> = sources.iter().map(|s| s.source_ip.clone()).collect();
+    for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {
+        let list = (0..chunk.len())
             .map(|i| placeholder(conn, i + 4))
             .collect::<Vec<_>>()
             .join(", ");
@@ -178,12 +183,12 @@ pub fn dmarc_by_source(
             .bind::<BigInt, _>(days.first)
             .bind::<BigInt, _>(days.last)
             .into_boxed();
-        for ip in ips {
-            query = query.bind::<Text, _>(ip);
+        for ip in chunk {
+            query = query.bind::<Text, _>(ip.clone());
         }
         let rows: Vec<SourceFromRow> = query.load(conn)?;
         for row in rows {
-            if let Some(s) = chunk.iter_mut().find(|s| s.source_ip == row.source_ip) {
+            if let Some(s) = index.get(&row.source_ip).and_then(|&i| sources.get_mut(i)) {
                 let key = if row.header_from.is_empty() {
                     "(none)".to_string()
                 } else {
@@ -193,10 +198,6 @@ pub fn dmarc_by_source(
             }
         }
     }
-    let total = total
-        .first()
-        .map(|c| u64::try_from(c.n).unwrap_or(0))
-        .unwrap_or(0);
     Ok((sources, total))
 }
 

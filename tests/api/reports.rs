@@ -250,6 +250,30 @@ async fn a_zip_of_several_reports_lists_pages_and_serves_raw_bytes() {
         .map(|s| s["messages"].as_u64().unwrap())
         .sum();
     assert_eq!(total, 49);
+    let list = sources.body["sources"].as_array().unwrap();
+    assert_eq!(
+        sources.body["total_sources"].as_u64().unwrap(),
+        list.len() as u64
+    );
+    for s in list {
+        let by_from: u64 = s["header_from"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v["messages"].as_u64().unwrap())
+            .sum();
+        assert_eq!(by_from, s["messages"].as_u64().unwrap(), "{s}");
+    }
+    let top = app
+        .get(
+            "/api/v1/domains/example.com/dmarc/by-source?from=2023-12-31&to=2024-01-02&limit=1",
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(top.body["sources"].as_array().unwrap().len(), 1);
+    assert_eq!(top.body["total_sources"], sources.body["total_sources"]);
+    assert_eq!(top.body["sources"][0], list[0]);
+    assert!(list.len() > 1, "the fixture needs several sources");
 
     assert_eq!(
         app.send(
