@@ -20,6 +20,10 @@
 //! - `dns_timeout_ms` [`RUAD_DNS_TIMEOUT_MS`]: time allowed for one DNS answer (default 3000).
 //! - `outbound_allow_private` [`RUAD_OUTBOUND_ALLOW_PRIVATE`]: let HTTPS fetches (MTA-STS
 //!   policies) reach loopback and private addresses (default false; for testing only).
+//! - `jobs_enabled` [`RUAD_JOBS_ENABLED`]: run the background job worker in this instance
+//!   (default true; several instances may share the job table).
+//! - `enrich_concurrency` [`RUAD_ENRICH_CONCURRENCY`]: reverse-DNS lookups in flight while
+//!   enriching report sources (default 32).
 //! - `log_format` [`RUAD_LOG_FORMAT`]: `text` or `json` (default `text`); the level comes from
 //!   `RUST_LOG` (default `info`).
 
@@ -47,6 +51,8 @@ pub struct Settings {
     pub dns_nameservers: String,
     pub dns_timeout_ms: u64,
     pub outbound_allow_private: bool,
+    pub jobs_enabled: bool,
+    pub enrich_concurrency: usize,
     pub log_format: String,
 }
 
@@ -65,6 +71,8 @@ impl Default for Settings {
             dns_nameservers: String::new(),
             dns_timeout_ms: 3000,
             outbound_allow_private: false,
+            jobs_enabled: true,
+            enrich_concurrency: 32,
             log_format: "text".into(),
         }
     }
@@ -130,6 +138,9 @@ impl Settings {
             return Err(bad("max_upload_bytes", "must be at least 1024"));
         }
         self.resolver_settings()?;
+        if !(1..=1024).contains(&self.enrich_concurrency) {
+            return Err(bad("enrich_concurrency", "must be between 1 and 1024"));
+        }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(bad("log_format", "must be text or json"));
         }

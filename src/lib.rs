@@ -12,3 +12,4 @@ pub mod reports;
 pub mod startup;
 pub mod storage;
 pub mod telemetry;
+pub mod worker;

@@ -26,6 +26,8 @@ pub struct AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    /// The background worker, started with the server when enabled.
+    worker: Option<(Db, crate::dns::Resolver, crate::worker::WorkerSettings)>,
 }
 
 impl Application {
@@ -44,6 +46,16 @@ impl Application {
                 .checker()
                 .map_err(|e| anyhow::anyhow!("dns checks: {e}"))?,
             settings: settings.clone(),
+        });
+        let worker = settings.jobs_enabled.then(|| {
+            (
+                state.db.clone(),
+                state.checker.resolver.clone(),
+                crate::worker::WorkerSettings {
+                    concurrency: settings.enrich_concurrency,
+                    ..Default::default()
+                },
+            )
         });
         let workers = settings
             .workers
@@ -77,15 +89,27 @@ impl Application {
         .shutdown_timeout(10)
         .listen(listener)?
         .run();
-        Ok(Application { port, server })
+        Ok(Application {
+            port,
+            server,
+            worker,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// Serves (and runs the job worker, when enabled) until the server stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let worker = self.worker.map(|(db, resolver, settings)| {
+            actix_web::rt::spawn(crate::worker::run(db, resolver, settings))
+        });
+        let result = self.server.await;
+        if let Some(worker) = worker {
+            worker.abort();
+        }
+        result
     }
 }
 

@@ -111,19 +111,7 @@ impl CheckReport {
     }
 
     fn record_query<T>(&mut self, name: &str, rtype: &str, result: &Result<T, DnsError>) {
-        let (outcome, error) = match result {
-            Ok(_) => ("answer", None),
-            Err(DnsError::NxDomain { .. }) => ("nxdomain", None),
-            Err(DnsError::NoData { .. }) => ("nodata", None),
-            Err(e @ DnsError::Failed { .. }) => ("failed", Some(e.to_string())),
-            Err(e @ DnsError::InvalidName { .. }) => ("invalid_name", Some(e.to_string())),
-        };
-        self.queries.push(Query {
-            name: name.to_string(),
-            rtype: rtype.to_string(),
-            outcome: outcome.to_string(),
-            error,
-        });
+        self.queries.push(query_of(name, rtype, result));
     }
 
     /// TXT records at `name`, noting the query; a failure becomes a finding.
@@ -187,30 +175,109 @@ pub fn organizational_domain(domain: &str) -> String {
     psl::domain_str(&d).map(str::to_string).unwrap_or(d)
 }
 
-/// Forward-confirmed reverse DNS (RFC 8601 §3 `iprev`): the PTR names of `ip`, and for each
-/// whether it resolves back to `ip`. At most 10 names are followed (RFC 7208 §5.5 uses the
-/// same bound).
-pub async fn fcrdns(resolver: &Resolver, ip: IpAddr) -> CheckReport {
-    const MAX_NAMES: usize = 10;
-    let ip = match ip {
+/// One PTR name of an address and whether it resolves back to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PtrName {
+    pub name: String,
+    pub addresses: Vec<IpAddr>,
+    pub confirmed: bool,
+    pub error: Option<String>,
+}
+
+/// What reverse DNS says about an address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Confirmation {
+    /// PTR names beyond this many are not followed.
+    pub truncated_from: Option<usize>,
+    pub names: Vec<PtrName>,
+    /// The first name that resolves back to the address.
+    pub confirmed_name: Option<String>,
+}
+
+/// PTR names followed per address (RFC 7208 §5.5 uses the same bound).
+const MAX_PTR_NAMES: usize = 10;
+
+/// Forward-confirmed reverse DNS of `ip` (RFC 8601 §3 `iprev`), with the queries noted in
+/// `queries`. `Err` when the PTR lookup itself gave no answer; an address without PTR
+/// records is `Ok` with no names.
+pub async fn confirm(
+    resolver: &Resolver,
+    ip: IpAddr,
+    queries: &mut Vec<Query>,
+) -> Result<Confirmation, DnsError> {
+    let ip = unmapped(ip);
+    let reverse = super::resolver::reverse_name(ip);
+    let found = resolver.ptr(ip).await;
+    queries.push(query_of(&reverse, "PTR", &found));
+    let mut names = match found {
+        Ok(n) => n,
+        Err(e) if e.is_void() => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let truncated_from = (names.len() > MAX_PTR_NAMES).then_some(names.len());
+    names.truncate(MAX_PTR_NAMES);
+    let mut checked = Vec::new();
+    let mut confirmed_name = None;
+    for name in names {
+        let found = resolver.addresses(&name, ip.is_ipv6()).await;
+        queries.push(query_of(
+            &name,
+            if ip.is_ipv6() { "AAAA" } else { "A" },
+            &found,
+        ));
+        let (addresses, error) = match found {
+            Ok(a) => (a, None),
+            Err(e) => (Vec::new(), Some(e.to_string())),
+        };
+        let confirmed = addresses.contains(&ip);
+        if confirmed && confirmed_name.is_none() {
+            confirmed_name = Some(name.clone());
+        }
+        checked.push(PtrName {
+            name,
+            addresses,
+            confirmed,
+            error,
+        });
+    }
+    Ok(Confirmation {
+        truncated_from,
+        names: checked,
+        confirmed_name,
+    })
+}
+
+/// An IPv4-mapped IPv6 address as the IPv4 address it is.
+fn unmapped(ip: IpAddr) -> IpAddr {
+    match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map(IpAddr::V4).unwrap_or(ip),
         v4 => v4,
+    }
+}
+
+fn query_of<T>(name: &str, rtype: &str, result: &Result<T, DnsError>) -> Query {
+    let (outcome, error) = match result {
+        Ok(_) => ("answer", None),
+        Err(DnsError::NxDomain { .. }) => ("nxdomain", None),
+        Err(DnsError::NoData { .. }) => ("nodata", None),
+        Err(e @ DnsError::Failed { .. }) => ("failed", Some(e.to_string())),
+        Err(e @ DnsError::InvalidName { .. }) => ("invalid_name", Some(e.to_string())),
     };
+    Query {
+        name: name.to_string(),
+        rtype: rtype.to_string(),
+        outcome: outcome.to_string(),
+        error,
+    }
+}
+
+/// The FCrDNS check of `ip`: its PTR names, each confirmed or not, with findings.
+pub async fn fcrdns(resolver: &Resolver, ip: IpAddr) -> CheckReport {
+    let ip = unmapped(ip);
     let reverse = super::resolver::reverse_name(ip);
     let mut report = CheckReport::new(CheckKind::Fcrdns, &ip.to_string(), &reverse);
-    let names = resolver.ptr(ip).await;
-    report.record_query(&reverse, "PTR", &names);
-    let mut names = match names {
-        Ok(n) => n,
-        Err(e) if e.is_void() => {
-            report.findings.push(Finding::warning(
-                "fcrdns_no_ptr",
-                "RFC 1912 §2.1",
-                format!("{ip} has no PTR record: receivers that check reverse DNS will distrust mail from it"),
-            ));
-            report.details = serde_json::json!({ "names": [], "confirmed_name": null });
-            return report;
-        }
+    let confirmation = match confirm(resolver, ip, &mut report.queries).await {
+        Ok(c) => c,
         Err(e) => {
             report.findings.push(Finding::error(
                 "fcrdns_lookup_failed",
@@ -221,54 +288,41 @@ pub async fn fcrdns(resolver: &Resolver, ip: IpAddr) -> CheckReport {
             return report;
         }
     };
-    if names.len() > MAX_NAMES {
-        report.findings.push(Finding::info(
-            "fcrdns_too_many_names",
-            "RFC 7208 §5.5",
-            format!(
-                "{ip} has {} PTR names; only the first {MAX_NAMES} were checked",
-                names.len()
-            ),
+    if confirmation.names.is_empty() {
+        report.findings.push(Finding::warning(
+            "fcrdns_no_ptr",
+            "RFC 1912 §2.1",
+            format!("{ip} has no PTR record: receivers that check reverse DNS will distrust mail from it"),
         ));
-        names.truncate(MAX_NAMES);
-    }
-    let mut checked = Vec::new();
-    let mut confirmed_name = None;
-    for name in &names {
-        let found = resolver.addresses(name, ip.is_ipv6()).await;
-        report.record_query(name, if ip.is_ipv6() { "AAAA" } else { "A" }, &found);
-        let (addresses, error) = match found {
-            Ok(a) => (a, None),
-            Err(e) => (Vec::new(), Some(e.to_string())),
-        };
-        let confirmed = addresses.contains(&ip);
-        if confirmed && confirmed_name.is_none() {
-            confirmed_name = Some(name.clone());
+    } else {
+        if let Some(n) = confirmation.truncated_from {
+            report.findings.push(Finding::info(
+                "fcrdns_too_many_names",
+                "RFC 7208 §5.5",
+                format!("{ip} has {n} PTR names; only the first {MAX_PTR_NAMES} were checked"),
+            ));
         }
-        checked.push(serde_json::json!({
-            "name": name,
-            "addresses": addresses,
-            "confirmed": confirmed,
-            "error": error,
-        }));
+        match &confirmation.confirmed_name {
+            Some(name) => report.findings.push(Finding::info(
+                "fcrdns_confirmed",
+                "RFC 8601 §3",
+                format!("{ip} is {name}: the PTR name resolves back to the address"),
+            )),
+            None => report.findings.push(Finding::warning(
+                "fcrdns_unconfirmed",
+                "RFC 8601 §3",
+                format!(
+                    "no PTR name of {ip} ({}) resolves back to it: the names are unconfirmed and must not be trusted to identify the sender",
+                    confirmation.names.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        }
     }
-    match &confirmed_name {
-        Some(name) => report.findings.push(Finding::info(
-            "fcrdns_confirmed",
-            "RFC 8601 §3",
-            format!("{ip} is {name}: the PTR name resolves back to the address"),
-        )),
-        None => report.findings.push(Finding::warning(
-            "fcrdns_unconfirmed",
-            "RFC 8601 §3",
-            format!(
-                "no PTR name of {ip} ({}) resolves back to it: the names are unconfirmed and must not be trusted to identify the sender",
-                names.join(", ")
-            ),
-        )),
-    }
-    report.records = names.clone();
-    report.details = serde_json::json!({ "names": checked, "confirmed_name": confirmed_name });
+    report.records = confirmation.names.iter().map(|n| n.name.clone()).collect();
+    report.details = serde_json::json!({
+        "names": confirmation.names,
+        "confirmed_name": confirmation.confirmed_name,
+    });
     report
 }
 

@@ -14,9 +14,11 @@
 pub mod aggregates;
 pub mod dns_snapshots;
 pub mod domains;
+pub mod jobs;
 pub mod keys;
 pub mod reports;
 pub mod schema;
+pub mod source_names;
 pub mod tenants;
 
 use diesel::connection::SimpleConnection;

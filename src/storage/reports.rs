@@ -575,7 +575,16 @@ impl ReportHandler for Ingest<'_, '_> {
                 message_count: messages,
                 ..row
             };
-            finish_report(conn, &key, row)
+            let row = finish_report(conn, &key, row)?;
+            // Committed with the report, so every stored report gets its sources enriched.
+            super::jobs::enqueue(
+                conn,
+                Some(&domain.tenant_id),
+                super::jobs::ENRICH_SOURCES,
+                &serde_json::json!({ "report_id": row.id }),
+                super::now(),
+            )?;
+            Ok(row)
         });
         let result = stored_or_duplicate(result, KIND_DMARC, &policy_domain, &domain, origin);
         self.record_result(origin, result)

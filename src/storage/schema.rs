@@ -60,6 +60,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    source_names (ip) {
+        ip -> Text,
+        ptr_names -> Text,
+        confirmed_name -> Nullable<Text>,
+        org_domain -> Nullable<Text>,
+        lookup_error -> Nullable<Text>,
+        checked_at -> BigInt,
+        expires_at -> BigInt,
+    }
+}
+
+diesel::table! {
     uploads (id) {
         id -> Text,
         tenant_id -> Text,
@@ -202,6 +214,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     issued_tokens,
     domains,
     dns_snapshots,
+    source_names,
     uploads,
     reports,
     dmarc_records,

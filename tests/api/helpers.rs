@@ -19,6 +19,7 @@ pub struct TestApp {
     /// Root tenant and its admin key.
     pub tenant_id: String,
     pub admin_key: String,
+    pub database_url: String,
     _dir: TempDir,
 }
 
@@ -84,6 +85,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         client: reqwest::Client::new(),
         tenant_id,
         admin_key,
+        database_url,
         _dir: dir,
     }
 }

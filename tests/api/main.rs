@@ -7,6 +7,7 @@ mod dns;
 #[path = "../common/dns_server.rs"]
 mod dns_server;
 mod docs;
+mod enrich;
 mod errors;
 mod helpers;
 mod reports;

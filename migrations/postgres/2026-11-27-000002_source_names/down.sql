@@ -1,0 +1,2 @@
+DROP INDEX jobs_kind;
+DROP TABLE source_names;

@@ -1,0 +1,148 @@
+//! The job table: background work shared by every ruad instance on one database. A job is
+//! claimed by setting a lease (`locked_until`); on PostgreSQL the claim uses
+//! `FOR UPDATE SKIP LOCKED`, so instances never take the same job, and on SQLite it runs under
+//! the single-writer lock. A job whose worker died is claimable again when its lease expires.
+//! Jobs must be idempotent: a job can run twice if its lease expires mid-run.
+
+use super::schema::jobs;
+use super::{DbConnection, StorageResult, new_id};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
+
+/// Enrich the sending sources of one stored report (payload: `{"report_id": …}`).
+pub const ENRICH_SOURCES: &str = "enrich_sources";
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, QueryableByName)]
+#[diesel(table_name = jobs)]
+pub struct Job {
+    pub id: String,
+    pub tenant_id: Option<String>,
+    pub kind: String,
+    pub payload: String,
+    pub run_at: i64,
+    pub attempts: i32,
+    pub locked_until: Option<i64>,
+    pub last_error: Option<String>,
+    pub created_at: i64,
+}
+
+/// Adds a job to run at `run_at` (inside the caller's transaction, so that it exists exactly
+/// when the work it refers to was committed).
+pub fn enqueue(
+    conn: &mut DbConnection,
+    tenant_id: Option<&str>,
+    kind: &str,
+    payload: &serde_json::Value,
+    run_at: i64,
+) -> StorageResult<String> {
+    let job = Job {
+        id: new_id(),
+        tenant_id: tenant_id.map(str::to_string),
+        kind: kind.to_string(),
+        payload: payload.to_string(),
+        run_at,
+        attempts: 0,
+        locked_until: None,
+        last_error: None,
+        created_at: run_at,
+    };
+    diesel::insert_into(jobs::table)
+        .values(&job)
+        .execute(conn)?;
+    Ok(job.id)
+}
+
+/// Claims up to `max` due jobs for `lease` seconds and counts the attempt.
+pub fn claim(conn: &mut DbConnection, now: i64, lease: i64, max: i64) -> StorageResult<Vec<Job>> {
+    match conn {
+        DbConnection::Pg(pg) => Ok(diesel::sql_query(
+            "UPDATE jobs SET locked_until = $1, attempts = attempts + 1 WHERE id IN ( \
+               SELECT id FROM jobs WHERE run_at <= $2 AND (locked_until IS NULL OR locked_until < $2) \
+               ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, tenant_id, kind, payload, run_at, attempts, locked_until, last_error, created_at",
+        )
+        .bind::<BigInt, _>(now + lease)
+        .bind::<BigInt, _>(now)
+        .bind::<BigInt, _>(max)
+        .load(pg)?),
+        DbConnection::Sqlite(_) => conn.transaction(|conn| {
+            let due: Vec<Job> = jobs::table
+                .filter(jobs::run_at.le(now))
+                .filter(jobs::locked_until.is_null().or(jobs::locked_until.lt(now)))
+                .order(jobs::run_at.asc())
+                .limit(max)
+                .select(Job::as_select())
+                .load(conn)?;
+            let ids: Vec<&String> = due.iter().map(|j| &j.id).collect();
+            diesel::update(jobs::table.filter(jobs::id.eq_any(&ids)))
+                .set((
+                    jobs::locked_until.eq(now + lease),
+                    jobs::attempts.eq(jobs::attempts + 1),
+                ))
+                .execute(conn)?;
+            Ok(due
+                .into_iter()
+                .map(|j| Job {
+                    locked_until: Some(now + lease),
+                    attempts: j.attempts + 1,
+                    ..j
+                })
+                .collect())
+        }),
+    }
+}
+
+/// Removes a finished job.
+pub fn complete(conn: &mut DbConnection, id: &str) -> StorageResult<()> {
+    diesel::delete(jobs::table.filter(jobs::id.eq(id))).execute(conn)?;
+    Ok(())
+}
+
+/// Schedules a failed job again at `retry_at`, keeping the error.
+pub fn retry(conn: &mut DbConnection, id: &str, retry_at: i64, error: &str) -> StorageResult<()> {
+    diesel::update(jobs::table.filter(jobs::id.eq(id)))
+        .set((
+            jobs::run_at.eq(retry_at),
+            jobs::locked_until.eq(None::<i64>),
+            jobs::last_error.eq(Some(error)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Jobs of `kind` not finished yet (tests and metrics).
+pub fn count_pending(conn: &mut DbConnection, kind: &str) -> StorageResult<i64> {
+    Ok(jobs::table
+        .filter(jobs::kind.eq(kind))
+        .count()
+        .get_result(conn)?)
+}
+
+#[derive(QueryableByName)]
+struct IpRow {
+    #[diesel(sql_type = Text)]
+    source_ip: String,
+}
+
+/// The distinct source addresses of a report that have no fresh name information at `now`.
+pub fn ips_to_enrich(
+    conn: &mut DbConnection,
+    report_id: &str,
+    now: i64,
+) -> StorageResult<Vec<String>> {
+    let sql = match conn {
+        DbConnection::Pg(_) => {
+            "SELECT DISTINCT d.source_ip FROM dmarc_records d LEFT JOIN source_names n ON n.ip = d.source_ip \
+             WHERE d.report_id = $1 AND (n.ip IS NULL OR n.expires_at <= $2)"
+        }
+        DbConnection::Sqlite(_) => {
+            "SELECT DISTINCT d.source_ip FROM dmarc_records d LEFT JOIN source_names n ON n.ip = d.source_ip \
+             WHERE d.report_id = ? AND (n.ip IS NULL OR n.expires_at <= ?)"
+        }
+    };
+    let rows: Vec<IpRow> = diesel::sql_query(sql)
+        .bind::<Text, _>(report_id)
+        .bind::<BigInt, _>(now)
+        .load(conn)?;
+    Ok(rows.into_iter().map(|r| r.source_ip).collect())
+}

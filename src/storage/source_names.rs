@@ -1,0 +1,62 @@
+//! What DNS says about sending addresses: PTR names and the forward-confirmed one, cached with
+//! an expiry. Global, not tenant data: the same address has the same names for everyone.
+
+use super::schema::source_names;
+use super::{DbConnection, StorageResult};
+use diesel::prelude::*;
+
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = source_names)]
+#[diesel(treat_none_as_null = true)]
+pub struct SourceName {
+    pub ip: String,
+    /// JSON array of PTR names.
+    pub ptr_names: String,
+    pub confirmed_name: Option<String>,
+    pub org_domain: Option<String>,
+    pub lookup_error: Option<String>,
+    pub checked_at: i64,
+    pub expires_at: i64,
+}
+
+/// Inserts or replaces the rows (by address).
+pub fn upsert(conn: &mut DbConnection, rows: &[SourceName]) -> StorageResult<()> {
+    conn.transaction(|conn| {
+        for row in rows {
+            match conn {
+                DbConnection::Pg(pg) => {
+                    diesel::insert_into(source_names::table)
+                        .values(row)
+                        .on_conflict(source_names::ip)
+                        .do_update()
+                        .set(row)
+                        .execute(pg)?;
+                }
+                DbConnection::Sqlite(lite) => {
+                    diesel::insert_into(source_names::table)
+                        .values(row)
+                        .on_conflict(source_names::ip)
+                        .do_update()
+                        .set(row)
+                        .execute(lite)?;
+                }
+            }
+        }
+        Ok::<_, diesel::result::Error>(())
+    })?;
+    Ok(())
+}
+
+/// The rows known for `ips` (missing addresses are simply absent).
+pub fn find_many(conn: &mut DbConnection, ips: &[String]) -> StorageResult<Vec<SourceName>> {
+    let mut out = Vec::new();
+    for chunk in ips.chunks(5_000) {
+        out.extend(
+            source_names::table
+                .filter(source_names::ip.eq_any(chunk))
+                .select(SourceName::as_select())
+                .load(conn)?,
+        );
+    }
+    Ok(out)
+}
