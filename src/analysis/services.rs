@@ -16,6 +16,11 @@
 //! 3. **An SPF domain** (the envelope sender, `MAIL FROM`): weakest, because it is only a
 //!    name the sender chose, and the SPF result in a report may well be a fail.
 //!
+//! A consequence of that order: a mailing list or forwarder that runs on a provider's own
+//! servers (Google Groups on Google's) is named after the provider when the source's PTR
+//! name is confirmed, because the PTR names who operates the IP; the list is named only from
+//! its DKIM or SPF domain when no confirmed PTR name matches.
+//!
 //! Matching is by domain and subdomain (`mail.sendgrid.net` matches `sendgrid.net`),
 //! lower-case, with trailing dots ignored, and never by substring (`evilsendgrid.net` does not
 //! match). When a domain and one of its subdomains belong to different services, the most
@@ -748,6 +753,25 @@ mod tests {
         // Assert
         assert_eq!(m.id, "google_groups");
         assert_eq!(m.category, Category::ForwarderMailingList);
+    }
+
+    #[test]
+    fn a_mailing_list_on_a_providers_servers_is_named_after_the_provider_when_its_ptr_is_confirmed()
+    {
+        // Arrange
+        let ptr = confirmed("mail-sor-f41.google.com");
+        let evidence = Evidence {
+            confirmed_ptr_name: Some(&ptr),
+            dkim_domains: &["googlegroups.com"],
+            spf_domains: &["googlegroups.com"],
+        };
+
+        // Act
+        let m = classify(&evidence).unwrap();
+
+        // Assert
+        assert_eq!(m.id, "google_workspace");
+        assert_eq!(m.matched_by, MatchedBy::PtrName);
     }
 
     #[test]
