@@ -1,5 +1,6 @@
 //! ruad: ingest, store and analyse DMARC aggregate and SMTP TLS reports.
 
+pub mod analysis;
 pub mod api;
 pub mod auth;
 pub mod cli;
