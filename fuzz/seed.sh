@@ -1,5 +1,6 @@
 #!/bin/sh
-# Seeds fuzz/corpus/<target>/ with small files from the shared report corpus.
+# Seeds fuzz/corpus/<target>/ with small files from the shared report corpus, and
+# fuzz/corpus/dns_records/ with DNS records written out below.
 # fuzz/corpus is gitignored; this script is what is committed.
 #
 # Usage (from the repository root or from fuzz/):
@@ -10,6 +11,48 @@ set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+out=fuzz/corpus
+
+# dns_records: small DNS TXT records and MTA-STS policy bodies written here, one per file.
+# They need no report corpus, so they are written first.
+mkdir -p "$out/dns_records"
+n=0
+dns_seed() {   # writes $1 with backslash escapes (\n, \r) expanded; '%' stays literal
+    n=$((n + 1))
+    printf '%b' "$1" >"$out/dns_records/seed-$(printf '%02d' "$n")"
+}
+dns_seed 'v=spf1 ip4:192.0.2.0/24 include:_spf.example.com ~all'
+dns_seed 'v=spf1 exists:%{ir}.%{l1r+-}._spf.%{d} -all'
+dns_seed 'v=spf1 a mx/24 a:mail.example.com/28//64 ip6:2001:db8::/32 ?all'
+dns_seed 'v=spf1 redirect=_spf.example.com'
+dns_seed 'v=spf1 include:%{d2}.example.net ptr:example.org exp=explain.%{d} -all'
+dns_seed 'v=spf1 -ip4:198.51.100.1 +a:%{o} ~mx:%{h}.%{v}.%{s} %{c}%{p}%{t}%{_}%%%-all'
+dns_seed 'v=spf1 -all\nv=spf1 +all\ngoogle-site-verification=abc'
+dns_seed 'v=spf1 ip4:1.2.3.4 foo=bar unknown-modifier=%{x} all'
+dns_seed 'v=DMARC1; p=reject; rua=mailto:d@example.com!10m; pct=50; fo=1:d'
+dns_seed 'v=DMARC1; p=none; sp=quarantine; adkim=s; aspf=r; ruf=mailto:f@example.com,mailto:g@example.net!2k; ri=3600; rf=afrf'
+dns_seed 'v=DMARC1; p=quarantine; np=reject; psd=y; t=y; pct=0'
+dns_seed 'v=DMARC1;p=reject;rua=mailto:a@example.com!1g,https://example.org/r'
+dns_seed 'v=DKIM1; k=rsa; p=MFwwDQYJKoZIhvcNAQEBBQADSwAwSAJBALbgOje0Ydv5Vdh0LGBeh3OoQl74f17ovcE6/h2/B8sdL7NBQF+z4vRE16LByKhhTEXnyxPArqoGJ85E3zEJQo8CAwEAAQ=='
+dns_seed 'v=DKIM1; k=ed25519; p=JSkOg0Xa7PRR2ssM5OcZat/b4DWW3syPksXf5NUJGOE='
+dns_seed 'v=DKIM1; h=sha256:sha1; s=email:*; t=y:s; n=note; p='
+dns_seed 'k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC1 TYWx4 =; g=*'
+dns_seed 'v=BIMI1; l=https://example.com/l.svg; a='
+dns_seed 'v=BIMI1; l=https://example.com/logo.svg; a=https://example.com/vmc.pem; s=sel'
+dns_seed 'v=BIMI1; l=; a=;'
+dns_seed 'v=STSv1; id=20261127'
+dns_seed 'v=STSv1;id=a1B2c3;ext=1'
+dns_seed 'version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.net\r\nmax_age: 604800\r\n'
+dns_seed 'version: STSv1\nmode: testing\nmx: mx1.example.org\nmax_age: 86400\n'
+dns_seed 'version: STSv1\r\nmode: none\r\nmax_age: 0\r\n'
+dns_seed '*.example.com\nmx1.example.com'
+dns_seed 'mail.example.com\nMAIL.Example.COM.'
+dns_seed 'v=TLSRPTv1; rua=mailto:t@example.com'
+dns_seed 'v=TLSRPTv1;rua=https://reports.example.com/tlsrpt,mailto:tls@example.org'
+dns_seed 'v=TLSRPTv1; rua=mailto:t@example.com!10m; x=1'
+dns_seed 'v=spf1 include:example.com; v=DMARC1; p=none'
+echo "$out/dns_records: $(ls "$out/dns_records" | wc -l) files"
+
 src=${RUAD_CORPUS_DIR:-../shared/corpus}
 if [ ! -d "$src" ]; then
     echo "seed.sh: report corpus not found at $src (set RUAD_CORPUS_DIR)" >&2
@@ -17,7 +60,6 @@ if [ ! -d "$src" ]; then
 fi
 
 max=20480   # bytes; larger files only slow the fuzzer down
-out=fuzz/corpus
 mkdir -p "$out/envelope" "$out/dmarc_xml" "$out/tls_json"
 
 # copy_small DEST FILE...: copies each regular file not larger than $max bytes into DEST as
