@@ -11,3 +11,4 @@ mod errors;
 mod helpers;
 mod reports;
 mod resources;
+mod timeseries;

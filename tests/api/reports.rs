@@ -6,7 +6,12 @@ use serde_json::{Value, json};
 
 const DAY: i64 = 86_400;
 
-fn report_xml(id: &str, begin: i64, end: i64, rows: &[(&str, u64, &str, &str, &str)]) -> String {
+pub(crate) fn report_xml(
+    id: &str,
+    begin: i64,
+    end: i64,
+    rows: &[(&str, u64, &str, &str, &str)],
+) -> String {
     let mut records = String::new();
     for (ip, count, disposition, dkim, spf) in rows {
         records.push_str(&format!(
