@@ -38,11 +38,15 @@ fn day_string(day: i64) -> String {
 }
 
 fn range(q: &AggregateQuery) -> Result<Range, ApiError> {
-    let to = match &q.to {
+    parse_range(q.from.as_deref(), q.to.as_deref())
+}
+
+fn parse_range(from: Option<&str>, to: Option<&str>) -> Result<Range, ApiError> {
+    let to = match to {
         Some(v) => crate::api::parse_day("to", v)? / 86_400,
         None => chrono::Utc::now().timestamp().div_euclid(86_400),
     };
-    let from = match &q.from {
+    let from = match from {
         Some(v) => crate::api::parse_day("from", v)? / 86_400,
         None => to - 30,
     };
@@ -346,4 +350,360 @@ pub async fn get_tls_by_source(
             })
             .collect(),
     }))
+}
+
+/// What a timeseries counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeseriesKind {
+    /// DMARC messages, as in `dmarc/by-result`.
+    Dmarc,
+    /// SMTP TLS sessions, as in `tls/by-result`.
+    Tls,
+}
+
+/// How long a timeseries bucket is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeseriesInterval {
+    /// One UTC day.
+    Day,
+    /// One ISO week, Monday to Sunday (UTC).
+    Week,
+}
+
+impl TimeseriesInterval {
+    /// The most buckets one request may ask for.
+    const fn max_points(self) -> i64 {
+        match self {
+            TimeseriesInterval::Day => 366,
+            TimeseriesInterval::Week => 260,
+        }
+    }
+
+    const fn as_str(self) -> &'static str {
+        match self {
+            TimeseriesInterval::Day => "day",
+            TimeseriesInterval::Week => "week",
+        }
+    }
+}
+
+/// The series to compute.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TimeseriesQuery {
+    /// `dmarc` (messages) or `tls` (sessions).
+    #[param(value_type = TimeseriesKind, example = "dmarc")]
+    pub kind: String,
+    /// `day` (default) or `week` (ISO weeks, starting Monday). At most 366 daily or 260
+    /// weekly points.
+    #[param(value_type = Option<TimeseriesInterval>, example = "week")]
+    pub interval: Option<String>,
+    /// First day, inclusive (ISO 8601 date; default: 30 days before `to`).
+    #[param(example = "2026-11-01")]
+    pub from: Option<String>,
+    /// Last day, inclusive (ISO 8601 date; default: today, UTC).
+    #[param(example = "2026-11-22")]
+    pub to: Option<String>,
+}
+
+fn timeseries_kind(raw: &str) -> Result<TimeseriesKind, ApiError> {
+    match raw {
+        "dmarc" => Ok(TimeseriesKind::Dmarc),
+        "tls" => Ok(TimeseriesKind::Tls),
+        _ => Err(ApiError::BadRequest(format!(
+            "unknown kind '{raw}' (dmarc, tls)"
+        ))),
+    }
+}
+
+fn timeseries_interval(raw: Option<&str>) -> Result<TimeseriesInterval, ApiError> {
+    match raw {
+        None | Some("day") => Ok(TimeseriesInterval::Day),
+        Some("week") => Ok(TimeseriesInterval::Week),
+        Some(other) => Err(ApiError::BadRequest(format!(
+            "unknown interval '{other}' (day, week)"
+        ))),
+    }
+}
+
+/// The buckets covering a range, in order, as inclusive (first, last) epoch days: single days,
+/// or ISO weeks (Monday to Sunday) with the first and last clipped to the range.
+fn buckets(days: DayRange, interval: TimeseriesInterval) -> Vec<(i64, i64)> {
+    match interval {
+        TimeseriesInterval::Day => (days.first..=days.last).map(|d| (d, d)).collect(),
+        TimeseriesInterval::Week => {
+            // Epoch day 0 (1970-01-01) was a Thursday.
+            let monday = |d: i64| d - (d + 3).rem_euclid(7);
+            let mut out = Vec::new();
+            let mut start = monday(days.first);
+            while start <= days.last {
+                out.push((start.max(days.first), (start + 6).min(days.last)));
+                start += 7;
+            }
+            out
+        }
+    }
+}
+
+/// How many buckets cover a range (without building them).
+fn bucket_count(days: DayRange, interval: TimeseriesInterval) -> i64 {
+    match interval {
+        TimeseriesInterval::Day => days.last - days.first + 1,
+        TimeseriesInterval::Week => {
+            let monday = |d: i64| d - (d + 3).rem_euclid(7);
+            (monday(days.last) - monday(days.first)) / 7 + 1
+        }
+    }
+}
+
+/// The totals of one bucket. `start` and `end` are always present; the other fields are
+/// those of the requested kind only (`dmarc`: `messages` … `spf_aligned`; `tls`:
+/// `successful_sessions` … `failed_sessions_by_result_type`), each present in every point.
+#[derive(Serialize, ToSchema)]
+pub struct TimeseriesPoint {
+    /// First day of the bucket (inclusive; the range's first day for a clipped first week).
+    #[schema(example = "2026-11-02")]
+    pub start: String,
+    /// Last day of the bucket (inclusive; the range's last day for a clipped last week).
+    #[schema(example = "2026-11-08")]
+    pub end: String,
+    /// dmarc: messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub messages: Option<u64>,
+    /// dmarc: messages where DMARC-aligned DKIM or SPF passed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub dmarc_pass_messages: Option<u64>,
+    /// dmarc: messages where neither passed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub dmarc_fail_messages: Option<u64>,
+    /// dmarc: messages by disposition (`none`, `quarantine`, `reject`, and any other value
+    /// reporters sent).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub disposition: Option<BTreeMap<String, u64>>,
+    /// dmarc: messages by DMARC-aligned DKIM result (`pass`, `fail`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub dkim_aligned: Option<BTreeMap<String, u64>>,
+    /// dmarc: messages by DMARC-aligned SPF result (`pass`, `fail`, …).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub spf_aligned: Option<BTreeMap<String, u64>>,
+    /// tls: successful sessions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub successful_sessions: Option<u64>,
+    /// tls: failed sessions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub failed_sessions: Option<u64>,
+    /// tls: failed sessions reported in failure details, by result type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub failed_sessions_by_result_type: Option<BTreeMap<String, u64>>,
+}
+
+impl TimeseriesPoint {
+    fn empty(start: i64, end: i64) -> TimeseriesPoint {
+        TimeseriesPoint {
+            start: day_string(start),
+            end: day_string(end),
+            messages: None,
+            dmarc_pass_messages: None,
+            dmarc_fail_messages: None,
+            disposition: None,
+            dkim_aligned: None,
+            spf_aligned: None,
+            successful_sessions: None,
+            failed_sessions: None,
+            failed_sessions_by_result_type: None,
+        }
+    }
+
+    fn dmarc(start: i64, end: i64, t: aggregates::DmarcByResult) -> TimeseriesPoint {
+        TimeseriesPoint {
+            messages: Some(t.total_messages),
+            dmarc_pass_messages: Some(t.dmarc_pass_messages),
+            dmarc_fail_messages: Some(t.total_messages - t.dmarc_pass_messages),
+            disposition: Some(with_keys(t.disposition, &["none", "quarantine", "reject"])),
+            dkim_aligned: Some(with_keys(t.dkim_aligned, &["pass", "fail"])),
+            spf_aligned: Some(with_keys(t.spf_aligned, &["pass", "fail"])),
+            ..TimeseriesPoint::empty(start, end)
+        }
+    }
+
+    fn tls(start: i64, end: i64, t: aggregates::TlsByResult) -> TimeseriesPoint {
+        TimeseriesPoint {
+            successful_sessions: Some(t.successful_sessions),
+            failed_sessions: Some(t.failed_sessions),
+            failed_sessions_by_result_type: Some(t.failed_sessions_by_result_type),
+            ..TimeseriesPoint::empty(start, end)
+        }
+    }
+}
+
+/// A domain's DMARC or TLS totals per day or week.
+#[derive(Serialize, ToSchema)]
+pub struct TimeseriesResponse {
+    pub domain: String,
+    pub kind: TimeseriesKind,
+    pub interval: TimeseriesInterval,
+    /// First day (inclusive).
+    pub from: String,
+    /// Last day (inclusive).
+    pub to: String,
+    /// One point per day or week of the range, oldest first, days without reports included
+    /// (as zeros).
+    pub points: Vec<TimeseriesPoint>,
+}
+
+/// Sums per-day totals into buckets; days without a total count as zero.
+fn bucketed<T: Default>(
+    per_day: &BTreeMap<i64, T>,
+    buckets: &[(i64, i64)],
+    merge: impl Fn(&mut T, &T),
+) -> Vec<(i64, i64, T)> {
+    buckets
+        .iter()
+        .map(|&(start, end)| {
+            let mut total = T::default();
+            for (_, day) in per_day.range(start..=end) {
+                merge(&mut total, day);
+            }
+            (start, end, total)
+        })
+        .collect()
+}
+
+/// DMARC or SMTP TLS results of a domain per day or ISO week, to draw trends.
+///
+/// Each point holds the figures of `dmarc/by-result` (`kind=dmarc`) or `tls/by-result`
+/// (`kind=tls`) for its bucket. Every bucket of the range is present, zero when no report
+/// covers it; weeks run Monday to Sunday (UTC), the first and last clipped to the range.
+#[utoipa::path(tag = "aggregates", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name"), TimeseriesQuery), responses(
+    (status = 200, description = "Points, oldest first", body = TimeseriesResponse),
+    (status = 400, description = "Unknown kind or interval, bad range, or too many points", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/domains/{domain}/timeseries")]
+pub async fn get_timeseries(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<TimeseriesQuery>,
+) -> Result<web::Json<TimeseriesResponse>, ApiError> {
+    let kind = timeseries_kind(&query.kind)?;
+    let interval = timeseries_interval(query.interval.as_deref())?;
+    let r = parse_range(query.from.as_deref(), query.to.as_deref())?;
+    let count = bucket_count(r.days, interval);
+    let max = interval.max_points();
+    if count > max {
+        return Err(ApiError::BadRequest(format!(
+            "the range spans {count} {}s; at most {max} points are allowed per request",
+            interval.as_str()
+        )));
+    }
+    let name = path.into_inner();
+    let days = r.days;
+    let spans = buckets(days, interval);
+    let (domain, points) = blocking(move || {
+        Ok(state.db.read(|conn| {
+            let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
+            let points: Vec<TimeseriesPoint> = match kind {
+                TimeseriesKind::Dmarc => bucketed(
+                    &aggregates::dmarc_by_result_per_day(conn, &domain.id, days)?,
+                    &spans,
+                    aggregates::DmarcByResult::merge,
+                )
+                .into_iter()
+                .map(|(start, end, t)| TimeseriesPoint::dmarc(start, end, t))
+                .collect(),
+                TimeseriesKind::Tls => bucketed(
+                    &aggregates::tls_by_result_per_day(conn, &domain.id, days)?,
+                    &spans,
+                    aggregates::TlsByResult::merge,
+                )
+                .into_iter()
+                .map(|(start, end, t)| TimeseriesPoint::tls(start, end, t))
+                .collect(),
+            };
+            Ok((domain.name, points))
+        })?)
+    })
+    .await?;
+    Ok(web::Json(TimeseriesResponse {
+        domain,
+        kind,
+        interval,
+        from: r.from,
+        to: r.to,
+        points,
+    }))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> i64 {
+        crate::api::parse_day("d", s).unwrap() / 86_400
+    }
+
+    fn spans(from: &str, to: &str, interval: TimeseriesInterval) -> Vec<(String, String)> {
+        let days = DayRange {
+            first: day(from),
+            last: day(to),
+        };
+        let out: Vec<(String, String)> = buckets(days, interval)
+            .into_iter()
+            .map(|(a, b)| (day_string(a), day_string(b)))
+            .collect();
+        assert_eq!(out.len() as i64, bucket_count(days, interval));
+        out
+    }
+
+    #[test]
+    fn weeks_start_on_monday_and_are_clipped_to_the_range() {
+        // 2026-11-04 is a Wednesday, 2026-11-17 a Tuesday.
+        assert_eq!(
+            spans("2026-11-04", "2026-11-17", TimeseriesInterval::Week),
+            vec![
+                ("2026-11-04".into(), "2026-11-08".into()),
+                ("2026-11-09".into(), "2026-11-15".into()),
+                ("2026-11-16".into(), "2026-11-17".into()),
+            ]
+        );
+        // Before the epoch, and a single-day range on a Sunday.
+        assert_eq!(
+            spans("1969-12-28", "1969-12-29", TimeseriesInterval::Week),
+            vec![
+                ("1969-12-28".into(), "1969-12-28".into()),
+                ("1969-12-29".into(), "1969-12-29".into()),
+            ]
+        );
+        assert_eq!(
+            spans("1970-01-01", "1970-01-04", TimeseriesInterval::Week).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn days_are_one_point_each() {
+        assert_eq!(
+            spans("2024-02-28", "2024-03-01", TimeseriesInterval::Day),
+            vec![
+                ("2024-02-28".into(), "2024-02-28".into()),
+                ("2024-02-29".into(), "2024-02-29".into()),
+                ("2024-03-01".into(), "2024-03-01".into()),
+            ]
+        );
+    }
 }

@@ -90,6 +90,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(aggregates::get_dmarc_by_source)
                 .service(aggregates::get_tls_by_result)
                 .service(aggregates::get_tls_by_source)
+                .service(aggregates::get_timeseries)
                 .service(tlsrpt::receive_tls_report)
                 .service(dns::run_dns_check)
                 .service(dns::evaluate_spf)

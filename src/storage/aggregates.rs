@@ -64,21 +64,75 @@ pub fn dmarc_by_result(
         .load(conn)?;
     let mut out = DmarcByResult::default();
     for row in rows {
+        out.add(row);
+    }
+    Ok(out)
+}
+
+impl DmarcByResult {
+    fn add(&mut self, row: ResultRow) {
         let n = u64::try_from(row.messages).unwrap_or(0);
-        out.total_messages += n;
+        self.total_messages += n;
         if row.dkim_aligned == "pass" || row.spf_aligned == "pass" {
-            out.dmarc_pass_messages += n;
+            self.dmarc_pass_messages += n;
         }
         // An empty value means the reporter left the field out: counted in the total only.
         for (map, key) in [
-            (&mut out.disposition, row.disposition),
-            (&mut out.dkim_aligned, row.dkim_aligned),
-            (&mut out.spf_aligned, row.spf_aligned),
+            (&mut self.disposition, row.disposition),
+            (&mut self.dkim_aligned, row.dkim_aligned),
+            (&mut self.spf_aligned, row.spf_aligned),
         ] {
             if !key.is_empty() {
                 *map.entry(key).or_default() += n;
             }
         }
+    }
+
+    /// Adds another range's totals to these.
+    pub fn merge(&mut self, other: &DmarcByResult) {
+        self.total_messages += other.total_messages;
+        self.dmarc_pass_messages += other.dmarc_pass_messages;
+        for (map, more) in [
+            (&mut self.disposition, &other.disposition),
+            (&mut self.dkim_aligned, &other.dkim_aligned),
+            (&mut self.spf_aligned, &other.spf_aligned),
+        ] {
+            for (key, n) in more {
+                *map.entry(key.clone()).or_default() += n;
+            }
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct DayResultRow {
+    #[diesel(sql_type = BigInt)]
+    day: i64,
+    #[diesel(embed)]
+    result: ResultRow,
+}
+
+/// DMARC totals by result for each day of the range that has any (days without reports are
+/// left out), in one grouped query.
+pub fn dmarc_by_result_per_day(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    days: DayRange,
+) -> StorageResult<BTreeMap<i64, DmarcByResult>> {
+    let sql = format!(
+        "SELECT d.day, d.disposition, d.dkim_aligned, d.spf_aligned, CAST(SUM(d.messages) AS BIGINT) AS messages \
+         FROM dmarc_daily d JOIN reports r ON r.id = d.report_id WHERE {} \
+         GROUP BY d.day, d.disposition, d.dkim_aligned, d.spf_aligned",
+        range_sql(conn, "d")
+    );
+    let rows: Vec<DayResultRow> = diesel::sql_query(sql)
+        .bind::<Text, _>(domain_id)
+        .bind::<BigInt, _>(days.first)
+        .bind::<BigInt, _>(days.last)
+        .load(conn)?;
+    let mut out: BTreeMap<i64, DmarcByResult> = BTreeMap::new();
+    for row in rows {
+        out.entry(row.day).or_default().add(row.result);
     }
     Ok(out)
 }
@@ -258,16 +312,76 @@ pub fn tls_by_result(
     )?;
     let mut out = TlsByResult::default();
     for row in rows {
-        let ok = u64::try_from(row.successful).unwrap_or(0);
-        let failed = u64::try_from(row.failed).unwrap_or(0);
-        if row.key1.is_empty() {
-            out.successful_sessions += ok;
-            out.failed_sessions += failed;
+        out.add(row.key1, row.successful, row.failed);
+    }
+    Ok(out)
+}
+
+impl TlsByResult {
+    /// Adds one rollup group: the summary rows (empty result type) carry the session
+    /// counts, the failure-detail rows the failed sessions by result type.
+    fn add(&mut self, result_type: String, successful: i64, failed: i64) {
+        let ok = u64::try_from(successful).unwrap_or(0);
+        let failed = u64::try_from(failed).unwrap_or(0);
+        if result_type.is_empty() {
+            self.successful_sessions += ok;
+            self.failed_sessions += failed;
         } else {
-            *out.failed_sessions_by_result_type
-                .entry(row.key1)
+            *self
+                .failed_sessions_by_result_type
+                .entry(result_type)
                 .or_default() += failed;
         }
+    }
+
+    /// Adds another range's totals to these.
+    pub fn merge(&mut self, other: &TlsByResult) {
+        self.successful_sessions += other.successful_sessions;
+        self.failed_sessions += other.failed_sessions;
+        for (key, n) in &other.failed_sessions_by_result_type {
+            *self
+                .failed_sessions_by_result_type
+                .entry(key.clone())
+                .or_default() += n;
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct TlsDayRow {
+    #[diesel(sql_type = BigInt)]
+    day: i64,
+    #[diesel(sql_type = Text)]
+    result_type: String,
+    #[diesel(sql_type = BigInt)]
+    successful: i64,
+    #[diesel(sql_type = BigInt)]
+    failed: i64,
+}
+
+/// TLS totals for each day of the range that has any (days without reports are left out),
+/// in one grouped query.
+pub fn tls_by_result_per_day(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    days: DayRange,
+) -> StorageResult<BTreeMap<i64, TlsByResult>> {
+    let sql = format!(
+        "SELECT t.day, t.result_type, CAST(SUM(t.successful_sessions) AS BIGINT) AS successful, \
+         CAST(SUM(t.failed_sessions) AS BIGINT) AS failed FROM tls_daily t JOIN reports r ON r.id = t.report_id \
+         WHERE {} GROUP BY t.day, t.result_type",
+        range_sql(conn, "t")
+    );
+    let rows: Vec<TlsDayRow> = diesel::sql_query(sql)
+        .bind::<Text, _>(domain_id)
+        .bind::<BigInt, _>(days.first)
+        .bind::<BigInt, _>(days.last)
+        .load(conn)?;
+    let mut out: BTreeMap<i64, TlsByResult> = BTreeMap::new();
+    for row in rows {
+        out.entry(row.day)
+            .or_default()
+            .add(row.result_type, row.successful, row.failed);
     }
     Ok(out)
 }

@@ -146,6 +146,12 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             None,
         ),
         (
+            "get",
+            "/api/v1/domains/{domain}/timeseries",
+            "/api/v1/domains/foo-bar.io/timeseries?kind=dmarc".into(),
+            None,
+        ),
+        (
             "post",
             "/api/v1/domains/{domain}/dns-checks",
             "/api/v1/domains/foo-bar.io/dns-checks".into(),

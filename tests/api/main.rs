@@ -12,3 +12,4 @@ mod errors;
 mod helpers;
 mod reports;
 mod resources;
+mod timeseries;

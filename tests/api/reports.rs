@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 const DAY: i64 = 86_400;
 
-pub fn report_xml(
+pub(crate) fn report_xml(
     id: &str,
     begin: i64,
     end: i64,
