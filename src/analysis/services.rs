@@ -131,6 +131,13 @@ impl ConfirmedName {
         normalize(name).map(ConfirmedName)
     }
 
+    /// A name that ruad's enrichment worker stored as forward-confirmed
+    /// (`source_names.confirmed_name`, written only from a confirming FCrDNS lookup). Never
+    /// call this with a bare PTR name.
+    pub fn from_stored_confirmation(name: &str) -> Option<ConfirmedName> {
+        normalize(name).map(ConfirmedName)
+    }
+
     /// The name, lower-case, without trailing dot.
     pub fn as_str(&self) -> &str {
         &self.0

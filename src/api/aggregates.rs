@@ -149,6 +149,56 @@ pub struct DmarcSourceResponse {
     pub dmarc_fail_messages: u64,
     /// The From domains it sent, with message counts.
     pub header_from: Vec<HeaderFromCount>,
+    /// What reverse DNS says about the address; absent until the background enrichment has
+    /// looked it up (usually seconds after the upload).
+    pub reverse_dns: Option<ReverseDnsResponse>,
+    /// The sending service, named from the forward-confirmed PTR name only: an unconfirmed
+    /// name never names a source.
+    pub service: Option<crate::analysis::services::ServiceMatch>,
+}
+
+/// Reverse DNS of a source address.
+#[derive(Serialize, ToSchema)]
+pub struct ReverseDnsResponse {
+    /// The first PTR name that resolves back to the address (FCrDNS), if any.
+    #[schema(example = "mail-sor-f41.google.com")]
+    pub confirmed_name: Option<String>,
+    /// Organizational domain of the confirmed name.
+    #[schema(example = "google.com")]
+    pub org_domain: Option<String>,
+    /// PTR names that do not resolve back to the address: anyone controlling the reverse
+    /// zone can set these, so they are shown, never trusted.
+    pub unconfirmed_names: Vec<String>,
+    /// Why the lookup failed, when it did (retried later).
+    pub lookup_error: Option<String>,
+    /// When the names were looked up (epoch seconds).
+    pub checked_at: i64,
+}
+
+impl From<crate::storage::source_names::SourceName> for ReverseDnsResponse {
+    fn from(n: crate::storage::source_names::SourceName) -> Self {
+        let names: Vec<String> = serde_json::from_str(&n.ptr_names).unwrap_or_default();
+        ReverseDnsResponse {
+            unconfirmed_names: names
+                .into_iter()
+                .filter(|name| Some(name) != n.confirmed_name.as_ref())
+                .collect(),
+            confirmed_name: n.confirmed_name,
+            org_domain: n.org_domain,
+            lookup_error: n.lookup_error,
+            checked_at: n.checked_at,
+        }
+    }
+}
+
+/// The service a confirmed PTR name identifies.
+fn service_of(confirmed_name: Option<&str>) -> Option<crate::analysis::services::ServiceMatch> {
+    use crate::analysis::services::{ConfirmedName, Evidence, classify};
+    let name = ConfirmedName::from_stored_confirmation(confirmed_name?)?;
+    classify(&Evidence {
+        confirmed_ptr_name: Some(&name),
+        ..Evidence::default()
+    })
 }
 
 #[derive(Serialize, ToSchema)]
@@ -185,16 +235,18 @@ pub async fn get_dmarc_by_source(
     }
     let name = path.into_inner();
     let days = r.days;
-    let (domain, (sources, total)) = blocking(move || {
+    let (domain, (sources, total), names) = blocking(move || {
         Ok(state.db.read(|conn| {
             let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
-            Ok((
-                domain.name,
-                aggregates::dmarc_by_source(conn, &domain.id, days, limit)?,
-            ))
+            let found = aggregates::dmarc_by_source(conn, &domain.id, days, limit)?;
+            let ips: Vec<String> = found.0.iter().map(|s| s.source_ip.clone()).collect();
+            let names = crate::storage::source_names::find_many(conn, &ips)?;
+            Ok((domain.name, found, names))
         })?)
     })
     .await?;
+    let mut names: std::collections::HashMap<String, crate::storage::source_names::SourceName> =
+        names.into_iter().map(|n| (n.ip.clone(), n)).collect();
     Ok(web::Json(DmarcBySourceResponse {
         domain,
         from: r.from,
@@ -202,21 +254,132 @@ pub async fn get_dmarc_by_source(
         total_sources: total,
         sources: sources
             .into_iter()
-            .map(|s| DmarcSourceResponse {
-                source_ip: s.source_ip,
-                messages: s.messages,
-                dmarc_pass_messages: s.dmarc_pass_messages,
-                dmarc_fail_messages: s.dmarc_fail_messages,
-                header_from: s
-                    .header_from
-                    .into_iter()
-                    .map(|(header_from, messages)| HeaderFromCount {
-                        header_from,
-                        messages,
-                    })
-                    .collect(),
+            .map(|s| {
+                let reverse_dns = names.remove(&s.source_ip).map(ReverseDnsResponse::from);
+                let service = service_of(
+                    reverse_dns
+                        .as_ref()
+                        .and_then(|r| r.confirmed_name.as_deref()),
+                );
+                DmarcSourceResponse {
+                    reverse_dns,
+                    service,
+                    source_ip: s.source_ip,
+                    messages: s.messages,
+                    dmarc_pass_messages: s.dmarc_pass_messages,
+                    dmarc_fail_messages: s.dmarc_fail_messages,
+                    header_from: s
+                        .header_from
+                        .into_iter()
+                        .map(|(header_from, messages)| HeaderFromCount {
+                            header_from,
+                            messages,
+                        })
+                        .collect(),
+                }
             })
             .collect(),
+    }))
+}
+
+/// One group of sources by sending service.
+#[derive(Serialize, ToSchema)]
+pub struct DmarcServiceResponse {
+    /// The named service; absent for sources no service could be named for.
+    pub service: Option<crate::analysis::services::ServiceMatch>,
+    /// How the group was formed: `service` (a named service), `organization` (confirmed PTR
+    /// names of one organizational domain that the service table does not know),
+    /// `unconfirmed` (no PTR name resolves back to the address) or `pending` (not looked up
+    /// yet).
+    #[schema(example = "service")]
+    pub group: String,
+    /// Organizational domain of the confirmed PTR names (`organization` groups).
+    pub org_domain: Option<String>,
+    /// Distinct source addresses.
+    pub sources: u64,
+    pub messages: u64,
+    pub dmarc_pass_messages: u64,
+    pub dmarc_fail_messages: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DmarcByServiceResponse {
+    pub domain: String,
+    pub from: String,
+    pub to: String,
+    /// Groups by message volume, largest first.
+    pub services: Vec<DmarcServiceResponse>,
+}
+
+/// DMARC results per sending service for a domain over a range of days. Sources are named
+/// from their forward-confirmed PTR names through ruad's service table; the rest are grouped
+/// by organization, or as unconfirmed, or as not looked up yet.
+#[utoipa::path(tag = "aggregates", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name"), AggregateQuery), responses(
+    (status = 200, description = "Services", body = DmarcByServiceResponse),
+    (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/domains/{domain}/dmarc/by-service")]
+pub async fn get_dmarc_by_service(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<AggregateQuery>,
+) -> Result<web::Json<DmarcByServiceResponse>, ApiError> {
+    let r = range(&query)?;
+    let name = path.into_inner();
+    let days = r.days;
+    let (domain, groups) = blocking(move || {
+        Ok(state.db.read(|conn| {
+            let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
+            let groups = aggregates::dmarc_by_org_domain(conn, &domain.id, days)?;
+            Ok((domain.name, groups))
+        })?)
+    })
+    .await?;
+    let mut merged: Vec<DmarcServiceResponse> = Vec::new();
+    for g in groups {
+        let service = service_of(g.example_name.as_deref());
+        let group = match (&service, &g.org_domain, g.enriched) {
+            (Some(_), _, _) => "service",
+            (None, Some(_), _) => "organization",
+            (None, None, true) => "unconfirmed",
+            (None, None, false) => "pending",
+        };
+        let key = |x: &DmarcServiceResponse| {
+            x.group == group
+                && x.service.as_ref().map(|s| &s.id) == service.as_ref().map(|s| &s.id)
+                && (group != "organization" || x.org_domain == g.org_domain)
+        };
+        match merged.iter_mut().find(|x| key(x)) {
+            Some(x) => {
+                x.sources += g.sources;
+                x.messages += g.messages;
+                x.dmarc_pass_messages += g.dmarc_pass_messages;
+                x.dmarc_fail_messages += g.messages.saturating_sub(g.dmarc_pass_messages);
+            }
+            None => merged.push(DmarcServiceResponse {
+                org_domain: if group == "organization" {
+                    g.org_domain.clone()
+                } else {
+                    None
+                },
+                group: group.to_string(),
+                service,
+                sources: g.sources,
+                messages: g.messages,
+                dmarc_pass_messages: g.dmarc_pass_messages,
+                dmarc_fail_messages: g.messages.saturating_sub(g.dmarc_pass_messages),
+            }),
+        }
+    }
+    merged.sort_by_key(|g| std::cmp::Reverse(g.messages));
+    Ok(web::Json(DmarcByServiceResponse {
+        domain,
+        from: r.from,
+        to: r.to,
+        services: merged,
     }))
 }
 

@@ -88,6 +88,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::delete_report)
                 .service(aggregates::get_dmarc_by_result)
                 .service(aggregates::get_dmarc_by_source)
+                .service(aggregates::get_dmarc_by_service)
                 .service(aggregates::get_tls_by_result)
                 .service(aggregates::get_tls_by_source)
                 .service(aggregates::get_timeseries)

@@ -448,3 +448,68 @@ pub fn tls_by_source(
     });
     Ok((orgs, paths))
 }
+
+#[derive(QueryableByName)]
+struct OrgRow {
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    org_domain: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    confirmed_name: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    enriched: i64,
+    #[diesel(sql_type = BigInt)]
+    sources: i64,
+    #[diesel(sql_type = BigInt)]
+    messages: i64,
+    #[diesel(sql_type = BigInt)]
+    pass_messages: i64,
+}
+
+/// DMARC traffic of a domain grouped by the confirmed PTR name of its sources (all sources
+/// sharing one organizational domain of their confirmed names in one group).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DmarcByOrg {
+    /// Organizational domain of the confirmed PTR names; `None`: no confirmed name.
+    pub org_domain: Option<String>,
+    /// One confirmed name of the group (the first in sort order), as an example.
+    pub example_name: Option<String>,
+    /// False when the group's sources have not been looked up yet.
+    pub enriched: bool,
+    pub sources: u64,
+    pub messages: u64,
+    pub dmarc_pass_messages: u64,
+}
+
+/// [`DmarcByOrg`] groups of a domain over `days`, largest first.
+pub fn dmarc_by_org_domain(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    days: DayRange,
+) -> StorageResult<Vec<DmarcByOrg>> {
+    let range = range_sql(conn, "s");
+    let sql = format!(
+        "SELECT n.org_domain, MIN(n.confirmed_name) AS confirmed_name, \
+         CAST(CASE WHEN COUNT(n.ip) > 0 THEN 1 ELSE 0 END AS BIGINT) AS enriched, \
+         CAST(COUNT(DISTINCT s.source_ip) AS BIGINT) AS sources, \
+         CAST(SUM(s.messages) AS BIGINT) AS messages, CAST(SUM(s.pass_messages) AS BIGINT) AS pass_messages \
+         FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id \
+         LEFT JOIN source_names n ON n.ip = s.source_ip \
+         WHERE {range} GROUP BY n.org_domain, (n.ip IS NULL) ORDER BY messages DESC"
+    );
+    let rows: Vec<OrgRow> = diesel::sql_query(sql)
+        .bind::<Text, _>(domain_id)
+        .bind::<BigInt, _>(days.first)
+        .bind::<BigInt, _>(days.last)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| DmarcByOrg {
+            org_domain: r.org_domain,
+            example_name: r.confirmed_name,
+            enriched: r.enriched > 0,
+            sources: u64::try_from(r.sources).unwrap_or(0),
+            messages: u64::try_from(r.messages).unwrap_or(0),
+            dmarc_pass_messages: u64::try_from(r.pass_messages).unwrap_or(0),
+        })
+        .collect())
+}

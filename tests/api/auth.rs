@@ -135,6 +135,12 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
         ),
         (
             "get",
+            "/api/v1/domains/{domain}/dmarc/by-service",
+            "/api/v1/domains/foo-bar.io/dmarc/by-service".into(),
+            None,
+        ),
+        (
+            "get",
             "/api/v1/domains/{domain}/tls/by-result",
             "/api/v1/domains/foo-bar.io/tls/by-result".into(),
             None,

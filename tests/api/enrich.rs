@@ -14,12 +14,13 @@ async fn stored_reports_get_their_sources_confirmed_in_the_background() {
     let dns = dns_server::start(&[
         (
             "2.0.192.in-addr.arpa.",
-            &format!("{SOA}10 IN PTR mail.sender.test.\n11 IN PTR fake.sender.test.\n"),
+            &format!("{SOA}10 IN PTR o1.ptr2345.sendgrid.net.\n11 IN PTR fake.sender.test.\n"),
         ),
         (
-            "sender.test.",
-            &format!("{SOA}mail IN A 192.0.2.10\nfake IN A 198.51.100.1\n"),
+            "sendgrid.net.",
+            &format!("{SOA}o1.ptr2345 IN A 192.0.2.10\n"),
         ),
+        ("sender.test.", &format!("{SOA}fake IN A 198.51.100.1\n")),
     ]);
     let ns = dns.addr.to_string();
     let app = spawn_app_with(move |s| s.dns_nameservers = ns).await;
@@ -57,9 +58,9 @@ async fn stored_reports_get_their_sources_confirmed_in_the_background() {
     let confirmed = by_ip("192.0.2.10");
     assert_eq!(
         confirmed.confirmed_name.as_deref(),
-        Some("mail.sender.test")
+        Some("o1.ptr2345.sendgrid.net")
     );
-    assert_eq!(confirmed.org_domain.as_deref(), Some("sender.test"));
+    assert_eq!(confirmed.org_domain.as_deref(), Some("sendgrid.net"));
     let spoofable = by_ip("192.0.2.11");
     assert_eq!(
         spoofable.confirmed_name, None,
