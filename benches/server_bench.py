@@ -298,6 +298,10 @@ class Server:
             "RUAD_MAX_DECOMPRESSED_BYTES": str(2 << 30),
             "RUAD_MAX_RECORDS": str(2_000_000),
             "RUAD_LOG_FORMAT": "text",
+            # The enrichment worker runs beside the uploads (as in production), but its DNS
+            # goes to a closed local port: a benchmark never queries the internet.
+            "RUAD_DNS_NAMESERVERS": "127.0.0.1:1",
+            "RUAD_DNS_TIMEOUT_MS": "300",
             "NO_COLOR": "1",
         })
         self.log_path = os.path.join(workdir, f"server-{backend}.log")

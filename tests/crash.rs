@@ -108,6 +108,10 @@ fn sigkill_during_concurrent_uploads_loses_no_acknowledged_report() {
                 "RUAD_JWT_SECRET".into(),
                 "crash-test-secret-crash-test-secret-0000".into(),
             ),
+            // The enrichment worker runs during the crash too; its DNS goes to a closed
+            // local port, never to the internet.
+            ("RUAD_DNS_NAMESERVERS".into(), "127.0.0.1:1".into()),
+            ("RUAD_DNS_TIMEOUT_MS".into(), "300".into()),
         ],
         base: format!("http://127.0.0.1:{port}"),
     };
