@@ -21,7 +21,8 @@ pub struct AggregateQuery {
     /// Last day, inclusive (ISO 8601 date; default: today, UTC).
     #[param(example = "2026-11-22")]
     pub to: Option<String>,
-    /// by-source only: how many sources to return, largest first (1 to 10000, default 100).
+    /// by-source only: how many sources (dmarc) or failure paths (tls) to return, largest
+    /// first (1 to 10000, default 100).
     pub limit: Option<i64>,
 }
 
@@ -460,6 +461,8 @@ pub struct TlsBySourceResponse {
     pub to: String,
     /// Per reporting organization.
     pub organizations: Vec<TlsOrganizationResponse>,
+    /// Distinct failure paths in the range (the list holds at most `limit`).
+    pub total_failures: u64,
     /// Failures per sending MTA IP, receiving MX and result type, largest first.
     pub failures: Vec<TlsFailurePathResponse>,
 }
@@ -479,9 +482,15 @@ pub async fn get_tls_by_source(
     query: web::Query<AggregateQuery>,
 ) -> Result<web::Json<TlsBySourceResponse>, ApiError> {
     let r = range(&query)?;
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=10_000).contains(&limit) {
+        return Err(ApiError::BadRequest(
+            "limit must be between 1 and 10000".into(),
+        ));
+    }
     let name = path.into_inner();
     let days = r.days;
-    let (domain, (orgs, paths)) = blocking(move || {
+    let (domain, (orgs, mut paths)) = blocking(move || {
         Ok(state.db.read(|conn| {
             let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
             Ok((
@@ -503,6 +512,11 @@ pub async fn get_tls_by_source(
                 failed_sessions: o.failed_sessions,
             })
             .collect(),
+        total_failures: {
+            let total = paths.len() as u64;
+            paths.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+            total
+        },
         failures: paths
             .into_iter()
             .map(|p| TlsFailurePathResponse {

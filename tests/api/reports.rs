@@ -402,6 +402,52 @@ async fn the_rfc8460_receiver_takes_tls_reports_for_its_domain_only() {
         "mx.example.org"
     );
     assert_eq!(sources.body["failures"][0]["sending_mta_ip"], "192.0.2.9");
+
+    // The failure paths are ranked and cut at `limit`, with the total given.
+    let detail = |ip: &str, n: u64| {
+        json!({"result-type": "certificate-expired", "sending-mta-ip": ip,
+               "receiving-mx-hostname": "mx.example.org", "failed-session-count": n})
+    };
+    let report = json!({
+        "organization-name": "Other Receiver",
+        "date-range": {"start-datetime": "2023-11-14T00:00:00Z", "end-datetime": "2023-11-14T23:59:59Z"},
+        "contact-info": "tls@other.example",
+        "report-id": "limit-1",
+        "policies": [{
+            "policy": {"policy-type": "sts", "policy-string": ["version: STSv1", "mode: enforce"],
+                       "policy-domain": "example.org", "mx-host": ["mx.example.org"]},
+            "summary": {"total-successful-session-count": 1, "total-failure-session-count": 6},
+            "failure-details": [detail("192.0.2.21", 3), detail("192.0.2.22", 2), detail("192.0.2.23", 1)]
+        }]
+    });
+    let stored = app
+        .upload(
+            &app.admin_key,
+            report.to_string().into_bytes(),
+            "application/json",
+        )
+        .await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{:?}", stored.body);
+    let top = app
+        .get(
+            "/api/v1/domains/example.org/tls/by-source?from=2023-11-14&to=2023-11-14&limit=2",
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(top.body["total_failures"], 4, "{:?}", top.body);
+    let ips: Vec<&str> = top.body["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["sending_mta_ip"].as_str().unwrap())
+        .collect();
+    assert_eq!(ips, vec!["192.0.2.21", "192.0.2.22"]);
+    app.get(
+        "/api/v1/domains/example.org/tls/by-source?limit=0",
+        &app.admin_key,
+    )
+    .await
+    .assert_problem(400, "bad_request");
 }
 
 #[actix_web::test]
