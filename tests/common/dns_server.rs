@@ -110,11 +110,20 @@ pub fn start(zones: &[(&str, &str)]) -> TestDns {
             .build()
             .expect("dns runtime");
         rt.block_on(async move {
-            let udp = tokio::net::UdpSocket::bind("127.0.0.1:0")
-                .await
-                .expect("udp");
-            let addr = udp.local_addr().expect("addr");
-            let tcp = tokio::net::TcpListener::bind(addr).await.expect("tcp");
+            // UDP and TCP on one port: a free UDP port may be taken for TCP (by any
+            // connection's ephemeral port), so try again with another one.
+            let mut bound = None;
+            for _ in 0..50 {
+                let udp = tokio::net::UdpSocket::bind("127.0.0.1:0")
+                    .await
+                    .expect("udp");
+                let addr = udp.local_addr().expect("addr");
+                if let Ok(tcp) = tokio::net::TcpListener::bind(addr).await {
+                    bound = Some((udp, tcp, addr));
+                    break;
+                }
+            }
+            let (udp, tcp, addr) = bound.expect("a port free for both UDP and TCP");
             let mut server = Server::new(handler);
             server.register_socket(udp);
             server.register_listener(tcp, Duration::from_secs(5), 4096);
