@@ -547,14 +547,10 @@ mod tests {
                 .ptr("192.0.2.25", "o1.ptr1234.sendgrid.net")
                 .ip("o1.ptr1234.sendgrid.net", "192.0.2.25"),
         );
-        let report = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(crate::dns::checks::fcrdns(
-                &resolver,
-                "192.0.2.25".parse().unwrap(),
-            ));
+        let report = crate::dns::block_on(crate::dns::checks::fcrdns(
+            &resolver,
+            "192.0.2.25".parse().unwrap(),
+        ));
         let name = ConfirmedName::from_fcrdns(&report).unwrap();
 
         // Act

@@ -230,6 +230,14 @@ pub struct DnsSnapshotListResponse {
     pub items: Vec<DnsSnapshotResponse>,
 }
 
+fn snapshot_list(rows: Vec<DnsSnapshot>) -> Result<DnsSnapshotListResponse, ApiError> {
+    let items = rows
+        .into_iter()
+        .map(DnsSnapshotResponse::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(DnsSnapshotListResponse { items })
+}
+
 /// Which checks to run on a registered domain.
 #[derive(Deserialize, ToSchema, Default)]
 #[serde(deny_unknown_fields)]
@@ -320,11 +328,7 @@ pub async fn run_domain_dns_checks(
         })?)
     })
     .await?;
-    let items = rows
-        .into_iter()
-        .map(DnsSnapshotResponse::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(HttpResponse::Created().json(DnsSnapshotListResponse { items }))
+    Ok(HttpResponse::Created().json(snapshot_list(rows)?))
 }
 
 fn severity_str(s: Severity) -> &'static str {
@@ -356,11 +360,7 @@ pub async fn list_domain_dns_checks(
             .read(|conn| dns_snapshots::list_latest(conn, &caller.scope, &name))?)
     })
     .await?;
-    let items = rows
-        .into_iter()
-        .map(DnsSnapshotResponse::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(web::Json(DnsSnapshotListResponse { items }))
+    Ok(web::Json(snapshot_list(rows)?))
 }
 
 /// Which history to list.
@@ -406,9 +406,5 @@ pub async fn list_domain_dns_check_history(
         })?)
     })
     .await?;
-    let items = rows
-        .into_iter()
-        .map(DnsSnapshotResponse::try_from)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(web::Json(DnsSnapshotListResponse { items }))
+    Ok(web::Json(snapshot_list(rows)?))
 }

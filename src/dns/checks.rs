@@ -145,22 +145,10 @@ impl CheckReport {
     }
 }
 
-/// Dot-separated labels of 1 to 63 letters, digits, `-` or `_`, at most `max` bytes in all.
-fn dns_labels(name: &str, max: usize) -> bool {
-    !name.is_empty()
-        && name.len() <= max
-        && name.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        })
-}
-
 /// A syntactically plausible domain name, lower-case, without the trailing dot.
 pub fn domain_arg(domain: &str) -> Result<String, String> {
     let d = normalize(domain.trim());
-    if dns_labels(&d, 253) {
+    if super::records::is_hostname(&d) {
         Ok(d)
     } else {
         Err(format!(
@@ -653,7 +641,9 @@ pub async fn run(
 
 /// A selector is one or more DNS labels (RFC 6376 §3.1).
 pub fn selector_arg(selector: &str) -> Result<(), String> {
-    if dns_labels(selector, 189) {
+    // A selector is labels only (no trailing dot), short enough to leave room for
+    // `._domainkey.<domain>` in a 253-byte name.
+    if selector.len() <= 189 && !selector.ends_with('.') && super::records::is_hostname(selector) {
         Ok(())
     } else {
         Err(format!("'{selector}' is not a selector (DNS labels)"))
@@ -997,13 +987,7 @@ mod tests {
     use super::*;
     use crate::dns::StaticZone;
 
-    fn block<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
-    }
+    use crate::dns::block_on as block;
 
     fn codes(r: &CheckReport) -> Vec<&str> {
         r.findings.iter().map(|f| f.code.as_str()).collect()

@@ -79,3 +79,15 @@ impl Finding {
 pub fn has_errors(findings: &[Finding]) -> bool {
     findings.iter().any(|f| f.severity == Severity::Error)
 }
+
+/// Runs a future to completion on a fresh single-threaded runtime (unit tests of async DNS
+/// code).
+#[cfg(test)]
+#[allow(clippy::expect_used)]
+pub(crate) fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("test runtime")
+        .block_on(f)
+}

@@ -2031,13 +2031,7 @@ mod tests {
     use crate::dns::StaticZone;
     use proptest::prelude::*;
 
-    fn block<F: std::future::Future>(f: F) -> F::Output {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(f)
-    }
+    use crate::dns::block_on as block;
 
     /// A zone from `|`-separated lines: `TXT name text`, `IP name addr`, `MX name pref host`,
     /// `PTR addr name`, `SERVFAIL name`, `TIMEOUT name`.
