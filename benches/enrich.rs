@@ -101,6 +101,7 @@ fn main() {
         cache_size: 0,
     })
     .unwrap();
+    let checker = ruad::dns::checks::Checker::new(resolver, Default::default()).unwrap();
     let settings = WorkerSettings {
         concurrency,
         ..WorkerSettings::default()
@@ -112,7 +113,7 @@ fn main() {
             .unwrap()
             > 0
         {
-            run_once(&db, &resolver, &settings).await.unwrap();
+            run_once(&db, &checker, &settings).await.unwrap();
         }
     });
     let seconds = started.elapsed().as_secs_f64();

@@ -24,6 +24,11 @@
 //!   (default true; several instances may share the job table).
 //! - `enrich_concurrency` [`RUAD_ENRICH_CONCURRENCY`]: reverse-DNS lookups in flight while
 //!   enriching report sources (default 32).
+//! - `dns_recheck_hours` [`RUAD_DNS_RECHECK_HOURS`]: hours between background DNS checks of
+//!   every registered domain, whose results feed the issue rules (default 24; 0 turns them
+//!   off).
+//! - `evaluate_delay_seconds` [`RUAD_EVALUATE_DELAY_SECONDS`]: how long an issue evaluation
+//!   waits after new data, so a burst of reports is evaluated once (default 30).
 //! - `log_format` [`RUAD_LOG_FORMAT`]: `text` or `json` (default `text`); the level comes from
 //!   `RUST_LOG` (default `info`).
 
@@ -53,6 +58,8 @@ pub struct Settings {
     pub outbound_allow_private: bool,
     pub jobs_enabled: bool,
     pub enrich_concurrency: usize,
+    pub dns_recheck_hours: u64,
+    pub evaluate_delay_seconds: u64,
     pub log_format: String,
 }
 
@@ -73,6 +80,8 @@ impl Default for Settings {
             outbound_allow_private: false,
             jobs_enabled: true,
             enrich_concurrency: 32,
+            dns_recheck_hours: 24,
+            evaluate_delay_seconds: 30,
             log_format: "text".into(),
         }
     }
@@ -138,6 +147,15 @@ impl Settings {
             return Err(bad("max_upload_bytes", "must be at least 1024"));
         }
         self.resolver_settings()?;
+        if self.dns_recheck_hours > 24 * 366 {
+            return Err(bad("dns_recheck_hours", "must be at most a year (8784)"));
+        }
+        if self.evaluate_delay_seconds > 86_400 {
+            return Err(bad(
+                "evaluate_delay_seconds",
+                "must be at most a day (86400)",
+            ));
+        }
         if !(1..=1024).contains(&self.enrich_concurrency) {
             return Err(bad("enrich_concurrency", "must be between 1 and 1024"));
         }
@@ -174,6 +192,16 @@ impl Settings {
             timeout: std::time::Duration::from_millis(self.dns_timeout_ms),
             ..Default::default()
         })
+    }
+
+    /// The background worker's settings.
+    pub fn worker_settings(&self) -> crate::worker::WorkerSettings {
+        crate::worker::WorkerSettings {
+            concurrency: self.enrich_concurrency,
+            dns_recheck_interval: i64::try_from(self.dns_recheck_hours * 3600).unwrap_or(i64::MAX),
+            evaluate_delay: i64::try_from(self.evaluate_delay_seconds).unwrap_or(0),
+            ..Default::default()
+        }
     }
 
     /// DNS and HTTPS for the record checks.

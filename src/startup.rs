@@ -27,7 +27,11 @@ pub struct Application {
     port: u16,
     server: Server,
     /// The background worker, started with the server when enabled.
-    worker: Option<(Db, crate::dns::Resolver, crate::worker::WorkerSettings)>,
+    worker: Option<(
+        Db,
+        crate::dns::checks::Checker,
+        crate::worker::WorkerSettings,
+    )>,
 }
 
 impl Application {
@@ -50,11 +54,8 @@ impl Application {
         let worker = settings.jobs_enabled.then(|| {
             (
                 state.db.clone(),
-                state.checker.resolver.clone(),
-                crate::worker::WorkerSettings {
-                    concurrency: settings.enrich_concurrency,
-                    ..Default::default()
-                },
+                state.checker.clone(),
+                settings.worker_settings(),
             )
         });
         let workers = settings
@@ -102,8 +103,8 @@ impl Application {
 
     /// Serves (and runs the job worker, when enabled) until the server stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let worker = self.worker.map(|(db, resolver, settings)| {
-            actix_web::rt::spawn(crate::worker::run(db, resolver, settings))
+        let worker = self.worker.map(|(db, checker, settings)| {
+            actix_web::rt::spawn(crate::worker::run(db, checker, settings))
         });
         let result = self.server.await;
         if let Some(worker) = worker {

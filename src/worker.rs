@@ -8,13 +8,21 @@
 //!   up concurrently, and stored in `source_names` with the organizational domain of the
 //!   confirmed name. Lookup failures are stored with a short expiry, so they are retried.
 //!
+//!   When done, the report's domain is queued for issue evaluation.
+//! - `evaluate_issues` (queued after enrichment, after a TLS report, after DNS checks; at most
+//!   one waiting per domain): runs the analysis rules over the domain's data and updates its
+//!   issues (`evaluation`).
+//! - `check_dns` (one per domain when periodic re-checks are on): runs all DNS checks of the
+//!   domain, stores what changed, queues an evaluation, and queues itself again after the
+//!   interval. The worker makes sure, at start, that every domain has one.
+//!
 //! A failing job is retried with exponential backoff (30 s doubling, at most 6 h).
 
-use crate::dns::Resolver;
-use crate::dns::checks::{self, organizational_domain};
-use crate::storage::jobs::{self, ENRICH_SOURCES, Job};
+use crate::analysis::issues::Thresholds;
+use crate::dns::checks::{self, Checker, organizational_domain};
+use crate::storage::jobs::{self, CHECK_DNS, ENRICH_SOURCES, EVALUATE_ISSUES, Job};
 use crate::storage::source_names::{self, SourceName};
-use crate::storage::{Db, now};
+use crate::storage::{Db, analysis_data, domains, now};
 use futures_util::StreamExt;
 use std::time::Duration;
 
@@ -33,6 +41,13 @@ pub struct WorkerSettings {
     pub names_ttl: i64,
     /// How long a failed lookup is kept before it is tried again, in seconds.
     pub failure_ttl: i64,
+    /// Seconds between DNS re-checks of each domain; 0 turns them off.
+    pub dns_recheck_interval: i64,
+    /// Seconds an evaluation waits after the data that queued it, so that a burst of reports
+    /// is evaluated once.
+    pub evaluate_delay: i64,
+    /// The issue rules' thresholds.
+    pub thresholds: Thresholds,
 }
 
 impl Default for WorkerSettings {
@@ -44,6 +59,9 @@ impl Default for WorkerSettings {
             lease: 600,
             names_ttl: 7 * 86_400,
             failure_ttl: 3_600,
+            dns_recheck_interval: 86_400,
+            evaluate_delay: 30,
+            thresholds: Thresholds::default(),
         }
     }
 }
@@ -56,10 +74,23 @@ async fn blocking<T: Send + 'static>(
         .map_err(|e| anyhow::anyhow!("worker task: {e}"))?
 }
 
+/// How often the worker looks for domains without a scheduled DNS re-check.
+const SCHEDULE_EVERY: Duration = Duration::from_secs(60);
+
 /// Runs until the process stops.
-pub async fn run(db: Db, resolver: Resolver, settings: WorkerSettings) {
+pub async fn run(db: Db, checker: Checker, settings: WorkerSettings) {
+    let mut last_schedule: Option<std::time::Instant> = None;
     loop {
-        match run_once(&db, &resolver, &settings).await {
+        if settings.dns_recheck_interval > 0
+            && last_schedule.is_none_or(|t| t.elapsed() >= SCHEDULE_EVERY)
+        {
+            last_schedule = Some(std::time::Instant::now());
+            let db = db.clone();
+            if let Err(e) = blocking(move || Ok(schedule_dns_checks(&db)?)).await {
+                tracing::warn!(error = %format!("{e:#}"), "scheduling DNS re-checks");
+            }
+        }
+        match run_once(&db, &checker, &settings).await {
             Ok(0) => tokio::time::sleep(settings.idle).await,
             Ok(_) => {}
             Err(e) => {
@@ -73,7 +104,7 @@ pub async fn run(db: Db, resolver: Resolver, settings: WorkerSettings) {
 /// Claims and runs one batch of due jobs; returns how many it ran.
 pub async fn run_once(
     db: &Db,
-    resolver: &Resolver,
+    checker: &Checker,
     settings: &WorkerSettings,
 ) -> anyhow::Result<usize> {
     let (lease, batch) = (settings.lease, settings.batch);
@@ -84,7 +115,9 @@ pub async fn run_once(
     let n = claimed.len();
     for job in claimed {
         let outcome = match job.kind.as_str() {
-            ENRICH_SOURCES => enrich_sources(db, resolver, settings, &job).await,
+            ENRICH_SOURCES => enrich_sources(db, &checker.resolver, settings, &job).await,
+            EVALUATE_ISSUES => evaluate_issues(db, settings, &job).await,
+            CHECK_DNS => check_dns(db, checker, settings, &job).await,
             other => Err(anyhow::anyhow!("unknown job kind '{other}'")),
         };
         let db = db.clone();
@@ -109,19 +142,138 @@ pub async fn run_once(
     Ok(n)
 }
 
-async fn enrich_sources(
+/// Queues a `check_dns` job for every domain that has none (new domains, and every domain
+/// when re-checks are first turned on), spread over ten minutes.
+pub fn schedule_dns_checks(db: &Db) -> crate::storage::StorageResult<usize> {
+    let ids = db.read(|conn| jobs::domains_without_job(conn, CHECK_DNS))?;
+    let payloads: Vec<serde_json::Value> = ids.iter().map(|id| domain_payload(id)).collect();
+    db.write(|conn| jobs::enqueue_spread(conn, CHECK_DNS, &payloads, now(), 600))?;
+    Ok(ids.len())
+}
+
+fn domain_payload(domain_id: &str) -> serde_json::Value {
+    serde_json::json!({ "domain_id": domain_id })
+}
+
+fn payload_str(job: &Job, key: &str) -> anyhow::Result<String> {
+    let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
+    payload[key]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("payload has no {key}"))
+}
+
+/// Queues an evaluation of `domain_id` unless one is already waiting.
+fn queue_evaluation(
     db: &Db,
-    resolver: &Resolver,
+    tenant_id: Option<&str>,
+    domain_id: &str,
+    run_at: i64,
+) -> anyhow::Result<()> {
+    db.write(|conn| {
+        jobs::enqueue_unique(
+            conn,
+            tenant_id,
+            EVALUATE_ISSUES,
+            &domain_payload(domain_id),
+            run_at,
+        )
+    })?;
+    Ok(())
+}
+
+async fn evaluate_issues(db: &Db, settings: &WorkerSettings, job: &Job) -> anyhow::Result<()> {
+    let domain_id = payload_str(job, "domain_id")?;
+    let (db, thresholds) = (db.clone(), settings.thresholds.clone());
+    blocking(move || {
+        // A deleted domain has nothing to evaluate.
+        let Some(domain) = db.read(|conn| domains::find_domain_by_id(conn, &domain_id))? else {
+            return Ok(());
+        };
+        let (evaluation, changes) = crate::evaluation::evaluate(&db, &domain, now(), &thresholds)?;
+        tracing::info!(
+            domain = %domain.name,
+            issues = evaluation.issues.len(),
+            opened = changes.opened.len(),
+            resolved = changes.resolved.len(),
+            "issues evaluated"
+        );
+        Ok(())
+    })
+    .await
+}
+
+async fn check_dns(
+    db: &Db,
+    checker: &Checker,
     settings: &WorkerSettings,
     job: &Job,
 ) -> anyhow::Result<()> {
-    let payload: serde_json::Value = serde_json::from_str(&job.payload)?;
-    let report_id = payload["report_id"]
-        .as_str()
-        .ok_or_else(|| anyhow::anyhow!("payload has no report_id"))?
-        .to_string();
+    let domain_id = payload_str(job, "domain_id")?;
+    let found = {
+        let (db, id) = (db.clone(), domain_id.clone());
+        blocking(move || Ok(db.read(|conn| domains::find_domain_by_id(conn, &id))?)).await?
+    };
+    let Some(domain) = found else {
+        return Ok(());
+    };
+    // The selectors checked last time are checked again.
+    let selectors = {
+        let (db, id) = (db.clone(), domain.id.clone());
+        blocking(move || {
+            Ok(db.read(|conn| crate::storage::dns_snapshots::latest_for_domain(conn, &id))?)
+        })
+        .await?
+    };
+    let selectors = crate::domain_checks::Selectors {
+        dkim: selectors
+            .iter()
+            .filter(|s| s.kind == "dkim")
+            .map(|s| s.selector.clone())
+            .collect(),
+        bimi: selectors
+            .iter()
+            .find(|s| s.kind == "bimi")
+            .map(|s| s.selector.clone()),
+    };
+    crate::domain_checks::run_and_store(db, checker, &domain, &selectors, now(), true)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (db, interval, delay) = (
+        db.clone(),
+        settings.dns_recheck_interval,
+        settings.evaluate_delay,
+    );
+    blocking(move || {
+        queue_evaluation(&db, Some(&domain.tenant_id), &domain.id, now() + delay)?;
+        if interval > 0 {
+            // This job is still in the table (it is removed when this returns), so the next
+            // one is added without the uniqueness check.
+            db.write(|conn| {
+                jobs::enqueue(
+                    conn,
+                    Some(&domain.tenant_id),
+                    CHECK_DNS,
+                    &domain_payload(&domain.id),
+                    now() + interval,
+                )
+            })?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+async fn enrich_sources(
+    db: &Db,
+    resolver: &crate::dns::Resolver,
+    settings: &WorkerSettings,
+    job: &Job,
+) -> anyhow::Result<()> {
+    let report_id = payload_str(job, "report_id")?;
+    let job_tenant = job.tenant_id.clone();
     let ips = {
-        let db = db.clone();
+        let (db, report_id) = (db.clone(), report_id.clone());
         blocking(move || Ok(db.read(|conn| jobs::ips_to_enrich(conn, &report_id, now()))?)).await?
     };
     // Store in slices, so a huge report's progress survives a restart.
@@ -135,11 +287,23 @@ async fn enrich_sources(
         let db = db.clone();
         blocking(move || Ok(db.write(|conn| source_names::upsert(conn, &rows))?)).await?;
     }
-    Ok(())
+    // The sources are named now: evaluate the report's domain.
+    let (db, delay) = (db.clone(), settings.evaluate_delay);
+    blocking(move || {
+        if let Some(domain_id) = db.read(|conn| analysis_data::report_domain(conn, &report_id))? {
+            queue_evaluation(&db, job_tenant.as_deref(), &domain_id, now() + delay)?;
+        }
+        Ok(())
+    })
+    .await
 }
 
 /// The names of one address; `None` when the stored value is not an IP address.
-async fn lookup(resolver: &Resolver, settings: &WorkerSettings, ip: String) -> Option<SourceName> {
+async fn lookup(
+    resolver: &crate::dns::Resolver,
+    settings: &WorkerSettings,
+    ip: String,
+) -> Option<SourceName> {
     let addr: std::net::IpAddr = ip.parse().ok()?;
     let mut queries = Vec::new();
     let checked_at = now();

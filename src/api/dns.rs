@@ -12,7 +12,7 @@ use crate::dns::spf::{Evaluation, SpfInput};
 use crate::domain::tenant::Role;
 use crate::error::{ApiError, Problem};
 use crate::startup::{AppState, blocking};
-use crate::storage::dns_snapshots::{self, DnsSnapshot, NewSnapshot};
+use crate::storage::dns_snapshots::{self, DnsSnapshot};
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
@@ -282,61 +282,24 @@ pub async fn run_domain_dns_checks(
         })
         .await?
     };
-    let mut plan: Vec<(CheckKind, Vec<String>)> = vec![
-        (CheckKind::Dmarc, vec![]),
-        (CheckKind::Spf, vec![]),
-        (CheckKind::MtaSts, vec![]),
-        (CheckKind::Tlsrpt, vec![]),
-        (
-            CheckKind::Bimi,
-            request.bimi_selector.iter().cloned().collect(),
-        ),
-    ];
-    if !request.dkim_selectors.is_empty() {
-        plan.push((CheckKind::Dkim, request.dkim_selectors.clone()));
-    }
-    let mut items = Vec::new();
-    for (kind, selectors) in plan {
-        let reports = checks::run(&state.checker, kind, &found.name, &selectors)
-            .await
-            .map_err(ApiError::Validation)?;
-        for (i, report) in reports.into_iter().enumerate() {
-            let selector = match kind {
-                CheckKind::Dkim => selectors.get(i).cloned().unwrap_or_default(),
-                CheckKind::Bimi => selectors
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| "default".into()),
-                _ => String::new(),
-            };
-            items.push(NewSnapshot {
-                kind: kind.as_str().to_string(),
-                selector,
-                worst: report
-                    .worst()
-                    .map(severity_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                report: serde_json::to_string(&report).map_err(|e| ApiError::Internal(e.into()))?,
-            });
-        }
-    }
-    let checked_at = chrono::Utc::now().timestamp();
-    let (_, rows) = blocking(move || {
-        Ok(state.db.write(|conn| {
-            dns_snapshots::insert_snapshots(conn, &caller.scope, &name, checked_at, items)
-        })?)
-    })
-    .await?;
+    let selectors = crate::domain_checks::Selectors {
+        dkim: request.dkim_selectors,
+        bimi: request.bimi_selector,
+    };
+    let rows = crate::domain_checks::run_and_store(
+        &state.db,
+        &state.checker,
+        &found,
+        &selectors,
+        chrono::Utc::now().timestamp(),
+        false,
+    )
+    .await
+    .map_err(|e| match e {
+        crate::domain_checks::DomainCheckError::Invalid(why) => ApiError::Validation(why),
+        crate::domain_checks::DomainCheckError::Storage(e) => e.into(),
+    })?;
     Ok(HttpResponse::Created().json(snapshot_list(rows)?))
-}
-
-fn severity_str(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "info",
-    }
 }
 
 /// The latest stored check of each kind (and selector) of a registered domain.

@@ -75,10 +75,22 @@ pub async fn create_domain(
         .tenant_id
         .clone()
         .unwrap_or_else(|| caller.scope.tenant_id.clone());
+    let recheck = state.settings.dns_recheck_hours > 0;
     let domain = blocking(move || {
-        Ok(state
-            .db
-            .write(|conn| domains::insert_domain(conn, &caller.scope, &tenant, &name))?)
+        Ok(state.db.write(|conn| {
+            let domain = domains::insert_domain(conn, &caller.scope, &tenant, &name)?;
+            if recheck {
+                // Its DNS is checked (and the domain evaluated) right away, then periodically.
+                crate::storage::jobs::enqueue_unique(
+                    conn,
+                    Some(&domain.tenant_id),
+                    crate::storage::jobs::CHECK_DNS,
+                    &serde_json::json!({ "domain_id": domain.id }),
+                    crate::storage::now(),
+                )?;
+            }
+            Ok(domain)
+        })?)
     })
     .await?;
     Ok(HttpResponse::Created().json(DomainResponse::from(domain)))

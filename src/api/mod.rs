@@ -9,6 +9,7 @@ pub mod auth;
 pub mod dns;
 pub mod domains;
 pub mod health;
+pub mod issues;
 pub mod reports;
 pub mod tenants;
 pub mod tlsrpt;
@@ -39,6 +40,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "reports", description = "Report upload and retrieval"),
         (name = "aggregates", description = "Per-domain aggregates over time"),
         (name = "dns", description = "DNS record checks, SPF evaluation, record generators and stored check snapshots"),
+        (name = "issues", description = "Problems detected in a domain's reports and DNS, with their remediation"),
     )
 )]
 struct ApiDoc;
@@ -104,6 +106,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(dns::run_domain_dns_checks)
                 .service(dns::list_domain_dns_checks)
                 .service(dns::list_domain_dns_check_history)
+                .service(issues::list_issues)
+                .service(issues::list_domain_issues)
+                .service(issues::get_issue)
+                .service(issues::update_issue)
+                .service(issues::evaluate_domain_issues)
                 // The spec itself is not an operation of the spec.
                 .route("/openapi.json", actix_web::web::get().to(get_openapi)),
         );

@@ -5,5 +5,6 @@
 
 pub mod days;
 pub mod domain_name;
+pub mod issue;
 pub mod report;
 pub mod tenant;

@@ -40,28 +40,70 @@ pub fn insert_snapshots(
     items: Vec<NewSnapshot>,
 ) -> StorageResult<(Domain, Vec<DnsSnapshot>)> {
     let domain = get_domain_by_name(conn, scope, name)?;
-    let rows: Vec<DnsSnapshot> = items
-        .into_iter()
-        .map(|item| DnsSnapshot {
-            id: new_id(),
-            tenant_id: domain.tenant_id.clone(),
-            domain_id: domain.id.clone(),
-            kind: item.kind,
-            selector: item.selector,
-            checked_at,
-            worst: item.worst,
-            report: item.report,
-        })
-        .collect();
-    conn.transaction(|conn| {
-        for row in &rows {
-            diesel::insert_into(dns_snapshots::table)
-                .values(row)
-                .execute(conn)?;
-        }
-        Ok::<_, diesel::result::Error>(())
-    })?;
+    let rows = insert_for_domain(conn, &domain, checked_at, items, false)?;
     Ok((domain, rows))
+}
+
+/// The report without the DNS questions asked (which vary with caching), for comparing two
+/// runs of a check.
+fn result_part(report: &str) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_str(report).unwrap_or_default();
+    if let Some(o) = v.as_object_mut() {
+        o.remove("queries");
+    }
+    v
+}
+
+/// Stores the checks of `domain` run at `checked_at`. With `only_changes`, a check whose
+/// result equals the latest stored one of its kind and selector moves that snapshot's
+/// `checked_at` instead of adding a row.
+pub fn insert_for_domain(
+    conn: &mut DbConnection,
+    domain: &Domain,
+    checked_at: i64,
+    items: Vec<NewSnapshot>,
+    only_changes: bool,
+) -> StorageResult<Vec<DnsSnapshot>> {
+    conn.transaction(|conn| {
+        let latest = if only_changes {
+            latest_for_domain(conn, &domain.id)?
+        } else {
+            Vec::new()
+        };
+        let mut rows = Vec::with_capacity(items.len());
+        for item in items {
+            let same = latest.iter().find(|l| {
+                l.kind == item.kind
+                    && l.selector == item.selector
+                    && result_part(&l.report) == result_part(&item.report)
+            });
+            if let Some(same) = same {
+                diesel::update(dns_snapshots::table.filter(dns_snapshots::id.eq(&same.id)))
+                    .set(dns_snapshots::checked_at.eq(checked_at))
+                    .execute(conn)?;
+                rows.push(DnsSnapshot {
+                    checked_at,
+                    ..same.clone()
+                });
+                continue;
+            }
+            let row = DnsSnapshot {
+                id: new_id(),
+                tenant_id: domain.tenant_id.clone(),
+                domain_id: domain.id.clone(),
+                kind: item.kind,
+                selector: item.selector,
+                checked_at,
+                worst: item.worst,
+                report: item.report,
+            };
+            diesel::insert_into(dns_snapshots::table)
+                .values(&row)
+                .execute(conn)?;
+            rows.push(row);
+        }
+        Ok(rows)
+    })
 }
 
 /// The latest snapshot of each (kind, selector) of the domain `name` (in scope).
@@ -71,23 +113,41 @@ pub fn list_latest(
     name: &str,
 ) -> StorageResult<Vec<DnsSnapshot>> {
     let domain = get_domain_by_name(conn, scope, name)?;
-    let all: Vec<DnsSnapshot> = dns_snapshots::table
-        .filter(dns_snapshots::domain_id.eq(&domain.id))
-        .order((
-            dns_snapshots::kind.asc(),
-            dns_snapshots::selector.asc(),
-            dns_snapshots::checked_at.desc(),
-            dns_snapshots::id.desc(),
+    latest_for_domain(conn, &domain.id)
+}
+
+/// The latest snapshot of each (kind, selector) of the domain `domain_id`, by kind and
+/// selector. Reads one row per kind, however long the history.
+pub fn latest_for_domain(
+    conn: &mut DbConnection,
+    domain_id: &str,
+) -> StorageResult<Vec<DnsSnapshot>> {
+    use diesel::dsl::max;
+    let newest: Vec<(String, String, Option<i64>)> = dns_snapshots::table
+        .filter(dns_snapshots::domain_id.eq(domain_id))
+        .group_by((dns_snapshots::kind, dns_snapshots::selector))
+        .select((
+            dns_snapshots::kind,
+            dns_snapshots::selector,
+            max(dns_snapshots::checked_at),
         ))
-        .select(DnsSnapshot::as_select())
+        .order((dns_snapshots::kind.asc(), dns_snapshots::selector.asc()))
         .load(conn)?;
-    let mut latest: Vec<DnsSnapshot> = Vec::new();
-    for s in all {
-        if latest.last().is_none_or(|l| {
-            (l.kind.as_str(), l.selector.as_str()) != (s.kind.as_str(), s.selector.as_str())
-        }) {
-            latest.push(s);
-        }
+    let mut latest = Vec::with_capacity(newest.len());
+    for (kind, selector, checked_at) in newest {
+        let Some(checked_at) = checked_at else {
+            continue;
+        };
+        let row: Option<DnsSnapshot> = dns_snapshots::table
+            .filter(dns_snapshots::domain_id.eq(domain_id))
+            .filter(dns_snapshots::kind.eq(&kind))
+            .filter(dns_snapshots::selector.eq(&selector))
+            .filter(dns_snapshots::checked_at.eq(checked_at))
+            .order(dns_snapshots::id.desc())
+            .select(DnsSnapshot::as_select())
+            .first(conn)
+            .optional()?;
+        latest.extend(row);
     }
     Ok(latest)
 }

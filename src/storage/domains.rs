@@ -144,3 +144,20 @@ pub fn delete_domain(
         Ok(())
     })
 }
+
+/// The domain with id `id`, whoever owns it (background jobs, which have no caller).
+pub fn find_domain_by_id(conn: &mut DbConnection, id: &str) -> StorageResult<Option<Domain>> {
+    Ok(domains::table
+        .filter(domains::id.eq(id))
+        .select(Domain::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Every registered domain's id (background scheduling).
+pub fn list_all_domain_ids(conn: &mut DbConnection) -> StorageResult<Vec<String>> {
+    Ok(domains::table
+        .order(domains::id.asc())
+        .select(domains::id)
+        .load(conn)?)
+}

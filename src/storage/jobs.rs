@@ -11,6 +11,11 @@ use diesel::sql_types::{BigInt, Text};
 
 /// Enrich the sending sources of one stored report (payload: `{"report_id": …}`).
 pub const ENRICH_SOURCES: &str = "enrich_sources";
+/// Evaluate one domain's issues (payload: `{"domain_id": …}`).
+pub const EVALUATE_ISSUES: &str = "evaluate_issues";
+/// Run and store all DNS checks of one domain, then schedule the next run (payload:
+/// `{"domain_id": …}`).
+pub const CHECK_DNS: &str = "check_dns";
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, QueryableByName)]
 #[diesel(table_name = jobs)]
@@ -50,6 +55,79 @@ pub fn enqueue(
         .values(&job)
         .execute(conn)?;
     Ok(job.id)
+}
+
+/// Adds a job unless one of the same kind and payload is waiting (not claimed); a waiting one
+/// is made due no later than `run_at`. Returns whether a job was added.
+pub fn enqueue_unique(
+    conn: &mut DbConnection,
+    tenant_id: Option<&str>,
+    kind: &str,
+    payload: &serde_json::Value,
+    run_at: i64,
+) -> StorageResult<bool> {
+    let text = payload.to_string();
+    let waiting: Option<(String, i64)> = jobs::table
+        .filter(jobs::kind.eq(kind))
+        .filter(jobs::payload.eq(&text))
+        .filter(jobs::locked_until.is_null())
+        .select((jobs::id, jobs::run_at))
+        .first(conn)
+        .optional()?;
+    match waiting {
+        Some((id, due)) => {
+            if run_at < due {
+                diesel::update(jobs::table.filter(jobs::id.eq(id)))
+                    .set(jobs::run_at.eq(run_at))
+                    .execute(conn)?;
+            }
+            Ok(false)
+        }
+        None => {
+            enqueue(conn, tenant_id, kind, payload, run_at)?;
+            Ok(true)
+        }
+    }
+}
+
+/// Adds one job of `kind` per payload in one transaction, due from `start` over `spread`
+/// seconds (so a batch does not all come due at once).
+pub fn enqueue_spread(
+    conn: &mut DbConnection,
+    kind: &str,
+    payloads: &[serde_json::Value],
+    start: i64,
+    spread: i64,
+) -> StorageResult<()> {
+    conn.transaction(|conn| {
+        for (i, payload) in payloads.iter().enumerate() {
+            let offset = i64::try_from(i).unwrap_or(0) % spread.max(1);
+            enqueue(conn, None, kind, payload, start + offset)?;
+        }
+        Ok(())
+    })
+}
+
+#[derive(QueryableByName)]
+struct IdRow {
+    #[diesel(sql_type = Text)]
+    id: String,
+}
+
+/// Domains with no job of `kind` (payload `{"domain_id": …}`) in the table.
+pub fn domains_without_job(conn: &mut DbConnection, kind: &str) -> StorageResult<Vec<String>> {
+    let sql = match conn {
+        DbConnection::Pg(_) => {
+            "SELECT d.id FROM domains d WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = $1 \
+             AND j.payload = '{\"domain_id\":\"' || d.id || '\"}') ORDER BY d.id"
+        }
+        DbConnection::Sqlite(_) => {
+            "SELECT d.id FROM domains d WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = ? \
+             AND j.payload = '{\"domain_id\":\"' || d.id || '\"}') ORDER BY d.id"
+        }
+    };
+    let rows: Vec<IdRow> = diesel::sql_query(sql).bind::<Text, _>(kind).load(conn)?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 /// Claims up to `max` due jobs for `lease` seconds and counts the attempt.

@@ -12,8 +12,10 @@
 //! Must not depend on actix-web.
 
 pub mod aggregates;
+pub mod analysis_data;
 pub mod dns_snapshots;
 pub mod domains;
+pub mod issues;
 pub mod jobs;
 pub mod keys;
 pub mod reports;

@@ -651,7 +651,16 @@ impl ReportHandler for Ingest<'_, '_> {
                 message_count: sessions,
                 ..row
             };
-            finish_report(conn, &key, row)
+            let row = finish_report(conn, &key, row)?;
+            // TLS data needs no enrichment: evaluate the domain's issues.
+            super::jobs::enqueue_unique(
+                conn,
+                Some(&domain.tenant_id),
+                super::jobs::EVALUATE_ISSUES,
+                &serde_json::json!({ "domain_id": domain.id }),
+                super::now(),
+            )?;
+            Ok(row)
         });
         let result = stored_or_duplicate(result, KIND_TLS, &policy_domain, &domain, origin);
         self.record_result(origin, result)

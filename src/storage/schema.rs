@@ -208,6 +208,29 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    issues (id) {
+        id -> Text,
+        tenant_id -> Text,
+        domain_id -> Text,
+        code -> Text,
+        subject -> Text,
+        severity -> Text,
+        severity_rank -> Integer,
+        status -> Text,
+        title -> Text,
+        explanation -> Text,
+        remediation -> Text,
+        record -> Nullable<Text>,
+        evidence -> Text,
+        first_seen_at -> BigInt,
+        last_seen_at -> BigInt,
+        status_changed_at -> BigInt,
+        acknowledged_at -> Nullable<BigInt>,
+        resolved_at -> Nullable<BigInt>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     api_keys,
@@ -224,4 +247,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     dmarc_daily_sources,
     tls_daily,
     jobs,
+    issues,
 );

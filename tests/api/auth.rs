@@ -20,6 +20,7 @@ struct World {
     victim_tenant: String,
     victim_key_id: String,
     victim_report: String,
+    victim_issue: String,
     attacker_key: String,
 }
 
@@ -175,6 +176,31 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             "/api/v1/domains/foo-bar.io/dns-checks/history?kind=dmarc".into(),
             None,
         ),
+        ("get", "/api/v1/issues", "/api/v1/issues".into(), None),
+        (
+            "get",
+            "/api/v1/issues/{issue_id}",
+            format!("/api/v1/issues/{}", w.victim_issue),
+            None,
+        ),
+        (
+            "patch",
+            "/api/v1/issues/{issue_id}",
+            format!("/api/v1/issues/{}", w.victim_issue),
+            Some(json!({"status": "acknowledged"})),
+        ),
+        (
+            "get",
+            "/api/v1/domains/{domain}/issues",
+            "/api/v1/domains/foo-bar.io/issues".into(),
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/domains/{domain}/issues/evaluate",
+            "/api/v1/domains/foo-bar.io/issues/evaluate".into(),
+            None,
+        ),
         // Not tenant resources: the same answer for everyone.
         (
             "get",
@@ -274,10 +300,24 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_string();
+    // The victim's report is old: evaluating finds that reports stopped.
+    let evaluated = app
+        .post(
+            "/api/v1/domains/foo-bar.io/issues/evaluate",
+            &victim_key,
+            json!({}),
+        )
+        .await;
+    assert_eq!(evaluated.status, StatusCode::OK, "{:?}", evaluated.body);
+    let victim_issue = evaluated.body["issues"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     World {
         victim_tenant,
         victim_key_id,
         victim_report,
+        victim_issue,
         attacker_key,
     }
 }
@@ -368,7 +408,10 @@ async fn another_tenants_resources_are_not_found() {
             .await;
         match (m, template) {
             // Collections answer with the caller's own (empty) subtree.
-            ("get", "/api/v1/tenants" | "/api/v1/domains" | "/api/v1/reports") => {
+            (
+                "get",
+                "/api/v1/tenants" | "/api/v1/domains" | "/api/v1/reports" | "/api/v1/issues",
+            ) => {
                 assert_eq!(reply.status, StatusCode::OK);
                 let text = String::from_utf8_lossy(&reply.bytes);
                 assert!(
@@ -411,6 +454,7 @@ async fn the_table_covers_every_operation_of_the_spec() {
         victim_tenant: String::new(),
         victim_key_id: String::new(),
         victim_report: String::new(),
+        victim_issue: String::new(),
         attacker_key: String::new(),
     };
     let listed: Vec<(String, String)> = table(&w)

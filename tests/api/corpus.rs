@@ -29,7 +29,7 @@ struct Summer {
 #[derive(Clone)]
 enum Entry {
     Dmarc(String, AggregateTotals),
-    Tls(String, TlsTotals),
+    Tls(String, TlsTotals, Box<TlsReport>),
 }
 
 impl Summer {
@@ -55,7 +55,7 @@ impl Summer {
                         *e.2.entry(k.clone()).or_default() += v;
                     }
                 }
-                Entry::Tls(domain, t) => {
+                Entry::Tls(domain, t, _) => {
                     let e = sums.tls.entry(domain.clone()).or_default();
                     e.0 += t.successful_sessions;
                     e.1 += t.failed_sessions;
@@ -104,7 +104,8 @@ impl ReportHandler for Summer {
             report.date_range.end
         );
         let content = serde_json::to_string(&report).unwrap();
-        self.offer(key, content, Entry::Tls(domain, TlsTotals::from(&report)));
+        let totals = TlsTotals::from(&report);
+        self.offer(key, content, Entry::Tls(domain, totals, Box::new(report)));
         Ok(())
     }
 
@@ -167,11 +168,11 @@ async fn server_sums(app: &TestApp, sums: &Sums) -> Sums {
     out
 }
 
-#[actix_web::test]
-async fn aggregates_of_the_uploaded_corpus_equal_the_parser_totals() {
+/// The corpus parsed (deduplicated like the server) and a server holding all of it.
+async fn corpus_server() -> Option<(TestApp, Summer, Vec<std::path::PathBuf>)> {
     let Some(dir) = corpus_dir() else {
         eprintln!("corpus not found (set RUAD_CORPUS_DIR); skipping");
-        return;
+        return None;
     };
     let files = corpus_files(&dir);
     let mut summer = Summer::default();
@@ -200,43 +201,174 @@ async fn aggregates_of_the_uploaded_corpus_equal_the_parser_totals() {
             r.body
         );
     }
-    let expected = Sums {
-        dmarc: expected
+    Some((app, summer, files))
+}
+
+async fn upload_all(app: &TestApp, files: &[std::path::PathBuf]) -> usize {
+    let mut stored = 0;
+    for f in files {
+        let reply = app
+            .upload(
+                &app.admin_key,
+                std::fs::read(f).unwrap(),
+                "application/octet-stream",
+            )
+            .await;
+        if reply.status == StatusCode::CREATED {
+            stored += reply.body["reports"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|r| r["duplicate"] == Value::Bool(false))
+                .count();
+        }
+    }
+    stored
+}
+
+fn registrable(sums: Sums) -> Sums {
+    Sums {
+        dmarc: sums
             .dmarc
             .into_iter()
             .filter(|(d, _)| ruad::domain::domain_name::DomainName::parse(d).is_ok())
             .collect(),
-        tls: expected
+        tls: sums
             .tls
             .into_iter()
             .filter(|(d, _)| ruad::domain::domain_name::DomainName::parse(d).is_ok())
             .collect(),
+    }
+}
+
+#[actix_web::test]
+async fn aggregates_of_the_uploaded_corpus_equal_the_parser_totals() {
+    let Some((app, summer, files)) = corpus_server().await else {
+        return;
     };
-    let upload_all = || async {
-        let mut stored = 0;
-        for f in &files {
-            let reply = app
-                .upload(
-                    &app.admin_key,
-                    std::fs::read(f).unwrap(),
-                    "application/octet-stream",
-                )
-                .await;
-            if reply.status == StatusCode::CREATED {
-                stored += reply.body["reports"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .filter(|r| r["duplicate"] == Value::Bool(false))
-                    .count();
-            }
-        }
-        stored
-    };
-    let first = upload_all().await;
+    let expected = registrable(summer.sums());
+    let first = upload_all(&app, &files).await;
     assert!(first > 80, "only {first} reports stored");
     assert_eq!(server_sums(&app, &expected).await, expected);
-    let second = upload_all().await;
+    let second = upload_all(&app, &files).await;
     assert_eq!(second, 0, "re-uploading stored something new");
     assert_eq!(server_sums(&app, &expected).await, expected);
+}
+
+/// The issue code of an RFC 8460 result type.
+fn tls_code(result_type: &str) -> String {
+    const KNOWN: &[&str] = &[
+        "certificate-expired",
+        "certificate-host-mismatch",
+        "starttls-not-supported",
+        "sts-policy-fetch-error",
+        "sts-policy-invalid",
+        "sts-webpki-invalid",
+        "validation-failure",
+        "tlsa-invalid",
+        "dnssec-invalid",
+        "dane-required",
+    ];
+    if KNOWN.contains(&result_type) {
+        format!("tls_{}", result_type.replace('-', "_"))
+    } else {
+        "tls_other_failure".into()
+    }
+}
+
+#[actix_web::test]
+async fn every_corpus_domain_gets_issues_an_expert_would_agree_with() {
+    let Some((app, summer, files)) = corpus_server().await else {
+        return;
+    };
+    upload_all(&app, &files).await;
+    let sums = registrable(summer.sums());
+    // Independently of the rules: per TLS domain, the result types with failed sessions in
+    // reports ending within 7 days of its newest report.
+    let mut tls_newest: BTreeMap<String, i64> = BTreeMap::new();
+    for (_, entry) in summer.versions.values() {
+        if let Entry::Tls(d, _, r) = entry {
+            let e = tls_newest.entry(d.clone()).or_insert(i64::MIN);
+            *e = (*e).max(r.date_range.end);
+        }
+    }
+    let mut tls_expected: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (_, entry) in summer.versions.values() {
+        if let Entry::Tls(d, _, r) = entry {
+            let set = tls_expected.entry(d.clone()).or_default();
+            if r.date_range.end <= tls_newest[d] - 7 * 86_400 {
+                continue;
+            }
+            for p in &r.policies {
+                for f in &p.failure_details {
+                    if f.failed_session_count > 0 {
+                        set.insert(tls_code(f.result_type.as_str()));
+                    }
+                }
+            }
+        }
+    }
+    let domains: BTreeSet<&String> = sums.dmarc.keys().chain(sums.tls.keys()).collect();
+    let mut total_issues = 0;
+    for d in domains {
+        let r = app
+            .post(
+                &format!("/api/v1/domains/{d}/issues/evaluate"),
+                &app.admin_key,
+                serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{d}: {:?}", r.body);
+        let issues = r.body["issues"].as_array().unwrap();
+        total_issues += issues.len();
+        for i in issues {
+            for field in ["title", "explanation", "remediation"] {
+                assert!(
+                    !i[field].as_str().unwrap().is_empty(),
+                    "{d}: empty {field} in {i}"
+                );
+            }
+            assert!(i["evidence"].is_object(), "{d}: {i}");
+        }
+        let codes: BTreeSet<String> = issues
+            .iter()
+            .map(|i| i["code"].as_str().unwrap().to_string())
+            .collect();
+        if sums.dmarc.contains_key(d) {
+            // Every corpus report is years old: the domain is not being monitored any more.
+            assert!(codes.contains("no_recent_reports"), "{d}: {codes:?}");
+            // By service: every message is in exactly one group.
+            let by_service = app
+                .get(
+                    &format!("/api/v1/domains/{d}/dmarc/by-service?from=1970-01-01&to=2099-12-31"),
+                    &app.admin_key,
+                )
+                .await;
+            assert_eq!(
+                by_service.status,
+                StatusCode::OK,
+                "{d}: {:?}",
+                by_service.body
+            );
+            let grouped: u64 = by_service.body["services"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["messages"].as_u64().unwrap())
+                .sum();
+            assert_eq!(grouped, sums.dmarc[d].0, "{d}: by-service total");
+        }
+        if let Some(want) = tls_expected.get(d.as_str()) {
+            let got: BTreeSet<String> = codes
+                .iter()
+                .filter(|c| c.starts_with("tls_") && *c != "tls_failure_rate_jump")
+                .cloned()
+                .collect();
+            assert_eq!(&got, want, "{d}: TLS issues");
+        }
+    }
+    assert!(
+        total_issues > 20,
+        "only {total_issues} issues over the corpus"
+    );
 }

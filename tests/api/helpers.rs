@@ -55,6 +55,10 @@ pub fn settings(database_url: &str) -> Settings {
         // points it at its own server.
         dns_nameservers: "127.0.0.1:1".into(),
         dns_timeout_ms: 300,
+        // Background DNS re-checks would add snapshots behind the tests' backs; tests that
+        // want them turn them on. Evaluations run as soon as their data is in.
+        dns_recheck_hours: 0,
+        evaluate_delay_seconds: 0,
         ..Settings::default()
     }
 }

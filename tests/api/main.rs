@@ -10,6 +10,7 @@ mod docs;
 mod enrich;
 mod errors;
 mod helpers;
+mod issues;
 mod reports;
 mod resources;
 mod timeseries;

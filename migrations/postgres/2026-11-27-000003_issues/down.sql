@@ -1,0 +1,2 @@
+DROP INDEX jobs_kind_payload;
+DROP TABLE issues;

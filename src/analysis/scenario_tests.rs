@@ -1,0 +1,746 @@
+//! The rules against a crafted scenario whose expected issues were written down first (what a
+//! DMARC expert would conclude), then one firing and one non-firing test per rule on minimal
+//! data.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use super::input::*;
+use super::issues::{DAY, Thresholds, detect};
+use crate::domain::issue::{IssueCode, IssueSeverity};
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// 2026-06-30T00:00:00Z.
+const NOW: i64 = 1_782_777_600;
+
+fn input() -> DomainInput {
+    DomainInput {
+        domain: "example.com".into(),
+        now: NOW,
+        dmarc: DmarcData {
+            from: NOW - 31 * DAY,
+            to: NOW - DAY,
+            ..Default::default()
+        },
+        tls: TlsData {
+            from: NOW - 8 * DAY,
+            to: NOW - DAY,
+            ..Default::default()
+        },
+        dns: Vec::new(),
+    }
+}
+
+fn confirmed(name: &str) -> SourceNames {
+    SourceNames::Confirmed {
+        name: name.into(),
+        ptr_names: vec![name.into()],
+    }
+}
+
+fn unconfirmed(ptr: &str) -> SourceNames {
+    SourceNames::Unconfirmed {
+        ptr_names: vec![ptr.into()],
+        lookup_error: None,
+    }
+}
+
+fn map(pairs: &[(&str, u64)]) -> BTreeMap<String, u64> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+/// A source sending `messages` as example.com; `dkim`/`spf` are the aligned passing counts.
+fn source(ip: &str, names: SourceNames, messages: u64, dkim: u64, spf: u64) -> SourceData {
+    SourceData {
+        ip: ip.into(),
+        names,
+        messages,
+        dmarc_pass: dkim.max(spf),
+        dkim_aligned: dkim,
+        spf_aligned: spf,
+        header_from: map(&[("example.com", messages)]),
+        reporters: ["google.com".to_string()].into(),
+        report_ids: ["r1".to_string()].into(),
+        ..Default::default()
+    }
+}
+
+fn policy(p: &str, days: i64) -> Vec<PolicyObservation> {
+    (1..=days)
+        .map(|d| PolicyObservation {
+            begin: NOW - (d + 1) * DAY,
+            end: NOW - d * DAY,
+            p: p.into(),
+            pct: None,
+            testing: false,
+        })
+        .collect()
+}
+
+fn reporter(org: &str, last_days_ago: i64, reports: i64) -> ReporterData {
+    ReporterData {
+        org: org.into(),
+        report_ends: (0..reports)
+            .map(|i| NOW - (last_days_ago + i) * DAY)
+            .collect(),
+    }
+}
+
+fn dns(
+    kind: &str,
+    records: &[&str],
+    findings: &[(&str, &str)],
+    details: serde_json::Value,
+) -> DnsCheck {
+    DnsCheck {
+        kind: kind.into(),
+        selector: String::new(),
+        checked_at: NOW - 3600,
+        report: json!({
+            "kind": kind,
+            "records": records,
+            "details": details,
+            "findings": findings.iter().map(|(c, s)| json!({"code": c, "severity": s, "message": c})).collect::<Vec<_>>(),
+        }),
+    }
+}
+
+fn tls_days(baseline_failed: u64, recent_failed: u64) -> Vec<TlsDay> {
+    (1..=30)
+        .map(|d| TlsDay {
+            day: NOW - (d + 1) * DAY,
+            successful: 1000,
+            failed: if d <= 2 {
+                recent_failed
+            } else {
+                baseline_failed
+            },
+        })
+        .collect()
+}
+
+/// (code, subject, severity) of every issue.
+fn found(input: &DomainInput) -> Vec<(IssueCode, String, IssueSeverity)> {
+    detect(input, &Thresholds::default())
+        .issues
+        .into_iter()
+        .map(|i| (i.code, i.subject, i.severity))
+        .collect()
+}
+
+fn codes(input: &DomainInput) -> Vec<IssueCode> {
+    found(input).into_iter().map(|f| f.0).collect()
+}
+
+/// The scenario: a domain at p=none for two months using Google Workspace (aligned),
+/// SendGrid (not set up: signs and bounces with its own domain), Mailchimp (bounce domain
+/// aligned by a CNAME, DKIM not set up), with spoofing from a hosting address, forwarding
+/// through a university forwarder, one source not looked up yet, Mail.Ru gone quiet, an
+/// expired certificate on one MX, and DNS with no rua, too many SPF lookups and MTA-STS
+/// enforced without TLS-RPT.
+fn scenario() -> DomainInput {
+    let mut i = input();
+    let mut sendgrid = source(
+        "167.89.0.1",
+        confirmed("o1.ptr1234.sendgrid.net"),
+        200,
+        0,
+        0,
+    );
+    sendgrid.dkim_pass_domains = map(&[("sendgrid.net", 200)]);
+    sendgrid.spf_pass_domains = map(&[("em123.sendgrid.net", 200)]);
+    let mut mailchimp = source(
+        "198.2.128.1",
+        confirmed("mail128-1.atl41.mcsv.net"),
+        300,
+        0,
+        300,
+    );
+    mailchimp.dkim_pass_domains = map(&[("mcsv.net", 300)]);
+    mailchimp.spf_pass_domains = map(&[("bounce.example.com", 300)]);
+    let mut spoof = source("203.0.113.9", unconfirmed("mail.example.com"), 50, 0, 0);
+    spoof.spf_fail_domains = map(&[("example.com", 50)]);
+    let mut forwarder = source(
+        "198.51.100.7",
+        confirmed("mx.forward.example.edu"),
+        40,
+        40,
+        0,
+    );
+    forwarder.dkim_pass_domains = map(&[("example.com", 40)]);
+    forwarder.spf_pass_domains = map(&[("example.edu", 40)]);
+    let pending = source("192.0.2.50", SourceNames::Pending, 20, 0, 0);
+    let mut google = source(
+        "209.85.220.41",
+        confirmed("mail-sor-f41.google.com"),
+        1000,
+        1000,
+        1000,
+    );
+    google.dkim_pass_domains = map(&[("example.com", 1000)]);
+    google.spf_pass_domains = map(&[("example.com", 1000)]);
+    i.dmarc.sources = vec![google, sendgrid, mailchimp, spoof, forwarder, pending];
+    i.dmarc.policies = policy("none", 60);
+    i.dmarc.reporters = vec![reporter("google.com", 1, 30), reporter("Mail.Ru", 10, 5)];
+    i.tls.failures = vec![TlsFailureData {
+        result_type: "certificate-expired".into(),
+        mx_host: "mx1.example.com".into(),
+        sessions: 12,
+        reporters: ["google.com".to_string()].into(),
+        ..Default::default()
+    }];
+    i.tls.daily = tls_days(1, 100);
+    i.dns = vec![
+        dns(
+            "dmarc",
+            &["v=DMARC1; p=none"],
+            &[
+                ("dmarc_no_rua", "warning"),
+                ("dmarc_policy_none", "warning"),
+            ],
+            json!({}),
+        ),
+        dns(
+            "spf",
+            &["v=spf1 include:a include:b ~all"],
+            &[("spf_too_many_lookups", "error")],
+            json!({}),
+        ),
+        dns(
+            "mta_sts",
+            &["v=STSv1; id=1"],
+            &[],
+            json!({"policy": {"mode": "enforce", "mx": ["*.example.com"]}}),
+        ),
+        dns("tlsrpt", &[], &[("tlsrpt_no_record", "warning")], json!({})),
+    ];
+    i
+}
+
+#[test]
+fn the_scenario_yields_what_an_expert_expects() {
+    use IssueCode::*;
+    use IssueSeverity::*;
+    let expected: Vec<(IssueCode, String, IssueSeverity)> = vec![
+        // SendGrid signs with sendgrid.net and bounces to em123.sendgrid.net: fails DMARC.
+        (ServiceFailingDmarc, "sendgrid".into(), High),
+        // Mailchimp passes through its aligned bounce domain only; DKIM is mcsv.net.
+        (ServiceDkimUnaligned, "mailchimp".into(), Medium),
+        // 50 failing messages from an address whose PTR claims example.com but is not
+        // confirmed; the policy does not enforce. The pending source is not counted.
+        (SpoofingSuspected, String::new(), High),
+        // 40 messages with aligned DKIM and SPF for the forwarder's own domain.
+        (ForwardingDetected, String::new(), Info),
+        // Mail.Ru reported daily, then stopped 10 days ago while Google still reports.
+        (ReportsStopped, "Mail.Ru".into(), Medium),
+        (TlsCertificateExpired, "mx1.example.com".into(), Critical),
+        // 100 of 1100 sessions failing in the last two days against 0.1% before.
+        (TlsFailureRateJump, String::new(), High),
+        (DmarcNoRua, String::new(), Medium),
+        (SpfLookupLimitExceeded, String::new(), High),
+        (TlsrptMissing, String::new(), Medium),
+    ];
+    let mut expected = expected;
+    expected.sort_by(|a, b| (a.0, &a.1).cmp(&(b.0, &b.1)));
+    assert_eq!(found(&scenario()), expected);
+}
+
+#[test]
+fn the_scenario_explains_why_sendgrid_fails_and_how_to_fix_it() {
+    let e = detect(&scenario(), &Thresholds::default());
+    let sg = e
+        .issues
+        .iter()
+        .find(|i| i.code == IssueCode::ServiceFailingDmarc)
+        .unwrap();
+    assert!(
+        sg.explanation.contains("d=sendgrid.net"),
+        "{}",
+        sg.explanation
+    );
+    assert!(
+        sg.explanation.contains("em123.sendgrid.net"),
+        "{}",
+        sg.explanation
+    );
+    assert!(
+        sg.remediation.contains("domain authentication"),
+        "{}",
+        sg.remediation
+    );
+    assert_eq!(sg.evidence["dmarc_fail_messages"], 200);
+    let spoof = e
+        .issues
+        .iter()
+        .find(|i| i.code == IssueCode::SpoofingSuspected)
+        .unwrap();
+    assert!(
+        spoof.explanation.contains("not forward-confirmed"),
+        "{}",
+        spoof.explanation
+    );
+    assert_eq!(spoof.evidence["sources_not_looked_up_yet"], 1);
+    assert_eq!(
+        spoof.evidence["sources"][0]["confirmed_name"],
+        serde_json::Value::Null
+    );
+    assert_eq!(
+        spoof.record.as_ref().unwrap().value,
+        "v=DMARC1; p=quarantine",
+        "the current record edited to enforce"
+    );
+}
+
+#[test]
+fn the_same_input_gives_the_same_output() {
+    let a = detect(&scenario(), &Thresholds::default());
+    let b = detect(&scenario(), &Thresholds::default());
+    assert_eq!(a, b);
+}
+
+// --- one firing and one non-firing test per rule -------------------------------------
+
+fn with_sources(sources: Vec<SourceData>, p: &str) -> DomainInput {
+    let mut i = input();
+    i.dmarc.sources = sources;
+    i.dmarc.policies = policy(p, 5);
+    i
+}
+
+fn sendgrid(messages: u64, aligned_dkim: u64) -> SourceData {
+    let mut s = source(
+        "167.89.0.1",
+        confirmed("o1.ptr1.sendgrid.net"),
+        messages,
+        aligned_dkim,
+        0,
+    );
+    s.dkim_pass_domains = map(&[("sendgrid.net", messages)]);
+    s
+}
+
+#[test]
+fn a_service_failing_dmarc_fires_and_is_critical_under_enforcement() {
+    assert_eq!(
+        found(&with_sources(vec![sendgrid(100, 0)], "reject")),
+        vec![(
+            IssueCode::ServiceFailingDmarc,
+            "sendgrid".into(),
+            IssueSeverity::Critical
+        )]
+    );
+}
+
+#[test]
+fn a_service_with_aligned_dkim_raises_nothing() {
+    let mut s = sendgrid(100, 100);
+    s.spf_aligned = 100;
+    assert!(codes(&with_sources(vec![s], "none")).is_empty());
+}
+
+#[test]
+fn a_few_failing_forwarded_copies_of_a_service_are_not_an_issue() {
+    // 3 of 1000 fail (forwarded copies): under both thresholds.
+    let mut s = sendgrid(1000, 997);
+    s.spf_aligned = 997;
+    assert!(codes(&with_sources(vec![s], "none")).is_empty());
+}
+
+#[test]
+fn a_service_passing_by_spf_only_fires() {
+    let mut s = sendgrid(100, 0);
+    s.spf_aligned = 100;
+    s.dmarc_pass = 100;
+    assert_eq!(
+        codes(&with_sources(vec![s], "none")),
+        vec![IssueCode::ServiceDkimUnaligned]
+    );
+}
+
+#[test]
+fn a_service_passing_by_dkim_only_fires_low() {
+    let s = sendgrid(100, 100);
+    assert_eq!(
+        found(&with_sources(vec![s], "none")),
+        vec![(
+            IssueCode::ServiceSpfUnaligned,
+            "sendgrid".into(),
+            IssueSeverity::Low
+        )]
+    );
+}
+
+#[test]
+fn blocked_mail_of_a_service_fires() {
+    let mut s = sendgrid(100, 0);
+    s.rejected = 60;
+    s.quarantined = 40;
+    assert_eq!(
+        codes(&with_sources(vec![s], "reject")),
+        vec![
+            IssueCode::ServiceFailingDmarc,
+            IssueCode::ServiceMailBlocked
+        ]
+    );
+}
+
+#[test]
+fn unblocked_mail_of_a_service_does_not_fire_blocked() {
+    let s = sendgrid(100, 0);
+    assert!(!codes(&with_sources(vec![s], "none")).contains(&IssueCode::ServiceMailBlocked));
+}
+
+#[test]
+fn failing_unknown_sources_fire_spoofing_high_without_enforcement_and_low_with_it() {
+    let s = source("203.0.113.9", unconfirmed("x.example.net"), 30, 0, 0);
+    assert_eq!(
+        found(&with_sources(vec![s.clone()], "none")),
+        vec![(
+            IssueCode::SpoofingSuspected,
+            String::new(),
+            IssueSeverity::High
+        )]
+    );
+    assert_eq!(
+        found(&with_sources(vec![s], "reject")),
+        vec![(
+            IssueCode::SpoofingSuspected,
+            String::new(),
+            IssueSeverity::Low
+        )]
+    );
+}
+
+#[test]
+fn an_unconfirmed_ptr_name_never_names_a_service() {
+    // The PTR says SendGrid but does not resolve back: it is not SendGrid.
+    let s = source("203.0.113.9", unconfirmed("o1.ptr1.sendgrid.net"), 30, 0, 0);
+    assert_eq!(
+        codes(&with_sources(vec![s], "none")),
+        vec![IssueCode::SpoofingSuspected]
+    );
+}
+
+#[test]
+fn sources_not_looked_up_yet_are_not_called_spoofing() {
+    let s = source("203.0.113.9", SourceNames::Pending, 30, 0, 0);
+    assert!(codes(&with_sources(vec![s], "none")).is_empty());
+}
+
+#[test]
+fn a_few_failing_messages_are_not_spoofing() {
+    let s = source("203.0.113.9", unconfirmed("x.example.net"), 9, 0, 0);
+    assert!(codes(&with_sources(vec![s], "none")).is_empty());
+}
+
+#[test]
+fn dkim_surviving_through_an_unknown_server_is_forwarding() {
+    let s = source("198.51.100.7", confirmed("mx.example.edu"), 20, 20, 0);
+    assert_eq!(
+        found(&with_sources(vec![s], "none")),
+        vec![(
+            IssueCode::ForwardingDetected,
+            String::new(),
+            IssueSeverity::Info
+        )]
+    );
+}
+
+#[test]
+fn a_mailing_list_service_is_forwarding_not_a_failing_service() {
+    let mut s = source("209.85.220.1", unconfirmed("x"), 20, 0, 0);
+    s.dkim_pass_domains = map(&[("googlegroups.com", 20)]);
+    assert_eq!(
+        codes(&with_sources(vec![s], "none")),
+        vec![IssueCode::ForwardingDetected]
+    );
+}
+
+#[test]
+fn receiver_reported_forwarding_is_not_spoofing() {
+    let mut s = source("198.51.100.7", unconfirmed("x"), 20, 0, 0);
+    s.forwarded_reason = 20;
+    assert_eq!(
+        codes(&with_sources(vec![s], "none")),
+        vec![IssueCode::ForwardingDetected]
+    );
+}
+
+#[test]
+fn aligned_mail_from_own_servers_is_not_forwarding() {
+    let s = source("198.51.100.7", confirmed("mx.example.com"), 20, 20, 20);
+    assert!(codes(&with_sources(vec![s], "none")).is_empty());
+}
+
+fn passing(messages: u64) -> SourceData {
+    source(
+        "209.85.220.41",
+        confirmed("mail-sor-f41.google.com"),
+        messages,
+        messages,
+        messages,
+    )
+}
+
+#[test]
+fn a_long_p_none_with_nearly_everything_passing_is_ready_to_enforce() {
+    let mut i = with_sources(vec![passing(1000)], "none");
+    i.dmarc.policies = policy("none", 45);
+    i.dns = vec![dns(
+        "dmarc",
+        &["v=DMARC1; p=none; rua=mailto:d@example.com"],
+        &[],
+        json!({}),
+    )];
+    let e = detect(&i, &Thresholds::default());
+    assert_eq!(e.issues.len(), 1);
+    assert_eq!(e.issues[0].code, IssueCode::PolicyNoneReadyToEnforce);
+    let record = e.issues[0].record.as_ref().unwrap();
+    assert_eq!(record.name, "_dmarc.example.com");
+    assert_eq!(
+        record.value,
+        "v=DMARC1; p=quarantine; rua=mailto:d@example.com"
+    );
+}
+
+#[test]
+fn a_young_or_failing_p_none_is_not_ready() {
+    let mut young = with_sources(vec![passing(1000)], "none");
+    young.dmarc.policies = policy("none", 10);
+    assert!(codes(&young).is_empty());
+    let mut failing = with_sources(
+        vec![
+            passing(900),
+            source("203.0.113.9", confirmed("a.example.net"), 100, 0, 0),
+        ],
+        "none",
+    );
+    failing.dmarc.policies = policy("none", 45);
+    assert!(!codes(&failing).contains(&IssueCode::PolicyNoneReadyToEnforce));
+    let mut enforced = with_sources(vec![passing(1000)], "reject");
+    enforced.dmarc.policies = policy("reject", 45);
+    assert!(codes(&enforced).is_empty());
+}
+
+#[test]
+fn reports_stopping_from_everyone_fires_once_for_the_domain() {
+    let mut i = input();
+    i.dmarc.reporters = vec![reporter("google.com", 20, 10), reporter("Yahoo", 21, 10)];
+    assert_eq!(
+        found(&i),
+        vec![(
+            IssueCode::NoRecentReports,
+            String::new(),
+            IssueSeverity::High
+        )]
+    );
+}
+
+#[test]
+fn a_minor_irregular_or_current_reporter_raises_nothing_or_low() {
+    let mut i = input();
+    i.dmarc.reporters = vec![
+        reporter("google.com", 1, 30),
+        // Two reports, long ago: not a regular reporter.
+        reporter("Small ISP", 15, 2),
+    ];
+    assert!(codes(&i).is_empty());
+    i.dmarc.reporters.push(reporter("Regional ISP", 8, 10));
+    assert_eq!(
+        found(&i),
+        vec![(
+            IssueCode::ReportsStopped,
+            "Regional ISP".into(),
+            IssueSeverity::Low
+        )]
+    );
+}
+
+fn tls_failure(result_type: &str, mx: &str, sessions: u64) -> TlsFailureData {
+    TlsFailureData {
+        result_type: result_type.into(),
+        mx_host: mx.into(),
+        sessions,
+        reporters: ["google.com".to_string()].into(),
+        ..Default::default()
+    }
+}
+
+#[test]
+fn every_rfc_8460_result_type_maps_to_its_own_code() {
+    let types = [
+        ("certificate-expired", IssueCode::TlsCertificateExpired),
+        (
+            "certificate-host-mismatch",
+            IssueCode::TlsCertificateHostMismatch,
+        ),
+        ("starttls-not-supported", IssueCode::TlsStarttlsNotSupported),
+        ("sts-policy-fetch-error", IssueCode::TlsStsPolicyFetchError),
+        ("sts-policy-invalid", IssueCode::TlsStsPolicyInvalid),
+        ("sts-webpki-invalid", IssueCode::TlsStsWebpkiInvalid),
+        ("validation-failure", IssueCode::TlsValidationFailure),
+        ("tlsa-invalid", IssueCode::TlsTlsaInvalid),
+        ("dnssec-invalid", IssueCode::TlsDnssecInvalid),
+        ("dane-required", IssueCode::TlsDaneRequired),
+        ("something-new", IssueCode::TlsOtherFailure),
+    ];
+    for (t, code) in types {
+        let mut i = input();
+        i.tls.failures = vec![tls_failure(t, "mx.example.com", 3)];
+        let e = detect(&i, &Thresholds::default());
+        assert_eq!(e.issues.len(), 1, "{t}");
+        assert_eq!(e.issues[0].code, code, "{t}");
+        assert!(e.issues[0].explanation.contains("mx.example.com"), "{t}");
+        assert!(!e.issues[0].remediation.contains("<domain>"), "{t}");
+    }
+}
+
+#[test]
+fn tls_failures_per_mx_host_are_separate_issues_and_zero_sessions_none() {
+    let mut i = input();
+    i.tls.failures = vec![
+        tls_failure("certificate-expired", "mx1.example.com", 3),
+        tls_failure("certificate-expired", "mx2.example.com", 1),
+        tls_failure("starttls-not-supported", "mx3.example.com", 0),
+    ];
+    let subjects: Vec<String> = found(&i).into_iter().map(|f| f.1).collect();
+    assert_eq!(subjects, vec!["mx1.example.com", "mx2.example.com"]);
+}
+
+#[test]
+fn a_failure_rate_jump_fires_against_the_baseline_only() {
+    let mut jump = input();
+    jump.tls.daily = tls_days(1, 100);
+    assert_eq!(codes(&jump), vec![IssueCode::TlsFailureRateJump]);
+    // Always 10% failing: no jump.
+    let mut steady = input();
+    steady.tls.daily = tls_days(100, 100);
+    assert!(codes(&steady).is_empty());
+    // No baseline at all: nothing to compare with.
+    let mut new = input();
+    new.tls.daily = tls_days(0, 100)
+        .into_iter()
+        .filter(|d| d.day >= NOW - 3 * DAY)
+        .collect();
+    assert!(codes(&new).is_empty());
+}
+
+#[test]
+fn dns_findings_become_issues_with_records() {
+    let mut i = input();
+    i.dns = vec![
+        dns("dmarc", &[], &[("dmarc_no_record", "error")], json!({})),
+        dns(
+            "spf",
+            &["v=spf1 +all"],
+            &[("spf_pass_all", "error")],
+            json!({}),
+        ),
+    ];
+    let e = detect(&i, &Thresholds::default());
+    let got: Vec<IssueCode> = e.issues.iter().map(|i| i.code).collect();
+    assert_eq!(
+        got,
+        vec![IssueCode::DmarcRecordMissing, IssueCode::SpfPassAll]
+    );
+    assert_eq!(
+        e.issues[0].record.as_ref().unwrap().value,
+        "v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com"
+    );
+}
+
+#[test]
+fn clean_dns_checks_raise_nothing() {
+    let mut i = input();
+    i.dns = vec![
+        dns(
+            "dmarc",
+            &["v=DMARC1; p=reject; rua=mailto:a@example.com"],
+            &[],
+            json!({}),
+        ),
+        dns("spf", &["v=spf1 -all"], &[], json!({})),
+        dns(
+            "mta_sts",
+            &["v=STSv1; id=1"],
+            &[],
+            json!({"policy": {"mode": "enforce"}}),
+        ),
+        dns(
+            "tlsrpt",
+            &["v=TLSRPTv1; rua=mailto:t@example.com"],
+            &[],
+            json!({}),
+        ),
+    ];
+    assert!(codes(&i).is_empty());
+}
+
+#[test]
+fn mx_not_covered_is_high_when_enforced() {
+    let mut i = input();
+    i.dns = vec![dns(
+        "mta_sts",
+        &["v=STSv1; id=1"],
+        &[("mta_sts_mx_not_covered", "error")],
+        json!({}),
+    )];
+    assert_eq!(
+        found(&i),
+        vec![(
+            IssueCode::MtaStsMxNotCovered,
+            String::new(),
+            IssueSeverity::High
+        )]
+    );
+}
+
+#[test]
+fn missing_tlsrpt_matters_only_under_enforced_mta_sts() {
+    let mut i = input();
+    i.dns = vec![
+        dns(
+            "mta_sts",
+            &["v=STSv1; id=1"],
+            &[],
+            json!({"policy": {"mode": "testing"}}),
+        ),
+        dns("tlsrpt", &[], &[("tlsrpt_no_record", "warning")], json!({})),
+    ];
+    assert!(codes(&i).is_empty());
+}
+
+#[test]
+fn a_failed_side_lookup_does_not_hide_the_record() {
+    let mut i = input();
+    i.dns = vec![dns(
+        "dmarc",
+        &["v=DMARC1; p=none"],
+        &[
+            ("dmarc_lookup_failed", "warning"),
+            ("dmarc_no_rua", "warning"),
+        ],
+        json!({}),
+    )];
+    assert_eq!(codes(&i), vec![IssueCode::DmarcNoRua]);
+}
+
+#[test]
+fn a_failed_lookup_decides_nothing() {
+    let mut i = input();
+    i.dns = vec![
+        dns(
+            "dmarc",
+            &[],
+            &[
+                ("dmarc_lookup_failed", "error"),
+                ("dmarc_no_record", "error"),
+            ],
+            json!({}),
+        ),
+        dns("spf", &[], &[("spf_lookup_failed", "error")], json!({})),
+    ];
+    let e = detect(&i, &Thresholds::default());
+    assert!(e.issues.is_empty());
+    assert!(e.undetermined.contains(&IssueCode::DmarcRecordMissing));
+    assert!(e.undetermined.contains(&IssueCode::SpfLookupLimitExceeded));
+}

@@ -1,0 +1,282 @@
+//! Issue evaluation of one domain: read what is stored about it (storage), summarize it into
+//! the rules' input, run the rules (analysis, pure), and apply the outcome to the stored
+//! issues (their lifecycle). Run by the worker's `evaluate_issues` job after new data
+//! (enriched sources, TLS reports, DNS checks) and by `POST /domains/{domain}/issues/evaluate`.
+//!
+//! Reads and the write are separate steps so that, on SQLite, the single writer lock is held
+//! only while issues are written.
+
+use crate::analysis::input::{
+    DmarcData, DnsCheck, DomainInput, PolicyObservation, ReporterData, SourceData, SourceNames,
+    TlsData, TlsDay, TlsFailureData,
+};
+use crate::analysis::issues::{DAY, Evaluation, Thresholds, detect};
+use crate::storage::aggregates::{self, DayRange};
+use crate::storage::analysis_data::{self, KIND_DMARC, KIND_TLS};
+use crate::storage::domains::Domain;
+use crate::storage::issues::{self, Changes};
+use crate::storage::{DbConnection, StorageResult, dns_snapshots, reports, source_names};
+use std::collections::{BTreeMap, HashMap};
+
+/// Reports read for the policy history and reporter regularity: this many days back.
+const HISTORY_DAYS: i64 = 120;
+/// At most this many reports are read for one evaluation (newest first).
+const MAX_REPORTS: i64 = 20_000;
+/// Report ids kept per source as evidence.
+const IDS_PER_SOURCE: usize = 10;
+
+/// Evaluates `domain` at `now` and records the outcome. Returns the evaluation and what
+/// changed.
+pub fn evaluate(
+    db: &crate::storage::Db,
+    domain: &Domain,
+    now: i64,
+    t: &Thresholds,
+) -> StorageResult<(Evaluation, Changes)> {
+    let input = db.read(|conn| load_input(conn, domain, now, t))?;
+    let evaluation = detect(&input, t);
+    let changes = db.write(|conn| {
+        issues::reconcile(
+            conn,
+            &domain.tenant_id,
+            &domain.id,
+            &evaluation.issues,
+            &evaluation.undetermined,
+            now,
+        )
+    })?;
+    Ok((evaluation, changes))
+}
+
+/// Everything the rules need about `domain`.
+pub fn load_input(
+    conn: &mut DbConnection,
+    domain: &Domain,
+    now: i64,
+    t: &Thresholds,
+) -> StorageResult<DomainInput> {
+    Ok(DomainInput {
+        domain: domain.name.clone(),
+        now,
+        dmarc: load_dmarc(conn, &domain.id, t)?,
+        tls: load_tls(conn, &domain.id, t)?,
+        dns: dns_snapshots::latest_for_domain(conn, &domain.id)?
+            .into_iter()
+            .map(|s| DnsCheck {
+                report: serde_json::from_str(&s.report).unwrap_or_default(),
+                kind: s.kind,
+                selector: s.selector,
+                checked_at: s.checked_at,
+            })
+            .collect(),
+    })
+}
+
+fn load_dmarc(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    t: &Thresholds,
+) -> StorageResult<DmarcData> {
+    let Some(to) = analysis_data::newest_report_end(conn, domain_id, KIND_DMARC)? else {
+        return Ok(DmarcData::default());
+    };
+    let from = to - t.dmarc_window_days * DAY;
+    let history_from = to - HISTORY_DAYS.max(t.policy_none_min_days + 7) * DAY;
+    let reports = analysis_data::reports_ending_after(
+        conn,
+        domain_id,
+        KIND_DMARC,
+        history_from,
+        MAX_REPORTS,
+    )?;
+    let policies = reports
+        .iter()
+        .filter_map(|r| {
+            let header: serde_json::Value = serde_json::from_str(&r.header).ok()?;
+            let p = &header["policy_published"];
+            Some(PolicyObservation {
+                begin: r.begin_ts,
+                end: r.end_ts,
+                p: p["p"].as_str().unwrap_or("").trim().to_ascii_lowercase(),
+                pct: p["pct"].as_str().and_then(|s| s.trim().parse().ok()),
+                testing: p["testing"].as_str().is_some_and(|s| s.trim() == "y"),
+            })
+        })
+        .collect();
+    let mut reporters: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for r in &reports {
+        reporters
+            .entry(r.org_name.clone())
+            .or_default()
+            .push(r.end_ts);
+    }
+    let mut sources: HashMap<String, SourceData> = HashMap::new();
+    for r in reports.iter().filter(|r| r.end_ts > from) {
+        for row in reports::list_records(conn, &r.id)? {
+            let s = sources
+                .entry(row.source_ip.clone())
+                .or_insert_with(|| SourceData {
+                    ip: row.source_ip.clone(),
+                    ..Default::default()
+                });
+            add_record(s, &row, &r.org_name, &r.id);
+        }
+    }
+    let ips: Vec<String> = sources.keys().cloned().collect();
+    for name in source_names::find_many(conn, &ips)? {
+        if let Some(s) = sources.get_mut(&name.ip) {
+            let ptr_names: Vec<String> = serde_json::from_str(&name.ptr_names).unwrap_or_default();
+            s.names = match name.confirmed_name {
+                Some(confirmed) => SourceNames::Confirmed {
+                    name: confirmed,
+                    ptr_names,
+                },
+                None => SourceNames::Unconfirmed {
+                    ptr_names,
+                    lookup_error: name.lookup_error,
+                },
+            };
+        }
+    }
+    let mut sources: Vec<SourceData> = sources.into_values().collect();
+    sources.sort_by(|a, b| a.ip.cmp(&b.ip));
+    Ok(DmarcData {
+        from,
+        to,
+        sources,
+        policies,
+        reporters: reporters
+            .into_iter()
+            .map(|(org, report_ends)| ReporterData { org, report_ends })
+            .collect(),
+    })
+}
+
+/// Folds one stored record into its source's figures.
+fn add_record(s: &mut SourceData, row: &reports::RecordRow, org: &str, report_id: &str) {
+    let n = u64::try_from(row.count).unwrap_or(0);
+    let pass = |v: &Option<String>| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case("pass"));
+    s.messages += n;
+    let (dkim, spf) = (pass(&row.dkim_aligned), pass(&row.spf_aligned));
+    if dkim || spf {
+        s.dmarc_pass += n;
+    }
+    if dkim {
+        s.dkim_aligned += n;
+    }
+    if spf {
+        s.spf_aligned += n;
+    }
+    match row
+        .disposition
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("quarantine") => s.quarantined += n,
+        Some("reject") => s.rejected += n,
+        _ => {}
+    }
+    let reasons: Vec<serde_json::Value> = serde_json::from_str(&row.reasons).unwrap_or_default();
+    if reasons.iter().any(|r| {
+        matches!(
+            r["type"].as_str().map(str::to_ascii_lowercase).as_deref(),
+            Some("forwarded" | "mailing_list" | "trusted_forwarder")
+        )
+    }) {
+        s.forwarded_reason += n;
+    }
+    if let Some(h) = row.header_from.as_deref().filter(|h| !h.is_empty()) {
+        *s.header_from.entry(h.to_ascii_lowercase()).or_default() += n;
+    }
+    let auth: Vec<serde_json::Value> = serde_json::from_str(&row.dkim).unwrap_or_default();
+    for a in &auth {
+        if let Some(d) = auth_domain(a) {
+            let map = if a["result"]
+                .as_str()
+                .is_some_and(|r| r.eq_ignore_ascii_case("pass"))
+            {
+                &mut s.dkim_pass_domains
+            } else {
+                &mut s.dkim_fail_domains
+            };
+            *map.entry(d).or_default() += n;
+        }
+    }
+    let auth: Vec<serde_json::Value> = serde_json::from_str(&row.spf).unwrap_or_default();
+    for a in &auth {
+        if let Some(d) = auth_domain(a) {
+            let map = if a["result"]
+                .as_str()
+                .is_some_and(|r| r.eq_ignore_ascii_case("pass"))
+            {
+                &mut s.spf_pass_domains
+            } else {
+                &mut s.spf_fail_domains
+            };
+            *map.entry(d).or_default() += n;
+        }
+    }
+    s.reporters.insert(org.to_string());
+    if s.report_ids.len() < IDS_PER_SOURCE {
+        s.report_ids.insert(report_id.to_string());
+    }
+}
+
+/// The `domain` of a DKIM or SPF auth result, lower-case without trailing dot.
+fn auth_domain(a: &serde_json::Value) -> Option<String> {
+    let d = a["domain"].as_str()?.trim().trim_end_matches('.');
+    (!d.is_empty()).then(|| d.to_ascii_lowercase())
+}
+
+fn load_tls(conn: &mut DbConnection, domain_id: &str, t: &Thresholds) -> StorageResult<TlsData> {
+    let Some(to) = analysis_data::newest_report_end(conn, domain_id, KIND_TLS)? else {
+        return Ok(TlsData::default());
+    };
+    let from = to - t.tls_window_days * DAY;
+    let mut failures: BTreeMap<(String, String), TlsFailureData> = BTreeMap::new();
+    for f in analysis_data::tls_failures_after(conn, domain_id, from)? {
+        let mx = f
+            .receiving_mx_hostname
+            .as_deref()
+            .unwrap_or("")
+            .trim()
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        let entry = failures
+            .entry((f.result_type.clone(), mx.clone()))
+            .or_insert_with(|| TlsFailureData {
+                result_type: f.result_type.clone(),
+                mx_host: mx,
+                ..Default::default()
+            });
+        entry.sessions += u64::try_from(f.failed_session_count).unwrap_or(0);
+        entry.reporters.insert(f.org_name);
+        entry.sending_ips.extend(f.sending_mta_ip);
+        entry.receiving_ips.extend(f.receiving_ip);
+        entry.details.extend(f.additional_information);
+        entry.details.extend(f.failure_reason_code);
+        if entry.report_ids.len() < IDS_PER_SOURCE {
+            entry.report_ids.insert(f.report_id);
+        }
+    }
+    let span = t.tls_recent_days + t.tls_baseline_days + 1;
+    let days = DayRange {
+        first: (to - span * DAY).div_euclid(DAY),
+        last: to.div_euclid(DAY),
+    };
+    let daily = aggregates::tls_by_result_per_day(conn, domain_id, days)?
+        .into_iter()
+        .map(|(day, totals)| TlsDay {
+            day: day * DAY,
+            successful: totals.successful_sessions,
+            failed: totals.failed_sessions,
+        })
+        .collect();
+    Ok(TlsData {
+        from,
+        to,
+        failures: failures.into_values().collect(),
+        daily,
+    })
+}
