@@ -5,5 +5,6 @@
 
 pub mod days;
 pub mod domain_name;
+pub mod event;
 pub mod report;
 pub mod tenant;

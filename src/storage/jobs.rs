@@ -12,6 +12,10 @@ use diesel::sql_types::{BigInt, Text};
 /// Enrich the sending sources of one stored report (payload: `{"report_id": …}`).
 pub const ENRICH_SOURCES: &str = "enrich_sources";
 
+/// Make one delivery attempt of a webhook event (payload: `{"delivery_id": …}`); the job
+/// reschedules itself until the delivery succeeds or runs out of attempts (`crate::webhooks`).
+pub const DELIVER_WEBHOOK: &str = "deliver_webhook";
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, QueryableByName)]
 #[diesel(table_name = jobs)]
 pub struct Job {
@@ -50,6 +54,32 @@ pub fn enqueue(
         .values(&job)
         .execute(conn)?;
     Ok(job.id)
+}
+
+/// Adds jobs of `kind` due at `run_at`, one per payload, in one statement per 500 (inside the
+/// caller's transaction, like [`enqueue`]).
+pub fn enqueue_many(
+    conn: &mut DbConnection,
+    kind: &str,
+    jobs: &[(Option<&str>, serde_json::Value)],
+    run_at: i64,
+) -> StorageResult<Vec<String>> {
+    let rows: Vec<Job> = jobs
+        .iter()
+        .map(|(tenant_id, payload)| Job {
+            id: new_id(),
+            tenant_id: tenant_id.map(str::to_string),
+            kind: kind.to_string(),
+            payload: payload.to_string(),
+            run_at,
+            attempts: 0,
+            locked_until: None,
+            last_error: None,
+            created_at: run_at,
+        })
+        .collect();
+    super::insert_batch!(conn, jobs::table, rows, 500)?;
+    Ok(rows.into_iter().map(|j| j.id).collect())
 }
 
 /// Claims up to `max` due jobs for `lease` seconds and counts the attempt.
