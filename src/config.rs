@@ -19,11 +19,21 @@
 //!   for DNS checks (default empty: the system's, from `/etc/resolv.conf`).
 //! - `dns_timeout_ms` [`RUAD_DNS_TIMEOUT_MS`]: time allowed for one DNS answer (default 3000).
 //! - `outbound_allow_private` [`RUAD_OUTBOUND_ALLOW_PRIVATE`]: let HTTPS fetches (MTA-STS
-//!   policies) reach loopback and private addresses (default false; for testing only).
+//!   policies) and webhook deliveries reach loopback and private addresses, and webhooks use
+//!   plain `http` (default false; for testing only).
 //! - `jobs_enabled` [`RUAD_JOBS_ENABLED`]: run the background job worker in this instance
 //!   (default true; several instances may share the job table).
 //! - `enrich_concurrency` [`RUAD_ENRICH_CONCURRENCY`]: reverse-DNS lookups in flight while
 //!   enriching report sources (default 32).
+//! - `webhook_max_attempts` [`RUAD_WEBHOOK_MAX_ATTEMPTS`]: attempts per webhook delivery
+//!   before it is marked failed (default 8, 1 to 100).
+//! - `webhook_backoff_base_seconds` [`RUAD_WEBHOOK_BACKOFF_BASE_SECONDS`]: wait after a
+//!   delivery's first failed attempt, doubled after each further one (default 30; 0 retries
+//!   at once, for tests).
+//! - `webhook_backoff_max_seconds` [`RUAD_WEBHOOK_BACKOFF_MAX_SECONDS`]: longest wait between
+//!   two attempts (default 21600).
+//! - `webhook_timeout_seconds` [`RUAD_WEBHOOK_TIMEOUT_SECONDS`]: time limit of one delivery
+//!   attempt (default 10, 1 to 60).
 //! - `log_format` [`RUAD_LOG_FORMAT`]: `text` or `json` (default `text`); the level comes from
 //!   `RUST_LOG` (default `info`).
 
@@ -53,6 +63,10 @@ pub struct Settings {
     pub outbound_allow_private: bool,
     pub jobs_enabled: bool,
     pub enrich_concurrency: usize,
+    pub webhook_max_attempts: i32,
+    pub webhook_backoff_base_seconds: i64,
+    pub webhook_backoff_max_seconds: i64,
+    pub webhook_timeout_seconds: u64,
     pub log_format: String,
 }
 
@@ -73,6 +87,10 @@ impl Default for Settings {
             outbound_allow_private: false,
             jobs_enabled: true,
             enrich_concurrency: 32,
+            webhook_max_attempts: 8,
+            webhook_backoff_base_seconds: 30,
+            webhook_backoff_max_seconds: 6 * 3600,
+            webhook_timeout_seconds: 10,
             log_format: "text".into(),
         }
     }
@@ -141,6 +159,26 @@ impl Settings {
         if !(1..=1024).contains(&self.enrich_concurrency) {
             return Err(bad("enrich_concurrency", "must be between 1 and 1024"));
         }
+        if !(1..=100).contains(&self.webhook_max_attempts) {
+            return Err(bad("webhook_max_attempts", "must be between 1 and 100"));
+        }
+        if !(0..=86_400).contains(&self.webhook_backoff_base_seconds) {
+            return Err(bad(
+                "webhook_backoff_base_seconds",
+                "must be between 0 and 86400",
+            ));
+        }
+        if !(self.webhook_backoff_base_seconds..=7 * 86_400)
+            .contains(&self.webhook_backoff_max_seconds)
+        {
+            return Err(bad(
+                "webhook_backoff_max_seconds",
+                "must be at least webhook_backoff_base_seconds and at most 604800",
+            ));
+        }
+        if !(1..=60).contains(&self.webhook_timeout_seconds) {
+            return Err(bad("webhook_timeout_seconds", "must be between 1 and 60"));
+        }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(bad("log_format", "must be text or json"));
         }
@@ -187,6 +225,17 @@ impl Settings {
                 ..Default::default()
             },
         )
+    }
+
+    /// Webhook delivery settings.
+    pub fn webhook_settings(&self) -> crate::webhooks::WebhookSettings {
+        crate::webhooks::WebhookSettings {
+            allow_private: self.outbound_allow_private,
+            max_attempts: self.webhook_max_attempts,
+            backoff_base: self.webhook_backoff_base_seconds,
+            backoff_max: self.webhook_backoff_max_seconds,
+            timeout: std::time::Duration::from_secs(self.webhook_timeout_seconds),
+        }
     }
 
     /// Parser limits for uploads.

@@ -53,6 +53,7 @@ impl Application {
                 state.checker.resolver.clone(),
                 crate::worker::WorkerSettings {
                     concurrency: settings.enrich_concurrency,
+                    webhooks: settings.webhook_settings(),
                     ..Default::default()
                 },
             )

@@ -7,12 +7,16 @@
 //!   of each source address of the report whose cached names are missing or expired, looked
 //!   up concurrently, and stored in `source_names` with the organizational domain of the
 //!   confirmed name. Lookup failures are stored with a short expiry, so they are retried.
+//! - `deliver_webhook` (enqueued per webhook delivery by `storage::webhooks::emit`): one
+//!   signed POST; the job records the attempt and reschedules or removes itself, following the
+//!   webhook retry policy (`crate::webhooks`).
 //!
-//! A failing job is retried with exponential backoff (30 s doubling, at most 6 h).
+//! A job that fails with an error is retried with exponential backoff (30 s doubling, at
+//! most 6 h).
 
 use crate::dns::Resolver;
 use crate::dns::checks::{self, organizational_domain};
-use crate::storage::jobs::{self, ENRICH_SOURCES, Job};
+use crate::storage::jobs::{self, DELIVER_WEBHOOK, ENRICH_SOURCES, Job};
 use crate::storage::source_names::{self, SourceName};
 use crate::storage::{Db, now};
 use futures_util::StreamExt;
@@ -33,6 +37,8 @@ pub struct WorkerSettings {
     pub names_ttl: i64,
     /// How long a failed lookup is kept before it is tried again, in seconds.
     pub failure_ttl: i64,
+    /// Webhook delivery: outbound rule, timeout and retry policy.
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl Default for WorkerSettings {
@@ -44,6 +50,7 @@ impl Default for WorkerSettings {
             lease: 600,
             names_ttl: 7 * 86_400,
             failure_ttl: 3_600,
+            webhooks: crate::webhooks::WebhookSettings::default(),
         }
     }
 }
@@ -84,12 +91,18 @@ pub async fn run_once(
     let n = claimed.len();
     for job in claimed {
         let outcome = match job.kind.as_str() {
-            ENRICH_SOURCES => enrich_sources(db, resolver, settings, &job).await,
+            ENRICH_SOURCES => enrich_sources(db, resolver, settings, &job)
+                .await
+                .map(|()| Finished::Complete),
+            DELIVER_WEBHOOK => crate::webhooks::deliver(db, resolver, &settings.webhooks, &job)
+                .await
+                .map(|()| Finished::Settled),
             other => Err(anyhow::anyhow!("unknown job kind '{other}'")),
         };
         let db = db.clone();
         match outcome {
-            Ok(()) => {
+            Ok(Finished::Settled) => {}
+            Ok(Finished::Complete) => {
                 blocking(move || Ok(db.write(|conn| jobs::complete(conn, &job.id))?)).await?;
             }
             Err(e) => {
@@ -107,6 +120,14 @@ pub async fn run_once(
         }
     }
     Ok(n)
+}
+
+/// What is left to do for a job that ran without error.
+enum Finished {
+    /// The worker removes it.
+    Complete,
+    /// The job removed or rescheduled itself, in the transaction that recorded its result.
+    Settled,
 }
 
 async fn enrich_sources(
