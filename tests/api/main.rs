@@ -13,3 +13,4 @@ mod helpers;
 mod reports;
 mod resources;
 mod timeseries;
+mod webhooks;
