@@ -19,7 +19,8 @@
 //!   for DNS checks (default empty: the system's, from `/etc/resolv.conf`).
 //! - `dns_timeout_ms` [`RUAD_DNS_TIMEOUT_MS`]: time allowed for one DNS answer (default 3000).
 //! - `outbound_allow_private` [`RUAD_OUTBOUND_ALLOW_PRIVATE`]: let HTTPS fetches (MTA-STS
-//!   policies) reach loopback and private addresses (default false; for testing only).
+//!   policies) and webhook deliveries reach loopback and private addresses, and webhooks use
+//!   plain `http` (default false; for testing only).
 //! - `jobs_enabled` [`RUAD_JOBS_ENABLED`]: run the background job worker in this instance
 //!   (default true; several instances may share the job table).
 //! - `enrich_concurrency` [`RUAD_ENRICH_CONCURRENCY`]: reverse-DNS lookups in flight while
@@ -29,6 +30,15 @@
 //!   off).
 //! - `evaluate_delay_seconds` [`RUAD_EVALUATE_DELAY_SECONDS`]: how long an issue evaluation
 //!   waits after new data, so a burst of reports is evaluated once (default 30).
+//! - `webhook_max_attempts` [`RUAD_WEBHOOK_MAX_ATTEMPTS`]: attempts per webhook delivery
+//!   before it is marked failed (default 8, 1 to 100).
+//! - `webhook_backoff_base_seconds` [`RUAD_WEBHOOK_BACKOFF_BASE_SECONDS`]: wait after a
+//!   delivery's first failed attempt, doubled after each further one (default 30; 0 retries
+//!   at once, for tests).
+//! - `webhook_backoff_max_seconds` [`RUAD_WEBHOOK_BACKOFF_MAX_SECONDS`]: longest wait between
+//!   two attempts (default 21600).
+//! - `webhook_timeout_seconds` [`RUAD_WEBHOOK_TIMEOUT_SECONDS`]: time limit of one delivery
+//!   attempt (default 10, 1 to 60).
 //! - `log_format` [`RUAD_LOG_FORMAT`]: `text` or `json` (default `text`); the level comes from
 //!   `RUST_LOG` (default `info`).
 
@@ -60,6 +70,10 @@ pub struct Settings {
     pub enrich_concurrency: usize,
     pub dns_recheck_hours: u64,
     pub evaluate_delay_seconds: u64,
+    pub webhook_max_attempts: i32,
+    pub webhook_backoff_base_seconds: i64,
+    pub webhook_backoff_max_seconds: i64,
+    pub webhook_timeout_seconds: u64,
     pub log_format: String,
 }
 
@@ -82,6 +96,10 @@ impl Default for Settings {
             enrich_concurrency: 32,
             dns_recheck_hours: 24,
             evaluate_delay_seconds: 30,
+            webhook_max_attempts: 8,
+            webhook_backoff_base_seconds: 30,
+            webhook_backoff_max_seconds: 6 * 3600,
+            webhook_timeout_seconds: 10,
             log_format: "text".into(),
         }
     }
@@ -159,6 +177,26 @@ impl Settings {
         if !(1..=1024).contains(&self.enrich_concurrency) {
             return Err(bad("enrich_concurrency", "must be between 1 and 1024"));
         }
+        if !(1..=100).contains(&self.webhook_max_attempts) {
+            return Err(bad("webhook_max_attempts", "must be between 1 and 100"));
+        }
+        if !(0..=86_400).contains(&self.webhook_backoff_base_seconds) {
+            return Err(bad(
+                "webhook_backoff_base_seconds",
+                "must be between 0 and 86400",
+            ));
+        }
+        if !(self.webhook_backoff_base_seconds..=7 * 86_400)
+            .contains(&self.webhook_backoff_max_seconds)
+        {
+            return Err(bad(
+                "webhook_backoff_max_seconds",
+                "must be at least webhook_backoff_base_seconds and at most 604800",
+            ));
+        }
+        if !(1..=60).contains(&self.webhook_timeout_seconds) {
+            return Err(bad("webhook_timeout_seconds", "must be between 1 and 60"));
+        }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(bad("log_format", "must be text or json"));
         }
@@ -200,6 +238,7 @@ impl Settings {
             concurrency: self.enrich_concurrency,
             dns_recheck_interval: i64::try_from(self.dns_recheck_hours * 3600).unwrap_or(i64::MAX),
             evaluate_delay: i64::try_from(self.evaluate_delay_seconds).unwrap_or(0),
+            webhooks: self.webhook_settings(),
             ..Default::default()
         }
     }
@@ -215,6 +254,17 @@ impl Settings {
                 ..Default::default()
             },
         )
+    }
+
+    /// Webhook delivery settings.
+    pub fn webhook_settings(&self) -> crate::webhooks::WebhookSettings {
+        crate::webhooks::WebhookSettings {
+            allow_private: self.outbound_allow_private,
+            max_attempts: self.webhook_max_attempts,
+            backoff_base: self.webhook_backoff_base_seconds,
+            backoff_max: self.webhook_backoff_max_seconds,
+            timeout: std::time::Duration::from_secs(self.webhook_timeout_seconds),
+        }
     }
 
     /// Parser limits for uploads.

@@ -15,4 +15,5 @@ pub mod reports;
 pub mod startup;
 pub mod storage;
 pub mod telemetry;
+pub mod webhooks;
 pub mod worker;

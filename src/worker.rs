@@ -7,8 +7,11 @@
 //!   of each source address of the report whose cached names are missing or expired, looked
 //!   up concurrently, and stored in `source_names` with the organizational domain of the
 //!   confirmed name. Lookup failures are stored with a short expiry, so they are retried.
+//! - `deliver_webhook` (enqueued per webhook delivery by `storage::webhooks::emit`): one
+//!   signed POST; the job records the attempt and reschedules or removes itself, following the
+//!   webhook retry policy (`crate::webhooks`).
 //!
-//!   When done, the report's domain is queued for issue evaluation.
+//!   When `enrich_sources` is done, the report's domain is queued for issue evaluation.
 //! - `evaluate_issues` (queued after enrichment, after a TLS report, after DNS checks; at most
 //!   one waiting per domain): runs the analysis rules over the domain's data and updates its
 //!   issues (`evaluation`).
@@ -16,11 +19,14 @@
 //!   domain, stores what changed, queues an evaluation, and queues itself again after the
 //!   interval. The worker makes sure, at start, that every domain has one.
 //!
-//! A failing job is retried with exponential backoff (30 s doubling, at most 6 h).
+//! A job that fails with an error is retried with exponential backoff (30 s doubling, at
+//! most 6 h).
 
 use crate::analysis::issues::Thresholds;
 use crate::dns::checks::{self, Checker, organizational_domain};
-use crate::storage::jobs::{self, CHECK_DNS, ENRICH_SOURCES, EVALUATE_ISSUES, Job};
+use crate::storage::jobs::{
+    self, CHECK_DNS, DELIVER_WEBHOOK, ENRICH_SOURCES, EVALUATE_ISSUES, Job,
+};
 use crate::storage::source_names::{self, SourceName};
 use crate::storage::{Db, analysis_data, domains, now};
 use futures_util::StreamExt;
@@ -48,6 +54,8 @@ pub struct WorkerSettings {
     pub evaluate_delay: i64,
     /// The issue rules' thresholds.
     pub thresholds: Thresholds,
+    /// Webhook delivery: outbound rule, timeout and retry policy.
+    pub webhooks: crate::webhooks::WebhookSettings,
 }
 
 impl Default for WorkerSettings {
@@ -62,6 +70,7 @@ impl Default for WorkerSettings {
             dns_recheck_interval: 86_400,
             evaluate_delay: 30,
             thresholds: Thresholds::default(),
+            webhooks: crate::webhooks::WebhookSettings::default(),
         }
     }
 }
@@ -115,14 +124,26 @@ pub async fn run_once(
     let n = claimed.len();
     for job in claimed {
         let outcome = match job.kind.as_str() {
-            ENRICH_SOURCES => enrich_sources(db, &checker.resolver, settings, &job).await,
-            EVALUATE_ISSUES => evaluate_issues(db, settings, &job).await,
-            CHECK_DNS => check_dns(db, checker, settings, &job).await,
+            ENRICH_SOURCES => enrich_sources(db, &checker.resolver, settings, &job)
+                .await
+                .map(|()| Finished::Complete),
+            EVALUATE_ISSUES => evaluate_issues(db, settings, &job)
+                .await
+                .map(|()| Finished::Complete),
+            CHECK_DNS => check_dns(db, checker, settings, &job)
+                .await
+                .map(|()| Finished::Complete),
+            DELIVER_WEBHOOK => {
+                crate::webhooks::deliver(db, &checker.resolver, &settings.webhooks, &job)
+                    .await
+                    .map(|()| Finished::Settled)
+            }
             other => Err(anyhow::anyhow!("unknown job kind '{other}'")),
         };
         let db = db.clone();
         match outcome {
-            Ok(()) => {
+            Ok(Finished::Settled) => {}
+            Ok(Finished::Complete) => {
                 blocking(move || Ok(db.write(|conn| jobs::complete(conn, &job.id))?)).await?;
             }
             Err(e) => {
@@ -161,6 +182,14 @@ fn payload_str(job: &Job, key: &str) -> anyhow::Result<String> {
         .as_str()
         .map(str::to_string)
         .ok_or_else(|| anyhow::anyhow!("payload has no {key}"))
+}
+
+/// What is left to do for a job that ran without error.
+enum Finished {
+    /// The worker removes it.
+    Complete,
+    /// The job removed or rescheduled itself, in the transaction that recorded its result.
+    Settled,
 }
 
 /// Queues an evaluation of `domain_id` unless one is already waiting.

@@ -13,6 +13,7 @@ pub mod issues;
 pub mod reports;
 pub mod tenants;
 pub mod tlsrpt;
+pub mod webhooks;
 
 use crate::error::{ApiError, Problem};
 use actix_web::{HttpRequest, HttpResponse};
@@ -30,7 +31,12 @@ use utoipa_actix_web::{AppExt, scope};
             RFC 9457 problem+json documents with a stable `code`.",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
-    components(schemas(Problem, crate::error::ErrorCode)),
+    components(schemas(
+        Problem,
+        crate::error::ErrorCode,
+        webhooks::WebhookEvent,
+        crate::domain::event::ReportReceived,
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "health", description = "Liveness, readiness and metrics"),
@@ -41,6 +47,15 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "aggregates", description = "Per-domain aggregates over time"),
         (name = "dns", description = "DNS record checks, SPF evaluation, record generators and stored check snapshots"),
         (name = "issues", description = "Problems detected in a domain's reports and DNS, with their remediation"),
+        (name = "webhooks", description = "Webhooks: events (`report.received`, `issue.opened`, \
+            `issue.resolved`) of a tenant and its descendants POSTed as JSON (`WebhookEvent`) to an \
+            https URL on a public address, retried with exponential backoff until the receiver \
+            answers 2xx, with a delivery log. Each request carries `ruad-event`, `ruad-delivery` \
+            (delivery id), `ruad-timestamp` (Unix seconds) and `ruad-signature: \
+            v1=<hex HMAC-SHA256(secret, \"<ruad-timestamp>.<raw body>\")>`, keyed with the \
+            webhook's whole secret (`whsec_…`). Receivers should compare in constant time, refuse \
+            old timestamps, accept any of several comma-separated `v1=` values, and deduplicate \
+            on the body's `id` (the event id, the same in every delivery of one event)."),
     )
 )]
 struct ApiDoc;
@@ -111,6 +126,14 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(issues::get_issue)
                 .service(issues::update_issue)
                 .service(issues::evaluate_domain_issues)
+                .service(webhooks::create_webhook)
+                .service(webhooks::list_webhooks)
+                .service(webhooks::get_webhook)
+                .service(webhooks::update_webhook)
+                .service(webhooks::delete_webhook)
+                .service(webhooks::rotate_webhook_secret)
+                .service(webhooks::send_test_webhook)
+                .service(webhooks::list_webhook_deliveries)
                 // The spec itself is not an operation of the spec.
                 .route("/openapi.json", actix_web::web::get().to(get_openapi)),
         );

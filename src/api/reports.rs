@@ -410,11 +410,12 @@ pub struct ReportListResponse {
     pub next_cursor: Option<String>,
 }
 
-fn encode_cursor(begin: i64, id: &str) -> String {
+/// A page cursor: an opaque encoding of the last item's (sort key, id).
+pub(crate) fn encode_cursor(begin: i64, id: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{begin}:{id}"))
 }
 
-fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
+pub(crate) fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
     let bad = || ApiError::BadRequest("cursor is not a cursor returned by this API".into());
     let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(cursor)

@@ -1,11 +1,17 @@
-//! Outbound HTTPS for checks (the MTA-STS policy file): HTTPS only, a certificate valid for
-//! the host (WebPKI roots), no redirects followed (RFC 8461 §3.3), a size cap and a timeout.
+//! Outbound HTTP(S): the address rule every request ruad makes on its own obeys (MTA-STS
+//! policy files here, webhook deliveries in `crate::webhooks`), and the client of the checks'
+//! fetches (the MTA-STS policy file): HTTPS only, a certificate valid for the host (WebPKI
+//! roots), no redirects followed (RFC 8461 §3.3), a size cap and a timeout.
 //!
-//! Names are resolved with ruad's own [`Resolver`], and the addresses that come back are
-//! checked before connecting: loopback, private, link-local, CGNAT, documentation, multicast
-//! and unspecified ranges (and the cloud metadata address among them) are refused unless
-//! `allow_private` is set, which only tests should do. Checking the resolved address, not
-//! the name, is what stops a hostile domain from pointing a check at an internal service.
+//! The rule: names are resolved with ruad's own [`Resolver`] ([`CheckedResolve`]), and the
+//! addresses that come back are checked before connecting: loopback, private, link-local,
+//! CGNAT, documentation, multicast and unspecified ranges (and the cloud metadata address
+//! among them) are refused unless `allow_private` is set, which only tests should do.
+//! Checking the resolved address, not the name, is what stops a hostile domain from pointing
+//! a request at an internal service. A URL whose host is an IP literal never reaches a
+//! resolver (the HTTP client connects to it directly), so [`check_url`] applies the same rule
+//! to literals before a request is sent; `localhost` names are refused likewise. Proxies from
+//! the environment are not used: a proxy would connect on our behalf, past the check.
 
 use super::resolver::Resolver;
 use std::net::{IpAddr, SocketAddr};
@@ -89,9 +95,77 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
-struct CheckedResolve {
+/// Whether `url` may be requested: `https` (or `http` when `allow_private`, for test
+/// receivers), no user name or password, a host, and a host that is not a non-public IP
+/// literal or a `localhost` name unless `allow_private`. Names are checked when they are
+/// resolved, by [`CheckedResolve`].
+pub fn check_url(url: &url::Url, allow_private: bool) -> Result<(), String> {
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_private => {}
+        "http" => return Err("must use https".into()),
+        other => return Err(format!("scheme '{other}' is not allowed; use https")),
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not contain a user name or password".into());
+    }
+    let refused = |what: String| -> Result<(), String> {
+        Err(format!(
+            "{what} is not a public address; outbound requests go to public addresses only"
+        ))
+    };
+    match url.host() {
+        None => Err("has no host".into()),
+        Some(url::Host::Ipv4(ip)) if !allow_private && !is_public(IpAddr::V4(ip)) => {
+            refused(ip.to_string())
+        }
+        Some(url::Host::Ipv6(ip)) if !allow_private && !is_public(IpAddr::V6(ip)) => {
+            refused(ip.to_string())
+        }
+        Some(url::Host::Domain(name)) if !allow_private && is_localhost(name) => {
+            refused(name.to_string())
+        }
+        Some(_) => Ok(()),
+    }
+}
+
+/// `localhost` and names under it always mean loopback (RFC 6761 §6.3).
+fn is_localhost(name: &str) -> bool {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
+}
+
+/// A resolver for the HTTP client: ruad's [`Resolver`], keeping only public addresses unless
+/// `allow_private`.
+pub struct CheckedResolve {
     resolver: Resolver,
     allow_private: bool,
+}
+
+impl CheckedResolve {
+    pub fn new(resolver: Resolver, allow_private: bool) -> CheckedResolve {
+        CheckedResolve {
+            resolver,
+            allow_private,
+        }
+    }
+}
+
+/// An HTTP client builder bound to the outbound rule: names through [`CheckedResolve`], no
+/// proxy, no redirects followed, `timeout` for connecting and for the whole request, and the
+/// `ruad/<version>` user agent. Callers still check each URL with [`check_url`].
+pub fn client_builder(
+    resolver: Resolver,
+    allow_private: bool,
+    timeout: Duration,
+) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(timeout)
+        .connect_timeout(timeout)
+        .user_agent(concat!("ruad/", env!("CARGO_PKG_VERSION")))
+        .dns_resolver(Arc::new(CheckedResolve::new(resolver, allow_private)))
 }
 
 impl reqwest::dns::Resolve for CheckedResolve {
@@ -139,16 +213,8 @@ impl reqwest::dns::Resolve for CheckedResolve {
 
 impl Fetcher {
     pub fn new(resolver: Resolver, settings: FetchSettings) -> Result<Fetcher, String> {
-        let mut builder = reqwest::Client::builder()
-            .https_only(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(settings.timeout)
-            .connect_timeout(settings.timeout)
-            .user_agent(concat!("ruad/", env!("CARGO_PKG_VERSION")))
-            .dns_resolver(Arc::new(CheckedResolve {
-                resolver,
-                allow_private: settings.allow_private,
-            }));
+        let mut builder =
+            client_builder(resolver, settings.allow_private, settings.timeout).https_only(true);
         if let Some(pem) = &settings.extra_root_pem {
             let cert = reqwest::Certificate::from_pem(pem.as_bytes())
                 .map_err(|e| format!("extra root certificate: {e}"))?;
@@ -169,6 +235,8 @@ impl Fetcher {
 
     /// GETs `url`; the body as text when the answer is 200, else why not.
     pub async fn get_text(&self, url: &str) -> Result<String, String> {
+        let parsed = url::Url::parse(url).map_err(|e| format!("invalid URL {url}: {e}"))?;
+        check_url(&parsed, self.settings.allow_private).map_err(|e| format!("{url} {e}"))?;
         let mut response = self.client.get(url).send().await.map_err(describe)?;
         let status = response.status();
         if status.is_redirection() {
@@ -200,7 +268,7 @@ impl Fetcher {
 
 /// The innermost cause of a request error, which says what actually failed (certificate,
 /// refused address, timeout...).
-fn describe(e: reqwest::Error) -> String {
+pub fn describe(e: reqwest::Error) -> String {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
@@ -243,5 +311,66 @@ mod tests {
         for ip in ["8.8.8.8", "1.1.1.1", "2606:4700::1111", "::ffff:8.8.8.8"] {
             assert!(is_public(ip.parse().unwrap()), "{ip}");
         }
+    }
+
+    fn check(url: &str, allow_private: bool) -> Result<(), String> {
+        check_url(&url::Url::parse(url).unwrap(), allow_private)
+    }
+
+    #[test]
+    fn non_public_literal_hosts_are_refused_without_the_test_setting() {
+        for url in [
+            "https://127.0.0.1/hook",
+            "https://127.0.0.1:8443/hook",
+            "https://10.0.0.1/",
+            "https://169.254.169.254/latest/meta-data/",
+            "https://[::1]/",
+            "https://[fd00::1]:8443/",
+            "https://[::ffff:192.168.1.1]/",
+            "https://localhost/",
+            "https://api.localhost./",
+            // Legacy IPv4 spellings are normalized by the URL parser, then checked.
+            "https://0x7f.1/",
+            "https://2130706433/",
+        ] {
+            let refused = check(url, false).unwrap_err();
+            assert!(refused.contains("not a public address"), "{url}: {refused}");
+            assert_eq!(check(url, true), Ok(()), "{url} with the test setting");
+        }
+    }
+
+    #[test]
+    fn public_hosts_pass_and_names_are_left_to_the_resolver() {
+        for url in [
+            "https://8.8.8.8/hook",
+            "https://[2606:4700::1111]/",
+            "https://hooks.example.com:8443/path?q=1",
+        ] {
+            assert_eq!(check(url, false), Ok(()), "{url}");
+        }
+    }
+
+    #[test]
+    fn only_https_without_credentials_is_allowed() {
+        assert_eq!(
+            check("http://hooks.example.com/", false),
+            Err("must use https".into())
+        );
+        assert_eq!(check("http://127.0.0.1:9/", true), Ok(()));
+        assert!(check("ftp://hooks.example.com/", true).is_err());
+        assert!(check("file:///etc/passwd", true).is_err());
+        assert!(check("https://user:pw@hooks.example.com/", false).is_err());
+        assert!(check("https://user@hooks.example.com/", true).is_err());
+    }
+
+    #[test]
+    fn a_literal_loopback_url_is_refused_before_any_connection() {
+        let fetcher = Fetcher::new(
+            Resolver::fixed(crate::dns::StaticZone::default()),
+            FetchSettings::default(),
+        )
+        .unwrap();
+        let error = crate::dns::block_on(fetcher.get_text("https://127.0.0.1:1/x")).unwrap_err();
+        assert!(error.contains("not a public address"), "{error}");
     }
 }

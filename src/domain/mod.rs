@@ -5,6 +5,7 @@
 
 pub mod days;
 pub mod domain_name;
+pub mod event;
 pub mod issue;
 pub mod report;
 pub mod tenant;

@@ -6,11 +6,15 @@
 //! - stored `open`/`acknowledged`, not found, and its code determined this time → `resolved`
 //!   (a *resolved* change).
 //!
+//! Every opened (or reopened) and resolved issue is announced to webhooks (`issue.opened`,
+//! `issue.resolved`) in the transaction that records it.
+//!
 //! Clients may only move an issue between `open` and `acknowledged`; `resolved` is ruad's
 //! conclusion that the condition cleared.
 
 use super::schema::{domains, issues, tenants};
-use super::{DbConnection, StorageError, StorageResult, TenantScope, new_id};
+use super::{DbConnection, StorageError, StorageResult, TenantScope, new_id, webhooks};
+use crate::domain::event::Event;
 use crate::domain::issue::{DetectedIssue, IssueCode, IssueSeverity, IssueStatus};
 use diesel::prelude::*;
 
@@ -163,7 +167,44 @@ pub fn reconcile(
                 .execute(conn)?;
             changes.resolved.push(row);
         }
+        // Webhooks hear of it in the same transaction: an issue opened or resolved is
+        // announced exactly when it is recorded.
+        let domain_name: String = domains::table
+            .filter(domains::id.eq(domain_id))
+            .select(domains::name)
+            .first(conn)?;
+        for (event, rows) in [
+            (Event::IssueOpened, &changes.opened),
+            (Event::IssueResolved, &changes.resolved),
+        ] {
+            for row in rows {
+                webhooks::emit(conn, tenant_id, event, &event_data(row, &domain_name), now)?;
+            }
+        }
         Ok(changes)
+    })
+}
+
+/// The `data` of an `issue.opened` / `issue.resolved` event: the issue as the API shows it.
+fn event_data(row: &IssueRow, domain: &str) -> serde_json::Value {
+    let parse = |s: &str| serde_json::from_str::<serde_json::Value>(s).unwrap_or_default();
+    serde_json::json!({
+        "issue_id": row.id,
+        "tenant_id": row.tenant_id,
+        "domain": domain,
+        "domain_id": row.domain_id,
+        "code": row.code,
+        "subject": row.subject,
+        "severity": row.severity,
+        "status": row.status,
+        "title": row.title,
+        "explanation": row.explanation,
+        "remediation": row.remediation,
+        "record": row.record.as_deref().map(parse),
+        "evidence": parse(&row.evidence),
+        "first_seen_at": row.first_seen_at,
+        "last_seen_at": row.last_seen_at,
+        "resolved_at": row.resolved_at,
     })
 }
 

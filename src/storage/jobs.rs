@@ -17,6 +17,10 @@ pub const EVALUATE_ISSUES: &str = "evaluate_issues";
 /// `{"domain_id": …}`).
 pub const CHECK_DNS: &str = "check_dns";
 
+/// Make one delivery attempt of a webhook event (payload: `{"delivery_id": …}`); the job
+/// reschedules itself until the delivery succeeds or runs out of attempts (`crate::webhooks`).
+pub const DELIVER_WEBHOOK: &str = "deliver_webhook";
+
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, QueryableByName)]
 #[diesel(table_name = jobs)]
 pub struct Job {
@@ -128,6 +132,32 @@ pub fn domains_without_job(conn: &mut DbConnection, kind: &str) -> StorageResult
     };
     let rows: Vec<IdRow> = diesel::sql_query(sql).bind::<Text, _>(kind).load(conn)?;
     Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// Adds jobs of `kind` due at `run_at`, one per payload, in one statement per 500 (inside the
+/// caller's transaction, like [`enqueue`]).
+pub fn enqueue_many(
+    conn: &mut DbConnection,
+    kind: &str,
+    jobs: &[(Option<&str>, serde_json::Value)],
+    run_at: i64,
+) -> StorageResult<Vec<String>> {
+    let rows: Vec<Job> = jobs
+        .iter()
+        .map(|(tenant_id, payload)| Job {
+            id: new_id(),
+            tenant_id: tenant_id.map(str::to_string),
+            kind: kind.to_string(),
+            payload: payload.to_string(),
+            run_at,
+            attempts: 0,
+            locked_until: None,
+            last_error: None,
+            created_at: run_at,
+        })
+        .collect();
+    super::insert_batch!(conn, jobs::table, rows, 500)?;
+    Ok(rows.into_iter().map(|j| j.id).collect())
 }
 
 /// Claims up to `max` due jobs for `lease` seconds and counts the attempt.

@@ -22,6 +22,7 @@ pub mod reports;
 pub mod schema;
 pub mod source_names;
 pub mod tenants;
+pub mod webhooks;
 
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;

@@ -5,6 +5,9 @@
 //! begin, end) plus a SHA-256 over the normalized content. Same key and hash: duplicate,
 //! nothing stored. Same key, other hash: conflict — the new version is stored, supersedes the
 //! older ones in aggregates, and all versions are flagged.
+//!
+//! A newly stored report (not a duplicate) queues its `report.received` webhook event in the
+//! same transaction (and a DMARC report its source enrichment job).
 
 use super::domains::{Domain, resolve_domain};
 use super::schema::{
@@ -13,6 +16,7 @@ use super::schema::{
 };
 use super::{DbConnection, StorageError, StorageResult, TenantScope, new_id, now};
 use crate::domain::days::{day_weights, split};
+use crate::domain::event::{Event, ReportReceived};
 use crate::domain::report::{AggregateHeader, Record, TlsReport};
 use crate::reports::{
     AggregateReader, Input, Limits, Origin, ParseError, ReportHandler, Warning, parse_input,
@@ -341,6 +345,28 @@ fn finish_report(
     Ok(row)
 }
 
+/// Queues the `report.received` event of a newly stored report (a duplicate never gets here:
+/// its transaction is rolled back first).
+fn announce(conn: &mut DbConnection, row: &ReportRow, domain: &Domain) -> Result<(), TxError> {
+    let data = serde_json::to_value(ReportReceived {
+        report_id: row.id.clone(),
+        kind: row.kind.clone(),
+        domain: domain.name.clone(),
+        domain_id: domain.id.clone(),
+        policy_domain: row.policy_domain.clone(),
+        org_name: row.org_name.clone(),
+        external_id: row.external_id.clone(),
+        begin: row.begin_ts,
+        end: row.end_ts,
+        records: row.record_count,
+        messages: row.message_count,
+        conflict: row.conflict,
+    })
+    .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
+    super::webhooks::emit(conn, &row.tenant_id, Event::ReportReceived, &data, now())?;
+    Ok(())
+}
+
 fn json<T: serde::Serialize>(value: &T) -> Result<String, TxError> {
     serde_json::to_string(value).map_err(|e| TxError::Storage(StorageError::Other(e.into())))
 }
@@ -576,6 +602,7 @@ impl ReportHandler for Ingest<'_, '_> {
                 ..row
             };
             let row = finish_report(conn, &key, row)?;
+            announce(conn, &row, &domain)?;
             // Committed with the report, so every stored report gets its sources enriched.
             super::jobs::enqueue(
                 conn,
@@ -660,6 +687,7 @@ impl ReportHandler for Ingest<'_, '_> {
                 &serde_json::json!({ "domain_id": domain.id }),
                 super::now(),
             )?;
+            announce(conn, &row, &domain)?;
             Ok(row)
         });
         let result = stored_or_duplicate(result, KIND_TLS, &policy_domain, &domain, origin);

@@ -21,6 +21,7 @@ struct World {
     victim_key_id: String,
     victim_report: String,
     victim_issue: String,
+    victim_webhook: String,
     attacker_key: String,
 }
 
@@ -201,6 +202,51 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             "/api/v1/domains/foo-bar.io/issues/evaluate".into(),
             None,
         ),
+        (
+            "post",
+            "/api/v1/webhooks",
+            "/api/v1/webhooks".into(),
+            Some(
+                json!({"url": "https://hooks.example.com/x", "events": ["report.received"], "tenant_id": t}),
+            ),
+        ),
+        ("get", "/api/v1/webhooks", "/api/v1/webhooks".into(), None),
+        (
+            "get",
+            "/api/v1/webhooks/{webhook_id}",
+            format!("/api/v1/webhooks/{}", w.victim_webhook),
+            None,
+        ),
+        (
+            "patch",
+            "/api/v1/webhooks/{webhook_id}",
+            format!("/api/v1/webhooks/{}", w.victim_webhook),
+            Some(json!({"url": "https://attacker.example.net/steal"})),
+        ),
+        (
+            "delete",
+            "/api/v1/webhooks/{webhook_id}",
+            format!("/api/v1/webhooks/{}", w.victim_webhook),
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/webhooks/{webhook_id}/rotate-secret",
+            format!("/api/v1/webhooks/{}/rotate-secret", w.victim_webhook),
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/webhooks/{webhook_id}/test",
+            format!("/api/v1/webhooks/{}/test", w.victim_webhook),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/webhooks/{webhook_id}/deliveries",
+            format!("/api/v1/webhooks/{}/deliveries", w.victim_webhook),
+            None,
+        ),
         // Not tenant resources: the same answer for everyone.
         (
             "get",
@@ -313,11 +359,21 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_string();
+    let webhook = app
+        .post(
+            "/api/v1/webhooks",
+            &victim_key,
+            json!({"url": "https://hooks.example.com/victim", "events": ["report.received"]}),
+        )
+        .await;
+    assert_eq!(webhook.status, StatusCode::CREATED, "{:?}", webhook.body);
+    let victim_webhook = webhook.body["id"].as_str().unwrap().to_string();
     World {
         victim_tenant,
         victim_key_id,
         victim_report,
         victim_issue,
+        victim_webhook,
         attacker_key,
     }
 }
@@ -410,7 +466,8 @@ async fn another_tenants_resources_are_not_found() {
             // Collections answer with the caller's own (empty) subtree.
             (
                 "get",
-                "/api/v1/tenants" | "/api/v1/domains" | "/api/v1/reports" | "/api/v1/issues",
+                "/api/v1/tenants" | "/api/v1/domains" | "/api/v1/reports" | "/api/v1/issues"
+                | "/api/v1/webhooks",
             ) => {
                 assert_eq!(reply.status, StatusCode::OK);
                 let text = String::from_utf8_lossy(&reply.bytes);
@@ -445,6 +502,15 @@ async fn another_tenants_resources_are_not_found() {
         )
         .await;
     assert_eq!(report.status, StatusCode::OK);
+    let webhook = app
+        .get(
+            &format!("/api/v1/webhooks/{}", w.victim_webhook),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(webhook.status, StatusCode::OK);
+    assert_eq!(webhook.body["url"], "https://hooks.example.com/victim");
+    assert_eq!(webhook.body["enabled"], true);
 }
 
 #[actix_web::test]
@@ -455,6 +521,7 @@ async fn the_table_covers_every_operation_of_the_spec() {
         victim_key_id: String::new(),
         victim_report: String::new(),
         victim_issue: String::new(),
+        victim_webhook: String::new(),
         attacker_key: String::new(),
     };
     let listed: Vec<(String, String)> = table(&w)

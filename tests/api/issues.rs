@@ -130,7 +130,21 @@ async fn crafted_reports_yield_the_issues_an_expert_expects_and_they_follow_thei
         ),
     ]);
     let ns = dns.addr.to_string();
-    let app = spawn_app_with(move |s| s.dns_nameservers = ns).await;
+    let app = spawn_app_with(move |s| {
+        s.dns_nameservers = ns;
+        crate::webhooks::fast(s);
+    })
+    .await;
+    // The first delivery fails: issue events are retried like any other.
+    let receiver = crate::webhooks::Receiver::start(1);
+    let hook = crate::webhooks::create_webhook(
+        &app,
+        &app.admin_key,
+        &receiver.url(),
+        &["issue.opened", "issue.resolved"],
+    )
+    .await;
+    let secret = hook["secret"].as_str().unwrap().to_string();
     app.register_domain("example.com").await;
     let checks = app
         .post(
@@ -286,6 +300,32 @@ async fn crafted_reports_yield_the_issues_an_expert_expects_and_they_follow_thei
         .await;
     assert_eq!(high.status, StatusCode::OK);
     assert_eq!(high.body["items"].as_array().unwrap().len(), 3);
+
+    // Each opened issue reached the webhook, signed, the first after a failed attempt.
+    let got = receiver.wait_for(want.len() + 1).await;
+    let mut announced: Vec<(String, String, String)> = got
+        .iter()
+        .skip(1)
+        .map(|r| {
+            assert!(crate::webhooks::verifies(r, &secret), "bad signature");
+            assert_eq!(r.header("ruad-event"), "issue.opened");
+            let body = r.json();
+            assert_eq!(body["type"], "issue.opened");
+            assert_eq!(body["data"]["domain"], "example.com");
+            (
+                body["data"]["code"].as_str().unwrap().to_string(),
+                body["data"]["subject"].as_str().unwrap().to_string(),
+                body["data"]["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    announced.sort();
+    assert_eq!(announced, want);
+    let first_id = got[0].json()["id"].clone();
+    assert!(
+        got[1..].iter().any(|r| r.json()["id"] == first_id),
+        "the failed delivery was retried"
+    );
 
     // Acknowledge: stays acknowledged through the next evaluation.
     let spoof_id = spoofing["id"].as_str().unwrap();

@@ -14,3 +14,4 @@ mod issues;
 mod reports;
 mod resources;
 mod timeseries;
+mod webhooks;
