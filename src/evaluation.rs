@@ -4,7 +4,8 @@
 //! (enriched sources, TLS reports, DNS checks) and by `POST /domains/{domain}/issues/evaluate`.
 //!
 //! Reads and the write are separate steps so that, on SQLite, the single writer lock is held
-//! only while issues are written.
+//! only while issues are written. Records are read in pages, report by report, so memory
+//! follows the number of distinct sources, not records.
 
 use crate::analysis::input::{
     DmarcData, DnsCheck, DomainInput, PolicyObservation, ReporterData, SourceData, SourceNames,
@@ -22,6 +23,8 @@ use std::collections::{BTreeMap, HashMap};
 const HISTORY_DAYS: i64 = 120;
 /// At most this many reports are read for one evaluation (newest first).
 const MAX_REPORTS: i64 = 20_000;
+/// Records read at a time.
+const RECORDS_PER_PAGE: i64 = 5_000;
 /// Report ids kept per source as evidence.
 const IDS_PER_SOURCE: usize = 10;
 
@@ -112,14 +115,26 @@ fn load_dmarc(
     }
     let mut sources: HashMap<String, SourceData> = HashMap::new();
     for r in reports.iter().filter(|r| r.end_ts > from) {
-        for row in reports::list_records(conn, &r.id)? {
-            let s = sources
-                .entry(row.source_ip.clone())
-                .or_insert_with(|| SourceData {
-                    ip: row.source_ip.clone(),
-                    ..Default::default()
-                });
-            add_record(s, &row, &r.org_name, &r.id);
+        let mut after = i64::MIN;
+        loop {
+            let page = reports::list_records_page(conn, &r.id, after, RECORDS_PER_PAGE)?;
+            let Some(last) = page.last() else {
+                break;
+            };
+            after = last.seq;
+            let full = page.len() as i64 == RECORDS_PER_PAGE;
+            for row in page {
+                let s = sources
+                    .entry(row.source_ip.clone())
+                    .or_insert_with(|| SourceData {
+                        ip: row.source_ip.clone(),
+                        ..Default::default()
+                    });
+                add_record(s, &row, &r.org_name, &r.id);
+            }
+            if !full {
+                break;
+            }
         }
     }
     let ips: Vec<String> = sources.keys().cloned().collect();

@@ -931,6 +931,23 @@ pub struct RecordRow {
     pub extensions: Option<String>,
 }
 
+/// Up to `limit` records of a report after record `after_seq`, in order (reading a huge
+/// report page by page keeps memory flat).
+pub fn list_records_page(
+    conn: &mut DbConnection,
+    report_id: &str,
+    after_seq: i64,
+    limit: i64,
+) -> StorageResult<Vec<RecordRow>> {
+    Ok(dmarc_records::table
+        .filter(dmarc_records::report_id.eq(report_id))
+        .filter(dmarc_records::seq.gt(after_seq))
+        .order(dmarc_records::seq.asc())
+        .limit(limit)
+        .select(RecordRow::as_select())
+        .load(conn)?)
+}
+
 pub fn list_records(conn: &mut DbConnection, report_id: &str) -> StorageResult<Vec<RecordRow>> {
     Ok(dmarc_records::table
         .filter(dmarc_records::report_id.eq(report_id))
