@@ -204,37 +204,41 @@ fn add_record(s: &mut SourceData, row: &reports::RecordRow, org: &str, report_id
     if let Some(h) = row.header_from.as_deref().filter(|h| !h.is_empty()) {
         *s.header_from.entry(h.to_ascii_lowercase()).or_default() += n;
     }
-    let auth: Vec<serde_json::Value> = serde_json::from_str(&row.dkim).unwrap_or_default();
-    for a in &auth {
-        if let Some(d) = auth_domain(a) {
-            let map = if a["result"]
-                .as_str()
-                .is_some_and(|r| r.eq_ignore_ascii_case("pass"))
-            {
-                &mut s.dkim_pass_domains
-            } else {
-                &mut s.dkim_fail_domains
-            };
-            *map.entry(d).or_default() += n;
-        }
-    }
-    let auth: Vec<serde_json::Value> = serde_json::from_str(&row.spf).unwrap_or_default();
-    for a in &auth {
-        if let Some(d) = auth_domain(a) {
-            let map = if a["result"]
-                .as_str()
-                .is_some_and(|r| r.eq_ignore_ascii_case("pass"))
-            {
-                &mut s.spf_pass_domains
-            } else {
-                &mut s.spf_fail_domains
-            };
-            *map.entry(d).or_default() += n;
-        }
-    }
+    add_auth(
+        &row.dkim,
+        n,
+        &mut s.dkim_pass_domains,
+        &mut s.dkim_fail_domains,
+    );
+    add_auth(
+        &row.spf,
+        n,
+        &mut s.spf_pass_domains,
+        &mut s.spf_fail_domains,
+    );
     s.reporters.insert(org.to_string());
     if s.report_ids.len() < IDS_PER_SOURCE {
         s.report_ids.insert(report_id.to_string());
+    }
+}
+
+/// Counts `n` messages for each domain of stored DKIM or SPF auth results (JSON), as passing
+/// or not.
+fn add_auth(
+    json: &str,
+    n: u64,
+    pass: &mut BTreeMap<String, u64>,
+    fail: &mut BTreeMap<String, u64>,
+) {
+    let results: Vec<serde_json::Value> = serde_json::from_str(json).unwrap_or_default();
+    for a in &results {
+        if let Some(d) = auth_domain(a) {
+            let passed = a["result"]
+                .as_str()
+                .is_some_and(|r| r.eq_ignore_ascii_case("pass"));
+            let map = if passed { &mut *pass } else { &mut *fail };
+            *map.entry(d).or_default() += n;
+        }
     }
 }
 
