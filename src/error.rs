@@ -56,9 +56,25 @@ pub struct Problem {
     pub detail: String,
     /// Stable error code to branch on.
     pub code: ErrorCode,
-    /// Per-upload results when the error concerns an upload.
+    /// For an upload that stored nothing: why each part was refused.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<serde_json::Value>>,
+    pub errors: Option<Vec<UploadError>>,
+}
+
+/// A part of an upload that yielded no stored report.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UploadError {
+    /// Multipart file name, when uploaded as multipart.
+    pub file: Option<String>,
+    /// Where inside the upload the part was found (zip member, attachment…).
+    pub part: Option<String>,
+    /// Stable code: a parser code (`not_a_report`, `malformed_xml`, `limit_exceeded`, …) or
+    /// `domain_not_registered`.
+    pub code: String,
+    /// What went wrong with this part.
+    pub detail: String,
+    /// For `domain_not_registered`: the domain the report is about.
+    pub domain: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -85,7 +101,7 @@ pub enum ApiError {
     Upload {
         code: ErrorCode,
         detail: String,
-        errors: Vec<serde_json::Value>,
+        errors: Vec<UploadError>,
     },
     #[error("unavailable: {0}")]
     Unavailable(String),

@@ -47,3 +47,96 @@ fn every_operation_has_a_unique_verb_noun_id_a_tag_and_documented_errors() {
         }
     }
 }
+
+/// SDKs page every list alike: `limit` and `cursor` in, `items` and `next_cursor` out.
+#[test]
+fn every_list_operation_pages_the_same_way() {
+    let doc = serde_json::to_value(ruad::api::openapi()).unwrap();
+    // The latest check of each kind is a fixed, small set: one page, never a cursor.
+    let single_page = ["list_domain_dns_checks"];
+    let mut lists = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let id = op["operationId"].as_str().unwrap();
+            if !id.starts_with("list_") {
+                continue;
+            }
+            lists += 1;
+            let schema = op["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{method} {path}: no named 200 schema"));
+            let name = schema.rsplit('/').next().unwrap();
+            let props = &doc["components"]["schemas"][name]["properties"];
+            assert!(
+                props["items"]["type"] == "array",
+                "{id}: {name} has no items array"
+            );
+            assert!(
+                props["next_cursor"].is_object(),
+                "{id}: {name} has no next_cursor"
+            );
+            if single_page.contains(&id) {
+                continue;
+            }
+            let params: Vec<(&str, &str)> = op["parameters"]
+                .as_array()
+                .map(|ps| {
+                    ps.iter()
+                        .map(|p| (p["name"].as_str().unwrap(), p["in"].as_str().unwrap()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for wanted in ["limit", "cursor"] {
+                assert!(
+                    params.contains(&(wanted, "query")),
+                    "{id}: no {wanted} query parameter"
+                );
+            }
+        }
+    }
+    assert!(lists >= 5, "only {lists} list operations");
+}
+
+/// Generators name a class after each schema; an inline object would get a made-up name
+/// (`DmarcByResultResponseDisposition`), and bytes must be a binary string, not `int[]`.
+#[test]
+fn every_object_schema_is_named_and_bytes_are_binary() {
+    fn walk(node: &serde_json::Value, at: &str, in_all_of: bool) {
+        match node {
+            serde_json::Value::Object(map) => {
+                let is_object = map.get("type") == Some(&serde_json::json!("object"))
+                    || map.get("properties").is_some();
+                let typed_map = map
+                    .get("additionalProperties")
+                    .is_some_and(|a| a.is_object() && !a.as_object().unwrap().is_empty());
+                assert!(
+                    !(is_object && (map.contains_key("properties") || typed_map)) || in_all_of,
+                    "{at}: inline object schema; make it a named ToSchema type"
+                );
+                assert!(
+                    !(map.get("type") == Some(&serde_json::json!("array"))
+                        && map["items"]["format"] == "int32"
+                        && map["items"]["minimum"] == 0),
+                    "{at}: bytes as an integer array; use a binary string (ReportFile)"
+                );
+                for (k, v) in map {
+                    walk(v, &format!("{at}/{k}"), k == "allOf");
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, &format!("{at}/{i}"), in_all_of);
+                }
+            }
+            _ => {}
+        }
+    }
+    let doc = serde_json::to_value(ruad::api::openapi()).unwrap();
+    for (name, schema) in doc["components"]["schemas"].as_object().unwrap() {
+        // The schema itself is named; what it contains must be too.
+        for (k, v) in schema.as_object().unwrap() {
+            walk(v, &format!("#/components/schemas/{name}/{k}"), k == "allOf");
+        }
+    }
+    walk(&doc["paths"], "#/paths", false);
+}

@@ -69,6 +69,11 @@ fn parse_range(from: Option<&str>, to: Option<&str>) -> Result<Range, ApiError> 
     })
 }
 
+/// Counts keyed by a value as reporters sent it (a disposition, a result, a result type).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct Counts(BTreeMap<String, u64>);
+
 fn with_keys(mut map: BTreeMap<String, u64>, keys: &[&str]) -> BTreeMap<String, u64> {
     for k in keys {
         map.entry((*k).to_string()).or_default();
@@ -89,10 +94,13 @@ pub struct DmarcByResultResponse {
     pub dmarc_pass_messages: u64,
     pub dmarc_fail_messages: u64,
     /// Messages by disposition (`none`, `quarantine`, `reject`, and any other value reporters sent).
+    #[schema(value_type = Counts)]
     pub disposition: BTreeMap<String, u64>,
     /// Messages by DMARC-aligned DKIM result (`pass`, `fail`, …).
+    #[schema(value_type = Counts)]
     pub dkim_aligned: BTreeMap<String, u64>,
     /// Messages by DMARC-aligned SPF result (`pass`, `fail`, …).
+    #[schema(value_type = Counts)]
     pub spf_aligned: BTreeMap<String, u64>,
 }
 
@@ -394,6 +402,7 @@ pub struct TlsByResultResponse {
     pub successful_sessions: u64,
     pub failed_sessions: u64,
     /// Failed sessions reported in failure details, by result type.
+    #[schema(value_type = Counts)]
     pub failed_sessions_by_result_type: BTreeMap<String, u64>,
 }
 
@@ -662,15 +671,15 @@ pub struct TimeseriesPoint {
     /// dmarc: messages by disposition (`none`, `quarantine`, `reject`, and any other value
     /// reporters sent).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, value_type = Option<Counts>)]
     pub disposition: Option<BTreeMap<String, u64>>,
     /// dmarc: messages by DMARC-aligned DKIM result (`pass`, `fail`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, value_type = Option<Counts>)]
     pub dkim_aligned: Option<BTreeMap<String, u64>>,
     /// dmarc: messages by DMARC-aligned SPF result (`pass`, `fail`, …).
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, value_type = Option<Counts>)]
     pub spf_aligned: Option<BTreeMap<String, u64>>,
     /// tls: successful sessions.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -682,7 +691,7 @@ pub struct TimeseriesPoint {
     pub failed_sessions: Option<u64>,
     /// tls: failed sessions reported in failure details, by result type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(nullable = false)]
+    #[schema(nullable = false, value_type = Option<Counts>)]
     pub failed_sessions_by_result_type: Option<BTreeMap<String, u64>>,
 }
 

@@ -2,6 +2,7 @@
 //! domains. Lookups go through the configured resolver (`RUAD_DNS_NAMESERVERS`); nothing here
 //! blocks an actix worker: DNS is async, storage runs in `blocking`.
 
+use crate::api::pagination;
 use crate::auth::Caller;
 use crate::dns::Severity;
 use crate::dns::checks::{self, CheckKind, CheckReport};
@@ -225,17 +226,23 @@ impl TryFrom<DnsSnapshot> for DnsSnapshotResponse {
     }
 }
 
+/// Stored checks. The latest checks of a domain are always one page.
 #[derive(Serialize, ToSchema)]
 pub struct DnsSnapshotListResponse {
     pub items: Vec<DnsSnapshotResponse>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
 }
 
-fn snapshot_list(rows: Vec<DnsSnapshot>) -> Result<DnsSnapshotListResponse, ApiError> {
+fn snapshot_list(
+    rows: Vec<DnsSnapshot>,
+    next_cursor: Option<String>,
+) -> Result<DnsSnapshotListResponse, ApiError> {
     let items = rows
         .into_iter()
         .map(DnsSnapshotResponse::try_from)
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(DnsSnapshotListResponse { items })
+    Ok(DnsSnapshotListResponse { items, next_cursor })
 }
 
 /// Which checks to run on a registered domain.
@@ -253,7 +260,8 @@ pub struct RunDomainChecksRequest {
 /// and DKIM for the selectors given) and store the results as snapshots.
 #[utoipa::path(tag = "dns", security(("bearer" = [])),
     params(("domain" = String, Path, description = "Domain name")),
-    request_body(content = Option<RunDomainChecksRequest>),
+    request_body(content = RunDomainChecksRequest, description = "Which checks to run; `{}` \
+        (or no body) runs the defaults"),
     responses(
         (status = 201, description = "The checks, stored", body = DnsSnapshotListResponse),
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
@@ -299,7 +307,7 @@ pub async fn run_domain_dns_checks(
         crate::domain_checks::DomainCheckError::Invalid(why) => ApiError::Validation(why),
         crate::domain_checks::DomainCheckError::Storage(e) => e.into(),
     })?;
-    Ok(HttpResponse::Created().json(snapshot_list(rows)?))
+    Ok(HttpResponse::Created().json(snapshot_list(rows, None)?))
 }
 
 /// The latest stored check of each kind (and selector) of a registered domain.
@@ -323,7 +331,7 @@ pub async fn list_domain_dns_checks(
             .read(|conn| dns_snapshots::list_latest(conn, &caller.scope, &name))?)
     })
     .await?;
-    Ok(web::Json(snapshot_list(rows)?))
+    Ok(web::Json(snapshot_list(rows, None)?))
 }
 
 /// Which history to list.
@@ -332,9 +340,12 @@ pub async fn list_domain_dns_checks(
 #[serde(deny_unknown_fields)]
 pub struct DnsHistoryQuery {
     /// The check kind.
-    #[param(example = "dmarc")]
+    #[param(value_type = CheckKind, example = "dmarc")]
     pub kind: String,
-    /// How many snapshots, newest first (1 to 1000, default 100).
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size (1 to 500, default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -356,18 +367,27 @@ pub async fn list_domain_dns_check_history(
     query: web::Query<DnsHistoryQuery>,
 ) -> Result<web::Json<DnsSnapshotListResponse>, ApiError> {
     let kind = kind_of(&query.kind)?;
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=1000).contains(&limit) {
-        return Err(ApiError::BadRequest(
-            "limit must be between 1 and 1000".into(),
-        ));
-    }
+    let limit = pagination::checked_limit(query.limit)?;
+    let before = query
+        .cursor
+        .as_deref()
+        .map(|c| pagination::split_number_key(&pagination::decode_cursor(c)?))
+        .transpose()?;
     let name = domain.into_inner();
     let rows = blocking(move || {
         Ok(state.db.read(|conn| {
-            dns_snapshots::list_history(conn, &caller.scope, &name, kind.as_str(), limit)
+            dns_snapshots::list_history(
+                conn,
+                &caller.scope,
+                &name,
+                kind.as_str(),
+                before,
+                limit + 1,
+            )
         })?)
     })
     .await?;
-    Ok(web::Json(snapshot_list(rows)?))
+    let (rows, next_cursor) =
+        pagination::page(rows, limit, |s| format!("{}:{}", s.checked_at, s.id));
+    Ok(web::Json(snapshot_list(rows, next_cursor)?))
 }

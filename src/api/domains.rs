@@ -1,5 +1,6 @@
 //! Registered domains. Reports are accepted only for these.
 
+use crate::api::pagination::{self, PageQuery};
 use crate::auth::Caller;
 use crate::domain::domain_name::DomainName;
 use crate::domain::tenant::Role;
@@ -38,9 +39,12 @@ impl From<Domain> for DomainResponse {
     }
 }
 
+/// A page of domains, by name.
 #[derive(Serialize, ToSchema)]
 pub struct DomainListResponse {
     pub items: Vec<DomainResponse>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -96,24 +100,30 @@ pub async fn create_domain(
     Ok(HttpResponse::Created().json(DomainResponse::from(domain)))
 }
 
-/// List the domains of the caller's tenant and its descendants.
-#[utoipa::path(tag = "domains", security(("bearer" = [])), responses(
-    (status = 200, description = "Domains", body = DomainListResponse),
+/// List the domains of the caller's tenant and its descendants, by name.
+#[utoipa::path(tag = "domains", security(("bearer" = [])), params(PageQuery), responses(
+    (status = 200, description = "A page of domains", body = DomainListResponse),
+    (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/domains")]
 pub async fn list_domains(
     state: web::Data<AppState>,
     caller: Caller,
+    query: web::Query<PageQuery>,
 ) -> Result<web::Json<DomainListResponse>, ApiError> {
-    let items = blocking(move || {
+    let limit = query.limit()?;
+    let after = query.after()?;
+    let rows = blocking(move || {
         Ok(state
             .db
-            .read(|conn| domains::list_domains(conn, &caller.scope))?)
+            .read(|conn| domains::list_domains(conn, &caller.scope, after.as_deref(), limit + 1))?)
     })
     .await?;
+    let (rows, next_cursor) = pagination::page(rows, limit, |d| d.name.clone());
     Ok(web::Json(DomainListResponse {
-        items: items.into_iter().map(Into::into).collect(),
+        items: rows.into_iter().map(Into::into).collect(),
+        next_cursor,
     }))
 }
 

@@ -10,6 +10,7 @@ pub mod dns;
 pub mod domains;
 pub mod health;
 pub mod issues;
+pub mod pagination;
 pub mod reports;
 pub mod tenants;
 pub mod tlsrpt;

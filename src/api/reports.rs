@@ -1,6 +1,7 @@
 //! Report upload (raw bytes or multipart), listing with cursor pagination, retrieval of the
 //! normalized report and of the original bytes, deletion.
 
+use crate::api::pagination;
 use crate::auth::Caller;
 use crate::domain::report::{
     AggregateHeader, AggregateReport, AuthResults, Disposition, DmarcResult, Identifiers,
@@ -8,6 +9,7 @@ use crate::domain::report::{
     TlsReport, TlsResultType,
 };
 use crate::domain::tenant::Role;
+pub use crate::error::UploadError;
 use crate::error::{ApiError, ErrorCode, Problem};
 use crate::reports::Warning;
 use crate::startup::{AppState, blocking};
@@ -16,7 +18,6 @@ use crate::storage::reports::{
     self as store, IngestFailure, Ingested, ReportFilter, ReportRow, Target,
 };
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
-use base64::Engine;
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use std::io::Read;
@@ -70,19 +71,6 @@ pub struct UploadedReport {
     pub part: Option<String>,
 }
 
-/// A part of an upload that yielded no stored report.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct UploadError {
-    pub file: Option<String>,
-    pub part: Option<String>,
-    /// Stable code: a parser code (`not_a_report`, `malformed_xml`, `limit_exceeded`, …) or
-    /// `domain_not_registered`.
-    pub code: String,
-    pub detail: String,
-    /// For `domain_not_registered`: the domain the report is about.
-    pub domain: Option<String>,
-}
-
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UploadResponse {
     /// Reports stored (or recognized as duplicates), in upload order.
@@ -91,14 +79,11 @@ pub struct UploadResponse {
     pub errors: Vec<UploadError>,
 }
 
-/// A file field of a multipart upload (any field name; every file is read).
+/// The bytes of one report file: XML, JSON, gzip, zlib, zip, email or mbox.
 #[derive(ToSchema)]
+#[schema(value_type = String, format = Binary)]
 #[allow(dead_code)]
-pub struct UploadForm {
-    /// One or more report files.
-    #[schema(value_type = Vec<String>, format = Binary)]
-    pub file: Vec<Vec<u8>>,
-}
+pub struct ReportFile(Vec<u8>);
 
 pub(crate) struct IncomingFile {
     pub(crate) name: Option<String>,
@@ -279,11 +264,7 @@ pub(crate) async fn ingest_files(
                 ErrorCode::NoReport
             },
             detail,
-            errors: response
-                .errors
-                .iter()
-                .filter_map(|e| serde_json::to_value(e).ok())
-                .collect(),
+            errors: response.errors,
         });
     }
     Ok(HttpResponse::Created().json(response))
@@ -299,14 +280,12 @@ pub(crate) enum IngestTarget {
 /// Each report is filed under the registered domain it is about. Re-uploading a stored
 /// report is answered `duplicate: true`.
 #[utoipa::path(tag = "reports", security(("bearer" = [])),
-    request_body(description = "A report file, or several as multipart/form-data", content(
-        (Vec<u8> = "application/octet-stream"),
-        (Vec<u8> = "application/gzip"),
-        (Vec<u8> = "application/zip"),
-        (String = "application/xml"),
-        (String = "application/json"),
-        (String = "message/rfc822"),
-        (UploadForm = "multipart/form-data"),
+    // One media type: SDK generators handle a single raw body well and mixed ones badly
+    // (openapi-python-client 0.29 emits broken code, progenitor takes one media type).
+    request_body(description = "One report file as the raw body, with any content type: the \
+        bytes decide what it is. (`multipart/form-data` with one or more file fields, any \
+        field names, is accepted too.)", content(
+        (inline(ReportFile) = "application/octet-stream"),
     )),
     responses(
         (status = 201, description = "At least one report stored or recognized as duplicate", body = UploadResponse),
@@ -346,6 +325,7 @@ pub struct ReportListQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size (1 to 500, default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -410,21 +390,6 @@ pub struct ReportListResponse {
     pub next_cursor: Option<String>,
 }
 
-/// A page cursor: an opaque encoding of the last item's (sort key, id).
-pub(crate) fn encode_cursor(begin: i64, id: &str) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{begin}:{id}"))
-}
-
-pub(crate) fn decode_cursor(cursor: &str) -> Result<(i64, String), ApiError> {
-    let bad = || ApiError::BadRequest("cursor is not a cursor returned by this API".into());
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| bad())?;
-    let text = String::from_utf8(raw).map_err(|_| bad())?;
-    let (begin, id) = text.split_once(':').ok_or_else(bad)?;
-    Ok((begin.parse().map_err(|_| bad())?, id.to_string()))
-}
-
 /// List reports, newest range first.
 #[utoipa::path(tag = "reports", security(("bearer" = [])), params(ReportListQuery), responses(
     (status = 200, description = "A page of reports", body = ReportListResponse),
@@ -439,12 +404,7 @@ pub async fn list_reports(
     query: web::Query<ReportListQuery>,
 ) -> Result<web::Json<ReportListResponse>, ApiError> {
     let q = query.into_inner();
-    let limit = q.limit.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::BadRequest(
-            "limit must be between 1 and 500".into(),
-        ));
-    }
+    let limit = pagination::checked_limit(q.limit)?;
     let from = q
         .from
         .as_deref()
@@ -455,7 +415,11 @@ pub async fn list_reports(
             .map(|v| crate::api::parse_day("to", v))
             .transpose()?
             .map(|t| t + 86_400);
-    let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let after = q
+        .cursor
+        .as_deref()
+        .map(|c| pagination::split_number_key(&pagination::decode_cursor(c)?))
+        .transpose()?;
     let rows = blocking(move || {
         Ok(state.db.read(|conn| {
             let domain_id = match &q.domain {
@@ -475,15 +439,9 @@ pub async fn list_reports(
         })?)
     })
     .await?;
-    let more = rows.len() as i64 > limit;
-    let page = &rows[..rows.len().min(limit as usize)];
-    let next_cursor = if more {
-        page.last().map(|r| encode_cursor(r.begin_ts, &r.id))
-    } else {
-        None
-    };
+    let (rows, next_cursor) = pagination::page(rows, limit, |r| format!("{}:{}", r.begin_ts, r.id));
     Ok(web::Json(ReportListResponse {
-        items: page.iter().map(ReportSummary::from).collect(),
+        items: rows.iter().map(ReportSummary::from).collect(),
         next_cursor,
     }))
 }
@@ -626,7 +584,7 @@ pub async fn get_report(
 /// Download the original bytes the report was uploaded in (the whole upload, e.g. the email
 /// or zip that held it), for archiving or re-parsing.
 #[utoipa::path(tag = "reports", security(("bearer" = [])), params(("report_id" = String, Path, description = "Report id")), responses(
-    (status = 200, description = "The original upload", body = Vec<u8>, content_type = "application/octet-stream"),
+    (status = 200, description = "The original upload", body = inline(ReportFile), content_type = "application/octet-stream"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
 ))]

@@ -1,5 +1,6 @@
 //! Tenants (a tree under the caller's tenant) and their API keys.
 
+use crate::api::pagination::{self, PageQuery};
 use crate::auth::Caller;
 use crate::domain::tenant::Role;
 use crate::error::{ApiError, Problem};
@@ -32,10 +33,12 @@ impl From<Tenant> for TenantResponse {
     }
 }
 
-/// The caller's tenant and its descendants.
+/// A page of the caller's tenant and its descendants, shallowest first.
 #[derive(Serialize, ToSchema)]
 pub struct TenantListResponse {
     pub items: Vec<TenantResponse>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -95,24 +98,40 @@ pub async fn create_tenant(
     Ok(HttpResponse::Created().json(TenantResponse::from(tenant)))
 }
 
-/// List the caller's tenant and every tenant below it.
-#[utoipa::path(tag = "tenants", security(("bearer" = [])), responses(
-    (status = 200, description = "Tenants", body = TenantListResponse),
+/// List the caller's tenant and every tenant below it, shallowest first.
+#[utoipa::path(tag = "tenants", security(("bearer" = [])), params(PageQuery), responses(
+    (status = 200, description = "A page of tenants", body = TenantListResponse),
+    (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/tenants")]
 pub async fn list_tenants(
     state: web::Data<AppState>,
     caller: Caller,
+    query: web::Query<PageQuery>,
 ) -> Result<web::Json<TenantListResponse>, ApiError> {
-    let items = blocking(move || {
+    let limit = query.limit()?;
+    let after = query
+        .after()?
+        .map(|key| {
+            let (depth, rest) = pagination::split_number_key(&key)?;
+            let (created_at, id) = pagination::split_number_key(&rest)?;
+            Ok::<_, ApiError>((depth, created_at, id))
+        })
+        .transpose()?;
+    let rows = blocking(move || {
         Ok(state
             .db
-            .read(|conn| tenants::list_tenants(conn, &caller.scope))?)
+            .read(|conn| tenants::list_tenants(conn, &caller.scope, after, limit + 1))?)
     })
     .await?;
+    let (rows, next_cursor) = pagination::page(rows, limit, |t| {
+        let (depth, created_at, id) = tenants::tenant_sort_key(t);
+        format!("{depth}:{created_at}:{id}")
+    });
     Ok(web::Json(TenantListResponse {
-        items: items.into_iter().map(Into::into).collect(),
+        items: rows.into_iter().map(Into::into).collect(),
+        next_cursor,
     }))
 }
 
@@ -229,9 +248,12 @@ pub struct CreatedApiKeyResponse {
     pub key: String,
 }
 
+/// A page of a tenant's API keys, oldest first.
 #[derive(Serialize, ToSchema)]
 pub struct ApiKeyListResponse {
     pub items: Vec<ApiKeyResponse>,
+    /// Pass as `cursor` to get the next page; absent on the last page.
+    pub next_cursor: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -277,9 +299,10 @@ pub async fn create_api_key(
     }))
 }
 
-/// List a tenant's API keys.
-#[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id")), responses(
-    (status = 200, description = "Keys", body = ApiKeyListResponse),
+/// List a tenant's API keys, oldest first.
+#[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id"), PageQuery), responses(
+    (status = 200, description = "A page of keys", body = ApiKeyListResponse),
+    (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Tenant not found", body = Problem, content_type = "application/problem+json"),
@@ -289,17 +312,26 @@ pub async fn list_api_keys(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
+    query: web::Query<PageQuery>,
 ) -> Result<web::Json<ApiKeyListResponse>, ApiError> {
     caller.require(Role::Admin)?;
+    let limit = query.limit()?;
+    let after = query
+        .after()?
+        .map(|key| pagination::split_number_key(&key))
+        .transpose()?;
     let tenant_id = path.into_inner();
-    let items = blocking(move || {
+    let rows = blocking(move || {
         Ok(state
             .db
-            .read(|conn| keys::list_api_keys(conn, &caller.scope, &tenant_id))?)
+            .read(|conn| keys::list_api_keys(conn, &caller.scope, &tenant_id, after, limit + 1))?)
     })
     .await?;
+    let (rows, next_cursor) =
+        pagination::page(rows, limit, |k| format!("{}:{}", k.created_at, k.id));
     Ok(web::Json(ApiKeyListResponse {
-        items: items.into_iter().map(Into::into).collect(),
+        items: rows.into_iter().map(Into::into).collect(),
+        next_cursor,
     }))
 }
 

@@ -10,7 +10,7 @@ use actix_web::{HttpRequest, HttpResponse, post, web};
 /// Receive an SMTP TLS report (`application/tlsrpt+gzip` or `application/tlsrpt+json`).
 #[utoipa::path(tag = "reports", params(("ingest_token" = String, Path, description = "The domain's ingest token")),
     request_body(description = "One TLS report", content(
-        (Vec<u8> = "application/tlsrpt+gzip"),
+        (inline(crate::api::reports::ReportFile) = "application/tlsrpt+gzip"),
         (String = "application/tlsrpt+json"),
     )),
     responses(

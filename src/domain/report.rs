@@ -321,7 +321,10 @@ pub struct AuthResults {
 }
 
 /// One `<record>`: messages from one source with one set of results.
+// Named `DmarcRecord` in the spec: `Record` would shadow TypeScript's built-in `Record` type
+// in the generated SDK.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = DmarcRecord)]
 pub struct Record {
     #[schema(value_type = String, example = "192.0.2.1")]
     pub source_ip: IpAddr,

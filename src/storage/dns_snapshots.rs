@@ -152,20 +152,32 @@ pub fn latest_for_domain(
     Ok(latest)
 }
 
-/// The snapshots of one kind of the domain `name` (in scope), newest first, at most `limit`.
+/// The snapshots of one kind of the domain `name` (in scope), newest first, before
+/// `(checked_at, id)` (keyset paging), at most `limit`.
 pub fn list_history(
     conn: &mut DbConnection,
     scope: &TenantScope,
     name: &str,
     kind: &str,
+    before: Option<(i64, String)>,
     limit: i64,
 ) -> StorageResult<Vec<DnsSnapshot>> {
     let domain = get_domain_by_name(conn, scope, name)?;
-    Ok(dns_snapshots::table
-        .filter(dns_snapshots::domain_id.eq(&domain.id))
-        .filter(dns_snapshots::kind.eq(kind))
+    let mut query = dns_snapshots::table
+        .filter(dns_snapshots::domain_id.eq(domain.id))
+        .filter(dns_snapshots::kind.eq(kind.to_string()))
         .order((dns_snapshots::checked_at.desc(), dns_snapshots::id.desc()))
         .limit(limit)
         .select(DnsSnapshot::as_select())
-        .load(conn)?)
+        .into_boxed();
+    if let Some((checked_at, id)) = before {
+        query = query.filter(
+            dns_snapshots::checked_at
+                .lt(checked_at)
+                .or(dns_snapshots::checked_at
+                    .eq(checked_at)
+                    .and(dns_snapshots::id.lt(id))),
+        );
+    }
+    Ok(query.load(conn)?)
 }

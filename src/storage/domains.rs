@@ -53,16 +53,27 @@ pub fn insert_domain(
     Ok(domain)
 }
 
-pub fn list_domains(conn: &mut DbConnection, scope: &TenantScope) -> StorageResult<Vec<Domain>> {
+/// The domains in scope by name, after the name `after` (keyset paging), at most `limit`.
+pub fn list_domains(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    after: Option<&str>,
+    limit: i64,
+) -> StorageResult<Vec<Domain>> {
     use super::schema::tenants;
     let tenants_in_scope = tenants::table
         .filter(tenants::path.like(scope.like()))
         .select(tenants::id);
-    Ok(domains::table
+    let mut query = domains::table
         .filter(domains::tenant_id.eq_any(tenants_in_scope))
         .select(Domain::as_select())
         .order(domains::name.asc())
-        .load(conn)?)
+        .limit(limit)
+        .into_boxed();
+    if let Some(after) = after {
+        query = query.filter(domains::name.gt(after.to_string()));
+    }
+    Ok(query.load(conn)?)
 }
 
 /// A domain in scope, by name.

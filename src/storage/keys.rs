@@ -74,17 +74,29 @@ pub fn find_api_key_by_secret(
         .optional()?)
 }
 
+/// A tenant's keys, oldest first, after `(created_at, id)` (keyset paging), at most `limit`.
 pub fn list_api_keys(
     conn: &mut DbConnection,
     scope: &TenantScope,
     tenant_id: &str,
+    after: Option<(i64, String)>,
+    limit: i64,
 ) -> StorageResult<Vec<ApiKey>> {
     get_tenant(conn, scope, tenant_id)?;
-    Ok(api_keys::table
+    let mut query = api_keys::table
         .filter(api_keys::tenant_id.eq(tenant_id))
         .select(ApiKey::as_select())
-        .order(api_keys::created_at.asc())
-        .load(conn)?)
+        .order((api_keys::created_at.asc(), api_keys::id.asc()))
+        .limit(limit)
+        .into_boxed();
+    if let Some((created_at, id)) = after {
+        query = query.filter(
+            api_keys::created_at
+                .gt(created_at)
+                .or(api_keys::created_at.eq(created_at).and(api_keys::id.gt(id))),
+        );
+    }
+    Ok(query.load(conn)?)
 }
 
 /// Revokes a key and every token it minted.

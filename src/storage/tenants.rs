@@ -81,15 +81,31 @@ pub fn find_tenant_unscoped(conn: &mut DbConnection, id: &str) -> StorageResult<
         .optional()?)
 }
 
-/// The caller's tenant and all its descendants, shallowest first.
-pub fn list_tenants(conn: &mut DbConnection, scope: &TenantScope) -> StorageResult<Vec<Tenant>> {
+/// Where a tenant is in [`list_tenants`]' order: depth, then creation time, then id.
+pub fn tenant_sort_key(t: &Tenant) -> (i64, i64, String) {
+    let depth = i64::try_from(t.path.matches('/').count()).unwrap_or(i64::MAX);
+    (depth, t.created_at, t.id.clone())
+}
+
+/// The caller's tenant and all its descendants, shallowest first, after the sort key `after`
+/// (see [`tenant_sort_key`]), at most `limit`.
+pub fn list_tenants(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    after: Option<(i64, i64, String)>,
+    limit: i64,
+) -> StorageResult<Vec<Tenant>> {
+    // Depth is not a column, so the subtree is ordered here; subtrees are small.
     let mut all: Vec<Tenant> = tenants::table
         .filter(tenants::path.like(scope.like()))
         .select(Tenant::as_select())
-        .order(tenants::created_at.asc())
         .load(conn)?;
-    all.sort_by_key(|t| (t.path.matches('/').count(), t.created_at));
-    Ok(all)
+    all.sort_by_key(tenant_sort_key);
+    Ok(all
+        .into_iter()
+        .filter(|t| after.as_ref().is_none_or(|a| &tenant_sort_key(t) > a))
+        .take(usize::try_from(limit).unwrap_or(0))
+        .collect())
 }
 
 pub fn update_tenant(

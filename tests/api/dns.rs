@@ -174,6 +174,26 @@ async fn domain_checks_are_stored_and_kept_over_time() {
     let items = history.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert!(items[0]["checked_at"].as_i64() >= items[1]["checked_at"].as_i64());
+    assert!(history.body["next_cursor"].is_null());
+    // The history pages like every list: one item per page here, the second page last.
+    let first = app
+        .get(
+            "/api/v1/domains/good.test/dns-checks/history?kind=dmarc&limit=1",
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(first.body["items"][0], items[0]);
+    let cursor = first.body["next_cursor"].as_str().unwrap();
+    let second = app
+        .get(
+            &format!(
+                "/api/v1/domains/good.test/dns-checks/history?kind=dmarc&limit=1&cursor={cursor}"
+            ),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(second.body["items"][0], items[1]);
+    assert!(second.body["next_cursor"].is_null());
     app.get("/api/v1/domains/other.test/dns-checks", &app.admin_key)
         .await
         .assert_problem(404, "not_found");

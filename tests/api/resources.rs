@@ -211,3 +211,90 @@ async fn domains_belong_to_exactly_one_tenant() {
         .await
         .assert_problem(404, "not_found");
 }
+
+/// Follows `next_cursor` from `path` with pages of `limit` and returns every item in order.
+async fn all_pages(
+    app: &crate::helpers::TestApp,
+    path: &str,
+    limit: usize,
+) -> Vec<serde_json::Value> {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..100 {
+        let url = match &cursor {
+            Some(c) => format!("{path}{sep}limit={limit}&cursor={c}"),
+            None => format!("{path}{sep}limit={limit}"),
+        };
+        let page = app.get(&url, &app.admin_key).await;
+        assert_eq!(page.status, StatusCode::OK, "{url}: {:?}", page.body);
+        let got = page.body["items"].as_array().unwrap();
+        assert!(got.len() <= limit);
+        items.extend(got.iter().cloned());
+        match page.body["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => return items,
+        }
+    }
+    panic!("{path}: more than 100 pages");
+}
+
+#[actix_web::test]
+async fn every_list_pages_with_limit_and_cursor_in_the_same_order_as_one_page() {
+    let app = spawn_app().await;
+    for name in [
+        "c.example",
+        "a.example",
+        "e.example",
+        "b.example",
+        "d.example",
+    ] {
+        app.register_domain(name).await;
+    }
+    for name in ["t1", "t2", "t3", "t4"] {
+        app.child_tenant(name).await;
+    }
+    let keys_path = format!("/api/v1/tenants/{}/api-keys", app.tenant_id);
+    for name in ["k1", "k2", "k3"] {
+        let r = app
+            .post(
+                &keys_path,
+                &app.admin_key,
+                json!({"name": name, "role": "reader"}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+    }
+    for path in ["/api/v1/domains", "/api/v1/tenants", keys_path.as_str()] {
+        let whole = app.get(&format!("{path}?limit=500"), &app.admin_key).await;
+        assert!(whole.body["next_cursor"].is_null(), "{path}");
+        let whole = whole.body["items"].as_array().unwrap().clone();
+        assert!(whole.len() >= 4, "{path}: {whole:?}");
+        assert_eq!(all_pages(&app, path, 2).await, whole, "{path}");
+        assert_eq!(all_pages(&app, path, 1).await, whole, "{path}");
+        app.get(&format!("{path}?limit=0"), &app.admin_key)
+            .await
+            .assert_problem(400, "bad_request");
+        app.get(&format!("{path}?cursor=not-a-cursor"), &app.admin_key)
+            .await
+            .assert_problem(400, "bad_request");
+    }
+    let domains = all_pages(&app, "/api/v1/domains", 2).await;
+    let names: Vec<&str> = domains
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "a.example",
+            "b.example",
+            "c.example",
+            "d.example",
+            "e.example"
+        ]
+    );
+    // The caller's own tenant comes first.
+    let tenants = all_pages(&app, "/api/v1/tenants", 2).await;
+    assert_eq!(tenants[0]["id"], app.tenant_id.as_str());
+}
