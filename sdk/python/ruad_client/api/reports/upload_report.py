@@ -1,0 +1,196 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.problem import Problem
+from ...models.upload_response import UploadResponse
+from ...types import File, Response
+
+
+def _get_kwargs(
+    *,
+    body: File,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/reports",
+    }
+
+    _kwargs["content"] = body.payload
+    headers["Content-Type"] = "application/octet-stream"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | UploadResponse | None:
+    if response.status_code == 201:
+        response_201 = UploadResponse.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | UploadResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: File,
+) -> Response[Problem | UploadResponse]:
+    """Upload report files: the raw bytes of one file (XML, JSON, gzip, zip, email, mbox — the
+    bytes decide, the content type is only a hint), or `multipart/form-data` with many files.
+    Each report is filed under the registered domain it is about. Re-uploading a stored
+    report is answered `duplicate: true`.
+
+    Args:
+        body (File): The bytes of one report file: XML, JSON, gzip, zlib, zip, email or mbox.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | UploadResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: File,
+) -> Problem | UploadResponse | None:
+    """Upload report files: the raw bytes of one file (XML, JSON, gzip, zip, email, mbox — the
+    bytes decide, the content type is only a hint), or `multipart/form-data` with many files.
+    Each report is filed under the registered domain it is about. Re-uploading a stored
+    report is answered `duplicate: true`.
+
+    Args:
+        body (File): The bytes of one report file: XML, JSON, gzip, zlib, zip, email or mbox.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | UploadResponse
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: File,
+) -> Response[Problem | UploadResponse]:
+    """Upload report files: the raw bytes of one file (XML, JSON, gzip, zip, email, mbox — the
+    bytes decide, the content type is only a hint), or `multipart/form-data` with many files.
+    Each report is filed under the registered domain it is about. Re-uploading a stored
+    report is answered `duplicate: true`.
+
+    Args:
+        body (File): The bytes of one report file: XML, JSON, gzip, zlib, zip, email or mbox.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | UploadResponse]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: File,
+) -> Problem | UploadResponse | None:
+    """Upload report files: the raw bytes of one file (XML, JSON, gzip, zip, email, mbox — the
+    bytes decide, the content type is only a hint), or `multipart/form-data` with many files.
+    Each report is filed under the registered domain it is about. Re-uploading a stored
+    report is answered `duplicate: true`.
+
+    Args:
+        body (File): The bytes of one report file: XML, JSON, gzip, zlib, zip, email or mbox.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | UploadResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,191 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .aggregate_header import AggregateHeader
+from .aggregate_report import AggregateReport
+from .aggregate_schema import AggregateSchema
+from .alignment import Alignment
+from .api_key_list_response import ApiKeyListResponse
+from .api_key_response import ApiKeyResponse
+from .auth_results import AuthResults
+from .bimi_input import BimiInput
+from .category import Category
+from .check_kind import CheckKind
+from .check_report import CheckReport
+from .check_report_details import CheckReportDetails
+from .check_report_parsed_type_0 import CheckReportParsedType0
+from .counts import Counts
+from .create_api_key_request import CreateApiKeyRequest
+from .create_domain_request import CreateDomainRequest
+from .create_tenant_request import CreateTenantRequest
+from .create_token_request import CreateTokenRequest
+from .created_api_key_response import CreatedApiKeyResponse
+from .date_range import DateRange
+from .dkim_auth import DkimAuth
+from .dkim_input import DkimInput
+from .dkim_key_type import DkimKeyType
+from .dmarc_by_result_response import DmarcByResultResponse
+from .dmarc_by_service_response import DmarcByServiceResponse
+from .dmarc_by_source_response import DmarcBySourceResponse
+from .dmarc_input import DmarcInput
+from .dmarc_policy import DmarcPolicy
+from .dmarc_record import DmarcRecord
+from .dmarc_service_response import DmarcServiceResponse
+from .dmarc_source_response import DmarcSourceResponse
+from .dns_snapshot_list_response import DnsSnapshotListResponse
+from .dns_snapshot_response import DnsSnapshotResponse
+from .domain_list_response import DomainListResponse
+from .domain_response import DomainResponse
+from .error_code import ErrorCode
+from .evaluation import Evaluation
+from .failure_option import FailureOption
+from .finding import Finding
+from .generated import Generated
+from .header_from_count import HeaderFromCount
+from .health_response import HealthResponse
+from .identifiers import Identifiers
+from .matched_by import MatchedBy
+from .mta_sts_input import MtaStsInput
+from .mta_sts_mode import MtaStsMode
+from .override_reason import OverrideReason
+from .policy_evaluated import PolicyEvaluated
+from .policy_published import PolicyPublished
+from .problem import Problem
+from .psd import Psd
+from .publish_file import PublishFile
+from .publish_record import PublishRecord
+from .query import Query
+from .report_kind import ReportKind
+from .report_list_response import ReportListResponse
+from .report_metadata import ReportMetadata
+from .report_response import ReportResponse
+from .report_summary import ReportSummary
+from .reverse_dns_response import ReverseDnsResponse
+from .role import Role
+from .run_domain_checks_request import RunDomainChecksRequest
+from .service_match import ServiceMatch
+from .severity import Severity
+from .spf_auth import SpfAuth
+from .spf_evaluate_request import SpfEvaluateRequest
+from .spf_input import SpfInput
+from .spf_result import SpfResult
+from .tenant_list_response import TenantListResponse
+from .tenant_response import TenantResponse
+from .timeseries_interval import TimeseriesInterval
+from .timeseries_kind import TimeseriesKind
+from .timeseries_point import TimeseriesPoint
+from .timeseries_response import TimeseriesResponse
+from .tls_by_result_response import TlsByResultResponse
+from .tls_by_source_response import TlsBySourceResponse
+from .tls_date_range import TlsDateRange
+from .tls_failure_detail import TlsFailureDetail
+from .tls_failure_path_response import TlsFailurePathResponse
+from .tls_organization_response import TlsOrganizationResponse
+from .tls_policy import TlsPolicy
+from .tls_policy_result import TlsPolicyResult
+from .tls_report import TlsReport
+from .tls_report_extensions import TlsReportExtensions
+from .tls_rpt_input import TlsRptInput
+from .token_response import TokenResponse
+from .update_tenant_request import UpdateTenantRequest
+from .upload_error import UploadError
+from .upload_response import UploadResponse
+from .uploaded_report import UploadedReport
+from .warning import Warning_
+from .warning_code import WarningCode
+from .xml_element import XmlElement
+
+__all__ = (
+    "AggregateHeader",
+    "AggregateReport",
+    "AggregateSchema",
+    "Alignment",
+    "ApiKeyListResponse",
+    "ApiKeyResponse",
+    "AuthResults",
+    "BimiInput",
+    "Category",
+    "CheckKind",
+    "CheckReport",
+    "CheckReportDetails",
+    "CheckReportParsedType0",
+    "Counts",
+    "CreateApiKeyRequest",
+    "CreateDomainRequest",
+    "CreateTenantRequest",
+    "CreateTokenRequest",
+    "CreatedApiKeyResponse",
+    "DateRange",
+    "DkimAuth",
+    "DkimInput",
+    "DkimKeyType",
+    "DmarcByResultResponse",
+    "DmarcByServiceResponse",
+    "DmarcBySourceResponse",
+    "DmarcInput",
+    "DmarcPolicy",
+    "DmarcRecord",
+    "DmarcServiceResponse",
+    "DmarcSourceResponse",
+    "DnsSnapshotListResponse",
+    "DnsSnapshotResponse",
+    "DomainListResponse",
+    "DomainResponse",
+    "ErrorCode",
+    "Evaluation",
+    "FailureOption",
+    "Finding",
+    "Generated",
+    "HeaderFromCount",
+    "HealthResponse",
+    "Identifiers",
+    "MatchedBy",
+    "MtaStsInput",
+    "MtaStsMode",
+    "OverrideReason",
+    "PolicyEvaluated",
+    "PolicyPublished",
+    "Problem",
+    "Psd",
+    "PublishFile",
+    "PublishRecord",
+    "Query",
+    "ReportKind",
+    "ReportListResponse",
+    "ReportMetadata",
+    "ReportResponse",
+    "ReportSummary",
+    "ReverseDnsResponse",
+    "Role",
+    "RunDomainChecksRequest",
+    "ServiceMatch",
+    "Severity",
+    "SpfAuth",
+    "SpfEvaluateRequest",
+    "SpfInput",
+    "SpfResult",
+    "TenantListResponse",
+    "TenantResponse",
+    "TimeseriesInterval",
+    "TimeseriesKind",
+    "TimeseriesPoint",
+    "TimeseriesResponse",
+    "TlsByResultResponse",
+    "TlsBySourceResponse",
+    "TlsDateRange",
+    "TlsFailureDetail",
+    "TlsFailurePathResponse",
+    "TlsOrganizationResponse",
+    "TlsPolicy",
+    "TlsPolicyResult",
+    "TlsReport",
+    "TlsReportExtensions",
+    "TlsRptInput",
+    "TokenResponse",
+    "UpdateTenantRequest",
+    "UploadError",
+    "UploadResponse",
+    "UploadedReport",
+    "WarningCode",
+    "Warning_",
+    "XmlElement",
+)

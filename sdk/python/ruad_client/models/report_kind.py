@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class ReportKind(StrEnum):
+    DMARC_AGGREGATE = "dmarc_aggregate"
+    TLS_REPORT = "tls_report"
+
+    def __str__(self) -> str:
+        return str(self.value)
