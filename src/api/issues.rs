@@ -3,6 +3,7 @@
 //! jobs after new data, or `POST /domains/{domain}/issues/evaluate`); clients acknowledge
 //! them.
 
+use crate::api::pagination;
 use crate::auth::Caller;
 use crate::domain::issue::{IssueCode, IssueSeverity, IssueStatus, SuggestedRecord};
 use crate::domain::tenant::Role;
@@ -11,7 +12,6 @@ use crate::startup::{AppState, blocking};
 use crate::storage::domains;
 use crate::storage::issues::{self as store, IssueFilter, IssueRow};
 use actix_web::{get, patch, post, web};
-use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -108,6 +108,7 @@ pub struct IssueListQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size (1 to 500, default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -126,28 +127,18 @@ pub struct DomainIssueListQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size (1 to 500, default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
-fn encode_cursor(r: &IssueRow) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .encode(format!("{}:{}:{}", r.severity_rank, r.last_seen_at, r.id))
-}
-
-fn decode_cursor(cursor: &str) -> Result<(i32, i64, String), ApiError> {
-    let bad = || ApiError::BadRequest("cursor is not a cursor returned by this API".into());
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(cursor)
-        .map_err(|_| bad())?;
-    let text = String::from_utf8(raw).map_err(|_| bad())?;
-    let mut parts = text.splitn(3, ':');
-    let (Some(rank), Some(seen), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(bad());
-    };
+/// The (severity rank, last seen, id) key of an issue page cursor.
+fn cursor_key(cursor: &str) -> Result<(i32, i64, String), ApiError> {
+    let (rank, rest) = pagination::split_number_key(&pagination::decode_cursor(cursor)?)?;
+    let (seen, id) = pagination::split_number_key(&rest)?;
     Ok((
-        rank.parse().map_err(|_| bad())?,
-        seen.parse().map_err(|_| bad())?,
-        id.to_string(),
+        i32::try_from(rank).map_err(|_| pagination::bad_cursor())?,
+        seen,
+        id,
     ))
 }
 
@@ -177,12 +168,7 @@ fn filter(
     cursor: Option<&str>,
     limit: Option<i64>,
 ) -> Result<(IssueFilter, i64), ApiError> {
-    let limit = limit.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::BadRequest(
-            "limit must be between 1 and 500".into(),
-        ));
-    }
+    let limit = pagination::checked_limit(limit)?;
     let statuses = match status.map(str::trim) {
         None | Some("") => vec![IssueStatus::Open, IssueStatus::Acknowledged],
         Some("all") => Vec::new(),
@@ -195,7 +181,7 @@ fn filter(
             severities: parse_list("severity", severity, IssueSeverity::parse)?,
             statuses,
             code: code.map(|c| c.as_str().to_string()),
-            after: cursor.map(decode_cursor).transpose()?,
+            after: cursor.map(cursor_key).transpose()?,
             limit: limit + 1,
         },
         limit,
@@ -203,13 +189,9 @@ fn filter(
 }
 
 fn page(rows: Vec<(IssueRow, String)>, limit: i64) -> Result<IssueListResponse, ApiError> {
-    let more = rows.len() as i64 > limit;
-    let rows: Vec<(IssueRow, String)> = rows.into_iter().take(limit as usize).collect();
-    let next_cursor = if more {
-        rows.last().map(|(r, _)| encode_cursor(r))
-    } else {
-        None
-    };
+    let (rows, next_cursor) = pagination::page(rows, limit, |(r, _)| {
+        format!("{}:{}:{}", r.severity_rank, r.last_seen_at, r.id)
+    });
     Ok(IssueListResponse {
         items: rows
             .into_iter()

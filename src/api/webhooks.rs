@@ -6,7 +6,7 @@
 //! tenant and of every tenant below it. The secret appears only in the answers of creation
 //! and rotation. Delivery, signing and retries: `crate::webhooks`.
 
-use crate::api::reports::{decode_cursor, encode_cursor};
+use crate::api::pagination;
 use crate::auth::Caller;
 use crate::domain::event::Event;
 use crate::domain::tenant::Role;
@@ -121,6 +121,7 @@ pub struct WebhookListQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size (1 to 500, default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -222,6 +223,7 @@ pub struct DeliveryListQuery {
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size (1 to 500, default 50).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -243,16 +245,6 @@ pub struct WebhookEvent {
     /// Event details: `ReportReceived` for `report.received`.
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
-}
-
-fn page_limit(limit: Option<i64>) -> Result<i64, ApiError> {
-    let limit = limit.unwrap_or(50);
-    if !(1..=500).contains(&limit) {
-        return Err(ApiError::BadRequest(
-            "limit must be between 1 and 500".into(),
-        ));
-    }
-    Ok(limit)
 }
 
 fn valid_url(state: &AppState, url: &str) -> Result<String, ApiError> {
@@ -330,29 +322,27 @@ pub async fn list_webhooks(
     query: web::Query<WebhookListQuery>,
 ) -> Result<web::Json<WebhookListResponse>, ApiError> {
     let q = query.into_inner();
-    let limit = page_limit(q.limit)?;
-    let after = q.cursor.as_deref().map(decode_cursor).transpose()?;
+    let limit = pagination::checked_limit(q.limit)?;
+    let after = cursor_key(q.cursor.as_deref())?;
     let rows = blocking(move || {
         Ok(state
             .db
             .read(|conn| store::list_webhooks(conn, &caller.scope, after.as_ref(), limit + 1))?)
     })
     .await?;
-    let more = rows.len() as i64 > limit;
-    let next_cursor = if more {
-        rows.get(limit as usize - 1)
-            .map(|w| encode_cursor(w.created_at, &w.id))
-    } else {
-        None
-    };
+    let (rows, next_cursor) =
+        pagination::page(rows, limit, |w| format!("{}:{}", w.created_at, w.id));
     Ok(web::Json(WebhookListResponse {
-        items: rows
-            .into_iter()
-            .take(limit as usize)
-            .map(Into::into)
-            .collect(),
+        items: rows.into_iter().map(Into::into).collect(),
         next_cursor,
     }))
+}
+
+/// The (created_at, id) key of a webhook or delivery page cursor.
+fn cursor_key(cursor: Option<&str>) -> Result<Option<(i64, String)>, ApiError> {
+    cursor
+        .map(|c| pagination::split_number_key(&pagination::decode_cursor(c)?))
+        .transpose()
 }
 
 /// Get a webhook (without its secret).
@@ -512,10 +502,10 @@ pub async fn list_webhook_deliveries(
     query: web::Query<DeliveryListQuery>,
 ) -> Result<web::Json<DeliveryListResponse>, ApiError> {
     let q = query.into_inner();
-    let limit = page_limit(q.limit)?;
+    let limit = pagination::checked_limit(q.limit)?;
     let filter = DeliveryFilter {
         status: q.status.map(|s| s.as_storage().to_string()),
-        after: q.cursor.as_deref().map(decode_cursor).transpose()?,
+        after: cursor_key(q.cursor.as_deref())?,
         limit: limit + 1,
     };
     let id = path.into_inner();
@@ -525,19 +515,10 @@ pub async fn list_webhook_deliveries(
             .read(|conn| store::list_deliveries(conn, &caller.scope, &id, &filter))?)
     })
     .await?;
-    let more = rows.len() as i64 > limit;
-    let next_cursor = if more {
-        rows.get(limit as usize - 1)
-            .map(|d| encode_cursor(d.created_at, &d.id))
-    } else {
-        None
-    };
+    let (rows, next_cursor) =
+        pagination::page(rows, limit, |d| format!("{}:{}", d.created_at, d.id));
     Ok(web::Json(DeliveryListResponse {
-        items: rows
-            .into_iter()
-            .take(limit as usize)
-            .map(Into::into)
-            .collect(),
+        items: rows.into_iter().map(Into::into).collect(),
         next_cursor,
     }))
 }
