@@ -635,7 +635,7 @@ def sizes(srv):
             res["largest_objects"] = tables
             res["rows"] = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                            for t in ("reports", "uploads", "dmarc_records", "dmarc_daily",
-                                     "dmarc_daily_sources", "tls_daily")}
+                                     "dmarc_daily_sources", "dmarc_daily_auth", "tls_daily")}
     else:
         res["pg_database_size"] = int(srv.psql(f"SELECT pg_database_size('{srv.db_name}')"))
         rows = srv.psql("SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
@@ -644,7 +644,7 @@ def sizes(srv):
         res["largest_objects"] = {l.split("|")[0]: int(l.split("|")[1]) for l in rows.splitlines() if l}
         res["rows"] = {t: int(srv.psql(f"SELECT COUNT(*) FROM {t}"))
                        for t in ("reports", "uploads", "dmarc_records", "dmarc_daily",
-                                 "dmarc_daily_sources", "tls_daily")}
+                                 "dmarc_daily_sources", "dmarc_daily_auth", "tls_daily")}
     return res
 
 

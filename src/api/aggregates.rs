@@ -161,9 +161,22 @@ pub struct DmarcSourceResponse {
     /// What reverse DNS says about the address; absent until the background enrichment has
     /// looked it up (usually seconds after the upload).
     pub reverse_dns: Option<ReverseDnsResponse>,
-    /// The sending service, named from the forward-confirmed PTR name only: an unconfirmed
-    /// name never names a source.
+    /// DKIM signing domains (`d=`) whose signatures passed on its mail, most messages first.
+    pub dkim_domains: Vec<AuthDomainCount>,
+    /// SPF domains (envelope senders, or HELO names) that passed for it, most messages first.
+    pub spf_domains: Vec<AuthDomainCount>,
+    /// The sending service, named from the forward-confirmed PTR name first, then from the
+    /// passing DKIM domains, then from the passing SPF domains (`matched_by` says which). An
+    /// unconfirmed PTR name, or a failing DKIM or SPF result, never names a source.
     pub service: Option<crate::analysis::services::ServiceMatch>,
+}
+
+/// A DKIM or SPF domain that passed, with the messages it passed for.
+#[derive(Serialize, ToSchema)]
+pub struct AuthDomainCount {
+    #[schema(example = "sendgrid.net")]
+    pub domain: String,
+    pub messages: u64,
 }
 
 /// Reverse DNS of a source address.
@@ -200,14 +213,34 @@ impl From<crate::storage::source_names::SourceName> for ReverseDnsResponse {
     }
 }
 
-/// The service a confirmed PTR name identifies.
-fn service_of(confirmed_name: Option<&str>) -> Option<crate::analysis::services::ServiceMatch> {
+/// The service behind a source: its confirmed PTR name first, then its passing DKIM and
+/// SPF domains (see `analysis::services`).
+fn service_of(
+    confirmed_name: Option<&str>,
+    auth: Option<&aggregates::SourceAuth>,
+) -> Option<crate::analysis::services::ServiceMatch> {
     use crate::analysis::services::{ConfirmedName, Evidence, classify};
-    let name = ConfirmedName::from_stored_confirmation(confirmed_name?)?;
+    let name = confirmed_name.and_then(ConfirmedName::from_stored_confirmation);
+    fn domains(list: Option<&Vec<(String, u64)>>) -> Vec<&str> {
+        list.map(|l| l.iter().map(|(d, _)| d.as_str()).collect())
+            .unwrap_or_default()
+    }
+    let dkim = domains(auth.map(|a| &a.dkim));
+    let spf = domains(auth.map(|a| &a.spf));
     classify(&Evidence {
-        confirmed_ptr_name: Some(&name),
-        ..Evidence::default()
+        confirmed_ptr_name: name.as_ref(),
+        dkim_domains: &dkim,
+        spf_domains: &spf,
     })
+}
+
+fn auth_counts(list: &[(String, u64)]) -> Vec<AuthDomainCount> {
+    list.iter()
+        .map(|(domain, messages)| AuthDomainCount {
+            domain: domain.clone(),
+            messages: *messages,
+        })
+        .collect()
 }
 
 #[derive(Serialize, ToSchema)]
@@ -244,13 +277,14 @@ pub async fn get_dmarc_by_source(
     }
     let name = path.into_inner();
     let days = r.days;
-    let (domain, (sources, total), names) = blocking(move || {
+    let (domain, (sources, total), names, auth) = blocking(move || {
         Ok(state.db.read(|conn| {
             let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
             let found = aggregates::dmarc_by_source(conn, &domain.id, days, limit)?;
             let ips: Vec<String> = found.0.iter().map(|s| s.source_ip.clone()).collect();
             let names = crate::storage::source_names::find_many(conn, &ips)?;
-            Ok((domain.name, found, names))
+            let auth = aggregates::dmarc_source_auth(conn, &domain.id, days, Some(&ips))?;
+            Ok((domain.name, found, names, auth))
         })?)
     })
     .await?;
@@ -265,14 +299,18 @@ pub async fn get_dmarc_by_source(
             .into_iter()
             .map(|s| {
                 let reverse_dns = names.remove(&s.source_ip).map(ReverseDnsResponse::from);
+                let auth = auth.get(&s.source_ip);
                 let service = service_of(
                     reverse_dns
                         .as_ref()
                         .and_then(|r| r.confirmed_name.as_deref()),
+                    auth,
                 );
                 DmarcSourceResponse {
                     reverse_dns,
                     service,
+                    dkim_domains: auth.map(|a| auth_counts(&a.dkim)).unwrap_or_default(),
+                    spf_domains: auth.map(|a| auth_counts(&a.spf)).unwrap_or_default(),
                     source_ip: s.source_ip,
                     messages: s.messages,
                     dmarc_pass_messages: s.dmarc_pass_messages,
@@ -320,9 +358,10 @@ pub struct DmarcByServiceResponse {
     pub services: Vec<DmarcServiceResponse>,
 }
 
-/// DMARC results per sending service for a domain over a range of days. Sources are named
-/// from their forward-confirmed PTR names through ruad's service table; the rest are grouped
-/// by organization, or as unconfirmed, or as not looked up yet.
+/// DMARC results per sending service for a domain over a range of days. Each source is named
+/// through ruad's service table from its forward-confirmed PTR name, else from the DKIM
+/// domains that passed for it, else from its passing SPF domains; the rest are grouped by the
+/// organization of their confirmed PTR names, or as unconfirmed, or as not looked up yet.
 #[utoipa::path(tag = "aggregates", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name"), AggregateQuery), responses(
     (status = 200, description = "Services", body = DmarcByServiceResponse),
     (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
@@ -339,48 +378,53 @@ pub async fn get_dmarc_by_service(
     let r = range(&query)?;
     let name = path.into_inner();
     let days = r.days;
-    let (domain, groups) = blocking(move || {
+    let (domain, sources, auth) = blocking(move || {
         Ok(state.db.read(|conn| {
             let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
-            let groups = aggregates::dmarc_by_org_domain(conn, &domain.id, days)?;
-            Ok((domain.name, groups))
+            let sources = aggregates::dmarc_named_sources(conn, &domain.id, days)?;
+            let auth = aggregates::dmarc_source_auth(conn, &domain.id, days, None)?;
+            Ok((domain.name, sources, auth))
         })?)
     })
     .await?;
     let mut merged: Vec<DmarcServiceResponse> = Vec::new();
-    for g in groups {
-        let service = service_of(g.example_name.as_deref());
-        let group = match (&service, &g.org_domain, g.enriched) {
-            (Some(_), _, _) => "service",
-            (None, Some(_), _) => "organization",
-            (None, None, true) => "unconfirmed",
-            (None, None, false) => "pending",
+    let mut index: std::collections::HashMap<(&'static str, Option<String>), usize> =
+        std::collections::HashMap::new();
+    for s in sources {
+        let service = service_of(s.confirmed_name.as_deref(), auth.get(&s.source_ip));
+        let (group, key) = match (&service, &s.org_domain, s.enriched) {
+            (Some(m), _, _) => ("service", Some(m.id.clone())),
+            (None, Some(org), _) => ("organization", Some(org.clone())),
+            (None, None, true) => ("unconfirmed", None),
+            (None, None, false) => ("pending", None),
         };
-        let key = |x: &DmarcServiceResponse| {
-            x.group == group
-                && x.service.as_ref().map(|s| &s.id) == service.as_ref().map(|s| &s.id)
-                && (group != "organization" || x.org_domain == g.org_domain)
-        };
-        match merged.iter_mut().find(|x| key(x)) {
+        let fail = s.messages.saturating_sub(s.dmarc_pass_messages);
+        match index
+            .get(&(group, key.clone()))
+            .and_then(|&i| merged.get_mut(i))
+        {
             Some(x) => {
-                x.sources += g.sources;
-                x.messages += g.messages;
-                x.dmarc_pass_messages += g.dmarc_pass_messages;
-                x.dmarc_fail_messages += g.messages.saturating_sub(g.dmarc_pass_messages);
+                x.sources += 1;
+                x.messages += s.messages;
+                x.dmarc_pass_messages += s.dmarc_pass_messages;
+                x.dmarc_fail_messages += fail;
             }
-            None => merged.push(DmarcServiceResponse {
-                org_domain: if group == "organization" {
-                    g.org_domain.clone()
-                } else {
-                    None
-                },
-                group: group.to_string(),
-                service,
-                sources: g.sources,
-                messages: g.messages,
-                dmarc_pass_messages: g.dmarc_pass_messages,
-                dmarc_fail_messages: g.messages.saturating_sub(g.dmarc_pass_messages),
-            }),
+            None => {
+                index.insert((group, key), merged.len());
+                merged.push(DmarcServiceResponse {
+                    org_domain: if group == "organization" {
+                        s.org_domain.clone()
+                    } else {
+                        None
+                    },
+                    group: group.to_string(),
+                    service,
+                    sources: 1,
+                    messages: s.messages,
+                    dmarc_pass_messages: s.dmarc_pass_messages,
+                    dmarc_fail_messages: fail,
+                });
+            }
         }
     }
     merged.sort_by_key(|g| std::cmp::Reverse(g.messages));

@@ -450,66 +450,147 @@ pub fn tls_by_source(
 }
 
 #[derive(QueryableByName)]
-struct OrgRow {
-    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
-    org_domain: Option<String>,
+struct NamedSourceRow {
+    #[diesel(sql_type = Text)]
+    source_ip: String,
     #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
     confirmed_name: Option<String>,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    org_domain: Option<String>,
     #[diesel(sql_type = BigInt)]
     enriched: i64,
-    #[diesel(sql_type = BigInt)]
-    sources: i64,
     #[diesel(sql_type = BigInt)]
     messages: i64,
     #[diesel(sql_type = BigInt)]
     pass_messages: i64,
 }
 
-/// DMARC traffic of a domain grouped by the confirmed PTR name of its sources (all sources
-/// sharing one organizational domain of their confirmed names in one group).
+/// One sending source of a domain over a range with what reverse DNS said about it: the
+/// input of grouping by service.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DmarcByOrg {
-    /// Organizational domain of the confirmed PTR names; `None`: no confirmed name.
+pub struct NamedSource {
+    pub source_ip: String,
+    /// Its forward-confirmed PTR name, if any.
+    pub confirmed_name: Option<String>,
+    /// Organizational domain of the confirmed name.
     pub org_domain: Option<String>,
-    /// One confirmed name of the group (the first in sort order), as an example.
-    pub example_name: Option<String>,
-    /// False when the group's sources have not been looked up yet.
+    /// False when the source has not been looked up yet.
     pub enriched: bool,
-    pub sources: u64,
     pub messages: u64,
     pub dmarc_pass_messages: u64,
 }
 
-/// [`DmarcByOrg`] groups of a domain over `days`, largest first.
-pub fn dmarc_by_org_domain(
+/// Every source of a domain over `days` with its reverse DNS, largest first. One row per
+/// distinct source address in the range.
+pub fn dmarc_named_sources(
     conn: &mut DbConnection,
     domain_id: &str,
     days: DayRange,
-) -> StorageResult<Vec<DmarcByOrg>> {
+) -> StorageResult<Vec<NamedSource>> {
     let range = range_sql(conn, "s");
     let sql = format!(
-        "SELECT n.org_domain, MIN(n.confirmed_name) AS confirmed_name, \
-         CAST(CASE WHEN COUNT(n.ip) > 0 THEN 1 ELSE 0 END AS BIGINT) AS enriched, \
-         CAST(COUNT(DISTINCT s.source_ip) AS BIGINT) AS sources, \
+        "SELECT s.source_ip, n.confirmed_name, n.org_domain, \
+         CAST(CASE WHEN n.ip IS NULL THEN 0 ELSE 1 END AS BIGINT) AS enriched, \
          CAST(SUM(s.messages) AS BIGINT) AS messages, CAST(SUM(s.pass_messages) AS BIGINT) AS pass_messages \
          FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id \
          LEFT JOIN source_names n ON n.ip = s.source_ip \
-         WHERE {range} GROUP BY n.org_domain, (n.ip IS NULL) ORDER BY messages DESC"
+         WHERE {range} GROUP BY s.source_ip, n.ip, n.confirmed_name, n.org_domain \
+         ORDER BY messages DESC, s.source_ip ASC"
     );
-    let rows: Vec<OrgRow> = diesel::sql_query(sql)
+    let rows: Vec<NamedSourceRow> = diesel::sql_query(sql)
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|r| DmarcByOrg {
+        .map(|r| NamedSource {
+            source_ip: r.source_ip,
+            confirmed_name: r.confirmed_name,
             org_domain: r.org_domain,
-            example_name: r.confirmed_name,
             enriched: r.enriched > 0,
-            sources: u64::try_from(r.sources).unwrap_or(0),
             messages: u64::try_from(r.messages).unwrap_or(0),
             dmarc_pass_messages: u64::try_from(r.pass_messages).unwrap_or(0),
         })
         .collect())
+}
+
+#[derive(QueryableByName)]
+struct AuthRow {
+    #[diesel(sql_type = Text)]
+    source_ip: String,
+    #[diesel(sql_type = Text)]
+    method: String,
+    #[diesel(sql_type = Text)]
+    auth_domain: String,
+    #[diesel(sql_type = BigInt)]
+    messages: i64,
+}
+
+/// The DKIM and SPF domains that passed for one source, each with its message count, most
+/// messages first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceAuth {
+    pub dkim: Vec<(String, u64)>,
+    pub spf: Vec<(String, u64)>,
+}
+
+/// [`SourceAuth`] of a domain's sources over `days`: of the sources in `ips`, or of every
+/// source when `ips` is `None`.
+pub fn dmarc_source_auth(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    days: DayRange,
+    ips: Option<&[String]>,
+) -> StorageResult<std::collections::HashMap<String, SourceAuth>> {
+    // Bound values per statement, within both backends' limits.
+    const MAX_SOURCES_PER_QUERY: usize = 10_000;
+    let range = range_sql(conn, "a");
+    let all = [None];
+    let chunks: Vec<Option<&[String]>> = match ips {
+        None => all.to_vec(),
+        Some(ips) => ips.chunks(MAX_SOURCES_PER_QUERY).map(Some).collect(),
+    };
+    let mut out: std::collections::HashMap<String, SourceAuth> = Default::default();
+    for chunk in chunks {
+        let filter = match chunk {
+            None => String::new(),
+            Some(chunk) => format!(
+                " AND a.source_ip IN ({})",
+                (0..chunk.len())
+                    .map(|i| placeholder(conn, i + 4))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let sql = format!(
+            "SELECT a.source_ip, a.method, a.auth_domain, CAST(SUM(a.messages) AS BIGINT) AS messages \
+             FROM dmarc_daily_auth a JOIN reports r ON r.id = a.report_id WHERE {range}{filter} \
+             GROUP BY a.source_ip, a.method, a.auth_domain"
+        );
+        let mut query = diesel::sql_query(sql)
+            .bind::<Text, _>(domain_id.to_string())
+            .bind::<BigInt, _>(days.first)
+            .bind::<BigInt, _>(days.last)
+            .into_boxed();
+        for ip in chunk.unwrap_or_default() {
+            query = query.bind::<Text, _>(ip.clone());
+        }
+        let rows: Vec<AuthRow> = query.load(conn)?;
+        for row in rows {
+            let entry = out.entry(row.source_ip).or_default();
+            let list = if row.method == "dkim" {
+                &mut entry.dkim
+            } else {
+                &mut entry.spf
+            };
+            list.push((row.auth_domain, u64::try_from(row.messages).unwrap_or(0)));
+        }
+    }
+    for auth in out.values_mut() {
+        for list in [&mut auth.dkim, &mut auth.spf] {
+            list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        }
+    }
+    Ok(out)
 }

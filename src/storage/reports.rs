@@ -11,8 +11,8 @@
 
 use super::domains::{Domain, resolve_domain};
 use super::schema::{
-    dmarc_daily, dmarc_daily_sources, dmarc_records, reports, tls_daily, tls_failures,
-    tls_policies, uploads,
+    dmarc_daily, dmarc_daily_auth, dmarc_daily_sources, dmarc_records, reports, tls_daily,
+    tls_failures, tls_policies, uploads,
 };
 use super::{DbConnection, StorageError, StorageResult, TenantScope, new_id, now};
 use crate::domain::days::{day_weights, split};
@@ -367,6 +367,32 @@ fn announce(conn: &mut DbConnection, row: &ReportRow, domain: &Domain) -> Result
     Ok(())
 }
 
+/// The distinct (method, domain) pairs of a record's passing DKIM and SPF results, domains
+/// lower-case without trailing dot: what the aggregates name its sending service from.
+fn passing_auth_domains(record: &Record) -> Vec<(&'static str, String)> {
+    use crate::domain::report::{DkimResult, SpfResult};
+    let dkim = record
+        .auth_results
+        .dkim
+        .iter()
+        .filter(|a| a.result == Some(DkimResult::Pass))
+        .filter_map(|a| a.domain.as_deref().map(|d| ("dkim", d)));
+    let spf = record
+        .auth_results
+        .spf
+        .iter()
+        .filter(|a| a.result == Some(SpfResult::Pass))
+        .filter_map(|a| a.domain.as_deref().map(|d| ("spf", d)));
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    for (method, domain) in dkim.chain(spf) {
+        let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+        if !domain.is_empty() && !out.iter().any(|(m, d)| *m == method && *d == domain) {
+            out.push((method, domain));
+        }
+    }
+    out
+}
+
 fn json<T: serde::Serialize>(value: &T) -> Result<String, TxError> {
     serde_json::to_string(value).map_err(|e| TxError::Storage(StorageError::Other(e.into())))
 }
@@ -407,6 +433,8 @@ struct DmarcWriter {
     seq: i64,
     results: HashMap<(i64, String, String, String), u64>,
     sources: HashMap<(i64, String, String), (u64, u64)>,
+    /// Messages per (day, source, method, domain) of passing DKIM and SPF results.
+    auth: HashMap<(i64, String, &'static str, String), u64>,
     source_flushes: i64,
     hasher: Sha256,
     messages: u64,
@@ -426,7 +454,14 @@ impl DmarcWriter {
         let ip = record.source_ip.to_string();
         let header_from = record.identifiers.header_from.clone().unwrap_or_default();
         let pass = record.dmarc_pass();
+        let auth = passing_auth_domains(record);
         for (day, n) in split(count, &self.weights) {
+            for (method, domain) in &auth {
+                *self
+                    .auth
+                    .entry((day, ip.clone(), method, domain.clone()))
+                    .or_default() += n;
+            }
             *self
                 .results
                 .entry((day, disposition.clone(), dkim.clone(), spf.clone()))
@@ -464,7 +499,7 @@ impl DmarcWriter {
         if self.batch.len() >= BATCH {
             self.flush_records(conn)?;
         }
-        if self.sources.len() >= MAX_SOURCE_GROUPS {
+        if self.sources.len() + self.auth.len() >= MAX_SOURCE_GROUPS {
             self.flush_sources(conn)?;
         }
         Ok(())
@@ -497,6 +532,23 @@ impl DmarcWriter {
             })
             .collect();
         super::insert_batch!(conn, dmarc_daily_sources::table, rows, BATCH)?;
+        let rows: Vec<_> = self
+            .auth
+            .drain()
+            .map(|((day, ip, method, domain), messages)| {
+                (
+                    dmarc_daily_auth::report_id.eq(self.report_id.clone()),
+                    dmarc_daily_auth::seq.eq(self.source_flushes),
+                    dmarc_daily_auth::domain_id.eq(self.domain_id.clone()),
+                    dmarc_daily_auth::day.eq(day),
+                    dmarc_daily_auth::source_ip.eq(ip),
+                    dmarc_daily_auth::method.eq(method),
+                    dmarc_daily_auth::auth_domain.eq(domain),
+                    dmarc_daily_auth::messages.eq(messages as i64),
+                )
+            })
+            .collect();
+        super::insert_batch!(conn, dmarc_daily_auth::table, rows, BATCH)?;
         Ok(())
     }
 
@@ -584,6 +636,7 @@ impl ReportHandler for Ingest<'_, '_> {
                 seq: 0,
                 results: HashMap::new(),
                 sources: HashMap::new(),
+                auth: HashMap::new(),
                 source_flushes: 0,
                 hasher: Sha256::new(),
                 messages: 0,

@@ -181,6 +181,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    dmarc_daily_auth (report_id, seq, day, source_ip, method, auth_domain) {
+        report_id -> Text,
+        seq -> BigInt,
+        domain_id -> Text,
+        day -> BigInt,
+        source_ip -> Text,
+        method -> Text,
+        auth_domain -> Text,
+        messages -> BigInt,
+    }
+}
+
+diesel::table! {
     tls_daily (report_id, day, org_name, result_type, sending_mta_ip, receiving_mx_hostname) {
         report_id -> Text,
         domain_id -> Text,
@@ -279,6 +292,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     tls_failures,
     dmarc_daily,
     dmarc_daily_sources,
+    dmarc_daily_auth,
     tls_daily,
     jobs,
     issues,

@@ -6,6 +6,7 @@ use crate::helpers::spawn_app_with;
 use crate::reports::report_xml;
 use reqwest::StatusCode;
 use ruad::storage::{Db, jobs, source_names};
+use serde_json::Value;
 
 const SOA: &str = "@ 3600 IN SOA ns.sender.test. admin.sender.test. 1 7200 3600 1209600 3600\n@ 3600 IN NS ns.sender.test.\n";
 
@@ -86,4 +87,138 @@ async fn stored_reports_get_their_sources_confirmed_in_the_background() {
             .unwrap(),
         0
     );
+}
+
+/// Sources without a confirmed PTR name are named by the DKIM and SPF domains that passed for
+/// them, never by failing ones, in by-source and by-service alike.
+#[actix_web::test]
+async fn sources_are_named_by_their_passing_dkim_and_spf_domains() {
+    use crate::issues::{Row, report, wait_for_jobs};
+    // Reverse DNS knows none of the sources: only their auth results can name them.
+    let dns = dns_server::start(&[("2.0.192.in-addr.arpa.", SOA)]);
+    let ns = dns.addr.to_string();
+    let app = spawn_app_with(move |s| s.dns_nameservers = ns).await;
+    app.register_domain("example.com").await;
+    let row = |ip, count, auth_dkim, auth_spf| Row {
+        ip,
+        count,
+        dkim: "fail",
+        spf: "fail",
+        auth_dkim,
+        auth_spf,
+    };
+    let rows = [
+        // Signed by SendGrid (a valid d=sendgrid.net signature), bouncing to its domain.
+        row(
+            "192.0.2.30",
+            50,
+            Some(("sendgrid.net", "pass")),
+            ("em1.sendgrid.net", "pass"),
+        ),
+        // Amazon SES's bounce domain passes SPF: the address is one SES sends from.
+        row("192.0.2.31", 20, None, ("bounces.amazonses.com", "pass")),
+        // Claims SendGrid, but neither the signature nor SPF passes: no evidence at all.
+        row(
+            "192.0.2.32",
+            10,
+            Some(("SendGrid.net.", "fail")),
+            ("sendgrid.net", "softfail"),
+        ),
+        // Another SendGrid address, by its signature only (upper case, trailing dot).
+        row(
+            "192.0.2.33",
+            5,
+            Some(("SendGrid.NET.", "pass")),
+            ("example.org", "fail"),
+        ),
+    ];
+    let begin = 1_700_006_400;
+    let up = app
+        .upload(
+            &app.admin_key,
+            report("google.com", "auth-1", begin, &rows),
+            "application/xml",
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{:?}", up.body);
+    wait_for_jobs(&app).await;
+
+    let range = "from=2023-11-15&to=2023-11-15";
+    let by_source = app
+        .get(
+            &format!("/api/v1/domains/example.com/dmarc/by-source?{range}"),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(by_source.status, StatusCode::OK, "{:?}", by_source.body);
+    let source = |ip: &str| {
+        by_source.body["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["source_ip"] == ip)
+            .unwrap_or_else(|| panic!("{ip} missing: {:?}", by_source.body))
+            .clone()
+    };
+    let sendgrid = source("192.0.2.30");
+    assert_eq!(sendgrid["service"]["id"], "sendgrid");
+    assert_eq!(sendgrid["service"]["matched_by"], "dkim_domain");
+    assert_eq!(sendgrid["service"]["matched_value"], "sendgrid.net");
+    assert_eq!(
+        sendgrid["dkim_domains"],
+        serde_json::json!([{"domain": "sendgrid.net", "messages": 50}])
+    );
+    assert_eq!(
+        sendgrid["spf_domains"],
+        serde_json::json!([{"domain": "em1.sendgrid.net", "messages": 50}])
+    );
+    assert_eq!(sendgrid["reverse_dns"]["confirmed_name"], Value::Null);
+    let ses = source("192.0.2.31");
+    assert_eq!(ses["service"]["id"], "amazon_ses");
+    assert_eq!(ses["service"]["matched_by"], "spf_domain");
+    assert_eq!(ses["service"]["matched_value"], "bounces.amazonses.com");
+    assert_eq!(ses["dkim_domains"], serde_json::json!([]));
+    let claimed = source("192.0.2.32");
+    assert_eq!(claimed["service"], Value::Null, "{claimed}");
+    assert_eq!(claimed["dkim_domains"], serde_json::json!([]));
+    assert_eq!(claimed["spf_domains"], serde_json::json!([]));
+    assert_eq!(source("192.0.2.33")["service"]["id"], "sendgrid");
+
+    let by_service = app
+        .get(
+            &format!("/api/v1/domains/example.com/dmarc/by-service?{range}"),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(by_service.status, StatusCode::OK, "{:?}", by_service.body);
+    let groups: Vec<(String, Option<String>, u64, u64)> = by_service.body["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["group"].as_str().unwrap().to_string(),
+                g["service"]["id"].as_str().map(String::from),
+                g["sources"].as_u64().unwrap(),
+                g["messages"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        vec![
+            ("service".into(), Some("sendgrid".into()), 2, 55),
+            ("service".into(), Some("amazon_ses".into()), 1, 20),
+            ("unconfirmed".into(), None, 1, 10),
+        ]
+    );
+
+    // A day without traffic names nothing.
+    let empty = app
+        .get(
+            "/api/v1/domains/example.com/dmarc/by-service?from=2023-11-16&to=2023-11-16",
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(empty.body["services"], serde_json::json!([]));
 }

@@ -12,16 +12,16 @@ const SOA: &str = "@ 3600 IN SOA ns.example.com. admin.example.com. 1 7200 3600 
 
 /// One record: source, count, aligned DKIM / SPF results, and auth results
 /// (`(dkim domain, result)`, `(spf domain, result)`).
-struct Row<'a> {
-    ip: &'a str,
-    count: u64,
-    dkim: &'a str,
-    spf: &'a str,
-    auth_dkim: Option<(&'a str, &'a str)>,
-    auth_spf: (&'a str, &'a str),
+pub(crate) struct Row<'a> {
+    pub ip: &'a str,
+    pub count: u64,
+    pub dkim: &'a str,
+    pub spf: &'a str,
+    pub auth_dkim: Option<(&'a str, &'a str)>,
+    pub auth_spf: (&'a str, &'a str),
 }
 
-fn report(org: &str, id: &str, begin: i64, rows: &[Row]) -> Vec<u8> {
+pub(crate) fn report(org: &str, id: &str, begin: i64, rows: &[Row]) -> Vec<u8> {
     let mut records = String::new();
     for r in rows {
         let dkim = r
@@ -68,7 +68,7 @@ fn tls_report(id: &str, begin: i64, failed: u64) -> Vec<u8> {
     .into_bytes()
 }
 
-async fn wait_for_jobs(app: &TestApp) {
+pub(crate) async fn wait_for_jobs(app: &TestApp) {
     let db = Db::connect(&app.database_url, 1).unwrap();
     for _ in 0..300 {
         let pending: i64 = [jobs::ENRICH_SOURCES, jobs::EVALUATE_ISSUES]
