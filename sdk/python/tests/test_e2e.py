@@ -219,3 +219,5 @@ def test_the_readme_example_runs_as_written(ruad, corpus, tmp_path):
         assert out.returncode == 0, out.stderr
         assert f"(duplicate: {run == 1})" in out.stdout
         assert f"DMARC: {corpus['dmarc']['messages']} messages" in out.stdout, out.stdout
+        # Years-old reports: at least "no recent reports" is open.
+        assert re.search(r"^[1-9]\d* open issues of example\.com$", out.stdout, re.M), out.stdout

@@ -1,4 +1,4 @@
-//! Register a domain, upload a report, read its aggregates with the ruad Rust SDK.
+//! Register a domain, upload a report, read its aggregates and issues with the ruad Rust SDK.
 use ruad_client::types::{ErrorCode, ReportSummary};
 use ruad_client::{Error, authenticated_client};
 
@@ -79,7 +79,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         .send()
         .await?;
     for source in &sources.sources {
-        println!("  {}: {} messages", source.source_ip, source.messages);
+        let service = source
+            .service
+            .as_ref()
+            .map_or("unnamed", |s| s.name.as_str());
+        println!(
+            "  {} ({service}): {} messages",
+            source.source_ip, source.messages
+        );
     }
     let tls = client
         .get_tls_by_result()
@@ -93,8 +100,26 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         tls.successful_sessions, tls.failed_sessions
     );
 
-    // ISSUES: read the domain's issues here (GET /api/v1/domains/{domain}/issues) once that
-    // endpoint is in the spec and the SDK is regenerated.
+    // Evaluate the domain now (ruad also does so in the background after each upload), then
+    // list its open issues, most severe first, each with what to do about it.
+    client
+        .evaluate_domain_issues()
+        .domain(domain.clone())
+        .send()
+        .await?;
+    let issues = client
+        .list_domain_issues()
+        .domain(domain.clone())
+        .limit(50)
+        .send()
+        .await?;
+    println!("{} open issues of {domain}", issues.items.len());
+    for issue in &issues.items {
+        println!(
+            "  [{}] {}\n    fix: {}",
+            issue.severity, issue.title, issue.remediation
+        );
+    }
     Ok(())
 }
 

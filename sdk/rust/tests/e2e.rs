@@ -471,5 +471,11 @@ async fn the_readme_example_runs_as_written() {
             stdout.contains(&format!("DMARC: {messages} messages")),
             "{stdout}"
         );
+        // Years-old reports: at least "no recent reports" is open.
+        let open = stdout
+            .lines()
+            .find_map(|l| l.strip_suffix(" open issues of example.com"))
+            .and_then(|n| n.parse::<usize>().ok());
+        assert!(open.is_some_and(|n| n > 0), "{stdout}");
     }
 }

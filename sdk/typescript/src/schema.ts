@@ -223,9 +223,10 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * DMARC results per sending service for a domain over a range of days. Sources are named
-         *     from their forward-confirmed PTR names through ruad's service table; the rest are grouped
-         *     by organization, or as unconfirmed, or as not looked up yet.
+         * DMARC results per sending service for a domain over a range of days. Each source is named
+         *     through ruad's service table from its forward-confirmed PTR name, else from the DKIM
+         *     domains that passed for it, else from its passing SPF domains; the rest are grouped by the
+         *     organization of their confirmed PTR names, or as unconfirmed, or as not looked up yet.
          */
         get: operations["get_dmarc_by_service"];
         put?: never;
@@ -311,6 +312,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/domains/{domain}/issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List one domain's issues, most severe first. By default only open and acknowledged
+         *     issues.
+         */
+        get: operations["list_domain_issues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{domain}/issues/evaluate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Evaluate a domain's issues now, from its stored reports, source names and DNS checks
+         *     (ruad also does this by itself after new data arrives).
+         */
+        post: operations["evaluate_domain_issues"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/domains/{domain}/timeseries": {
         parameters: {
             query?: never;
@@ -365,6 +406,47 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/issues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the issues of every domain the caller can see, most severe first, then most
+         *     recently seen. By default only open and acknowledged issues.
+         */
+        get: operations["list_issues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/issues/{issue_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One issue. */
+        get: operations["get_issue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Acknowledge an issue, or take the acknowledgement back. A resolved issue cannot be
+         *     changed (it reopens by itself if the condition returns).
+         */
+        patch: operations["update_issue"];
         trace?: never;
     };
     "/api/v1/reports": {
@@ -517,6 +599,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the webhooks of the caller's tenant and its descendants, newest first. */
+        get: operations["list_webhooks"];
+        put?: never;
+        /** Create a webhook. The answer holds the signing secret, shown only now. */
+        post: operations["create_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a webhook (without its secret). */
+        get: operations["get_webhook"];
+        put?: never;
+        post?: never;
+        /** Delete a webhook and its delivery log; pending deliveries are dropped. */
+        delete: operations["delete_webhook"];
+        options?: never;
+        head?: never;
+        /** Change a webhook's URL, events, description, or enable/disable it. */
+        patch: operations["update_webhook"];
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The delivery log of a webhook, newest first: each event sent to it, its state, the
+         *     attempts made, the last answer's status and error.
+         */
+        get: operations["list_webhook_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a webhook's signing secret. The old one stops at once: every later attempt,
+         *     including retries of earlier events, is signed with the new one.
+         */
+        post: operations["rotate_webhook_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{webhook_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Queue a `webhook.test` ping to this webhook only (also when it is disabled). Its outcome
+         *     appears in the delivery log.
+         */
+        post: operations["send_test_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -623,6 +802,13 @@ export interface components {
             role: components["schemas"]["Role"];
             tenant_id: string;
         };
+        /** @description A DKIM or SPF domain that passed, with the messages it passed for. */
+        AuthDomainCount: {
+            /** @example sendgrid.net */
+            domain: string;
+            /** Format: int64 */
+            messages: number;
+        };
         /** @description `auth_results`. */
         AuthResults: {
             dkim?: components["schemas"]["DkimAuth"][];
@@ -722,6 +908,25 @@ export interface components {
              */
             ttl_seconds?: number | null;
         };
+        CreateWebhookRequest: {
+            /** @description What the webhook is for (at most 500 characters). */
+            description?: string | null;
+            /**
+             * @description Events to deliver (at least one).
+             * @example [
+             *       "report.received",
+             *       "issue.opened"
+             *     ]
+             */
+            events: components["schemas"]["Event"][];
+            /** @description Owning tenant (default: the caller's); must be in the caller's subtree. */
+            tenant_id?: string | null;
+            /**
+             * @description `https` URL on a public address (at most 2048 bytes, no user name or password).
+             * @example https://hooks.example.com/ruad
+             */
+            url: string;
+        };
         /** @description A new API key with its secret, shown only once. */
         CreatedApiKeyResponse: components["schemas"]["ApiKeyResponse"] & {
             /** @description The secret key: send it as `Authorization: Bearer <key>`. Not retrievable later. */
@@ -734,6 +939,61 @@ export interface components {
             /** Format: int64 */
             end: number;
         };
+        DeliveryListResponse: {
+            /** @description Newest first. */
+            items: components["schemas"]["DeliveryResponse"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One event sent (or to be sent) to one webhook. */
+        DeliveryResponse: {
+            /**
+             * Format: int32
+             * @description Attempts made so far.
+             */
+            attempts: number;
+            /**
+             * Format: int64
+             * @description Unix time the event was queued.
+             */
+            created_at: number;
+            /**
+             * Format: int64
+             * @description Unix time of the successful attempt.
+             */
+            delivered_at?: number | null;
+            /** @description Event id: the body's `id`, the same in every delivery of the event. */
+            event_id: string;
+            /**
+             * @description `report.received`, `issue.opened`, `issue.resolved`, or `webhook.test`.
+             * @example report.received
+             */
+            event_type: string;
+            /** @description Delivery id, sent as the `ruad-delivery` header. */
+            id: string;
+            /** @description Why the last attempt failed (with the start of the answer), if it did. */
+            last_error?: string | null;
+            /**
+             * Format: int64
+             * @description Unix time of the next attempt, while pending.
+             */
+            next_attempt_at?: number | null;
+            /** @description The request body, as sent (see `WebhookEvent`). */
+            payload: Record<string, unknown>;
+            /**
+             * Format: int32
+             * @description HTTP status of the receiver's last answer, if it answered.
+             * @example 500
+             */
+            response_status?: number | null;
+            status: components["schemas"]["DeliveryStatus"];
+            webhook_id: string;
+        };
+        /**
+         * @description Where a delivery stands.
+         * @enum {string}
+         */
+        DeliveryStatus: "pending" | "succeeded" | "failed";
         /**
          * @description One of `none`, `quarantine`, `reject`; any other value a reporter sent is kept verbatim.
          * @example none
@@ -898,6 +1158,8 @@ export interface components {
         };
         /** @description One sending source (IP address). */
         DmarcSourceResponse: {
+            /** @description DKIM signing domains (`d=`) whose signatures passed on its mail, most messages first. */
+            dkim_domains: components["schemas"]["AuthDomainCount"][];
             /** Format: int64 */
             dmarc_fail_messages: number;
             /** Format: int64 */
@@ -909,6 +1171,8 @@ export interface components {
             reverse_dns?: components["schemas"]["ReverseDnsResponse"] | null;
             service?: components["schemas"]["ServiceMatch"] | null;
             source_ip: string;
+            /** @description SPF domains (envelope senders, or HELO names) that passed for it, most messages first. */
+            spf_domains: components["schemas"]["AuthDomainCount"][];
         };
         /** @description Stored checks. The latest checks of a domain are always one page. */
         DnsSnapshotListResponse: {
@@ -953,6 +1217,21 @@ export interface components {
          * @enum {string}
          */
         ErrorCode: "unauthenticated" | "forbidden" | "not_found" | "bad_request" | "conflict" | "payload_too_large" | "unsupported_media_type" | "domain_not_registered" | "no_report" | "validation_failed" | "method_not_allowed" | "unavailable" | "internal";
+        /** @description What an evaluation found and changed. */
+        EvaluateIssuesResponse: {
+            /** @description The domain's open and acknowledged issues after it, most severe first. */
+            issues: components["schemas"]["IssueResponse"][];
+            /**
+             * Format: int64
+             * @description Issues opened (or reopened) by this evaluation.
+             */
+            opened: number;
+            /**
+             * Format: int64
+             * @description Issues resolved by this evaluation.
+             */
+            resolved: number;
+        };
         /** @description What `check_host` concluded, and how. */
         Evaluation: {
             /**
@@ -977,6 +1256,11 @@ export interface components {
              */
             void_lookups: number;
         };
+        /**
+         * @description Something that happened in a tenant, delivered to the webhooks subscribed to it.
+         * @enum {string}
+         */
+        Event: "report.received" | "issue.opened" | "issue.resolved";
         /**
          * @description Failure reporting option (`fo`).
          * @enum {string}
@@ -1031,6 +1315,75 @@ export interface components {
             envelope_to?: string | null;
             header_from?: string | null;
         };
+        /**
+         * @description Stable identifier of a rule's conclusion: clients branch on it, so a code is never renamed
+         *     or reused for another meaning.
+         * @enum {string}
+         */
+        IssueCode: "service_failing_dmarc" | "service_dkim_unaligned" | "service_spf_unaligned" | "service_mail_blocked" | "spoofing_suspected" | "policy_none_ready_to_enforce" | "reports_stopped" | "no_recent_reports" | "forwarding_detected" | "tls_certificate_expired" | "tls_certificate_host_mismatch" | "tls_starttls_not_supported" | "tls_sts_policy_fetch_error" | "tls_sts_policy_invalid" | "tls_sts_webpki_invalid" | "tls_validation_failure" | "tls_tlsa_invalid" | "tls_dnssec_invalid" | "tls_dane_required" | "tls_other_failure" | "tls_failure_rate_jump" | "dmarc_record_missing" | "dmarc_no_rua" | "spf_record_missing" | "spf_lookup_limit_exceeded" | "spf_pass_all" | "mta_sts_mx_not_covered" | "tlsrpt_missing";
+        /** @description A page of issues. */
+        IssueListResponse: {
+            items: components["schemas"]["IssueResponse"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description One issue of a domain. */
+        IssueResponse: {
+            /** Format: int64 */
+            acknowledged_at?: number | null;
+            code: components["schemas"]["IssueCode"];
+            /** @description The domain the issue is about. */
+            domain: string;
+            /**
+             * @description The figures behind the conclusion, as of the last evaluation that found it: counts,
+             *     sources (confirmed names, unconfirmed PTR names shown as such), reporters, report ids.
+             */
+            evidence: Record<string, unknown>;
+            /** @description What was seen and why it matters. */
+            explanation: string;
+            /**
+             * Format: int64
+             * @description First detected (Unix time).
+             */
+            first_seen_at: number;
+            id: string;
+            /**
+             * Format: int64
+             * @description Last evaluation that found it (Unix time).
+             */
+            last_seen_at: number;
+            record?: components["schemas"]["SuggestedRecord"] | null;
+            /** @description What to do about it. */
+            remediation: string;
+            /** Format: int64 */
+            resolved_at?: number | null;
+            severity: components["schemas"]["IssueSeverity"];
+            status: components["schemas"]["IssueStatus"];
+            /**
+             * Format: int64
+             * @description Last change of status (Unix time).
+             */
+            status_changed_at: number;
+            /**
+             * @description What the issue is about within the domain: a service id (`sendgrid`), a reporter, an
+             *     MX host; empty for the domain as a whole. (domain, code, subject) identifies the issue.
+             */
+            subject: string;
+            /** @description The tenant owning the domain. */
+            tenant_id: string;
+            /** @description One line. */
+            title: string;
+        };
+        /**
+         * @description How urgent an issue is.
+         * @enum {string}
+         */
+        IssueSeverity: "info" | "low" | "medium" | "high" | "critical";
+        /**
+         * @description Where an issue is in its lifecycle.
+         * @enum {string}
+         */
+        IssueStatus: "open" | "acknowledged" | "resolved";
         /**
          * @description Which kind of evidence named the service.
          * @enum {string}
@@ -1198,6 +1551,59 @@ export interface components {
             generator?: string | null;
             /** @description The reporter's own name, as sent (falls back to the domain of `email` when absent). */
             org_name: string;
+            report_id: string;
+        };
+        /**
+         * @description The `data` of a `report.received` event: the stored report, as `GET /reports/{report_id}`
+         *     summarizes it.
+         */
+        ReportReceived: {
+            /**
+             * Format: int64
+             * @description Start of the reported range (Unix time).
+             */
+            begin: number;
+            /**
+             * @description Another version with the same key and other content was stored before; this one
+             *     supersedes it.
+             */
+            conflict: boolean;
+            /**
+             * @description The registered domain the report was filed under.
+             * @example example.com
+             */
+            domain: string;
+            domain_id: string;
+            /**
+             * Format: int64
+             * @description End of the reported range (Unix time).
+             */
+            end: number;
+            /** @description The reporter's own report id. */
+            external_id: string;
+            /**
+             * @description `dmarc_aggregate` or `tls_report`.
+             * @example dmarc_aggregate
+             */
+            kind: string;
+            /**
+             * Format: int64
+             * @description DMARC messages, or TLS sessions.
+             */
+            messages: number;
+            /**
+             * @description Reporting organization, as sent.
+             * @example google.com
+             */
+            org_name: string;
+            /** @description Policy domain named in the report. */
+            policy_domain: string;
+            /**
+             * Format: int64
+             * @description DMARC records, or TLS policies.
+             */
+            records: number;
+            /** @description ruad's id of the stored report. */
             report_id: string;
         };
         ReportResponse: components["schemas"]["ReportSummary"] & {
@@ -1378,6 +1784,15 @@ export interface components {
          * @example helo
          */
         SpfScope: string;
+        /** @description A DNS record to publish as the fix. */
+        SuggestedRecord: {
+            /** @description Owner name, e.g. `_dmarc.example.com`. */
+            name: string;
+            /** @description Record type, e.g. `TXT`. */
+            type: string;
+            /** @description The record's value. */
+            value: string;
+        };
         /** @description A page of the caller's tenant and its descendants, shallowest first. */
         TenantListResponse: {
             items: components["schemas"]["TenantResponse"][];
@@ -1601,9 +2016,27 @@ export interface components {
             /** @example Bearer */
             token_type: string;
         };
+        /** @description A client's change of an issue's status. */
+        UpdateIssueRequest: {
+            /**
+             * @description `acknowledged` (seen, being handled) or `open` (take the acknowledgement back).
+             *     `resolved` is set by ruad when the condition clears.
+             */
+            status: components["schemas"]["IssueStatus"];
+        };
         UpdateTenantRequest: {
             /** @description New display name. */
             name: string;
+        };
+        UpdateWebhookRequest: {
+            /** @description New description (`""` clears it). */
+            description?: string | null;
+            /** @description Enable or disable deliveries. */
+            enabled?: boolean | null;
+            /** @description New set of events (at least one). */
+            events?: components["schemas"]["Event"][] | null;
+            /** @description New URL (same rules as at creation). */
+            url?: string | null;
         };
         /** @description A part of an upload that yielded no stored report. */
         UploadError: {
@@ -1667,6 +2100,68 @@ export interface components {
          */
         WarningCode: "gzip_trailing_data" | "nested_compression" | "invalid_characters" | "unknown_encoding" | "wrapper_element" | "doctype_ignored" | "unknown_entity" | "mismatched_tag" | "case_normalized" | "synonym_mapped" | "unknown_value" | "empty_value" | "missing_field" | "duplicate_element" | "unknown_element" | "draft_schema_element" | "fractional_timestamp" | "org_name_fallback" | "record_skipped" | "field_alias" | "invalid_value" | "transfer_encoding_repaired";
         /**
+         * @description The body of every webhook request (documentation of what receivers get; not an API
+         *     answer). Signed as described under the `webhooks` tag.
+         */
+        WebhookEvent: {
+            /**
+             * @description When the event happened (RFC 3339, UTC).
+             * @example 2026-11-27T10:00:00Z
+             */
+            created_at: string;
+            /** @description Event details: `ReportReceived` for `report.received`. */
+            data: Record<string, unknown>;
+            /** @description Event id: the same in every delivery of this event, to every webhook; deduplicate on it. */
+            id: string;
+            /** @description The tenant the event is about (a descendant of the webhook's tenant, or itself). */
+            tenant_id: string;
+            /**
+             * @description `report.received`, `issue.opened`, `issue.resolved`, or `webhook.test`.
+             * @example report.received
+             */
+            type: string;
+        };
+        WebhookListResponse: {
+            items: components["schemas"]["WebhookResponse"][];
+            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A webhook (without its secret). */
+        WebhookResponse: {
+            /**
+             * Format: int64
+             * @description Unix time of creation.
+             */
+            created_at: number;
+            description: string;
+            /** @description A disabled webhook gets no new deliveries, and its pending ones are marked failed. */
+            enabled: boolean;
+            /** @description The events delivered. */
+            events: components["schemas"]["Event"][];
+            id: string;
+            /** @description Owning tenant; the webhook gets the events of this tenant and of its descendants. */
+            tenant_id: string;
+            /**
+             * Format: int64
+             * @description Unix time of the last change (including a secret rotation).
+             */
+            updated_at: number;
+            /**
+             * @description Where deliveries are POSTed.
+             * @example https://hooks.example.com/ruad
+             */
+            url: string;
+        };
+        /** @description A webhook with its signing secret, shown only in this answer. */
+        WebhookSecretResponse: components["schemas"]["WebhookResponse"] & {
+            /**
+             * @description HMAC-SHA256 key of the `ruad-signature` header (the whole string, `whsec_` included).
+             *     Not retrievable later; rotate it to get a new one.
+             * @example whsec_9n4pX2…
+             */
+            secret: string;
+        };
+        /**
          * @description An element the schema does not define (or an RFC 9990 `<extension>` child), kept so
          *     that nothing in a report is lost.
          */
@@ -1693,6 +2188,7 @@ export type AggregateSchema = components['schemas']['AggregateSchema'];
 export type Alignment = components['schemas']['Alignment'];
 export type ApiKeyListResponse = components['schemas']['ApiKeyListResponse'];
 export type ApiKeyResponse = components['schemas']['ApiKeyResponse'];
+export type AuthDomainCount = components['schemas']['AuthDomainCount'];
 export type AuthResults = components['schemas']['AuthResults'];
 export type BimiInput = components['schemas']['BimiInput'];
 export type Category = components['schemas']['Category'];
@@ -1703,8 +2199,12 @@ export type CreateApiKeyRequest = components['schemas']['CreateApiKeyRequest'];
 export type CreateDomainRequest = components['schemas']['CreateDomainRequest'];
 export type CreateTenantRequest = components['schemas']['CreateTenantRequest'];
 export type CreateTokenRequest = components['schemas']['CreateTokenRequest'];
+export type CreateWebhookRequest = components['schemas']['CreateWebhookRequest'];
 export type CreatedApiKeyResponse = components['schemas']['CreatedApiKeyResponse'];
 export type DateRange = components['schemas']['DateRange'];
+export type DeliveryListResponse = components['schemas']['DeliveryListResponse'];
+export type DeliveryResponse = components['schemas']['DeliveryResponse'];
+export type DeliveryStatus = components['schemas']['DeliveryStatus'];
 export type Disposition = components['schemas']['Disposition'];
 export type DkimAuth = components['schemas']['DkimAuth'];
 export type DkimInput = components['schemas']['DkimInput'];
@@ -1724,13 +2224,20 @@ export type DnsSnapshotResponse = components['schemas']['DnsSnapshotResponse'];
 export type DomainListResponse = components['schemas']['DomainListResponse'];
 export type DomainResponse = components['schemas']['DomainResponse'];
 export type ErrorCode = components['schemas']['ErrorCode'];
+export type EvaluateIssuesResponse = components['schemas']['EvaluateIssuesResponse'];
 export type Evaluation = components['schemas']['Evaluation'];
+export type Event = components['schemas']['Event'];
 export type FailureOption = components['schemas']['FailureOption'];
 export type Finding = components['schemas']['Finding'];
 export type Generated = components['schemas']['Generated'];
 export type HeaderFromCount = components['schemas']['HeaderFromCount'];
 export type HealthResponse = components['schemas']['HealthResponse'];
 export type Identifiers = components['schemas']['Identifiers'];
+export type IssueCode = components['schemas']['IssueCode'];
+export type IssueListResponse = components['schemas']['IssueListResponse'];
+export type IssueResponse = components['schemas']['IssueResponse'];
+export type IssueSeverity = components['schemas']['IssueSeverity'];
+export type IssueStatus = components['schemas']['IssueStatus'];
 export type MatchedBy = components['schemas']['MatchedBy'];
 export type MtaStsInput = components['schemas']['MtaStsInput'];
 export type MtaStsMode = components['schemas']['MtaStsMode'];
@@ -1748,6 +2255,7 @@ export type ReportContent = components['schemas']['ReportContent'];
 export type ReportKind = components['schemas']['ReportKind'];
 export type ReportListResponse = components['schemas']['ReportListResponse'];
 export type ReportMetadata = components['schemas']['ReportMetadata'];
+export type ReportReceived = components['schemas']['ReportReceived'];
 export type ReportResponse = components['schemas']['ReportResponse'];
 export type ReportSummary = components['schemas']['ReportSummary'];
 export type ReverseDnsResponse = components['schemas']['ReverseDnsResponse'];
@@ -1760,6 +2268,7 @@ export type SpfEvaluateRequest = components['schemas']['SpfEvaluateRequest'];
 export type SpfInput = components['schemas']['SpfInput'];
 export type SpfResult = components['schemas']['SpfResult'];
 export type SpfScope = components['schemas']['SpfScope'];
+export type SuggestedRecord = components['schemas']['SuggestedRecord'];
 export type TenantListResponse = components['schemas']['TenantListResponse'];
 export type TenantResponse = components['schemas']['TenantResponse'];
 export type TimeseriesInterval = components['schemas']['TimeseriesInterval'];
@@ -1779,12 +2288,18 @@ export type TlsReport = components['schemas']['TlsReport'];
 export type TlsResultType = components['schemas']['TlsResultType'];
 export type TlsRptInput = components['schemas']['TlsRptInput'];
 export type TokenResponse = components['schemas']['TokenResponse'];
+export type UpdateIssueRequest = components['schemas']['UpdateIssueRequest'];
 export type UpdateTenantRequest = components['schemas']['UpdateTenantRequest'];
+export type UpdateWebhookRequest = components['schemas']['UpdateWebhookRequest'];
 export type UploadError = components['schemas']['UploadError'];
 export type UploadResponse = components['schemas']['UploadResponse'];
 export type UploadedReport = components['schemas']['UploadedReport'];
 export type Warning = components['schemas']['Warning'];
 export type WarningCode = components['schemas']['WarningCode'];
+export type WebhookEvent = components['schemas']['WebhookEvent'];
+export type WebhookListResponse = components['schemas']['WebhookListResponse'];
+export type WebhookResponse = components['schemas']['WebhookResponse'];
+export type WebhookSecretResponse = components['schemas']['WebhookSecretResponse'];
 export type XmlElement = components['schemas']['XmlElement'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -2912,6 +3427,120 @@ export interface operations {
             };
         };
     };
+    list_domain_issues: {
+        parameters: {
+            query?: {
+                /** @description Only these severities, comma-separated (`critical,high`). */
+                severity?: string;
+                /**
+                 * @description Only these statuses, comma-separated; default `open,acknowledged` (`resolved` for
+                 *     history, `all` for every status).
+                 */
+                status?: string;
+                /** @description Only this issue code. */
+                code?: components["schemas"]["IssueCode"];
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Page size (1 to 500, default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Domain name */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of issues */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueListResponse"];
+                };
+            };
+            /** @description Bad filter or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Domain not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    evaluate_domain_issues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Domain name */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The evaluation */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvaluateIssuesResponse"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Needs the writer role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Domain not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     get_timeseries: {
         parameters: {
             query: {
@@ -3107,6 +3736,193 @@ export interface operations {
             };
             /** @description Domain not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_issues: {
+        parameters: {
+            query?: {
+                /** @description Only issues of this tenant and its descendants. */
+                tenant_id?: string;
+                /** @description Only issues of this registered domain. */
+                domain?: string;
+                /** @description Only these severities, comma-separated (`critical,high`). */
+                severity?: string;
+                /**
+                 * @description Only these statuses, comma-separated; default `open,acknowledged` (`resolved` for
+                 *     history, `all` for every status).
+                 */
+                status?: string;
+                /** @description Only this issue code. */
+                code?: components["schemas"]["IssueCode"];
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Page size (1 to 500, default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of issues */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueListResponse"];
+                };
+            };
+            /** @description Bad filter or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant or domain not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Issue id */
+                issue_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The issue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueResponse"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Issue not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Issue id */
+                issue_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateIssueRequest"];
+            };
+        };
+        responses: {
+            /** @description The issue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IssueResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Needs the writer role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Issue not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The issue is resolved */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `resolved` cannot be set by clients */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3904,6 +4720,436 @@ export interface operations {
             };
             /** @description Not a TLS report for this domain */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_webhooks: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Page size (1 to 500, default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of webhooks */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookListResponse"];
+                };
+            };
+            /** @description Bad cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Created; the answer holds the secret */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretResponse"];
+                };
+            };
+            /** @description Malformed request (also an unknown event name) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Needs the admin role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Tenant not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid URL (not https, a non-public address, credentials, too long), no event, or a description too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook id */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook id */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Needs the admin role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook id */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateWebhookRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Needs the admin role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid URL, no event, or a description too long */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_webhook_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Only deliveries in this state. */
+                status?: components["schemas"]["DeliveryStatus"];
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Page size (1 to 500, default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Webhook id */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryListResponse"];
+                };
+            };
+            /** @description Bad filter, cursor or limit */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    rotate_webhook_secret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook id */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook with its new secret, shown only now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookSecretResponse"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Needs the admin role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    send_test_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Webhook id */
+                webhook_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryResponse"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Needs the admin role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -6,6 +6,7 @@ from .aggregate_schema import AggregateSchema
 from .alignment import Alignment
 from .api_key_list_response import ApiKeyListResponse
 from .api_key_response import ApiKeyResponse
+from .auth_domain_count import AuthDomainCount
 from .auth_results import AuthResults
 from .bimi_input import BimiInput
 from .category import Category
@@ -18,8 +19,13 @@ from .create_api_key_request import CreateApiKeyRequest
 from .create_domain_request import CreateDomainRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
+from .create_webhook_request import CreateWebhookRequest
 from .created_api_key_response import CreatedApiKeyResponse
 from .date_range import DateRange
+from .delivery_list_response import DeliveryListResponse
+from .delivery_response import DeliveryResponse
+from .delivery_response_payload import DeliveryResponsePayload
+from .delivery_status import DeliveryStatus
 from .dkim_auth import DkimAuth
 from .dkim_input import DkimInput
 from .dkim_key_type import DkimKeyType
@@ -36,13 +42,21 @@ from .dns_snapshot_response import DnsSnapshotResponse
 from .domain_list_response import DomainListResponse
 from .domain_response import DomainResponse
 from .error_code import ErrorCode
+from .evaluate_issues_response import EvaluateIssuesResponse
 from .evaluation import Evaluation
+from .event import Event
 from .failure_option import FailureOption
 from .finding import Finding
 from .generated import Generated
 from .header_from_count import HeaderFromCount
 from .health_response import HealthResponse
 from .identifiers import Identifiers
+from .issue_code import IssueCode
+from .issue_list_response import IssueListResponse
+from .issue_response import IssueResponse
+from .issue_response_evidence import IssueResponseEvidence
+from .issue_severity import IssueSeverity
+from .issue_status import IssueStatus
 from .matched_by import MatchedBy
 from .mta_sts_input import MtaStsInput
 from .mta_sts_mode import MtaStsMode
@@ -57,6 +71,7 @@ from .query import Query
 from .report_kind import ReportKind
 from .report_list_response import ReportListResponse
 from .report_metadata import ReportMetadata
+from .report_received import ReportReceived
 from .report_response import ReportResponse
 from .report_summary import ReportSummary
 from .reverse_dns_response import ReverseDnsResponse
@@ -68,6 +83,7 @@ from .spf_auth import SpfAuth
 from .spf_evaluate_request import SpfEvaluateRequest
 from .spf_input import SpfInput
 from .spf_result import SpfResult
+from .suggested_record import SuggestedRecord
 from .tenant_list_response import TenantListResponse
 from .tenant_response import TenantResponse
 from .timeseries_interval import TimeseriesInterval
@@ -86,12 +102,19 @@ from .tls_report import TlsReport
 from .tls_report_extensions import TlsReportExtensions
 from .tls_rpt_input import TlsRptInput
 from .token_response import TokenResponse
+from .update_issue_request import UpdateIssueRequest
 from .update_tenant_request import UpdateTenantRequest
+from .update_webhook_request import UpdateWebhookRequest
 from .upload_error import UploadError
 from .upload_response import UploadResponse
 from .uploaded_report import UploadedReport
 from .warning import Warning_
 from .warning_code import WarningCode
+from .webhook_event import WebhookEvent
+from .webhook_event_data import WebhookEventData
+from .webhook_list_response import WebhookListResponse
+from .webhook_response import WebhookResponse
+from .webhook_secret_response import WebhookSecretResponse
 from .xml_element import XmlElement
 
 __all__ = (
@@ -101,6 +124,7 @@ __all__ = (
     "Alignment",
     "ApiKeyListResponse",
     "ApiKeyResponse",
+    "AuthDomainCount",
     "AuthResults",
     "BimiInput",
     "Category",
@@ -113,8 +137,13 @@ __all__ = (
     "CreateDomainRequest",
     "CreateTenantRequest",
     "CreateTokenRequest",
+    "CreateWebhookRequest",
     "CreatedApiKeyResponse",
     "DateRange",
+    "DeliveryListResponse",
+    "DeliveryResponse",
+    "DeliveryResponsePayload",
+    "DeliveryStatus",
     "DkimAuth",
     "DkimInput",
     "DkimKeyType",
@@ -131,13 +160,21 @@ __all__ = (
     "DomainListResponse",
     "DomainResponse",
     "ErrorCode",
+    "EvaluateIssuesResponse",
     "Evaluation",
+    "Event",
     "FailureOption",
     "Finding",
     "Generated",
     "HeaderFromCount",
     "HealthResponse",
     "Identifiers",
+    "IssueCode",
+    "IssueListResponse",
+    "IssueResponse",
+    "IssueResponseEvidence",
+    "IssueSeverity",
+    "IssueStatus",
     "MatchedBy",
     "MtaStsInput",
     "MtaStsMode",
@@ -152,6 +189,7 @@ __all__ = (
     "ReportKind",
     "ReportListResponse",
     "ReportMetadata",
+    "ReportReceived",
     "ReportResponse",
     "ReportSummary",
     "ReverseDnsResponse",
@@ -163,6 +201,7 @@ __all__ = (
     "SpfEvaluateRequest",
     "SpfInput",
     "SpfResult",
+    "SuggestedRecord",
     "TenantListResponse",
     "TenantResponse",
     "TimeseriesInterval",
@@ -181,11 +220,18 @@ __all__ = (
     "TlsReportExtensions",
     "TlsRptInput",
     "TokenResponse",
+    "UpdateIssueRequest",
     "UpdateTenantRequest",
+    "UpdateWebhookRequest",
     "UploadError",
     "UploadResponse",
     "UploadedReport",
     "WarningCode",
     "Warning_",
+    "WebhookEvent",
+    "WebhookEventData",
+    "WebhookListResponse",
+    "WebhookResponse",
+    "WebhookSecretResponse",
     "XmlElement",
 )

@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.auth_domain_count import AuthDomainCount
     from ..models.header_from_count import HeaderFromCount
     from ..models.reverse_dns_response import ReverseDnsResponse
     from ..models.service_match import ServiceMatch
@@ -22,20 +23,26 @@ class DmarcSourceResponse:
     """One sending source (IP address).
 
     Attributes:
+        dkim_domains (list[AuthDomainCount]): DKIM signing domains (`d=`) whose signatures passed on its mail, most
+            messages first.
         dmarc_fail_messages (int):
         dmarc_pass_messages (int):
         header_from (list[HeaderFromCount]): The From domains it sent, with message counts.
         messages (int):
         source_ip (str):
+        spf_domains (list[AuthDomainCount]): SPF domains (envelope senders, or HELO names) that passed for it, most
+            messages first.
         reverse_dns (None | ReverseDnsResponse | Unset):
         service (None | ServiceMatch | Unset):
     """
 
+    dkim_domains: list[AuthDomainCount]
     dmarc_fail_messages: int
     dmarc_pass_messages: int
     header_from: list[HeaderFromCount]
     messages: int
     source_ip: str
+    spf_domains: list[AuthDomainCount]
     reverse_dns: None | ReverseDnsResponse | Unset = UNSET
     service: None | ServiceMatch | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -43,6 +50,11 @@ class DmarcSourceResponse:
     def to_dict(self) -> dict[str, Any]:
         from ..models.reverse_dns_response import ReverseDnsResponse
         from ..models.service_match import ServiceMatch
+
+        dkim_domains = []
+        for dkim_domains_item_data in self.dkim_domains:
+            dkim_domains_item = dkim_domains_item_data.to_dict()
+            dkim_domains.append(dkim_domains_item)
 
         dmarc_fail_messages = self.dmarc_fail_messages
 
@@ -56,6 +68,11 @@ class DmarcSourceResponse:
         messages = self.messages
 
         source_ip = self.source_ip
+
+        spf_domains = []
+        for spf_domains_item_data in self.spf_domains:
+            spf_domains_item = spf_domains_item_data.to_dict()
+            spf_domains.append(spf_domains_item)
 
         reverse_dns: dict[str, Any] | None | Unset
         if isinstance(self.reverse_dns, Unset):
@@ -77,11 +94,13 @@ class DmarcSourceResponse:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "dkim_domains": dkim_domains,
                 "dmarc_fail_messages": dmarc_fail_messages,
                 "dmarc_pass_messages": dmarc_pass_messages,
                 "header_from": header_from,
                 "messages": messages,
                 "source_ip": source_ip,
+                "spf_domains": spf_domains,
             }
         )
         if reverse_dns is not UNSET:
@@ -93,11 +112,19 @@ class DmarcSourceResponse:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
+        from ..models.auth_domain_count import AuthDomainCount
         from ..models.header_from_count import HeaderFromCount
         from ..models.reverse_dns_response import ReverseDnsResponse
         from ..models.service_match import ServiceMatch
 
         d = dict(src_dict)
+        dkim_domains = []
+        _dkim_domains = d.pop("dkim_domains")
+        for dkim_domains_item_data in _dkim_domains:
+            dkim_domains_item = AuthDomainCount.from_dict(dkim_domains_item_data)
+
+            dkim_domains.append(dkim_domains_item)
+
         dmarc_fail_messages = d.pop("dmarc_fail_messages")
 
         dmarc_pass_messages = d.pop("dmarc_pass_messages")
@@ -112,6 +139,13 @@ class DmarcSourceResponse:
         messages = d.pop("messages")
 
         source_ip = d.pop("source_ip")
+
+        spf_domains = []
+        _spf_domains = d.pop("spf_domains")
+        for spf_domains_item_data in _spf_domains:
+            spf_domains_item = AuthDomainCount.from_dict(spf_domains_item_data)
+
+            spf_domains.append(spf_domains_item)
 
         def _parse_reverse_dns(data: object) -> None | ReverseDnsResponse | Unset:
             if data is None:
@@ -148,11 +182,13 @@ class DmarcSourceResponse:
         service = _parse_service(d.pop("service", UNSET))
 
         dmarc_source_response = cls(
+            dkim_domains=dkim_domains,
             dmarc_fail_messages=dmarc_fail_messages,
             dmarc_pass_messages=dmarc_pass_messages,
             header_from=header_from,
             messages=messages,
             source_ip=source_ip,
+            spf_domains=spf_domains,
             reverse_dns=reverse_dns,
             service=service,
         )

@@ -88,9 +88,10 @@ def sync_detailed(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Response[DmarcByServiceResponse | Problem]:
-    """DMARC results per sending service for a domain over a range of days. Sources are named
-    from their forward-confirmed PTR names through ruad's service table; the rest are grouped
-    by organization, or as unconfirmed, or as not looked up yet.
+    """DMARC results per sending service for a domain over a range of days. Each source is named
+    through ruad's service table from its forward-confirmed PTR name, else from the DKIM
+    domains that passed for it, else from its passing SPF domains; the rest are grouped by the
+    organization of their confirmed PTR names, or as unconfirmed, or as not looked up yet.
 
     Args:
         domain (str):
@@ -128,9 +129,10 @@ def sync(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> DmarcByServiceResponse | Problem | None:
-    """DMARC results per sending service for a domain over a range of days. Sources are named
-    from their forward-confirmed PTR names through ruad's service table; the rest are grouped
-    by organization, or as unconfirmed, or as not looked up yet.
+    """DMARC results per sending service for a domain over a range of days. Each source is named
+    through ruad's service table from its forward-confirmed PTR name, else from the DKIM
+    domains that passed for it, else from its passing SPF domains; the rest are grouped by the
+    organization of their confirmed PTR names, or as unconfirmed, or as not looked up yet.
 
     Args:
         domain (str):
@@ -163,9 +165,10 @@ async def asyncio_detailed(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Response[DmarcByServiceResponse | Problem]:
-    """DMARC results per sending service for a domain over a range of days. Sources are named
-    from their forward-confirmed PTR names through ruad's service table; the rest are grouped
-    by organization, or as unconfirmed, or as not looked up yet.
+    """DMARC results per sending service for a domain over a range of days. Each source is named
+    through ruad's service table from its forward-confirmed PTR name, else from the DKIM
+    domains that passed for it, else from its passing SPF domains; the rest are grouped by the
+    organization of their confirmed PTR names, or as unconfirmed, or as not looked up yet.
 
     Args:
         domain (str):
@@ -201,9 +204,10 @@ async def asyncio(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> DmarcByServiceResponse | Problem | None:
-    """DMARC results per sending service for a domain over a range of days. Sources are named
-    from their forward-confirmed PTR names through ruad's service table; the rest are grouped
-    by organization, or as unconfirmed, or as not looked up yet.
+    """DMARC results per sending service for a domain over a range of days. Each source is named
+    through ruad's service table from its forward-confirmed PTR name, else from the DKIM
+    domains that passed for it, else from its passing SPF domains; the rest are grouped by the
+    organization of their confirmed PTR names, or as unconfirmed, or as not looked up yet.
 
     Args:
         domain (str):

@@ -1,0 +1,211 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.issue_response import IssueResponse
+from ...models.problem import Problem
+from ...models.update_issue_request import UpdateIssueRequest
+from ...types import Response
+
+
+def _get_kwargs(
+    issue_id: str,
+    *,
+    body: UpdateIssueRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/api/v1/issues/{issue_id}".format(
+            issue_id=quote(str(issue_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> IssueResponse | Problem | None:
+    if response.status_code == 200:
+        response_200 = IssueResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+        return response_422
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[IssueResponse | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    issue_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateIssueRequest,
+) -> Response[IssueResponse | Problem]:
+    """Acknowledge an issue, or take the acknowledgement back. A resolved issue cannot be
+    changed (it reopens by itself if the condition returns).
+
+    Args:
+        issue_id (str):
+        body (UpdateIssueRequest): A client's change of an issue's status.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[IssueResponse | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        issue_id=issue_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    issue_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateIssueRequest,
+) -> IssueResponse | Problem | None:
+    """Acknowledge an issue, or take the acknowledgement back. A resolved issue cannot be
+    changed (it reopens by itself if the condition returns).
+
+    Args:
+        issue_id (str):
+        body (UpdateIssueRequest): A client's change of an issue's status.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        IssueResponse | Problem
+    """
+
+    return sync_detailed(
+        issue_id=issue_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    issue_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateIssueRequest,
+) -> Response[IssueResponse | Problem]:
+    """Acknowledge an issue, or take the acknowledgement back. A resolved issue cannot be
+    changed (it reopens by itself if the condition returns).
+
+    Args:
+        issue_id (str):
+        body (UpdateIssueRequest): A client's change of an issue's status.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[IssueResponse | Problem]
+    """
+
+    kwargs = _get_kwargs(
+        issue_id=issue_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    issue_id: str,
+    *,
+    client: AuthenticatedClient,
+    body: UpdateIssueRequest,
+) -> IssueResponse | Problem | None:
+    """Acknowledge an issue, or take the acknowledgement back. A resolved issue cannot be
+    changed (it reopens by itself if the condition returns).
+
+    Args:
+        issue_id (str):
+        body (UpdateIssueRequest): A client's change of an issue's status.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        IssueResponse | Problem
+    """
+
+    return (
+        await asyncio_detailed(
+            issue_id=issue_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

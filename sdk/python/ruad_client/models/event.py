@@ -1,0 +1,10 @@
+from enum import StrEnum
+
+
+class Event(StrEnum):
+    ISSUE_OPENED = "issue.opened"
+    ISSUE_RESOLVED = "issue.resolved"
+    REPORT_RECEIVED = "report.received"
+
+    def __str__(self) -> str:
+        return str(self.value)
