@@ -234,6 +234,23 @@ fn service_of(
     })
 }
 
+/// The service a source with this confirmed PTR name (if any) and this one passing DKIM
+/// (`method` "dkim") or SPF domain is named for.
+fn service_of_auth(
+    method: &str,
+    domain: &str,
+    confirmed_name: Option<&str>,
+) -> Option<crate::analysis::services::ServiceMatch> {
+    let mut auth = aggregates::SourceAuth::default();
+    let list = if method == "dkim" {
+        &mut auth.dkim
+    } else {
+        &mut auth.spf
+    };
+    list.push((domain.to_string(), 0));
+    service_of(confirmed_name, Some(&auth))
+}
+
 fn auth_counts(list: &[(String, u64)]) -> Vec<AuthDomainCount> {
     list.iter()
         .map(|(domain, messages)| AuthDomainCount {
@@ -283,7 +300,7 @@ pub async fn get_dmarc_by_source(
             let found = aggregates::dmarc_by_source(conn, &domain.id, days, limit)?;
             let ips: Vec<String> = found.0.iter().map(|s| s.source_ip.clone()).collect();
             let names = crate::storage::source_names::find_many(conn, &ips)?;
-            let auth = aggregates::dmarc_source_auth(conn, &domain.id, days, Some(&ips))?;
+            let auth = aggregates::dmarc_source_auth(conn, &domain.id, days, &ips)?;
             Ok((domain.name, found, names, auth))
         })?)
     })
@@ -378,56 +395,73 @@ pub async fn get_dmarc_by_service(
     let r = range(&query)?;
     let name = path.into_inner();
     let days = r.days;
-    let (domain, sources, auth) = blocking(move || {
+    let (domain, groups) = blocking(move || {
         Ok(state.db.read(|conn| {
             let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
-            let sources = aggregates::dmarc_named_sources(conn, &domain.id, days)?;
-            let auth = aggregates::dmarc_source_auth(conn, &domain.id, days, None)?;
-            Ok((domain.name, sources, auth))
+            // Only the auth domains that name a service can change a source's group.
+            let naming: Vec<(String, String)> =
+                aggregates::dmarc_auth_domains(conn, &domain.id, days)?
+                    .into_iter()
+                    .filter(|(method, d)| service_of_auth(method, d, None).is_some())
+                    .collect();
+            let groups = aggregates::dmarc_evidence_groups(conn, &domain.id, days, &naming)?;
+            Ok((domain.name, groups))
         })?)
     })
     .await?;
     let mut merged: Vec<DmarcServiceResponse> = Vec::new();
     let mut index: std::collections::HashMap<(&'static str, Option<String>), usize> =
         std::collections::HashMap::new();
-    for s in sources {
-        let service = service_of(s.confirmed_name.as_deref(), auth.get(&s.source_ip));
-        let (group, key) = match (&service, &s.org_domain, s.enriched) {
+    for g in groups {
+        let service = match &g.auth {
+            Some((method, d)) => service_of_auth(method, d, g.confirmed_name.as_deref()),
+            None => service_of(g.confirmed_name.as_deref(), None),
+        };
+        let (group, key) = match (&service, &g.org_domain, g.enriched) {
             (Some(m), _, _) => ("service", Some(m.id.clone())),
             (None, Some(org), _) => ("organization", Some(org.clone())),
             (None, None, true) => ("unconfirmed", None),
             (None, None, false) => ("pending", None),
         };
-        let fail = s.messages.saturating_sub(s.dmarc_pass_messages);
+        let fail = g.messages.saturating_sub(g.dmarc_pass_messages);
         match index
             .get(&(group, key.clone()))
             .and_then(|&i| merged.get_mut(i))
         {
             Some(x) => {
-                x.sources += 1;
-                x.messages += s.messages;
-                x.dmarc_pass_messages += s.dmarc_pass_messages;
+                x.sources += g.sources;
+                x.messages += g.messages;
+                x.dmarc_pass_messages += g.dmarc_pass_messages;
                 x.dmarc_fail_messages += fail;
             }
             None => {
                 index.insert((group, key), merged.len());
                 merged.push(DmarcServiceResponse {
                     org_domain: if group == "organization" {
-                        s.org_domain.clone()
+                        g.org_domain.clone()
                     } else {
                         None
                     },
                     group: group.to_string(),
                     service,
-                    sources: 1,
-                    messages: s.messages,
-                    dmarc_pass_messages: s.dmarc_pass_messages,
+                    sources: g.sources,
+                    messages: g.messages,
+                    dmarc_pass_messages: g.dmarc_pass_messages,
                     dmarc_fail_messages: fail,
                 });
             }
         }
     }
-    merged.sort_by_key(|g| std::cmp::Reverse(g.messages));
+    merged.sort_by(|a, b| {
+        b.messages
+            .cmp(&a.messages)
+            .then_with(|| a.group.cmp(&b.group))
+            .then_with(|| {
+                let id = |g: &DmarcServiceResponse| g.service.as_ref().map(|s| s.id.clone());
+                id(a).cmp(&id(b))
+            })
+            .then_with(|| a.org_domain.cmp(&b.org_domain))
+    });
     Ok(web::Json(DmarcByServiceResponse {
         domain,
         from: r.from,

@@ -6,7 +6,7 @@
 //! tenant and of every tenant below it. The secret appears only in the answers of creation
 //! and rotation. Delivery, signing and retries: `crate::webhooks`.
 
-use crate::api::pagination;
+use crate::api::pagination::{self, PageQuery};
 use crate::auth::Caller;
 use crate::domain::event::Event;
 use crate::domain::tenant::Role;
@@ -111,18 +111,6 @@ pub struct UpdateWebhookRequest {
     pub description: Option<String>,
     /// Enable or disable deliveries.
     pub enabled: Option<bool>,
-}
-
-/// Pagination of the webhook list.
-#[derive(Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct WebhookListQuery {
-    /// `next_cursor` of the previous page.
-    pub cursor: Option<String>,
-    /// Page size (1 to 500, default 50).
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<i64>,
 }
 
 /// Where a delivery stands.
@@ -310,7 +298,7 @@ pub async fn create_webhook(
 }
 
 /// List the webhooks of the caller's tenant and its descendants, newest first.
-#[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(WebhookListQuery), responses(
+#[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, description = "A page of webhooks", body = WebhookListResponse),
     (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
@@ -319,11 +307,10 @@ pub async fn create_webhook(
 pub async fn list_webhooks(
     state: web::Data<AppState>,
     caller: Caller,
-    query: web::Query<WebhookListQuery>,
+    query: web::Query<PageQuery>,
 ) -> Result<web::Json<WebhookListResponse>, ApiError> {
-    let q = query.into_inner();
-    let limit = pagination::checked_limit(q.limit)?;
-    let after = cursor_key(q.cursor.as_deref())?;
+    let limit = query.limit()?;
+    let after = cursor_key(query.cursor.as_deref())?;
     let rows = blocking(move || {
         Ok(state
             .db

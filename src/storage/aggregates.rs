@@ -37,12 +37,25 @@ pub struct DmarcByResult {
     pub spf_aligned: BTreeMap<String, u64>,
 }
 
+/// `n` comma-separated bind placeholders, numbered from `first`.
+fn placeholders(conn: &DbConnection, first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| placeholder(conn, i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn range_sql(conn: &DbConnection, table: &str) -> String {
+    range_sql_at(conn, table, 1)
+}
+
+/// [`range_sql`] with its three placeholders numbered from `first`.
+fn range_sql_at(conn: &DbConnection, table: &str, first: usize) -> String {
     format!(
         "{table}.domain_id = {} AND {table}.day >= {} AND {table}.day <= {} AND r.superseded_by IS NULL",
-        placeholder(conn, 1),
-        placeholder(conn, 2),
-        placeholder(conn, 3)
+        placeholder(conn, first),
+        placeholder(conn, first + 1),
+        placeholder(conn, first + 2)
     )
 }
 
@@ -223,10 +236,7 @@ pub fn dmarc_by_source(
         .collect();
     let ips: Vec<String> = sources.iter().map(|s| s.source_ip.clone()).collect();
     for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {
-        let list = (0..chunk.len())
-            .map(|i| placeholder(conn, i + 4))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = placeholders(conn, 4, chunk.len());
         let sql = format!(
             "SELECT s.source_ip, s.header_from, CAST(SUM(s.messages) AS BIGINT) AS messages \
              FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range} AND s.source_ip IN ({list}) \
@@ -450,69 +460,182 @@ pub fn tls_by_source(
 }
 
 #[derive(QueryableByName)]
-struct NamedSourceRow {
-    #[diesel(sql_type = Text)]
-    source_ip: String,
+struct EvidenceGroupRow {
     #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
     confirmed_name: Option<String>,
     #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
     org_domain: Option<String>,
     #[diesel(sql_type = BigInt)]
     enriched: i64,
+    #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+    best: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    sources: i64,
     #[diesel(sql_type = BigInt)]
     messages: i64,
     #[diesel(sql_type = BigInt)]
     pass_messages: i64,
 }
 
-/// One sending source of a domain over a range with what reverse DNS said about it: the
-/// input of grouping by service.
+/// Sources of a domain over a range that share the same evidence of who sends: the same
+/// reverse DNS and the same best naming auth domain. Every source is in exactly one group.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NamedSource {
-    pub source_ip: String,
-    /// Its forward-confirmed PTR name, if any.
+pub struct EvidenceGroup {
+    /// Forward-confirmed PTR name of the group's sources, if any.
     pub confirmed_name: Option<String>,
     /// Organizational domain of the confirmed name.
     pub org_domain: Option<String>,
-    /// False when the source has not been looked up yet.
+    /// False when the sources have not been looked up yet.
     pub enriched: bool,
+    /// The best naming auth domain of the sources (see [`dmarc_evidence_groups`]):
+    /// `("dkim" | "spf", domain)`.
+    pub auth: Option<(String, String)>,
+    pub sources: u64,
     pub messages: u64,
     pub dmarc_pass_messages: u64,
 }
 
-/// Every source of a domain over `days` with its reverse DNS, largest first. One row per
-/// distinct source address in the range.
-pub fn dmarc_named_sources(
+/// Most naming auth domains of one kind passed to one query.
+const MAX_NAMING_DOMAINS: usize = 10_000;
+
+/// The distinct (method, domain) pairs of passing DKIM and SPF results of a domain over
+/// `days`, most messages first.
+pub fn dmarc_auth_domains(
     conn: &mut DbConnection,
     domain_id: &str,
     days: DayRange,
-) -> StorageResult<Vec<NamedSource>> {
-    let range = range_sql(conn, "s");
+) -> StorageResult<Vec<(String, String)>> {
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        method: String,
+        #[diesel(sql_type = Text)]
+        auth_domain: String,
+    }
     let sql = format!(
-        "SELECT s.source_ip, n.confirmed_name, n.org_domain, \
-         CAST(CASE WHEN n.ip IS NULL THEN 0 ELSE 1 END AS BIGINT) AS enriched, \
-         CAST(SUM(s.messages) AS BIGINT) AS messages, CAST(SUM(s.pass_messages) AS BIGINT) AS pass_messages \
-         FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id \
-         LEFT JOIN source_names n ON n.ip = s.source_ip \
-         WHERE {range} GROUP BY s.source_ip, n.ip, n.confirmed_name, n.org_domain \
-         ORDER BY messages DESC, s.source_ip ASC"
+        "SELECT a.method, a.auth_domain FROM dmarc_daily_auth a JOIN reports r ON r.id = a.report_id \
+         WHERE {} GROUP BY a.method, a.auth_domain ORDER BY SUM(a.messages) DESC, a.method, a.auth_domain",
+        range_sql(conn, "a")
     );
-    let rows: Vec<NamedSourceRow> = diesel::sql_query(sql)
+    let rows: Vec<Row> = diesel::sql_query(sql)
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .map(|r| NamedSource {
-            source_ip: r.source_ip,
+        .map(|r| (r.method, r.auth_domain))
+        .collect())
+}
+
+/// A domain's sources over `days` in [`EvidenceGroup`]s, grouped in the database, so the
+/// answer grows with the number of distinct confirmed PTR names and naming domains, not with
+/// the number of sources. `naming` are the (method, domain) pairs that name a service (the
+/// first 10,000 of each method are used). A source's best one is its DKIM domain with the
+/// most messages among them, else its SPF domain with the most messages (ties: the smaller
+/// domain).
+///
+/// Plain aggregation only (one pass over each rollup, grouped twice): joining two grouped
+/// subqueries made PostgreSQL without planner statistics pick a nested loop that took minutes.
+pub fn dmarc_evidence_groups(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    days: DayRange,
+    naming: &[(String, String)],
+) -> StorageResult<Vec<EvidenceGroup>> {
+    let of = |method: &str| -> Vec<&String> {
+        naming
+            .iter()
+            .filter(|(m, _)| m == method)
+            .map(|(_, d)| d)
+            .take(MAX_NAMING_DOMAINS)
+            .collect()
+    };
+    let (dkim, spf) = (of("dkim"), of("spf"));
+    let mut next = 7;
+    let mut conditions = Vec::new();
+    for (method, list) in [("dkim", &dkim), ("spf", &spf)] {
+        if !list.is_empty() {
+            conditions.push(format!(
+                "(a.method = '{method}' AND a.auth_domain IN ({}))",
+                placeholders(conn, next, list.len())
+            ));
+            next += list.len();
+        }
+    }
+    // The best naming domain of a source is the smallest of these keys: DKIM before SPF, then
+    // most messages first (a fixed-width complement), then the domain.
+    let complement = "999999999999999999 - g.messages";
+    let padded = match conn {
+        DbConnection::Sqlite(_) => format!("printf('%019d', {complement})"),
+        DbConnection::Pg(_) => format!("lpad(CAST({complement} AS TEXT), 19, '0')"),
+    };
+    let auth = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " UNION ALL SELECT g.source_ip, 0, 0, \
+               (CASE g.method WHEN 'dkim' THEN '0' ELSE '1' END) || {padded} || g.auth_domain \
+             FROM (SELECT a.source_ip, a.method, a.auth_domain, CAST(SUM(a.messages) AS BIGINT) AS messages \
+               FROM dmarc_daily_auth a JOIN reports r ON r.id = a.report_id WHERE {} AND ({}) \
+               GROUP BY a.source_ip, a.method, a.auth_domain) g",
+            range_sql_at(conn, "a", 4),
+            conditions.join(" OR ")
+        )
+    };
+    let sql = format!(
+        "SELECT n.confirmed_name, n.org_domain, \
+           CAST(CASE WHEN n.ip IS NULL THEN 0 ELSE 1 END AS BIGINT) AS enriched, p.best, \
+           CAST(COUNT(*) AS BIGINT) AS sources, CAST(SUM(p.messages) AS BIGINT) AS messages, \
+           CAST(SUM(p.pass_messages) AS BIGINT) AS pass_messages \
+         FROM (SELECT u.source_ip, SUM(u.messages) AS messages, SUM(u.pass_messages) AS pass_messages, \
+                 MIN(u.best) AS best \
+               FROM (SELECT s.source_ip, s.messages, s.pass_messages, CAST(NULL AS TEXT) AS best \
+                     FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {}{auth}) u \
+               GROUP BY u.source_ip) p \
+         LEFT JOIN source_names n ON n.ip = p.source_ip \
+         GROUP BY n.confirmed_name, n.org_domain, CASE WHEN n.ip IS NULL THEN 0 ELSE 1 END, p.best \
+         ORDER BY messages DESC",
+        range_sql(conn, "s")
+    );
+    let mut query = diesel::sql_query(sql)
+        .bind::<Text, _>(domain_id.to_string())
+        .bind::<BigInt, _>(days.first)
+        .bind::<BigInt, _>(days.last)
+        .into_boxed();
+    if !conditions.is_empty() {
+        query = query
+            .bind::<Text, _>(domain_id.to_string())
+            .bind::<BigInt, _>(days.first)
+            .bind::<BigInt, _>(days.last);
+        for d in dkim.iter().chain(spf.iter()) {
+            query = query.bind::<Text, _>((*d).clone());
+        }
+    }
+    let rows: Vec<EvidenceGroupRow> = query.load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| EvidenceGroup {
             confirmed_name: r.confirmed_name,
             org_domain: r.org_domain,
             enriched: r.enriched > 0,
+            auth: r.best.as_deref().and_then(parse_best),
+            sources: u64::try_from(r.sources).unwrap_or(0),
             messages: u64::try_from(r.messages).unwrap_or(0),
             dmarc_pass_messages: u64::try_from(r.pass_messages).unwrap_or(0),
         })
         .collect())
+}
+
+/// (method, domain) of a best-naming-domain key: `0` (DKIM) or `1` (SPF), 19 digits, domain.
+fn parse_best(key: &str) -> Option<(String, String)> {
+    let method = match key.get(..1)? {
+        "0" => "dkim",
+        "1" => "spf",
+        _ => return None,
+    };
+    let domain = key.get(20..).filter(|d| !d.is_empty())?;
+    Some((method.to_string(), domain.to_string()))
 }
 
 #[derive(QueryableByName)]
@@ -535,37 +658,22 @@ pub struct SourceAuth {
     pub spf: Vec<(String, u64)>,
 }
 
-/// [`SourceAuth`] of a domain's sources over `days`: of the sources in `ips`, or of every
-/// source when `ips` is `None`.
+/// [`SourceAuth`] of the sources `ips` of a domain over `days`.
 pub fn dmarc_source_auth(
     conn: &mut DbConnection,
     domain_id: &str,
     days: DayRange,
-    ips: Option<&[String]>,
+    ips: &[String],
 ) -> StorageResult<std::collections::HashMap<String, SourceAuth>> {
     // Bound values per statement, within both backends' limits.
     const MAX_SOURCES_PER_QUERY: usize = 10_000;
     let range = range_sql(conn, "a");
-    let all = [None];
-    let chunks: Vec<Option<&[String]>> = match ips {
-        None => all.to_vec(),
-        Some(ips) => ips.chunks(MAX_SOURCES_PER_QUERY).map(Some).collect(),
-    };
     let mut out: std::collections::HashMap<String, SourceAuth> = Default::default();
-    for chunk in chunks {
-        let filter = match chunk {
-            None => String::new(),
-            Some(chunk) => format!(
-                " AND a.source_ip IN ({})",
-                (0..chunk.len())
-                    .map(|i| placeholder(conn, i + 4))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
+    for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {
+        let list = placeholders(conn, 4, chunk.len());
         let sql = format!(
             "SELECT a.source_ip, a.method, a.auth_domain, CAST(SUM(a.messages) AS BIGINT) AS messages \
-             FROM dmarc_daily_auth a JOIN reports r ON r.id = a.report_id WHERE {range}{filter} \
+             FROM dmarc_daily_auth a JOIN reports r ON r.id = a.report_id WHERE {range} AND a.source_ip IN ({list}) \
              GROUP BY a.source_ip, a.method, a.auth_domain"
         );
         let mut query = diesel::sql_query(sql)
@@ -573,7 +681,7 @@ pub fn dmarc_source_auth(
             .bind::<BigInt, _>(days.first)
             .bind::<BigInt, _>(days.last)
             .into_boxed();
-        for ip in chunk.unwrap_or_default() {
+        for ip in chunk {
             query = query.bind::<Text, _>(ip.clone());
         }
         let rows: Vec<AuthRow> = query.load(conn)?;

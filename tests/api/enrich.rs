@@ -130,6 +130,12 @@ async fn sources_are_named_by_their_passing_dkim_and_spf_domains() {
             5,
             Some(("SendGrid.NET.", "pass")),
             ("example.org", "fail"),
+        ), // Signed by SendGrid, SPF passing for SES: the signature is the stronger evidence.
+        row(
+            "192.0.2.34",
+            7,
+            Some(("sendgrid.net", "pass")),
+            ("amazonses.com", "pass"),
         ),
     ];
     let begin = 1_700_006_400;
@@ -183,6 +189,13 @@ async fn sources_are_named_by_their_passing_dkim_and_spf_domains() {
     assert_eq!(claimed["dkim_domains"], serde_json::json!([]));
     assert_eq!(claimed["spf_domains"], serde_json::json!([]));
     assert_eq!(source("192.0.2.33")["service"]["id"], "sendgrid");
+    let both = source("192.0.2.34");
+    assert_eq!(both["service"]["id"], "sendgrid");
+    assert_eq!(both["service"]["matched_by"], "dkim_domain");
+    assert_eq!(
+        both["spf_domains"],
+        serde_json::json!([{"domain": "amazonses.com", "messages": 7}])
+    );
 
     let by_service = app
         .get(
@@ -207,7 +220,7 @@ async fn sources_are_named_by_their_passing_dkim_and_spf_domains() {
     assert_eq!(
         groups,
         vec![
-            ("service".into(), Some("sendgrid".into()), 2, 55),
+            ("service".into(), Some("sendgrid".into()), 3, 62),
             ("service".into(), Some("amazon_ses".into()), 1, 20),
             ("unconfirmed".into(), None, 1, 10),
         ]
