@@ -559,6 +559,8 @@ def latency_phase(srv, key, a, reps, problems, after_analyze=False):
          f"/api/v1/domains/{BIG_DOMAIN}/dmarc/by-result?from={one}&to={one}", n),
         (f"dmarc/by-source limit=100, whole range ({big_days} days)",
          f"/api/v1/domains/{BIG_DOMAIN}/dmarc/by-source?from={big_from}&to={big_to}&limit=100", n),
+        (f"dmarc/by-service, whole range ({big_days} days)",
+         f"/api/v1/domains/{BIG_DOMAIN}/dmarc/by-service?from={big_from}&to={big_to}", n),
         (f"tls/by-result, whole range ({len(reps['tls'])} reports)",
          f"/api/v1/domains/{TLS_DOMAIN}/tls/by-result?from={tls_from}&to={tls_to}", n),
         (f"tls/by-source, whole range ({len(reps['tls'])} reports)",
