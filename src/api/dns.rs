@@ -368,11 +368,7 @@ pub async fn list_domain_dns_check_history(
 ) -> Result<web::Json<DnsSnapshotListResponse>, ApiError> {
     let kind = kind_of(&query.kind)?;
     let limit = pagination::checked_limit(query.limit)?;
-    let before = query
-        .cursor
-        .as_deref()
-        .map(|c| pagination::split_number_key(&pagination::decode_cursor(c)?))
-        .transpose()?;
+    let before = pagination::number_cursor(query.cursor.as_deref())?;
     let name = domain.into_inner();
     let rows = blocking(move || {
         Ok(state.db.read(|conn| {

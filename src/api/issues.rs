@@ -132,14 +132,13 @@ pub struct DomainIssueListQuery {
 }
 
 /// The (severity rank, last seen, id) key of an issue page cursor.
-fn cursor_key(cursor: &str) -> Result<(i32, i64, String), ApiError> {
-    let (rank, rest) = pagination::split_number_key(&pagination::decode_cursor(cursor)?)?;
-    let (seen, id) = pagination::split_number_key(&rest)?;
-    Ok((
-        i32::try_from(rank).map_err(|_| pagination::bad_cursor())?,
-        seen,
-        id,
-    ))
+fn cursor_key(cursor: Option<&str>) -> Result<Option<(i32, i64, String)>, ApiError> {
+    pagination::two_number_cursor(cursor)?
+        .map(|(rank, seen, id)| {
+            let rank = i32::try_from(rank).map_err(|_| pagination::bad_cursor())?;
+            Ok((rank, seen, id))
+        })
+        .transpose()
 }
 
 fn parse_list<T>(
@@ -181,7 +180,7 @@ fn filter(
             severities: parse_list("severity", severity, IssueSeverity::parse)?,
             statuses,
             code: code.map(|c| c.as_str().to_string()),
-            after: cursor.map(cursor_key).transpose()?,
+            after: cursor_key(cursor)?,
             limit: limit + 1,
         },
         limit,

@@ -73,6 +73,25 @@ pub fn split_number_key(key: &str) -> Result<(i64, String), ApiError> {
     Ok((number.parse().map_err(|_| bad_cursor())?, rest.to_string()))
 }
 
+/// The `(number, id)` key of a `<number>:<id>` cursor (most lists sort by a time and an id),
+/// if there is a cursor.
+pub fn number_cursor(cursor: Option<&str>) -> Result<Option<(i64, String)>, ApiError> {
+    cursor
+        .map(|c| split_number_key(&decode_cursor(c)?))
+        .transpose()
+}
+
+/// The `(number, number, id)` key of a `<number>:<number>:<id>` cursor, if there is a cursor.
+pub fn two_number_cursor(cursor: Option<&str>) -> Result<Option<(i64, i64, String)>, ApiError> {
+    cursor
+        .map(|c| {
+            let (first, rest) = split_number_key(&decode_cursor(c)?)?;
+            let (second, id) = split_number_key(&rest)?;
+            Ok((first, second, id))
+        })
+        .transpose()
+}
+
 /// Cuts `rows` (fetched with `limit + 1`) to one page and computes the next cursor from the
 /// last item kept.
 pub fn page<T>(

@@ -415,11 +415,7 @@ pub async fn list_reports(
             .map(|v| crate::api::parse_day("to", v))
             .transpose()?
             .map(|t| t + 86_400);
-    let after = q
-        .cursor
-        .as_deref()
-        .map(|c| pagination::split_number_key(&pagination::decode_cursor(c)?))
-        .transpose()?;
+    let after = pagination::number_cursor(q.cursor.as_deref())?;
     let rows = blocking(move || {
         Ok(state.db.read(|conn| {
             let domain_id = match &q.domain {

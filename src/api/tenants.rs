@@ -111,14 +111,7 @@ pub async fn list_tenants(
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<TenantListResponse>, ApiError> {
     let limit = query.limit()?;
-    let after = query
-        .after()?
-        .map(|key| {
-            let (depth, rest) = pagination::split_number_key(&key)?;
-            let (created_at, id) = pagination::split_number_key(&rest)?;
-            Ok::<_, ApiError>((depth, created_at, id))
-        })
-        .transpose()?;
+    let after = pagination::two_number_cursor(query.cursor.as_deref())?;
     let rows = blocking(move || {
         Ok(state
             .db
@@ -316,10 +309,7 @@ pub async fn list_api_keys(
 ) -> Result<web::Json<ApiKeyListResponse>, ApiError> {
     caller.require(Role::Admin)?;
     let limit = query.limit()?;
-    let after = query
-        .after()?
-        .map(|key| pagination::split_number_key(&key))
-        .transpose()?;
+    let after = pagination::number_cursor(query.cursor.as_deref())?;
     let tenant_id = path.into_inner();
     let rows = blocking(move || {
         Ok(state

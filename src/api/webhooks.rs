@@ -310,7 +310,7 @@ pub async fn list_webhooks(
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<WebhookListResponse>, ApiError> {
     let limit = query.limit()?;
-    let after = cursor_key(query.cursor.as_deref())?;
+    let after = pagination::number_cursor(query.cursor.as_deref())?;
     let rows = blocking(move || {
         Ok(state
             .db
@@ -323,13 +323,6 @@ pub async fn list_webhooks(
         items: rows.into_iter().map(Into::into).collect(),
         next_cursor,
     }))
-}
-
-/// The (created_at, id) key of a webhook or delivery page cursor.
-fn cursor_key(cursor: Option<&str>) -> Result<Option<(i64, String)>, ApiError> {
-    cursor
-        .map(|c| pagination::split_number_key(&pagination::decode_cursor(c)?))
-        .transpose()
 }
 
 /// Get a webhook (without its secret).
@@ -492,7 +485,7 @@ pub async fn list_webhook_deliveries(
     let limit = pagination::checked_limit(q.limit)?;
     let filter = DeliveryFilter {
         status: q.status.map(|s| s.as_storage().to_string()),
-        after: cursor_key(q.cursor.as_deref())?,
+        after: pagination::number_cursor(q.cursor.as_deref())?,
         limit: limit + 1,
     };
     let id = path.into_inner();
