@@ -213,24 +213,19 @@ impl From<crate::storage::source_names::SourceName> for ReverseDnsResponse {
     }
 }
 
-/// The service behind a source: its confirmed PTR name first, then its passing DKIM and
-/// SPF domains (see `analysis::services`).
+/// The service behind a source: its confirmed PTR name first, then its passing DKIM
+/// domains, then its passing SPF domains, each in order (see `analysis::services`).
 fn service_of(
     confirmed_name: Option<&str>,
-    auth: Option<&aggregates::SourceAuth>,
+    dkim_domains: &[&str],
+    spf_domains: &[&str],
 ) -> Option<crate::analysis::services::ServiceMatch> {
     use crate::analysis::services::{ConfirmedName, Evidence, classify};
     let name = confirmed_name.and_then(ConfirmedName::from_stored_confirmation);
-    fn domains(list: Option<&Vec<(String, u64)>>) -> Vec<&str> {
-        list.map(|l| l.iter().map(|(d, _)| d.as_str()).collect())
-            .unwrap_or_default()
-    }
-    let dkim = domains(auth.map(|a| &a.dkim));
-    let spf = domains(auth.map(|a| &a.spf));
     classify(&Evidence {
         confirmed_ptr_name: name.as_ref(),
-        dkim_domains: &dkim,
-        spf_domains: &spf,
+        dkim_domains,
+        spf_domains,
     })
 }
 
@@ -241,14 +236,18 @@ fn service_of_auth(
     domain: &str,
     confirmed_name: Option<&str>,
 ) -> Option<crate::analysis::services::ServiceMatch> {
-    let mut auth = aggregates::SourceAuth::default();
-    let list = if method == "dkim" {
-        &mut auth.dkim
+    let one = [domain];
+    let (dkim, spf): (&[&str], &[&str]) = if method == "dkim" {
+        (&one, &[])
     } else {
-        &mut auth.spf
+        (&[], &one)
     };
-    list.push((domain.to_string(), 0));
-    service_of(confirmed_name, Some(&auth))
+    service_of(confirmed_name, dkim, spf)
+}
+
+/// The domains of a list of (domain, messages).
+fn domain_names(list: &[(String, u64)]) -> Vec<&str> {
+    list.iter().map(|(d, _)| d.as_str()).collect()
 }
 
 fn auth_counts(list: &[(String, u64)]) -> Vec<AuthDomainCount> {
@@ -321,7 +320,8 @@ pub async fn get_dmarc_by_source(
                     reverse_dns
                         .as_ref()
                         .and_then(|r| r.confirmed_name.as_deref()),
-                    auth,
+                    &auth.map(|a| domain_names(&a.dkim)).unwrap_or_default(),
+                    &auth.map(|a| domain_names(&a.spf)).unwrap_or_default(),
                 );
                 DmarcSourceResponse {
                     reverse_dns,
@@ -415,7 +415,7 @@ pub async fn get_dmarc_by_service(
     for g in groups {
         let service = match &g.auth {
             Some((method, d)) => service_of_auth(method, d, g.confirmed_name.as_deref()),
-            None => service_of(g.confirmed_name.as_deref(), None),
+            None => service_of(g.confirmed_name.as_deref(), &[], &[]),
         };
         let (group, key) = match (&service, &g.org_domain, g.enriched) {
             (Some(m), _, _) => ("service", Some(m.id.clone())),
