@@ -244,8 +244,7 @@ fn add_auth(
 
 /// The `domain` of a DKIM or SPF auth result, lower-case without trailing dot.
 fn auth_domain(a: &serde_json::Value) -> Option<String> {
-    let d = a["domain"].as_str()?.trim().trim_end_matches('.');
-    (!d.is_empty()).then(|| d.to_ascii_lowercase())
+    crate::domain::report::normalized_auth_domain(a["domain"].as_str()?)
 }
 
 fn load_tls(conn: &mut DbConnection, domain_id: &str, t: &Thresholds) -> StorageResult<TlsData> {

@@ -311,6 +311,13 @@ pub struct SpfAuth {
     pub human_result: Option<String>,
 }
 
+/// The domain of a DKIM or SPF auth result as ruad compares and stores it: trimmed,
+/// lower-case, without trailing dot; `None` when nothing is left.
+pub fn normalized_auth_domain(domain: &str) -> Option<String> {
+    let d = domain.trim().trim_end_matches('.');
+    (!d.is_empty()).then(|| d.to_ascii_lowercase())
+}
+
 /// `auth_results`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct AuthResults {

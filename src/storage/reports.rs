@@ -370,7 +370,7 @@ fn announce(conn: &mut DbConnection, row: &ReportRow, domain: &Domain) -> Result
 /// The distinct (method, domain) pairs of a record's passing DKIM and SPF results, domains
 /// lower-case without trailing dot: what the aggregates name its sending service from.
 fn passing_auth_domains(record: &Record) -> Vec<(&'static str, String)> {
-    use crate::domain::report::{DkimResult, SpfResult};
+    use crate::domain::report::{DkimResult, SpfResult, normalized_auth_domain};
     let dkim = record
         .auth_results
         .dkim
@@ -385,8 +385,10 @@ fn passing_auth_domains(record: &Record) -> Vec<(&'static str, String)> {
         .filter_map(|a| a.domain.as_deref().map(|d| ("spf", d)));
     let mut out: Vec<(&'static str, String)> = Vec::new();
     for (method, domain) in dkim.chain(spf) {
-        let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-        if !domain.is_empty() && !out.iter().any(|(m, d)| *m == method && *d == domain) {
+        let Some(domain) = normalized_auth_domain(domain) else {
+            continue;
+        };
+        if !out.iter().any(|(m, d)| *m == method && *d == domain) {
             out.push((method, domain));
         }
     }
