@@ -37,6 +37,9 @@ pub struct DmarcByResult {
     pub spf_aligned: BTreeMap<String, u64>,
 }
 
+/// Source addresses bound in one `IN` list, within both backends' bound-value limits.
+const MAX_SOURCES_PER_QUERY: usize = 10_000;
+
 /// `n` comma-separated bind placeholders, numbered from `first`.
 fn placeholders(conn: &DbConnection, first: usize, n: usize) -> String {
     (first..first + n)
@@ -227,8 +230,7 @@ pub fn dmarc_by_source(
         .collect();
     // header_from values of the sources shown. Every scan of the range costs the same
     // whatever the list's length, so the list is as long as the limit allows (at most
-    // MAX_SOURCES_PER_QUERY bound values, within both backends' limits).
-    const MAX_SOURCES_PER_QUERY: usize = 10_000;
+    // MAX_SOURCES_PER_QUERY bound values).
     let index: std::collections::HashMap<String, usize> = sources
         .iter()
         .enumerate()
@@ -665,8 +667,6 @@ pub fn dmarc_source_auth(
     days: DayRange,
     ips: &[String],
 ) -> StorageResult<std::collections::HashMap<String, SourceAuth>> {
-    // Bound values per statement, within both backends' limits.
-    const MAX_SOURCES_PER_QUERY: usize = 10_000;
     let range = range_sql(conn, "a");
     let mut out: std::collections::HashMap<String, SourceAuth> = Default::default();
     for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {
