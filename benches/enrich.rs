@@ -78,14 +78,20 @@ fn main() {
             &tenant.id,
             &DomainName::parse("bench.test").unwrap(),
         )?;
+        Ok(scope)
+    })
+    .and_then(|scope| {
+        let file = reports::UploadFile {
+            bytes: xml.as_bytes(),
+            content_type: None,
+            filename: None,
+        };
         reports::ingest(
-            conn,
+            &db,
             reports::Target::Scope(&scope),
-            xml.as_bytes(),
-            None,
+            &file,
             &Limits::default(),
-        )?;
-        Ok(())
+        )
     })
     .unwrap();
 

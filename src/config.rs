@@ -11,6 +11,17 @@
 //!   Several instances sharing one PostgreSQL must be given the same secret.
 //! - `jwt_max_ttl_seconds` [`RUAD_JWT_MAX_TTL_SECONDS`]: longest token lifetime (default 86400).
 //! - `max_upload_bytes` [`RUAD_MAX_UPLOAD_BYTES`]: largest request body (default 64 MiB).
+//! - `max_tlsrpt_bytes` [`RUAD_MAX_TLSRPT_BYTES`]: largest body the RFC 8460 receiver
+//!   (`POST /api/v1/tlsrpt/{token}`, no credentials) accepts (default 4 MiB; TLS reports are
+//!   small). A larger declared `Content-Length` is refused before the body is read, on every
+//!   route against its own limit.
+//! - `request_body_timeout_seconds` [`RUAD_REQUEST_BODY_TIMEOUT_SECONDS`]: time allowed to
+//!   receive one request body in all (default 300).
+//! - `request_body_grace_seconds` [`RUAD_REQUEST_BODY_GRACE_SECONDS`]: time a body may take
+//!   before the minimum rate applies (default 10).
+//! - `request_body_min_rate` [`RUAD_REQUEST_BODY_MIN_RATE`]: bytes per second a body must
+//!   average after the grace time (default 4096); a slower body ends with 408
+//!   `request_timeout`.
 //! - `max_decompressed_bytes` [`RUAD_MAX_DECOMPRESSED_BYTES`]: decompressed size of one upload
 //!   (default 512 MiB).
 //! - `max_records` [`RUAD_MAX_RECORDS`]: records per aggregate report (default 2,000,000).
@@ -60,6 +71,10 @@ pub struct Settings {
     pub jwt_secret: Option<SecretString>,
     pub jwt_max_ttl_seconds: i64,
     pub max_upload_bytes: u64,
+    pub max_tlsrpt_bytes: u64,
+    pub request_body_timeout_seconds: u64,
+    pub request_body_grace_seconds: u64,
+    pub request_body_min_rate: u64,
     pub max_decompressed_bytes: u64,
     pub max_records: u64,
     pub workers: Option<usize>,
@@ -86,6 +101,10 @@ impl Default for Settings {
             jwt_secret: None,
             jwt_max_ttl_seconds: 86_400,
             max_upload_bytes: 64 << 20,
+            max_tlsrpt_bytes: 4 << 20,
+            request_body_timeout_seconds: 300,
+            request_body_grace_seconds: 10,
+            request_body_min_rate: 4096,
             max_decompressed_bytes: 512 << 20,
             max_records: 2_000_000,
             workers: None,
@@ -163,6 +182,21 @@ impl Settings {
         }
         if self.max_upload_bytes < 1024 {
             return Err(bad("max_upload_bytes", "must be at least 1024"));
+        }
+        if self.max_tlsrpt_bytes < 1024 {
+            return Err(bad("max_tlsrpt_bytes", "must be at least 1024"));
+        }
+        if !(1..=86_400).contains(&self.request_body_timeout_seconds) {
+            return Err(bad(
+                "request_body_timeout_seconds",
+                "must be between 1 and 86400",
+            ));
+        }
+        if self.request_body_grace_seconds > self.request_body_timeout_seconds {
+            return Err(bad(
+                "request_body_grace_seconds",
+                "must not exceed request_body_timeout_seconds",
+            ));
         }
         self.resolver_settings()?;
         if self.dns_recheck_hours > 24 * 366 {
@@ -264,6 +298,17 @@ impl Settings {
             backoff_base: self.webhook_backoff_base_seconds,
             backoff_max: self.webhook_backoff_max_seconds,
             timeout: std::time::Duration::from_secs(self.webhook_timeout_seconds),
+        }
+    }
+
+    /// Size, deadline and rate every request body is held to.
+    pub fn body_limits(&self) -> crate::api::body::BodyLimits {
+        crate::api::body::BodyLimits {
+            max_upload_bytes: self.max_upload_bytes,
+            max_tlsrpt_bytes: self.max_tlsrpt_bytes,
+            timeout: std::time::Duration::from_secs(self.request_body_timeout_seconds),
+            grace: std::time::Duration::from_secs(self.request_body_grace_seconds),
+            min_rate: self.request_body_min_rate,
         }
     }
 

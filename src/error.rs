@@ -25,10 +25,15 @@ pub enum ErrorCode {
     Conflict,
     /// The request body is larger than allowed.
     PayloadTooLarge,
+    /// The request body arrived too slowly or too late.
+    RequestTimeout,
     /// The content type is not accepted here.
     UnsupportedMediaType,
     /// A report is about a domain that is not registered.
     DomainNotRegistered,
+    /// A domain name is held by several tenants of the caller's subtree: name the domain by
+    /// its id, or (for uploads) the tenant with `tenant_id`.
+    AmbiguousDomain,
     /// The upload holds no report that could be stored.
     NoReport,
     /// The request is well-formed but not valid.
@@ -68,12 +73,12 @@ pub struct UploadError {
     pub file: Option<String>,
     /// Where inside the upload the part was found (zip member, attachment…).
     pub part: Option<String>,
-    /// Stable code: a parser code (`not_a_report`, `malformed_xml`, `limit_exceeded`, …) or
-    /// `domain_not_registered`.
+    /// Stable code: a parser code (`not_a_report`, `malformed_xml`, `limit_exceeded`, …),
+    /// `domain_not_registered` or `ambiguous_domain`.
     pub code: String,
     /// What went wrong with this part.
     pub detail: String,
-    /// For `domain_not_registered`: the domain the report is about.
+    /// For `domain_not_registered` and `ambiguous_domain`: the domain the report is about.
     pub domain: Option<String>,
 }
 
@@ -91,12 +96,16 @@ pub enum ApiError {
     Conflict(String),
     #[error("payload too large: {0}")]
     PayloadTooLarge(String),
+    #[error("request timeout: {0}")]
+    RequestTimeout(String),
     #[error("unsupported media type: {0}")]
     UnsupportedMediaType(String),
     #[error("validation failed: {0}")]
     Validation(String),
     #[error("method not allowed")]
     MethodNotAllowed,
+    #[error("ambiguous domain: {0}")]
+    AmbiguousDomain(String),
     #[error("upload failed: {detail}")]
     Upload {
         code: ErrorCode,
@@ -118,9 +127,11 @@ impl ApiError {
             ApiError::BadRequest(_) => ErrorCode::BadRequest,
             ApiError::Conflict(_) => ErrorCode::Conflict,
             ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            ApiError::RequestTimeout(_) => ErrorCode::RequestTimeout,
             ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
             ApiError::Validation(_) => ErrorCode::ValidationFailed,
             ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
+            ApiError::AmbiguousDomain(_) => ErrorCode::AmbiguousDomain,
             ApiError::Upload { code, .. } => *code,
             ApiError::Unavailable(_) => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
@@ -134,8 +145,10 @@ impl ApiError {
             | ApiError::BadRequest(m)
             | ApiError::Conflict(m)
             | ApiError::PayloadTooLarge(m)
+            | ApiError::RequestTimeout(m)
             | ApiError::UnsupportedMediaType(m)
-            | ApiError::Validation(m) => m.clone(),
+            | ApiError::Validation(m)
+            | ApiError::AmbiguousDomain(m) => m.clone(),
             ApiError::Upload { detail, .. } => detail.clone(),
             ApiError::NotFound => "the resource does not exist".into(),
             ApiError::MethodNotAllowed => "the method is not allowed on this resource".into(),
@@ -174,7 +187,13 @@ impl ResponseError for ApiError {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::AmbiguousDomain(_)
+            | ApiError::Upload {
+                code: ErrorCode::AmbiguousDomain,
+                ..
+            } => StatusCode::CONFLICT,
             ApiError::Validation(_) | ApiError::Upload { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -202,6 +221,12 @@ impl From<StorageError> for ApiError {
         match e {
             StorageError::NotFound => ApiError::NotFound,
             StorageError::Conflict(m) => ApiError::Conflict(m),
+            StorageError::Ambiguous { name, tenants } => ApiError::AmbiguousDomain(format!(
+                "{name} is registered by {} tenants in your subtree ({}); name the domain by \
+                 its id instead",
+                tenants.len(),
+                tenants.join(", ")
+            )),
             StorageError::Unavailable(m) => ApiError::Unavailable(m),
             other => ApiError::Internal(anyhow::Error::new(other)),
         }

@@ -171,16 +171,16 @@ fn load_dmarc(
 fn add_record(s: &mut SourceData, row: &reports::RecordRow, org: &str, report_id: &str) {
     let n = u64::try_from(row.count).unwrap_or(0);
     let pass = |v: &Option<String>| v.as_deref().is_some_and(|v| v.eq_ignore_ascii_case("pass"));
-    s.messages += n;
+    s.messages = s.messages.saturating_add(n);
     let (dkim, spf) = (pass(&row.dkim_aligned), pass(&row.spf_aligned));
     if dkim || spf {
-        s.dmarc_pass += n;
+        s.dmarc_pass = s.dmarc_pass.saturating_add(n);
     }
     if dkim {
-        s.dkim_aligned += n;
+        s.dkim_aligned = s.dkim_aligned.saturating_add(n);
     }
     if spf {
-        s.spf_aligned += n;
+        s.spf_aligned = s.spf_aligned.saturating_add(n);
     }
     match row
         .disposition
@@ -199,10 +199,11 @@ fn add_record(s: &mut SourceData, row: &reports::RecordRow, org: &str, report_id
             Some("forwarded" | "mailing_list" | "trusted_forwarder")
         )
     }) {
-        s.forwarded_reason += n;
+        s.forwarded_reason = s.forwarded_reason.saturating_add(n);
     }
     if let Some(h) = row.header_from.as_deref().filter(|h| !h.is_empty()) {
-        *s.header_from.entry(h.to_ascii_lowercase()).or_default() += n;
+        let slot = s.header_from.entry(h.to_ascii_lowercase()).or_default();
+        *slot = slot.saturating_add(n);
     }
     add_auth(
         &row.dkim,
@@ -237,7 +238,8 @@ fn add_auth(
                 .as_str()
                 .is_some_and(|r| r.eq_ignore_ascii_case("pass"));
             let map = if passed { &mut *pass } else { &mut *fail };
-            *map.entry(d).or_default() += n;
+            let slot = map.entry(d).or_default();
+            *slot = slot.saturating_add(n);
         }
     }
 }
@@ -268,7 +270,9 @@ fn load_tls(conn: &mut DbConnection, domain_id: &str, t: &Thresholds) -> Storage
                 mx_host: mx,
                 ..Default::default()
             });
-        entry.sessions += u64::try_from(f.failed_session_count).unwrap_or(0);
+        entry.sessions = entry
+            .sessions
+            .saturating_add(u64::try_from(f.failed_session_count).unwrap_or(0));
         entry.reporters.insert(f.org_name);
         entry.sending_ips.extend(f.sending_mta_ip);
         entry.receiving_ips.extend(f.receiving_ip);

@@ -62,6 +62,7 @@ impl Application {
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
         let max_body = settings.max_upload_bytes as usize;
+        let body_limits = web::Data::new(settings.body_limits());
         let server = HttpServer::new(move || {
             let app = App::new()
                 .into_utoipa_app()
@@ -69,6 +70,7 @@ impl Application {
                 .configure(api::configure)
                 .into_app();
             app.app_data(state.clone())
+                .app_data(body_limits.clone())
                 .app_data(web::PayloadConfig::new(max_body).limit(max_body))
                 .app_data(
                     web::JsonConfig::default()
@@ -80,6 +82,7 @@ impl Application {
                 .service(api::docs())
                 .route("/docs", web::get().to(api::docs_redirect))
                 .default_service(web::to(api::not_found))
+                .wrap(actix_web::middleware::from_fn(api::body::guard))
                 .wrap(actix_web::middleware::from_fn(crate::metrics::record))
                 .wrap(
                     actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms")

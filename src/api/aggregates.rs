@@ -21,9 +21,26 @@ pub struct AggregateQuery {
     /// Last day, inclusive (ISO 8601 date; default: today, UTC).
     #[param(example = "2026-11-22")]
     pub to: Option<String>,
-    /// by-source only: how many sources (dmarc) or failure paths (tls) to return, largest
-    /// first (1 to 10000, default 100).
+    /// How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,
+    /// largest first (1 to 10000, default 100). Checked the same way on every aggregate,
+    /// including those that return no list.
+    #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<i64>,
+    /// dmarc/by-source: `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl AggregateQuery {
+    /// The list length, or 400 when it is outside 1..=10000.
+    fn limit(&self) -> Result<i64, ApiError> {
+        let limit = self.limit.unwrap_or(100);
+        if !(1..=10_000).contains(&limit) {
+            return Err(ApiError::BadRequest(
+                "limit must be between 1 and 10000".into(),
+            ));
+        }
+        Ok(limit)
+    }
 }
 
 struct Range {
@@ -38,7 +55,10 @@ fn day_string(day: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The range of an aggregate query; its `limit` is checked here too, so every aggregate
+/// refuses the same bad values whether it returns a list or not.
 fn range(q: &AggregateQuery) -> Result<Range, ApiError> {
+    q.limit()?;
     parse_range(q.from.as_deref(), q.to.as_deref())
 }
 
@@ -266,8 +286,10 @@ pub struct DmarcBySourceResponse {
     pub to: String,
     /// Distinct sources in the range (the list holds at most `limit`).
     pub total_sources: u64,
-    /// Sources by message volume, largest first.
+    /// Sources by message volume, largest first (then by address).
     pub sources: Vec<DmarcSourceResponse>,
+    /// Pass as `cursor` to get the next page; `null` on the last page (always present).
+    pub next_cursor: Option<String>,
 }
 
 /// DMARC results per sending source for a domain over a range of days.
@@ -285,18 +307,18 @@ pub async fn get_dmarc_by_source(
     query: web::Query<AggregateQuery>,
 ) -> Result<web::Json<DmarcBySourceResponse>, ApiError> {
     let r = range(&query)?;
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=10_000).contains(&limit) {
-        return Err(ApiError::BadRequest(
-            "limit must be between 1 and 10000".into(),
-        ));
-    }
+    let limit = query.limit()?;
+    let after = crate::api::pagination::number_cursor(query.cursor.as_deref())?;
     let name = path.into_inner();
     let days = r.days;
     let (domain, (sources, total), names, auth) = blocking(move || {
         Ok(state.db.read(|conn| {
             let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
-            let found = aggregates::dmarc_by_source(conn, &domain.id, days, limit)?;
+            // One more than the page, to know whether there is a next one.
+            let mut found = aggregates::dmarc_by_source(conn, &domain.id, days, limit + 1, after)?;
+            let more = found.0.len() as i64 > limit;
+            found.0.truncate(usize::try_from(limit).unwrap_or(0));
+            let found = (found.0, (found.1, more));
             let ips: Vec<String> = found.0.iter().map(|s| s.source_ip.clone()).collect();
             let names = crate::storage::source_names::find_many(conn, &ips)?;
             let auth = aggregates::dmarc_source_auth(conn, &domain.id, days, &ips)?;
@@ -304,6 +326,11 @@ pub async fn get_dmarc_by_source(
         })?)
     })
     .await?;
+    let (total, more) = total;
+    let next_cursor = more
+        .then(|| sources.last())
+        .flatten()
+        .map(|s| crate::api::pagination::encode_cursor(&format!("{}:{}", s.messages, s.source_ip)));
     let mut names: std::collections::HashMap<String, crate::storage::source_names::SourceName> =
         names.into_iter().map(|n| (n.ip.clone(), n)).collect();
     Ok(web::Json(DmarcBySourceResponse {
@@ -311,6 +338,7 @@ pub async fn get_dmarc_by_source(
         from: r.from,
         to: r.to,
         total_sources: total,
+        next_cursor,
         sources: sources
             .into_iter()
             .map(|s| {
@@ -429,10 +457,10 @@ pub async fn get_dmarc_by_service(
             .and_then(|&i| merged.get_mut(i))
         {
             Some(x) => {
-                x.sources += g.sources;
-                x.messages += g.messages;
-                x.dmarc_pass_messages += g.dmarc_pass_messages;
-                x.dmarc_fail_messages += fail;
+                x.sources = x.sources.saturating_add(g.sources);
+                x.messages = x.messages.saturating_add(g.messages);
+                x.dmarc_pass_messages = x.dmarc_pass_messages.saturating_add(g.dmarc_pass_messages);
+                x.dmarc_fail_messages = x.dmarc_fail_messages.saturating_add(fail);
             }
             None => {
                 index.insert((group, key), merged.len());
@@ -569,12 +597,7 @@ pub async fn get_tls_by_source(
     query: web::Query<AggregateQuery>,
 ) -> Result<web::Json<TlsBySourceResponse>, ApiError> {
     let r = range(&query)?;
-    let limit = query.limit.unwrap_or(100);
-    if !(1..=10_000).contains(&limit) {
-        return Err(ApiError::BadRequest(
-            "limit must be between 1 and 10000".into(),
-        ));
-    }
+    let limit = query.limit()?;
     let name = path.into_inner();
     let days = r.days;
     let (domain, (orgs, mut paths)) = blocking(move || {

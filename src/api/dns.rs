@@ -230,7 +230,7 @@ impl TryFrom<DnsSnapshot> for DnsSnapshotResponse {
 #[derive(Serialize, ToSchema)]
 pub struct DnsSnapshotListResponse {
     pub items: Vec<DnsSnapshotResponse>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page (always present).(always present).
     pub next_cursor: Option<String>,
 }
 

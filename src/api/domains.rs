@@ -18,22 +18,29 @@ pub struct DomainResponse {
     pub tenant_id: String,
     #[schema(example = "example.com")]
     pub name: String,
-    /// Secret token of this domain's RFC 8460 HTTPS report receiver.
-    pub ingest_token: String,
-    /// Path to publish in the domain's TLS-RPT record as `rua=https://<host><path>`.
+    /// Secret token of this domain's RFC 8460 HTTPS report receiver. Shown to the writer and
+    /// admin roles only: anyone holding it can send TLS reports for the domain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ingest_token: Option<String>,
+    /// Path to publish in the domain's TLS-RPT record as `rua=https://<host><path>` (writer
+    /// and admin roles only, like `ingest_token`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "/api/v1/tlsrpt/3q2-7uX…")]
-    pub tlsrpt_ingest_path: String,
+    pub tlsrpt_ingest_path: Option<String>,
     pub created_at: i64,
 }
 
-impl From<Domain> for DomainResponse {
-    fn from(d: Domain) -> Self {
+impl DomainResponse {
+    /// The domain as a caller of `role` may see it: its ingest token only for writers and
+    /// admins.
+    fn for_role(d: Domain, role: Role) -> Self {
+        let token = (role >= Role::Writer).then_some(d.ingest_token);
         DomainResponse {
-            tlsrpt_ingest_path: format!("/api/v1/tlsrpt/{}", d.ingest_token),
+            tlsrpt_ingest_path: token.as_ref().map(|t| format!("/api/v1/tlsrpt/{t}")),
             id: d.id,
             tenant_id: d.tenant_id,
             name: d.name,
-            ingest_token: d.ingest_token,
+            ingest_token: token,
             created_at: d.created_at,
         }
     }
@@ -43,7 +50,7 @@ impl From<Domain> for DomainResponse {
 #[derive(Serialize, ToSchema)]
 pub struct DomainListResponse {
     pub items: Vec<DomainResponse>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page (always present).(always present).
     pub next_cursor: Option<String>,
 }
 
@@ -74,6 +81,7 @@ pub async fn create_domain(
     body: web::Json<CreateDomainRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
+    let role = caller.role;
     let name = DomainName::parse(&body.name).map_err(ApiError::Validation)?;
     let tenant = body
         .tenant_id
@@ -97,7 +105,7 @@ pub async fn create_domain(
         })?)
     })
     .await?;
-    Ok(HttpResponse::Created().json(DomainResponse::from(domain)))
+    Ok(HttpResponse::Created().json(DomainResponse::for_role(domain, role)))
 }
 
 /// List the domains of the caller's tenant and its descendants, by name.
@@ -114,6 +122,7 @@ pub async fn list_domains(
 ) -> Result<web::Json<DomainListResponse>, ApiError> {
     let limit = query.limit()?;
     let after = query.after()?;
+    let role = caller.role;
     let rows = blocking(move || {
         Ok(state
             .db
@@ -122,7 +131,10 @@ pub async fn list_domains(
     .await?;
     let (rows, next_cursor) = pagination::page(rows, limit, |d| d.name.clone());
     Ok(web::Json(DomainListResponse {
-        items: rows.into_iter().map(Into::into).collect(),
+        items: rows
+            .into_iter()
+            .map(|d| DomainResponse::for_role(d, role))
+            .collect(),
         next_cursor,
     }))
 }
@@ -140,13 +152,14 @@ pub async fn get_domain(
     path: web::Path<String>,
 ) -> Result<web::Json<DomainResponse>, ApiError> {
     let name = path.into_inner();
+    let role = caller.role;
     let domain = blocking(move || {
         Ok(state
             .db
             .read(|conn| domains::get_domain_by_name(conn, &caller.scope, &name))?)
     })
     .await?;
-    Ok(web::Json(domain.into()))
+    Ok(web::Json(DomainResponse::for_role(domain, role)))
 }
 
 /// Delete a domain and all its reports.
@@ -187,6 +200,7 @@ pub async fn rotate_ingest_token(
     path: web::Path<String>,
 ) -> Result<web::Json<DomainResponse>, ApiError> {
     caller.require(Role::Admin)?;
+    let role = caller.role;
     let name = path.into_inner();
     let domain = blocking(move || {
         Ok(state
@@ -194,5 +208,5 @@ pub async fn rotate_ingest_token(
             .write(|conn| domains::rotate_ingest_token(conn, &caller.scope, &name))?)
     })
     .await?;
-    Ok(web::Json(domain.into()))
+    Ok(web::Json(DomainResponse::for_role(domain, role)))
 }

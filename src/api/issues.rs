@@ -85,7 +85,7 @@ impl IssueResponse {
 #[derive(Serialize, ToSchema)]
 pub struct IssueListResponse {
     pub items: Vec<IssueResponse>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page (always present).(always present).
     pub next_cursor: Option<String>,
 }
 

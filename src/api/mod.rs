@@ -6,6 +6,7 @@
 
 pub mod aggregates;
 pub mod auth;
+pub mod body;
 pub mod dns;
 pub mod domains;
 pub mod health;
@@ -100,6 +101,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(domains::delete_domain)
                 .service(domains::rotate_ingest_token)
                 .service(reports::upload_report)
+                .service(reports::upload_report_files)
                 .service(reports::list_reports)
                 .service(reports::get_report)
                 .service(reports::get_report_raw)
@@ -151,12 +153,77 @@ async fn get_openapi() -> HttpResponse {
 
 /// The complete OpenAPI document, built from the same registration as the server.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let (_, api) = actix_web::App::new()
+    let (_, mut api) = actix_web::App::new()
         .into_utoipa_app()
         .openapi(base_openapi())
         .configure(configure)
         .split_for_parts();
+    shared_problems(&mut api);
     api
+}
+
+/// Adds, once for every operation, the problems that come from layers below the handlers and
+/// so apply to many operations alike, where an operation does not declare them itself:
+/// 400 (a malformed path, query or body), 408 and 413 for every request body (the body
+/// guard), 415 for every JSON body, and 409 `ambiguous_domain` for every `{domain}` path.
+fn shared_problems(api: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    Content::new(Some(Ref::from_schema_name("Problem"))),
+                )
+                .build(),
+        )
+    };
+    for (path, item) in api.paths.paths.iter_mut() {
+        let by_domain = path.contains("{domain}");
+        for operation in [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let responses = &mut operation.responses.responses;
+            let mut add = |status: &str, description: &str| {
+                responses
+                    .entry(status.to_string())
+                    .or_insert_with(|| problem(description));
+            };
+            add("400", "Malformed request (path, query or body)");
+            if by_domain {
+                add(
+                    "409",
+                    "The domain name is registered by several tenants of the caller's subtree \
+                     (`ambiguous_domain`): name the domain by its id",
+                );
+            }
+            if let Some(body) = &operation.request_body {
+                add(
+                    "408",
+                    "The request body arrived too slowly (`request_timeout`)",
+                );
+                add("413", "The request body is too large (`payload_too_large`)");
+                let json = match body {
+                    utoipa::openapi::RefOr::T(b) => b.content.contains_key("application/json"),
+                    utoipa::openapi::RefOr::Ref(_) => false,
+                };
+                if json {
+                    add(
+                        "415",
+                        "The body is not sent as `application/json` (`unsupported_media_type`)",
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// `/docs` → `/docs/`.
@@ -203,32 +270,116 @@ pub fn json_error(err: actix_web::error::JsonPayloadError, _: &HttpRequest) -> a
         JsonPayloadError::ContentType => {
             ApiError::UnsupportedMediaType("expected Content-Type: application/json".into())
         }
-        other => ApiError::BadRequest(format!("invalid JSON body: {other}")),
+        JsonPayloadError::Payload(e) => body::body_error(e),
+        JsonPayloadError::Deserialize(e) => ApiError::BadRequest(json_problem(e)),
+        JsonPayloadError::Serialize(_) => ApiError::BadRequest("the JSON body is invalid".into()),
+        _ => ApiError::BadRequest("the JSON body could not be read".into()),
     };
     api.into()
 }
 
+/// A JSON body error in plain words: what is wrong and where, never serde's own wording.
+fn json_problem(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let at = format!("line {}, column {}", e.line(), e.column());
+    match e.classify() {
+        Category::Syntax | Category::Eof => format!("the body is not valid JSON (at {at})"),
+        Category::Io => "the JSON body could not be read".into(),
+        Category::Data => format!("the JSON body does not fit this operation: {}", plain(e)),
+    }
+}
+
+/// serde's data-error message turned into plain words ("unknown field `pct`, expected one
+/// of …" → "unknown field pct"; "missing field `domain`" → "missing field domain"; type
+/// errors name the value).
+pub(crate) fn plain(e: &impl std::fmt::Display) -> String {
+    let text = e.to_string();
+    // serde_json appends " at line L column C"; the location is given separately.
+    let text = text.split(" at line ").next().unwrap_or(&text);
+    let text = text.split(", expected one of").next().unwrap_or(text);
+    let text = text
+        .replace("invalid type: ", "wrong type: ")
+        .replace("invalid value: ", "wrong value: ")
+        .replace('`', "");
+    text.trim().to_string()
+}
+
 pub fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::BadRequest(format!("invalid path: {err}")).into()
+    let _ = err;
+    ApiError::BadRequest("a path segment is not valid here".into()).into()
 }
 
 pub fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
-    ApiError::BadRequest(format!("invalid query string: {err}")).into()
+    use actix_web::error::QueryPayloadError;
+    let detail = match &err {
+        QueryPayloadError::Deserialize(e) => query_problem(&e.to_string()),
+        _ => "the query string is malformed".into(),
+    };
+    ApiError::BadRequest(detail).into()
 }
 
-/// Parses an ISO 8601 date (`2026-11-22`) or date-time into epoch seconds at 00:00 UTC of
-/// that day.
+/// A query-string error in plain words ("invalid digit found in string" says nothing about
+/// which parameter: serde_urlencoded does not tell, so the message says what is expected).
+fn query_problem(text: &str) -> String {
+    if let Some(field) = text.strip_prefix("unknown field `") {
+        let field = field.split('`').next().unwrap_or_default();
+        return format!("unknown query parameter {field}");
+    }
+    if let Some(field) = text.strip_prefix("missing field `") {
+        let field = field.split('`').next().unwrap_or_default();
+        return format!("the query parameter {field} is required");
+    }
+    if text.contains("invalid digit") || text.contains("number") {
+        return "a query parameter that takes a number has something else".into();
+    }
+    if text.starts_with("unknown variant `") {
+        let value = text
+            .trim_start_matches("unknown variant `")
+            .split('`')
+            .next()
+            .unwrap_or_default();
+        return format!("{value} is not one of the values this query parameter takes");
+    }
+    "a query parameter has a value of the wrong kind".into()
+}
+
+/// Parses an ISO 8601 calendar date (`2026-11-22`, nothing else: one date format for every
+/// `from` and `to` of the API) into epoch seconds at 00:00 UTC of that day.
 pub fn parse_day(field: &str, value: &str) -> Result<i64, ApiError> {
-    let date = value.get(..10).unwrap_or(value);
-    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .ok()
+    let valid = value.len() == 10
+        && value.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    valid
+        .then(|| chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok())
+        .flatten()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|dt| dt.and_utc().timestamp())
         .ok_or_else(|| {
             ApiError::BadRequest(format!(
-                "{field}: '{value}' is not an ISO 8601 date (YYYY-MM-DD)"
+                "{field}: '{value}' is not a date in the form YYYY-MM-DD"
             ))
         })
+}
+
+/// `from` and `to` of a list, each a day (see [`parse_day`]); `from` after `to` is a 400, as
+/// on every aggregate. Returns epoch seconds: the start of `from`, the end of `to` (exclusive).
+pub fn parse_day_bounds(
+    from: Option<&str>,
+    to: Option<&str>,
+) -> Result<(Option<i64>, Option<i64>), ApiError> {
+    let from = from.map(|v| parse_day("from", v)).transpose()?;
+    let to = to.map(|v| parse_day("to", v)).transpose()?;
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(ApiError::BadRequest("from must not be after to".into()));
+    }
+    Ok((from, to.map(|t| t + 86_400)))
 }
 
 #[cfg(test)]

@@ -111,16 +111,14 @@ async fn read_files(
         let mut files = Vec::new();
         let mut total = 0usize;
         while let Some(field) = multipart.next().await {
-            let mut field =
-                field.map_err(|e| ApiError::BadRequest(format!("invalid multipart body: {e}")))?;
+            let mut field = field.map_err(multipart_error)?;
             let name = field
                 .content_disposition()
                 .and_then(|d| d.get_filename().map(str::to_string));
             let ct = field.content_type().map(ToString::to_string);
             let mut bytes = web::BytesMut::new();
             while let Some(chunk) = field.next().await {
-                let chunk = chunk
-                    .map_err(|e| ApiError::BadRequest(format!("invalid multipart body: {e}")))?;
+                let chunk = chunk.map_err(multipart_error)?;
                 total += chunk.len();
                 if total > limit {
                     return Err(too_large());
@@ -144,7 +142,10 @@ async fn read_files(
         .to_bytes_limited(limit)
         .await
         .map_err(|_| too_large())?
-        .map_err(|e| ApiError::BadRequest(format!("failed to read the request body: {e}")))?;
+        .map_err(|e| match e.as_error::<actix_web::error::PayloadError>() {
+            Some(payload) => crate::api::body::body_error(payload),
+            None => ApiError::BadRequest("the request body could not be read completely".into()),
+        })?;
     Ok(vec![IncomingFile {
         name: None,
         content_type,
@@ -152,42 +153,51 @@ async fn read_files(
     }])
 }
 
+fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
+    match e {
+        actix_multipart::MultipartError::Payload(e) => crate::api::body::body_error(&e),
+        _ => ApiError::BadRequest("the multipart body is malformed".into()),
+    }
+}
+
 fn part(origin: &crate::reports::Origin) -> Option<String> {
     (!origin.is_root()).then(|| origin.to_string())
 }
 
 /// Stores every report of the given files and answers 201, or 422 when none could be stored.
-pub(crate) async fn ingest_files(
+async fn ingest_files(
     state: web::Data<AppState>,
-    target: IngestTarget,
+    scope: crate::storage::TenantScope,
     files: Vec<IncomingFile>,
 ) -> Result<HttpResponse, ApiError> {
     let metrics_state = state.clone();
     let results = blocking(move || {
         let limits = state.limits;
-        state
-            .db
-            .write(|conn| {
-                let target = match &target {
-                    IngestTarget::Scope(scope) => Target::Scope(scope),
-                    IngestTarget::Domain(d) => Target::Domain(d),
-                };
-                let mut all = Vec::new();
-                for file in files {
-                    let results = store::ingest(
-                        conn,
-                        target,
-                        &file.bytes,
-                        file.content_type.as_deref(),
-                        &limits,
-                    )?;
-                    all.push((file.name, results));
-                }
-                Ok(all)
-            })
-            .map_err(ApiError::from)
+        let target = Target::Scope(&scope);
+        let mut all = Vec::new();
+        for file in files {
+            // Parsing runs outside the database writer; each report's writes take it.
+            let upload = store::UploadFile {
+                bytes: &file.bytes,
+                content_type: file.content_type.as_deref(),
+                filename: file.name.as_deref(),
+            };
+            let results = store::ingest(&state.db, target, &upload, &limits)?;
+            all.push((file.name, results));
+        }
+        Ok(all)
     })
     .await?;
+    let response = uploaded_response(&metrics_state, results)?;
+    Ok(HttpResponse::Created().json(response))
+}
+
+/// The answer to an upload: what was stored per file, or the 4xx problem when nothing was.
+pub(crate) fn uploaded_response(
+    state: &AppState,
+    results: Vec<(Option<String>, Vec<Ingested>)>,
+) -> Result<UploadResponse, ApiError> {
+    let metrics_state = state;
     let mut response = UploadResponse {
         reports: Vec::new(),
         errors: Vec::new(),
@@ -234,6 +244,25 @@ pub(crate) async fn ingest_files(
                             ),
                             Some(domain),
                         ),
+                        IngestFailure::OtherDomain {
+                            domain,
+                            token_domain,
+                        } => (
+                            "domain_not_registered".to_string(),
+                            format!(
+                                "the report is about {domain}, but this ingest token is for {token_domain}"
+                            ),
+                            Some(domain),
+                        ),
+                        IngestFailure::AmbiguousDomain { domain, tenants } => (
+                            "ambiguous_domain".to_string(),
+                            format!(
+                                "the report is about {domain}, which {} tenants of your subtree have registered ({}); upload again with tenant_id naming one",
+                                tenants.len(),
+                                tenants.join(", ")
+                            ),
+                            Some(domain),
+                        ),
                     };
                     response.errors.push(UploadError {
                         file: file.clone(),
@@ -247,18 +276,19 @@ pub(crate) async fn ingest_files(
         }
     }
     if response.reports.is_empty() {
-        let all_domain = !response.errors.is_empty()
-            && response
-                .errors
-                .iter()
-                .all(|e| e.code == "domain_not_registered");
+        let all = |code: &str| {
+            !response.errors.is_empty() && response.errors.iter().all(|e| e.code == code)
+        };
+        let (all_domain, all_ambiguous) = (all("domain_not_registered"), all("ambiguous_domain"));
         let detail = response
             .errors
             .first()
             .map(|e| e.detail.clone())
             .unwrap_or_else(|| "the upload holds no report".into());
         return Err(ApiError::Upload {
-            code: if all_domain {
+            code: if all_ambiguous {
+                ErrorCode::AmbiguousDomain
+            } else if all_domain {
                 ErrorCode::DomainNotRegistered
             } else {
                 ErrorCode::NoReport
@@ -267,19 +297,25 @@ pub(crate) async fn ingest_files(
             errors: response.errors,
         });
     }
-    Ok(HttpResponse::Created().json(response))
+    Ok(response)
 }
 
-pub(crate) enum IngestTarget {
-    Scope(crate::storage::TenantScope),
-    Domain(crate::storage::domains::Domain),
+/// Where an upload's reports are filed.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct UploadQuery {
+    /// File the reports under this tenant's domains only (it must be the caller's tenant or
+    /// below it). Needed when several tenants of the caller's subtree registered the domain
+    /// a report is about (`ambiguous_domain`).
+    pub tenant_id: Option<String>,
 }
 
 /// Upload report files: the raw bytes of one file (XML, JSON, gzip, zip, email, mbox — the
 /// bytes decide, the content type is only a hint), or `multipart/form-data` with many files.
 /// Each report is filed under the registered domain it is about. Re-uploading a stored
 /// report is answered `duplicate: true`.
-#[utoipa::path(tag = "reports", security(("bearer" = [])),
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(UploadQuery),
     // One media type: SDK generators handle a single raw body well and mixed ones badly
     // (openapi-python-client 0.29 emits broken code, progenitor takes one media type).
     request_body(description = "One report file as the raw body, with any content type: the \
@@ -292,6 +328,9 @@ pub(crate) enum IngestTarget {
         (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Needs the writer role", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`tenant_id` names no tenant of the caller's subtree", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body arrived too slowly", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No report could be stored because each names a domain several tenants of the caller's subtree registered (`ambiguous_domain`); upload with `tenant_id`", body = Problem, content_type = "application/problem+json"),
         (status = 413, description = "Upload too large", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "No report could be stored (`no_report`, `domain_not_registered`); `errors` lists each part", body = Problem, content_type = "application/problem+json"),
     ))]
@@ -300,11 +339,84 @@ pub async fn upload_report(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
+    query: web::Query<UploadQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    upload(state, caller, req, query.into_inner(), payload).await
+}
+
+/// Both upload operations: the target scope, the files, then ingestion.
+async fn upload(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    query: UploadQuery,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Writer)?;
+    let scope = match query.tenant_id {
+        None => caller.scope,
+        Some(tenant_id) => {
+            let db = state.db.clone();
+            blocking(move || {
+                Ok(db.read(|conn| {
+                    crate::storage::tenants::get_tenant(conn, &caller.scope, &tenant_id)
+                })?)
+            })
+            .await?
+            .scope()
+        }
+    };
     let files = read_files(&req, payload, state.settings.max_upload_bytes as usize).await?;
-    ingest_files(state, IngestTarget::Scope(caller.scope), files).await
+    ingest_files(state, scope, files).await
+}
+
+/// A `multipart/form-data` upload: one or more files, each a report file.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ReportFiles {
+    /// The files (any field name is accepted; `files` is the documented one).
+    files: Vec<ReportFile>,
+}
+
+/// Upload several report files at once as `multipart/form-data` (one file per field, any
+/// field names). Each file is handled as by `POST /reports`; the answer lists every report
+/// with the file it came from.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(UploadQuery),
+    request_body(description = "One or more report files", content(
+        (ReportFiles = "multipart/form-data"),
+    )),
+    responses(
+        (status = 201, description = "At least one report stored or recognized as duplicate", body = UploadResponse),
+        (status = 400, description = "Malformed request or no file", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "Needs the writer role", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`tenant_id` names no tenant of the caller's subtree", body = Problem, content_type = "application/problem+json"),
+        (status = 408, description = "The body arrived too slowly", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "No report could be stored because each names a domain several tenants of the caller's subtree registered (`ambiguous_domain`)", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Upload too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not `multipart/form-data`", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No report could be stored (`no_report`, `domain_not_registered`); `errors` lists each part", body = Problem, content_type = "application/problem+json"),
+    ))]
+#[post("/reports/files")]
+pub async fn upload_report_files(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    query: web::Query<UploadQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let multipart = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.to_ascii_lowercase().starts_with("multipart/form-data"));
+    if !multipart {
+        return Err(ApiError::UnsupportedMediaType(
+            "expected multipart/form-data with one or more files".into(),
+        ));
+    }
+    upload(state, caller, req, query.into_inner(), payload).await
 }
 
 /// Filters and pagination for listing reports.
@@ -386,7 +498,7 @@ impl From<&ReportRow> for ReportSummary {
 #[derive(Serialize, ToSchema)]
 pub struct ReportListResponse {
     pub items: Vec<ReportSummary>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page (always present).(always present).
     pub next_cursor: Option<String>,
 }
 
@@ -405,16 +517,7 @@ pub async fn list_reports(
 ) -> Result<web::Json<ReportListResponse>, ApiError> {
     let q = query.into_inner();
     let limit = pagination::checked_limit(q.limit)?;
-    let from = q
-        .from
-        .as_deref()
-        .map(|v| crate::api::parse_day("from", v))
-        .transpose()?;
-    let to =
-        q.to.as_deref()
-            .map(|v| crate::api::parse_day("to", v))
-            .transpose()?
-            .map(|t| t + 86_400);
+    let (from, to) = crate::api::parse_day_bounds(q.from.as_deref(), q.to.as_deref())?;
     let after = pagination::number_cursor(q.cursor.as_deref())?;
     let rows = blocking(move || {
         Ok(state.db.read(|conn| {

@@ -37,7 +37,7 @@ impl From<Tenant> for TenantResponse {
 #[derive(Serialize, ToSchema)]
 pub struct TenantListResponse {
     pub items: Vec<TenantResponse>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page (always present).(always present).
     pub next_cursor: Option<String>,
 }
 
@@ -57,6 +57,9 @@ pub struct UpdateTenantRequest {
     /// New display name.
     pub name: String,
 }
+
+/// The name of a key created without one, in the API as in the CLI.
+pub const DEFAULT_KEY_NAME: &str = "api key";
 
 fn valid_name(name: &str) -> Result<String, ApiError> {
     let name = name.trim();
@@ -245,16 +248,17 @@ pub struct CreatedApiKeyResponse {
 #[derive(Serialize, ToSchema)]
 pub struct ApiKeyListResponse {
     pub items: Vec<ApiKeyResponse>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page (always present).(always present).
     pub next_cursor: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateApiKeyRequest {
-    /// What the key is for.
+    /// What the key is for (default `api key`, as `ruad admin create-api-key` without
+    /// `--name`).
     #[schema(example = "ingest script")]
-    pub name: String,
+    pub name: Option<String>,
     /// At most the caller's own role.
     pub role: Role,
 }
@@ -277,7 +281,7 @@ pub async fn create_api_key(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
     caller.require(body.role)?;
-    let name = valid_name(&body.name)?;
+    let name = valid_name(body.name.as_deref().unwrap_or(DEFAULT_KEY_NAME))?;
     let role = body.role;
     let tenant_id = path.into_inner();
     let (key, secret) = blocking(move || {
@@ -325,9 +329,9 @@ pub async fn list_api_keys(
     }))
 }
 
-/// Revoke an API key and every token minted with it.
+/// Revoke an API key and every token minted with it (it stays listed, with `revoked_at`).
 #[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id"), ("key_id" = String, Path, description = "API key id")), responses(
-    (status = 200, description = "Revoked", body = ApiKeyResponse),
+    (status = 204, description = "Revoked"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
@@ -337,14 +341,14 @@ pub async fn revoke_api_key(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
-) -> Result<web::Json<ApiKeyResponse>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
     let (tenant_id, key_id) = path.into_inner();
-    let key = blocking(move || {
+    blocking(move || {
         Ok(state
             .db
             .write(|conn| keys::revoke_api_key(conn, &caller.scope, &tenant_id, &key_id))?)
     })
     .await?;
-    Ok(web::Json(key.into()))
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -81,7 +81,7 @@ impl From<Webhook> for WebhookSecretResponse {
 #[derive(Serialize, ToSchema)]
 pub struct WebhookListResponse {
     pub items: Vec<WebhookResponse>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page (always present).(always present).
     pub next_cursor: Option<String>,
 }
 
@@ -197,7 +197,7 @@ impl From<Delivery> for DeliveryResponse {
 pub struct DeliveryListResponse {
     /// Newest first.
     pub items: Vec<DeliveryResponse>,
-    /// Pass as `cursor` to get the next page; absent on the last page.
+    /// Pass as `cursor` to get the next page; `null` on the last page (always present).(always present).
     pub next_cursor: Option<String>,
 }
 

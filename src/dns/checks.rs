@@ -84,7 +84,9 @@ pub struct CheckReport {
     pub parsed: Option<serde_json::Value>,
     /// Kind-specific details: the DMARC discovery path, the SPF include tree, the MTA-STS
     /// policy and MX coverage, the PTR names of an address...
+    /// Always an object (empty when a check has nothing to add), as the schema says.
     #[schema(value_type = Object)]
+    #[serde(serialize_with = "object_or_empty")]
     pub details: serde_json::Value,
     pub findings: Vec<Finding>,
     /// The DNS questions asked, in order.
@@ -979,6 +981,22 @@ pub async fn mta_sts_with_policy(
     }
     report.details = details;
     report
+}
+
+/// Serializes `details` as an object: `null` (nothing to add) becomes `{}`.
+fn object_or_empty<S: serde::Serializer>(
+    value: &serde_json::Value,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        serde_json::Value::Object(_) => value.serialize(serializer),
+        serde_json::Value::Null => serde_json::Map::new().serialize(serializer),
+        other => {
+            let mut map = serde_json::Map::new();
+            map.insert("value".into(), other.clone());
+            map.serialize(serializer)
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1787,26 +1787,39 @@ pub async fn resolve_tree(resolver: &Resolver, domain: &str) -> SpfTree {
 // ---------------------------------------------------------------------------------------
 
 /// What an SPF record should authorize.
+// `domain` is required like every generator's, so an empty input is the same 400 for every
+// kind; unknown fields are refused like everywhere in the API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default)]
+#[serde(deny_unknown_fields)]
 pub struct SpfInput {
     #[schema(example = "example.com")]
     pub domain: String,
     /// IPv4 addresses or networks, e.g. `192.0.2.0/24`.
+    #[serde(default)]
     pub ip4: Vec<String>,
     /// IPv6 addresses or networks, e.g. `2001:db8::/32`.
+    #[serde(default)]
     pub ip6: Vec<String>,
     /// Domains whose SPF records are included (e.g. an email provider's `_spf` domain).
+    #[serde(default)]
     pub includes: Vec<String>,
     /// Authorize the domain's own A/AAAA addresses.
+    #[serde(default)]
     pub a: bool,
     /// Authorize the domain's MX hosts.
+    #[serde(default)]
     pub mx: bool,
     /// Result for everything else: `fail`, `softfail` or `neutral` (never `pass`).
     #[schema(example = "softfail")]
+    #[serde(default = "default_all")]
     pub all: String,
     /// Use another domain's record instead of an `all` (the `all` field is then unused).
+    #[serde(default)]
     pub redirect: Option<String>,
+}
+
+fn default_all() -> String {
+    "softfail".to_string()
 }
 
 impl Default for SpfInput {

@@ -3,7 +3,7 @@
 //! per (report, day, source, header_from), which for reports with mostly distinct sources is
 //! close to one row per record (see docs/benchmarks-server.md).
 
-use super::{DbConnection, StorageResult, placeholder};
+use super::{DbConnection, StorageResult, placeholder, wide_sums};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use std::collections::BTreeMap;
@@ -73,7 +73,7 @@ pub fn dmarc_by_result(
          GROUP BY d.disposition, d.dkim_aligned, d.spf_aligned",
         range_sql(conn, "d")
     );
-    let rows: Vec<ResultRow> = diesel::sql_query(sql)
+    let rows: Vec<ResultRow> = diesel::sql_query(wide_sums(conn, sql))
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -88,9 +88,9 @@ pub fn dmarc_by_result(
 impl DmarcByResult {
     fn add(&mut self, row: ResultRow) {
         let n = u64::try_from(row.messages).unwrap_or(0);
-        self.total_messages += n;
+        self.total_messages = self.total_messages.saturating_add(n);
         if row.dkim_aligned == "pass" || row.spf_aligned == "pass" {
-            self.dmarc_pass_messages += n;
+            self.dmarc_pass_messages = self.dmarc_pass_messages.saturating_add(n);
         }
         // An empty value means the reporter left the field out: counted in the total only.
         for (map, key) in [
@@ -99,22 +99,26 @@ impl DmarcByResult {
             (&mut self.spf_aligned, row.spf_aligned),
         ] {
             if !key.is_empty() {
-                *map.entry(key).or_default() += n;
+                let slot = map.entry(key).or_default();
+                *slot = slot.saturating_add(n);
             }
         }
     }
 
     /// Adds another range's totals to these.
     pub fn merge(&mut self, other: &DmarcByResult) {
-        self.total_messages += other.total_messages;
-        self.dmarc_pass_messages += other.dmarc_pass_messages;
+        self.total_messages = self.total_messages.saturating_add(other.total_messages);
+        self.dmarc_pass_messages = self
+            .dmarc_pass_messages
+            .saturating_add(other.dmarc_pass_messages);
         for (map, more) in [
             (&mut self.disposition, &other.disposition),
             (&mut self.dkim_aligned, &other.dkim_aligned),
             (&mut self.spf_aligned, &other.spf_aligned),
         ] {
             for (key, n) in more {
-                *map.entry(key.clone()).or_default() += n;
+                let slot = map.entry(key.clone()).or_default();
+                *slot = slot.saturating_add(*n);
             }
         }
     }
@@ -141,7 +145,7 @@ pub fn dmarc_by_result_per_day(
          GROUP BY d.day, d.disposition, d.dkim_aligned, d.spf_aligned",
         range_sql(conn, "d")
     );
-    let rows: Vec<DayResultRow> = diesel::sql_query(sql)
+    let rows: Vec<DayResultRow> = diesel::sql_query(wide_sums(conn, sql))
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -187,29 +191,45 @@ pub struct DmarcSource {
     pub header_from: BTreeMap<String, u64>,
 }
 
-/// Sources by message volume (largest first), at most `limit`, and the number of sources.
+/// Sources by message volume (largest first, then by address), at most `limit` after the
+/// source `after` (the `(messages, address)` of the last source of the previous page), and
+/// the number of sources in the range.
 pub fn dmarc_by_source(
     conn: &mut DbConnection,
     domain_id: &str,
     days: DayRange,
     limit: i64,
+    after: Option<(i64, String)>,
 ) -> StorageResult<(Vec<DmarcSource>, u64)> {
-    // One pass over the range gives the top sources and (as a window over the groups) how
-    // many there are; a second gives the header_from split of just those sources.
+    // One pass over the range gives the sources of the page and (as a window over the
+    // groups, before the page is cut) how many there are; a second gives the header_from
+    // split of just those sources.
     let range = range_sql(conn, "s");
+    let (after_messages, after_ip) = after.unwrap_or((i64::MAX, String::new()));
     let sql = format!(
-        "SELECT s.source_ip, CAST(SUM(s.messages) AS BIGINT) AS messages, CAST(SUM(s.pass_messages) AS BIGINT) AS pass_messages, \
-         CAST(COUNT(*) OVER () AS BIGINT) AS total \
-         FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range} \
-         GROUP BY s.source_ip ORDER BY messages DESC, s.source_ip ASC LIMIT {}",
-        placeholder(conn, 4)
+        "SELECT g.source_ip, g.messages, g.pass_messages, g.total FROM \
+           (SELECT s.source_ip, CAST(SUM(s.messages) AS BIGINT) AS messages, CAST(SUM(s.pass_messages) AS BIGINT) AS pass_messages, \
+              CAST(COUNT(*) OVER () AS BIGINT) AS total \
+            FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range} \
+            GROUP BY s.source_ip) g \
+         WHERE g.messages < {m} OR (g.messages = {m2} AND g.source_ip > {ip}) \
+         ORDER BY g.messages DESC, g.source_ip ASC LIMIT {lim}",
+        m = placeholder(conn, 4),
+        m2 = placeholder(conn, 5),
+        ip = placeholder(conn, 6),
+        lim = placeholder(conn, 7),
     );
-    let rows: Vec<SourceRow> = diesel::sql_query(sql)
+    let rows: Vec<SourceRow> = diesel::sql_query(wide_sums(conn, sql))
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
+        .bind::<BigInt, _>(after_messages)
+        .bind::<BigInt, _>(after_messages)
+        .bind::<Text, _>(&after_ip)
         .bind::<BigInt, _>(limit)
         .load(conn)?;
+    // Without a cursor, `(i64::MAX, "")` admits every source, even one of i64::MAX
+    // (saturated) messages.
     let total = rows
         .first()
         .map(|r| u64::try_from(r.total).unwrap_or(0))
@@ -244,7 +264,7 @@ pub fn dmarc_by_source(
              FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range} AND s.source_ip IN ({list}) \
              GROUP BY s.source_ip, s.header_from"
         );
-        let mut query = diesel::sql_query(sql)
+        let mut query = diesel::sql_query(wide_sums(conn, sql))
             .bind::<Text, _>(domain_id.to_string())
             .bind::<BigInt, _>(days.first)
             .bind::<BigInt, _>(days.last)
@@ -260,7 +280,8 @@ pub fn dmarc_by_source(
                 } else {
                     row.header_from
                 };
-                *s.header_from.entry(key).or_default() += u64::try_from(row.messages).unwrap_or(0);
+                let slot = s.header_from.entry(key).or_default();
+                *slot = slot.saturating_add(u64::try_from(row.messages).unwrap_or(0));
             }
         }
     }
@@ -303,7 +324,7 @@ fn tls_rows(
          WHERE {range} AND {filter} GROUP BY {}, {}, {}",
         keys[0], keys[1], keys[2], keys[0], keys[1], keys[2]
     );
-    Ok(diesel::sql_query(sql)
+    Ok(diesel::sql_query(wide_sums(conn, sql))
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -336,8 +357,8 @@ impl TlsByResult {
         let ok = u64::try_from(successful).unwrap_or(0);
         let failed = u64::try_from(failed).unwrap_or(0);
         if result_type.is_empty() {
-            self.successful_sessions += ok;
-            self.failed_sessions += failed;
+            self.successful_sessions = self.successful_sessions.saturating_add(ok);
+            self.failed_sessions = self.failed_sessions.saturating_add(failed);
         } else {
             *self
                 .failed_sessions_by_result_type
@@ -348,8 +369,10 @@ impl TlsByResult {
 
     /// Adds another range's totals to these.
     pub fn merge(&mut self, other: &TlsByResult) {
-        self.successful_sessions += other.successful_sessions;
-        self.failed_sessions += other.failed_sessions;
+        self.successful_sessions = self
+            .successful_sessions
+            .saturating_add(other.successful_sessions);
+        self.failed_sessions = self.failed_sessions.saturating_add(other.failed_sessions);
         for (key, n) in &other.failed_sessions_by_result_type {
             *self
                 .failed_sessions_by_result_type
@@ -384,7 +407,7 @@ pub fn tls_by_result_per_day(
          WHERE {} GROUP BY t.day, t.result_type",
         range_sql(conn, "t")
     );
-    let rows: Vec<TlsDayRow> = diesel::sql_query(sql)
+    let rows: Vec<TlsDayRow> = diesel::sql_query(wide_sums(conn, sql))
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -519,7 +542,7 @@ pub fn dmarc_auth_domains(
          WHERE {} GROUP BY a.method, a.auth_domain ORDER BY SUM(a.messages) DESC, a.method, a.auth_domain",
         range_sql(conn, "a")
     );
-    let rows: Vec<Row> = diesel::sql_query(sql)
+    let rows: Vec<Row> = diesel::sql_query(wide_sums(conn, sql))
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -600,7 +623,7 @@ pub fn dmarc_evidence_groups(
          ORDER BY messages DESC",
         range_sql(conn, "s")
     );
-    let mut query = diesel::sql_query(sql)
+    let mut query = diesel::sql_query(wide_sums(conn, sql))
         .bind::<Text, _>(domain_id.to_string())
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -676,7 +699,7 @@ pub fn dmarc_source_auth(
              FROM dmarc_daily_auth a JOIN reports r ON r.id = a.report_id WHERE {range} AND a.source_ip IN ({list}) \
              GROUP BY a.source_ip, a.method, a.auth_domain"
         );
-        let mut query = diesel::sql_query(sql)
+        let mut query = diesel::sql_query(wide_sums(conn, sql))
             .bind::<Text, _>(domain_id.to_string())
             .bind::<BigInt, _>(days.first)
             .bind::<BigInt, _>(days.last)

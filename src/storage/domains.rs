@@ -1,4 +1,11 @@
 //! Domains: each belongs to exactly one tenant and has an unguessable TLS-RPT ingest token.
+//!
+//! A name is unique within a tenant, not across tenants (DESIGN.md, Tenancy): every ingest
+//! path knows its tenant, so two customers may register the same name, and registering one
+//! never reveals that another tenant holds it. Within a caller's subtree a name can therefore
+//! match several domains: lookups by name then fail with [`StorageError::Ambiguous`] naming
+//! the tenants (all visible to the caller), and the caller names the domain by its id or
+//! the tenant instead.
 
 use super::schema::{domains, reports};
 use super::tenants::get_tenant;
@@ -24,8 +31,8 @@ fn new_ingest_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-/// Registers `name` for `tenant_id` (in scope). A name already registered anywhere is a
-/// conflict (a domain belongs to exactly one tenant).
+/// Registers `name` for `tenant_id` (in scope). The name registered already for the same
+/// tenant is a conflict; another tenant holding it is not (and is not revealed).
 #[tracing::instrument(skip_all, fields(tenant_id = %scope.tenant_id))]
 pub fn insert_domain(
     conn: &mut DbConnection,
@@ -45,9 +52,9 @@ pub fn insert_domain(
         .values(&domain)
         .execute(conn)
         .map_err(|e| match StorageError::from(e) {
-            StorageError::Conflict(_) => {
-                StorageError::Conflict(format!("domain {name} is already registered"))
-            }
+            StorageError::Conflict(_) => StorageError::Conflict(format!(
+                "domain {name} is already registered for tenant {tenant_id}"
+            )),
             other => other,
         })?;
     Ok(domain)
@@ -76,12 +83,42 @@ pub fn list_domains(
     Ok(query.load(conn)?)
 }
 
-/// A domain in scope, by name.
+/// A domain in scope, by name or by id. A name that several tenants of the scope hold is
+/// [`StorageError::Ambiguous`].
 pub fn get_domain_by_name(
     conn: &mut DbConnection,
     scope: &TenantScope,
     name: &str,
 ) -> StorageResult<Domain> {
+    let mut found = find_domains_by_name(conn, scope, name)?;
+    if found.is_empty() {
+        // Domain ids are UUIDs and names never look like one, so the two cannot collide.
+        if uuid::Uuid::try_parse(name.trim()).is_ok() {
+            return find_domain_in_scope_by_id(conn, scope, name.trim());
+        }
+        return Err(StorageError::NotFound);
+    }
+    if found.len() > 1 {
+        return Err(ambiguous(&found));
+    }
+    Ok(found.remove(0))
+}
+
+/// The error for a name several tenants of the caller's scope hold.
+fn ambiguous(found: &[Domain]) -> StorageError {
+    let tenants: Vec<&str> = found.iter().map(|d| d.tenant_id.as_str()).collect();
+    StorageError::Ambiguous {
+        name: found.first().map(|d| d.name.clone()).unwrap_or_default(),
+        tenants: tenants.iter().map(|t| t.to_string()).collect(),
+    }
+}
+
+/// Every domain in scope with this name (at most a few: one per tenant).
+fn find_domains_by_name(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    name: &str,
+) -> StorageResult<Vec<Domain>> {
     use super::schema::tenants;
     let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
     let tenants_in_scope = tenants::table
@@ -91,11 +128,31 @@ pub fn get_domain_by_name(
         .filter(domains::name.eq(name))
         .filter(domains::tenant_id.eq_any(tenants_in_scope))
         .select(Domain::as_select())
+        .order(domains::tenant_id.asc())
+        .limit(20)
+        .load(conn)?)
+}
+
+fn find_domain_in_scope_by_id(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    id: &str,
+) -> StorageResult<Domain> {
+    use super::schema::tenants;
+    let tenants_in_scope = tenants::table
+        .filter(tenants::path.like(scope.like()))
+        .select(tenants::id);
+    Ok(domains::table
+        .filter(domains::id.eq(id))
+        .filter(domains::tenant_id.eq_any(tenants_in_scope))
+        .select(Domain::as_select())
         .first(conn)?)
 }
 
 /// The registered domain (in scope) that a report about `policy_domain` belongs to: the
-/// domain itself, else its nearest registered parent.
+/// domain itself, else its nearest registered parent. When the nearest registered name is
+/// held by several tenants of the scope, the report cannot be filed:
+/// [`StorageError::Ambiguous`] (the uploader then names the tenant).
 pub fn resolve_domain(
     conn: &mut DbConnection,
     scope: &TenantScope,
@@ -105,10 +162,11 @@ pub fn resolve_domain(
         return Ok(None);
     };
     for candidate in name.self_and_parents() {
-        match get_domain_by_name(conn, scope, candidate) {
-            Ok(d) => return Ok(Some(d)),
-            Err(StorageError::NotFound) => continue,
-            Err(e) => return Err(e),
+        let mut found = find_domains_by_name(conn, scope, candidate)?;
+        match found.len() {
+            0 => continue,
+            1 => return Ok(Some(found.remove(0))),
+            _ => return Err(ambiguous(&found)),
         }
     }
     Ok(None)

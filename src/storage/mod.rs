@@ -70,6 +70,9 @@ pub enum StorageError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A domain name that several tenants of the caller's scope hold.
+    #[error("{name} is registered by {} tenants in scope", tenants.len())]
+    Ambiguous { name: String, tenants: Vec<String> },
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("invalid database configuration: {0}")]
@@ -287,6 +290,54 @@ macro_rules! insert_batch {
     }};
 }
 pub(crate) use insert_batch;
+
+/// Makes every `SUM` in an aggregate query unable to overflow, whatever rows are stored.
+///
+/// SQLite's `SUM` over integers fails with "integer overflow"; `TOTAL` sums in floating point
+/// (exact below 2^53 messages) and `CAST(… AS BIGINT)` of it saturates at the i64 bounds.
+/// PostgreSQL's `SUM(bigint)` is `numeric`, exact at any size; a final `CAST(SUM(x) AS BIGINT)`
+/// is clamped with `LEAST` first. Aggregate SQL is written with plain `SUM(…)` and
+/// `CAST(SUM(…) AS BIGINT)` and passed through this before it runs.
+pub(crate) fn wide_sums(conn: &DbConnection, sql: String) -> String {
+    match conn {
+        DbConnection::Sqlite(_) => sql.replace("SUM(", "TOTAL("),
+        DbConnection::Pg(_) => {
+            const FINAL: &str = "CAST(SUM(";
+            let mut out = String::with_capacity(sql.len() + 64);
+            let mut rest = sql.as_str();
+            while let Some(at) = rest.find(FINAL) {
+                out.push_str(&rest[..at]);
+                let inner_start = at + FINAL.len();
+                // The argument of SUM runs to its matching parenthesis.
+                let mut depth = 1usize;
+                let mut end = None;
+                for (i, c) in rest[inner_start..].char_indices() {
+                    match c {
+                        '(' => depth += 1,
+                        ')' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = Some(inner_start + i);
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let Some(end) = end else {
+                    out.push_str(&rest[at..]);
+                    rest = "";
+                    break;
+                };
+                let arg = &rest[inner_start..end];
+                out.push_str(&format!("CAST(LEAST(SUM({arg}), 9223372036854775807"));
+                rest = &rest[end..];
+            }
+            out.push_str(rest);
+            out
+        }
+    }
+}
 
 /// A bind placeholder for raw SQL: `?` on SQLite, `$n` on PostgreSQL.
 pub(crate) fn placeholder(conn: &DbConnection, n: usize) -> String {

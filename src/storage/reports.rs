@@ -14,7 +14,7 @@ use super::schema::{
     dmarc_daily, dmarc_daily_auth, dmarc_daily_sources, dmarc_records, reports, tls_daily,
     tls_failures, tls_policies, uploads,
 };
-use super::{DbConnection, StorageError, StorageResult, TenantScope, new_id, now};
+use super::{Db, DbConnection, StorageError, StorageResult, TenantScope, new_id, now};
 use crate::domain::days::{day_weights, split};
 use crate::domain::event::{Event, ReportReceived};
 use crate::domain::report::{AggregateHeader, Record, TlsReport};
@@ -30,6 +30,8 @@ use std::io::Write;
 const BATCH: usize = 500;
 /// Distinct (day, source, header_from) groups held before they are flushed to the rollup.
 const MAX_SOURCE_GROUPS: usize = 100_000;
+/// Records of one report held in memory while it is staged; the rest go to a temporary file.
+pub const SPILL_AFTER: usize = 10_000;
 
 pub const KIND_DMARC: &str = "dmarc_aggregate";
 pub const KIND_TLS: &str = "tls_report";
@@ -83,6 +85,16 @@ pub enum IngestFailure {
     Parse { code: &'static str, message: String },
     /// The report is about a domain not registered in the caller's scope.
     DomainNotRegistered { domain: String },
+    /// The RFC 8460 receiver got a report about another domain than its token's.
+    OtherDomain {
+        domain: String,
+        token_domain: String,
+    },
+    /// The report's domain is registered by several tenants of the caller's scope.
+    AmbiguousDomain {
+        domain: String,
+        tenants: Vec<String>,
+    },
 }
 
 /// Where uploaded reports may go.
@@ -96,17 +108,22 @@ pub enum Target<'a> {
 
 /// Parses `bytes` and stores every report found. Each report is its own transaction; the
 /// returned list says, in upload order, what happened to each. Storage failures abort.
-#[tracing::instrument(skip_all, fields(bytes = bytes.len()))]
+///
+/// Unpacking, parsing and hashing run without the database writer: a report is read whole
+/// into a [`Staged`] form first (records beyond [`SPILL_AFTER`] go to a temporary file, so
+/// memory stays bounded), and only its database writes run under [`Db::write`]. A
+/// decompression bomb or a slow parse therefore never stops other tenants' ingestion.
+#[tracing::instrument(skip_all, fields(bytes = file.bytes.len()))]
 pub fn ingest(
-    conn: &mut DbConnection,
+    db: &Db,
     target: Target<'_>,
-    bytes: &[u8],
-    content_type: Option<&str>,
+    file: &UploadFile<'_>,
     limits: &Limits,
 ) -> StorageResult<Vec<Ingested>> {
-    let upload = Upload::new(bytes, content_type)?;
+    let bytes = file.bytes;
+    let upload = Upload::new(bytes, file.content_type, file.filename)?;
     let mut handler = Ingest {
-        conn,
+        db,
         target,
         upload,
         results: Vec::new(),
@@ -123,17 +140,66 @@ pub fn ingest(
     }
 }
 
+/// One uploaded file: its bytes and what the sender said of them.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadFile<'a> {
+    pub bytes: &'a [u8],
+    pub content_type: Option<&'a str>,
+    /// The file name it was sent with (multipart), kept for its raw download.
+    pub filename: Option<&'a str>,
+}
+
+/// Stores one TLS report that the caller has already parsed (the RFC 8460 receiver, which
+/// accepts nothing else), filed under `domain` when one of its policy domains is `domain` or
+/// below it. `bytes` are the original request body, kept as the report's upload.
+pub fn ingest_tls(
+    db: &Db,
+    domain: &Domain,
+    bytes: &[u8],
+    content_type: Option<&str>,
+    report: TlsReport,
+    warnings: Vec<Warning>,
+) -> StorageResult<Ingested> {
+    let upload = Upload::new(bytes, content_type, None)?;
+    let mut handler = Ingest {
+        db,
+        target: Target::Domain(domain),
+        upload,
+        results: Vec::new(),
+    };
+    let origin = Origin::default();
+    match handler.tls(&origin, report, warnings) {
+        Ok(()) => {}
+        Err(ParseError::Handler(e)) => {
+            return Err(match e.downcast::<StorageError>() {
+                Ok(storage) => *storage,
+                Err(other) => StorageError::Other(anyhow::anyhow!("{other}")),
+            });
+        }
+        Err(other) => handler.failed(&origin, other),
+    }
+    handler
+        .results
+        .pop()
+        .ok_or_else(|| StorageError::Other(anyhow::anyhow!("a TLS report left no result")))
+}
+
 struct Upload {
     sha256: String,
     size: i64,
     content_type: Option<String>,
+    filename: Option<String>,
     compressed: Vec<u8>,
     /// Upload row id per tenant, once stored.
     ids: HashMap<String, String>,
 }
 
 impl Upload {
-    fn new(bytes: &[u8], content_type: Option<&str>) -> StorageResult<Upload> {
+    fn new(
+        bytes: &[u8],
+        content_type: Option<&str>,
+        filename: Option<&str>,
+    ) -> StorageResult<Upload> {
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
         gz.write_all(bytes)
             .map_err(|e| StorageError::Other(e.into()))?;
@@ -141,6 +207,11 @@ impl Upload {
             sha256: hex::encode(Sha256::digest(bytes)),
             size: bytes.len() as i64,
             content_type: content_type.map(str::to_string),
+            // Only a plain base name; never a path a client chose.
+            filename: filename
+                .map(|f| f.rsplit(['/', '\\']).next().unwrap_or_default().trim())
+                .filter(|f| !f.is_empty() && f.len() <= 255 && !f.chars().any(char::is_control))
+                .map(str::to_string),
             compressed: gz.finish().map_err(|e| StorageError::Other(e.into()))?,
             ids: HashMap::new(),
         })
@@ -169,6 +240,7 @@ impl Upload {
                 uploads::sha256.eq(&self.sha256),
                 uploads::size.eq(self.size),
                 uploads::content_type.eq(&self.content_type),
+                uploads::filename.eq(&self.filename),
                 uploads::data.eq(&self.compressed),
                 uploads::created_at.eq(now()),
             ))
@@ -204,8 +276,8 @@ impl From<ParseError> for TxError {
     }
 }
 
-struct Ingest<'c, 't> {
-    conn: &'c mut DbConnection,
+struct Ingest<'d, 't> {
+    db: &'d Db,
     target: Target<'t>,
     upload: Upload,
     results: Vec<Ingested>,
@@ -225,7 +297,9 @@ struct Key<'a> {
 impl Ingest<'_, '_> {
     fn domain_for(&mut self, policy_domain: &str) -> StorageResult<Option<Domain>> {
         match &self.target {
-            Target::Scope(scope) => resolve_domain(self.conn, scope, policy_domain),
+            Target::Scope(scope) => self
+                .db
+                .read(|conn| resolve_domain(conn, scope, policy_domain)),
             Target::Domain(d) => {
                 let lower = policy_domain
                     .trim()
@@ -438,15 +512,11 @@ struct DmarcWriter {
     /// Messages per (day, source, method, domain) of passing DKIM and SPF results.
     auth: HashMap<(i64, String, &'static str, String), u64>,
     source_flushes: i64,
-    hasher: Sha256,
     messages: u64,
 }
 
 impl DmarcWriter {
     fn add(&mut self, conn: &mut DbConnection, record: &Record) -> Result<(), TxError> {
-        let record_json = json(record)?;
-        self.hasher.update(record_json.as_bytes());
-        self.hasher.update(b"\n");
         let e = &record.policy_evaluated;
         let count = record.count;
         self.messages += count;
@@ -554,11 +624,8 @@ impl DmarcWriter {
         Ok(())
     }
 
-    fn finish(
-        mut self,
-        conn: &mut DbConnection,
-        header: &AggregateHeader,
-    ) -> Result<(String, i64, i64), TxError> {
+    /// Writes what is still buffered; returns (records, messages).
+    fn finish(mut self, conn: &mut DbConnection) -> Result<(i64, i64), TxError> {
         self.flush_records(conn)?;
         self.flush_sources(conn)?;
         let rows: Vec<_> = self
@@ -577,15 +644,112 @@ impl DmarcWriter {
             })
             .collect();
         super::insert_batch!(conn, dmarc_daily::table, rows, BATCH)?;
+        Ok((self.seq, i64::try_from(self.messages).unwrap_or(i64::MAX)))
+    }
+}
+
+/// A DMARC report read whole before any database work: its final header, warnings, content
+/// hash and records (in memory up to [`SPILL_AFTER`], then in a temporary file).
+struct Staged {
+    header: AggregateHeader,
+    warnings: Vec<Warning>,
+    hash: String,
+    records: Spill,
+}
+
+impl Staged {
+    /// Pulls every record from `reader`. The hash is the one every earlier version of ruad
+    /// stored: SHA-256 over the header's JSON, a newline and the SHA-256 of the records' JSON
+    /// lines, so a re-upload of a report stored before is still a duplicate.
+    fn read(reader: &mut AggregateReader<'_>) -> Result<Staged, TxError> {
+        let mut records = Spill::default();
         let mut hasher = Sha256::new();
-        hasher.update(json(header)?.as_bytes());
-        hasher.update(b"\n");
-        hasher.update(self.hasher.finalize());
-        Ok((
-            hex::encode(hasher.finalize()),
-            self.seq,
-            self.messages as i64,
-        ))
+        while let Some(record) = reader.next_record()? {
+            let line = json(&record)?;
+            hasher.update(line.as_bytes());
+            hasher.update(b"\n");
+            records.push(record, &line)?;
+        }
+        let (header, warnings) = reader.finish()?;
+        let mut outer = Sha256::new();
+        outer.update(json(&header)?.as_bytes());
+        outer.update(b"\n");
+        outer.update(hasher.finalize());
+        Ok(Staged {
+            header,
+            warnings,
+            hash: hex::encode(outer.finalize()),
+            records: records.finish()?,
+        })
+    }
+}
+
+/// Records held in memory, or in a temporary file of JSON lines once there are many.
+#[derive(Default)]
+struct Spill {
+    memory: Vec<Record>,
+    file: Option<std::io::BufWriter<std::fs::File>>,
+    spilled: Option<std::fs::File>,
+}
+
+impl Spill {
+    fn push(&mut self, record: Record, line: &str) -> Result<(), TxError> {
+        let io = |e: std::io::Error| TxError::Storage(StorageError::Other(e.into()));
+        if self.file.is_none() && self.memory.len() < SPILL_AFTER {
+            self.memory.push(record);
+            return Ok(());
+        }
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => {
+                let mut file = std::io::BufWriter::new(tempfile::tempfile().map_err(io)?);
+                for held in self.memory.drain(..) {
+                    writeln!(file, "{}", json(&held)?).map_err(io)?;
+                }
+                self.file.insert(file)
+            }
+        };
+        writeln!(file, "{line}").map_err(io)
+    }
+
+    /// Ends writing: the records can now be read back with [`Spill::for_each`].
+    fn finish(mut self) -> Result<Spill, TxError> {
+        use std::io::Seek;
+        let io = |e: std::io::Error| TxError::Storage(StorageError::Other(e.into()));
+        if let Some(file) = self.file.take() {
+            let mut file = file.into_inner().map_err(|e| io(e.into_error()))?;
+            file.rewind().map_err(io)?;
+            self.spilled = Some(file);
+        }
+        Ok(self)
+    }
+
+    /// Calls `f` with every record, in order.
+    fn for_each(
+        &mut self,
+        mut f: impl FnMut(&Record) -> Result<(), TxError>,
+    ) -> Result<(), TxError> {
+        use std::io::{BufRead, Seek};
+        let io = |e: std::io::Error| TxError::Storage(StorageError::Other(e.into()));
+        for record in &self.memory {
+            f(record)?;
+        }
+        if let Some(file) = &mut self.spilled {
+            // A transaction retried after a failure reads the file again from the start.
+            file.rewind().map_err(io)?;
+            let mut reader = std::io::BufReader::new(&*file);
+            let mut line = String::new();
+            loop {
+                line.clear();
+                if reader.read_line(&mut line).map_err(io)? == 0 {
+                    break;
+                }
+                let record: Record = serde_json::from_str(&line)
+                    .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
+                f(&record)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -613,12 +777,26 @@ impl ReportHandler for Ingest<'_, '_> {
                 });
                 return Ok(());
             }
+            Err(StorageError::Ambiguous { name, tenants }) => {
+                self.results.push(Ingested::Failed {
+                    origin: origin.clone(),
+                    error: IngestFailure::AmbiguousDomain {
+                        domain: name,
+                        tenants,
+                    },
+                });
+                return Ok(());
+            }
             Err(e) => return Err(ParseError::Handler(Box::new(e))),
+        };
+        // Parse everything before the writer is taken.
+        let mut staged = match Staged::read(reader) {
+            Ok(staged) => staged,
+            Err(e) => return self.record_result(origin, Err(e)),
         };
         let upload = &self.upload;
         let origin_json = serde_json::to_string(origin).unwrap_or_else(|_| "[]".into());
-        let result = self.conn.transaction::<_, TxError, _>(|conn| {
-            let upload_id = upload.row_id(conn, &domain.tenant_id)?;
+        let result = write_report(self.db, |conn| {
             let meta = &header.report_metadata;
             let key = Key {
                 tenant_id: &domain.tenant_id,
@@ -629,6 +807,10 @@ impl ReportHandler for Ingest<'_, '_> {
                 begin: meta.date_range.begin,
                 end: meta.date_range.end,
             };
+            if let Some(id) = find_duplicate(conn, &key, &staged.hash)? {
+                return Err(TxError::Duplicate(id));
+            }
+            let upload_id = upload.row_id(conn, &domain.tenant_id)?;
             let row = insert_pending(conn, &key, &domain.id, upload_id, &origin_json)?;
             let mut writer = DmarcWriter {
                 report_id: row.id.clone(),
@@ -640,18 +822,14 @@ impl ReportHandler for Ingest<'_, '_> {
                 sources: HashMap::new(),
                 auth: HashMap::new(),
                 source_flushes: 0,
-                hasher: Sha256::new(),
                 messages: 0,
             };
-            while let Some(record) = reader.next_record()? {
-                writer.add(conn, &record)?;
-            }
-            let (final_header, warnings) = reader.finish()?;
-            let (hash, records, messages) = writer.finish(conn, &final_header)?;
+            staged.records.for_each(|record| writer.add(conn, record))?;
+            let (records, messages) = writer.finish(conn)?;
             let row = ReportRow {
-                content_hash: hash,
-                header: json(&final_header)?,
-                warnings: json(&warnings)?,
+                content_hash: staged.hash.clone(),
+                header: json(&staged.header)?,
+                warnings: json(&staged.warnings)?,
                 record_count: records,
                 message_count: messages,
                 ..row
@@ -687,6 +865,16 @@ impl ReportHandler for Ingest<'_, '_> {
                     break;
                 }
                 Ok(None) => {}
+                Err(StorageError::Ambiguous { name, tenants }) => {
+                    self.results.push(Ingested::Failed {
+                        origin: origin.clone(),
+                        error: IngestFailure::AmbiguousDomain {
+                            domain: name,
+                            tenants,
+                        },
+                    });
+                    return Ok(());
+                }
                 Err(e) => return Err(ParseError::Handler(Box::new(e))),
             }
         }
@@ -696,19 +884,39 @@ impl ReportHandler for Ingest<'_, '_> {
                 .iter()
                 .map(|p| p.policy.policy_domain.as_str())
                 .collect();
+            let domain = names.first().copied().unwrap_or_default().to_string();
+            let error = match &self.target {
+                Target::Domain(d) => IngestFailure::OtherDomain {
+                    domain,
+                    token_domain: d.name.clone(),
+                },
+                Target::Scope(_) => IngestFailure::DomainNotRegistered { domain },
+            };
             self.results.push(Ingested::Failed {
                 origin: origin.clone(),
-                error: IngestFailure::DomainNotRegistered {
-                    domain: names.first().copied().unwrap_or_default().to_string(),
-                },
+                error,
             });
             return Ok(());
         };
         let upload = &self.upload;
         let origin_json = serde_json::to_string(origin).unwrap_or_else(|_| "[]".into());
-        let result = self.conn.transaction::<_, TxError, _>(|conn| {
-            let upload_id = upload.row_id(conn, &domain.tenant_id)?;
-            let content = json(&report)?;
+        // Hash and header before the writer is taken.
+        let prepared = json(&report).and_then(|content| {
+            let mut header = serde_json::to_value(&report)
+                .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
+            if let Some(obj) = header.as_object_mut() {
+                obj.remove("policies");
+            }
+            Ok((
+                hex::encode(Sha256::digest(content.as_bytes())),
+                json(&header)?,
+            ))
+        });
+        let (hash, header) = match prepared {
+            Ok(prepared) => prepared,
+            Err(e) => return self.record_result(origin, Err(e)),
+        };
+        let result = write_report(self.db, |conn| {
             let key = Key {
                 tenant_id: &domain.tenant_id,
                 kind: KIND_TLS,
@@ -718,16 +926,15 @@ impl ReportHandler for Ingest<'_, '_> {
                 begin: report.date_range.begin,
                 end: report.date_range.end,
             };
+            if let Some(id) = find_duplicate(conn, &key, &hash)? {
+                return Err(TxError::Duplicate(id));
+            }
+            let upload_id = upload.row_id(conn, &domain.tenant_id)?;
             let row = insert_pending(conn, &key, &domain.id, upload_id, &origin_json)?;
             let (policies, sessions) = insert_tls(conn, &row.id, &domain.id, &report)?;
-            let mut header = serde_json::to_value(&report)
-                .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
-            if let Some(obj) = header.as_object_mut() {
-                obj.remove("policies");
-            }
             let row = ReportRow {
-                content_hash: hex::encode(Sha256::digest(content.as_bytes())),
-                header: json(&header)?,
+                content_hash: hash.clone(),
+                header: header.clone(),
                 warnings: json(&warnings)?,
                 record_count: policies,
                 message_count: sessions,
@@ -758,6 +965,46 @@ impl ReportHandler for Ingest<'_, '_> {
             },
         });
     }
+}
+
+/// Runs one report's transaction under the writer (on SQLite); nothing else is done there.
+fn write_report(
+    db: &Db,
+    f: impl FnMut(&mut DbConnection) -> Result<ReportRow, TxError>,
+) -> Result<ReportRow, TxError> {
+    let mut f = f;
+    let mut outcome = None;
+    let written = db.write(|conn| {
+        outcome = Some(conn.transaction::<_, TxError, _>(&mut f));
+        Ok(())
+    });
+    match (written, outcome) {
+        (Err(e), _) => Err(TxError::Storage(e)),
+        (Ok(()), Some(result)) => result,
+        (Ok(()), None) => Err(TxError::Storage(StorageError::Other(anyhow::anyhow!(
+            "the report transaction did not run"
+        )))),
+    }
+}
+
+/// The stored report with the same natural key and content, if any.
+fn find_duplicate(
+    conn: &mut DbConnection,
+    key: &Key<'_>,
+    hash: &str,
+) -> Result<Option<String>, TxError> {
+    Ok(reports::table
+        .filter(reports::tenant_id.eq(key.tenant_id))
+        .filter(reports::kind.eq(key.kind))
+        .filter(reports::org_name.eq(key.org_name))
+        .filter(reports::external_id.eq(key.external_id))
+        .filter(reports::policy_domain.eq(key.policy_domain))
+        .filter(reports::begin_ts.eq(key.begin))
+        .filter(reports::end_ts.eq(key.end))
+        .filter(reports::content_hash.eq(hash))
+        .select(reports::id)
+        .first(conn)
+        .optional()?)
 }
 
 fn stored_or_duplicate(

@@ -80,6 +80,7 @@ diesel::table! {
         content_type -> Nullable<Text>,
         data -> Binary,
         created_at -> BigInt,
+        filename -> Nullable<Text>,
     }
 }
 

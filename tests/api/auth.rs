@@ -104,6 +104,12 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             None,
         ),
         ("post", "/api/v1/reports", "/api/v1/reports".into(), None),
+        (
+            "post",
+            "/api/v1/reports/files",
+            "/api/v1/reports/files".into(),
+            None,
+        ),
         ("get", "/api/v1/reports", "/api/v1/reports".into(), None),
         (
             "get",
@@ -485,6 +491,24 @@ async fn another_tenants_resources_are_not_found() {
                         "application/xml",
                     )
                     .await;
+                reply.assert_problem(422, "domain_not_registered");
+            }
+            ("post", "/api/v1/reports/files") => {
+                let form = reqwest::multipart::Form::new().part(
+                    "files",
+                    reqwest::multipart::Part::bytes(fixture("001-rfc7489-google.xml"))
+                        .file_name("report.xml"),
+                );
+                let reply = crate::helpers::into_reply(
+                    app.client
+                        .post(format!("{}/api/v1/reports/files", app.address))
+                        .bearer_auth(&w.attacker_key)
+                        .multipart(form)
+                        .send()
+                        .await
+                        .unwrap(),
+                )
+                .await;
                 reply.assert_problem(422, "domain_not_registered");
             }
             // DNS tools hold no tenant data: they work for any caller.

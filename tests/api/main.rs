@@ -9,6 +9,7 @@ mod dns_server;
 mod docs;
 mod enrich;
 mod errors;
+mod guard;
 mod helpers;
 mod issues;
 mod reports;

@@ -329,6 +329,36 @@ async fn multipart_uploads_carry_many_files() {
     assert_eq!(reply.body["reports"][3]["kind"], "tls_report");
     assert_eq!(reply.body["reports"][3]["file"], "t.json.gz");
     assert_eq!(reply.body["errors"][0]["file"], "junk.bin");
+
+    // The multipart operation of the spec takes the same form; other bodies are a 415.
+    let form = reqwest::multipart::Form::new().part(
+        "files",
+        reqwest::multipart::Part::bytes(fixture("033-tls-gzip.json.gz")).file_name("t.json.gz"),
+    );
+    let again = crate::helpers::into_reply(
+        app.client
+            .post(format!("{}/api/v1/reports/files", app.address))
+            .bearer_auth(&app.admin_key)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::CREATED, "{:?}", again.body);
+    assert_eq!(again.body["reports"][0]["duplicate"], true);
+    let raw = crate::helpers::into_reply(
+        app.client
+            .post(format!("{}/api/v1/reports/files", app.address))
+            .bearer_auth(&app.admin_key)
+            .header("content-type", "application/gzip")
+            .body(fixture("033-tls-gzip.json.gz"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    raw.assert_problem(415, "unsupported_media_type");
 }
 
 #[actix_web::test]
@@ -367,13 +397,19 @@ async fn the_rfc8460_receiver_takes_tls_reports_for_its_domain_only() {
     .assert_problem(404, "not_found");
     // A DMARC report or another domain's TLS report is not accepted here.
     let other = fixture("026-tls-rfc8460-mx-host-string.json");
-    post(
+    let refused = post(
         "application/tlsrpt+json",
         format!("/api/v1/tlsrpt/{token}"),
         other,
     )
-    .await
-    .assert_problem(422, "domain_not_registered");
+    .await;
+    refused.assert_problem(422, "domain_not_registered");
+    // It says the token is for another domain, not that the domain is unregistered.
+    let detail = refused.body["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("this ingest token is for example.org"),
+        "{detail}"
+    );
 
     let totals = app
         .get(

@@ -13,6 +13,7 @@ fn default_selector() -> String {
 
 /// What the BIMI record should point to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BimiInput {
     /// Domain the logo is for (A-label form).
     #[schema(example = "example.com")]

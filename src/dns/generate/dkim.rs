@@ -20,6 +20,7 @@ fn default_bits() -> u32 {
 
 /// What the DKIM key record should hold.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DkimInput {
     /// Signing domain (`d=`), A-label form.
     #[schema(example = "example.com")]

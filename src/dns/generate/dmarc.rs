@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the DMARC record should say.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct DmarcInput {
     /// Domain the policy is for (A-label form).
     #[schema(example = "example.com")]

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the MTA-STS policy should say.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct MtaStsInput {
     /// Domain receiving mail (A-label form).
     #[schema(example = "example.com")]

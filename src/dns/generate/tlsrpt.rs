@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where TLS reports should go.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct TlsRptInput {
     /// Domain receiving mail (A-label form).
     #[schema(example = "example.com")]
