@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod consistency;
 mod corpus;
 mod dns;
 #[path = "../common/dns_server.rs"]
