@@ -61,6 +61,7 @@ pub fn load_input(
     Ok(DomainInput {
         domain: domain.name.clone(),
         now,
+        registered_at: Some(domain.created_at),
         dmarc: load_dmarc(conn, &domain.id, t)?,
         tls: load_tls(conn, &domain.id, t)?,
         dns: dns_snapshots::latest_for_domain(conn, &domain.id)?
@@ -296,5 +297,6 @@ fn load_tls(conn: &mut DbConnection, domain_id: &str, t: &Thresholds) -> Storage
         to,
         failures: failures.into_values().collect(),
         daily,
+        any_report: true,
     })
 }

@@ -11,6 +11,9 @@ pub struct DomainInput {
     pub domain: String,
     /// The evaluation time (epoch seconds). Rules never read the clock.
     pub now: i64,
+    /// When the domain was registered in ruad (epoch seconds); `None` when not known, and
+    /// then no rule judges how long reports have been awaited.
+    pub registered_at: Option<i64>,
     pub dmarc: DmarcData,
     pub tls: TlsData,
     /// The newest stored DNS check of each kind (and selector).
@@ -28,7 +31,8 @@ pub struct DmarcData {
     pub sources: Vec<SourceData>,
     /// The published policy of each stored report (newest first), as reporters saw it.
     pub policies: Vec<PolicyObservation>,
-    /// Every receiver that reported on the domain, with when its reports ended.
+    /// Every receiver that reported on the domain, with when its reports ended. Empty exactly
+    /// when no DMARC report is stored for the domain (the newest is always in the history).
     pub reporters: Vec<ReporterData>,
 }
 
@@ -117,6 +121,8 @@ pub struct TlsData {
     pub failures: Vec<TlsFailureData>,
     /// Session totals per UTC day (day start, epoch seconds), for the baseline.
     pub daily: Vec<TlsDay>,
+    /// Whether any TLS report is stored for the domain at all.
+    pub any_report: bool,
 }
 
 /// Failed sessions of one result type at one MX host.

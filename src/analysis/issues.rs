@@ -43,6 +43,9 @@ pub struct Thresholds {
     pub reporter_min_reports: u64,
     /// ...and has stopped when its newest report ended this many days before now.
     pub reports_stopped_days: i64,
+    /// A domain registered this many days ago without any DMARC report yet is not receiving
+    /// them (receivers send one a day once `rua=` points at ruad).
+    pub first_report_days: i64,
     /// TLS failure details analysed: reports ending within this many days of the newest.
     pub tls_window_days: i64,
     /// TLS failure rate: the recent days compared...
@@ -67,6 +70,7 @@ impl Default for Thresholds {
             policy_none_min_messages: 100,
             reporter_min_reports: 3,
             reports_stopped_days: 3,
+            first_report_days: 3,
             tls_window_days: 7,
             tls_recent_days: 2,
             tls_baseline_days: 28,

@@ -633,6 +633,95 @@ fn is_major(org: &str) -> bool {
     MAJOR_REPORTERS.iter().any(|m| o.contains(m))
 }
 
+/// The `rua=` URIs of a DMARC record as published (`""` when it has none).
+fn rua_of(record: &str) -> String {
+    record
+        .split(';')
+        .filter_map(|t| t.split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("rua"))
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// A domain registered days ago for which no DMARC report ever arrived: its DMARC record does
+/// not send reports to ruad.
+fn never_received(input: &DomainInput, t: &Thresholds, out: &mut Evaluation) {
+    let Some(registered) = input.registered_at else {
+        return;
+    };
+    let days = (input.now - registered) / DAY;
+    if input.now - registered <= t.first_report_days * DAY {
+        return;
+    }
+    let domain = &input.domain;
+    let dmarc = input.dns.iter().find(|c| c.kind == "dmarc");
+    let record = dmarc.filter(|c| !c.lookup_failed()).and_then(|c| {
+        c.records()
+            .first()
+            .map(|r| r.trim_end_matches(';').trim().to_string())
+    });
+    let rua = record.as_deref().map(rua_of).unwrap_or_default();
+    let example = format!("rua=mailto:dmarc-reports@{domain}");
+    let (dns_said, suggested) = match (dmarc, &record) {
+        (None, _) => ("ruad has not checked its DNS yet.".to_string(), None),
+        (Some(c), _) if c.lookup_failed() => (
+            "Its DMARC record could not be looked up at the last check.".to_string(),
+            None,
+        ),
+        (Some(_), None) => (
+            format!(
+                "No DMARC record is published at _dmarc.{domain}, so receivers send no reports."
+            ),
+            Some(format!("v=DMARC1; p=none; {example}")),
+        ),
+        (Some(_), Some(r)) if rua.is_empty() => (
+            format!(
+                "The DMARC record at _dmarc.{domain} has no rua= tag, so receivers send no aggregate reports."
+            ),
+            Some(format!("{r}; {example}")),
+        ),
+        (Some(_), Some(_)) => (
+            format!(
+                "The DMARC record asks for reports at rua={rua}: that address does not deliver to the mailbox ruad reads (or, if it is in another domain, that domain does not authorize it, RFC 7489 §7.1)."
+            ),
+            None,
+        ),
+    };
+    let tls = if input.tls.any_report {
+        format!(
+            " TLS reports for {domain} do arrive, so reports reach ruad for this domain: only the DMARC reporting address is missing or wrong."
+        )
+    } else {
+        String::new()
+    };
+    let mut found = issue(
+        IssueCode::DmarcReportsNotReceived,
+        IssueSeverity::High,
+        "",
+        format!("No DMARC report has arrived for {domain}"),
+        format!(
+            "{domain} was registered on {} ({days} days ago) and no DMARC aggregate report has arrived for it since. Receivers send one a day to the addresses in the rua= tag of the DMARC record, so the domain is not being monitored. {dns_said}{tls}",
+            date(registered)
+        ),
+        format!(
+            "Publish or fix rua=mailto:<an address whose mailbox feeds ruad> in the DMARC record at _dmarc.{domain} (replace the example address); reports start arriving within a day or two."
+        ),
+        json!({
+            "registered_at": date(registered),
+            "days_since_registration": days,
+            "dmarc_record": record,
+            "rua": rua,
+            "tls_reports_received": input.tls.any_report,
+        }),
+    );
+    found.record = suggested.map(|value| SuggestedRecord {
+        name: format!("_dmarc.{domain}"),
+        record_type: "TXT".into(),
+        value,
+    });
+    out.issues.push(found);
+}
+
 /// Reports that stopped arriving: from everyone, or from a regular reporter.
 fn reports(input: &DomainInput, t: &Thresholds, out: &mut Evaluation) {
     let reporters = &input.dmarc.reporters;
@@ -641,6 +730,7 @@ fn reports(input: &DomainInput, t: &Thresholds, out: &mut Evaluation) {
         .flat_map(|r| r.report_ends.iter().copied())
         .max()
     else {
+        never_received(input, t, out);
         return;
     };
     let stale = t.reports_stopped_days * DAY;
