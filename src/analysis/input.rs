@@ -70,11 +70,14 @@ pub enum SourceNames {
         /// Every PTR name.
         ptr_names: Vec<String>,
     },
-    /// No PTR name resolves back (or the lookup failed): names shown, never trusted.
+    /// No PTR name resolves back: names shown, never trusted.
     Unconfirmed {
         ptr_names: Vec<String>,
         lookup_error: Option<String>,
     },
+    /// The reverse DNS lookup failed (timeout, SERVFAIL...) every time since `since` (epoch
+    /// seconds): like `Pending` during the grace period of the thresholds, then unidentified.
+    LookupFailed { error: String, since: i64 },
 }
 
 /// One source IP's DMARC traffic in the window.

@@ -31,6 +31,11 @@ pub struct Thresholds {
     pub service_min_messages: u64,
     /// Failing messages from unknown sources needed to suspect spoofing.
     pub spoofing_min_messages: u64,
+    /// A source whose reverse DNS lookups have failed for this many hours in a row (since the
+    /// first failure, retried hourly while reports name it) counts as unidentified for
+    /// spoofing; before that it is treated like a source not looked up yet, so a short
+    /// resolver outage does not call a known service's servers spoofers.
+    pub source_lookup_grace_hours: i64,
     /// Forwarded messages needed to mention forwarding.
     pub forwarding_min_messages: u64,
     /// `p=none` for at least this many days...
@@ -64,6 +69,7 @@ impl Default for Thresholds {
             service_min_failing_share: 0.02,
             service_min_messages: 10,
             spoofing_min_messages: 10,
+            source_lookup_grace_hours: 24,
             forwarding_min_messages: 10,
             policy_none_min_days: 30,
             policy_none_min_pass_share: 0.98,

@@ -4,6 +4,10 @@
 //!
 //! Sources are named only from a forward-confirmed PTR name or from passing DKIM / SPF
 //! domains (see `services`); unconfirmed PTR names are shown in evidence, never trusted.
+//! A source whose reverse DNS lookups keep failing is not looked up yet for the first
+//! `source_lookup_grace_hours`, then unidentified: spoofing counts it, and its evidence says
+//! that and why (a resolver outage must neither silence the alert for good nor raise it at
+//! once).
 //! Alignment is judged relaxed (organizational domains, RFC 7489 §3.1), which is what the
 //! "why" explanations need; the pass/fail counts themselves are the receivers' verdicts.
 
@@ -32,7 +36,7 @@ const MAJOR_REPORTERS: &[&str] = &[
 ];
 
 pub fn detect(input: &DomainInput, t: &Thresholds, out: &mut Evaluation) {
-    let ctx = Context::new(input);
+    let ctx = Context::new(input, t);
     let service_failing = services_rules(&ctx, t, out);
     forwarding(&ctx, t, out);
     spoofing(&ctx, t, out);
@@ -59,7 +63,8 @@ enum Role {
     Forwarder(ServiceMatch),
     /// Anything else (hosting providers included); the match, if any, is for evidence.
     Unknown(Option<ServiceMatch>),
-    /// Not looked up yet: no conclusion either way.
+    /// Not looked up yet, or its lookups have failed for less than the grace period: no
+    /// conclusion either way.
     Pending,
 }
 
@@ -76,12 +81,27 @@ fn by_volume(map: &BTreeMap<String, u64>) -> Vec<String> {
     v.into_iter().map(|(d, _)| d.clone()).collect()
 }
 
-fn classify(s: &SourceData) -> Role {
+/// Whether `s` could not be looked up in reverse DNS for longer than the grace period: when
+/// so, the hours it has failed.
+fn lookup_failed_hours(s: &SourceData, now: i64, t: &Thresholds) -> Option<i64> {
+    match &s.names {
+        SourceNames::LookupFailed { since, .. } => {
+            let hours = (now - since).max(0) / 3600;
+            (now - since >= t.source_lookup_grace_hours * 3600).then_some(hours)
+        }
+        _ => None,
+    }
+}
+
+fn classify(s: &SourceData, now: i64, t: &Thresholds) -> Role {
     let confirmed = match &s.names {
         SourceNames::Pending => return Role::Pending,
         SourceNames::Confirmed { name, .. } => ConfirmedName::from_stored_confirmation(name),
-        SourceNames::Unconfirmed { .. } => None,
+        SourceNames::Unconfirmed { .. } | SourceNames::LookupFailed { .. } => None,
     };
+    // Unnamed by its auth results and not looked up yet: no conclusion until the grace ends.
+    let pending = matches!(s.names, SourceNames::LookupFailed { .. })
+        && lookup_failed_hours(s, now, t).is_none();
     let dkim = by_volume(&s.dkim_pass_domains);
     let spf = by_volume(&s.spf_pass_domains);
     let dkim: Vec<&str> = dkim.iter().map(String::as_str).collect();
@@ -93,19 +113,21 @@ fn classify(s: &SourceData) -> Role {
     });
     match found {
         Some(m) if m.category == Category::ForwarderMailingList => Role::Forwarder(m),
-        Some(m) if m.category == Category::Hosting => Role::Unknown(Some(m)),
-        Some(m) => Role::Service(m),
+        // Named by its auth results: the failed lookup does not matter.
+        Some(m) if m.category != Category::Hosting => Role::Service(m),
+        _ if pending => Role::Pending,
+        Some(m) => Role::Unknown(Some(m)),
         None => Role::Unknown(None),
     }
 }
 
 impl<'a> Context<'a> {
-    fn new(input: &'a DomainInput) -> Self {
+    fn new(input: &'a DomainInput, t: &Thresholds) -> Self {
         let sources: Vec<(&SourceData, Role)> = input
             .dmarc
             .sources
             .iter()
-            .map(|s| (s, classify(s)))
+            .map(|s| (s, classify(s, input.now, t)))
             .collect();
         let newest = input.dmarc.policies.first();
         let policy = newest.map(|p| p.p.clone()).unwrap_or_default();
@@ -142,7 +164,7 @@ fn source_evidence(s: &SourceData, failing: u64) -> serde_json::Value {
     let (confirmed, ptr) = match &s.names {
         SourceNames::Confirmed { name, ptr_names } => (Some(name.clone()), ptr_names.clone()),
         SourceNames::Unconfirmed { ptr_names, .. } => (None, ptr_names.clone()),
-        SourceNames::Pending => (None, Vec::new()),
+        SourceNames::Pending | SourceNames::LookupFailed { .. } => (None, Vec::new()),
     };
     json!({
         "ip": s.ip,
@@ -164,6 +186,7 @@ fn source_label(s: &SourceData) -> String {
             s.ip,
             ptr_names.join(", ")
         ),
+        SourceNames::LookupFailed { .. } => format!("{} (reverse DNS lookup failing)", s.ip),
         _ => format!("{} (no confirmed name)", s.ip),
     }
 }
@@ -480,6 +503,7 @@ fn forwarding(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
 fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
     let mut failing_total = 0u64;
     let mut pending = 0usize;
+    let mut lookup_failing = 0usize;
     let mut shown: Vec<(u64, &SourceData)> = Vec::new();
     let mut hosting: Vec<String> = Vec::new();
     for (s, role) in &ctx.sources {
@@ -499,6 +523,9 @@ fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
                     shown.push((failing, s));
                 }
             }
+            Role::Pending if matches!(s.names, SourceNames::LookupFailed { .. }) => {
+                lookup_failing += 1
+            }
             Role::Pending => pending += 1,
             _ => {}
         }
@@ -506,6 +533,19 @@ fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
     if failing_total < t.spoofing_min_messages {
         return;
     }
+    let now = ctx.input.now;
+    let unresolvable = shown
+        .iter()
+        .filter(|(_, s)| lookup_failed_hours(s, now, t).is_some())
+        .count();
+    let unresolvable_note = if unresolvable == 0 {
+        String::new()
+    } else {
+        format!(
+            " {unresolvable} of these sources could not be looked up in reverse DNS for more than {} h, so nothing identifies them: they are treated as unidentified.",
+            t.source_lookup_grace_hours
+        )
+    };
     shown.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.ip.cmp(&b.1.ip)));
     let domain = &ctx.input.domain;
     let largest: Vec<String> = shown
@@ -535,7 +575,7 @@ fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
         "",
         format!("Unknown sources send failing mail as {domain}"),
         format!(
-            "{failing_total} messages ({} of all mail seen for {domain}) from {} source(s) that are not a known sending service failed DMARC. Largest: {}. {consequence}",
+            "{failing_total} messages ({} of all mail seen for {domain}) from {} source(s) that are not a known sending service failed DMARC. Largest: {}.{unresolvable_note} {consequence}",
             percent(failing_total, ctx.total_messages),
             shown.len(),
             largest.join(", "),
@@ -545,8 +585,10 @@ fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
             "failing_messages": failing_total,
             "total_messages": ctx.total_messages,
             "source_count": shown.len(),
-            "sources": first(shown.iter().map(|(n, s)| source_evidence(s, *n)), 10),
+            "sources": first(shown.iter().map(|(n, s)| spoofing_source_evidence(s, *n, now, t)), 10),
             "sources_not_looked_up_yet": pending,
+            "sources_lookup_failing_within_grace": lookup_failing,
+            "sources_unidentified_after_lookup_failures": unresolvable,
             "hosting_providers": hosting,
             "policy": ctx.policy,
         }),
@@ -555,6 +597,27 @@ fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
         found.record = enforcing_record(ctx);
     }
     out.issues.push(found);
+}
+
+/// A spoofing source in evidence; one that could not be looked up says so, and since when.
+fn spoofing_source_evidence(
+    s: &SourceData,
+    failing: u64,
+    now: i64,
+    t: &Thresholds,
+) -> serde_json::Value {
+    let mut v = source_evidence(s, failing);
+    if let (SourceNames::LookupFailed { error, since }, Some(hours)) =
+        (&s.names, lookup_failed_hours(s, now, t))
+    {
+        v["reverse_dns"] = json!("lookup_failed");
+        v["lookup_error"] = json!(error);
+        v["lookup_failing_since"] = json!(since);
+        v["why_unidentified"] = json!(format!(
+            "reverse DNS could not be looked up for {hours} h (lookup_failed: {error}); treated as unidentified"
+        ));
+    }
+    v
 }
 
 /// The DMARC record with `p=quarantine`: the current one edited, or a minimal one.

@@ -427,6 +427,75 @@ fn sources_not_looked_up_yet_are_not_called_spoofing() {
     assert!(codes(&with_sources(vec![s], "none")).is_empty());
 }
 
+fn lookup_failed(hours_ago: i64) -> SourceNames {
+    SourceNames::LookupFailed {
+        error: "4.3.2.1.in-addr.arpa.: PTR lookup failed: SERVFAIL".into(),
+        since: NOW - hours_ago * 3600,
+    }
+}
+
+#[test]
+fn a_source_whose_lookups_fail_is_not_spoofing_within_the_grace_period() {
+    let s = source("198.51.100.9", lookup_failed(2), 35_000, 0, 0);
+    let e = detect(&with_sources(vec![s], "none"), &Thresholds::default());
+    assert!(e.issues.is_empty(), "{:?}", e.issues);
+    // One hour short of the grace: still nothing.
+    let s = source("198.51.100.9", lookup_failed(23), 35_000, 0, 0);
+    assert!(codes(&with_sources(vec![s], "none")).is_empty());
+}
+
+#[test]
+fn a_source_whose_lookups_failed_past_the_grace_period_counts_as_unidentified() {
+    let s = source("198.51.100.9", lookup_failed(26), 35_000, 0, 0);
+    let e = detect(&with_sources(vec![s], "none"), &Thresholds::default());
+    let got: Vec<(IssueCode, IssueSeverity)> =
+        e.issues.iter().map(|i| (i.code, i.severity)).collect();
+    assert_eq!(
+        got,
+        vec![(IssueCode::SpoofingSuspected, IssueSeverity::High)]
+    );
+    let issue = &e.issues[0];
+    let shown = &issue.evidence["sources"][0];
+    assert_eq!(shown["ip"], "198.51.100.9");
+    assert_eq!(shown["failing_messages"], 35_000);
+    assert_eq!(shown["reverse_dns"], "lookup_failed");
+    assert_eq!(shown["lookup_failing_since"], NOW - 26 * 3600);
+    assert_eq!(
+        shown["why_unidentified"],
+        "reverse DNS could not be looked up for 26 h (lookup_failed: 4.3.2.1.in-addr.arpa.: PTR lookup failed: SERVFAIL); treated as unidentified"
+    );
+    assert_eq!(
+        issue.evidence["sources_unidentified_after_lookup_failures"],
+        1
+    );
+    assert!(
+        issue
+            .explanation
+            .contains("could not be looked up in reverse DNS for more than 24 h"),
+        "{}",
+        issue.explanation
+    );
+    // The grace is a threshold: shorter, and the same source counts sooner.
+    let t = Thresholds {
+        source_lookup_grace_hours: 1,
+        ..Thresholds::default()
+    };
+    let s = source("198.51.100.9", lookup_failed(2), 35_000, 0, 0);
+    let e = detect(&with_sources(vec![s], "none"), &t);
+    assert_eq!(e.issues.len(), 1);
+    assert_eq!(e.issues[0].code, IssueCode::SpoofingSuspected);
+}
+
+#[test]
+fn a_source_named_by_its_auth_results_is_that_service_while_its_lookups_fail() {
+    let mut s = source("167.89.0.1", lookup_failed(2), 100, 0, 0);
+    s.dkim_pass_domains = map(&[("sendgrid.net", 100)]);
+    assert_eq!(
+        codes(&with_sources(vec![s], "none")),
+        vec![IssueCode::ServiceFailingDmarc]
+    );
+}
+
 #[test]
 fn a_few_failing_messages_are_not_spoofing() {
     let s = source("203.0.113.9", unconfirmed("x.example.net"), 9, 0, 0);

@@ -627,6 +627,98 @@ async fn issue_codes(app: &TestApp, domain: &str) -> Vec<String> {
     codes
 }
 
+/// Reverse DNS that cannot be looked up (the resolver is a closed port) neither silences the
+/// spoofing alert for good nor raises it at once: within the grace period the source is not
+/// looked up yet; once its lookups have failed for longer, it counts as unidentified and the
+/// evidence says why.
+#[actix_web::test]
+async fn a_source_whose_lookups_keep_failing_counts_as_unidentified_after_the_grace_period() {
+    // The default test resolver is a closed local port: every lookup fails.
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    let today = chrono::Utc::now().timestamp().div_euclid(DAY) * DAY;
+    let rows = [Row {
+        ip: "192.0.2.66",
+        count: 35_000,
+        dkim: "fail",
+        spf: "fail",
+        auth_dkim: None,
+        auth_spf: ("example.com", "fail"),
+    }];
+    let up = app
+        .upload(
+            &app.admin_key,
+            report("google.com", "servfail-1", today - DAY, &rows),
+            "application/xml",
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{:?}", up.body);
+    wait_for_jobs(&app).await;
+    let db = Db::connect(&app.database_url, 1).unwrap();
+    let names = db
+        .read(|c| ruad::storage::source_names::find_many(c, &["192.0.2.66".to_string()]))
+        .unwrap();
+    assert_eq!(names.len(), 1, "the source was looked up");
+    assert!(names[0].lookup_error.is_some(), "{names:?}");
+
+    // Just failed: not called spoofing yet.
+    let codes = issue_codes(&app, "example.com").await;
+    assert!(
+        !codes.contains(&"spoofing_suspected".to_string()),
+        "{codes:?}"
+    );
+
+    // 26 hours of failures later (the stored start of the failures moved back)...
+    let since = chrono::Utc::now().timestamp() - 26 * 3600;
+    db.write(|c| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!(
+            "UPDATE source_names SET failing_since = {since} WHERE ip = '192.0.2.66'"
+        ))
+        .execute(c)?;
+        Ok(())
+    })
+    .unwrap();
+    let evaluated = app
+        .post(
+            "/api/v1/domains/example.com/issues/evaluate",
+            &app.admin_key,
+            json!({}),
+        )
+        .await;
+    assert_eq!(evaluated.status, StatusCode::OK, "{:?}", evaluated.body);
+    let spoofing = evaluated.body["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "spoofing_suspected")
+        .unwrap_or_else(|| panic!("no spoofing issue: {:?}", evaluated.body))
+        .clone();
+    assert_eq!(spoofing["severity"], "high");
+    let source = &spoofing["evidence"]["sources"][0];
+    assert_eq!(source["ip"], "192.0.2.66");
+    assert_eq!(source["failing_messages"], 35_000);
+    assert_eq!(source["reverse_dns"], "lookup_failed");
+    let why = source["why_unidentified"].as_str().unwrap();
+    assert!(
+        why.starts_with("reverse DNS could not be looked up for 26 h (lookup_failed"),
+        "{why}"
+    );
+    assert!(why.ends_with("treated as unidentified"), "{why}");
+    assert_eq!(
+        spoofing["evidence"]["sources_unidentified_after_lookup_failures"],
+        1
+    );
+    assert!(
+        spoofing["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("could not be looked up in reverse DNS"),
+        "{}",
+        spoofing["explanation"]
+    );
+}
+
 /// Rules that never fired before, through real DNS checks: the domain receives mail (an MX),
 /// publishes MTA-STS (whose policy cannot be fetched here), no TLS-RPT record and a DKIM key
 /// that is not a key; and once it has been registered for days, no DMARC report arrived.
