@@ -61,6 +61,7 @@ pub fn load_input(
     Ok(DomainInput {
         domain: domain.name.clone(),
         now,
+        registered_at: Some(domain.created_at),
         dmarc: load_dmarc(conn, &domain.id, t)?,
         tls: load_tls(conn, &domain.id, t)?,
         dns: dns_snapshots::latest_for_domain(conn, &domain.id)?
@@ -141,14 +142,18 @@ fn load_dmarc(
     for name in source_names::find_many(conn, &ips)? {
         if let Some(s) = sources.get_mut(&name.ip) {
             let ptr_names: Vec<String> = serde_json::from_str(&name.ptr_names).unwrap_or_default();
-            s.names = match name.confirmed_name {
-                Some(confirmed) => SourceNames::Confirmed {
+            s.names = match (name.confirmed_name, name.lookup_error) {
+                (Some(confirmed), _) => SourceNames::Confirmed {
                     name: confirmed,
                     ptr_names,
                 },
-                None => SourceNames::Unconfirmed {
+                (None, Some(error)) => SourceNames::LookupFailed {
+                    error,
+                    since: name.failing_since.unwrap_or(name.checked_at),
+                },
+                (None, None) => SourceNames::Unconfirmed {
                     ptr_names,
-                    lookup_error: name.lookup_error,
+                    lookup_error: None,
                 },
             };
         }
@@ -300,5 +305,6 @@ fn load_tls(conn: &mut DbConnection, domain_id: &str, t: &Thresholds) -> Storage
         to,
         failures: failures.into_values().collect(),
         daily,
+        any_report: true,
     })
 }

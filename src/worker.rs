@@ -6,7 +6,9 @@
 //! - `enrich_sources` (enqueued with every stored DMARC report): forward-confirmed reverse DNS
 //!   of each source address of the report whose cached names are missing or expired, looked
 //!   up concurrently, and stored in `source_names` with the organizational domain of the
-//!   confirmed name. Lookup failures are stored with a short expiry, so they are retried.
+//!   confirmed name. Lookup failures are stored with a short expiry, so they are retried, and
+//!   with the time of the first failure in a row (`failing_since`), which the issue rules
+//!   compare with their grace period.
 //! - `deliver_webhook` (enqueued per webhook delivery by `storage::webhooks::emit`): one
 //!   signed POST; the job records the attempt and reschedules or removes itself, following the
 //!   webhook retry policy (`crate::webhooks`).
@@ -307,12 +309,29 @@ async fn enrich_sources(
     };
     // Store in slices, so a huge report's progress survives a restart.
     for slice in ips.chunks(1_000) {
-        let rows: Vec<SourceName> = futures_util::stream::iter(slice.iter().cloned())
+        // The stored rows, so a failure carries forward since when lookups have been failing.
+        let previous: std::collections::HashMap<String, SourceName> = {
+            let (db, slice) = (db.clone(), slice.to_vec());
+            blocking(move || Ok(db.read(|conn| source_names::find_many(conn, &slice))?))
+                .await?
+                .into_iter()
+                .map(|row| (row.ip.clone(), row))
+                .collect()
+        };
+        let mut rows: Vec<SourceName> = futures_util::stream::iter(slice.iter().cloned())
             .map(|ip| lookup(resolver, settings, ip))
             .buffer_unordered(settings.concurrency.max(1))
             .filter_map(|row| async move { row })
             .collect()
             .await;
+        for row in &mut rows {
+            if row.lookup_error.is_some() {
+                row.failing_since = Some(source_names::failing_since(
+                    previous.get(&row.ip),
+                    row.checked_at,
+                ));
+            }
+        }
         let db = db.clone();
         blocking(move || Ok(db.write(|conn| source_names::upsert(conn, &rows))?)).await?;
     }
@@ -348,6 +367,7 @@ async fn lookup(
             lookup_error: None,
             checked_at,
             expires_at: checked_at + settings.names_ttl,
+            failing_since: None,
         },
         Err(e) => SourceName {
             ip,
@@ -357,6 +377,7 @@ async fn lookup(
             lookup_error: Some(e.to_string()),
             checked_at,
             expires_at: checked_at + settings.failure_ttl,
+            failing_since: Some(checked_at),
         },
     })
 }

@@ -11,6 +11,9 @@ pub struct DomainInput {
     pub domain: String,
     /// The evaluation time (epoch seconds). Rules never read the clock.
     pub now: i64,
+    /// When the domain was registered in ruad (epoch seconds); `None` when not known, and
+    /// then no rule judges how long reports have been awaited.
+    pub registered_at: Option<i64>,
     pub dmarc: DmarcData,
     pub tls: TlsData,
     /// The newest stored DNS check of each kind (and selector).
@@ -28,7 +31,8 @@ pub struct DmarcData {
     pub sources: Vec<SourceData>,
     /// The published policy of each stored report (newest first), as reporters saw it.
     pub policies: Vec<PolicyObservation>,
-    /// Every receiver that reported on the domain, with when its reports ended.
+    /// Every receiver that reported on the domain, with when its reports ended. Empty exactly
+    /// when no DMARC report is stored for the domain (the newest is always in the history).
     pub reporters: Vec<ReporterData>,
 }
 
@@ -66,11 +70,14 @@ pub enum SourceNames {
         /// Every PTR name.
         ptr_names: Vec<String>,
     },
-    /// No PTR name resolves back (or the lookup failed): names shown, never trusted.
+    /// No PTR name resolves back: names shown, never trusted.
     Unconfirmed {
         ptr_names: Vec<String>,
         lookup_error: Option<String>,
     },
+    /// The reverse DNS lookup failed (timeout, SERVFAIL...) every time since `since` (epoch
+    /// seconds): like `Pending` during the grace period of the thresholds, then unidentified.
+    LookupFailed { error: String, since: i64 },
 }
 
 /// One source IP's DMARC traffic in the window.
@@ -117,6 +124,8 @@ pub struct TlsData {
     pub failures: Vec<TlsFailureData>,
     /// Session totals per UTC day (day start, epoch seconds), for the baseline.
     pub daily: Vec<TlsDay>,
+    /// Whether any TLS report is stored for the domain at all.
+    pub any_report: bool,
 }
 
 /// Failed sessions of one result type at one MX host.

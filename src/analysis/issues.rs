@@ -31,6 +31,11 @@ pub struct Thresholds {
     pub service_min_messages: u64,
     /// Failing messages from unknown sources needed to suspect spoofing.
     pub spoofing_min_messages: u64,
+    /// A source whose reverse DNS lookups have failed for this many hours in a row (since the
+    /// first failure, retried hourly while reports name it) counts as unidentified for
+    /// spoofing; before that it is treated like a source not looked up yet, so a short
+    /// resolver outage does not call a known service's servers spoofers.
+    pub source_lookup_grace_hours: i64,
     /// Forwarded messages needed to mention forwarding.
     pub forwarding_min_messages: u64,
     /// `p=none` for at least this many days...
@@ -43,6 +48,9 @@ pub struct Thresholds {
     pub reporter_min_reports: u64,
     /// ...and has stopped when its newest report ended this many days before now.
     pub reports_stopped_days: i64,
+    /// A domain registered this many days ago without any DMARC report yet is not receiving
+    /// them (receivers send one a day once `rua=` points at ruad).
+    pub first_report_days: i64,
     /// TLS failure details analysed: reports ending within this many days of the newest.
     pub tls_window_days: i64,
     /// TLS failure rate: the recent days compared...
@@ -61,12 +69,14 @@ impl Default for Thresholds {
             service_min_failing_share: 0.02,
             service_min_messages: 10,
             spoofing_min_messages: 10,
+            source_lookup_grace_hours: 24,
             forwarding_min_messages: 10,
             policy_none_min_days: 30,
             policy_none_min_pass_share: 0.98,
             policy_none_min_messages: 100,
             reporter_min_reports: 3,
             reports_stopped_days: 3,
+            first_report_days: 3,
             tls_window_days: 7,
             tls_recent_days: 2,
             tls_baseline_days: 28,

@@ -4,6 +4,10 @@
 //!
 //! Sources are named only from a forward-confirmed PTR name or from passing DKIM / SPF
 //! domains (see `services`); unconfirmed PTR names are shown in evidence, never trusted.
+//! A source whose reverse DNS lookups keep failing is not looked up yet for the first
+//! `source_lookup_grace_hours`, then unidentified: spoofing counts it, and its evidence says
+//! that and why (a resolver outage must neither silence the alert for good nor raise it at
+//! once).
 //! Alignment is judged relaxed (organizational domains, RFC 7489 §3.1), which is what the
 //! "why" explanations need; the pass/fail counts themselves are the receivers' verdicts.
 
@@ -32,7 +36,7 @@ const MAJOR_REPORTERS: &[&str] = &[
 ];
 
 pub fn detect(input: &DomainInput, t: &Thresholds, out: &mut Evaluation) {
-    let ctx = Context::new(input);
+    let ctx = Context::new(input, t);
     let service_failing = services_rules(&ctx, t, out);
     forwarding(&ctx, t, out);
     spoofing(&ctx, t, out);
@@ -59,7 +63,8 @@ enum Role {
     Forwarder(ServiceMatch),
     /// Anything else (hosting providers included); the match, if any, is for evidence.
     Unknown(Option<ServiceMatch>),
-    /// Not looked up yet: no conclusion either way.
+    /// Not looked up yet, or its lookups have failed for less than the grace period: no
+    /// conclusion either way.
     Pending,
 }
 
@@ -76,12 +81,27 @@ fn by_volume(map: &BTreeMap<String, u64>) -> Vec<String> {
     v.into_iter().map(|(d, _)| d.clone()).collect()
 }
 
-fn classify(s: &SourceData) -> Role {
+/// Whether `s` could not be looked up in reverse DNS for longer than the grace period: when
+/// so, the hours it has failed.
+fn lookup_failed_hours(s: &SourceData, now: i64, t: &Thresholds) -> Option<i64> {
+    match &s.names {
+        SourceNames::LookupFailed { since, .. } => {
+            let hours = (now - since).max(0) / 3600;
+            (now - since >= t.source_lookup_grace_hours * 3600).then_some(hours)
+        }
+        _ => None,
+    }
+}
+
+fn classify(s: &SourceData, now: i64, t: &Thresholds) -> Role {
     let confirmed = match &s.names {
         SourceNames::Pending => return Role::Pending,
         SourceNames::Confirmed { name, .. } => ConfirmedName::from_stored_confirmation(name),
-        SourceNames::Unconfirmed { .. } => None,
+        SourceNames::Unconfirmed { .. } | SourceNames::LookupFailed { .. } => None,
     };
+    // Unnamed by its auth results and not looked up yet: no conclusion until the grace ends.
+    let pending = matches!(s.names, SourceNames::LookupFailed { .. })
+        && lookup_failed_hours(s, now, t).is_none();
     let dkim = by_volume(&s.dkim_pass_domains);
     let spf = by_volume(&s.spf_pass_domains);
     let dkim: Vec<&str> = dkim.iter().map(String::as_str).collect();
@@ -93,19 +113,21 @@ fn classify(s: &SourceData) -> Role {
     });
     match found {
         Some(m) if m.category == Category::ForwarderMailingList => Role::Forwarder(m),
-        Some(m) if m.category == Category::Hosting => Role::Unknown(Some(m)),
-        Some(m) => Role::Service(m),
+        // Named by its auth results: the failed lookup does not matter.
+        Some(m) if m.category != Category::Hosting => Role::Service(m),
+        _ if pending => Role::Pending,
+        Some(m) => Role::Unknown(Some(m)),
         None => Role::Unknown(None),
     }
 }
 
 impl<'a> Context<'a> {
-    fn new(input: &'a DomainInput) -> Self {
+    fn new(input: &'a DomainInput, t: &Thresholds) -> Self {
         let sources: Vec<(&SourceData, Role)> = input
             .dmarc
             .sources
             .iter()
-            .map(|s| (s, classify(s)))
+            .map(|s| (s, classify(s, input.now, t)))
             .collect();
         let newest = input.dmarc.policies.first();
         let policy = newest.map(|p| p.p.clone()).unwrap_or_default();
@@ -142,7 +164,7 @@ fn source_evidence(s: &SourceData, failing: u64) -> serde_json::Value {
     let (confirmed, ptr) = match &s.names {
         SourceNames::Confirmed { name, ptr_names } => (Some(name.clone()), ptr_names.clone()),
         SourceNames::Unconfirmed { ptr_names, .. } => (None, ptr_names.clone()),
-        SourceNames::Pending => (None, Vec::new()),
+        SourceNames::Pending | SourceNames::LookupFailed { .. } => (None, Vec::new()),
     };
     json!({
         "ip": s.ip,
@@ -164,6 +186,7 @@ fn source_label(s: &SourceData) -> String {
             s.ip,
             ptr_names.join(", ")
         ),
+        SourceNames::LookupFailed { .. } => format!("{} (reverse DNS lookup failing)", s.ip),
         _ => format!("{} (no confirmed name)", s.ip),
     }
 }
@@ -480,6 +503,7 @@ fn forwarding(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
 fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
     let mut failing_total = 0u64;
     let mut pending = 0usize;
+    let mut lookup_failing = 0usize;
     let mut shown: Vec<(u64, &SourceData)> = Vec::new();
     let mut hosting: Vec<String> = Vec::new();
     for (s, role) in &ctx.sources {
@@ -499,6 +523,9 @@ fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
                     shown.push((failing, s));
                 }
             }
+            Role::Pending if matches!(s.names, SourceNames::LookupFailed { .. }) => {
+                lookup_failing += 1
+            }
             Role::Pending => pending += 1,
             _ => {}
         }
@@ -506,6 +533,19 @@ fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
     if failing_total < t.spoofing_min_messages {
         return;
     }
+    let now = ctx.input.now;
+    let unresolvable = shown
+        .iter()
+        .filter(|(_, s)| lookup_failed_hours(s, now, t).is_some())
+        .count();
+    let unresolvable_note = if unresolvable == 0 {
+        String::new()
+    } else {
+        format!(
+            " {unresolvable} of these sources could not be looked up in reverse DNS for more than {} h, so nothing identifies them: they are treated as unidentified.",
+            t.source_lookup_grace_hours
+        )
+    };
     shown.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.ip.cmp(&b.1.ip)));
     let domain = &ctx.input.domain;
     let largest: Vec<String> = shown
@@ -535,7 +575,7 @@ fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
         "",
         format!("Unknown sources send failing mail as {domain}"),
         format!(
-            "{failing_total} messages ({} of all mail seen for {domain}) from {} source(s) that are not a known sending service failed DMARC. Largest: {}. {consequence}",
+            "{failing_total} messages ({} of all mail seen for {domain}) from {} source(s) that are not a known sending service failed DMARC. Largest: {}.{unresolvable_note} {consequence}",
             percent(failing_total, ctx.total_messages),
             shown.len(),
             largest.join(", "),
@@ -545,8 +585,10 @@ fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
             "failing_messages": failing_total,
             "total_messages": ctx.total_messages,
             "source_count": shown.len(),
-            "sources": first(shown.iter().map(|(n, s)| source_evidence(s, *n)), 10),
+            "sources": first(shown.iter().map(|(n, s)| spoofing_source_evidence(s, *n, now, t)), 10),
             "sources_not_looked_up_yet": pending,
+            "sources_lookup_failing_within_grace": lookup_failing,
+            "sources_unidentified_after_lookup_failures": unresolvable,
             "hosting_providers": hosting,
             "policy": ctx.policy,
         }),
@@ -555,6 +597,27 @@ fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
         found.record = enforcing_record(ctx);
     }
     out.issues.push(found);
+}
+
+/// A spoofing source in evidence; one that could not be looked up says so, and since when.
+fn spoofing_source_evidence(
+    s: &SourceData,
+    failing: u64,
+    now: i64,
+    t: &Thresholds,
+) -> serde_json::Value {
+    let mut v = source_evidence(s, failing);
+    if let (SourceNames::LookupFailed { error, since }, Some(hours)) =
+        (&s.names, lookup_failed_hours(s, now, t))
+    {
+        v["reverse_dns"] = json!("lookup_failed");
+        v["lookup_error"] = json!(error);
+        v["lookup_failing_since"] = json!(since);
+        v["why_unidentified"] = json!(format!(
+            "reverse DNS could not be looked up for {hours} h (lookup_failed: {error}); treated as unidentified"
+        ));
+    }
+    v
 }
 
 /// The DMARC record with `p=quarantine`: the current one edited, or a minimal one.
@@ -633,6 +696,95 @@ fn is_major(org: &str) -> bool {
     MAJOR_REPORTERS.iter().any(|m| o.contains(m))
 }
 
+/// The `rua=` URIs of a DMARC record as published (`""` when it has none).
+fn rua_of(record: &str) -> String {
+    record
+        .split(';')
+        .filter_map(|t| t.split_once('='))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("rua"))
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_default()
+}
+
+/// A domain registered days ago for which no DMARC report ever arrived: its DMARC record does
+/// not send reports to ruad.
+fn never_received(input: &DomainInput, t: &Thresholds, out: &mut Evaluation) {
+    let Some(registered) = input.registered_at else {
+        return;
+    };
+    let days = (input.now - registered) / DAY;
+    if input.now - registered <= t.first_report_days * DAY {
+        return;
+    }
+    let domain = &input.domain;
+    let dmarc = input.dns.iter().find(|c| c.kind == "dmarc");
+    let record = dmarc.filter(|c| !c.lookup_failed()).and_then(|c| {
+        c.records()
+            .first()
+            .map(|r| r.trim_end_matches(';').trim().to_string())
+    });
+    let rua = record.as_deref().map(rua_of).unwrap_or_default();
+    let example = format!("rua=mailto:dmarc-reports@{domain}");
+    let (dns_said, suggested) = match (dmarc, &record) {
+        (None, _) => ("ruad has not checked its DNS yet.".to_string(), None),
+        (Some(c), _) if c.lookup_failed() => (
+            "Its DMARC record could not be looked up at the last check.".to_string(),
+            None,
+        ),
+        (Some(_), None) => (
+            format!(
+                "No DMARC record is published at _dmarc.{domain}, so receivers send no reports."
+            ),
+            Some(format!("v=DMARC1; p=none; {example}")),
+        ),
+        (Some(_), Some(r)) if rua.is_empty() => (
+            format!(
+                "The DMARC record at _dmarc.{domain} has no rua= tag, so receivers send no aggregate reports."
+            ),
+            Some(format!("{r}; {example}")),
+        ),
+        (Some(_), Some(_)) => (
+            format!(
+                "The DMARC record asks for reports at rua={rua}: that address does not deliver to the mailbox ruad reads (or, if it is in another domain, that domain does not authorize it, RFC 7489 §7.1)."
+            ),
+            None,
+        ),
+    };
+    let tls = if input.tls.any_report {
+        format!(
+            " TLS reports for {domain} do arrive, so reports reach ruad for this domain: only the DMARC reporting address is missing or wrong."
+        )
+    } else {
+        String::new()
+    };
+    let mut found = issue(
+        IssueCode::DmarcReportsNotReceived,
+        IssueSeverity::High,
+        "",
+        format!("No DMARC report has arrived for {domain}"),
+        format!(
+            "{domain} was registered on {} ({days} days ago) and no DMARC aggregate report has arrived for it since. Receivers send one a day to the addresses in the rua= tag of the DMARC record, so the domain is not being monitored. {dns_said}{tls}",
+            date(registered)
+        ),
+        format!(
+            "Publish or fix rua=mailto:<an address whose mailbox feeds ruad> in the DMARC record at _dmarc.{domain} (replace the example address); reports start arriving within a day or two."
+        ),
+        json!({
+            "registered_at": date(registered),
+            "days_since_registration": days,
+            "dmarc_record": record,
+            "rua": rua,
+            "tls_reports_received": input.tls.any_report,
+        }),
+    );
+    found.record = suggested.map(|value| SuggestedRecord {
+        name: format!("_dmarc.{domain}"),
+        record_type: "TXT".into(),
+        value,
+    });
+    out.issues.push(found);
+}
+
 /// Reports that stopped arriving: from everyone, or from a regular reporter.
 fn reports(input: &DomainInput, t: &Thresholds, out: &mut Evaluation) {
     let reporters = &input.dmarc.reporters;
@@ -641,6 +793,7 @@ fn reports(input: &DomainInput, t: &Thresholds, out: &mut Evaluation) {
         .flat_map(|r| r.report_ends.iter().copied())
         .max()
     else {
+        never_received(input, t, out);
         return;
     };
     let stale = t.reports_stopped_days * DAY;

@@ -16,6 +16,7 @@ fn input() -> DomainInput {
     DomainInput {
         domain: "example.com".into(),
         now: NOW,
+        registered_at: None,
         dmarc: DmarcData {
             from: NOW - 31 * DAY,
             to: NOW - DAY,
@@ -426,6 +427,75 @@ fn sources_not_looked_up_yet_are_not_called_spoofing() {
     assert!(codes(&with_sources(vec![s], "none")).is_empty());
 }
 
+fn lookup_failed(hours_ago: i64) -> SourceNames {
+    SourceNames::LookupFailed {
+        error: "4.3.2.1.in-addr.arpa.: PTR lookup failed: SERVFAIL".into(),
+        since: NOW - hours_ago * 3600,
+    }
+}
+
+#[test]
+fn a_source_whose_lookups_fail_is_not_spoofing_within_the_grace_period() {
+    let s = source("198.51.100.9", lookup_failed(2), 35_000, 0, 0);
+    let e = detect(&with_sources(vec![s], "none"), &Thresholds::default());
+    assert!(e.issues.is_empty(), "{:?}", e.issues);
+    // One hour short of the grace: still nothing.
+    let s = source("198.51.100.9", lookup_failed(23), 35_000, 0, 0);
+    assert!(codes(&with_sources(vec![s], "none")).is_empty());
+}
+
+#[test]
+fn a_source_whose_lookups_failed_past_the_grace_period_counts_as_unidentified() {
+    let s = source("198.51.100.9", lookup_failed(26), 35_000, 0, 0);
+    let e = detect(&with_sources(vec![s], "none"), &Thresholds::default());
+    let got: Vec<(IssueCode, IssueSeverity)> =
+        e.issues.iter().map(|i| (i.code, i.severity)).collect();
+    assert_eq!(
+        got,
+        vec![(IssueCode::SpoofingSuspected, IssueSeverity::High)]
+    );
+    let issue = &e.issues[0];
+    let shown = &issue.evidence["sources"][0];
+    assert_eq!(shown["ip"], "198.51.100.9");
+    assert_eq!(shown["failing_messages"], 35_000);
+    assert_eq!(shown["reverse_dns"], "lookup_failed");
+    assert_eq!(shown["lookup_failing_since"], NOW - 26 * 3600);
+    assert_eq!(
+        shown["why_unidentified"],
+        "reverse DNS could not be looked up for 26 h (lookup_failed: 4.3.2.1.in-addr.arpa.: PTR lookup failed: SERVFAIL); treated as unidentified"
+    );
+    assert_eq!(
+        issue.evidence["sources_unidentified_after_lookup_failures"],
+        1
+    );
+    assert!(
+        issue
+            .explanation
+            .contains("could not be looked up in reverse DNS for more than 24 h"),
+        "{}",
+        issue.explanation
+    );
+    // The grace is a threshold: shorter, and the same source counts sooner.
+    let t = Thresholds {
+        source_lookup_grace_hours: 1,
+        ..Thresholds::default()
+    };
+    let s = source("198.51.100.9", lookup_failed(2), 35_000, 0, 0);
+    let e = detect(&with_sources(vec![s], "none"), &t);
+    assert_eq!(e.issues.len(), 1);
+    assert_eq!(e.issues[0].code, IssueCode::SpoofingSuspected);
+}
+
+#[test]
+fn a_source_named_by_its_auth_results_is_that_service_while_its_lookups_fail() {
+    let mut s = source("167.89.0.1", lookup_failed(2), 100, 0, 0);
+    s.dkim_pass_domains = map(&[("sendgrid.net", 100)]);
+    assert_eq!(
+        codes(&with_sources(vec![s], "none")),
+        vec![IssueCode::ServiceFailingDmarc]
+    );
+}
+
 #[test]
 fn a_few_failing_messages_are_not_spoofing() {
     let s = source("203.0.113.9", unconfirmed("x.example.net"), 9, 0, 0);
@@ -694,19 +764,299 @@ fn mx_not_covered_is_high_when_enforced() {
     );
 }
 
+fn tlsrpt_absent() -> DnsCheck {
+    dns("tlsrpt", &[], &[("tlsrpt_no_record", "warning")], json!({}))
+}
+
+fn sts(mode: Option<&str>, findings: &[(&str, &str)]) -> DnsCheck {
+    dns(
+        "mta_sts",
+        &["v=STSv1; id=1"],
+        findings,
+        match mode {
+            Some(m) => {
+                json!({"policy": {"mode": m}, "policy_url": "https://mta-sts.example.com/.well-known/mta-sts.txt"})
+            }
+            None => json!({"policy_url": "https://mta-sts.example.com/.well-known/mta-sts.txt"}),
+        },
+    )
+}
+
 #[test]
-fn missing_tlsrpt_matters_only_under_enforced_mta_sts() {
+fn missing_tlsrpt_fires_without_mta_sts_low_and_with_it_medium() {
+    // What the TLS-RPT check stores for a domain without a record, and no MTA-STS record.
     let mut i = input();
     i.dns = vec![
         dns(
             "mta_sts",
-            &["v=STSv1; id=1"],
             &[],
-            json!({"policy": {"mode": "testing"}}),
+            &[("mta_sts_no_record", "warning")],
+            json!(null),
         ),
-        dns("tlsrpt", &[], &[("tlsrpt_no_record", "warning")], json!({})),
+        tlsrpt_absent(),
+    ];
+    assert_eq!(
+        found(&i),
+        vec![(IssueCode::TlsrptMissing, String::new(), IssueSeverity::Low)]
+    );
+    let e = detect(&i, &Thresholds::default());
+    assert_eq!(
+        e.issues[0].record.as_ref().unwrap().name,
+        "_smtp._tls.example.com"
+    );
+    assert_eq!(
+        e.issues[0].evidence["findings"][0]["code"],
+        "tlsrpt_no_record"
+    );
+    // No MTA-STS check stored at all: the same.
+    i.dns = vec![tlsrpt_absent()];
+    assert_eq!(codes(&i), vec![IssueCode::TlsrptMissing]);
+    // MTA-STS in testing mode: the reports are what testing is for.
+    i.dns = vec![sts(Some("testing"), &[]), tlsrpt_absent()];
+    assert_eq!(
+        found(&i),
+        vec![(
+            IssueCode::TlsrptMissing,
+            String::new(),
+            IssueSeverity::Medium
+        )]
+    );
+    // Two TLS-RPT records are none to senders.
+    i.dns = vec![dns(
+        "tlsrpt",
+        &[
+            "v=TLSRPTv1; rua=mailto:a@example.com",
+            "v=TLSRPTv1; rua=mailto:b@example.com",
+        ],
+        &[("tlsrpt_multiple_records", "error")],
+        json!({}),
+    )];
+    assert_eq!(codes(&i), vec![IssueCode::TlsrptMissing]);
+}
+
+#[test]
+fn missing_tlsrpt_does_not_fire_with_a_record_a_null_mx_or_a_failed_lookup() {
+    let mut i = input();
+    i.dns = vec![
+        sts(Some("enforce"), &[]),
+        dns(
+            "tlsrpt",
+            &["v=TLSRPTv1; rua=mailto:t@example.com"],
+            &[],
+            json!({}),
+        ),
     ];
     assert!(codes(&i).is_empty());
+    i.dns = vec![
+        sts(None, &[("mta_sts_null_mx", "warning")]),
+        tlsrpt_absent(),
+    ];
+    assert!(codes(&i).is_empty());
+    i.dns = vec![dns(
+        "tlsrpt",
+        &[],
+        &[("tlsrpt_lookup_failed", "error")],
+        json!({}),
+    )];
+    let e = detect(&i, &Thresholds::default());
+    assert!(e.issues.is_empty());
+    assert_eq!(e.undetermined, vec![IssueCode::TlsrptMissing]);
+}
+
+#[test]
+fn an_mta_sts_policy_that_cannot_be_fetched_fires_with_the_url_and_the_error() {
+    let mut i = input();
+    i.dns = vec![sts(None, &[("mta_sts_policy_fetch_failed", "error")])];
+    i.dns[0].report["findings"][0]["message"] = json!(
+        "the policy at https://mta-sts.example.com/.well-known/mta-sts.txt could not be fetched: invalid peer certificate: Expired. Senders treat the domain as having no MTA-STS policy"
+    );
+    let e = detect(&i, &Thresholds::default());
+    assert_eq!(e.issues.len(), 1, "{:?}", e.issues);
+    let issue = &e.issues[0];
+    assert_eq!(issue.code, IssueCode::MtaStsPolicyUnavailable);
+    assert_eq!(issue.severity, IssueSeverity::Medium);
+    assert!(
+        issue
+            .explanation
+            .contains("https://mta-sts.example.com/.well-known/mta-sts.txt"),
+        "{}",
+        issue.explanation
+    );
+    assert!(
+        issue.explanation.contains("Expired"),
+        "{}",
+        issue.explanation
+    );
+    assert!(
+        issue
+            .remediation
+            .contains("https://mta-sts.example.com/.well-known/mta-sts.txt"),
+        "{}",
+        issue.remediation
+    );
+    assert_eq!(
+        issue.evidence["policy_url"],
+        "https://mta-sts.example.com/.well-known/mta-sts.txt"
+    );
+    assert_eq!(
+        issue.evidence["findings"][0]["code"],
+        "mta_sts_policy_fetch_failed"
+    );
+    assert_eq!(issue.evidence["error"], "invalid peer certificate: Expired");
+    assert!(
+        !issue.explanation.contains("Senders treat"),
+        "the error only: {}",
+        issue.explanation
+    );
+    // Without the policy, its MX coverage is unknown: kept as it was.
+    assert_eq!(e.undetermined, vec![IssueCode::MtaStsMxNotCovered]);
+}
+
+#[test]
+fn a_fetched_mta_sts_policy_raises_no_unavailable_issue() {
+    let mut i = input();
+    i.dns = vec![sts(
+        Some("enforce"),
+        &[("mta_sts_max_age_short", "warning")],
+    )];
+    let e = detect(&i, &Thresholds::default());
+    assert!(e.issues.is_empty(), "{:?}", e.issues);
+    assert!(e.undetermined.is_empty());
+}
+
+fn dkim_check(selector: &str, records: &[&str], findings: &[(&str, &str)]) -> DnsCheck {
+    let mut c = dns("dkim", records, findings, json!({"selector": selector}));
+    c.selector = selector.into();
+    c
+}
+
+#[test]
+fn an_invalid_dkim_key_fires_per_selector_with_the_finding() {
+    let mut i = input();
+    i.dns = vec![
+        dkim_check(
+            "s1",
+            &["v=DKIM1; k=rsa; p=AAAA"],
+            &[("dkim_invalid_key", "error")],
+        ),
+        dkim_check("s2", &[], &[("dkim_no_record", "error")]),
+        dkim_check("good", &["v=DKIM1; k=rsa; p=MIIB"], &[]),
+    ];
+    let e = detect(&i, &Thresholds::default());
+    let got: Vec<(IssueCode, String, IssueSeverity)> = e
+        .issues
+        .iter()
+        .map(|i| (i.code, i.subject.clone(), i.severity))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (IssueCode::DkimKeyInvalid, "s1".into(), IssueSeverity::High),
+            (IssueCode::DkimKeyInvalid, "s2".into(), IssueSeverity::High),
+        ]
+    );
+    let s1 = &e.issues[0];
+    assert_eq!(s1.evidence["selector"], "s1");
+    assert_eq!(s1.evidence["findings"][0]["code"], "dkim_invalid_key");
+    assert_eq!(s1.evidence["records"][0], "v=DKIM1; k=rsa; p=AAAA");
+    assert!(
+        s1.explanation.contains("s1._domainkey.example.com"),
+        "{}",
+        s1.explanation
+    );
+}
+
+#[test]
+fn a_weak_but_usable_dkim_key_or_a_failed_lookup_is_not_invalid() {
+    let mut i = input();
+    i.dns = vec![dkim_check(
+        "s1",
+        &["v=DKIM1; k=rsa; p=MIGf"],
+        &[("dkim_key_weak", "warning")],
+    )];
+    assert!(codes(&i).is_empty());
+    i.dns = vec![dkim_check("s1", &[], &[("dkim_lookup_failed", "error")])];
+    let e = detect(&i, &Thresholds::default());
+    assert!(e.issues.is_empty());
+    assert_eq!(e.undetermined, vec![IssueCode::DkimKeyInvalid]);
+}
+
+#[test]
+fn a_domain_registered_days_ago_without_any_dmarc_report_fires() {
+    let mut i = input();
+    i.registered_at = Some(NOW - 5 * DAY);
+    i.dns = vec![dns(
+        "dmarc",
+        &["v=DMARC1; p=none"],
+        &[("dmarc_no_rua", "warning")],
+        json!({}),
+    )];
+    let e = detect(&i, &Thresholds::default());
+    let issue = e
+        .issues
+        .iter()
+        .find(|i| i.code == IssueCode::DmarcReportsNotReceived)
+        .unwrap();
+    assert_eq!(issue.severity, IssueSeverity::High);
+    assert!(
+        issue.explanation.contains("5 days ago"),
+        "{}",
+        issue.explanation
+    );
+    assert!(
+        issue.explanation.contains("no rua= tag"),
+        "{}",
+        issue.explanation
+    );
+    assert!(
+        issue.remediation.contains("rua=mailto:"),
+        "{}",
+        issue.remediation
+    );
+    assert!(
+        issue.remediation.contains("_dmarc.example.com"),
+        "{}",
+        issue.remediation
+    );
+    assert_eq!(
+        issue.record.as_ref().unwrap().value,
+        "v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com"
+    );
+    assert_eq!(issue.evidence["tls_reports_received"], false);
+    // TLS reports arrive but no DMARC report: said so; a rua= that leads elsewhere is named.
+    i.tls.any_report = true;
+    i.dns = vec![dns(
+        "dmarc",
+        &["v=DMARC1; p=none; rua=mailto:old@example.net"],
+        &[],
+        json!({}),
+    )];
+    let e = detect(&i, &Thresholds::default());
+    assert_eq!(codes(&i), vec![IssueCode::DmarcReportsNotReceived]);
+    let issue = &e.issues[0];
+    assert!(
+        issue.explanation.contains("TLS reports"),
+        "{}",
+        issue.explanation
+    );
+    assert!(
+        issue.explanation.contains("rua=mailto:old@example.net"),
+        "{}",
+        issue.explanation
+    );
+    assert_eq!(issue.record, None);
+    assert_eq!(issue.evidence["rua"], "mailto:old@example.net");
+}
+
+#[test]
+fn a_new_domain_or_one_with_dmarc_reports_does_not_fire_not_received() {
+    let mut young = input();
+    young.registered_at = Some(NOW - 2 * DAY);
+    assert!(codes(&young).is_empty());
+    let mut reporting = with_sources(vec![passing(10)], "reject");
+    reporting.registered_at = Some(NOW - 60 * DAY);
+    reporting.dmarc.reporters = vec![reporter("google.com", 1, 30)];
+    assert!(codes(&reporting).is_empty());
 }
 
 #[test]

@@ -81,8 +81,15 @@ pub enum IssueCode {
     SpfPassAll,
     /// DNS: the MTA-STS policy does not cover an MX host.
     MtaStsMxNotCovered,
-    /// DNS: MTA-STS is enforced but there is no TLS-RPT record to hear about failures.
+    /// DNS: the domain receives mail but publishes no usable TLS-RPT record, so nobody
+    /// reports TLS failures delivering to it (medium when MTA-STS is published, else low).
     TlsrptMissing,
+    /// DNS: an `_mta-sts` record is published but the policy file could not be fetched.
+    MtaStsPolicyUnavailable,
+    /// DNS: the DKIM key record of a selector cannot verify signatures (subject: the selector).
+    DkimKeyInvalid,
+    /// No DMARC aggregate report has ever arrived for a domain registered days ago.
+    DmarcReportsNotReceived,
 }
 
 impl IssueCode {
@@ -116,6 +123,9 @@ impl IssueCode {
         IssueCode::SpfPassAll,
         IssueCode::MtaStsMxNotCovered,
         IssueCode::TlsrptMissing,
+        IssueCode::MtaStsPolicyUnavailable,
+        IssueCode::DkimKeyInvalid,
+        IssueCode::DmarcReportsNotReceived,
     ];
 
     /// The snake_case name (as in the API).
@@ -149,6 +159,9 @@ impl IssueCode {
             IssueCode::SpfPassAll => "spf_pass_all",
             IssueCode::MtaStsMxNotCovered => "mta_sts_mx_not_covered",
             IssueCode::TlsrptMissing => "tlsrpt_missing",
+            IssueCode::MtaStsPolicyUnavailable => "mta_sts_policy_unavailable",
+            IssueCode::DkimKeyInvalid => "dkim_key_invalid",
+            IssueCode::DmarcReportsNotReceived => "dmarc_reports_not_received",
         }
     }
 

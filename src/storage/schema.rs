@@ -68,6 +68,7 @@ diesel::table! {
         lookup_error -> Nullable<Text>,
         checked_at -> BigInt,
         expires_at -> BigInt,
+        failing_since -> Nullable<BigInt>,
     }
 }
 

@@ -1,5 +1,7 @@
 //! What DNS says about sending addresses: PTR names and the forward-confirmed one, cached with
 //! an expiry. Global, not tenant data: the same address has the same names for everyone.
+//! A failed lookup keeps `failing_since` from the failure before it (see [`failing_since`]),
+//! so the issue rules know how long an address has been impossible to look up.
 
 use super::schema::source_names;
 use super::{DbConnection, StorageResult};
@@ -17,6 +19,19 @@ pub struct SourceName {
     pub lookup_error: Option<String>,
     pub checked_at: i64,
     pub expires_at: i64,
+    /// Since when lookups of the address have failed without a break (the first failure
+    /// after the last success); `None` while they succeed.
+    pub failing_since: Option<i64>,
+}
+
+/// `failing_since` for a lookup of an address that failed at `now`, given its stored row: the
+/// stored start of the failures when the row is a failure too (its `checked_at` for rows
+/// written before the column existed), else `now`.
+pub fn failing_since(previous: Option<&SourceName>, now: i64) -> i64 {
+    match previous {
+        Some(p) if p.lookup_error.is_some() => p.failing_since.unwrap_or(p.checked_at).min(now),
+        _ => now,
+    }
 }
 
 /// Inserts or replaces the rows (by address).

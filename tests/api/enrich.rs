@@ -235,3 +235,54 @@ async fn sources_are_named_by_their_passing_dkim_and_spf_domains() {
         .await;
     assert_eq!(empty.body["services"], serde_json::json!([]));
 }
+
+/// A lookup that fails again keeps the time of the first failure, so the issue rules can tell
+/// how long an address has been impossible to look up; each failure is retried after its
+/// short expiry.
+#[actix_web::test]
+async fn repeated_lookup_failures_keep_the_time_of_the_first() {
+    use crate::issues::{Row, report, wait_for_jobs};
+    // The default test resolver is a closed local port: every lookup fails.
+    let app = spawn_app_with(|_| {}).await;
+    app.register_domain("example.com").await;
+    let rows = [Row {
+        ip: "192.0.2.77",
+        count: 5,
+        dkim: "fail",
+        spf: "fail",
+        auth_dkim: None,
+        auth_spf: ("example.com", "fail"),
+    }];
+    let upload = |id: &'static str| report("google.com", id, 1_700_006_400, &rows);
+    let up = app
+        .upload(&app.admin_key, upload("fail-1"), "application/xml")
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{:?}", up.body);
+    wait_for_jobs(&app).await;
+    let db = Db::connect(&app.database_url, 1).unwrap();
+    let ip = vec!["192.0.2.77".to_string()];
+    let first = db.read(|c| source_names::find_many(c, &ip)).unwrap();
+    assert_eq!(first.len(), 1);
+    assert!(first[0].lookup_error.is_some(), "{first:?}");
+    assert_eq!(first[0].failing_since, Some(first[0].checked_at));
+
+    // The failure is old and expired; the next report naming the address looks it up again.
+    db.write(|c| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(
+            "UPDATE source_names SET failing_since = 1000, checked_at = 1000, expires_at = 0",
+        )
+        .execute(c)?;
+        Ok(())
+    })
+    .unwrap();
+    let up = app
+        .upload(&app.admin_key, upload("fail-2"), "application/xml")
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{:?}", up.body);
+    wait_for_jobs(&app).await;
+    let again = db.read(|c| source_names::find_many(c, &ip)).unwrap();
+    assert!(again[0].checked_at > 1000, "looked up again: {again:?}");
+    assert!(again[0].lookup_error.is_some(), "{again:?}");
+    assert_eq!(again[0].failing_since, Some(1000), "{again:?}");
+}

@@ -168,6 +168,8 @@ async fn crafted_reports_yield_the_issues_an_expert_expects_and_they_follow_thei
         ("dmarc_no_rua", "", "medium"),
         // Google's TLS report: the certificate of mx1 expired.
         ("tls_certificate_expired", "mx1.example.com", "critical"),
+        // No TLS-RPT record (and no MTA-STS): nobody reports TLS failures to this domain.
+        ("tlsrpt_missing", "", "low"),
     ]);
 
     let today = chrono::Utc::now().timestamp().div_euclid(DAY) * DAY;
@@ -556,7 +558,9 @@ async fn registered_domains_are_rechecked_in_the_background_and_unchanged_checks
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
-    assert_eq!(codes, vec!["dmarc_no_rua"]);
+    codes.sort();
+    // No rua= in the DMARC record, and no TLS-RPT record.
+    assert_eq!(codes, vec!["dmarc_no_rua", "tlsrpt_missing"]);
     let db = Db::connect(&app.database_url, 1).unwrap();
     // The next re-check is queued an hour out.
     assert_eq!(
@@ -605,4 +609,222 @@ async fn registered_domains_are_rechecked_in_the_background_and_unchanged_checks
         .await;
     assert_eq!(run.status, StatusCode::CREATED);
     assert_eq!(history(&app).await, 2);
+}
+
+/// The codes of a domain's issues, sorted.
+async fn issue_codes(app: &TestApp, domain: &str) -> Vec<String> {
+    let listed = app
+        .get(&format!("/api/v1/domains/{domain}/issues"), &app.admin_key)
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{:?}", listed.body);
+    let mut codes: Vec<String> = listed.body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["code"].as_str().unwrap().to_string())
+        .collect();
+    codes.sort();
+    codes
+}
+
+/// Reverse DNS that cannot be looked up (the resolver is a closed port) neither silences the
+/// spoofing alert for good nor raises it at once: within the grace period the source is not
+/// looked up yet; once its lookups have failed for longer, it counts as unidentified and the
+/// evidence says why.
+#[actix_web::test]
+async fn a_source_whose_lookups_keep_failing_counts_as_unidentified_after_the_grace_period() {
+    // The default test resolver is a closed local port: every lookup fails.
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    let today = chrono::Utc::now().timestamp().div_euclid(DAY) * DAY;
+    let rows = [Row {
+        ip: "192.0.2.66",
+        count: 35_000,
+        dkim: "fail",
+        spf: "fail",
+        auth_dkim: None,
+        auth_spf: ("example.com", "fail"),
+    }];
+    let up = app
+        .upload(
+            &app.admin_key,
+            report("google.com", "servfail-1", today - DAY, &rows),
+            "application/xml",
+        )
+        .await;
+    assert_eq!(up.status, StatusCode::CREATED, "{:?}", up.body);
+    wait_for_jobs(&app).await;
+    let db = Db::connect(&app.database_url, 1).unwrap();
+    let names = db
+        .read(|c| ruad::storage::source_names::find_many(c, &["192.0.2.66".to_string()]))
+        .unwrap();
+    assert_eq!(names.len(), 1, "the source was looked up");
+    assert!(names[0].lookup_error.is_some(), "{names:?}");
+
+    // Just failed: not called spoofing yet.
+    let codes = issue_codes(&app, "example.com").await;
+    assert!(
+        !codes.contains(&"spoofing_suspected".to_string()),
+        "{codes:?}"
+    );
+
+    // 26 hours of failures later (the stored start of the failures moved back)...
+    let since = chrono::Utc::now().timestamp() - 26 * 3600;
+    db.write(|c| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!(
+            "UPDATE source_names SET failing_since = {since} WHERE ip = '192.0.2.66'"
+        ))
+        .execute(c)?;
+        Ok(())
+    })
+    .unwrap();
+    let evaluated = app
+        .post(
+            "/api/v1/domains/example.com/issues/evaluate",
+            &app.admin_key,
+            json!({}),
+        )
+        .await;
+    assert_eq!(evaluated.status, StatusCode::OK, "{:?}", evaluated.body);
+    let spoofing = evaluated.body["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "spoofing_suspected")
+        .unwrap_or_else(|| panic!("no spoofing issue: {:?}", evaluated.body))
+        .clone();
+    assert_eq!(spoofing["severity"], "high");
+    let source = &spoofing["evidence"]["sources"][0];
+    assert_eq!(source["ip"], "192.0.2.66");
+    assert_eq!(source["failing_messages"], 35_000);
+    assert_eq!(source["reverse_dns"], "lookup_failed");
+    let why = source["why_unidentified"].as_str().unwrap();
+    assert!(
+        why.starts_with("reverse DNS could not be looked up for 26 h (lookup_failed"),
+        "{why}"
+    );
+    assert!(why.ends_with("treated as unidentified"), "{why}");
+    assert_eq!(
+        spoofing["evidence"]["sources_unidentified_after_lookup_failures"],
+        1
+    );
+    assert!(
+        spoofing["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("could not be looked up in reverse DNS"),
+        "{}",
+        spoofing["explanation"]
+    );
+}
+
+/// Rules that never fired before, through real DNS checks: the domain receives mail (an MX),
+/// publishes MTA-STS (whose policy cannot be fetched here), no TLS-RPT record and a DKIM key
+/// that is not a key; and once it has been registered for days, no DMARC report arrived.
+#[actix_web::test]
+async fn dns_checks_and_a_silent_domain_open_the_rules_that_never_fired() {
+    let dns = dns_server::start(&[(
+        "example.com.",
+        &format!(
+            "{SOA}_dmarc IN TXT \"v=DMARC1; p=reject; rua=mailto:d@example.com\"\n@ IN TXT \"v=spf1 -all\"\n@ IN MX 10 mx1.example.com.\n_mta-sts IN TXT \"v=STSv1; id=20261203\"\ns1._domainkey IN TXT \"v=DKIM1; k=rsa; p=AAAA\"\n"
+        ),
+    )]);
+    let ns = dns.addr.to_string();
+    let app = spawn_app_with(move |s| s.dns_nameservers = ns).await;
+    app.register_domain("example.com").await;
+    let checks = app
+        .post(
+            "/api/v1/domains/example.com/dns-checks",
+            &app.admin_key,
+            json!({"dkim_selectors": ["s1"]}),
+        )
+        .await;
+    assert_eq!(checks.status, StatusCode::CREATED, "{:?}", checks.body);
+    let evaluated = app
+        .post(
+            "/api/v1/domains/example.com/issues/evaluate",
+            &app.admin_key,
+            json!({}),
+        )
+        .await;
+    assert_eq!(evaluated.status, StatusCode::OK, "{:?}", evaluated.body);
+    let issues = evaluated.body["issues"].as_array().unwrap().clone();
+    let find = |code: &str| {
+        issues
+            .iter()
+            .find(|i| i["code"] == code)
+            .unwrap_or_else(|| panic!("no {code}: {issues:?}"))
+            .clone()
+    };
+    let tlsrpt = find("tlsrpt_missing");
+    // MTA-STS is published: without TLS reports its failures go unheard.
+    assert_eq!(tlsrpt["severity"], "medium");
+    assert_eq!(tlsrpt["record"]["name"], "_smtp._tls.example.com");
+    assert_eq!(
+        tlsrpt["evidence"]["findings"][0]["code"],
+        "tlsrpt_no_record"
+    );
+    // The policy file could not be fetched (mta-sts.example.com has no address): said so.
+    let sts = find("mta_sts_policy_unavailable");
+    assert_eq!(
+        sts["evidence"]["policy_url"],
+        "https://mta-sts.example.com/.well-known/mta-sts.txt"
+    );
+    assert!(
+        sts["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("https://mta-sts.example.com/.well-known/mta-sts.txt"),
+        "{sts}"
+    );
+    let dkim = find("dkim_key_invalid");
+    assert_eq!(dkim["subject"], "s1");
+    assert_eq!(dkim["evidence"]["findings"][0]["code"], "dkim_invalid_key");
+    assert_eq!(
+        issue_codes(&app, "example.com").await,
+        vec![
+            "dkim_key_invalid",
+            "mta_sts_policy_unavailable",
+            "tlsrpt_missing"
+        ]
+    );
+
+    // Five days after registration, still no DMARC report: the rua= does not reach ruad.
+    let db = Db::connect(&app.database_url, 1).unwrap();
+    let registered = chrono::Utc::now().timestamp() - 5 * DAY;
+    db.write(|c| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!(
+            "UPDATE domains SET created_at = {registered} WHERE name = 'example.com'"
+        ))
+        .execute(c)?;
+        Ok(())
+    })
+    .unwrap();
+    let evaluated = app
+        .post(
+            "/api/v1/domains/example.com/issues/evaluate",
+            &app.admin_key,
+            json!({}),
+        )
+        .await;
+    assert_eq!(evaluated.status, StatusCode::OK, "{:?}", evaluated.body);
+    assert_eq!(evaluated.body["opened"], 1, "{:?}", evaluated.body);
+    let silent = evaluated.body["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["code"] == "dmarc_reports_not_received")
+        .unwrap_or_else(|| panic!("no dmarc_reports_not_received: {:?}", evaluated.body))
+        .clone();
+    assert_eq!(silent["severity"], "high");
+    assert_eq!(silent["evidence"]["rua"], "mailto:d@example.com");
+    assert!(
+        silent["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("rua=mailto:d@example.com"),
+        "{silent}"
+    );
 }

@@ -499,6 +499,38 @@ async fn webhook_urls_obey_the_outbound_rule_at_creation() {
     .assert_problem(422, "validation_failed");
 }
 
+/// IPv6 spellings that embed an internal IPv4 address, or that are deprecated, are refused
+/// like the plain internal addresses, with the same problem.
+#[actix_web::test]
+async fn webhook_urls_with_ipv6_forms_of_internal_addresses_are_refused() {
+    let app = spawn_app_with(|_| {}).await;
+    for url in [
+        // IPv4-compatible ::127.0.0.1.
+        "https://[::127.0.0.1]/",
+        // 6to4 of 127.0.0.1.
+        "https://[2002:7f00:1::]/",
+        // Deprecated site-local.
+        "https://[fec0::1]/",
+        // NAT64 of 127.0.0.1.
+        "https://[64:ff9b::7f00:1]/",
+        // Teredo with client 127.0.0.1.
+        "https://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
+    ] {
+        let reply = app
+            .post(
+                "/api/v1/webhooks",
+                &app.admin_key,
+                json!({"url": url, "events": ["report.received"]}),
+            )
+            .await;
+        reply.assert_problem(422, "validation_failed");
+        let detail = reply.body["detail"].as_str().unwrap();
+        assert!(detail.contains("not a public address"), "{url}: {detail}");
+    }
+    let listed = app.get("/api/v1/webhooks", &app.admin_key).await;
+    assert_eq!(listed.body["items"], json!([]), "{:?}", listed.body);
+}
+
 #[actix_web::test]
 async fn without_the_test_setting_loopback_is_refused_at_delivery_time_too() {
     let receiver = Receiver::start(0);

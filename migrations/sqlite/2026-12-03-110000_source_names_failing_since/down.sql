@@ -1,0 +1,1 @@
+ALTER TABLE source_names DROP COLUMN failing_since;
