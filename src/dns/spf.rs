@@ -4151,6 +4151,22 @@ mod tests {
     }
 
     #[test]
+    fn the_checker_warns_about_a_literal_target_no_query_can_carry() {
+        let r = Resolver::fixed(zone(
+            "TXT example.com v=spf1 a:[x].example.com mx:foo:bar/baz.example.com -all",
+        ));
+        let tree = block(resolve_tree(&r, "example.com"));
+        let flagged: Vec<&str> = tree
+            .findings
+            .iter()
+            .filter(|f| f.code == "spf_unqueryable_target")
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(flagged.len(), 1, "{:#?}", tree.findings);
+        assert!(flagged[0].contains("[x].example.com"), "{flagged:?}");
+    }
+
+    #[test]
     fn a_malformed_or_single_label_domain_is_none() {
         let z = "TXT example.com v=spf1 +all";
         for (sender, helo) in [
