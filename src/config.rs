@@ -530,6 +530,20 @@ mod tests {
     }
 
     #[test]
+    fn the_help_gives_the_real_defaults() {
+        let defaults = serde_json::to_value(Settings::default()).unwrap();
+        for (key, shown, _) in SETTINGS_HELP {
+            let actual = match &defaults[*key] {
+                serde_json::Value::String(s) if s.is_empty() => continue,
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => continue,
+                other => other.to_string(),
+            };
+            assert_eq!(*shown, actual, "{key}");
+        }
+    }
+
+    #[test]
     fn database_urls_are_shown_without_passwords() {
         for (url, shown) in [
             ("sqlite://ruad.db", "sqlite://ruad.db"),
