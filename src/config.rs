@@ -29,6 +29,9 @@
 //! - `dns_nameservers` [`RUAD_DNS_NAMESERVERS`]: comma-separated `IP` or `IP:PORT` resolvers
 //!   for DNS checks (default empty: the system's, from `/etc/resolv.conf`).
 //! - `dns_timeout_ms` [`RUAD_DNS_TIMEOUT_MS`]: time allowed for one DNS answer (default 3000).
+//! - `dns_check_budget_secs` [`RUAD_DNS_CHECK_BUDGET_SECS`]: time allowed for one DNS check,
+//!   and for one run of all checks of a domain (default 10, 1 to 600); a lookup still
+//!   unanswered then is reported as a `…_lookup_failed` finding.
 //! - `outbound_allow_private` [`RUAD_OUTBOUND_ALLOW_PRIVATE`]: let HTTPS fetches (MTA-STS
 //!   policies) and webhook deliveries reach loopback and private addresses, and webhooks use
 //!   plain `http` (default false; for testing only).
@@ -52,6 +55,9 @@
 //!   attempt (default 10, 1 to 60).
 //! - `log_format` [`RUAD_LOG_FORMAT`]: `text` or `json` (default `text`); the level comes from
 //!   `RUST_LOG` (default `info`).
+//!
+//! [`SETTINGS_HELP`] lists the same keys for `ruad serve --help`; a test keeps it, this list
+//! and README.md's settings table complete.
 
 use crate::reports::Limits;
 use figment::Figment;
@@ -80,6 +86,7 @@ pub struct Settings {
     pub workers: Option<usize>,
     pub dns_nameservers: String,
     pub dns_timeout_ms: u64,
+    pub dns_check_budget_secs: u64,
     pub outbound_allow_private: bool,
     pub jobs_enabled: bool,
     pub enrich_concurrency: usize,
@@ -110,6 +117,7 @@ impl Default for Settings {
             workers: None,
             dns_nameservers: String::new(),
             dns_timeout_ms: 3000,
+            dns_check_budget_secs: 10,
             outbound_allow_private: false,
             jobs_enabled: true,
             enrich_concurrency: 32,
@@ -122,6 +130,154 @@ impl Default for Settings {
             log_format: "text".into(),
         }
     }
+}
+
+/// Every setting as `(key, default, meaning)`: the text of `ruad serve --help`. The
+/// environment variable is `RUAD_` + the key in upper case.
+pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
+    (
+        "database_url",
+        "sqlite://ruad.db",
+        "sqlite://PATH or postgres://USER@HOST:PORT/DB",
+    ),
+    (
+        "database_pool_size",
+        "8",
+        "database connections per instance",
+    ),
+    ("listen", "127.0.0.1:8080", "address to bind (IP:PORT)"),
+    (
+        "jwt_secret",
+        "generated",
+        "HMAC key for JWTs, at least 32 bytes; unset: generated once and kept beside the database",
+    ),
+    ("jwt_max_ttl_seconds", "86400", "longest JWT lifetime"),
+    ("max_upload_bytes", "67108864", "largest request body"),
+    (
+        "max_decompressed_bytes",
+        "536870912",
+        "decompressed size of one upload",
+    ),
+    ("max_records", "2000000", "records per aggregate report"),
+    ("workers", "CPUs", "HTTP worker threads"),
+    (
+        "dns_nameservers",
+        "system",
+        "comma-separated IP or IP:PORT resolvers for DNS checks",
+    ),
+    ("dns_timeout_ms", "3000", "time allowed for one DNS answer"),
+    (
+        "dns_check_budget_secs",
+        "10",
+        "time allowed for one DNS check or one run of all checks of a domain (1 to 600)",
+    ),
+    (
+        "outbound_allow_private",
+        "false",
+        "let MTA-STS fetches and webhooks reach loopback/private addresses and webhooks use http (testing only)",
+    ),
+    (
+        "jobs_enabled",
+        "true",
+        "run the background job worker in this instance",
+    ),
+    (
+        "enrich_concurrency",
+        "32",
+        "reverse-DNS lookups in flight while enriching report sources",
+    ),
+    (
+        "dns_recheck_hours",
+        "24",
+        "hours between background DNS checks of registered domains (0: off)",
+    ),
+    (
+        "evaluate_delay_seconds",
+        "30",
+        "how long an issue evaluation waits after new data",
+    ),
+    (
+        "webhook_max_attempts",
+        "8",
+        "attempts per webhook delivery (1 to 100)",
+    ),
+    (
+        "webhook_backoff_base_seconds",
+        "30",
+        "wait after a delivery's first failed attempt, doubled after each further one",
+    ),
+    (
+        "webhook_backoff_max_seconds",
+        "21600",
+        "longest wait between two delivery attempts",
+    ),
+    (
+        "webhook_timeout_seconds",
+        "10",
+        "time limit of one delivery attempt (1 to 60)",
+    ),
+    (
+        "log_format",
+        "text",
+        "text or json (level from RUST_LOG, default info)",
+    ),
+];
+
+/// The settings section of `ruad serve --help`, from [`SETTINGS_HELP`].
+pub fn settings_help() -> String {
+    let width = SETTINGS_HELP
+        .iter()
+        .map(|(key, _, _)| key.len() + "RUAD_".len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::from(
+        "Settings: built-in defaults, then the TOML file named by RUAD_CONFIG (keys are the\n\
+         names below without RUAD_, in lower case), then RUAD_* environment variables.\n\n",
+    );
+    for (key, default, meaning) in SETTINGS_HELP {
+        let var = format!("RUAD_{}", key.to_ascii_uppercase());
+        out.push_str(&format!(
+            "  {var:<width$}  {meaning} [default: {default}]\n"
+        ));
+    }
+    out.push_str("  RUAD_CONFIG  a TOML file of settings (optional)\n");
+    out
+}
+
+/// A database URL fit to show: the password (in the user info or a `password=` parameter)
+/// removed.
+pub fn database_url_for_display(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let (before_query, query) = match rest.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (rest, None),
+    };
+    // The user info ends at the last `@` (a password may hold `/` or `@`); a SQLite URL is
+    // a path, shown as it is.
+    let rest = match before_query.rsplit_once('@') {
+        Some((userinfo, host)) if !scheme.eq_ignore_ascii_case("sqlite") => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(u, _)| u);
+            format!("{user}@{host}")
+        }
+        _ => before_query.to_string(),
+    };
+    let mut shown = format!("{scheme}://{rest}");
+    if let Some(query) = query {
+        let kept: Vec<&str> = query
+            .split('&')
+            .filter(|p| {
+                let key = p.split_once('=').map_or(*p, |(k, _)| k);
+                !key.eq_ignore_ascii_case("password")
+            })
+            .collect();
+        if !kept.is_empty() {
+            shown.push('?');
+            shown.push_str(&kept.join("&"));
+        }
+    }
+    shown
 }
 
 /// A configuration problem, naming the key.
@@ -228,6 +384,9 @@ impl Settings {
                 "must be at least webhook_backoff_base_seconds and at most 604800",
             ));
         }
+        if !(1..=600).contains(&self.dns_check_budget_secs) {
+            return Err(bad("dns_check_budget_secs", "must be between 1 and 600"));
+        }
         if !(1..=60).contains(&self.webhook_timeout_seconds) {
             return Err(bad("webhook_timeout_seconds", "must be between 1 and 60"));
         }
@@ -281,13 +440,19 @@ impl Settings {
     pub fn checker(&self) -> Result<crate::dns::checks::Checker, String> {
         let settings = self.resolver_settings().map_err(|e| e.to_string())?;
         let resolver = crate::dns::Resolver::new(&settings)?;
-        crate::dns::checks::Checker::new(
+        let checker = crate::dns::checks::Checker::new(
             resolver,
             crate::dns::fetch::FetchSettings {
                 allow_private: self.outbound_allow_private,
                 ..Default::default()
             },
-        )
+        )?;
+        Ok(checker.with_budget(std::time::Duration::from_secs(self.dns_check_budget_secs)))
+    }
+
+    /// The database URL without credentials, for messages and logs.
+    pub fn database_for_display(&self) -> String {
+        database_url_for_display(&self.database_url)
     }
 
     /// Webhook delivery settings.
@@ -367,4 +532,91 @@ fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
     let mut file = options.open(path)?;
     file.write_all(content.as_bytes())?;
     file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    /// Every field of [`Settings`], from serde's own list (printed for an unknown field).
+    fn fields() -> Vec<String> {
+        let e = serde_json::from_str::<Settings>(r#"{"no_such_field": 1}"#)
+            .unwrap_err()
+            .to_string();
+        let list = e.split("expected one of").nth(1).expect(&e);
+        list.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn every_setting_is_documented_in_the_help_the_header_and_the_readme() {
+        let fields = fields();
+        assert!(fields.len() > 20, "{fields:?}");
+        let help: Vec<&str> = SETTINGS_HELP.iter().map(|(k, _, _)| *k).collect();
+        assert_eq!(help, fields, "SETTINGS_HELP must list the fields in order");
+        let header = include_str!("config.rs");
+        let readme = include_str!("../README.md");
+        for field in &fields {
+            let var = format!("RUAD_{}", field.to_ascii_uppercase());
+            assert!(
+                header.contains(&format!("`{field}` [`{var}`]")),
+                "{field} is not in the //! header"
+            );
+            assert!(
+                readme.contains(&format!("| `{var}` |")),
+                "{var} is not in README.md's settings table"
+            );
+            assert!(settings_help().contains(&var));
+        }
+    }
+
+    #[test]
+    fn the_help_gives_the_real_defaults() {
+        let defaults = serde_json::to_value(Settings::default()).unwrap();
+        for (key, shown, _) in SETTINGS_HELP {
+            let actual = match &defaults[*key] {
+                serde_json::Value::String(s) if s.is_empty() => continue,
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => continue,
+                other => other.to_string(),
+            };
+            assert_eq!(*shown, actual, "{key}");
+        }
+    }
+
+    #[test]
+    fn database_urls_are_shown_without_passwords() {
+        for (url, shown) in [
+            ("sqlite://ruad.db", "sqlite://ruad.db"),
+            (
+                "sqlite:///var/lib/ruad/ruad.db",
+                "sqlite:///var/lib/ruad/ruad.db",
+            ),
+            (
+                "postgres://ruad@db:5432/ruad",
+                "postgres://ruad@db:5432/ruad",
+            ),
+            (
+                "postgres://ruad:s3cret@db:5432/ruad",
+                "postgres://ruad@db:5432/ruad",
+            ),
+            (
+                "postgresql://ruad:p%40ss@db/ruad",
+                "postgresql://ruad@db/ruad",
+            ),
+            ("postgres://ruad:pa/s@s@db/ruad", "postgres://ruad@db/ruad"),
+            ("sqlite:///tmp/a:b@c/ruad.db", "sqlite:///tmp/a:b@c/ruad.db"),
+            (
+                "postgres://db/ruad?sslmode=require&password=s3cret",
+                "postgres://db/ruad?sslmode=require",
+            ),
+            ("postgres://db/ruad?PASSWORD=x", "postgres://db/ruad"),
+        ] {
+            assert_eq!(database_url_for_display(url), shown, "{url}");
+        }
+    }
 }

@@ -35,12 +35,15 @@ fn severity_str(s: Severity) -> &'static str {
 }
 
 /// Runs every check of `domain` (DMARC, SPF, MTA-STS, TLS-RPT, BIMI, and DKIM for the
-/// selectors given) as the snapshots to store.
+/// selectors given) as the snapshots to store, all within one time budget
+/// ([`Checker::budget`]): checks still waiting for DNS when it runs out report those
+/// lookups as failed.
 pub async fn run(
     checker: &Checker,
     domain: &str,
     selectors: &Selectors,
 ) -> Result<Vec<NewSnapshot>, DomainCheckError> {
+    let checker = &checker.for_one_run();
     let mut plan: Vec<(CheckKind, Vec<String>)> = vec![
         (CheckKind::Dmarc, vec![]),
         (CheckKind::Spf, vec![]),

@@ -39,7 +39,9 @@ impl Application {
     pub fn build(settings: Settings) -> anyhow::Result<Application> {
         let db = Db::connect(&settings.database_url, settings.database_pool_size)?;
         let keys = AuthKeys::new(&settings.jwt_key()?);
-        let listener = TcpListener::bind(settings.listen_addr()?)?;
+        let addr = settings.listen_addr()?;
+        let listener = TcpListener::bind(addr)
+            .map_err(|e| anyhow::anyhow!("cannot listen on {addr}: {}", io_message(&e)))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState {
             db,
@@ -123,4 +125,13 @@ pub async fn blocking<T: Send + 'static>(
 ) -> Result<T, ApiError> {
     let span = tracing::Span::current();
     web::block(move || span.in_scope(f)).await?
+}
+
+/// An I/O error as people read it: `Address already in use`, without `(os error 98)`.
+fn io_message(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" (os error ") {
+        Some(i) if text.ends_with(')') => text[..i].to_string(),
+        _ => text,
+    }
 }

@@ -118,8 +118,10 @@ pub async fn evaluate_spf(
         })?,
     };
     let now = chrono::Utc::now().timestamp();
+    // Bounded like a check: lookups unanswered within the budget are temperror.
+    let checker = state.checker.for_one_run();
     let evaluation = crate::dns::spf::check_host(
-        &state.checker.resolver,
+        &checker.resolver,
         body.ip,
         &domain,
         &body.sender,

@@ -5,6 +5,7 @@ use crate::domain::tenant::Role;
 use crate::storage::{Db, StorageError, keys, tenants};
 use clap::Subcommand;
 use serde_json::json;
+use std::io::Write;
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -30,7 +31,14 @@ pub enum AdminCommand {
 
 pub fn run(command: &AdminCommand) -> anyhow::Result<serde_json::Value> {
     let settings = Settings::load()?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "ruad: database {}",
+        settings.database_for_display()
+    );
     let db = Db::connect(&settings.database_url, 1)?;
+    // A missing object is `Ok(Err(message))`: it names what was missing, which
+    // `StorageError::NotFound` cannot.
     let value = db.write(|conn| match command {
         AdminCommand::CreateTenant { name, parent } => {
             let name = name.trim();
@@ -39,22 +47,27 @@ pub fn run(command: &AdminCommand) -> anyhow::Result<serde_json::Value> {
             }
             let tenant = match parent {
                 None => tenants::insert_root_tenant(conn, name)?,
-                Some(parent) => {
-                    let parent = tenants::find_tenant_unscoped(conn, parent)?
-                        .ok_or(StorageError::NotFound)?;
+                Some(parent_id) => {
+                    let Some(parent) = tenants::find_tenant_unscoped(conn, parent_id)? else {
+                        return Ok(Err(format!("parent tenant {parent_id} not found")));
+                    };
                     tenants::insert_tenant(conn, &parent.scope(), &parent.id, name)?
                 }
             };
-            Ok(json!({"id": tenant.id, "name": tenant.name, "parent_id": tenant.parent_id}))
+            Ok(Ok(
+                json!({"id": tenant.id, "name": tenant.name, "parent_id": tenant.parent_id}),
+            ))
         }
         AdminCommand::CreateApiKey { tenant, role, name } => {
-            let tenant =
-                tenants::find_tenant_unscoped(conn, tenant)?.ok_or(StorageError::NotFound)?;
+            let Some(found) = tenants::find_tenant_unscoped(conn, tenant)? else {
+                return Ok(Err(format!("tenant {tenant} not found")));
+            };
             let role = Role::parse(role).unwrap_or(Role::Reader);
-            let (key, secret) =
-                keys::insert_api_key(conn, &tenant.scope(), &tenant.id, name, role)?;
-            Ok(json!({"id": key.id, "key": secret, "tenant_id": key.tenant_id, "role": key.role}))
+            let (key, secret) = keys::insert_api_key(conn, &found.scope(), &found.id, name, role)?;
+            Ok(Ok(
+                json!({"id": key.id, "key": secret, "tenant_id": key.tenant_id, "role": key.role}),
+            ))
         }
     })?;
-    Ok(value)
+    value.map_err(anyhow::Error::msg)
 }

@@ -33,7 +33,8 @@ pub struct Resolving {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// dmarc, spf, dkim, bimi, mta-sts, tlsrpt or fcrdns.
+    /// dmarc, spf, dkim, bimi, mta-sts, tlsrpt or fcrdns (case, `-` and `_` do not matter:
+    /// `tls-rpt`, `MTA_STS`).
     pub kind: String,
     /// The domain (an IP address for fcrdns).
     pub target: String,
@@ -85,6 +86,20 @@ pub fn nameservers(given: &[String]) -> Result<Vec<SocketAddr>, String> {
     list.into_iter().map(parse_nameserver).collect()
 }
 
+/// The time budget of a check: `RUAD_DNS_CHECK_BUDGET_SECS`, as for the server.
+fn check_budget() -> Result<std::time::Duration, String> {
+    match std::env::var("RUAD_DNS_CHECK_BUDGET_SECS") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|s| (1..=600).contains(s))
+            .map(std::time::Duration::from_secs)
+            .ok_or_else(|| format!("RUAD_DNS_CHECK_BUDGET_SECS={v}: must be between 1 and 600")),
+        _ => Ok(checks::DEFAULT_BUDGET),
+    }
+}
+
 fn resolver(r: &Resolving) -> Result<Resolver, String> {
     let timeout = std::time::Duration::try_from_secs_f64(r.timeout)
         .map_err(|_| format!("--timeout {} is not a duration", r.timeout))?;
@@ -95,9 +110,17 @@ fn resolver(r: &Resolving) -> Result<Resolver, String> {
     })
 }
 
+/// Prints `value` as JSON. A closed pipe (`ruad dns generate … | head -c 1`) is the reader
+/// having seen enough: not an error, nothing to say.
 fn print(value: &impl serde::Serialize) -> Result<(), String> {
     let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    writeln!(std::io::stdout(), "{text}").map_err(|e| e.to_string())
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write output: {e}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
@@ -131,7 +154,8 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
         )
     })?;
     let resolver = resolver(&args.resolving)?;
-    let checker = checks::Checker::new(resolver, FetchSettings::default())?;
+    let checker =
+        checks::Checker::new(resolver, FetchSettings::default())?.with_budget(check_budget()?);
     let reports =
         runtime()?.block_on(checks::run(&checker, kind, &args.target, &args.selectors))?;
     let failed = reports.iter().any(|r| crate::dns::has_errors(&r.findings));

@@ -24,6 +24,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP API server (configuration: RUAD_* environment, RUAD_CONFIG TOML file).
+    #[command(after_help = crate::config::settings_help())]
     Serve,
     /// Bootstrap tenants and API keys directly in the database.
     Admin {
@@ -128,9 +129,13 @@ fn serve() -> ExitCode {
         }
     };
     crate::telemetry::init(&settings.log_format);
+    let database = settings.database_for_display();
+    tracing::info!("database {database}");
     let result = actix_web::rt::System::new().block_on(async move {
+        let ip = settings.listen_addr()?.ip();
         let app = crate::startup::Application::build(settings)?;
-        tracing::info!(port = app.port(), "ruad listening");
+        let addr = std::net::SocketAddr::new(ip, app.port());
+        tracing::info!("ruad listening on {addr}");
         app.run_until_stopped().await?;
         anyhow::Ok(())
     });

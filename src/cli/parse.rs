@@ -39,23 +39,30 @@ pub fn run(args: &ParseArgs) -> ExitCode {
             handler.failed(&Origin::default(), e);
         }
         if let Some(e) = handler.write_error.take() {
-            // stdout is gone (e.g. a closed pipe): nothing more can be reported.
-            let _ = writeln!(io::stderr(), "ruad parse: cannot write output: {e}");
-            return ExitCode::FAILURE;
+            return write_failed(&e);
         }
         if handler.failures > 0 || handler.reports == 0 {
             ok = false;
         }
     }
     if let Err(e) = out.flush() {
-        let _ = writeln!(io::stderr(), "ruad parse: cannot write output: {e}");
-        return ExitCode::FAILURE;
+        return write_failed(&e);
     }
     if ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// stdout is gone: nothing more can be reported. A closed pipe (`ruad parse … | head`) is
+/// the reader saying it has seen enough, so it ends the command quietly.
+fn write_failed(e: &io::Error) -> ExitCode {
+    if e.kind() == io::ErrorKind::BrokenPipe {
+        return ExitCode::SUCCESS;
+    }
+    let _ = writeln!(io::stderr(), "ruad parse: cannot write output: {e}");
+    ExitCode::FAILURE
 }
 
 fn open(file: &str) -> io::Result<Input<'static>> {
@@ -116,6 +123,10 @@ struct TlsSummary<'a> {
     begin: i64,
     end: i64,
     warnings: usize,
+    /// The first policy's policy-domain (the domain the report is about).
+    policy_domain: Option<&'a str>,
+    /// Every policy-domain of the report, in order, without repeats.
+    policy_domains: Vec<&'a str>,
     #[serde(flatten)]
     totals: TlsTotals,
 }
@@ -141,6 +152,14 @@ struct FullTls<'a> {
     #[serde(flatten)]
     report: &'a TlsReport,
     warnings: &'a [Warning],
+}
+
+/// The members of a serialized JSON object: the text between its outer braces.
+fn object_members(object: &str) -> &str {
+    object
+        .strip_prefix('{')
+        .and_then(|s| s.strip_suffix('}'))
+        .unwrap_or(object)
 }
 
 fn handler_error(e: impl std::error::Error + Send + Sync + 'static) -> ParseError {
@@ -177,15 +196,21 @@ impl<W: Write> Printer<'_, W> {
         let head = serde_json::to_string(&Head::new(self.file, origin)).map_err(handler_error)?;
         let header = serde_json::to_string(&header).map_err(handler_error)?;
         let warnings = serde_json::to_string(&warnings).map_err(handler_error)?;
+        // Splice the objects' members into one object: strip exactly the outer braces (the
+        // header ends in a nested object, whose own `}` must stay).
+        let head = object_members(&head);
+        let header = object_members(&header);
         let write = |out: &mut W, spool: &mut tempfile::SpooledTempFile| -> io::Result<()> {
-            out.write_all(head.trim_end_matches('}').as_bytes())?;
-            out.write_all(b",\"kind\":\"dmarc_aggregate\",")?;
-            out.write_all(
-                header
-                    .trim_start_matches('{')
-                    .trim_end_matches('}')
-                    .as_bytes(),
-            )?;
+            out.write_all(b"{")?;
+            out.write_all(head.as_bytes())?;
+            if !head.is_empty() {
+                out.write_all(b",")?;
+            }
+            out.write_all(b"\"kind\":\"dmarc_aggregate\"")?;
+            if !header.is_empty() {
+                out.write_all(b",")?;
+                out.write_all(header.as_bytes())?;
+            }
             out.write_all(b",\"records\":[")?;
             spool.rewind()?;
             io::copy(spool, out)?;
@@ -240,6 +265,13 @@ impl<W: Write> ReportHandler for Printer<'_, W> {
         warnings: Vec<Warning>,
     ) -> Result<(), ParseError> {
         if self.summary {
+            let mut policy_domains: Vec<&str> = Vec::new();
+            for p in &report.policies {
+                let d = p.policy.policy_domain.as_str();
+                if !policy_domains.contains(&d) {
+                    policy_domains.push(d);
+                }
+            }
             self.line(&TlsSummary {
                 head: Head::new(self.file, origin),
                 kind: "tls_report",
@@ -248,6 +280,8 @@ impl<W: Write> ReportHandler for Printer<'_, W> {
                 begin: report.date_range.begin,
                 end: report.date_range.end,
                 warnings: warnings.len(),
+                policy_domain: policy_domains.first().copied(),
+                policy_domains,
                 totals: TlsTotals::from(&report),
             })?;
         } else {

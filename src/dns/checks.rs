@@ -6,6 +6,11 @@
 //! Every check returns the raw records it found (also when they are invalid), a parsed view
 //! and findings. A lookup that failed (timeout, SERVFAIL) is reported as such, never as "no
 //! record".
+//!
+//! Every check, and every run of all checks of a domain ([`crate::domain_checks`]), has a
+//! time budget ([`Checker::budget`]): lookups still unanswered when it runs out fail at once,
+//! so a dead resolver costs the budget, not every query's timeout, and the answer holds what
+//! was learned plus a `…_lookup_failed` finding for each lookup cut short.
 
 use super::records::Parsed;
 use super::resolver::{DnsError, Resolver, TxtRecord, normalize};
@@ -49,9 +54,19 @@ impl CheckKind {
         }
     }
 
+    /// A kind as people write it: case, `-` and `_` do not matter (`tls-rpt`, `TLSRPT`,
+    /// `mta-sts`, `mta_sts`, `MTASTS`).
     pub fn parse(s: &str) -> Option<CheckKind> {
-        let s = s.replace('-', "_").to_ascii_lowercase();
-        CheckKind::ALL.into_iter().find(|k| k.as_str() == s)
+        let squashed = |s: &str| -> String {
+            s.chars()
+                .filter(|c| !matches!(c, '-' | '_'))
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        };
+        let wanted = squashed(s.trim());
+        CheckKind::ALL
+            .into_iter()
+            .find(|k| squashed(k.as_str()) == wanted)
     }
 }
 
@@ -279,10 +294,10 @@ pub async fn fcrdns(resolver: &Resolver, ip: IpAddr) -> CheckReport {
         }
     };
     if confirmation.names.is_empty() {
-        report.findings.push(Finding::warning(
+        report.findings.push(Finding::error(
             "fcrdns_no_ptr",
             "RFC 1912 §2.1",
-            format!("{ip} has no PTR record: receivers that check reverse DNS will distrust mail from it"),
+            format!("{ip} has no PTR record: large mailbox providers refuse or junk mail from senders without forward-confirmed reverse DNS. Publish a PTR name for it that resolves back to {ip}"),
         ));
     } else {
         if let Some(n) = confirmation.truncated_from {
@@ -298,11 +313,11 @@ pub async fn fcrdns(resolver: &Resolver, ip: IpAddr) -> CheckReport {
                 "RFC 8601 §3",
                 format!("{ip} is {name}: the PTR name resolves back to the address"),
             )),
-            None => report.findings.push(Finding::warning(
+            None => report.findings.push(Finding::error(
                 "fcrdns_unconfirmed",
                 "RFC 8601 §3",
                 format!(
-                    "no PTR name of {ip} ({}) resolves back to it: the names are unconfirmed and must not be trusted to identify the sender",
+                    "no PTR name of {ip} ({}) resolves back to it: the names are unconfirmed, and large mailbox providers refuse or junk mail from senders without forward-confirmed reverse DNS. Make one of them resolve to {ip}",
                     confirmation.names.iter().map(|n| n.name.as_str()).collect::<Vec<_>>().join(", ")
                 ),
             )),
@@ -576,11 +591,16 @@ async fn external_destinations(
     }
 }
 
+/// The time budget of a check when none is configured.
+pub const DEFAULT_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// What checks need: DNS, and HTTPS for the MTA-STS policy.
 #[derive(Debug, Clone)]
 pub struct Checker {
     pub resolver: Resolver,
     pub fetcher: super::fetch::Fetcher,
+    /// The longest one check, or one run of all checks of a domain, may take.
+    pub budget: std::time::Duration,
 }
 
 impl Checker {
@@ -588,7 +608,28 @@ impl Checker {
         Ok(Checker {
             fetcher: super::fetch::Fetcher::new(resolver.clone(), fetch)?,
             resolver,
+            budget: DEFAULT_BUDGET,
         })
+    }
+
+    /// This checker with another time budget.
+    pub fn with_budget(mut self, budget: std::time::Duration) -> Checker {
+        self.budget = budget;
+        self
+    }
+
+    /// This checker for one run that starts now: every lookup ends by the deadline it
+    /// already has (a run of several checks), else by now + the budget.
+    pub fn for_one_run(&self) -> Checker {
+        let deadline = self
+            .resolver
+            .deadline()
+            .unwrap_or_else(|| tokio::time::Instant::now() + self.budget);
+        Checker {
+            resolver: self.resolver.with_deadline(deadline),
+            fetcher: self.fetcher.clone(),
+            budget: self.budget,
+        }
     }
 }
 
@@ -600,6 +641,7 @@ pub async fn run(
     target: &str,
     selectors: &[String],
 ) -> Result<Vec<CheckReport>, String> {
+    let checker = &checker.for_one_run();
     let resolver = &checker.resolver;
     if kind == CheckKind::Fcrdns {
         let ip: IpAddr = target
@@ -633,7 +675,13 @@ pub async fn run(
             let url = checker
                 .fetcher
                 .url(&format!("mta-sts.{domain}"), "/.well-known/mta-sts.txt");
-            let policy = checker.fetcher.get_text(&url).await;
+            let fetch = checker.fetcher.get_text(&url);
+            let policy = match resolver.deadline() {
+                Some(deadline) => tokio::time::timeout_at(deadline, fetch)
+                    .await
+                    .unwrap_or_else(|_| Err(super::resolver::BUDGET_EXHAUSTED.to_string())),
+                None => fetch.await,
+            };
             vec![mta_sts_with_policy(resolver, &domain, Some(policy)).await]
         }
         CheckKind::Tlsrpt => vec![tlsrpt(resolver, &domain).await],
@@ -1062,5 +1110,28 @@ mod tests {
         assert!(domain_arg("exa mple.com").is_err());
         assert!(domain_arg("").is_err());
         assert!(domain_arg(&"a".repeat(64)).is_err());
+    }
+
+    #[test]
+    fn no_ptr_or_an_unconfirmed_name_is_an_error() {
+        let r = Resolver::fixed(
+            StaticZone::new()
+                .ptr("192.0.2.25", "mail.example.test")
+                .ip("mail.example.test", "198.51.100.1")
+                .ip("x.example.test", "192.0.2.1"),
+        );
+        for ip in ["192.0.2.25", "192.0.2.77"] {
+            let report = block(fcrdns(&r, ip.parse().unwrap()));
+            assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+            assert_eq!(report.findings[0].severity, Severity::Error, "{ip}");
+            assert_eq!(report.worst(), Some(Severity::Error));
+        }
+        let r = Resolver::fixed(
+            StaticZone::new()
+                .ptr("192.0.2.25", "mail.example.test")
+                .ip("mail.example.test", "192.0.2.25"),
+        );
+        let report = block(fcrdns(&r, "192.0.2.25".parse().unwrap()));
+        assert_eq!(report.worst(), Some(Severity::Info));
     }
 }

@@ -6,6 +6,20 @@
 //! (timeout, SERVFAIL, refused...). SPF counts the first two as "void lookups" and turns the
 //! third into `temperror`; DMARC discovery treats a failure as "try again later", never as "no
 //! policy".
+//!
+//! Only names a query can carry are asked about: labels of 1-63 bytes of visible ASCII (what
+//! SPF macro expansion produces, RFC 7208 §7.1: `user@example.com.s.example.com`,
+//! `a%2Bb.example.com` and `foo:bar/baz.example.com` are all asked as they are, as binary
+//! labels, RFC 2181 §11) other than `"`, `\`, `[` and `]`, at most 253 bytes in all. Quotes
+//! and brackets make quoted local-parts and address literals (RFC 5321 §4.1.2), which are not
+//! DNS names, and `\` is the master-file escape. Any other name (an empty or long label,
+//! spaces, quotes, brackets, a domain literal such as `[192.0.2.1]`, non-ASCII) is
+//! [`DnsError::InvalidName`] at once, without a query, in both backends, so callers can treat
+//! it as "no such name" and never as a lookup failure.
+//!
+//! A resolver can carry a deadline ([`Resolver::with_deadline`]): a lookup still running then
+//! ends as [`DnsError::Failed`] (`timeout`), so a check that runs out of time reports what it
+//! learned so far instead of waiting for every unanswered query.
 
 use hickory_resolver::TokioResolver;
 use hickory_resolver::config::{NameServerConfig, ResolverConfig, ResolverOpts};
@@ -99,21 +113,35 @@ impl Default for ResolverSettings {
     }
 }
 
-/// A DNS resolver: hickory, or a fixed in-memory zone for unit tests.
+/// A DNS resolver: hickory, or a fixed in-memory zone for unit tests; with an optional
+/// deadline for every lookup.
 #[derive(Clone)]
-pub enum Resolver {
+pub struct Resolver {
+    backend: Backend,
+    deadline: Option<tokio::time::Instant>,
+}
+
+#[derive(Clone)]
+enum Backend {
     Hickory(Arc<TokioResolver>),
     Static(Arc<StaticZone>),
 }
 
 impl std::fmt::Debug for Resolver {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Resolver::Hickory(_) => f.write_str("Resolver::Hickory"),
-            Resolver::Static(z) => f.debug_tuple("Resolver::Static").field(z).finish(),
+        match &self.backend {
+            Backend::Hickory(_) => f.write_str("Resolver::Hickory"),
+            Backend::Static(z) => f.debug_tuple("Resolver::Static").field(z).finish(),
+        }?;
+        if let Some(deadline) = self.deadline {
+            write!(f, " until {deadline:?}")?;
         }
+        Ok(())
     }
 }
+
+/// Why a lookup cut short by the deadline failed.
+pub const BUDGET_EXHAUSTED: &str = "the time budget of the check ran out";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum RType {
@@ -168,68 +196,114 @@ impl Resolver {
             .with_options(opts)
             .build()
             .map_err(|e| format!("resolver: {e}"))?;
-        Ok(Resolver::Hickory(Arc::new(resolver)))
+        Ok(Resolver {
+            backend: Backend::Hickory(Arc::new(resolver)),
+            deadline: None,
+        })
     }
 
     /// A resolver answering from a fixed zone.
     pub fn fixed(zone: StaticZone) -> Resolver {
-        Resolver::Static(Arc::new(zone))
+        Resolver {
+            backend: Backend::Static(Arc::new(zone)),
+            deadline: None,
+        }
+    }
+
+    /// This resolver, with every lookup ending by `deadline` (or by its own earlier one).
+    pub fn with_deadline(&self, deadline: tokio::time::Instant) -> Resolver {
+        Resolver {
+            backend: self.backend.clone(),
+            deadline: Some(self.deadline.map_or(deadline, |d| d.min(deadline))),
+        }
+    }
+
+    /// The deadline of this resolver's lookups, if it has one.
+    pub fn deadline(&self) -> Option<tokio::time::Instant> {
+        self.deadline
+    }
+
+    /// Runs `lookup`, failing it as timed out when the deadline passes first.
+    async fn bounded<T>(
+        &self,
+        name: &str,
+        rtype: RType,
+        lookup: impl Future<Output = Result<T, DnsError>>,
+    ) -> Result<T, DnsError> {
+        let Some(deadline) = self.deadline else {
+            return lookup.await;
+        };
+        match tokio::time::timeout_at(deadline, lookup).await {
+            Ok(found) => found,
+            Err(_) => Err(DnsError::Failed {
+                name: normalize(name),
+                rtype: rtype.name(),
+                reason: BUDGET_EXHAUSTED.into(),
+                timeout: true,
+            }),
+        }
     }
 
     /// TXT records at `name`.
     pub async fn txt(&self, name: &str) -> Result<Vec<TxtRecord>, DnsError> {
-        match self {
-            Resolver::Static(z) => z.answer(name, RType::Txt, |a| match a {
-                Answer::Txt(t) => Some(t.clone()),
-                _ => None,
-            }),
-            Resolver::Hickory(r) => {
-                let fqdn = absolute(name)?;
-                let found = r.txt_lookup(fqdn.as_str()).await;
-                collect(name, RType::Txt, found, |data| match data {
-                    RData::TXT(t) => Some(TxtRecord {
-                        chunks: t.txt_data.iter().map(|c| c.to_vec()).collect(),
-                    }),
+        self.bounded(name, RType::Txt, async {
+            match &self.backend {
+                Backend::Static(z) => z.answer(name, RType::Txt, |a| match a {
+                    Answer::Txt(t) => Some(t.clone()),
                     _ => None,
-                })
+                }),
+                Backend::Hickory(r) => {
+                    let found = r.txt_lookup(query_name(name)?).await;
+                    collect(name, RType::Txt, found, |data| match data {
+                        RData::TXT(t) => Some(TxtRecord {
+                            chunks: t.txt_data.iter().map(|c| c.to_vec()).collect(),
+                        }),
+                        _ => None,
+                    })
+                }
             }
-        }
+        })
+        .await
     }
 
     /// IPv4 addresses of `name`.
     pub async fn a(&self, name: &str) -> Result<Vec<Ipv4Addr>, DnsError> {
-        match self {
-            Resolver::Static(z) => z.answer(name, RType::A, |a| match a {
-                Answer::Ip(IpAddr::V4(ip)) => Some(*ip),
-                _ => None,
-            }),
-            Resolver::Hickory(r) => {
-                let fqdn = absolute(name)?;
-                let found = r.ipv4_lookup(fqdn.as_str()).await;
-                collect(name, RType::A, found, |data| match data {
-                    RData::A(a) => Some(a.0),
+        self.bounded(name, RType::A, async {
+            match &self.backend {
+                Backend::Static(z) => z.answer(name, RType::A, |a| match a {
+                    Answer::Ip(IpAddr::V4(ip)) => Some(*ip),
                     _ => None,
-                })
+                }),
+                Backend::Hickory(r) => {
+                    let found = r.ipv4_lookup(query_name(name)?).await;
+                    collect(name, RType::A, found, |data| match data {
+                        RData::A(a) => Some(a.0),
+                        _ => None,
+                    })
+                }
             }
-        }
+        })
+        .await
     }
 
     /// IPv6 addresses of `name`.
     pub async fn aaaa(&self, name: &str) -> Result<Vec<Ipv6Addr>, DnsError> {
-        match self {
-            Resolver::Static(z) => z.answer(name, RType::Aaaa, |a| match a {
-                Answer::Ip(IpAddr::V6(ip)) => Some(*ip),
-                _ => None,
-            }),
-            Resolver::Hickory(r) => {
-                let fqdn = absolute(name)?;
-                let found = r.ipv6_lookup(fqdn.as_str()).await;
-                collect(name, RType::Aaaa, found, |data| match data {
-                    RData::AAAA(a) => Some(a.0),
+        self.bounded(name, RType::Aaaa, async {
+            match &self.backend {
+                Backend::Static(z) => z.answer(name, RType::Aaaa, |a| match a {
+                    Answer::Ip(IpAddr::V6(ip)) => Some(*ip),
                     _ => None,
-                })
+                }),
+                Backend::Hickory(r) => {
+                    let found = r.ipv6_lookup(query_name(name)?).await;
+                    collect(name, RType::Aaaa, found, |data| match data {
+                        RData::AAAA(a) => Some(a.0),
+                        _ => None,
+                    })
+                }
             }
-        }
+        })
+        .await
     }
 
     /// Addresses of `name` in the family of `like` (A for IPv4, AAAA for IPv6).
@@ -243,23 +317,26 @@ impl Resolver {
 
     /// MX records of `name`, by preference.
     pub async fn mx(&self, name: &str) -> Result<Vec<Mx>, DnsError> {
-        let mut found = match self {
-            Resolver::Static(z) => z.answer(name, RType::Mx, |a| match a {
-                Answer::Mx(mx) => Some(mx.clone()),
-                _ => None,
-            }),
-            Resolver::Hickory(r) => {
-                let fqdn = absolute(name)?;
-                let found = r.mx_lookup(fqdn.as_str()).await;
-                collect(name, RType::Mx, found, |data| match data {
-                    RData::MX(mx) => Some(Mx {
-                        preference: mx.preference,
-                        exchange: normalize(&mx.exchange.to_ascii()),
+        let mut found = self
+            .bounded(name, RType::Mx, async {
+                match &self.backend {
+                    Backend::Static(z) => z.answer(name, RType::Mx, |a| match a {
+                        Answer::Mx(mx) => Some(mx.clone()),
+                        _ => None,
                     }),
-                    _ => None,
-                })
-            }
-        }?;
+                    Backend::Hickory(r) => {
+                        let found = r.mx_lookup(query_name(name)?).await;
+                        collect(name, RType::Mx, found, |data| match data {
+                            RData::MX(mx) => Some(Mx {
+                                preference: mx.preference,
+                                exchange: normalize(&mx.exchange.to_ascii()),
+                            }),
+                            _ => None,
+                        })
+                    }
+                }
+            })
+            .await?;
         found.sort_by(|a, b| (a.preference, &a.exchange).cmp(&(b.preference, &b.exchange)));
         Ok(found)
     }
@@ -267,19 +344,22 @@ impl Resolver {
     /// PTR names of `ip` (lower-case, without the trailing dot).
     pub async fn ptr(&self, ip: IpAddr) -> Result<Vec<String>, DnsError> {
         let name = reverse_name(ip);
-        match self {
-            Resolver::Static(z) => z.answer(&name, RType::Ptr, |a| match a {
-                Answer::Name(n) => Some(n.clone()),
-                _ => None,
-            }),
-            Resolver::Hickory(r) => {
-                let found = r.reverse_lookup(ip).await;
-                collect(&name, RType::Ptr, found, |data| match data {
-                    RData::PTR(p) => Some(normalize(&p.0.to_ascii())),
+        self.bounded(&name, RType::Ptr, async {
+            match &self.backend {
+                Backend::Static(z) => z.answer(&name, RType::Ptr, |a| match a {
+                    Answer::Name(n) => Some(n.clone()),
                     _ => None,
-                })
+                }),
+                Backend::Hickory(r) => {
+                    let found = r.reverse_lookup(ip).await;
+                    collect(&name, RType::Ptr, found, |data| match data {
+                        RData::PTR(p) => Some(normalize(&p.0.to_ascii())),
+                        _ => None,
+                    })
+                }
             }
-        }
+        })
+        .await
     }
 }
 
@@ -318,20 +398,33 @@ pub fn normalize(name: &str) -> String {
     name.trim_end_matches('.').to_ascii_lowercase()
 }
 
-/// The absolute form of `name` (trailing dot), after checking it is a plausible domain name.
-fn absolute(name: &str) -> Result<String, DnsError> {
-    let bare = name.trim_end_matches('.');
-    let valid = !bare.is_empty()
+/// Whether `name` (with or without its trailing dot) is one a query can carry: see the
+/// module header.
+pub fn is_query_name(name: &str) -> bool {
+    query_name(name).is_ok()
+}
+
+/// The absolute name to query for `name`, or `InvalidName` when no query can carry it.
+fn query_name(name: &str) -> Result<hickory_resolver::proto::rr::Name, DnsError> {
+    let invalid = || DnsError::InvalidName {
+        name: name.to_string(),
+    };
+    let bare = name.strip_suffix('.').unwrap_or(name);
+    let labels_ok = !bare.is_empty()
         && bare.len() <= 253
-        && bare
-            .split('.')
-            .all(|label| !label.is_empty() && label.len() <= 63 && label.is_ascii());
-    if !valid {
-        return Err(DnsError::InvalidName {
-            name: name.to_string(),
+        && bare.split('.').all(|label| {
+            let b = label.as_bytes();
+            !b.is_empty()
+                && b.len() <= 63
+                && b.iter()
+                    .all(|c| c.is_ascii_graphic() && !matches!(c, b'"' | b'\\' | b'[' | b']'))
         });
+    if !labels_ok {
+        return Err(invalid());
     }
-    Ok(format!("{bare}."))
+    // Raw labels: hickory's text parser would refuse anything but letters, digits, `-`, `_`.
+    hickory_resolver::proto::rr::Name::from_labels(bare.split('.').map(str::as_bytes))
+        .map_err(|_| invalid())
 }
 
 fn collect<T>(
@@ -459,7 +552,7 @@ impl StaticZone {
         rtype: RType,
         pick: impl Fn(&Answer) -> Option<T>,
     ) -> Result<Vec<T>, DnsError> {
-        absolute(name)?;
+        query_name(name)?;
         let key = normalize(name);
         if let Some(&timeout) = self.failing.get(&key) {
             return Err(DnsError::Failed {
@@ -519,6 +612,62 @@ mod tests {
                 Err(DnsError::InvalidName { .. })
             ));
         });
+    }
+
+    #[test]
+    fn only_names_a_query_can_carry_are_asked_about() {
+        for ok in [
+            "example.com",
+            "example.com.",
+            "_dmarc.example.com",
+            "s1._domainkey.mail_1.example.com",
+            "xn--bcher-kva.example",
+            "a-b.c",
+            "localhost",
+            "-lead.example.com",
+            "user@example.com.s.example.com",
+            "a%2Bb.esc.example.com",
+            "foo:bar/baz.example.com",
+            "bounces+srs=x=y.example.com",
+        ] {
+            assert!(is_query_name(ok), "{ok}");
+        }
+        let long = format!("{}.example.com", "a".repeat(64));
+        for bad in [
+            "",
+            ".",
+            "example.com..",
+            "a..b",
+            "[192.0.2.1]",
+            "\"john doe\".example.com",
+            "john doe.example.com",
+            "tab\there.example.com",
+            "b\\058c.example.com",
+            "bücher.example",
+            long.as_str(),
+        ] {
+            assert!(!is_query_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_deadline_only_ever_moves_earlier() {
+        let r = Resolver::fixed(StaticZone::new().txt("example.test", "v=spf1 -all"));
+        let past = r.with_deadline(tokio::time::Instant::now());
+        block(async {
+            // An answer that is ready comes back even at the deadline.
+            assert!(past.txt("example.test").await.is_ok());
+        });
+        let later = tokio::time::Instant::now() + std::time::Duration::from_secs(60);
+        let soon = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+        assert_eq!(
+            r.with_deadline(later).with_deadline(soon).deadline(),
+            Some(soon)
+        );
+        assert_eq!(
+            r.with_deadline(soon).with_deadline(later).deadline(),
+            Some(soon)
+        );
     }
 
     #[test]

@@ -520,29 +520,35 @@ fn parse_term(term: &str, position: usize) -> Result<Term, String> {
     }))
 }
 
-/// Splits `spec/cidr` at the first `/` outside a `%{...}` macro (whose delimiters may
-/// include `/`).
+/// Splits `domain-spec [dual-cidr-length]` (§5.3, §5.4). The cidr is a `/N`, `//N` or
+/// `/N//N` of digits that ends the term; any other `/` belongs to the domain-spec, whose
+/// macro-literals may hold any visible character (§7.1): `a:foo:bar/baz.example.com` has no
+/// cidr, `a:example.com/24` has one. (A domain-spec cannot end in `/digits`: it ends in a
+/// toplabel or a `}`.)
 fn split_cidr(s: &str) -> (&str, &str) {
-    let bytes = s.as_bytes();
-    let mut in_macro = false;
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if in_macro {
-            if b == b'}' {
-                in_macro = false;
-            }
-        } else if b == b'%' && bytes.get(i + 1) == Some(&b'{') {
-            in_macro = true;
-            i += 1;
-        } else if b == b'%' {
-            // `%%`, `%_`, `%-`: skip the escaped byte so `%/` stays an error, not a split.
-            i += 1;
-        } else if b == b'/' {
-            return (s.get(..i).unwrap_or(""), s.get(i..).unwrap_or(""));
+    let b = s.as_bytes();
+    let digits_from = |end: usize| -> usize {
+        let mut i = end;
+        while i > 0 && b.get(i - 1).is_some_and(u8::is_ascii_digit) {
+            i -= 1;
         }
-        i += 1;
+        i
+    };
+    let slash_at = |i: usize| i > 0 && b.get(i - 1) == Some(&b'/');
+    let last = digits_from(b.len());
+    if last == b.len() || !slash_at(last) {
+        return (s, "");
     }
-    (s, "")
+    let mut start = last - 1;
+    if slash_at(start) {
+        // `//N`: an IPv6 length, maybe after an IPv4 one (`/M//N`).
+        start -= 1;
+        let v4 = digits_from(start);
+        if v4 < start && slash_at(v4) && !slash_at(v4 - 1) {
+            start = v4 - 1;
+        }
+    }
+    (s.get(..start).unwrap_or(""), s.get(start..).unwrap_or(""))
 }
 
 /// A cidr length: `"0"` or digits without a leading zero, at most `max` (§12).
@@ -931,16 +937,14 @@ struct Eval<'a> {
     trace: Vec<String>,
 }
 
-/// §4.3: a usable domain: ASCII labels of 1-63 bytes, at least two, 253 bytes at most.
+/// §4.3: a domain check_host can evaluate: a multi-label name that a DNS query can carry
+/// ([`super::resolver::is_query_name`]: labels of 1-63 visible characters other than `"`,
+/// `\`, `[`, `]`, 253 bytes at most). Anything else — spaces, quotes, a domain literal such
+/// as `[192.0.2.1]`, an empty or long label, a single label — is malformed, and check_host
+/// returns "none" without a lookup.
 fn is_valid_domain(domain: &str) -> bool {
     let bare = domain.strip_suffix('.').unwrap_or(domain);
-    let labels: Vec<&str> = bare.split('.').collect();
-    !bare.is_empty()
-        && bare.len() <= 253
-        && labels.len() >= 2
-        && labels
-            .iter()
-            .all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_graphic()))
+    bare.contains('.') && super::resolver::is_query_name(bare)
 }
 
 fn prefix_match(ip: IpAddr, net: IpAddr, len: u8) -> bool {
@@ -1214,6 +1218,17 @@ impl<'a> Eval<'a> {
         Ok(())
     }
 
+    /// A target-name that no DNS query can carry (`InvalidName`): the mechanism does not
+    /// match. RFC 7208 leaves this case to §4.3 (a malformed domain is "none" for
+    /// check_host, so nothing there can match) and §7.1 (macro expansion may produce any
+    /// visible character); it is not a DNS error, so never temperror, and no lookup was made,
+    /// so not a void lookup either.
+    fn unqueryable(&mut self, e: &DnsError) -> bool {
+        self.trace
+            .push(format!("{e}: no DNS query can carry it, so no match"));
+        false
+    }
+
     fn void(&mut self, what: &str) -> Result<(), SpfResult> {
         self.voids = self.voids.saturating_add(1);
         self.trace.push(format!("void lookup: {what}"));
@@ -1341,7 +1356,7 @@ impl<'a> Eval<'a> {
                         self.void(&e.to_string())?;
                         Ok(false)
                     }
-                    Err(_) => Ok(false),
+                    Err(e) => Ok(self.unqueryable(&e)),
                 }
             }
             Mechanism::Mx {
@@ -1369,7 +1384,7 @@ impl<'a> Eval<'a> {
                         self.void(&e.to_string())?;
                         return Ok(false);
                     }
-                    Err(_) => return Ok(false),
+                    Err(e) => return Ok(self.unqueryable(&e)),
                 };
                 if hosts.len() > MAX_MX_NAMES {
                     self.trace.push(format!(
@@ -1441,7 +1456,7 @@ impl<'a> Eval<'a> {
                         self.void(&e.to_string())?;
                         Ok(false)
                     }
-                    Err(_) => Ok(false),
+                    Err(e) => Ok(self.unqueryable(&e)),
                 }
             }
         }
@@ -1544,6 +1559,25 @@ impl<'a> TreeWalk<'a> {
                 format!("'{}': {what} (a void lookup)", d.text),
             )
         };
+        if let Mechanism::A {
+            domain: Some(spec), ..
+        }
+        | Mechanism::Mx {
+            domain: Some(spec), ..
+        }
+        | Mechanism::Exists { domain: spec } = &d.mechanism
+            && !has_macro(spec)
+            && !super::resolver::is_query_name(spec)
+        {
+            return Some(Finding::warning(
+                "spf_unqueryable_target",
+                "RFC 7208 §4.3",
+                format!(
+                    "'{}': '{spec}' is not a name a DNS query can carry, so the term never matches",
+                    d.text
+                ),
+            ));
+        }
         match &d.mechanism {
             Mechanism::A { domain: spec, .. } => {
                 let name = normalize(spec.as_deref().unwrap_or(domain));
@@ -4030,5 +4064,144 @@ mod tests {
                 let _ = expand_tokens(&tokens, &vars);
             }
         }
+    }
+
+    fn a_or_mx(text: &str) -> (Option<String>, Option<u8>, Option<u8>) {
+        let record = parse(&format!("v=spf1 {text} -all"))
+            .record
+            .unwrap_or_else(|| panic!("{text} should parse"));
+        match &record.directives[0].mechanism {
+            Mechanism::A {
+                domain,
+                ip4_cidr,
+                ip6_cidr,
+            }
+            | Mechanism::Mx {
+                domain,
+                ip4_cidr,
+                ip6_cidr,
+            } => (domain.clone(), *ip4_cidr, *ip6_cidr),
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_domain_spec_may_hold_any_visible_character_and_only_a_final_cidr_is_one() {
+        let d = |s: &str| Some(s.to_string());
+        assert_eq!(
+            a_or_mx("a:foo:bar/baz.example.com"),
+            (d("foo:bar/baz.example.com"), None, None)
+        );
+        assert_eq!(
+            a_or_mx("a:example.com/24"),
+            (d("example.com"), Some(24), None)
+        );
+        assert_eq!(
+            a_or_mx("mx:odd/name.example.com//64"),
+            (d("odd/name.example.com"), None, Some(64))
+        );
+        assert_eq!(
+            a_or_mx("a:x/1.example.com/24//64"),
+            (d("x/1.example.com"), Some(24), Some(64))
+        );
+        assert_eq!(a_or_mx("a/24//64"), (None, Some(24), Some(64)));
+        assert_eq!(a_or_mx("mx//0"), (None, None, Some(0)));
+        assert_eq!(a_or_mx("a:%{d}/24"), (d("%{d}"), Some(24), None));
+        assert_eq!(
+            a_or_mx("a:%{ir/}.x.example.com"),
+            (d("%{ir/}.x.example.com"), None, None)
+        );
+        for bad in [
+            "a:example.com/33",
+            "a:example.com/024",
+            "a:example.com/24x",
+            "a:example.com/",
+            "a:1.2.3.4/24",
+            "mx:example.com///64",
+            "a:exa mple.com",
+        ] {
+            let parsed = parse(&format!("v=spf1 {bad} -all"));
+            assert!(parsed.record.is_none(), "{bad} should be a syntax error");
+        }
+    }
+
+    #[test]
+    fn names_no_query_can_carry_do_not_match_and_are_never_temperror() {
+        let z = "TXT example.com v=spf1 a:%{l}.a.example.com exists:%{l}.x.example.com mx:%{l}.example.com ip4:192.0.2.0/24 -all";
+        for sender in [
+            "\"john doe\"@example.com",
+            "[x]@example.com",
+            "a b@example.com",
+        ] {
+            let e = eval(z, IP, sender, None);
+            assert_eq!(e.result, SpfResult::Pass, "{sender}: {:#?}", e.trace);
+            assert_eq!(e.mechanism.as_deref(), Some("ip4:192.0.2.0/24"));
+            // No query was made for those names, so none of them is a void lookup.
+            assert_eq!(e.void_lookups, 0, "{sender}: {:#?}", e.trace);
+            assert_eq!(e.dns_lookups, 3);
+            let e = eval(z, OTHER, sender, None);
+            assert_eq!(e.result, SpfResult::Fail, "{sender}: {:#?}", e.trace);
+        }
+        // Visible characters other than quotes, brackets and `\` are asked about as they
+        // are: `foo:bar/baz.example.com` is a lookup (here a void one), not a non-match.
+        let e = eval(
+            "TXT example.com v=spf1 a:foo:bar/baz.example.com a:%{l}.example.com -all|IP foo:bar/baz.example.com 192.0.2.10",
+            IP,
+            "\"a b\"@example.com",
+            None,
+        );
+        assert_eq!(e.result, SpfResult::Pass, "{:#?}", e.trace);
+        assert_eq!(e.mechanism.as_deref(), Some("a:foo:bar/baz.example.com"));
+        // An include or redirect to such a name is check_host on a malformed domain:
+        // "none" (§4.3), which those terms turn into permerror (§5.2, §6.1).
+        let e = eval(
+            "TXT example.com v=spf1 include:%{l}.example.com -all",
+            IP,
+            "\"a b\"@example.com",
+            None,
+        );
+        assert_eq!(e.result, SpfResult::Permerror, "{:#?}", e.trace);
+    }
+
+    #[test]
+    fn the_checker_warns_about_a_literal_target_no_query_can_carry() {
+        let r = Resolver::fixed(zone(
+            "TXT example.com v=spf1 a:[x].example.com mx:foo:bar/baz.example.com -all",
+        ));
+        let tree = block(resolve_tree(&r, "example.com"));
+        let flagged: Vec<&str> = tree
+            .findings
+            .iter()
+            .filter(|f| f.code == "spf_unqueryable_target")
+            .map(|f| f.message.as_str())
+            .collect();
+        assert_eq!(flagged.len(), 1, "{:#?}", tree.findings);
+        assert!(flagged[0].contains("[x].example.com"), "{flagged:?}");
+    }
+
+    #[test]
+    fn a_malformed_or_single_label_domain_is_none() {
+        let z = "TXT example.com v=spf1 +all";
+        for (sender, helo) in [
+            ("", Some("[192.0.2.1]")),
+            ("postmaster@[192.0.2.1]", None),
+            ("user@[IPv6:2001:db8::1]", None),
+            ("user@localhost", None),
+            ("user@exa mple.com", None),
+            ("user@a..example.com", None),
+            ("user@\"quoted\".example.com", None),
+        ] {
+            let e = eval(z, IP, sender, helo);
+            assert_eq!(
+                e.result,
+                SpfResult::None,
+                "{sender} {helo:?}: {:#?}",
+                e.trace
+            );
+            assert_eq!(e.dns_lookups, 0);
+        }
+        let label = "a".repeat(64);
+        let e = eval(z, IP, &format!("user@{label}.example.com"), None);
+        assert_eq!(e.result, SpfResult::None);
     }
 }

@@ -198,3 +198,84 @@ async fn domain_checks_are_stored_and_kept_over_time() {
         .await
         .assert_problem(404, "not_found");
 }
+
+/// A nameserver that never answers: a UDP socket nobody reads and a TCP listener nobody
+/// serves, on one loopback port.
+struct BlackHole {
+    addr: std::net::SocketAddr,
+    _udp: std::net::UdpSocket,
+    _tcp: std::net::TcpListener,
+}
+
+impl BlackHole {
+    fn bind() -> BlackHole {
+        for _ in 0..50 {
+            let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+            let addr = udp.local_addr().unwrap();
+            if let Ok(tcp) = std::net::TcpListener::bind(addr) {
+                return BlackHole {
+                    addr,
+                    _udp: udp,
+                    _tcp: tcp,
+                };
+            }
+        }
+        panic!("no port free for both UDP and TCP");
+    }
+}
+
+fn lookup_failures(report: &serde_json::Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["code"].as_str())
+        .filter(|c| c.ends_with("_lookup_failed"))
+        .map(str::to_string)
+        .collect()
+}
+
+#[actix_web::test]
+async fn checks_answer_within_their_budget_when_the_resolver_is_dead() {
+    let hole = BlackHole::bind();
+    let ns = hole.addr.to_string();
+    // One unanswered query alone would take 2 × 5 s; the budget is 2 s.
+    let app = spawn_app_with(move |s| {
+        s.dns_nameservers = ns;
+        s.dns_timeout_ms = 5000;
+        s.dns_check_budget_secs = 2;
+    })
+    .await;
+    let budget = std::time::Duration::from_secs(2);
+    let margin = std::time::Duration::from_millis(1500);
+    app.register_domain("dead.test").await;
+
+    let started = std::time::Instant::now();
+    let r = app
+        .send(
+            Method::POST,
+            "/api/v1/domains/dead.test/dns-checks",
+            Some(&app.admin_key),
+            None,
+        )
+        .await;
+    let took = started.elapsed();
+    assert_eq!(r.status, StatusCode::CREATED, "{:?}", r.body);
+    assert!(took < budget + margin, "all checks took {took:?}");
+    let items = r.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 5, "{:?}", r.body);
+    for item in items {
+        let failed = lookup_failures(&item["report"]);
+        assert!(!failed.is_empty(), "{:#}", item["report"]);
+        assert_eq!(item["worst"], "error", "{:#}", item["report"]);
+    }
+
+    let started = std::time::Instant::now();
+    let r = app
+        .get("/api/v1/dns/spf/check?domain=dead.test", &app.admin_key)
+        .await;
+    let took = started.elapsed();
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert!(took < budget + margin, "one check took {took:?}");
+    assert_eq!(lookup_failures(&r.body), vec!["spf_lookup_failed"]);
+}

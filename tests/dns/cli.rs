@@ -137,3 +137,26 @@ fn generate_prints_the_records_to_publish() {
         ]
     );
 }
+
+#[test]
+fn check_kinds_are_accepted_as_people_write_them() {
+    let s = checks_zones();
+    let ns = s.addr.to_string();
+    for (written, kind, domain) in [
+        ("tlsrpt", "tlsrpt", "good.test"),
+        ("tls-rpt", "tlsrpt", "good.test"),
+        ("tls_rpt", "tlsrpt", "good.test"),
+        ("TLSRPT", "tlsrpt", "good.test"),
+        ("TLS-RPT", "tlsrpt", "good.test"),
+        ("mta-sts", "mta_sts", "none.test"),
+        ("mta_sts", "mta_sts", "none.test"),
+        ("MTA-STS", "mta_sts", "none.test"),
+        ("mtasts", "mta_sts", "none.test"),
+        ("DMARC", "dmarc", "good.test"),
+        ("FCrDNS", "fcrdns", "192.0.2.10"),
+    ] {
+        let (code, report) = ruad(&["check", written, domain, "--nameserver", &ns], &[]);
+        assert_ne!(code, 2, "{written}: {report:#}");
+        assert_eq!(report["kind"], kind, "{written}");
+    }
+}

@@ -11,6 +11,7 @@ mod checks;
 mod cli;
 mod generated;
 mod resolver;
+mod spf;
 
 pub use checks::servers as checks_zones;
 
