@@ -154,6 +154,26 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
     ("jwt_max_ttl_seconds", "86400", "longest JWT lifetime"),
     ("max_upload_bytes", "67108864", "largest request body"),
     (
+        "max_tlsrpt_bytes",
+        "4194304",
+        "largest body of the RFC 8460 receiver (no credentials)",
+    ),
+    (
+        "request_body_timeout_seconds",
+        "300",
+        "time allowed to receive one request body",
+    ),
+    (
+        "request_body_grace_seconds",
+        "10",
+        "time a body may take before the minimum rate applies",
+    ),
+    (
+        "request_body_min_rate",
+        "4096",
+        "bytes per second a body must average after the grace time",
+    ),
+    (
         "max_decompressed_bytes",
         "536870912",
         "decompressed size of one upload",

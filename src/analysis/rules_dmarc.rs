@@ -137,8 +137,16 @@ impl<'a> Context<'a> {
         Context {
             input,
             org: org(&input.domain),
-            total_messages: input.dmarc.sources.iter().map(|s| s.messages).sum(),
-            total_pass: input.dmarc.sources.iter().map(|s| s.dmarc_pass).sum(),
+            total_messages: input
+                .dmarc
+                .sources
+                .iter()
+                .fold(0u64, |t, s| t.saturating_add(s.messages)),
+            total_pass: input
+                .dmarc
+                .sources
+                .iter()
+                .fold(0u64, |t, s| t.saturating_add(s.dmarc_pass)),
             sources,
             enforcing,
             policy,
@@ -211,19 +219,20 @@ struct ServiceTotals<'a> {
 
 fn add_all(into: &mut BTreeMap<String, u64>, from: &BTreeMap<String, u64>) {
     for (k, v) in from {
-        *into.entry(k.clone()).or_default() += v;
+        let slot = into.entry(k.clone()).or_default();
+        *slot = slot.saturating_add(*v);
     }
 }
 
 impl<'a> ServiceTotals<'a> {
     fn add(&mut self, s: &'a SourceData) {
         self.sources.push(s);
-        self.messages += s.messages;
-        self.pass += s.dmarc_pass;
-        self.dkim_aligned += s.dkim_aligned;
-        self.spf_aligned += s.spf_aligned;
-        self.quarantined += s.quarantined;
-        self.rejected += s.rejected;
+        self.messages = self.messages.saturating_add(s.messages);
+        self.pass = self.pass.saturating_add(s.dmarc_pass);
+        self.dkim_aligned = self.dkim_aligned.saturating_add(s.dkim_aligned);
+        self.spf_aligned = self.spf_aligned.saturating_add(s.spf_aligned);
+        self.quarantined = self.quarantined.saturating_add(s.quarantined);
+        self.rejected = self.rejected.saturating_add(s.rejected);
         add_all(&mut self.dkim_pass, &s.dkim_pass_domains);
         add_all(&mut self.dkim_fail, &s.dkim_fail_domains);
         add_all(&mut self.spf_pass, &s.spf_pass_domains);
@@ -465,8 +474,8 @@ fn forwarding(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
             _ => (0, 0),
         };
         if n > 0 {
-            forwarded += n;
-            forwarded_failing += f;
+            forwarded = forwarded.saturating_add(n);
+            forwarded_failing = forwarded_failing.saturating_add(f);
             shown.push((n, source_evidence(s, f)));
         }
     }
@@ -519,7 +528,7 @@ fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
                     .saturating_sub(s.dmarc_pass)
                     .saturating_sub(s.forwarded_reason);
                 if failing > 0 {
-                    failing_total += failing;
+                    failing_total = failing_total.saturating_add(failing);
                     shown.push((failing, s));
                 }
             }

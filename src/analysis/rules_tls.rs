@@ -140,11 +140,11 @@ fn rate_jump(input: &DomainInput, t: &Thresholds, out: &mut Evaluation) {
     let (mut rs, mut rf, mut bs, mut bf) = (0u64, 0u64, 0u64, 0u64);
     for d in &input.tls.daily {
         if d.day >= recent_from && d.day < to {
-            rs += d.successful;
-            rf += d.failed;
+            rs = rs.saturating_add(d.successful);
+            rf = rf.saturating_add(d.failed);
         } else if d.day >= baseline_from && d.day < recent_from {
-            bs += d.successful;
-            bf += d.failed;
+            bs = bs.saturating_add(d.successful);
+            bf = bf.saturating_add(d.failed);
         }
     }
     if rf < t.tls_jump_min_failures || bs + bf == 0 {
