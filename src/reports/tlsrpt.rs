@@ -11,9 +11,10 @@
 //! deserialized straight into the typed structs, policy by policy and failure detail by
 //! failure detail: the document is never held, whole or as a `serde_json::Value`. What a
 //! report may hold once parsed is bounded: at most `max_tls_failure_details` failure
-//! details, no JSON string longer than `max_token_bytes`, and at most [`MAX_HELD_BYTES`] of
-//! kept text and structures in all (unknown fields inside policies are only named, not
-//! kept). Exceeding a bound rejects the report.
+//! details, no JSON string longer than `max_token_bytes`, and at most
+//! [`HELD_BYTES_PER_DETAIL`] bytes per allowed failure detail of kept text and structures in
+//! all (about 49 MB by default; unknown fields inside policies are only named, not kept).
+//! Exceeding a bound rejects the report.
 //!
 //! Counts: a session count above [`MAX_COUNT`](super::MAX_COUNT), or session counts adding
 //! up to more than [`MAX_REPORT_TOTAL`](super::MAX_REPORT_TOTAL) in one report, rejects the
@@ -37,8 +38,11 @@ use std::io::{self, BufReader, Read};
 use std::rc::Rc;
 
 /// Bytes of text and structures one parsed TLS report may hold (estimated: string lengths
-/// plus the size of each struct); more rejects the report.
-pub const MAX_HELD_BYTES: usize = 48 << 20;
+/// plus the size of each struct), per failure detail that `max_tls_failure_details` allows;
+/// more rejects the report.
+pub const HELD_BYTES_PER_DETAIL: usize = 512;
+/// The least a report may hold, whatever `max_tls_failure_details` says.
+const MIN_HELD_BYTES: usize = 64 << 10;
 /// Unknown field names remembered per JSON object (for warnings); the rest are only counted.
 const MAX_UNKNOWN_NAMES: usize = 64;
 /// Heap overhead charged per kept string or JSON node, on top of its length.
@@ -298,6 +302,14 @@ impl<R: Read> Read for StringGuard<R> {
     }
 }
 
+/// Bytes one report may hold.
+fn held_max(limits: &Limits) -> usize {
+    limits
+        .max_tls_failure_details
+        .saturating_mul(HELD_BYTES_PER_DETAIL)
+        .max(MIN_HELD_BYTES)
+}
+
 /// State shared by the visitors of one report.
 struct Ctx {
     limits: Limits,
@@ -327,12 +339,13 @@ impl Ctx {
     fn charge<E: de::Error>(&self, bytes: usize) -> Result<(), E> {
         let held = self.held.get().saturating_add(bytes);
         self.held.set(held);
-        if held > MAX_HELD_BYTES {
+        let max = held_max(&self.limits);
+        if held > max {
             return Err(self.fail(invalid(
-                "policies",
+                "document",
                 &format!(
-                    "the report holds more than {} MiB of text and failure details",
-                    MAX_HELD_BYTES >> 20
+                    "the report holds more than {max} bytes of text and failure details \
+                     ({HELD_BYTES_PER_DETAIL} per failure detail max_tls_failure_details allows)"
                 ),
             )));
         }
@@ -1572,6 +1585,70 @@ mod tests {
             err.to_string().contains(&format!("policies[{}]", n + 1)),
             "{err}"
         );
+    }
+
+    #[test]
+    fn what_a_report_holds_is_bounded_but_unknown_fields_in_policies_cost_nothing() {
+        let limits = Limits {
+            max_tls_failure_details: 10,
+            ..Limits::default()
+        };
+        assert_eq!(held_max(&limits), MIN_HELD_BYTES);
+        let junk = format!("[{}]", vec!["\"0123456789abcdef\""; 8192].join(","));
+        assert!(junk.len() > 2 * MIN_HELD_BYTES);
+        // 150 KB of unknown fields inside a policy and a failure detail: named, not kept.
+        let inside = report_with(&[("1", "1", "1")])
+            .replacen(
+                r#""policy-domain":"d.example""#,
+                &format!(r#""policy-domain":"d.example","x-junk":{junk}"#),
+                1,
+            )
+            .replacen(
+                r#""failed-session-count":1"#,
+                &format!(r#""failed-session-count":1,"x-junk":{junk}"#),
+                1,
+            );
+        let mut w = Warnings::default();
+        let r = parse_reader(inside.as_bytes(), &limits, &mut w).unwrap();
+        assert_eq!(r.policies[0].failure_details.len(), 1);
+        let paths: Vec<String> = w.to_vec().into_iter().map(|w| w.path).collect();
+        assert!(
+            paths.contains(&"policies/policy/x-junk".to_string()),
+            "{paths:?}"
+        );
+        assert!(
+            paths.contains(&"policies/failure-details/x-junk".to_string()),
+            "{paths:?}"
+        );
+        // The same kept as a top-level extension, or as policy-string lines, is too much.
+        let extension = report_with(&[("1", "1", "1")]).replacen(
+            r#""report-id":"r1""#,
+            &format!(r#""report-id":"r1","x-junk":{junk}"#),
+            1,
+        );
+        let lines = report_with(&[("1", "1", "1")]).replacen(
+            r#""policy-domain":"d.example""#,
+            &format!(r#""policy-domain":"d.example","policy-string":{junk}"#),
+            1,
+        );
+        for json in [extension, lines] {
+            let err = parse_reader(json.as_bytes(), &limits, &mut Warnings::default()).unwrap_err();
+            assert_eq!(err.code(), "invalid_tls_report");
+            assert!(err.to_string().contains("max_tls_failure_details"), "{err}");
+        }
+        // With the default limits both are fine.
+        let r = parse(
+            report_with(&[("1", "1", "1")])
+                .replacen(
+                    r#""report-id":"r1""#,
+                    &format!(r#""report-id":"r1","x-junk":{junk}"#),
+                    1,
+                )
+                .as_bytes(),
+            &mut Warnings::default(),
+        )
+        .unwrap();
+        assert!(r.extensions.contains_key("x-junk"));
     }
 
     #[test]
