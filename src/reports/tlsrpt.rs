@@ -1652,6 +1652,38 @@ mod tests {
     }
 
     #[test]
+    fn streamed_json_still_replaces_invalid_utf8_and_reports_syntax_errors_with_a_position() {
+        let json = report_with(&[("1", "1", "1")]).replacen(
+            r#""organization-name":"X""#,
+            "\"organization-name\":\"X\u{1}\"",
+            1,
+        );
+        let bytes = json.replacen('\u{1}', "\u{fffd}", 1).into_bytes();
+        // Put a raw 0xFF where the U+FFFD was: invalid UTF-8 inside a JSON string.
+        let at = bytes
+            .windows(3)
+            .position(|w| w == "\u{fffd}".as_bytes())
+            .unwrap();
+        let mut raw = bytes[..at].to_vec();
+        raw.push(0xff);
+        raw.extend_from_slice(&bytes[at + 3..]);
+        let mut w = Warnings::default();
+        let r = parse(&raw, &mut w).unwrap();
+        assert_eq!(r.organization_name, "X\u{fffd}");
+        assert_eq!(w.to_vec()[0].code, WarningCode::InvalidCharacters);
+
+        let clean = report_with(&[("1", "1", "1")]);
+        let truncated = &clean.as_bytes()[..clean.len() - 3];
+        match parse(truncated, &mut Warnings::default()).unwrap_err() {
+            ParseError::Json { line, message, .. } => {
+                assert_eq!(line, clean.lines().count(), "{message}");
+                assert!(message.contains("EOF"), "{message}");
+            }
+            other => panic!("expected malformed JSON, got {other:?}"),
+        }
+    }
+
+    #[test]
     fn a_report_without_any_usable_policy_is_rejected() {
         let json = br#"{"organization-name":"X","date-range":{"start-datetime":"2020-01-01T00:00:00Z","end-datetime":"2020-01-01T23:59:59Z"},
             "report-id":"r1","policies":[{"policy":{"policy-type":"sts"},"summary":{}}]}"#;
