@@ -38,7 +38,7 @@ fn a_large_tls_report_is_parsed_in_memory_bounded_by_what_it_keeps() {
     let grown = peak.saturating_sub(before);
     eprintln!("peak RSS grew by {} KiB", grown >> 10);
     // The typed details take about 300 bytes each (9 MB); a generic JSON tree of the
-    // document takes several times the document (before streaming: 103 MiB for 50,000).
+    // document takes several times the document (69 MiB here before streaming).
     assert!(
         grown < 20 << 20,
         "peak RSS grew by {} MiB parsing {} MiB of JSON",
