@@ -163,6 +163,11 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
         "decompressed size of one upload",
     ),
     ("max_records", "2000000", "records per aggregate report"),
+    (
+        "max_tls_failure_details",
+        "100000",
+        "failure details kept from one SMTP TLS report (more is refused)",
+    ),
     ("workers", "CPUs", "HTTP worker threads"),
     (
         "dns_nameservers",
