@@ -25,6 +25,8 @@
 //! - `max_decompressed_bytes` [`RUAD_MAX_DECOMPRESSED_BYTES`]: decompressed size of one upload
 //!   (default 512 MiB).
 //! - `max_records` [`RUAD_MAX_RECORDS`]: records per aggregate report (default 2,000,000).
+//! - `max_tls_failure_details` [`RUAD_MAX_TLS_FAILURE_DETAILS`]: failure details kept from one
+//!   SMTP TLS report, all policies together (default 100,000; a report with more is refused).
 //! - `workers` [`RUAD_WORKERS`]: HTTP worker threads (default: number of CPUs).
 //! - `dns_nameservers` [`RUAD_DNS_NAMESERVERS`]: comma-separated `IP` or `IP:PORT` resolvers
 //!   for DNS checks (default empty: the system's, from `/etc/resolv.conf`).
@@ -83,6 +85,7 @@ pub struct Settings {
     pub request_body_min_rate: u64,
     pub max_decompressed_bytes: u64,
     pub max_records: u64,
+    pub max_tls_failure_details: usize,
     pub workers: Option<usize>,
     pub dns_nameservers: String,
     pub dns_timeout_ms: u64,
@@ -114,6 +117,7 @@ impl Default for Settings {
             request_body_min_rate: 4096,
             max_decompressed_bytes: 512 << 20,
             max_records: 2_000_000,
+            max_tls_failure_details: 100_000,
             workers: None,
             dns_nameservers: String::new(),
             dns_timeout_ms: 3000,
@@ -179,6 +183,11 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
         "decompressed size of one upload",
     ),
     ("max_records", "2000000", "records per aggregate report"),
+    (
+        "max_tls_failure_details",
+        "100000",
+        "failure details kept from one SMTP TLS report (more is refused)",
+    ),
     ("workers", "CPUs", "HTTP worker threads"),
     (
         "dns_nameservers",
@@ -503,6 +512,7 @@ impl Settings {
             max_input_bytes: self.max_upload_bytes,
             max_decompressed_bytes: self.max_decompressed_bytes,
             max_records: self.max_records,
+            max_tls_failure_details: self.max_tls_failure_details,
             ..Limits::default()
         }
     }

@@ -265,3 +265,94 @@ proptest! {
         let _ = ruad::reports::parse_tls_json(&bytes);
     }
 }
+
+/// An SMTP TLS report with `details` failure details spread over two policies, padded with
+/// trailing spaces to at least `pad_to` bytes.
+fn tls_report(details: usize, pad_to: usize) -> Vec<u8> {
+    let detail = r#"{"result-type":"certificate-expired","sending-mta-ip":"192.0.2.1","receiving-mx-hostname":"mx.d.example","receiving-ip":"198.51.100.7","failed-session-count":1}"#;
+    let policy = |n: usize| {
+        format!(
+            r#"{{"policy":{{"policy-type":"sts","policy-domain":"d.example","mx-host":["mx.d.example"]}},"summary":{{"total-successful-session-count":5,"total-failure-session-count":{n}}},"failure-details":[{}]}}"#,
+            vec![detail; n].join(",")
+        )
+    };
+    let first = details / 2;
+    let mut json = format!(
+        r#"{{"organization-name":"X","date-range":{{"start-datetime":"2020-01-01T00:00:00Z","end-datetime":"2020-01-01T23:59:59Z"}},"report-id":"r1","policies":[{},{}]}}"#,
+        policy(first),
+        policy(details - first)
+    )
+    .into_bytes();
+    if json.len() < pad_to {
+        json.resize(pad_to, b' ');
+    }
+    json
+}
+
+fn tls_details(parsed: &ruad::reports::Parsed) -> Vec<usize> {
+    parsed
+        .reports
+        .iter()
+        .map(|r| match &r.report {
+            ruad::reports::Report::TlsReport(t) => {
+                t.policies.iter().map(|p| p.failure_details.len()).sum()
+            }
+            ruad::reports::Report::DmarcAggregate(_) => 0,
+        })
+        .collect()
+}
+
+#[test]
+fn more_tls_failure_details_than_the_limit_reject_the_report() {
+    let limits = Limits {
+        max_tls_failure_details: 10,
+        ..Limits::default()
+    };
+    let at_limit = gzip(&tls_report(10, 0));
+    let parsed = parse_bytes(&at_limit, &limits);
+    assert!(parsed.failures.is_empty(), "{:?}", parsed.failures);
+    assert_eq!(tls_details(&parsed), vec![10]);
+
+    let over = gzip(&tls_report(11, 0));
+    let parsed = parse_bytes(&over, &limits);
+    assert!(parsed.reports.is_empty());
+    match &parsed.failures[..] {
+        [(_, e @ ParseError::Limit(LimitExceeded { kind, max: 10 }))] => {
+            assert_eq!(*kind, LimitKind::TlsFailureDetails);
+            assert_eq!(e.code(), "limit_exceeded");
+            assert!(e.to_string().contains("max_tls_failure_details"), "{e}");
+        }
+        other => panic!("expected the failure-detail limit, got {other:?}"),
+    }
+}
+
+#[test]
+fn the_decompressed_limit_counts_each_decompressed_byte_once() {
+    // A gzip TLS report and a gzip email (holding an aggregate report) of exactly `size`
+    // decompressed bytes: accepted with the limit at `size`, refused one byte below.
+    let size = 64 * 1024;
+    let json = tls_report(4, size);
+    let mut email =
+        b"From: reports@x.example\r\nSubject: report\r\nContent-Type: text/xml\r\n\r\n".to_vec();
+    email.extend_from_slice(HEAD);
+    email.extend_from_slice(
+        b"<record><row><source_ip>192.0.2.1</source_ip><count>1</count></row></record></feedback>",
+    );
+    email.resize(size, b' ');
+    for payload in [json, email] {
+        assert_eq!(payload.len(), size);
+        let bytes = gzip(&payload);
+        let at = Limits {
+            max_decompressed_bytes: size as u64,
+            ..Limits::default()
+        };
+        let parsed = parse_bytes(&bytes, &at);
+        assert!(parsed.failures.is_empty(), "{:?}", parsed.failures);
+        assert_eq!(parsed.reports.len(), 1);
+        let below = Limits {
+            max_decompressed_bytes: size as u64 - 1,
+            ..Limits::default()
+        };
+        assert_eq!(limit_of(&bytes, &below), LimitKind::DecompressedBytes);
+    }
+}

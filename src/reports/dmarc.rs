@@ -12,11 +12,17 @@
 //! `org_name`, draft `<identities>`, unknown elements (kept as extensions), broken records
 //! (skipped). Fatal: no `<feedback>`, missing report id / date range / policy domain,
 //! a document that ends inside `<feedback>`, and any exceeded limit.
+//!
+//! Counts: a record whose `<count>` is above [`MAX_COUNT`] (even one too large for `u64`) is
+//! dropped with a `count_out_of_range` warning; records whose counts add up to more than
+//! [`MAX_REPORT_TOTAL`] reject the report (`count_out_of_range`, naming the record as
+//! `feedback/record[N]/row/count`, N counting records from 1).
 
 use super::io::Utf8Transcoder;
 use super::xml::{Flow, Window, tolerant_config};
 use super::{
-    LimitExceeded, LimitKind, Limits, ParseError, Warning, WarningCode, WarningSink, Warnings,
+    LimitExceeded, LimitKind, Limits, MAX_COUNT, MAX_REPORT_TOTAL, ParseError, Warning,
+    WarningCode, WarningSink, Warnings,
 };
 use crate::domain::report::{
     AggregateHeader, AggregateSchema, Alignment, AuthResults, DMARC2_NAMESPACE, DateRange,
@@ -57,6 +63,8 @@ pub struct AggregateReader<'a> {
     held: VecDeque<Record>,
     records_seen: u64,
     records_usable: u64,
+    /// Sum of the counts of the usable records.
+    messages: u64,
     first_skip: Option<String>,
 }
 
@@ -252,6 +260,7 @@ impl<'a> AggregateReader<'a> {
             held: VecDeque::new(),
             records_seen: 0,
             records_usable: 0,
+            messages: 0,
             first_skip: None,
         };
         reader.find_feedback()?;
@@ -555,10 +564,33 @@ impl<'a> AggregateReader<'a> {
                 let mut warnings = self.warnings.borrow_mut();
                 match record_from(node, &mut warnings) {
                     Ok(record) => {
+                        match self.messages.checked_add(record.count) {
+                            Some(total) if total <= MAX_REPORT_TOTAL => self.messages = total,
+                            _ => {
+                                return Err(ParseError::CountOutOfRange {
+                                    path: format!("feedback/record[{n}]/row/count"),
+                                    message: format!(
+                                        "the message counts of the report add up to more than {MAX_REPORT_TOTAL}"
+                                    ),
+                                });
+                            }
+                        }
                         self.records_usable += 1;
                         Ok(Some(record))
                     }
-                    Err(why) => {
+                    Err(Unusable::CountOutOfRange(value)) => {
+                        let message = format!(
+                            "record[{n}]/row/count: count {value} is above the maximum of {MAX_COUNT}; record dropped"
+                        );
+                        self.first_skip.get_or_insert_with(|| message.clone());
+                        warnings.add(
+                            WarningCode::CountOutOfRange,
+                            "feedback/record/row/count",
+                            || message,
+                        );
+                        Ok(None)
+                    }
+                    Err(Unusable::Broken(why)) => {
                         let message = format!("record #{n} skipped: {why}");
                         self.first_skip.get_or_insert_with(|| message.clone());
                         warnings.add(WarningCode::RecordSkipped, "feedback/record", || message);
@@ -993,8 +1025,28 @@ fn policy_from(node: Node<'_>, warnings: &mut Warnings) -> Result<PolicyPublishe
     })
 }
 
+/// Why a `<record>` is not used.
+enum Unusable {
+    /// Broken: skipped; says why.
+    Broken(String),
+    /// Its count (as sent) is above [`MAX_COUNT`]: dropped.
+    CountOutOfRange(String),
+}
+
+impl From<&str> for Unusable {
+    fn from(why: &str) -> Self {
+        Unusable::Broken(why.to_string())
+    }
+}
+
+impl From<String> for Unusable {
+    fn from(why: String) -> Self {
+        Unusable::Broken(why)
+    }
+}
+
 /// Converts one `<record>`; `Err` says why the record is unusable.
-fn record_from(node: Node<'_>, warnings: &mut Warnings) -> Result<Record, String> {
+fn record_from(node: Node<'_>, warnings: &mut Warnings) -> Result<Record, Unusable> {
     let mut row = None;
     let mut identifiers = None;
     let mut auth = None;
@@ -1072,7 +1124,7 @@ fn record_from(node: Node<'_>, warnings: &mut Warnings) -> Result<Record, String
 fn row_from(
     row: Node<'_>,
     warnings: &mut Warnings,
-) -> Result<(IpAddr, u64, PolicyEvaluated), String> {
+) -> Result<(IpAddr, u64, PolicyEvaluated), Unusable> {
     let mut f = Fields {
         path: "feedback/record/row",
         warnings,
@@ -1107,9 +1159,17 @@ fn row_from(
         .parse::<IpAddr>()
         .map_err(|_| format!("source_ip '{ip}' is not an IP address"))?;
     let count = count.ok_or("missing <count>")?;
-    let count = count
-        .parse::<u64>()
-        .map_err(|_| format!("count '{count}' is not a non-negative integer"))?;
+    let count = match count.parse::<u64>() {
+        Ok(n) if n <= MAX_COUNT => n,
+        Ok(_) => return Err(Unusable::CountOutOfRange(count.to_string())),
+        // All digits yet no u64: too large.
+        Err(_) if count.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err(Unusable::CountOutOfRange(count.to_string()));
+        }
+        Err(_) => {
+            return Err(format!("count '{count}' is not a non-negative integer").into());
+        }
+    };
     let evaluated = match evaluated {
         Some(n) => evaluated_from(n, f.warnings),
         None => {
@@ -1398,6 +1458,119 @@ mod tests {
             ),
             "{:?}",
             parsed.failures
+        );
+    }
+
+    /// A report whose `<org_name>` and policy `<domain>` hold `pair`, the first one `pad`
+    /// bytes after the start of the name.
+    fn report_with_pair(pair: &[u8], pad: usize) -> Vec<u8> {
+        let mut xml = b"<feedback><report_metadata><org_name>".to_vec();
+        xml.extend(std::iter::repeat_n(b'o', pad));
+        xml.extend_from_slice(pair);
+        xml.extend_from_slice(
+            b"rg</org_name><email>a@x.example</email><report_id>1</report_id>\
+            <date_range><begin>0</begin><end>86399</end></date_range></report_metadata>\
+            <policy_published><domain>d",
+        );
+        xml.extend_from_slice(pair);
+        xml.extend_from_slice(b".example</domain><p>none</p></policy_published>");
+        xml.extend_from_slice(record("192.0.2.1", "3", "none").as_bytes());
+        xml.extend_from_slice(b"</feedback>");
+        xml
+    }
+
+    #[test]
+    fn a_stray_utf16_bom_pair_in_text_is_replaced_with_a_warning() {
+        let prefix = b"<feedback><report_metadata><org_name>".len();
+        // Right at the start, and with the pair on both sides of the 64 KiB read boundary
+        // of the transcoder.
+        for (pair, pad) in [
+            (&b"\xff\xfe"[..], 0),
+            (&b"\xfe\xff"[..], 5),
+            (&b"\xff\xfe"[..], 65_536 - prefix - 1),
+            (&b"\xfe\xff"[..], 65_536 - prefix),
+        ] {
+            let xml = report_with_pair(pair, pad);
+            let parsed = parse_bytes(&xml, &Limits::default());
+            assert!(parsed.failures.is_empty(), "{pad}: {:?}", parsed.failures);
+            let report = &parsed.reports[0];
+            let Report::DmarcAggregate(a) = &report.report else {
+                panic!("expected aggregate")
+            };
+            let org = &a.header.report_metadata.org_name;
+            assert_eq!(org.len(), pad + 3 * 2 + 2, "{pad}");
+            assert!(org.ends_with("\u{fffd}\u{fffd}rg"), "{pad}");
+            assert_eq!(
+                a.header.policy_published.domain,
+                "d\u{fffd}\u{fffd}.example"
+            );
+            assert_eq!(a.records.len(), 1);
+            assert_eq!(
+                codes(&report.warnings),
+                vec![WarningCode::InvalidCharacters]
+            );
+        }
+    }
+
+    #[test]
+    fn a_record_count_above_the_maximum_is_dropped_with_a_warning() {
+        use super::super::MAX_COUNT;
+        let max = MAX_COUNT.to_string();
+        let over = (MAX_COUNT + 1).to_string();
+        let i64_max = i64::MAX.to_string();
+        let u64_max = u64::MAX.to_string();
+        // 2^64 does not even parse as u64.
+        let two_64 = "18446744073709551616".to_string();
+        let (report, warnings) = parse_one(&format!(
+            "{HEAD}{}</feedback>",
+            record("192.0.2.1", &max, "none")
+        ));
+        assert_eq!(report.records[0].count, MAX_COUNT);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        for count in [&over, &i64_max, &u64_max, &two_64] {
+            let xml = format!(
+                "{HEAD}{}{}{}</feedback>",
+                record("192.0.2.1", "1", "none"),
+                record("192.0.2.2", count, "none"),
+                record("192.0.2.3", "2", "none")
+            );
+            let (report, warnings) = parse_one(&xml);
+            let counts: Vec<u64> = report.records.iter().map(|r| r.count).collect();
+            assert_eq!(counts, vec![1, 2], "{count}");
+            assert_eq!(
+                codes(&warnings),
+                vec![WarningCode::CountOutOfRange],
+                "{count}"
+            );
+            let message = &warnings[0].message;
+            assert!(message.contains("record[2]/row/count"), "{message}");
+            assert!(message.contains(count.as_str()), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_report_whose_counts_add_up_past_the_maximum_total_is_rejected() {
+        use super::super::{MAX_COUNT, MAX_REPORT_TOTAL};
+        let full = record("192.0.2.1", &MAX_COUNT.to_string(), "none");
+        let n = usize::try_from(MAX_REPORT_TOTAL / MAX_COUNT).unwrap();
+        let at_max = format!("{HEAD}{}</feedback>", full.repeat(n));
+        let (report, _) = parse_one(&at_max);
+        let total: u64 = report.records.iter().map(|r| r.count).sum();
+        assert_eq!(total, MAX_REPORT_TOTAL);
+
+        let over = format!(
+            "{HEAD}{}{}</feedback>",
+            full.repeat(n),
+            record("192.0.2.2", "1", "none")
+        );
+        let parsed = parse_bytes(over.as_bytes(), &Limits::default());
+        assert!(parsed.reports.is_empty());
+        let (_, err) = &parsed.failures[0];
+        assert_eq!(err.code(), "count_out_of_range");
+        let shown = err.to_string();
+        assert!(
+            shown.contains(&format!("feedback/record[{}]/row/count", n + 1)),
+            "{shown}"
         );
     }
 

@@ -251,28 +251,40 @@ impl Unpacker<'_, '_> {
                 self.handler.aggregate(origin, &mut reader)
             }
             Sniffed::Json => {
-                let bytes = self.buffer(source)?;
-                let report = tlsrpt::parse(&bytes, &mut warnings.borrow_mut())?;
+                // Streamed: the container layers below keep adding to `warnings` while the
+                // JSON is read, so the parser's own warnings are appended afterwards.
+                let mut found = Warnings::default();
+                let report = tlsrpt::parse_reader(into_bufread(source), self.limits, &mut found)?;
+                warnings.borrow_mut().absorb(found);
                 let list = warnings.borrow().to_vec();
                 self.handler.tls(origin, report, list)
             }
         }
     }
 
-    /// Reads a whole source into memory, within the decompression budget (memory sources
-    /// are borrowed, not copied).
+    /// Reads a whole source into memory (memory sources are borrowed, not copied).
+    ///
+    /// Every stream is already metered where its bytes are produced: a decompressor or zip
+    /// member against the decompression budget, the input stream against the input budget.
+    /// Metering again here would count each decompressed byte twice. A file is bounded by
+    /// the input limit.
     fn buffer<'s>(&self, source: Source<'s>) -> Result<std::borrow::Cow<'s, [u8]>, ParseError> {
+        let mut out = Vec::new();
         match source {
-            Source::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
-            other => {
-                let mut out = Vec::new();
-                let mut limited = Metered::new(into_bufread(other), self.decompressed.clone());
+            Source::Bytes(b) => return Ok(std::borrow::Cow::Borrowed(b)),
+            Source::File(f) => {
+                let max = self.limits.max_input_bytes;
+                let mut limited = Metered::new(f, Budget::new(LimitKind::InputBytes, max));
                 limited
                     .read_to_end(&mut out)
+                    .map_err(|e| ParseError::from_io(e, "file"))?;
+            }
+            Source::Stream(mut s) => {
+                s.read_to_end(&mut out)
                     .map_err(|e| ParseError::from_io(e, "stream"))?;
-                Ok(std::borrow::Cow::Owned(out))
             }
         }
+        Ok(std::borrow::Cow::Owned(out))
     }
 
     /// Runs `f` for one member of a container; member failures are reported and skipped,

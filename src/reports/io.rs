@@ -121,8 +121,15 @@ impl<R: Read> Utf8Transcoder<R> {
         let in_place = encoding == encoding_rs::UTF_8;
         Ok(Utf8Transcoder {
             inner,
-            // BOM sniffing: a byte-order mark overrides the declared encoding and is removed.
-            decoder: encoding.new_decoder(),
+            // The byte-order mark was looked at above (it chose `encoding`); the decoder must
+            // not sniff again: in UTF-8 it takes over mid-document at the first invalid
+            // sequence, where `FF FE` would otherwise be read as a UTF-16 BOM and the rest of
+            // the document decoded as UTF-16. A UTF-16 BOM at the start is removed.
+            decoder: if in_place {
+                encoding.new_decoder_without_bom_handling()
+            } else {
+                encoding.new_decoder_with_bom_removal()
+            },
             input,
             in_start: if in_place { bom } else { 0 },
             in_end,
@@ -342,6 +349,36 @@ mod tests {
             .collect();
         let (out, _) = transcode(&utf16);
         assert_eq!(out, "<?xml version=\"1.0\"?><a/>");
+    }
+
+    #[test]
+    fn a_utf16_bom_pair_inside_utf8_text_is_an_invalid_sequence_not_a_bom() {
+        // `FF FE` and `FE FF` are never valid UTF-8: mid-document they are replaced like any
+        // other invalid byte, instead of switching the decoder to UTF-16.
+        for pair in [b"\xff\xfe", b"\xfe\xff"] {
+            let mut doc = b"<a>x".to_vec();
+            doc.extend_from_slice(pair);
+            doc.extend_from_slice(b"y</a>");
+            let (out, w) = transcode(&doc);
+            assert_eq!(out, "<a>x\u{fffd}\u{fffd}y</a>");
+            assert_eq!(w.borrow().to_vec()[0].code, WarningCode::InvalidCharacters);
+        }
+    }
+
+    #[test]
+    fn a_bom_pair_split_across_input_chunks_is_replaced() {
+        // The transcoder reads CHUNK bytes at a time: put `FF` last in the first chunk and
+        // `FE` first in the second, and also the whole pair as the start of the second.
+        for at in [CHUNK - 1, CHUNK] {
+            let mut doc = b"<a>".to_vec();
+            doc.resize(at, b'x');
+            doc.extend_from_slice(b"\xff\xfe");
+            doc.extend_from_slice(b"tail</a>");
+            let (out, w) = transcode(&doc);
+            let expected = format!("<a>{}\u{fffd}\u{fffd}tail</a>", "x".repeat(at - 3));
+            assert_eq!(out, expected, "pair at {at}");
+            assert_eq!(w.borrow().to_vec().len(), 1);
+        }
     }
 
     #[test]

@@ -8,7 +8,11 @@
 //! Invariants:
 //! - Nothing here panics on any input, and memory stays bounded by [`Limits`]: input size,
 //!   decompressed size (checked while decompressing), zip members, container nesting,
-//!   XML depth, the size of any single XML token, elements per record and record count.
+//!   XML depth, the size of any single XML token or JSON string, elements per record,
+//!   record count, and failure details per TLS report.
+//! - Message and session counts are bounded: one count above [`MAX_COUNT`] or one report
+//!   adding up to more than [`MAX_REPORT_TOTAL`] never reaches a consumer, so sums over
+//!   stored reports cannot overflow.
 //! - No DTD processing and no entity expansion beyond the five predefined XML entities and
 //!   character references.
 //! - Every tolerance applied to a report is recorded as a [`Warning`] on that report.
@@ -32,6 +36,13 @@ pub use crate::domain::report::{AggregateReport, TlsReport};
 pub use dmarc::AggregateReader;
 pub use envelope::Input;
 
+/// Largest message count of one DMARC record, and largest session count of one TLS policy
+/// or failure detail, that is accepted: no real report carries more for one row.
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
+/// Largest sum of the counts of one report (messages of a DMARC report, sessions of a TLS
+/// report).
+pub const MAX_REPORT_TOTAL: u64 = 1_000_000_000_000_000;
+
 /// Hard limits applied while unpacking and parsing one input. Exceeding any of them is a
 /// [`ParseError::Limit`] naming the limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -46,7 +57,8 @@ pub struct Limits {
     pub max_container_depth: usize,
     /// Element nesting depth in XML.
     pub max_xml_depth: usize,
-    /// Size of any single XML token (a tag with its attributes, a text run, a comment).
+    /// Size of any single XML token (a tag with its attributes, a text run, a comment), and
+    /// of any single JSON string.
     pub max_token_bytes: usize,
     /// Elements inside one `<record>` (or one metadata block).
     pub max_record_elements: usize,
@@ -54,6 +66,8 @@ pub struct Limits {
     pub max_records: u64,
     /// Messages in one mbox file, and MIME parts looked at in one email.
     pub max_messages: usize,
+    /// Failure details kept from one SMTP TLS report (all policies together).
+    pub max_tls_failure_details: usize,
 }
 
 impl Default for Limits {
@@ -68,6 +82,7 @@ impl Default for Limits {
             max_record_elements: 4096,
             max_records: 2_000_000,
             max_messages: 100_000,
+            max_tls_failure_details: 100_000,
         }
     }
 }
@@ -85,6 +100,7 @@ pub enum LimitKind {
     RecordElements,
     Records,
     Messages,
+    TlsFailureDetails,
 }
 
 impl LimitKind {
@@ -100,6 +116,7 @@ impl LimitKind {
             LimitKind::RecordElements => "max_record_elements",
             LimitKind::Records => "max_records",
             LimitKind::Messages => "max_messages",
+            LimitKind::TlsFailureDetails => "max_tls_failure_details",
         }
     }
 }
@@ -150,6 +167,10 @@ pub enum ParseError {
     /// Well-formed XML that is not a usable DMARC aggregate report.
     #[error("invalid DMARC aggregate report at {path}: {message}")]
     InvalidAggregate { path: String, message: String },
+    /// A message or session count, or the sum of a report's counts, is out of range
+    /// (see [`MAX_COUNT`], [`MAX_REPORT_TOTAL`]); `path` names the element or JSON field.
+    #[error("count out of range at {path}: {message}")]
+    CountOutOfRange { path: String, message: String },
     /// Well-formed JSON that is not a usable SMTP TLS report.
     #[error("invalid SMTP TLS report at {path}: {message}")]
     InvalidTls { path: String, message: String },
@@ -174,6 +195,7 @@ impl ParseError {
             ParseError::Json { .. } => "malformed_json",
             ParseError::InvalidAggregate { .. } => "invalid_aggregate_report",
             ParseError::InvalidTls { .. } => "invalid_tls_report",
+            ParseError::CountOutOfRange { .. } => "count_out_of_range",
             ParseError::Io(_) => "read_failed",
             ParseError::Handler(_) => "handler_failed",
         }
@@ -262,6 +284,8 @@ pub enum WarningCode {
     InvalidValue,
     /// A MIME part's transfer encoding had to be decoded by ruad.
     TransferEncodingRepaired,
+    /// A record whose message count is above the maximum was dropped.
+    CountOutOfRange,
 }
 
 /// One kind of tolerance applied to a report, with how often it happened.
@@ -291,14 +315,25 @@ pub struct Warnings {
 impl Warnings {
     /// Records one occurrence; `message` is only built for the first one.
     pub fn add(&mut self, code: WarningCode, path: &str, message: impl FnOnce() -> String) {
+        self.add_many(code, path, 1, message);
+    }
+
+    /// Records `n` occurrences at once.
+    pub fn add_many(
+        &mut self,
+        code: WarningCode,
+        path: &str,
+        n: u64,
+        message: impl FnOnce() -> String,
+    ) {
         if let Some(&i) = self.index.get(&(code, path.to_string())) {
             if let Some(w) = self.items.get_mut(i) {
-                w.count += 1;
+                w.count = w.count.saturating_add(n);
             }
             return;
         }
         if self.items.len() >= MAX_DISTINCT_WARNINGS {
-            self.overflow += 1;
+            self.overflow = self.overflow.saturating_add(n);
             return;
         }
         self.index
@@ -307,8 +342,17 @@ impl Warnings {
             code,
             path: path.to_string(),
             message: message(),
-            count: 1,
+            count: n,
         });
+    }
+
+    /// Appends the warnings of `other`, as if they had been recorded here after these.
+    pub fn absorb(&mut self, other: Warnings) {
+        for w in other.items {
+            let message = w.message;
+            self.add_many(w.code, &w.path, w.count, || message);
+        }
+        self.overflow = self.overflow.saturating_add(other.overflow);
     }
 
     /// The warnings so far, with a final entry counting those not kept individually.
@@ -474,8 +518,16 @@ pub fn parse_aggregate_xml(
 
 /// Parses bytes that must be one SMTP TLS report in JSON (no container unwrapping).
 pub fn parse_tls_json(json: &[u8]) -> Result<(TlsReport, Vec<Warning>), ParseError> {
+    parse_tls_json_with(json, &Limits::default())
+}
+
+/// [`parse_tls_json`] with the given limits.
+pub fn parse_tls_json_with(
+    json: &[u8],
+    limits: &Limits,
+) -> Result<(TlsReport, Vec<Warning>), ParseError> {
     let mut warnings = Warnings::default();
-    let report = tlsrpt::parse(json, &mut warnings)?;
+    let report = tlsrpt::parse_reader(json, limits, &mut warnings)?;
     Ok((report, warnings.to_vec()))
 }
 

@@ -1,10 +1,15 @@
 //! Totals of a report, as printed by `ruad parse --summary` and compared with the corpus'
 //! expectations: message counts by disposition and by DMARC-aligned DKIM / SPF result, and
 //! TLS session counts. Computed record by record, so a report never has to be held whole.
+//! Sums saturate (the parser already bounds every count and every report's total).
 
 use crate::domain::report::{Record, TlsReport};
 use serde::Serialize;
 use std::collections::BTreeMap;
+
+fn add(sum: &mut u64, n: u64) {
+    *sum = sum.saturating_add(n);
+}
 
 /// Running totals over the records of one aggregate report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -27,28 +32,34 @@ impl AggregateTotals {
     pub fn add(&mut self, record: &Record) {
         let n = record.count;
         self.records += 1;
-        self.messages += n;
+        self.messages = self.messages.saturating_add(n);
         let e = &record.policy_evaluated;
         if let Some(d) = &e.disposition {
-            *self
-                .disposition
-                .entry(d.as_str().to_ascii_lowercase())
-                .or_default() += n;
+            add(
+                self.disposition
+                    .entry(d.as_str().to_ascii_lowercase())
+                    .or_default(),
+                n,
+            );
         }
         if let Some(d) = &e.dkim {
-            *self
-                .dkim_aligned
-                .entry(d.as_str().to_ascii_lowercase())
-                .or_default() += n;
+            add(
+                self.dkim_aligned
+                    .entry(d.as_str().to_ascii_lowercase())
+                    .or_default(),
+                n,
+            );
         }
         if let Some(s) = &e.spf {
-            *self
-                .spf_aligned
-                .entry(s.as_str().to_ascii_lowercase())
-                .or_default() += n;
+            add(
+                self.spf_aligned
+                    .entry(s.as_str().to_ascii_lowercase())
+                    .or_default(),
+                n,
+            );
         }
         if record.dmarc_pass() {
-            self.dmarc_pass_messages += n;
+            add(&mut self.dmarc_pass_messages, n);
         }
     }
 }
@@ -68,12 +79,15 @@ impl From<&TlsReport> for TlsTotals {
         let mut t = TlsTotals::default();
         for p in &report.policies {
             t.policies += 1;
-            t.successful_sessions += p.total_successful_session_count;
-            t.failed_sessions += p.total_failure_session_count;
+            add(&mut t.successful_sessions, p.total_successful_session_count);
+            add(&mut t.failed_sessions, p.total_failure_session_count);
             for d in &p.failure_details {
-                *t.failed_sessions_by_result_type
-                    .entry(d.result_type.as_str().to_string())
-                    .or_default() += d.failed_session_count;
+                add(
+                    t.failed_sessions_by_result_type
+                        .entry(d.result_type.as_str().to_string())
+                        .or_default(),
+                    d.failed_session_count,
+                );
             }
         }
         t
