@@ -13,7 +13,7 @@
 use crate::api::reports::uploaded_response;
 use crate::error::{ApiError, ErrorCode, Problem, UploadError};
 use crate::reports::envelope::{Sniffed, sniff};
-use crate::reports::{Limits, ParseError, Warning};
+use crate::reports::{Limits, ParseError, Warning, Warnings, tlsrpt};
 use crate::startup::{AppState, blocking};
 use crate::storage::domains;
 use crate::storage::reports as store;
@@ -116,43 +116,52 @@ pub async fn receive_tls_report(
     Ok(HttpResponse::Created().json(response))
 }
 
-/// Decodes a receiver body: JSON, or one gzip member of JSON, and nothing else.
+/// Decodes a receiver body: JSON, or one gzip member of JSON, and nothing else. The JSON is
+/// parsed as it is decompressed (never held whole), under the parser's limits.
 fn decode(
     body: &[u8],
     media: Media,
     limits: &Limits,
 ) -> Result<(crate::domain::report::TlsReport, Vec<Warning>), ParseError> {
+    use std::io::BufRead;
     let not_tls = |what: &str| {
         ParseError::NotAReport(format!(
             "{what}; RFC 8460 §5.3 allows one TLS report as JSON, or that JSON in gzip"
         ))
     };
-    let json = match (media, sniff(body)) {
-        (Media::Json, Sniffed::Json) => std::borrow::Cow::Borrowed(body),
+    let mut warnings = Warnings::default();
+    let report = match (media, sniff(body)) {
+        (Media::Json, Sniffed::Json) => tlsrpt::parse_reader(body, limits, &mut warnings)?,
         (Media::Gzip, Sniffed::Gzip) => {
-            // One gzip member (multi-member streams are not followed), bounded like any
+            // One gzip member (a second layer or member is not followed), bounded like any
             // decompression.
             let cap = limits.max_decompressed_bytes;
-            let mut out = Vec::new();
-            flate2::read::GzDecoder::new(body)
-                .take(cap.saturating_add(1))
-                .read_to_end(&mut out)
+            let mut reader = std::io::BufReader::with_capacity(
+                64 << 10,
+                flate2::read::GzDecoder::new(body).take(cap.saturating_add(1)),
+            );
+            let head = reader
+                .fill_buf()
                 .map_err(|e| ParseError::NotAReport(format!("the gzip body is corrupt: {e}")))?;
-            if out.len() as u64 > cap {
+            if sniff(head) != Sniffed::Json {
+                return Err(not_tls(&format!(
+                    "the gzip body holds {:?}, not JSON",
+                    sniff(head)
+                )));
+            }
+            let parsed = tlsrpt::parse_reader(&mut reader, limits, &mut warnings);
+            if reader.get_ref().limit() == 0 {
                 return Err(ParseError::Limit(crate::reports::LimitExceeded {
                     kind: crate::reports::LimitKind::DecompressedBytes,
                     max: cap,
                 }));
             }
-            if sniff(&out) != Sniffed::Json {
-                return Err(not_tls("the gzip body does not hold JSON"));
-            }
-            std::borrow::Cow::Owned(out)
+            parsed?
         }
         (Media::Json, other) => return Err(not_tls(&format!("the body is {other:?}, not JSON"))),
         (Media::Gzip, other) => return Err(not_tls(&format!("the body is {other:?}, not gzip"))),
     };
-    crate::reports::parse_tls_json(&json)
+    Ok((report, warnings.to_vec()))
 }
 
 /// A body that is not one TLS report: 422, with the parser's code.

@@ -51,6 +51,79 @@ fn tls_report(id: &str, domain: &str, ok: &str, failed: &str) -> String {
 // ---- item 1: counters --------------------------------------------------------------------
 
 #[actix_web::test]
+async fn counts_that_cannot_be_real_never_break_an_aggregate() {
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    let huge = i64::MAX as u64;
+    for id in ["huge-1", "huge-2"] {
+        let xml = report_xml(
+            id,
+            BEGIN,
+            BEGIN + DAY - 1,
+            &[
+                ("192.0.2.1", huge, "none", "pass", "pass"),
+                ("192.0.2.2", 5, "none", "pass", "pass"),
+            ],
+        );
+        let reply = app
+            .upload(&app.admin_key, xml.into_bytes(), "application/xml")
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+        // The impossible record is dropped with a warning naming it; the report is kept.
+        let id = reply.body["reports"][0]["id"].as_str().unwrap().to_string();
+        let report = app
+            .get(&format!("/api/v1/reports/{id}"), &app.admin_key)
+            .await;
+        assert_eq!(report.body["messages"], 5, "{:?}", report.body);
+        let warnings = report.body["warnings"].to_string();
+        assert!(warnings.contains("count"), "{warnings}");
+    }
+    for path in [
+        "dmarc/by-result",
+        "dmarc/by-source",
+        "dmarc/by-service",
+        "timeseries?kind=dmarc&interval=day&",
+    ] {
+        let sep = if path.ends_with('&') { "" } else { "?" };
+        let reply = app
+            .get(
+                &format!("/api/v1/domains/example.com/{path}{sep}from=2025-11-17&to=2025-11-17"),
+                &app.admin_key,
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {:?}", reply.body);
+    }
+    let by_result = app
+        .get(
+            "/api/v1/domains/example.com/dmarc/by-result?from=2025-11-17&to=2025-11-17",
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(by_result.body["total_messages"], 10, "{:?}", by_result.body);
+
+    // TLS, through the receiver with no key: an impossible session count is a 422, and
+    // nothing is stored.
+    let domain = app.register_domain("example.org").await;
+    let token = domain["ingest_token"].as_str().unwrap();
+    let before = report_count(&app).await;
+    let reply = receiver(
+        &app,
+        token,
+        "application/tlsrpt+json",
+        tls_report("tls-huge", "example.org", "9223372036854775807", "1").into_bytes(),
+    )
+    .await;
+    reply.assert_problem(422, "no_report");
+    assert!(
+        reply.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("total-successful-session-count")
+    );
+    assert_eq!(report_count(&app).await, before);
+}
+
+#[actix_web::test]
 async fn rollup_rows_at_the_integer_limit_are_summed_without_overflow() {
     // Rows written before counts were bounded (or by any other writer) cannot break a query:
     // sums are wide on both backends and saturate at the largest integer.
