@@ -680,10 +680,24 @@ pub async fn get_report(
     Ok(web::Json(response))
 }
 
-/// Download the original bytes the report was uploaded in (the whole upload, e.g. the email
-/// or zip that held it), for archiving or re-parsing.
-#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("report_id" = String, Path, description = "Report id")), responses(
-    (status = 200, description = "The original upload", body = inline(ReportFile), content_type = "application/octet-stream"),
+/// What to download.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RawQuery {
+    /// `true`: the whole original upload (the email, zip or gzip file that held the report),
+    /// as it was sent. Default `false`: the report's own payload, unpacked.
+    pub original: Option<bool>,
+}
+
+/// Download a report's own payload (its XML or JSON, unpacked from whatever container it came
+/// in), or with `original=true` the whole upload it came in. The media type is what the
+/// bytes are (never the uploader's declared type), and `Content-Disposition` gives a file
+/// name: the original one when known (the multipart file name, the zip member or the email
+/// attachment), else the RFC 7489 §7.2.1.1 / RFC 8460 §5.3.1 name
+/// `receiver!domain!begin!end.xml|json`.
+#[utoipa::path(tag = "reports", security(("bearer" = [])), params(("report_id" = String, Path, description = "Report id"), RawQuery), responses(
+    (status = 200, description = "The report's payload (`application/xml` or `application/tlsrpt+json`), or with `original=true` the whole upload (`application/gzip`, `application/zip`, `message/rfc822`, …)", body = inline(ReportFile), content_type = "application/octet-stream"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -692,23 +706,145 @@ pub async fn get_report_raw(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<String>,
+    query: web::Query<RawQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let (bytes, content_type) = blocking(move || {
-        let (compressed, content_type) = state
+    let original = query.original.unwrap_or(false);
+    let limits = state.limits;
+    let (bytes, media, filename) = blocking(move || {
+        let upload = state
             .db
             .read(|conn| store::get_report_upload(conn, &caller.scope, &id))?;
         let mut bytes = Vec::new();
-        flate2::read::GzDecoder::new(&compressed[..])
+        flate2::read::GzDecoder::new(&upload.compressed[..])
             .read_to_end(&mut bytes)
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("stored upload is unreadable: {e}")))?;
-        Ok((bytes, content_type))
+        let tls = upload.report.kind == store::KIND_TLS;
+        if original {
+            let kind = crate::reports::envelope::sniff(&bytes[..bytes.len().min(1024)]);
+            let media = media_type(kind, tls);
+            let name = upload
+                .filename
+                .clone()
+                .unwrap_or_else(|| format!("{}.{}", upload.report.id, extension(kind, tls)));
+            return Ok((bytes, media, name));
+        }
+        let origin: Vec<String> = serde_json::from_str(&upload.report.origin).unwrap_or_default();
+        let origin = crate::reports::Origin(origin);
+        let (kind, payload) = crate::reports::extract_payload(&bytes, &origin, &limits)
+            .ok_or_else(|| {
+                ApiError::Internal(anyhow::anyhow!(
+                    "report {} not found again in its upload at {origin}",
+                    upload.report.id
+                ))
+            })?;
+        let name = payload_name(&origin, upload.filename.as_deref(), tls)
+            .unwrap_or_else(|| conventional_name(&upload.report, tls));
+        Ok((payload, media_type(kind, tls), name))
     })
     .await?;
-    let content_type = content_type
-        .filter(|c| !c.to_ascii_lowercase().starts_with("multipart/"))
-        .unwrap_or_else(|| "application/octet-stream".into());
-    Ok(HttpResponse::Ok().content_type(content_type).body(bytes))
+    use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+    Ok(HttpResponse::Ok()
+        .content_type(media)
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(filename)],
+        })
+        .body(bytes))
+}
+
+fn media_type(kind: crate::reports::envelope::Sniffed, tls: bool) -> &'static str {
+    use crate::reports::envelope::Sniffed;
+    match kind {
+        Sniffed::Gzip => "application/gzip",
+        Sniffed::Zip => "application/zip",
+        Sniffed::Zlib => "application/zlib",
+        Sniffed::Xml => "application/xml",
+        Sniffed::Json if tls => "application/tlsrpt+json",
+        Sniffed::Json => "application/json",
+        Sniffed::Email => "message/rfc822",
+        Sniffed::Mbox => "application/mbox",
+        _ => "application/octet-stream",
+    }
+}
+
+fn extension(kind: crate::reports::envelope::Sniffed, tls: bool) -> &'static str {
+    use crate::reports::envelope::Sniffed;
+    match kind {
+        Sniffed::Gzip if tls => "json.gz",
+        Sniffed::Gzip => "xml.gz",
+        Sniffed::Zip => "zip",
+        Sniffed::Zlib => "zlib",
+        Sniffed::Xml => "xml",
+        Sniffed::Json => "json",
+        Sniffed::Email => "eml",
+        Sniffed::Mbox => "mbox",
+        _ => "bin",
+    }
+}
+
+/// The payload's original file name, when the upload tells it: the innermost zip member or
+/// email attachment name on the way to it, else the uploaded file's name, with compression
+/// suffixes taken off (the payload is served unpacked).
+fn payload_name(
+    origin: &crate::reports::Origin,
+    upload: Option<&str>,
+    tls: bool,
+) -> Option<String> {
+    let generic = |s: &str| {
+        ["message ", "part ", "zip entry "]
+            .iter()
+            .any(|p| s.strip_prefix(p).is_some_and(|n| n.parse::<u64>().is_ok()))
+    };
+    let named = origin.0.iter().rev().find_map(|segment| {
+        if let Some(name) = segment
+            .strip_prefix("attachment '")
+            .and_then(|s| s.strip_suffix('\''))
+        {
+            Some(name.to_string())
+        } else if generic(segment) {
+            None
+        } else {
+            Some(segment.rsplit('/').next().unwrap_or(segment).to_string())
+        }
+    });
+    let mut name = named.or_else(|| upload.map(str::to_string))?;
+    loop {
+        let lower = name.to_ascii_lowercase();
+        let Some(cut) = [".gz", ".gzip", ".zip", ".zlib", ".z"]
+            .iter()
+            .find(|s| lower.ends_with(*s))
+        else {
+            break;
+        };
+        name.truncate(name.len() - cut.len());
+    }
+    let wanted = if tls { ".json" } else { ".xml" };
+    (name.to_ascii_lowercase().ends_with(wanted) && name.len() > wanted.len()).then_some(name)
+}
+
+/// `receiver!domain!begin!end.xml` (RFC 7489 §7.2.1.1; RFC 8460 §5.3.1 for `.json`), with
+/// characters a file name should not hold replaced.
+fn conventional_name(report: &store::ReportRow, tls: bool) -> String {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect()
+    };
+    format!(
+        "{}!{}!{}!{}.{}",
+        clean(&report.org_name),
+        clean(&report.policy_domain),
+        report.begin_ts,
+        report.end_ts,
+        if tls { "json" } else { "xml" }
+    )
 }
 
 /// Delete a report (its records and its share of the aggregates).

@@ -245,6 +245,10 @@ impl Unpacker<'_, '_> {
                 self.unpack_email(&bytes, origin, depth)
             }
             Sniffed::Mbox => self.unpack_mbox(source, origin, depth),
+            Sniffed::Xml | Sniffed::Json if self.handler.wants_raw(origin) => {
+                let bytes = self.buffer(source)?;
+                self.handler.raw(origin, kind, &bytes)
+            }
             Sniffed::Xml => {
                 let mut reader =
                     AggregateReader::new(into_bufread(source), self.limits, warnings.clone())?;

@@ -423,6 +423,60 @@ pub trait ReportHandler {
     ) -> Result<(), ParseError>;
     /// A payload (or the whole input) that yielded no report.
     fn failed(&mut self, origin: &Origin, error: ParseError);
+    /// Whether the handler wants the bytes of the report payload (XML or JSON) found at
+    /// `origin`, unpacked but not parsed, instead of its parse (raw downloads).
+    fn wants_raw(&self, _origin: &Origin) -> bool {
+        false
+    }
+    /// The unpacked bytes of a payload the handler asked for with [`Self::wants_raw`].
+    fn raw(
+        &mut self,
+        _origin: &Origin,
+        _kind: envelope::Sniffed,
+        _bytes: &[u8],
+    ) -> Result<(), ParseError> {
+        Ok(())
+    }
+}
+
+/// The unpacked bytes of the report payload at `origin` inside `input` (XML or JSON), found by
+/// unpacking the input again exactly as ingestion did, within `limits`.
+pub fn extract_payload(
+    input: &[u8],
+    origin: &Origin,
+    limits: &Limits,
+) -> Option<(envelope::Sniffed, Vec<u8>)> {
+    struct Extract<'o> {
+        origin: &'o Origin,
+        found: Option<(envelope::Sniffed, Vec<u8>)>,
+    }
+    impl ReportHandler for Extract<'_> {
+        fn aggregate(&mut self, _: &Origin, _: &mut AggregateReader<'_>) -> Result<(), ParseError> {
+            Ok(())
+        }
+        fn tls(&mut self, _: &Origin, _: TlsReport, _: Vec<Warning>) -> Result<(), ParseError> {
+            Ok(())
+        }
+        fn failed(&mut self, _: &Origin, _: ParseError) {}
+        fn wants_raw(&self, origin: &Origin) -> bool {
+            self.found.is_none() && origin == self.origin
+        }
+        fn raw(
+            &mut self,
+            _: &Origin,
+            kind: envelope::Sniffed,
+            bytes: &[u8],
+        ) -> Result<(), ParseError> {
+            self.found = Some((kind, bytes.to_vec()));
+            Ok(())
+        }
+    }
+    let mut extract = Extract {
+        origin,
+        found: None,
+    };
+    parse_input(Input::Bytes(input), limits, &mut extract).ok()?;
+    extract.found
 }
 
 /// Unpacks and parses one input, handing every report and every failure to `handler`.

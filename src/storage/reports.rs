@@ -1187,12 +1187,29 @@ pub fn get_report_upload(
     conn: &mut DbConnection,
     scope: &TenantScope,
     id: &str,
-) -> StorageResult<(Vec<u8>, Option<String>)> {
+) -> StorageResult<StoredUpload> {
     let report = get_report(conn, scope, id)?;
-    Ok(uploads::table
+    let (compressed, content_type, filename) = uploads::table
         .filter(uploads::id.eq(&report.upload_id))
-        .select((uploads::data, uploads::content_type))
-        .first(conn)?)
+        .select((uploads::data, uploads::content_type, uploads::filename))
+        .first(conn)?;
+    Ok(StoredUpload {
+        compressed,
+        content_type,
+        filename,
+        report,
+    })
+}
+
+/// The upload a report came in (gzip-compressed as stored), with the report's row.
+#[derive(Debug)]
+pub struct StoredUpload {
+    pub compressed: Vec<u8>,
+    /// The content type the uploader declared (a hint only).
+    pub content_type: Option<String>,
+    /// The file name it was sent with, when known.
+    pub filename: Option<String>,
+    pub report: ReportRow,
 }
 
 /// Deletes a report with its records and rollups; a version it superseded becomes current.

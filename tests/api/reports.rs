@@ -236,10 +236,48 @@ async fn a_zip_of_several_reports_lists_pages_and_serves_raw_bytes() {
         2
     );
     assert!(report.body["report"]["report_metadata"]["org_name"].is_string());
+    // The report's own payload: the zip member, unpacked, as XML, named as in the zip.
+    let part = stored[0]["part"].as_str().unwrap().to_string();
     let raw = app
-        .get(&format!("/api/v1/reports/{id}/raw"), &app.admin_key)
-        .await;
-    assert_eq!(raw.bytes, zip);
+        .client
+        .get(format!("{}/api/v1/reports/{id}/raw", app.address))
+        .bearer_auth(&app.admin_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.headers()["content-type"], "application/xml");
+    let disposition = raw.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.contains(&format!("filename=\"{part}\"")),
+        "{disposition}"
+    );
+    let payload = raw.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.clone())).unwrap();
+    let mut member = Vec::new();
+    std::io::Read::read_to_end(&mut archive.by_name(&part).unwrap(), &mut member).unwrap();
+    assert_eq!(payload.to_vec(), member);
+    // The whole upload on request, as what it is.
+    let original = app
+        .client
+        .get(format!(
+            "{}/api/v1/reports/{id}/raw?original=true",
+            app.address
+        ))
+        .bearer_auth(&app.admin_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(original.headers()["content-type"], "application/zip");
+    assert!(
+        original.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".zip")
+    );
+    assert_eq!(original.bytes().await.unwrap().to_vec(), zip);
 
     let sources = app
         .get(
@@ -501,4 +539,111 @@ async fn writers_upload_but_readers_cannot() {
     app.upload(key, fixture("001-rfc7489-google.xml"), "application/xml")
         .await
         .assert_problem(403, "forbidden");
+}
+
+#[actix_web::test]
+async fn raw_downloads_serve_the_detected_type_and_a_file_name() {
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    // As the README's curl uploads it: --data-binary sends a form content type.
+    let xml = report_xml(
+        "raw-1",
+        1_763_337_600,
+        1_763_423_999,
+        &[("192.0.2.1", 2, "none", "pass", "pass")],
+    );
+    let reply = app
+        .upload(
+            &app.admin_key,
+            gzip(xml.as_bytes()),
+            "application/x-www-form-urlencoded",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    let id = reply.body["reports"][0]["id"].as_str().unwrap();
+    let raw = app
+        .client
+        .get(format!("{}/api/v1/reports/{id}/raw", app.address))
+        .bearer_auth(&app.admin_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.headers()["content-type"], "application/xml");
+    let disposition = raw.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        disposition.contains("receiver.example!example.com!1763337600!1763423999.xml"),
+        "{disposition}"
+    );
+    assert_eq!(raw.bytes().await.unwrap().to_vec(), xml.as_bytes());
+    let original = app
+        .client
+        .get(format!(
+            "{}/api/v1/reports/{id}/raw?original=true",
+            app.address
+        ))
+        .bearer_auth(&app.admin_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(original.headers()["content-type"], "application/gzip");
+
+    // A multipart upload keeps its file name: the original under that name, the payload
+    // under it without the compression suffix.
+    let form = reqwest::multipart::Form::new().part(
+        "files",
+        reqwest::multipart::Part::bytes(fixture("033-tls-gzip.json.gz"))
+            .file_name("receiver!example.org!1699920000!1700006399.json.gz"),
+    );
+    app.register_domain("example.org").await;
+    let stored = crate::helpers::into_reply(
+        app.client
+            .post(format!("{}/api/v1/reports/files", app.address))
+            .bearer_auth(&app.admin_key)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{:?}", stored.body);
+    let id = stored.body["reports"][0]["id"].as_str().unwrap();
+    let raw = app
+        .client
+        .get(format!("{}/api/v1/reports/{id}/raw", app.address))
+        .bearer_auth(&app.admin_key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.headers()["content-type"], "application/tlsrpt+json");
+    assert!(
+        raw.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename=\"receiver!example.org!1699920000!1700006399.json\""),
+        "{:?}",
+        raw.headers()["content-disposition"]
+    );
+    let original = app
+        .client
+        .get(format!(
+            "{}/api/v1/reports/{id}/raw?original=true",
+            app.address
+        ))
+        .bearer_auth(&app.admin_key)
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        original.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("filename=\"receiver!example.org!1699920000!1700006399.json.gz\"")
+    );
+    assert_eq!(
+        original.bytes().await.unwrap().to_vec(),
+        fixture("033-tls-gzip.json.gz")
+    );
 }
