@@ -311,6 +311,15 @@ impl Ingest<'_, '_> {
         }
     }
 
+    /// Records a report that could not be filed under a domain, and goes on.
+    fn unfiled(&mut self, origin: &Origin, error: IngestFailure) -> Result<(), ParseError> {
+        self.results.push(Ingested::Failed {
+            origin: origin.clone(),
+            error,
+        });
+        Ok(())
+    }
+
     fn record_result(
         &mut self,
         origin: &Origin,
@@ -778,14 +787,13 @@ impl ReportHandler for Ingest<'_, '_> {
                 return Ok(());
             }
             Err(StorageError::Ambiguous { name, tenants }) => {
-                self.results.push(Ingested::Failed {
-                    origin: origin.clone(),
-                    error: IngestFailure::AmbiguousDomain {
+                return self.unfiled(
+                    origin,
+                    IngestFailure::AmbiguousDomain {
                         domain: name,
                         tenants,
                     },
-                });
-                return Ok(());
+                );
             }
             Err(e) => return Err(ParseError::Handler(Box::new(e))),
         };
@@ -866,14 +874,13 @@ impl ReportHandler for Ingest<'_, '_> {
                 }
                 Ok(None) => {}
                 Err(StorageError::Ambiguous { name, tenants }) => {
-                    self.results.push(Ingested::Failed {
-                        origin: origin.clone(),
-                        error: IngestFailure::AmbiguousDomain {
+                    return self.unfiled(
+                        origin,
+                        IngestFailure::AmbiguousDomain {
                             domain: name,
                             tenants,
                         },
-                    });
-                    return Ok(());
+                    );
                 }
                 Err(e) => return Err(ParseError::Handler(Box::new(e))),
             }

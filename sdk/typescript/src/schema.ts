@@ -472,6 +472,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reports/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload several report files at once as `multipart/form-data` (one file per field, any
+         *     field names). Each file is handled as by `POST /reports`; the answer lists every report
+         *     with the file it came from.
+         */
+        post: operations["upload_report_files"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports/{report_id}": {
         parameters: {
             query?: never;
@@ -498,8 +519,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Download the original bytes the report was uploaded in (the whole upload, e.g. the email
-         *     or zip that held it), for archiving or re-parsing.
+         * Download a report's own payload (its XML or JSON, unpacked from whatever container it came
+         *     in), or with `original=true` the whole upload it came in. The media type is what the
+         *     bytes are (never the uploader's declared type), and `Content-Disposition` gives a file
+         *     name: the original one when known (the multipart file name, the zip member or the email
+         *     attachment), else the RFC 7489 §7.2.1.1 / RFC 8460 §5.3.1 name
+         *     `receiver!domain!begin!end.xml|json`.
          */
         get: operations["get_report_raw"];
         put?: never;
@@ -575,7 +600,7 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Revoke an API key and every token minted with it. */
+        /** Revoke an API key and every token minted with it (it stays listed, with `revoked_at`). */
         delete: operations["revoke_api_key"];
         options?: never;
         head?: never;
@@ -591,7 +616,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Receive an SMTP TLS report (`application/tlsrpt+gzip` or `application/tlsrpt+json`). */
+        /**
+         * Receive an SMTP TLS report (`application/tlsrpt+gzip` or `application/tlsrpt+json`):
+         *     exactly one report per request, for the domain whose ingest token is in the path.
+         */
         post: operations["receive_tls_report"];
         delete?: never;
         options?: never;
@@ -780,7 +808,7 @@ export interface components {
         /** @description A page of a tenant's API keys, oldest first. */
         ApiKeyListResponse: {
             items: components["schemas"]["ApiKeyResponse"][];
-            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present).(always present). */
             next_cursor?: string | null;
         };
         /** @description An API key (the secret is only in the creation response). */
@@ -851,6 +879,7 @@ export interface components {
             /**
              * @description Kind-specific details: the DMARC discovery path, the SPF include tree, the MTA-STS
              *     policy and MX coverage, the PTR names of an address...
+             *     Always an object (empty when a check has nothing to add), as the schema says.
              */
             details: Record<string, unknown>;
             findings: components["schemas"]["Finding"][];
@@ -872,10 +901,11 @@ export interface components {
         };
         CreateApiKeyRequest: {
             /**
-             * @description What the key is for.
+             * @description What the key is for (default `api key`, as `ruad admin create-api-key` without
+             *     `--name`).
              * @example ingest script
              */
-            name: string;
+            name?: string | null;
             /** @description At most the caller's own role. */
             role: components["schemas"]["Role"];
         };
@@ -942,7 +972,7 @@ export interface components {
         DeliveryListResponse: {
             /** @description Newest first. */
             items: components["schemas"]["DeliveryResponse"][];
-            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present).(always present). */
             next_cursor?: string | null;
         };
         /** @description One event sent (or to be sent) to one webhook. */
@@ -1078,7 +1108,9 @@ export interface components {
         DmarcBySourceResponse: {
             domain: string;
             from: string;
-            /** @description Sources by message volume, largest first. */
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present). */
+            next_cursor?: string | null;
+            /** @description Sources by message volume, largest first (then by address). */
             sources: components["schemas"]["DmarcSourceResponse"][];
             to: string;
             /**
@@ -1177,7 +1209,7 @@ export interface components {
         /** @description Stored checks. The latest checks of a domain are always one page. */
         DnsSnapshotListResponse: {
             items: components["schemas"]["DnsSnapshotResponse"][];
-            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present).(always present). */
             next_cursor?: string | null;
         };
         /** @description One stored check of a registered domain. */
@@ -1193,7 +1225,7 @@ export interface components {
         /** @description A page of domains, by name. */
         DomainListResponse: {
             items: components["schemas"]["DomainResponse"][];
-            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present).(always present). */
             next_cursor?: string | null;
         };
         /** @description A registered domain. */
@@ -1201,22 +1233,26 @@ export interface components {
             /** Format: int64 */
             created_at: number;
             id: string;
-            /** @description Secret token of this domain's RFC 8460 HTTPS report receiver. */
-            ingest_token: string;
+            /**
+             * @description Secret token of this domain's RFC 8460 HTTPS report receiver. Shown to the writer and
+             *     admin roles only: anyone holding it can send TLS reports for the domain.
+             */
+            ingest_token?: string | null;
             /** @example example.com */
             name: string;
             tenant_id: string;
             /**
-             * @description Path to publish in the domain's TLS-RPT record as `rua=https://<host><path>`.
+             * @description Path to publish in the domain's TLS-RPT record as `rua=https://<host><path>` (writer
+             *     and admin roles only, like `ingest_token`).
              * @example /api/v1/tlsrpt/3q2-7uX…
              */
-            tlsrpt_ingest_path: string;
+            tlsrpt_ingest_path?: string | null;
         };
         /**
          * @description Stable machine-readable error codes (part of the API contract).
          * @enum {string}
          */
-        ErrorCode: "unauthenticated" | "forbidden" | "not_found" | "bad_request" | "conflict" | "payload_too_large" | "unsupported_media_type" | "domain_not_registered" | "no_report" | "validation_failed" | "method_not_allowed" | "unavailable" | "internal";
+        ErrorCode: "unauthenticated" | "forbidden" | "not_found" | "bad_request" | "conflict" | "payload_too_large" | "request_timeout" | "unsupported_media_type" | "domain_not_registered" | "ambiguous_domain" | "no_report" | "validation_failed" | "method_not_allowed" | "unavailable" | "internal";
         /** @description What an evaluation found and changed. */
         EvaluateIssuesResponse: {
             /** @description The domain's open and acknowledged issues after it, most severe first. */
@@ -1320,11 +1356,11 @@ export interface components {
          *     or reused for another meaning.
          * @enum {string}
          */
-        IssueCode: "service_failing_dmarc" | "service_dkim_unaligned" | "service_spf_unaligned" | "service_mail_blocked" | "spoofing_suspected" | "policy_none_ready_to_enforce" | "reports_stopped" | "no_recent_reports" | "forwarding_detected" | "tls_certificate_expired" | "tls_certificate_host_mismatch" | "tls_starttls_not_supported" | "tls_sts_policy_fetch_error" | "tls_sts_policy_invalid" | "tls_sts_webpki_invalid" | "tls_validation_failure" | "tls_tlsa_invalid" | "tls_dnssec_invalid" | "tls_dane_required" | "tls_other_failure" | "tls_failure_rate_jump" | "dmarc_record_missing" | "dmarc_no_rua" | "spf_record_missing" | "spf_lookup_limit_exceeded" | "spf_pass_all" | "mta_sts_mx_not_covered" | "tlsrpt_missing";
+        IssueCode: "service_failing_dmarc" | "service_dkim_unaligned" | "service_spf_unaligned" | "service_mail_blocked" | "spoofing_suspected" | "policy_none_ready_to_enforce" | "reports_stopped" | "no_recent_reports" | "forwarding_detected" | "tls_certificate_expired" | "tls_certificate_host_mismatch" | "tls_starttls_not_supported" | "tls_sts_policy_fetch_error" | "tls_sts_policy_invalid" | "tls_sts_webpki_invalid" | "tls_validation_failure" | "tls_tlsa_invalid" | "tls_dnssec_invalid" | "tls_dane_required" | "tls_other_failure" | "tls_failure_rate_jump" | "dmarc_record_missing" | "dmarc_no_rua" | "spf_record_missing" | "spf_lookup_limit_exceeded" | "spf_pass_all" | "mta_sts_mx_not_covered" | "tlsrpt_missing" | "mta_sts_policy_unavailable" | "dkim_key_invalid" | "dmarc_reports_not_received";
         /** @description A page of issues. */
         IssueListResponse: {
             items: components["schemas"]["IssueResponse"][];
-            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present).(always present). */
             next_cursor?: string | null;
         };
         /** @description One issue of a domain. */
@@ -1531,13 +1567,23 @@ export interface components {
         /** @description The normalized report content. */
         ReportContent: components["schemas"]["AggregateReport"] | components["schemas"]["TlsReport"];
         /**
+         * Format: binary
+         * @description The bytes of one report file: XML, JSON, gzip, zlib, zip, email or mbox.
+         */
+        ReportFile: Blob;
+        /** @description A `multipart/form-data` upload: one or more files, each a report file. */
+        ReportFiles: {
+            /** @description The files (any field name is accepted; `files` is the documented one). */
+            files: components["schemas"]["ReportFile"][];
+        };
+        /**
          * @description Kind of report.
          * @enum {string}
          */
         ReportKind: "dmarc_aggregate" | "tls_report";
         ReportListResponse: {
             items: components["schemas"]["ReportSummary"][];
-            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present).(always present). */
             next_cursor?: string | null;
         };
         /** @description `report_metadata`. */
@@ -1732,47 +1778,25 @@ export interface components {
         };
         /** @description What an SPF record should authorize. */
         SpfInput: {
-            /**
-             * @description Authorize the domain's own A/AAAA addresses.
-             * @default false
-             */
-            a: boolean;
+            /** @description Authorize the domain's own A/AAAA addresses. */
+            a?: boolean;
             /**
              * @description Result for everything else: `fail`, `softfail` or `neutral` (never `pass`).
-             * @default softfail
              * @example softfail
              */
-            all: string;
-            /**
-             * @default
-             * @example example.com
-             */
+            all?: string;
+            /** @example example.com */
             domain: string;
-            /**
-             * @description Domains whose SPF records are included (e.g. an email provider's `_spf` domain).
-             * @default []
-             */
-            includes: string[];
-            /**
-             * @description IPv4 addresses or networks, e.g. `192.0.2.0/24`.
-             * @default []
-             */
-            ip4: string[];
-            /**
-             * @description IPv6 addresses or networks, e.g. `2001:db8::/32`.
-             * @default []
-             */
-            ip6: string[];
-            /**
-             * @description Authorize the domain's MX hosts.
-             * @default false
-             */
-            mx: boolean;
-            /**
-             * @description Use another domain's record instead of an `all` (the `all` field is then unused).
-             * @default null
-             */
-            redirect: string | null;
+            /** @description Domains whose SPF records are included (e.g. an email provider's `_spf` domain). */
+            includes?: string[];
+            /** @description IPv4 addresses or networks, e.g. `192.0.2.0/24`. */
+            ip4?: string[];
+            /** @description IPv6 addresses or networks, e.g. `2001:db8::/32`. */
+            ip6?: string[];
+            /** @description Authorize the domain's MX hosts. */
+            mx?: boolean;
+            /** @description Use another domain's record instead of an `all` (the `all` field is then unused). */
+            redirect?: string | null;
         };
         /**
          * @description The result of `check_host` (§2.6).
@@ -1796,7 +1820,7 @@ export interface components {
         /** @description A page of the caller's tenant and its descendants, shallowest first. */
         TenantListResponse: {
             items: components["schemas"]["TenantResponse"][];
-            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present).(always present). */
             next_cursor?: string | null;
         };
         /** @description A tenant: the operator, a reseller/MSSP or a customer. */
@@ -2041,13 +2065,13 @@ export interface components {
         /** @description A part of an upload that yielded no stored report. */
         UploadError: {
             /**
-             * @description Stable code: a parser code (`not_a_report`, `malformed_xml`, `limit_exceeded`, …) or
-             *     `domain_not_registered`.
+             * @description Stable code: a parser code (`not_a_report`, `malformed_xml`, `limit_exceeded`, …),
+             *     `domain_not_registered` or `ambiguous_domain`.
              */
             code: string;
             /** @description What went wrong with this part. */
             detail: string;
-            /** @description For `domain_not_registered`: the domain the report is about. */
+            /** @description For `domain_not_registered` and `ambiguous_domain`: the domain the report is about. */
             domain?: string | null;
             /** @description Multipart file name, when uploaded as multipart. */
             file?: string | null;
@@ -2098,7 +2122,7 @@ export interface components {
          * @description Stable codes of the tolerances applied while parsing.
          * @enum {string}
          */
-        WarningCode: "gzip_trailing_data" | "nested_compression" | "invalid_characters" | "unknown_encoding" | "wrapper_element" | "doctype_ignored" | "unknown_entity" | "mismatched_tag" | "case_normalized" | "synonym_mapped" | "unknown_value" | "empty_value" | "missing_field" | "duplicate_element" | "unknown_element" | "draft_schema_element" | "fractional_timestamp" | "org_name_fallback" | "record_skipped" | "field_alias" | "invalid_value" | "transfer_encoding_repaired";
+        WarningCode: "gzip_trailing_data" | "nested_compression" | "invalid_characters" | "unknown_encoding" | "wrapper_element" | "doctype_ignored" | "unknown_entity" | "mismatched_tag" | "case_normalized" | "synonym_mapped" | "unknown_value" | "empty_value" | "missing_field" | "duplicate_element" | "unknown_element" | "draft_schema_element" | "fractional_timestamp" | "org_name_fallback" | "record_skipped" | "field_alias" | "invalid_value" | "transfer_encoding_repaired" | "count_out_of_range";
         /**
          * @description The body of every webhook request (documentation of what receivers get; not an API
          *     answer). Signed as described under the `webhooks` tag.
@@ -2123,7 +2147,7 @@ export interface components {
         };
         WebhookListResponse: {
             items: components["schemas"]["WebhookResponse"][];
-            /** @description Pass as `cursor` to get the next page; absent on the last page. */
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present).(always present). */
             next_cursor?: string | null;
         };
         /** @description A webhook (without its secret). */
@@ -2252,6 +2276,8 @@ export type PublishFile = components['schemas']['PublishFile'];
 export type PublishRecord = components['schemas']['PublishRecord'];
 export type Query = components['schemas']['Query'];
 export type ReportContent = components['schemas']['ReportContent'];
+export type ReportFile = components['schemas']['ReportFile'];
+export type ReportFiles = components['schemas']['ReportFiles'];
 export type ReportKind = components['schemas']['ReportKind'];
 export type ReportListResponse = components['schemas']['ReportListResponse'];
 export type ReportMetadata = components['schemas']['ReportMetadata'];
@@ -2361,6 +2387,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid lifetime */
             422: {
                 headers: {
@@ -2405,6 +2458,33 @@ export interface operations {
             };
             /** @description Unauthenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2463,6 +2543,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid input (the field is named) */
             422: {
                 headers: {
@@ -2507,6 +2614,33 @@ export interface operations {
             };
             /** @description Unauthenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2565,6 +2699,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid input (the field is named) */
             422: {
                 headers: {
@@ -2609,6 +2770,33 @@ export interface operations {
             };
             /** @description Unauthenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2667,6 +2855,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid input (the field is named) */
             422: {
                 headers: {
@@ -2711,6 +2926,33 @@ export interface operations {
             };
             /** @description Unauthenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2896,8 +3138,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Already registered */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2937,6 +3206,15 @@ export interface operations {
                     "application/json": components["schemas"]["DomainResponse"];
                 };
             };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthenticated */
             401: {
                 headers: {
@@ -2948,6 +3226,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2976,6 +3263,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthenticated */
             401: {
                 headers: {
@@ -3003,6 +3299,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_dmarc_by_result: {
@@ -3019,10 +3324,13 @@ export interface operations {
                  */
                 to?: string;
                 /**
-                 * @description by-source only: how many sources (dmarc) or failure paths (tls) to return, largest
-                 *     first (1 to 10000, default 100).
+                 * @description How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,
+                 *     largest first (1 to 10000, default 100). Checked the same way on every aggregate,
+                 *     including those that return no list.
                  */
                 limit?: number;
+                /** @description dmarc/by-source: `next_cursor` of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -3069,6 +3377,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_dmarc_by_service: {
@@ -3085,10 +3402,13 @@ export interface operations {
                  */
                 to?: string;
                 /**
-                 * @description by-source only: how many sources (dmarc) or failure paths (tls) to return, largest
-                 *     first (1 to 10000, default 100).
+                 * @description How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,
+                 *     largest first (1 to 10000, default 100). Checked the same way on every aggregate,
+                 *     including those that return no list.
                  */
                 limit?: number;
+                /** @description dmarc/by-source: `next_cursor` of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -3135,6 +3455,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_dmarc_by_source: {
@@ -3151,10 +3480,13 @@ export interface operations {
                  */
                 to?: string;
                 /**
-                 * @description by-source only: how many sources (dmarc) or failure paths (tls) to return, largest
-                 *     first (1 to 10000, default 100).
+                 * @description How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,
+                 *     largest first (1 to 10000, default 100). Checked the same way on every aggregate,
+                 *     including those that return no list.
                  */
                 limit?: number;
+                /** @description dmarc/by-source: `next_cursor` of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -3201,6 +3533,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     list_domain_dns_checks: {
@@ -3224,6 +3565,15 @@ export interface operations {
                     "application/json": components["schemas"]["DnsSnapshotListResponse"];
                 };
             };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthenticated */
             401: {
                 headers: {
@@ -3235,6 +3585,15 @@ export interface operations {
             };
             /** @description Domain not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3299,6 +3658,42 @@ export interface operations {
             };
             /** @description Domain not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3375,6 +3770,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     rotate_ingest_token: {
@@ -3398,6 +3802,15 @@ export interface operations {
                     "application/json": components["schemas"]["DomainResponse"];
                 };
             };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthenticated */
             401: {
                 headers: {
@@ -3418,6 +3831,15 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3489,6 +3911,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     evaluate_domain_issues: {
@@ -3512,6 +3943,15 @@ export interface operations {
                     "application/json": components["schemas"]["EvaluateIssuesResponse"];
                 };
             };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthenticated */
             401: {
                 headers: {
@@ -3532,6 +3972,15 @@ export interface operations {
             };
             /** @description Domain not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3611,6 +4060,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_tls_by_result: {
@@ -3627,10 +4085,13 @@ export interface operations {
                  */
                 to?: string;
                 /**
-                 * @description by-source only: how many sources (dmarc) or failure paths (tls) to return, largest
-                 *     first (1 to 10000, default 100).
+                 * @description How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,
+                 *     largest first (1 to 10000, default 100). Checked the same way on every aggregate,
+                 *     including those that return no list.
                  */
                 limit?: number;
+                /** @description dmarc/by-source: `next_cursor` of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -3677,6 +4138,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_tls_by_source: {
@@ -3693,10 +4163,13 @@ export interface operations {
                  */
                 to?: string;
                 /**
-                 * @description by-source only: how many sources (dmarc) or failure paths (tls) to return, largest
-                 *     first (1 to 10000, default 100).
+                 * @description How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,
+                 *     largest first (1 to 10000, default 100). Checked the same way on every aggregate,
+                 *     including those that return no list.
                  */
                 limit?: number;
+                /** @description dmarc/by-source: `next_cursor` of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path: {
@@ -3736,6 +4209,15 @@ export interface operations {
             };
             /** @description Domain not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The domain name is registered by several tenants of the caller's subtree (`ambiguous_domain`): name the domain by its id */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3831,6 +4313,15 @@ export interface operations {
                     "application/json": components["schemas"]["IssueResponse"];
                 };
             };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthenticated */
             401: {
                 headers: {
@@ -3912,8 +4403,35 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The issue is resolved */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3996,7 +4514,14 @@ export interface operations {
     };
     upload_report: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description File the reports under this tenant's domains only (it must be the caller's tenant or
+                 *     below it). Needed when several tenants of the caller's subtree registered the domain
+                 *     a report is about (`ambiguous_domain`).
+                 */
+                tenant_id?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -4044,8 +4569,148 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description `tenant_id` names no tenant of the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No report could be stored because each names a domain several tenants of the caller's subtree registered (`ambiguous_domain`); upload with `tenant_id` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Upload too large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No report could be stored (`no_report`, `domain_not_registered`); `errors` lists each part */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    upload_report_files: {
+        parameters: {
+            query?: {
+                /**
+                 * @description File the reports under this tenant's domains only (it must be the caller's tenant or
+                 *     below it). Needed when several tenants of the caller's subtree registered the domain
+                 *     a report is about (`ambiguous_domain`).
+                 */
+                tenant_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One or more report files */
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ReportFiles"];
+            };
+        };
+        responses: {
+            /** @description At least one report stored or recognized as duplicate */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadResponse"];
+                };
+            };
+            /** @description Malformed request or no file */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Needs the writer role */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `tenant_id` names no tenant of the caller's subtree */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body arrived too slowly */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No report could be stored because each names a domain several tenants of the caller's subtree registered (`ambiguous_domain`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Upload too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not `multipart/form-data` */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4083,6 +4748,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReportResponse"];
+                };
+            };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthenticated */
@@ -4124,6 +4798,15 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthenticated */
             401: {
                 headers: {
@@ -4155,7 +4838,13 @@ export interface operations {
     };
     get_report_raw: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `true`: the whole original upload (the email, zip or gzip file that held the report),
+                 *     as it was sent. Default `false`: the report's own payload, unpacked.
+                 */
+                original?: boolean;
+            };
             header?: never;
             path: {
                 /** @description Report id */
@@ -4165,13 +4854,22 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The original upload */
+            /** @description The report's payload (`application/xml` or `application/tlsrpt+json`), or with `original=true` the whole upload (`application/gzip`, `application/zip`, `message/rfc822`, …) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/octet-stream": Blob;
+                };
+            };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthenticated */
@@ -4295,6 +4993,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid name */
             422: {
                 headers: {
@@ -4325,6 +5050,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TenantResponse"];
+                };
+            };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthenticated */
@@ -4365,6 +5099,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Unauthenticated */
             401: {
@@ -4458,6 +5201,33 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4601,6 +5371,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid name */
             422: {
                 headers: {
@@ -4627,12 +5424,19 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Revoked */
-            200: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed request (path, query or body) */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKeyResponse"];
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthenticated */
@@ -4682,13 +5486,22 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Stored */
+            /** @description Stored (or recognized as a duplicate) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UploadResponse"];
+                };
+            };
+            /** @description Malformed request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unknown ingest token */
@@ -4700,7 +5513,16 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Too large */
+            /** @description The body arrived too slowly */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Larger than `max_tlsrpt_bytes` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -4718,7 +5540,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Not a TLS report for this domain */
+            /** @description Not one TLS report for this domain */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4830,6 +5652,33 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Invalid URL (not https, a non-public address, credentials, too long), no event, or a description too long */
             422: {
                 headers: {
@@ -4860,6 +5709,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookResponse"];
+                };
+            };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Unauthenticated */
@@ -4900,6 +5758,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
             };
             /** @description Unauthenticated */
             401: {
@@ -4984,6 +5851,33 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body arrived too slowly (`request_timeout`) */
+            408: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large (`payload_too_large`) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not sent as `application/json` (`unsupported_media_type`) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5080,6 +5974,15 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookSecretResponse"];
                 };
             };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthenticated */
             401: {
                 headers: {
@@ -5130,6 +6033,15 @@ export interface operations {
                     "application/json": components["schemas"]["DeliveryResponse"];
                 };
             };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Unauthenticated */
             401: {
                 headers: {
@@ -5177,6 +6089,15 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_metrics: {
@@ -5197,6 +6118,15 @@ export interface operations {
                     "text/plain": string;
                 };
             };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     get_readiness: {
@@ -5215,6 +6145,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            /** @description Malformed request (path, query or body) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
                 };
             };
             /** @description Database unreachable */

@@ -68,6 +68,7 @@ from .psd import Psd
 from .publish_file import PublishFile
 from .publish_record import PublishRecord
 from .query import Query
+from .report_files import ReportFiles
 from .report_kind import ReportKind
 from .report_list_response import ReportListResponse
 from .report_metadata import ReportMetadata
@@ -186,6 +187,7 @@ __all__ = (
     "PublishFile",
     "PublishRecord",
     "Query",
+    "ReportFiles",
     "ReportKind",
     "ReportListResponse",
     "ReportMetadata",

@@ -26,6 +26,7 @@ class CheckReport:
     Attributes:
         details (CheckReportDetails): Kind-specific details: the DMARC discovery path, the SPF include tree, the MTA-STS
             policy and MX coverage, the PTR names of an address...
+            Always an object (empty when a check has nothing to add), as the schema says.
         findings (list[Finding]):
         kind (CheckKind): The kinds of check.
         name (str): The name whose records are reported (e.g. `_dmarc.example.com`).

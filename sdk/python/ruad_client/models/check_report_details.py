@@ -13,6 +13,7 @@ T = TypeVar("T", bound="CheckReportDetails")
 class CheckReportDetails:
     """Kind-specific details: the DMARC discovery path, the SPF include tree, the MTA-STS
     policy and MX coverage, the PTR names of an address...
+    Always an object (empty when a check has nothing to add), as the schema says.
 
     """
 

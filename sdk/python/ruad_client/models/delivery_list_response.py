@@ -20,7 +20,8 @@ class DeliveryListResponse:
     """
     Attributes:
         items (list[DeliveryResponse]): Newest first.
-        next_cursor (None | str | Unset): Pass as `cursor` to get the next page; absent on the last page.
+        next_cursor (None | str | Unset): Pass as `cursor` to get the next page; `null` on the last page (always
+            present).(always present).
     """
 
     items: list[DeliveryResponse]

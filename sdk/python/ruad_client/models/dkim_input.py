@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.dkim_key_type import DkimKeyType
 from ..types import UNSET, Unset
@@ -33,7 +32,6 @@ class DkimInput:
     key_type: DkimKeyType | Unset = UNSET
     public_key: None | str | Unset = UNSET
     testing: bool | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         domain = self.domain
@@ -55,7 +53,7 @@ class DkimInput:
         testing = self.testing
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "domain": domain,
@@ -109,21 +107,4 @@ class DkimInput:
             testing=testing,
         )
 
-        dkim_input.additional_properties = d
         return dkim_input
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

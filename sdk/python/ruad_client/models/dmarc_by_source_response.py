@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.dmarc_source_response import DmarcSourceResponse
@@ -19,9 +21,11 @@ class DmarcBySourceResponse:
     Attributes:
         domain (str):
         from_ (str):
-        sources (list[DmarcSourceResponse]): Sources by message volume, largest first.
+        sources (list[DmarcSourceResponse]): Sources by message volume, largest first (then by address).
         to (str):
         total_sources (int): Distinct sources in the range (the list holds at most `limit`).
+        next_cursor (None | str | Unset): Pass as `cursor` to get the next page; `null` on the last page (always
+            present).
     """
 
     domain: str
@@ -29,6 +33,7 @@ class DmarcBySourceResponse:
     sources: list[DmarcSourceResponse]
     to: str
     total_sources: int
+    next_cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -45,6 +50,12 @@ class DmarcBySourceResponse:
 
         total_sources = self.total_sources
 
+        next_cursor: None | str | Unset
+        if isinstance(self.next_cursor, Unset):
+            next_cursor = UNSET
+        else:
+            next_cursor = self.next_cursor
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -56,6 +67,8 @@ class DmarcBySourceResponse:
                 "total_sources": total_sources,
             }
         )
+        if next_cursor is not UNSET:
+            field_dict["next_cursor"] = next_cursor
 
         return field_dict
 
@@ -79,12 +92,22 @@ class DmarcBySourceResponse:
 
         total_sources = d.pop("total_sources")
 
+        def _parse_next_cursor(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
+
         dmarc_by_source_response = cls(
             domain=domain,
             from_=from_,
             sources=sources,
             to=to,
             total_sources=total_sources,
+            next_cursor=next_cursor,
         )
 
         dmarc_by_source_response.additional_properties = d

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.alignment import Alignment
 from ..models.dmarc_policy import DmarcPolicy
@@ -44,7 +43,6 @@ class DmarcInput:
     ruf: list[str] | Unset = UNSET
     sp: DmarcPolicy | None | Unset = UNSET
     t: bool | None | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         domain = self.domain
@@ -113,7 +111,7 @@ class DmarcInput:
             t = self.t
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "domain": domain,
@@ -269,21 +267,4 @@ class DmarcInput:
             t=t,
         )
 
-        dmarc_input.additional_properties = d
         return dmarc_input
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

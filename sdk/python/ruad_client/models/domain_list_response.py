@@ -21,7 +21,8 @@ class DomainListResponse:
 
     Attributes:
         items (list[DomainResponse]):
-        next_cursor (None | str | Unset): Pass as `cursor` to get the next page; absent on the last page.
+        next_cursor (None | str | Unset): Pass as `cursor` to get the next page; `null` on the last page (always
+            present).(always present).
     """
 
     items: list[DomainResponse]

@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class ErrorCode(StrEnum):
+    AMBIGUOUS_DOMAIN = "ambiguous_domain"
     BAD_REQUEST = "bad_request"
     CONFLICT = "conflict"
     DOMAIN_NOT_REGISTERED = "domain_not_registered"
@@ -11,6 +12,7 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "not_found"
     NO_REPORT = "no_report"
     PAYLOAD_TOO_LARGE = "payload_too_large"
+    REQUEST_TIMEOUT = "request_timeout"
     UNAUTHENTICATED = "unauthenticated"
     UNAVAILABLE = "unavailable"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"

@@ -2,10 +2,13 @@ from enum import StrEnum
 
 
 class IssueCode(StrEnum):
+    DKIM_KEY_INVALID = "dkim_key_invalid"
     DMARC_NO_RUA = "dmarc_no_rua"
     DMARC_RECORD_MISSING = "dmarc_record_missing"
+    DMARC_REPORTS_NOT_RECEIVED = "dmarc_reports_not_received"
     FORWARDING_DETECTED = "forwarding_detected"
     MTA_STS_MX_NOT_COVERED = "mta_sts_mx_not_covered"
+    MTA_STS_POLICY_UNAVAILABLE = "mta_sts_policy_unavailable"
     NO_RECENT_REPORTS = "no_recent_reports"
     POLICY_NONE_READY_TO_ENFORCE = "policy_none_ready_to_enforce"
     REPORTS_STOPPED = "reports_stopped"

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..models.mta_sts_mode import MtaStsMode
 from ..types import UNSET, Unset
@@ -32,7 +31,6 @@ class MtaStsInput:
     id: None | str | Unset = UNSET
     max_age: int | None | Unset = UNSET
     mx: list[str] | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         domain = self.domain
@@ -56,7 +54,7 @@ class MtaStsInput:
             mx = self.mx
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
+
         field_dict.update(
             {
                 "domain": domain,
@@ -107,21 +105,4 @@ class MtaStsInput:
             mx=mx,
         )
 
-        mta_sts_input.additional_properties = d
         return mta_sts_input
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

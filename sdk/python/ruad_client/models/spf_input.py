@@ -4,7 +4,6 @@ from collections.abc import Mapping
 from typing import Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
-from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -16,33 +15,32 @@ class SpfInput:
     """What an SPF record should authorize.
 
     Attributes:
-        a (bool | Unset): Authorize the domain's own A/AAAA addresses. Default: False.
-        all_ (str | Unset): Result for everything else: `fail`, `softfail` or `neutral` (never `pass`). Default:
-            'softfail'. Example: softfail.
-        domain (str | Unset):  Default: ''. Example: example.com.
+        domain (str):  Example: example.com.
+        a (bool | Unset): Authorize the domain's own A/AAAA addresses.
+        all_ (str | Unset): Result for everything else: `fail`, `softfail` or `neutral` (never `pass`). Example:
+            softfail.
         includes (list[str] | Unset): Domains whose SPF records are included (e.g. an email provider's `_spf` domain).
         ip4 (list[str] | Unset): IPv4 addresses or networks, e.g. `192.0.2.0/24`.
         ip6 (list[str] | Unset): IPv6 addresses or networks, e.g. `2001:db8::/32`.
-        mx (bool | Unset): Authorize the domain's MX hosts. Default: False.
+        mx (bool | Unset): Authorize the domain's MX hosts.
         redirect (None | str | Unset): Use another domain's record instead of an `all` (the `all` field is then unused).
     """
 
-    a: bool | Unset = False
-    all_: str | Unset = "softfail"
-    domain: str | Unset = ""
+    domain: str
+    a: bool | Unset = UNSET
+    all_: str | Unset = UNSET
     includes: list[str] | Unset = UNSET
     ip4: list[str] | Unset = UNSET
     ip6: list[str] | Unset = UNSET
-    mx: bool | Unset = False
+    mx: bool | Unset = UNSET
     redirect: None | str | Unset = UNSET
-    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        domain = self.domain
+
         a = self.a
 
         all_ = self.all_
-
-        domain = self.domain
 
         includes: list[str] | Unset = UNSET
         if not isinstance(self.includes, Unset):
@@ -65,14 +63,16 @@ class SpfInput:
             redirect = self.redirect
 
         field_dict: dict[str, Any] = {}
-        field_dict.update(self.additional_properties)
-        field_dict.update({})
+
+        field_dict.update(
+            {
+                "domain": domain,
+            }
+        )
         if a is not UNSET:
             field_dict["a"] = a
         if all_ is not UNSET:
             field_dict["all"] = all_
-        if domain is not UNSET:
-            field_dict["domain"] = domain
         if includes is not UNSET:
             field_dict["includes"] = includes
         if ip4 is not UNSET:
@@ -89,11 +89,11 @@ class SpfInput:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
+        domain = d.pop("domain")
+
         a = d.pop("a", UNSET)
 
         all_ = d.pop("all", UNSET)
-
-        domain = d.pop("domain", UNSET)
 
         includes = cast(list[str], d.pop("includes", UNSET))
 
@@ -113,9 +113,9 @@ class SpfInput:
         redirect = _parse_redirect(d.pop("redirect", UNSET))
 
         spf_input = cls(
+            domain=domain,
             a=a,
             all_=all_,
-            domain=domain,
             includes=includes,
             ip4=ip4,
             ip6=ip6,
@@ -123,21 +123,4 @@ class SpfInput:
             redirect=redirect,
         )
 
-        spf_input.additional_properties = d
         return spf_input
-
-    @property
-    def additional_keys(self) -> list[str]:
-        return list(self.additional_properties.keys())
-
-    def __getitem__(self, key: str) -> Any:
-        return self.additional_properties[key]
-
-    def __setitem__(self, key: str, value: Any) -> None:
-        self.additional_properties[key] = value
-
-    def __delitem__(self, key: str) -> None:
-        del self.additional_properties[key]
-
-    def __contains__(self, key: str) -> bool:
-        return key in self.additional_properties

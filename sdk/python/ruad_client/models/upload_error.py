@@ -16,10 +16,10 @@ class UploadError:
     """A part of an upload that yielded no stored report.
 
     Attributes:
-        code (str): Stable code: a parser code (`not_a_report`, `malformed_xml`, `limit_exceeded`, …) or
-            `domain_not_registered`.
+        code (str): Stable code: a parser code (`not_a_report`, `malformed_xml`, `limit_exceeded`, …),
+            `domain_not_registered` or `ambiguous_domain`.
         detail (str): What went wrong with this part.
-        domain (None | str | Unset): For `domain_not_registered`: the domain the report is about.
+        domain (None | str | Unset): For `domain_not_registered` and `ambiguous_domain`: the domain the report is about.
         file (None | str | Unset): Multipart file name, when uploaded as multipart.
         part (None | str | Unset): Where inside the upload the part was found (zip member, attachment…).
     """

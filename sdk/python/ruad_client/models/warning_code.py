@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class WarningCode(StrEnum):
     CASE_NORMALIZED = "case_normalized"
+    COUNT_OUT_OF_RANGE = "count_out_of_range"
     DOCTYPE_IGNORED = "doctype_ignored"
     DRAFT_SCHEMA_ELEMENT = "draft_schema_element"
     DUPLICATE_ELEMENT = "duplicate_element"

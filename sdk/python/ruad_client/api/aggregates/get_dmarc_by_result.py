@@ -17,6 +17,7 @@ def _get_kwargs(
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -26,6 +27,8 @@ def _get_kwargs(
     params["to"] = to
 
     params["limit"] = limit
+
+    params["cursor"] = cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -63,6 +66,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -87,6 +95,7 @@ def sync_detailed(
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 ) -> Response[DmarcByResultResponse | Problem]:
     """DMARC results for a domain over a range of days.
 
@@ -95,6 +104,7 @@ def sync_detailed(
         from_ (str | Unset):
         to (str | Unset):
         limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -109,6 +119,7 @@ def sync_detailed(
         from_=from_,
         to=to,
         limit=limit,
+        cursor=cursor,
     )
 
     response = client.get_httpx_client().request(
@@ -125,6 +136,7 @@ def sync(
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 ) -> DmarcByResultResponse | Problem | None:
     """DMARC results for a domain over a range of days.
 
@@ -133,6 +145,7 @@ def sync(
         from_ (str | Unset):
         to (str | Unset):
         limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -148,6 +161,7 @@ def sync(
         from_=from_,
         to=to,
         limit=limit,
+        cursor=cursor,
     ).parsed
 
 
@@ -158,6 +172,7 @@ async def asyncio_detailed(
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 ) -> Response[DmarcByResultResponse | Problem]:
     """DMARC results for a domain over a range of days.
 
@@ -166,6 +181,7 @@ async def asyncio_detailed(
         from_ (str | Unset):
         to (str | Unset):
         limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -180,6 +196,7 @@ async def asyncio_detailed(
         from_=from_,
         to=to,
         limit=limit,
+        cursor=cursor,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -194,6 +211,7 @@ async def asyncio(
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 ) -> DmarcByResultResponse | Problem | None:
     """DMARC results for a domain over a range of days.
 
@@ -202,6 +220,7 @@ async def asyncio(
         from_ (str | Unset):
         to (str | Unset):
         limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -218,5 +237,6 @@ async def asyncio(
             from_=from_,
             to=to,
             limit=limit,
+            cursor=cursor,
         )
     ).parsed

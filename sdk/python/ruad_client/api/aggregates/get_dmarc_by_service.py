@@ -17,6 +17,7 @@ def _get_kwargs(
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -26,6 +27,8 @@ def _get_kwargs(
     params["to"] = to
 
     params["limit"] = limit
+
+    params["cursor"] = cursor
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -63,6 +66,11 @@ def _parse_response(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -87,6 +95,7 @@ def sync_detailed(
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 ) -> Response[DmarcByServiceResponse | Problem]:
     """DMARC results per sending service for a domain over a range of days. Each source is named
     through ruad's service table from its forward-confirmed PTR name, else from the DKIM
@@ -98,6 +107,7 @@ def sync_detailed(
         from_ (str | Unset):
         to (str | Unset):
         limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,6 +122,7 @@ def sync_detailed(
         from_=from_,
         to=to,
         limit=limit,
+        cursor=cursor,
     )
 
     response = client.get_httpx_client().request(
@@ -128,6 +139,7 @@ def sync(
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 ) -> DmarcByServiceResponse | Problem | None:
     """DMARC results per sending service for a domain over a range of days. Each source is named
     through ruad's service table from its forward-confirmed PTR name, else from the DKIM
@@ -139,6 +151,7 @@ def sync(
         from_ (str | Unset):
         to (str | Unset):
         limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -154,6 +167,7 @@ def sync(
         from_=from_,
         to=to,
         limit=limit,
+        cursor=cursor,
     ).parsed
 
 
@@ -164,6 +178,7 @@ async def asyncio_detailed(
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 ) -> Response[DmarcByServiceResponse | Problem]:
     """DMARC results per sending service for a domain over a range of days. Each source is named
     through ruad's service table from its forward-confirmed PTR name, else from the DKIM
@@ -175,6 +190,7 @@ async def asyncio_detailed(
         from_ (str | Unset):
         to (str | Unset):
         limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -189,6 +205,7 @@ async def asyncio_detailed(
         from_=from_,
         to=to,
         limit=limit,
+        cursor=cursor,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -203,6 +220,7 @@ async def asyncio(
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
 ) -> DmarcByServiceResponse | Problem | None:
     """DMARC results per sending service for a domain over a range of days. Each source is named
     through ruad's service table from its forward-confirmed PTR name, else from the DKIM
@@ -214,6 +232,7 @@ async def asyncio(
         from_ (str | Unset):
         to (str | Unset):
         limit (int | Unset):
+        cursor (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -230,5 +249,6 @@ async def asyncio(
             from_=from_,
             to=to,
             limit=limit,
+            cursor=cursor,
         )
     ).parsed

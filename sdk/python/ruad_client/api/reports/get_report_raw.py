@@ -8,18 +8,27 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
-from ...types import File, Response
+from ...types import UNSET, File, Response, Unset
 
 
 def _get_kwargs(
     report_id: str,
+    *,
+    original: bool | Unset = UNSET,
 ) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["original"] = original
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "get",
         "url": "/api/v1/reports/{report_id}/raw".format(
             report_id=quote(str(report_id), safe=""),
         ),
+        "params": params,
     }
 
     return _kwargs
@@ -32,6 +41,11 @@ def _parse_response(
         response_200 = File(payload=BytesIO(response.content))
 
         return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -64,12 +78,18 @@ def sync_detailed(
     report_id: str,
     *,
     client: AuthenticatedClient,
+    original: bool | Unset = UNSET,
 ) -> Response[File | Problem]:
-    """Download the original bytes the report was uploaded in (the whole upload, e.g. the email
-    or zip that held it), for archiving or re-parsing.
+    """Download a report's own payload (its XML or JSON, unpacked from whatever container it came
+    in), or with `original=true` the whole upload it came in. The media type is what the
+    bytes are (never the uploader's declared type), and `Content-Disposition` gives a file
+    name: the original one when known (the multipart file name, the zip member or the email
+    attachment), else the RFC 7489 §7.2.1.1 / RFC 8460 §5.3.1 name
+    `receiver!domain!begin!end.xml|json`.
 
     Args:
         report_id (str):
+        original (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -81,6 +101,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         report_id=report_id,
+        original=original,
     )
 
     response = client.get_httpx_client().request(
@@ -94,12 +115,18 @@ def sync(
     report_id: str,
     *,
     client: AuthenticatedClient,
+    original: bool | Unset = UNSET,
 ) -> File | Problem | None:
-    """Download the original bytes the report was uploaded in (the whole upload, e.g. the email
-    or zip that held it), for archiving or re-parsing.
+    """Download a report's own payload (its XML or JSON, unpacked from whatever container it came
+    in), or with `original=true` the whole upload it came in. The media type is what the
+    bytes are (never the uploader's declared type), and `Content-Disposition` gives a file
+    name: the original one when known (the multipart file name, the zip member or the email
+    attachment), else the RFC 7489 §7.2.1.1 / RFC 8460 §5.3.1 name
+    `receiver!domain!begin!end.xml|json`.
 
     Args:
         report_id (str):
+        original (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,6 +139,7 @@ def sync(
     return sync_detailed(
         report_id=report_id,
         client=client,
+        original=original,
     ).parsed
 
 
@@ -119,12 +147,18 @@ async def asyncio_detailed(
     report_id: str,
     *,
     client: AuthenticatedClient,
+    original: bool | Unset = UNSET,
 ) -> Response[File | Problem]:
-    """Download the original bytes the report was uploaded in (the whole upload, e.g. the email
-    or zip that held it), for archiving or re-parsing.
+    """Download a report's own payload (its XML or JSON, unpacked from whatever container it came
+    in), or with `original=true` the whole upload it came in. The media type is what the
+    bytes are (never the uploader's declared type), and `Content-Disposition` gives a file
+    name: the original one when known (the multipart file name, the zip member or the email
+    attachment), else the RFC 7489 §7.2.1.1 / RFC 8460 §5.3.1 name
+    `receiver!domain!begin!end.xml|json`.
 
     Args:
         report_id (str):
+        original (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -136,6 +170,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         report_id=report_id,
+        original=original,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -147,12 +182,18 @@ async def asyncio(
     report_id: str,
     *,
     client: AuthenticatedClient,
+    original: bool | Unset = UNSET,
 ) -> File | Problem | None:
-    """Download the original bytes the report was uploaded in (the whole upload, e.g. the email
-    or zip that held it), for archiving or re-parsing.
+    """Download a report's own payload (its XML or JSON, unpacked from whatever container it came
+    in), or with `original=true` the whole upload it came in. The media type is what the
+    bytes are (never the uploader's declared type), and `Content-Disposition` gives a file
+    name: the original one when known (the multipart file name, the zip member or the email
+    attachment), else the RFC 7489 §7.2.1.1 / RFC 8460 §5.3.1 name
+    `receiver!domain!begin!end.xml|json`.
 
     Args:
         report_id (str):
+        original (bool | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -166,5 +207,6 @@ async def asyncio(
         await asyncio_detailed(
             report_id=report_id,
             client=client,
+            original=original,
         )
     ).parsed

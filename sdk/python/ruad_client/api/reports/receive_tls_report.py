@@ -45,10 +45,20 @@ def _parse_response(
 
         return response_201
 
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 404:
         response_404 = Problem.from_dict(response.json())
 
         return response_404
+
+    if response.status_code == 408:
+        response_408 = Problem.from_dict(response.json())
+
+        return response_408
 
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
@@ -88,7 +98,8 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: File | str | Unset = UNSET,
 ) -> Response[Problem | UploadResponse]:
-    """Receive an SMTP TLS report (`application/tlsrpt+gzip` or `application/tlsrpt+json`).
+    """Receive an SMTP TLS report (`application/tlsrpt+gzip` or `application/tlsrpt+json`):
+    exactly one report per request, for the domain whose ingest token is in the path.
 
     Args:
         ingest_token (str):
@@ -121,7 +132,8 @@ def sync(
     client: AuthenticatedClient | Client,
     body: File | str | Unset = UNSET,
 ) -> Problem | UploadResponse | None:
-    """Receive an SMTP TLS report (`application/tlsrpt+gzip` or `application/tlsrpt+json`).
+    """Receive an SMTP TLS report (`application/tlsrpt+gzip` or `application/tlsrpt+json`):
+    exactly one report per request, for the domain whose ingest token is in the path.
 
     Args:
         ingest_token (str):
@@ -149,7 +161,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: File | str | Unset = UNSET,
 ) -> Response[Problem | UploadResponse]:
-    """Receive an SMTP TLS report (`application/tlsrpt+gzip` or `application/tlsrpt+json`).
+    """Receive an SMTP TLS report (`application/tlsrpt+gzip` or `application/tlsrpt+json`):
+    exactly one report per request, for the domain whose ingest token is in the path.
 
     Args:
         ingest_token (str):
@@ -180,7 +193,8 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: File | str | Unset = UNSET,
 ) -> Problem | UploadResponse | None:
-    """Receive an SMTP TLS report (`application/tlsrpt+gzip` or `application/tlsrpt+json`).
+    """Receive an SMTP TLS report (`application/tlsrpt+gzip` or `application/tlsrpt+json`):
+    exactly one report per request, for the domain whose ingest token is in the path.
 
     Args:
         ingest_token (str):

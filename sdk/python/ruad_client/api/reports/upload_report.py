@@ -7,18 +7,26 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.problem import Problem
 from ...models.upload_response import UploadResponse
-from ...types import File, Response
+from ...types import UNSET, File, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: File,
+    tenant_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    params["tenant_id"] = tenant_id
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/reports",
+        "params": params,
     }
 
     _kwargs["content"] = body.payload
@@ -51,6 +59,21 @@ def _parse_response(
 
         return response_403
 
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 408:
+        response_408 = Problem.from_dict(response.json())
+
+        return response_408
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = Problem.from_dict(response.json())
 
@@ -82,6 +105,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: File,
+    tenant_id: str | Unset = UNSET,
 ) -> Response[Problem | UploadResponse]:
     """Upload report files: the raw bytes of one file (XML, JSON, gzip, zip, email, mbox — the
     bytes decide, the content type is only a hint), or `multipart/form-data` with many files.
@@ -89,6 +113,7 @@ def sync_detailed(
     report is answered `duplicate: true`.
 
     Args:
+        tenant_id (str | Unset):
         body (File): The bytes of one report file: XML, JSON, gzip, zlib, zip, email or mbox.
 
     Raises:
@@ -101,6 +126,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        tenant_id=tenant_id,
     )
 
     response = client.get_httpx_client().request(
@@ -114,6 +140,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: File,
+    tenant_id: str | Unset = UNSET,
 ) -> Problem | UploadResponse | None:
     """Upload report files: the raw bytes of one file (XML, JSON, gzip, zip, email, mbox — the
     bytes decide, the content type is only a hint), or `multipart/form-data` with many files.
@@ -121,6 +148,7 @@ def sync(
     report is answered `duplicate: true`.
 
     Args:
+        tenant_id (str | Unset):
         body (File): The bytes of one report file: XML, JSON, gzip, zlib, zip, email or mbox.
 
     Raises:
@@ -134,6 +162,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        tenant_id=tenant_id,
     ).parsed
 
 
@@ -141,6 +170,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: File,
+    tenant_id: str | Unset = UNSET,
 ) -> Response[Problem | UploadResponse]:
     """Upload report files: the raw bytes of one file (XML, JSON, gzip, zip, email, mbox — the
     bytes decide, the content type is only a hint), or `multipart/form-data` with many files.
@@ -148,6 +178,7 @@ async def asyncio_detailed(
     report is answered `duplicate: true`.
 
     Args:
+        tenant_id (str | Unset):
         body (File): The bytes of one report file: XML, JSON, gzip, zlib, zip, email or mbox.
 
     Raises:
@@ -160,6 +191,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        tenant_id=tenant_id,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -171,6 +203,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: File,
+    tenant_id: str | Unset = UNSET,
 ) -> Problem | UploadResponse | None:
     """Upload report files: the raw bytes of one file (XML, JSON, gzip, zip, email, mbox — the
     bytes decide, the content type is only a hint), or `multipart/form-data` with many files.
@@ -178,6 +211,7 @@ async def asyncio(
     report is answered `duplicate: true`.
 
     Args:
+        tenant_id (str | Unset):
         body (File): The bytes of one report file: XML, JSON, gzip, zlib, zip, email or mbox.
 
     Raises:
@@ -192,5 +226,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            tenant_id=tenant_id,
         )
     ).parsed

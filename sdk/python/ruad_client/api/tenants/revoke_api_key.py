@@ -1,12 +1,11 @@
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
-from ...models.api_key_response import ApiKeyResponse
 from ...models.problem import Problem
 from ...types import Response
 
@@ -29,11 +28,15 @@ def _get_kwargs(
 
 def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> ApiKeyResponse | Problem | None:
-    if response.status_code == 200:
-        response_200 = ApiKeyResponse.from_dict(response.json())
+) -> Any | Problem | None:
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
 
-        return response_200
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -58,7 +61,7 @@ def _parse_response(
 
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[ApiKeyResponse | Problem]:
+) -> Response[Any | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -72,8 +75,8 @@ def sync_detailed(
     key_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[ApiKeyResponse | Problem]:
-    """Revoke an API key and every token minted with it.
+) -> Response[Any | Problem]:
+    """Revoke an API key and every token minted with it (it stays listed, with `revoked_at`).
 
     Args:
         tenant_id (str):
@@ -84,7 +87,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiKeyResponse | Problem]
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -104,8 +107,8 @@ def sync(
     key_id: str,
     *,
     client: AuthenticatedClient,
-) -> ApiKeyResponse | Problem | None:
-    """Revoke an API key and every token minted with it.
+) -> Any | Problem | None:
+    """Revoke an API key and every token minted with it (it stays listed, with `revoked_at`).
 
     Args:
         tenant_id (str):
@@ -116,7 +119,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiKeyResponse | Problem
+        Any | Problem
     """
 
     return sync_detailed(
@@ -131,8 +134,8 @@ async def asyncio_detailed(
     key_id: str,
     *,
     client: AuthenticatedClient,
-) -> Response[ApiKeyResponse | Problem]:
-    """Revoke an API key and every token minted with it.
+) -> Response[Any | Problem]:
+    """Revoke an API key and every token minted with it (it stays listed, with `revoked_at`).
 
     Args:
         tenant_id (str):
@@ -143,7 +146,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ApiKeyResponse | Problem]
+        Response[Any | Problem]
     """
 
     kwargs = _get_kwargs(
@@ -161,8 +164,8 @@ async def asyncio(
     key_id: str,
     *,
     client: AuthenticatedClient,
-) -> ApiKeyResponse | Problem | None:
-    """Revoke an API key and every token minted with it.
+) -> Any | Problem | None:
+    """Revoke an API key and every token minted with it (it stays listed, with `revoked_at`).
 
     Args:
         tenant_id (str):
@@ -173,7 +176,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ApiKeyResponse | Problem
+        Any | Problem
     """
 
     return (
