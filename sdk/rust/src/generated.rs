@@ -175,7 +175,7 @@ pub mod types {
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct ApiKeyListResponse {
         pub items: ::std::vec::Vec<ApiKeyResponse>,
-        #[doc = "Pass as `cursor` to get the next page; absent on the last page."]
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present).(always present)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
@@ -237,6 +237,7 @@ pub mod types {
 
     #[doc = "What the BIMI record should point to."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct BimiInput {
         #[doc = "HTTPS URL of the PEM evidence document (VMC or CMC)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -420,7 +421,7 @@ pub mod types {
     #[doc = "The result of one check."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct CheckReport {
-        #[doc = "Kind-specific details: the DMARC discovery path, the SPF include tree, the MTA-STS\npolicy and MX coverage, the PTR names of an address..."]
+        #[doc = "Kind-specific details: the DMARC discovery path, the SPF include tree, the MTA-STS\npolicy and MX coverage, the PTR names of an address...\nAlways an object (empty when a check has nothing to add), as the schema says."]
         pub details: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         pub findings: ::std::vec::Vec<Finding>,
         pub kind: CheckKind,
@@ -471,8 +472,9 @@ pub mod types {
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
     pub struct CreateApiKeyRequest {
-        #[doc = "What the key is for."]
-        pub name: ::std::string::String,
+        #[doc = "What the key is for (default `api key`, as `ruad admin create-api-key` without\n`--name`)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
         pub role: Role,
     }
 
@@ -599,7 +601,7 @@ pub mod types {
     pub struct DeliveryListResponse {
         #[doc = "Newest first."]
         pub items: ::std::vec::Vec<DeliveryResponse>,
-        #[doc = "Pass as `cursor` to get the next page; absent on the last page."]
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present).(always present)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
@@ -774,6 +776,7 @@ pub mod types {
 
     #[doc = "What the DKIM key record should hold."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct DkimInput {
         #[doc = "RSA key size: 1024, 2048 (default), 3072 or 4096. Ignored for Ed25519 and for a\nsupplied key."]
         #[serde(default = "defaults::default_u64::<i32, 2048>")]
@@ -944,7 +947,10 @@ pub mod types {
     pub struct DmarcBySourceResponse {
         pub domain: ::std::string::String,
         pub from: ::std::string::String,
-        #[doc = "Sources by message volume, largest first."]
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+        #[doc = "Sources by message volume, largest first (then by address)."]
         pub sources: ::std::vec::Vec<DmarcSourceResponse>,
         pub to: ::std::string::String,
         #[doc = "Distinct sources in the range (the list holds at most `limit`)."]
@@ -959,6 +965,7 @@ pub mod types {
 
     #[doc = "What the DMARC record should say."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct DmarcInput {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub adkim: ::std::option::Option<Alignment>,
@@ -1169,7 +1176,7 @@ pub mod types {
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct DnsSnapshotListResponse {
         pub items: ::std::vec::Vec<DnsSnapshotResponse>,
-        #[doc = "Pass as `cursor` to get the next page; absent on the last page."]
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present).(always present)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
@@ -1202,7 +1209,7 @@ pub mod types {
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct DomainListResponse {
         pub items: ::std::vec::Vec<DomainResponse>,
-        #[doc = "Pass as `cursor` to get the next page; absent on the last page."]
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present).(always present)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
@@ -1218,12 +1225,14 @@ pub mod types {
     pub struct DomainResponse {
         pub created_at: i64,
         pub id: ::std::string::String,
-        #[doc = "Secret token of this domain's RFC 8460 HTTPS report receiver."]
-        pub ingest_token: ::std::string::String,
+        #[doc = "Secret token of this domain's RFC 8460 HTTPS report receiver. Shown to the writer and\nadmin roles only: anyone holding it can send TLS reports for the domain."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ingest_token: ::std::option::Option<::std::string::String>,
         pub name: ::std::string::String,
         pub tenant_id: ::std::string::String,
-        #[doc = "Path to publish in the domain's TLS-RPT record as `rua=https://<host><path>`."]
-        pub tlsrpt_ingest_path: ::std::string::String,
+        #[doc = "Path to publish in the domain's TLS-RPT record as `rua=https://<host><path>` (writer\nand admin roles only, like `ingest_token`)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tlsrpt_ingest_path: ::std::option::Option<::std::string::String>,
     }
 
     impl DomainResponse {
@@ -1258,10 +1267,14 @@ pub mod types {
         Conflict,
         #[serde(rename = "payload_too_large")]
         PayloadTooLarge,
+        #[serde(rename = "request_timeout")]
+        RequestTimeout,
         #[serde(rename = "unsupported_media_type")]
         UnsupportedMediaType,
         #[serde(rename = "domain_not_registered")]
         DomainNotRegistered,
+        #[serde(rename = "ambiguous_domain")]
+        AmbiguousDomain,
         #[serde(rename = "no_report")]
         NoReport,
         #[serde(rename = "validation_failed")]
@@ -1283,8 +1296,10 @@ pub mod types {
                 Self::BadRequest => f.write_str("bad_request"),
                 Self::Conflict => f.write_str("conflict"),
                 Self::PayloadTooLarge => f.write_str("payload_too_large"),
+                Self::RequestTimeout => f.write_str("request_timeout"),
                 Self::UnsupportedMediaType => f.write_str("unsupported_media_type"),
                 Self::DomainNotRegistered => f.write_str("domain_not_registered"),
+                Self::AmbiguousDomain => f.write_str("ambiguous_domain"),
                 Self::NoReport => f.write_str("no_report"),
                 Self::ValidationFailed => f.write_str("validation_failed"),
                 Self::MethodNotAllowed => f.write_str("method_not_allowed"),
@@ -1304,8 +1319,10 @@ pub mod types {
                 "bad_request" => Ok(Self::BadRequest),
                 "conflict" => Ok(Self::Conflict),
                 "payload_too_large" => Ok(Self::PayloadTooLarge),
+                "request_timeout" => Ok(Self::RequestTimeout),
                 "unsupported_media_type" => Ok(Self::UnsupportedMediaType),
                 "domain_not_registered" => Ok(Self::DomainNotRegistered),
+                "ambiguous_domain" => Ok(Self::AmbiguousDomain),
                 "no_report" => Ok(Self::NoReport),
                 "validation_failed" => Ok(Self::ValidationFailed),
                 "method_not_allowed" => Ok(Self::MethodNotAllowed),
@@ -1648,6 +1665,12 @@ pub mod types {
         MtaStsMxNotCovered,
         #[serde(rename = "tlsrpt_missing")]
         TlsrptMissing,
+        #[serde(rename = "mta_sts_policy_unavailable")]
+        MtaStsPolicyUnavailable,
+        #[serde(rename = "dkim_key_invalid")]
+        DkimKeyInvalid,
+        #[serde(rename = "dmarc_reports_not_received")]
+        DmarcReportsNotReceived,
     }
 
     impl ::std::fmt::Display for IssueCode {
@@ -1681,6 +1704,9 @@ pub mod types {
                 Self::SpfPassAll => f.write_str("spf_pass_all"),
                 Self::MtaStsMxNotCovered => f.write_str("mta_sts_mx_not_covered"),
                 Self::TlsrptMissing => f.write_str("tlsrpt_missing"),
+                Self::MtaStsPolicyUnavailable => f.write_str("mta_sts_policy_unavailable"),
+                Self::DkimKeyInvalid => f.write_str("dkim_key_invalid"),
+                Self::DmarcReportsNotReceived => f.write_str("dmarc_reports_not_received"),
             }
         }
     }
@@ -1717,6 +1743,9 @@ pub mod types {
                 "spf_pass_all" => Ok(Self::SpfPassAll),
                 "mta_sts_mx_not_covered" => Ok(Self::MtaStsMxNotCovered),
                 "tlsrpt_missing" => Ok(Self::TlsrptMissing),
+                "mta_sts_policy_unavailable" => Ok(Self::MtaStsPolicyUnavailable),
+                "dkim_key_invalid" => Ok(Self::DkimKeyInvalid),
+                "dmarc_reports_not_received" => Ok(Self::DmarcReportsNotReceived),
                 _ => Err("invalid value".into()),
             }
         }
@@ -1742,7 +1771,7 @@ pub mod types {
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct IssueListResponse {
         pub items: ::std::vec::Vec<IssueResponse>,
-        #[doc = "Pass as `cursor` to get the next page; absent on the last page."]
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present).(always present)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
@@ -1984,6 +2013,7 @@ pub mod types {
 
     #[doc = "What the MTA-STS policy should say."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct MtaStsInput {
         #[doc = "Domain receiving mail (A-label form)."]
         pub domain: ::std::string::String,
@@ -2383,6 +2413,65 @@ pub mod types {
         }
     }
 
+    #[doc = "The bytes of one report file: XML, JSON, gzip, zlib, zip, email or mbox."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[serde(transparent)]
+    pub struct ReportFile(pub ::std::string::String);
+    impl ::std::ops::Deref for ReportFile {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+
+    impl ::std::convert::From<ReportFile> for ::std::string::String {
+        fn from(value: ReportFile) -> Self {
+            value.0
+        }
+    }
+
+    impl ::std::convert::From<::std::string::String> for ReportFile {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+
+    impl ::std::fmt::Display for ReportFile {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+
+    impl ::std::str::FromStr for ReportFile {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+
+    #[doc = "A `multipart/form-data` upload: one or more files, each a report file."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct ReportFiles {
+        #[doc = "The files (any field name is accepted; `files` is the documented one)."]
+        pub files: ::std::vec::Vec<ReportFile>,
+    }
+
+    impl ReportFiles {
+        pub fn builder() -> builder::ReportFiles {
+            Default::default()
+        }
+    }
+
     #[doc = "Kind of report."]
     #[derive(
         :: serde :: Deserialize,
@@ -2443,7 +2532,7 @@ pub mod types {
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct ReportListResponse {
         pub items: ::std::vec::Vec<ReportSummary>,
-        #[doc = "Pass as `cursor` to get the next page; absent on the last page."]
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present).(always present)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
@@ -2813,14 +2902,14 @@ pub mod types {
 
     #[doc = "What an SPF record should authorize."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct SpfInput {
         #[doc = "Authorize the domain's own A/AAAA addresses."]
-        #[serde(default)]
-        pub a: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub a: ::std::option::Option<bool>,
         #[doc = "Result for everything else: `fail`, `softfail` or `neutral` (never `pass`)."]
-        #[serde(default = "defaults::spf_input_all")]
-        pub all: ::std::string::String,
-        #[serde(default)]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub all: ::std::option::Option<::std::string::String>,
         pub domain: ::std::string::String,
         #[doc = "Domains whose SPF records are included (e.g. an email provider's `_spf` domain)."]
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -2832,26 +2921,11 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub ip6: ::std::vec::Vec<::std::string::String>,
         #[doc = "Authorize the domain's MX hosts."]
-        #[serde(default)]
-        pub mx: bool,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mx: ::std::option::Option<bool>,
         #[doc = "Use another domain's record instead of an `all` (the `all` field is then unused)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub redirect: ::std::option::Option<::std::string::String>,
-    }
-
-    impl ::std::default::Default for SpfInput {
-        fn default() -> Self {
-            Self {
-                a: Default::default(),
-                all: defaults::spf_input_all(),
-                domain: Default::default(),
-                includes: Default::default(),
-                ip4: Default::default(),
-                ip6: Default::default(),
-                mx: Default::default(),
-                redirect: Default::default(),
-            }
-        }
     }
 
     impl SpfInput {
@@ -3004,7 +3078,7 @@ pub mod types {
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct TenantListResponse {
         pub items: ::std::vec::Vec<TenantResponse>,
-        #[doc = "Pass as `cursor` to get the next page; absent on the last page."]
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present).(always present)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
@@ -3460,6 +3534,7 @@ pub mod types {
 
     #[doc = "Where TLS reports should go."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
     pub struct TlsRptInput {
         #[doc = "Domain receiving mail (A-label form)."]
         pub domain: ::std::string::String,
@@ -3545,11 +3620,11 @@ pub mod types {
     #[doc = "A part of an upload that yielded no stored report."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct UploadError {
-        #[doc = "Stable code: a parser code (`not_a_report`, `malformed_xml`, `limit_exceeded`, …) or\n`domain_not_registered`."]
+        #[doc = "Stable code: a parser code (`not_a_report`, `malformed_xml`, `limit_exceeded`, …),\n`domain_not_registered` or `ambiguous_domain`."]
         pub code: ::std::string::String,
         #[doc = "What went wrong with this part."]
         pub detail: ::std::string::String,
-        #[doc = "For `domain_not_registered`: the domain the report is about."]
+        #[doc = "For `domain_not_registered` and `ambiguous_domain`: the domain the report is about."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub domain: ::std::option::Option<::std::string::String>,
         #[doc = "Multipart file name, when uploaded as multipart."]
@@ -3685,6 +3760,8 @@ pub mod types {
         InvalidValue,
         #[serde(rename = "transfer_encoding_repaired")]
         TransferEncodingRepaired,
+        #[serde(rename = "count_out_of_range")]
+        CountOutOfRange,
     }
 
     impl ::std::fmt::Display for WarningCode {
@@ -3712,6 +3789,7 @@ pub mod types {
                 Self::FieldAlias => f.write_str("field_alias"),
                 Self::InvalidValue => f.write_str("invalid_value"),
                 Self::TransferEncodingRepaired => f.write_str("transfer_encoding_repaired"),
+                Self::CountOutOfRange => f.write_str("count_out_of_range"),
             }
         }
     }
@@ -3742,6 +3820,7 @@ pub mod types {
                 "field_alias" => Ok(Self::FieldAlias),
                 "invalid_value" => Ok(Self::InvalidValue),
                 "transfer_encoding_repaired" => Ok(Self::TransferEncodingRepaired),
+                "count_out_of_range" => Ok(Self::CountOutOfRange),
                 _ => Err("invalid value".into()),
             }
         }
@@ -3789,7 +3868,7 @@ pub mod types {
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct WebhookListResponse {
         pub items: ::std::vec::Vec<WebhookResponse>,
-        #[doc = "Pass as `cursor` to get the next page; absent on the last page."]
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present).(always present)."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_cursor: ::std::option::Option<::std::string::String>,
     }
@@ -4702,14 +4781,17 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct CreateApiKeyRequest {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             role: ::std::result::Result<super::Role, ::std::string::String>,
         }
 
         impl ::std::default::Default for CreateApiKeyRequest {
             fn default() -> Self {
                 Self {
-                    name: Err("no value supplied for name".to_string()),
+                    name: Ok(Default::default()),
                     role: Err("no value supplied for role".to_string()),
                 }
             }
@@ -4718,7 +4800,7 @@ pub mod types {
         impl CreateApiKeyRequest {
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
@@ -6003,6 +6085,10 @@ pub mod types {
         pub struct DmarcBySourceResponse {
             domain: ::std::result::Result<::std::string::String, ::std::string::String>,
             from: ::std::result::Result<::std::string::String, ::std::string::String>,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             sources: ::std::result::Result<
                 ::std::vec::Vec<super::DmarcSourceResponse>,
                 ::std::string::String,
@@ -6016,6 +6102,7 @@ pub mod types {
                 Self {
                     domain: Err("no value supplied for domain".to_string()),
                     from: Err("no value supplied for from".to_string()),
+                    next_cursor: Ok(Default::default()),
                     sources: Err("no value supplied for sources".to_string()),
                     to: Err("no value supplied for to".to_string()),
                     total_sources: Err("no value supplied for total_sources".to_string()),
@@ -6042,6 +6129,16 @@ pub mod types {
                 self.from = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for from: {e}"));
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
                 self
             }
             pub fn sources<T>(mut self, value: T) -> Self
@@ -6084,6 +6181,7 @@ pub mod types {
                 Ok(Self {
                     domain: value.domain?,
                     from: value.from?,
+                    next_cursor: value.next_cursor?,
                     sources: value.sources?,
                     to: value.to?,
                     total_sources: value.total_sources?,
@@ -6096,6 +6194,7 @@ pub mod types {
                 Self {
                     domain: Ok(value.domain),
                     from: Ok(value.from),
+                    next_cursor: Ok(value.next_cursor),
                     sources: Ok(value.sources),
                     to: Ok(value.to),
                     total_sources: Ok(value.total_sources),
@@ -6975,10 +7074,16 @@ pub mod types {
         pub struct DomainResponse {
             created_at: ::std::result::Result<i64, ::std::string::String>,
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            ingest_token: ::std::result::Result<::std::string::String, ::std::string::String>,
+            ingest_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             tenant_id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            tlsrpt_ingest_path: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tlsrpt_ingest_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
         }
 
         impl ::std::default::Default for DomainResponse {
@@ -6986,10 +7091,10 @@ pub mod types {
                 Self {
                     created_at: Err("no value supplied for created_at".to_string()),
                     id: Err("no value supplied for id".to_string()),
-                    ingest_token: Err("no value supplied for ingest_token".to_string()),
+                    ingest_token: Ok(Default::default()),
                     name: Err("no value supplied for name".to_string()),
                     tenant_id: Err("no value supplied for tenant_id".to_string()),
-                    tlsrpt_ingest_path: Err("no value supplied for tlsrpt_ingest_path".to_string()),
+                    tlsrpt_ingest_path: Ok(Default::default()),
                 }
             }
         }
@@ -7017,7 +7122,7 @@ pub mod types {
             }
             pub fn ingest_token<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ingest_token = value
@@ -7047,7 +7152,7 @@ pub mod types {
             }
             pub fn tlsrpt_ingest_path<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tlsrpt_ingest_path = value.try_into().map_err(|e| {
@@ -8837,6 +8942,51 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct ReportFiles {
+            files: ::std::result::Result<::std::vec::Vec<super::ReportFile>, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ReportFiles {
+            fn default() -> Self {
+                Self {
+                    files: Err("no value supplied for files".to_string()),
+                }
+            }
+        }
+
+        impl ReportFiles {
+            pub fn files<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ReportFile>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.files = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for files: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ReportFiles> for super::ReportFiles {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReportFiles,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    files: value.files?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ReportFiles> for ReportFiles {
+            fn from(value: super::ReportFiles) -> Self {
+                Self {
+                    files: Ok(value.files),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct ReportListResponse {
             items:
                 ::std::result::Result<::std::vec::Vec<super::ReportSummary>, ::std::string::String>,
@@ -10203,8 +10353,11 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct SpfInput {
-            a: ::std::result::Result<bool, ::std::string::String>,
-            all: ::std::result::Result<::std::string::String, ::std::string::String>,
+            a: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            all: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             domain: ::std::result::Result<::std::string::String, ::std::string::String>,
             includes: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -10218,7 +10371,7 @@ pub mod types {
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
-            mx: ::std::result::Result<bool, ::std::string::String>,
+            mx: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
             redirect: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10229,8 +10382,8 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     a: Ok(Default::default()),
-                    all: Ok(super::defaults::spf_input_all()),
-                    domain: Ok(Default::default()),
+                    all: Ok(Default::default()),
+                    domain: Err("no value supplied for domain".to_string()),
                     includes: Ok(Default::default()),
                     ip4: Ok(Default::default()),
                     ip6: Ok(Default::default()),
@@ -10243,7 +10396,7 @@ pub mod types {
         impl SpfInput {
             pub fn a<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.a = value
@@ -10253,7 +10406,7 @@ pub mod types {
             }
             pub fn all<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::string::String>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.all = value
@@ -10303,7 +10456,7 @@ pub mod types {
             }
             pub fn mx<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<bool>,
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mx = value
@@ -13219,10 +13372,6 @@ pub mod types {
         pub(super) fn bimi_input_selector() -> ::std::string::String {
             "default".to_string()
         }
-
-        pub(super) fn spf_input_all() -> ::std::string::String {
-            "softfail".to_string()
-        }
     }
 
     #[doc = " Error types."]
@@ -13381,17 +13530,17 @@ impl Client {
         builder::DeleteDomain::new(self)
     }
 
-    #[doc = "DMARC results for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-result`\n\nArguments:\n- `domain`: Domain name\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: by-source only: how many sources (dmarc) or failure paths (tls) to return, largest\nfirst (1 to 10000, default 100).\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_result()\n    .domain(domain)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "DMARC results for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-result`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_result()\n    .domain(domain)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_dmarc_by_result(&self) -> builder::GetDmarcByResult<'_> {
         builder::GetDmarcByResult::new(self)
     }
 
-    #[doc = "DMARC results per sending service for a domain over a range of days. Each source is named\nthrough ruad's service table from its forward-confirmed PTR name, else from the DKIM\ndomains that passed for it, else from its passing SPF domains; the rest are grouped by the\norganization of their confirmed PTR names, or as unconfirmed, or as not looked up yet\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-service`\n\nArguments:\n- `domain`: Domain name\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: by-source only: how many sources (dmarc) or failure paths (tls) to return, largest\nfirst (1 to 10000, default 100).\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_service()\n    .domain(domain)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "DMARC results per sending service for a domain over a range of days. Each source is named\nthrough ruad's service table from its forward-confirmed PTR name, else from the DKIM\ndomains that passed for it, else from its passing SPF domains; the rest are grouped by the\norganization of their confirmed PTR names, or as unconfirmed, or as not looked up yet\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-service`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_service()\n    .domain(domain)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_dmarc_by_service(&self) -> builder::GetDmarcByService<'_> {
         builder::GetDmarcByService::new(self)
     }
 
-    #[doc = "DMARC results per sending source for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-source`\n\nArguments:\n- `domain`: Domain name\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: by-source only: how many sources (dmarc) or failure paths (tls) to return, largest\nfirst (1 to 10000, default 100).\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_source()\n    .domain(domain)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "DMARC results per sending source for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-source`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_source()\n    .domain(domain)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_dmarc_by_source(&self) -> builder::GetDmarcBySource<'_> {
         builder::GetDmarcBySource::new(self)
     }
@@ -13431,12 +13580,12 @@ impl Client {
         builder::GetTimeseries::new(self)
     }
 
-    #[doc = "SMTP TLS results for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/tls/by-result`\n\nArguments:\n- `domain`: Domain name\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: by-source only: how many sources (dmarc) or failure paths (tls) to return, largest\nfirst (1 to 10000, default 100).\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_tls_by_result()\n    .domain(domain)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "SMTP TLS results for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/tls/by-result`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_tls_by_result()\n    .domain(domain)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_tls_by_result(&self) -> builder::GetTlsByResult<'_> {
         builder::GetTlsByResult::new(self)
     }
 
-    #[doc = "SMTP TLS results per reporting organization and per sending MTA / receiving MX\n\nSends a `GET` request to `/api/v1/domains/{domain}/tls/by-source`\n\nArguments:\n- `domain`: Domain name\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: by-source only: how many sources (dmarc) or failure paths (tls) to return, largest\nfirst (1 to 10000, default 100).\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_tls_by_source()\n    .domain(domain)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "SMTP TLS results per reporting organization and per sending MTA / receiving MX\n\nSends a `GET` request to `/api/v1/domains/{domain}/tls/by-source`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_tls_by_source()\n    .domain(domain)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_tls_by_source(&self) -> builder::GetTlsBySource<'_> {
         builder::GetTlsBySource::new(self)
     }
@@ -13461,7 +13610,7 @@ impl Client {
         builder::ListReports::new(self)
     }
 
-    #[doc = "Upload report files: the raw bytes of one file (XML, JSON, gzip, zip, email, mbox — the\nbytes decide, the content type is only a hint), or `multipart/form-data` with many files.\nEach report is filed under the registered domain it is about. Re-uploading a stored\nreport is answered `duplicate: true`\n\nSends a `POST` request to `/api/v1/reports`\n\nArguments:\n- `body`: One report file as the raw body, with any content type: the bytes decide what it is. (`multipart/form-data` with one or more file fields, any field names, is accepted too.)\n```ignore\nlet response = client.upload_report()\n    .body(body)\n    .send()\n    .await;\n```"]
+    #[doc = "Upload report files: the raw bytes of one file (XML, JSON, gzip, zip, email, mbox — the\nbytes decide, the content type is only a hint), or `multipart/form-data` with many files.\nEach report is filed under the registered domain it is about. Re-uploading a stored\nreport is answered `duplicate: true`\n\nSends a `POST` request to `/api/v1/reports`\n\nArguments:\n- `tenant_id`: File the reports under this tenant's domains only (it must be the caller's tenant or\nbelow it). Needed when several tenants of the caller's subtree registered the domain\na report is about (`ambiguous_domain`).\n- `body`: One report file as the raw body, with any content type: the bytes decide what it is. (`multipart/form-data` with one or more file fields, any field names, is accepted too.)\n```ignore\nlet response = client.upload_report()\n    .tenant_id(tenant_id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn upload_report(&self) -> builder::UploadReport<'_> {
         builder::UploadReport::new(self)
     }
@@ -13476,7 +13625,7 @@ impl Client {
         builder::DeleteReport::new(self)
     }
 
-    #[doc = "Download the original bytes the report was uploaded in (the whole upload, e.g. the email\nor zip that held it), for archiving or re-parsing\n\nSends a `GET` request to `/api/v1/reports/{report_id}/raw`\n\nArguments:\n- `report_id`: Report id\n```ignore\nlet response = client.get_report_raw()\n    .report_id(report_id)\n    .send()\n    .await;\n```"]
+    #[doc = "Download a report's own payload (its XML or JSON, unpacked from whatever container it came\nin), or with `original=true` the whole upload it came in. The media type is what the\nbytes are (never the uploader's declared type), and `Content-Disposition` gives a file\nname: the original one when known (the multipart file name, the zip member or the email\nattachment), else the RFC 7489 §7.2.1.1 / RFC 8460 §5.3.1 name\n`receiver!domain!begin!end.xml|json`\n\nSends a `GET` request to `/api/v1/reports/{report_id}/raw`\n\nArguments:\n- `report_id`: Report id\n- `original`: `true`: the whole original upload (the email, zip or gzip file that held the report),\nas it was sent. Default `false`: the report's own payload, unpacked.\n```ignore\nlet response = client.get_report_raw()\n    .report_id(report_id)\n    .original(original)\n    .send()\n    .await;\n```"]
     pub fn get_report_raw(&self) -> builder::GetReportRaw<'_> {
         builder::GetReportRaw::new(self)
     }
@@ -13516,7 +13665,7 @@ impl Client {
         builder::CreateApiKey::new(self)
     }
 
-    #[doc = "Revoke an API key and every token minted with it\n\nSends a `DELETE` request to `/api/v1/tenants/{tenant_id}/api-keys/{key_id}`\n\nArguments:\n- `tenant_id`: Tenant id\n- `key_id`: API key id\n```ignore\nlet response = client.revoke_api_key()\n    .tenant_id(tenant_id)\n    .key_id(key_id)\n    .send()\n    .await;\n```"]
+    #[doc = "Revoke an API key and every token minted with it (it stays listed, with `revoked_at`)\n\nSends a `DELETE` request to `/api/v1/tenants/{tenant_id}/api-keys/{key_id}`\n\nArguments:\n- `tenant_id`: Tenant id\n- `key_id`: API key id\n```ignore\nlet response = client.revoke_api_key()\n    .tenant_id(tenant_id)\n    .key_id(key_id)\n    .send()\n    .await;\n```"]
     pub fn revoke_api_key(&self) -> builder::RevokeApiKey<'_> {
         builder::RevokeApiKey::new(self)
     }
@@ -13669,6 +13818,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 422u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -13748,6 +13906,15 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 422u16 => Err(Error::ErrorResponse(
@@ -13831,6 +13998,15 @@ pub mod builder {
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 422u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -13912,6 +14088,15 @@ pub mod builder {
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 422u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -13991,6 +14176,15 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 422u16 => Err(Error::ErrorResponse(
@@ -14076,6 +14270,15 @@ pub mod builder {
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 422u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -14157,6 +14360,15 @@ pub mod builder {
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 422u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -14236,6 +14448,15 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 422u16 => Err(Error::ErrorResponse(
@@ -14537,7 +14758,16 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 422u16 => Err(Error::ErrorResponse(
@@ -14608,10 +14838,16 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -14677,6 +14913,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -14684,6 +14923,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -14696,8 +14938,9 @@ pub mod builder {
     pub struct GetDmarcByResult<'a> {
         client: &'a super::Client,
         domain: Result<::std::string::String, String>,
+        cursor: Result<Option<::std::string::String>, String>,
         from: Result<Option<::std::string::String>, String>,
-        limit: Result<Option<i64>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
         to: Result<Option<::std::string::String>, String>,
     }
 
@@ -14706,6 +14949,7 @@ pub mod builder {
             Self {
                 client: client,
                 domain: Err("domain was not initialized".to_string()),
+                cursor: Ok(None),
                 from: Ok(None),
                 limit: Ok(None),
                 to: Ok(None),
@@ -14722,6 +14966,16 @@ pub mod builder {
             self
         }
 
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+
         pub fn from<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -14734,12 +14988,11 @@ pub mod builder {
 
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
             self
         }
 
@@ -14760,11 +15013,13 @@ pub mod builder {
             let Self {
                 client,
                 domain,
+                cursor,
                 from,
                 limit,
                 to,
             } = self;
             let domain = domain.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
@@ -14786,6 +15041,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("to", &to))
@@ -14809,6 +15065,9 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -14819,8 +15078,9 @@ pub mod builder {
     pub struct GetDmarcByService<'a> {
         client: &'a super::Client,
         domain: Result<::std::string::String, String>,
+        cursor: Result<Option<::std::string::String>, String>,
         from: Result<Option<::std::string::String>, String>,
-        limit: Result<Option<i64>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
         to: Result<Option<::std::string::String>, String>,
     }
 
@@ -14829,6 +15089,7 @@ pub mod builder {
             Self {
                 client: client,
                 domain: Err("domain was not initialized".to_string()),
+                cursor: Ok(None),
                 from: Ok(None),
                 limit: Ok(None),
                 to: Ok(None),
@@ -14845,6 +15106,16 @@ pub mod builder {
             self
         }
 
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+
         pub fn from<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -14857,12 +15128,11 @@ pub mod builder {
 
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
             self
         }
 
@@ -14883,11 +15153,13 @@ pub mod builder {
             let Self {
                 client,
                 domain,
+                cursor,
                 from,
                 limit,
                 to,
             } = self;
             let domain = domain.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
@@ -14909,6 +15181,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("to", &to))
@@ -14932,6 +15205,9 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -14942,8 +15218,9 @@ pub mod builder {
     pub struct GetDmarcBySource<'a> {
         client: &'a super::Client,
         domain: Result<::std::string::String, String>,
+        cursor: Result<Option<::std::string::String>, String>,
         from: Result<Option<::std::string::String>, String>,
-        limit: Result<Option<i64>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
         to: Result<Option<::std::string::String>, String>,
     }
 
@@ -14952,6 +15229,7 @@ pub mod builder {
             Self {
                 client: client,
                 domain: Err("domain was not initialized".to_string()),
+                cursor: Ok(None),
                 from: Ok(None),
                 limit: Ok(None),
                 to: Ok(None),
@@ -14968,6 +15246,16 @@ pub mod builder {
             self
         }
 
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+
         pub fn from<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -14980,12 +15268,11 @@ pub mod builder {
 
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
             self
         }
 
@@ -15006,11 +15293,13 @@ pub mod builder {
             let Self {
                 client,
                 domain,
+                cursor,
                 from,
                 limit,
                 to,
             } = self;
             let domain = domain.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
@@ -15032,6 +15321,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("to", &to))
@@ -15053,6 +15343,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15120,10 +15413,16 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15235,6 +15534,18 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 422u16 => Err(Error::ErrorResponse(
@@ -15362,6 +15673,9 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15427,6 +15741,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -15434,6 +15751,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15589,6 +15909,9 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15654,6 +15977,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -15661,6 +15987,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15801,6 +16130,9 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15811,8 +16143,9 @@ pub mod builder {
     pub struct GetTlsByResult<'a> {
         client: &'a super::Client,
         domain: Result<::std::string::String, String>,
+        cursor: Result<Option<::std::string::String>, String>,
         from: Result<Option<::std::string::String>, String>,
-        limit: Result<Option<i64>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
         to: Result<Option<::std::string::String>, String>,
     }
 
@@ -15821,6 +16154,7 @@ pub mod builder {
             Self {
                 client: client,
                 domain: Err("domain was not initialized".to_string()),
+                cursor: Ok(None),
                 from: Ok(None),
                 limit: Ok(None),
                 to: Ok(None),
@@ -15837,6 +16171,16 @@ pub mod builder {
             self
         }
 
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+
         pub fn from<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -15849,12 +16193,11 @@ pub mod builder {
 
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
             self
         }
 
@@ -15875,11 +16218,13 @@ pub mod builder {
             let Self {
                 client,
                 domain,
+                cursor,
                 from,
                 limit,
                 to,
             } = self;
             let domain = domain.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
@@ -15901,6 +16246,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("to", &to))
@@ -15924,6 +16270,9 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -15934,8 +16283,9 @@ pub mod builder {
     pub struct GetTlsBySource<'a> {
         client: &'a super::Client,
         domain: Result<::std::string::String, String>,
+        cursor: Result<Option<::std::string::String>, String>,
         from: Result<Option<::std::string::String>, String>,
-        limit: Result<Option<i64>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
         to: Result<Option<::std::string::String>, String>,
     }
 
@@ -15944,6 +16294,7 @@ pub mod builder {
             Self {
                 client: client,
                 domain: Err("domain was not initialized".to_string()),
+                cursor: Ok(None),
                 from: Ok(None),
                 limit: Ok(None),
                 to: Ok(None),
@@ -15960,6 +16311,16 @@ pub mod builder {
             self
         }
 
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+
         pub fn from<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -15972,12 +16333,11 @@ pub mod builder {
 
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
             self
         }
 
@@ -15998,11 +16358,13 @@ pub mod builder {
             let Self {
                 client,
                 domain,
+                cursor,
                 from,
                 limit,
                 to,
             } = self;
             let domain = domain.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
@@ -16024,6 +16386,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("to", &to))
@@ -16045,6 +16408,9 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -16277,6 +16643,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -16392,7 +16761,16 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 422u16 => Err(Error::ErrorResponse(
@@ -16572,6 +16950,7 @@ pub mod builder {
     #[derive(Debug)]
     pub struct UploadReport<'a> {
         client: &'a super::Client,
+        tenant_id: Result<Option<::std::string::String>, String>,
         body: Result<reqwest::Body, String>,
     }
 
@@ -16579,8 +16958,19 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
+                tenant_id: Ok(None),
                 body: Err("body was not initialized".to_string()),
             }
+        }
+
+        pub fn tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant_id failed".to_string()
+            });
+            self
         }
 
         pub fn body<B>(mut self, value: B) -> Self
@@ -16597,7 +16987,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::UploadResponse>, Error<types::Problem>> {
-            let Self { client, body } = self;
+            let Self {
+                client,
+                tenant_id,
+                body,
+            } = self;
+            let tenant_id = tenant_id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
             let url = format!("{}/api/v1/reports", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -16618,6 +17013,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/octet-stream"),
                 )
                 .body(body)
+                .query(&progenitor_client::QueryParam::new("tenant_id", &tenant_id))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -16636,6 +17032,15 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 413u16 => Err(Error::ErrorResponse(
@@ -16709,6 +17114,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -16778,6 +17186,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -16797,6 +17208,7 @@ pub mod builder {
     pub struct GetReportRaw<'a> {
         client: &'a super::Client,
         report_id: Result<::std::string::String, String>,
+        original: Result<Option<bool>, String>,
     }
 
     impl<'a> GetReportRaw<'a> {
@@ -16804,6 +17216,7 @@ pub mod builder {
             Self {
                 client: client,
                 report_id: Err("report_id was not initialized".to_string()),
+                original: Ok(None),
             }
         }
 
@@ -16817,10 +17230,26 @@ pub mod builder {
             self
         }
 
+        pub fn original<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.original = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for original failed".to_string());
+            self
+        }
+
         #[doc = "Sends a `GET` request to `/api/v1/reports/{report_id}/raw`"]
         pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Problem>> {
-            let Self { client, report_id } = self;
+            let Self {
+                client,
+                report_id,
+                original,
+            } = self;
             let report_id = report_id.map_err(Error::InvalidRequest)?;
+            let original = original.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/api/v1/reports/{}/raw",
                 client.baseurl,
@@ -16832,7 +17261,12 @@ pub mod builder {
                 ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
             );
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("original", &original))
+                .headers(header_map)
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_report_raw",
             };
@@ -16842,6 +17276,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -17022,6 +17459,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 422u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -17090,6 +17536,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -17159,6 +17608,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -17278,6 +17730,15 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 422u16 => Err(Error::ErrorResponse(
@@ -17502,6 +17963,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 422u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -17548,9 +18018,7 @@ pub mod builder {
         }
 
         #[doc = "Sends a `DELETE` request to `/api/v1/tenants/{tenant_id}/api-keys/{key_id}`"]
-        pub async fn send(
-            self,
-        ) -> Result<ResponseValue<types::ApiKeyResponse>, Error<types::Problem>> {
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Problem>> {
             let Self {
                 client,
                 tenant_id,
@@ -17587,7 +18055,10 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -17773,6 +18244,15 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 422u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -17841,6 +18321,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -17910,6 +18393,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -18028,6 +18514,15 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 422u16 => Err(Error::ErrorResponse(
@@ -18221,6 +18716,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -18295,6 +18793,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 202u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 401u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -18321,7 +18822,9 @@ pub mod builder {
         }
 
         #[doc = "Sends a `GET` request to `/healthz`"]
-        pub async fn send(self) -> Result<ResponseValue<types::HealthResponse>, Error<()>> {
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::HealthResponse>, Error<types::Problem>> {
             let Self { client } = self;
             let url = format!("{}/healthz", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -18348,6 +18851,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -18365,7 +18871,7 @@ pub mod builder {
         }
 
         #[doc = "Sends a `GET` request to `/metrics`"]
-        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<()>> {
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Problem>> {
             let Self { client } = self;
             let url = format!("{}/metrics", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -18384,6 +18890,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -18430,6 +18939,9 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 503u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
