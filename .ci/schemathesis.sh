@@ -45,13 +45,24 @@ tenant=$("$bin" admin create-tenant --name schemathesis 2>/dev/null | python3 -c
 key=$("$bin" admin create-api-key --tenant "$tenant" --role admin 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 "$bin" serve >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-# Something to find: a registered domain with a report.
-curl -fsS -H "Authorization: Bearer $key" -H 'content-type: application/json' \
-  -d '{"name":"example.com"}' "http://127.0.0.1:$port/api/v1/domains" >/dev/null
+# Wait for the server, then give it something to find: a registered domain.
+python3 - "$port" "$key" <<'PY'
+import json, sys, time, urllib.request
+port, key = sys.argv[1], sys.argv[2]
+base = f"http://127.0.0.1:{port}"
+for _ in range(200):
+    try:
+        urllib.request.urlopen(f"{base}/healthz", timeout=1)
+        break
+    except OSError:
+        time.sleep(0.1)
+request = urllib.request.Request(
+    f"{base}/api/v1/domains",
+    data=json.dumps({"name": "example.com"}).encode(),
+    headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+)
+urllib.request.urlopen(request, timeout=10)
+PY
 
 status=0
 # One worker: hypothesis' lambda-source parsing is not thread-safe on CPython 3.11 ("AST
