@@ -622,3 +622,56 @@ async fn two_tenants_may_hold_one_name_and_neither_learns_of_the_other() {
         .unwrap();
     into_reply(outside).await.assert_problem(404, "not_found");
 }
+
+#[actix_web::test]
+async fn a_report_larger_than_the_in_memory_stage_is_stored_whole() {
+    // Past SPILL_AFTER records a staged report goes to a temporary file; every record must
+    // still be stored, in order, with exact totals.
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    let n = ruad::storage::reports::SPILL_AFTER + 1_234;
+    let ips: Vec<String> = (0..n)
+        .map(|i| format!("10.{}.{}.{}", i / 65_536, (i / 256) % 256, i % 256))
+        .collect();
+    let rows: Vec<(&str, u64, &str, &str, &str)> = ips
+        .iter()
+        .enumerate()
+        .map(|(i, ip)| (ip.as_str(), (i % 7) as u64 + 1, "none", "pass", "fail"))
+        .collect();
+    let expected: u64 = rows.iter().map(|r| r.1).sum();
+    let xml = report_xml("spilled", BEGIN, BEGIN + DAY - 1, &rows);
+    let reply = app
+        .upload(&app.admin_key, gzip(xml.as_bytes()), "application/gzip")
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    let id = reply.body["reports"][0]["id"].as_str().unwrap().to_string();
+    let report = app
+        .get(&format!("/api/v1/reports/{id}"), &app.admin_key)
+        .await;
+    assert_eq!(report.body["records"], n as u64);
+    assert_eq!(report.body["messages"], expected);
+    let totals = app
+        .get(
+            "/api/v1/domains/example.com/dmarc/by-result?from=2025-11-17&to=2025-11-17",
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(totals.body["total_messages"], expected, "{:?}", totals.body);
+    let sources = app
+        .get(
+            "/api/v1/domains/example.com/dmarc/by-source?from=2025-11-17&to=2025-11-17&limit=1",
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(sources.body["total_sources"], n as u64);
+    // The same bytes again are a duplicate, found before anything is written.
+    let again = app
+        .upload(&app.admin_key, gzip(xml.as_bytes()), "application/gzip")
+        .await;
+    assert_eq!(
+        again.body["reports"][0]["duplicate"], true,
+        "{:?}",
+        again.body
+    );
+    assert_eq!(again.body["reports"][0]["id"], id.as_str());
+}
