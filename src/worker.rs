@@ -168,10 +168,17 @@ pub async fn run_once(
 /// Queues a `check_dns` job for every domain that has none (new domains, and every domain
 /// when re-checks are first turned on), spread over ten minutes.
 pub fn schedule_dns_checks(db: &Db) -> crate::storage::StorageResult<usize> {
-    let ids = db.read(|conn| jobs::domains_without_job(conn, CHECK_DNS))?;
-    let payloads: Vec<serde_json::Value> = ids.iter().map(|id| domain_payload(id)).collect();
-    db.write(|conn| jobs::enqueue_spread(conn, CHECK_DNS, &payloads, now(), 600))?;
-    Ok(ids.len())
+    // Read and enqueue in one transaction under the writer: read apart, a domain registered
+    // in between (its row committed, its first check not yet) was given a second check.
+    db.write(|conn| {
+        diesel::Connection::transaction(conn, |conn| {
+            let ids = jobs::domains_without_job(conn, CHECK_DNS)?;
+            let payloads: Vec<serde_json::Value> =
+                ids.iter().map(|id| domain_payload(id)).collect();
+            jobs::enqueue_spread(conn, CHECK_DNS, &payloads, now(), 600)?;
+            Ok(ids.len())
+        })
+    })
 }
 
 fn domain_payload(domain_id: &str) -> serde_json::Value {
