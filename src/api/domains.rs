@@ -90,18 +90,22 @@ pub async fn create_domain(
     let recheck = state.settings.dns_recheck_hours > 0;
     let domain = blocking(move || {
         Ok(state.db.write(|conn| {
-            let domain = domains::insert_domain(conn, &caller.scope, &tenant, &name)?;
-            if recheck {
-                // Its DNS is checked (and the domain evaluated) right away, then periodically.
-                crate::storage::jobs::enqueue_unique(
-                    conn,
-                    Some(&domain.tenant_id),
-                    crate::storage::jobs::CHECK_DNS,
-                    &serde_json::json!({ "domain_id": domain.id }),
-                    crate::storage::now(),
-                )?;
-            }
-            Ok(domain)
+            // The domain and its first check commit together, so the background scheduler
+            // never sees the one without the other.
+            domains::insert_domain_and(conn, &caller.scope, &tenant, &name, |conn, domain| {
+                if recheck {
+                    // Its DNS is checked (and the domain evaluated) right away, then
+                    // periodically.
+                    crate::storage::jobs::enqueue_unique(
+                        conn,
+                        Some(&domain.tenant_id),
+                        crate::storage::jobs::CHECK_DNS,
+                        &serde_json::json!({ "domain_id": domain.id }),
+                        crate::storage::now(),
+                    )?;
+                }
+                Ok(())
+            })
         })?)
     })
     .await?;

@@ -60,6 +60,22 @@ pub fn insert_domain(
     Ok(domain)
 }
 
+/// [`insert_domain`] and `then` (e.g. queueing the domain's first DNS check) in one
+/// transaction, so nothing that scans domains sees the one without the other.
+pub fn insert_domain_and(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    tenant_id: &str,
+    name: &DomainName,
+    then: impl FnOnce(&mut DbConnection, &Domain) -> StorageResult<()>,
+) -> StorageResult<Domain> {
+    conn.transaction(|conn| {
+        let domain = insert_domain(conn, scope, tenant_id, name)?;
+        then(conn, &domain)?;
+        Ok(domain)
+    })
+}
+
 /// The domains in scope by name, after the name `after` (keyset paging), at most `limit`.
 pub fn list_domains(
     conn: &mut DbConnection,
