@@ -103,10 +103,7 @@ async fn read_files(
         .map(str::to_string);
     let too_large =
         || ApiError::PayloadTooLarge(format!("the upload is larger than {limit} bytes"));
-    if content_type
-        .as_deref()
-        .is_some_and(|c| c.to_ascii_lowercase().starts_with("multipart/form-data"))
-    {
+    if is_multipart(req) {
         let mut multipart = actix_multipart::Multipart::new(req.headers(), payload);
         let mut files = Vec::new();
         let mut total = 0usize;
@@ -153,6 +150,14 @@ async fn read_files(
     }])
 }
 
+/// Whether the request body is `multipart/form-data`.
+fn is_multipart(req: &HttpRequest) -> bool {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.to_ascii_lowercase().starts_with("multipart/form-data"))
+}
+
 fn multipart_error(e: actix_multipart::MultipartError) -> ApiError {
     match e {
         actix_multipart::MultipartError::Payload(e) => crate::api::body::body_error(&e),
@@ -170,9 +175,9 @@ async fn ingest_files(
     scope: crate::storage::TenantScope,
     files: Vec<IncomingFile>,
 ) -> Result<HttpResponse, ApiError> {
-    let metrics_state = state.clone();
+    let db = state.db.clone();
+    let limits = state.limits;
     let results = blocking(move || {
-        let limits = state.limits;
         let target = Target::Scope(&scope);
         let mut all = Vec::new();
         for file in files {
@@ -182,13 +187,13 @@ async fn ingest_files(
                 content_type: file.content_type.as_deref(),
                 filename: file.name.as_deref(),
             };
-            let results = store::ingest(&state.db, target, &upload, &limits)?;
+            let results = store::ingest(&db, target, &upload, &limits)?;
             all.push((file.name, results));
         }
         Ok(all)
     })
     .await?;
-    let response = uploaded_response(&metrics_state, results)?;
+    let response = uploaded_response(&state, results)?;
     Ok(HttpResponse::Created().json(response))
 }
 
@@ -197,7 +202,6 @@ pub(crate) fn uploaded_response(
     state: &AppState,
     results: Vec<(Option<String>, Vec<Ingested>)>,
 ) -> Result<UploadResponse, ApiError> {
-    let metrics_state = state;
     let mut response = UploadResponse {
         reports: Vec::new(),
         errors: Vec::new(),
@@ -221,7 +225,7 @@ pub(crate) fn uploaded_response(
                     } else {
                         "stored"
                     };
-                    metrics_state.metrics.report(kind, outcome);
+                    state.metrics.report(kind, outcome);
                     response.reports.push(UploadedReport {
                         id,
                         kind: ReportKind::from_storage(kind),
@@ -234,7 +238,7 @@ pub(crate) fn uploaded_response(
                     });
                 }
                 Ingested::Failed { origin, error } => {
-                    metrics_state.metrics.report("unknown", "rejected");
+                    state.metrics.report("unknown", "rejected");
                     let (code, detail, domain) = match error {
                         IngestFailure::Parse { code, message } => (code.to_string(), message, None),
                         IngestFailure::DomainNotRegistered { domain } => (
@@ -406,12 +410,7 @@ pub async fn upload_report_files(
     query: web::Query<UploadQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let multipart = req
-        .headers()
-        .get(actix_web::http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|c| c.to_ascii_lowercase().starts_with("multipart/form-data"));
-    if !multipart {
+    if !is_multipart(&req) {
         return Err(ApiError::UnsupportedMediaType(
             "expected multipart/form-data with one or more files".into(),
         ));

@@ -378,13 +378,11 @@ fn insert_pending(
     Ok(row)
 }
 
-/// Stores the report row after its content, resolving duplicates and conflicts.
-fn finish_report(
-    conn: &mut DbConnection,
-    key: &Key<'_>,
-    mut row: ReportRow,
-) -> Result<ReportRow, TxError> {
-    let same_key: Vec<(String, String, Option<String>)> = reports::table
+/// The stored reports with this natural key (dedup and conflicts both start here).
+fn with_key<'a>(
+    key: &'a Key<'a>,
+) -> reports::BoxedQuery<'a, super::multi_connection_impl::MultiBackend> {
+    reports::table
         .filter(reports::tenant_id.eq(key.tenant_id))
         .filter(reports::kind.eq(key.kind))
         .filter(reports::org_name.eq(key.org_name))
@@ -392,6 +390,16 @@ fn finish_report(
         .filter(reports::policy_domain.eq(key.policy_domain))
         .filter(reports::begin_ts.eq(key.begin))
         .filter(reports::end_ts.eq(key.end))
+        .into_boxed()
+}
+
+/// Stores the report row after its content, resolving duplicates and conflicts.
+fn finish_report(
+    conn: &mut DbConnection,
+    key: &Key<'_>,
+    mut row: ReportRow,
+) -> Result<ReportRow, TxError> {
+    let same_key: Vec<(String, String, Option<String>)> = with_key(key)
         .filter(reports::id.ne(&row.id))
         .select((reports::id, reports::content_hash, reports::superseded_by))
         .load(conn)?;
@@ -1000,14 +1008,7 @@ fn find_duplicate(
     key: &Key<'_>,
     hash: &str,
 ) -> Result<Option<String>, TxError> {
-    Ok(reports::table
-        .filter(reports::tenant_id.eq(key.tenant_id))
-        .filter(reports::kind.eq(key.kind))
-        .filter(reports::org_name.eq(key.org_name))
-        .filter(reports::external_id.eq(key.external_id))
-        .filter(reports::policy_domain.eq(key.policy_domain))
-        .filter(reports::begin_ts.eq(key.begin))
-        .filter(reports::end_ts.eq(key.end))
+    Ok(with_key(key)
         .filter(reports::content_hash.eq(hash))
         .select(reports::id)
         .first(conn)
