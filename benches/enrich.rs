@@ -14,9 +14,9 @@ mod dns_server;
 
 use ruad::dns::resolver::{Resolver, ResolverSettings};
 use ruad::domain::domain_name::DomainName;
+use ruad::jobs::{WorkerSettings, run_once};
 use ruad::reports::Limits;
 use ruad::storage::{Db, domains, jobs, reports, source_names, tenants};
-use ruad::worker::{WorkerSettings, run_once};
 use std::time::{Duration, Instant};
 
 const SOA: &str = "@ 3600 IN SOA ns.bench.test. admin.bench.test. 1 7200 3600 1209600 3600\n@ 3600 IN NS ns.bench.test.\n";
@@ -107,7 +107,7 @@ fn main() {
         cache_size: 0,
     })
     .unwrap();
-    let checker = ruad::dns::checks::Checker::new(resolver, Default::default()).unwrap();
+    let checker = ruad::outbound::https::checker(resolver, Default::default()).unwrap();
     let settings = WorkerSettings {
         concurrency,
         ..WorkerSettings::default()

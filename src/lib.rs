@@ -1,19 +1,28 @@
 //! ruad: ingest, store and analyse DMARC aggregate and SMTP TLS reports.
+//!
+//! The folders are the architecture; dependencies point down this list only
+//! (`tests/architecture.rs` keeps it so):
+//!
+//! - `app`: the composition root: settings, telemetry, startup. Nothing imports it.
+//! - `api`, `cli`: front doors (HTTP handlers and DTOs, commands); a new intake channel
+//!   (SMTP, IMAP, `ruad ingest`) is another front door calling `services`.
+//! - `jobs`: the background runner and one thin file per job kind; a new job goes here.
+//! - `services`: one module per use case (ingest, evaluation, DNS checks, enrichment,
+//!   aggregates, webhooks; documents next), shared by the front doors and the jobs.
+//! - `storage`, `outbound`: diesel on SQLite or PostgreSQL; egress to the network (HTTPS
+//!   fetches, webhook sending).
+//! - `analysis`, `dns`, `reports`: pure cores: issue rules, DNS records and checks, report
+//!   parsing.
+//! - `domain`: the types every layer shares.
 
 pub mod analysis;
 pub mod api;
-pub mod auth;
+pub mod app;
 pub mod cli;
-pub mod config;
 pub mod dns;
 pub mod domain;
-pub mod domain_checks;
-pub mod error;
-pub mod evaluation;
-pub mod metrics;
+pub mod jobs;
+pub mod outbound;
 pub mod reports;
-pub mod startup;
+pub mod services;
 pub mod storage;
-pub mod telemetry;
-pub mod webhooks;
-pub mod worker;

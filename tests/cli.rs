@@ -363,10 +363,10 @@ fn a_closed_pipe_ends_output_quietly() {
     }
 }
 
-/// Every field of [`ruad::config::Settings`], from serde's own list (the one it prints for
+/// Every field of [`ruad::app::settings::Settings`], from serde's own list (the one it prints for
 /// an unknown field), so a new field cannot be missed.
 fn settings_fields() -> Vec<String> {
-    let e = serde_json::from_str::<ruad::config::Settings>(r#"{"no_such_field": 1}"#)
+    let e = serde_json::from_str::<ruad::app::settings::Settings>(r#"{"no_such_field": 1}"#)
         .unwrap_err()
         .to_string();
     let list = e.split("expected one of").nth(1).expect(&e);

@@ -1,8 +1,9 @@
 //! Per-domain aggregates over a range of UTC days, read from the per-day rollups.
 
-use crate::auth::Caller;
-use crate::error::{ApiError, Problem};
-use crate::startup::{AppState, blocking};
+use crate::api::AppState;
+use crate::api::auth::Caller;
+use crate::api::blocking;
+use crate::api::error::{ApiError, Problem};
 use crate::storage::aggregates::{self, DayRange};
 use crate::storage::domains;
 use actix_web::{get, web};

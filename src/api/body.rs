@@ -9,7 +9,7 @@
 //! smaller size limit, `max_tlsrpt_bytes`; every other route `max_upload_bytes` (JSON bodies
 //! are further limited to 1 MiB by their extractor).
 
-use crate::error::ApiError;
+use crate::api::error::ApiError;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::error::PayloadError;

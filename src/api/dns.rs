@@ -2,8 +2,11 @@
 //! domains. Lookups go through the configured resolver (`RUAD_DNS_NAMESERVERS`); nothing here
 //! blocks an actix worker: DNS is async, storage runs in `blocking`.
 
+use crate::api::AppState;
+use crate::api::auth::Caller;
+use crate::api::blocking;
+use crate::api::error::{ApiError, Problem};
 use crate::api::pagination;
-use crate::auth::Caller;
 use crate::dns::Severity;
 use crate::dns::checks::{self, CheckKind, CheckReport};
 use crate::dns::generate::{
@@ -11,8 +14,6 @@ use crate::dns::generate::{
 };
 use crate::dns::spf::{Evaluation, SpfInput};
 use crate::domain::tenant::Role;
-use crate::error::{ApiError, Problem};
-use crate::startup::{AppState, blocking};
 use crate::storage::dns_snapshots::{self, DnsSnapshot};
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -292,11 +293,11 @@ pub async fn run_domain_dns_checks(
         })
         .await?
     };
-    let selectors = crate::domain_checks::Selectors {
+    let selectors = crate::services::dns_checks::Selectors {
         dkim: request.dkim_selectors,
         bimi: request.bimi_selector,
     };
-    let rows = crate::domain_checks::run_and_store(
+    let rows = crate::services::dns_checks::run_and_store(
         &state.db,
         &state.checker,
         &found,
@@ -306,8 +307,8 @@ pub async fn run_domain_dns_checks(
     )
     .await
     .map_err(|e| match e {
-        crate::domain_checks::DomainCheckError::Invalid(why) => ApiError::Validation(why),
-        crate::domain_checks::DomainCheckError::Storage(e) => e.into(),
+        crate::services::dns_checks::DomainCheckError::Invalid(why) => ApiError::Validation(why),
+        crate::services::dns_checks::DomainCheckError::Storage(e) => e.into(),
     })?;
     Ok(HttpResponse::Created().json(snapshot_list(rows, None)?))
 }

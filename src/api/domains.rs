@@ -1,11 +1,12 @@
 //! Registered domains. Reports are accepted only for these.
 
+use crate::api::AppState;
+use crate::api::auth::Caller;
+use crate::api::blocking;
+use crate::api::error::{ApiError, Problem};
 use crate::api::pagination::{self, PageQuery};
-use crate::auth::Caller;
 use crate::domain::domain_name::DomainName;
 use crate::domain::tenant::Role;
-use crate::error::{ApiError, Problem};
-use crate::startup::{AppState, blocking};
 use crate::storage::domains::{self, Domain};
 use actix_web::{HttpResponse, delete, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -87,7 +88,7 @@ pub async fn create_domain(
         .tenant_id
         .clone()
         .unwrap_or_else(|| caller.scope.tenant_id.clone());
-    let recheck = state.settings.dns_recheck_hours > 0;
+    let recheck = state.settings.dns_recheck;
     let domain = blocking(move || {
         Ok(state.db.write(|conn| {
             // The domain and its first check commit together, so the background scheduler

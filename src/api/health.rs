@@ -1,7 +1,8 @@
 //! Liveness, readiness and metrics.
 
-use crate::error::{ApiError, Problem};
-use crate::startup::{AppState, blocking};
+use crate::api::AppState;
+use crate::api::blocking;
+use crate::api::error::{ApiError, Problem};
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;

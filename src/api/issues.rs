@@ -3,12 +3,13 @@
 //! jobs after new data, or `POST /domains/{domain}/issues/evaluate`); clients acknowledge
 //! them.
 
+use crate::api::AppState;
+use crate::api::auth::Caller;
+use crate::api::blocking;
+use crate::api::error::{ApiError, Problem};
 use crate::api::pagination;
-use crate::auth::Caller;
 use crate::domain::issue::{IssueCode, IssueSeverity, IssueStatus, SuggestedRecord};
 use crate::domain::tenant::Role;
-use crate::error::{ApiError, Problem};
-use crate::startup::{AppState, blocking};
 use crate::storage::domains;
 use crate::storage::issues::{self as store, IssueFilter, IssueRow};
 use actix_web::{get, patch, post, web};
@@ -373,12 +374,13 @@ pub async fn evaluate_domain_issues(
     caller.require(Role::Writer)?;
     let name = path.into_inner();
     let now = chrono::Utc::now().timestamp();
-    let thresholds = state.settings.worker_settings().thresholds;
+    let thresholds = state.settings.thresholds.clone();
     let (changes, rows) = blocking(move || {
         let domain = state
             .db
             .read(|conn| domains::get_domain_by_name(conn, &caller.scope, &name))?;
-        let (_, changes) = crate::evaluation::evaluate(&state.db, &domain, now, &thresholds)?;
+        let (_, changes) =
+            crate::services::evaluation::evaluate(&state.db, &domain, now, &thresholds)?;
         let rows = state.db.read(|conn| {
             store::list_issues(
                 conn,

@@ -9,15 +9,27 @@ pub mod auth;
 pub mod body;
 pub mod dns;
 pub mod domains;
+pub mod error;
 pub mod health;
 pub mod issues;
+pub mod metrics;
 pub mod pagination;
 pub mod reports;
+pub mod state;
 pub mod tenants;
 pub mod tlsrpt;
 pub mod webhooks;
 
-use crate::error::{ApiError, Problem};
+pub use state::{ApiSettings, AppState};
+
+/// [`crate::services::blocking`] for handlers: their closures answer [`ApiError`].
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    crate::services::blocking(f).await
+}
+
+use crate::api::error::{ApiError, Problem};
 use actix_web::{HttpRequest, HttpResponse};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
@@ -35,7 +47,7 @@ use utoipa_actix_web::{AppExt, scope};
     ),
     components(schemas(
         Problem,
-        crate::error::ErrorCode,
+        crate::api::error::ErrorCode,
         webhooks::WebhookEvent,
         crate::domain::event::ReportReceived,
     )),
@@ -86,7 +98,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(health::get_metrics)
         .service(
             scope::scope("/api/v1")
-                .service(auth::create_token)
+                .service(auth::token::create_token)
                 .service(tenants::create_tenant)
                 .service(tenants::list_tenants)
                 .service(tenants::get_tenant)

@@ -5,7 +5,7 @@
 //! page (each endpoint chooses and parses its own key). Pages are keyset pages: an item
 //! inserted or deleted between two requests neither repeats nor skips another.
 
-use crate::error::ApiError;
+use crate::api::error::ApiError;
 use base64::Engine;
 use serde::Deserialize;
 use utoipa::IntoParams;

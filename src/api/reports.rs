@@ -1,18 +1,19 @@
 //! Report upload (raw bytes or multipart), listing with cursor pagination, retrieval of the
 //! normalized report and of the original bytes, deletion.
 
+use crate::api::AppState;
+use crate::api::auth::Caller;
+use crate::api::blocking;
+pub use crate::api::error::UploadError;
+use crate::api::error::{ApiError, ErrorCode, Problem};
 use crate::api::pagination;
-use crate::auth::Caller;
 use crate::domain::report::{
     AggregateHeader, AggregateReport, AuthResults, Disposition, DmarcResult, Identifiers,
     PolicyEvaluated, Record, TlsFailureDetail, TlsPolicy, TlsPolicyResult, TlsPolicyType,
     TlsReport, TlsResultType,
 };
 use crate::domain::tenant::Role;
-pub use crate::error::UploadError;
-use crate::error::{ApiError, ErrorCode, Problem};
 use crate::reports::Warning;
-use crate::startup::{AppState, blocking};
 use crate::storage::domains;
 use crate::storage::reports::{
     self as store, IngestFailure, Ingested, ReportFilter, ReportRow, Target,

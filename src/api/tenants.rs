@@ -1,10 +1,11 @@
 //! Tenants (a tree under the caller's tenant) and their API keys.
 
+use crate::api::AppState;
+use crate::api::auth::Caller;
+use crate::api::blocking;
+use crate::api::error::{ApiError, Problem};
 use crate::api::pagination::{self, PageQuery};
-use crate::auth::Caller;
 use crate::domain::tenant::Role;
-use crate::error::{ApiError, Problem};
-use crate::startup::{AppState, blocking};
 use crate::storage::keys::{self, ApiKey};
 use crate::storage::tenants::{self, Tenant};
 use actix_web::{HttpResponse, delete, get, patch, post, web};

@@ -10,11 +10,12 @@
 //! body is read under its deadline and size limit, decoded and parsed outside the database
 //! writer, and only a well-formed TLS report is stored.
 
+use crate::api::AppState;
+use crate::api::blocking;
+use crate::api::error::{ApiError, ErrorCode, Problem, UploadError};
 use crate::api::reports::uploaded_response;
-use crate::error::{ApiError, ErrorCode, Problem, UploadError};
 use crate::reports::envelope::{Sniffed, sniff};
 use crate::reports::{Limits, ParseError, Warning, Warnings, tlsrpt};
-use crate::startup::{AppState, blocking};
 use crate::storage::domains;
 use crate::storage::reports as store;
 use actix_web::{HttpRequest, HttpResponse, post, web};

@@ -4,14 +4,15 @@
 //! Writes need the admin role, reads any role. A webhook is visible in its tenant's subtree
 //! like any tenant resource (another tenant's is a 404) and receives the events of its
 //! tenant and of every tenant below it. The secret appears only in the answers of creation
-//! and rotation. Delivery, signing and retries: `crate::webhooks`.
+//! and rotation. Delivery, signing and retries: `crate::services::webhooks`.
 
+use crate::api::AppState;
+use crate::api::auth::Caller;
+use crate::api::blocking;
+use crate::api::error::{ApiError, Problem};
 use crate::api::pagination::{self, PageQuery};
-use crate::auth::Caller;
 use crate::domain::event::Event;
 use crate::domain::tenant::Role;
-use crate::error::{ApiError, Problem};
-use crate::startup::{AppState, blocking};
 use crate::storage::now;
 use crate::storage::webhooks::{
     self as store, Delivery, DeliveryFilter, NewWebhook, Webhook, WebhookChanges,
@@ -236,7 +237,7 @@ pub struct WebhookEvent {
 }
 
 fn valid_url(state: &AppState, url: &str) -> Result<String, ApiError> {
-    crate::webhooks::parse_url(url, state.settings.outbound_allow_private)
+    crate::services::webhooks::parse_url(url, state.settings.outbound_allow_private)
         .map(String::from)
         .map_err(ApiError::Validation)
 }

@@ -1,11 +1,9 @@
 //! `ruad admin`: offline bootstrap against the configured database; prints JSON.
 
-use crate::config::Settings;
 use crate::domain::tenant::Role;
 use crate::storage::{Db, StorageError, keys, tenants};
 use clap::Subcommand;
 use serde_json::json;
-use std::io::Write;
 
 #[derive(Debug, Subcommand)]
 pub enum AdminCommand {
@@ -29,14 +27,8 @@ pub enum AdminCommand {
     },
 }
 
-pub fn run(command: &AdminCommand) -> anyhow::Result<serde_json::Value> {
-    let settings = Settings::load()?;
-    let _ = writeln!(
-        std::io::stderr(),
-        "ruad: database {}",
-        settings.database_for_display()
-    );
-    let db = Db::connect(&settings.database_url, 1)?;
+/// Runs one admin command against `db` (the configured database).
+pub fn run(command: &AdminCommand, db: &Db) -> anyhow::Result<serde_json::Value> {
     // A missing object is `Ok(Err(message))`: it names what was missing, which
     // `StorageError::NotFound` cannot.
     let value = db.write(|conn| match command {

@@ -2,8 +2,8 @@
 //! JSON on stdout; the exit status is 1 when a check has an error finding, 2 on bad input.
 
 use crate::dns::checks::{self, CheckKind};
-use crate::dns::fetch::FetchSettings;
 use crate::dns::resolver::{Resolver, ResolverSettings, parse_nameserver};
+use crate::outbound::https::FetchSettings;
 use clap::{Args, Subcommand};
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr};
@@ -154,8 +154,8 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
         )
     })?;
     let resolver = resolver(&args.resolving)?;
-    let checker =
-        checks::Checker::new(resolver, FetchSettings::default())?.with_budget(check_budget()?);
+    let checker = crate::outbound::https::checker(resolver, FetchSettings::default())?
+        .with_budget(check_budget()?);
     let reports =
         runtime()?.block_on(checks::run(&checker, kind, &args.target, &args.selectors))?;
     let failed = reports.iter().any(|r| crate::dns::has_errors(&r.findings));

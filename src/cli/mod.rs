@@ -1,46 +1,13 @@
-//! Command line: `ruad serve`, `ruad parse`, `ruad admin`, `ruad dns`.
+//! The command-line front door: `ruad parse`, `ruad admin`, `ruad dns` (the command table
+//! and `ruad serve` are in [`crate::app`]).
 //!
 //! JSON goes to stdout, human messages to stderr.
 
-mod admin;
+pub mod admin;
 pub mod dns;
-mod parse;
+pub mod parse;
 
-use clap::{Args, Parser, Subcommand};
-use std::io::Write;
-use std::process::ExitCode;
-
-#[derive(Debug, Parser)]
-#[command(
-    name = "ruad",
-    version,
-    about = "DMARC aggregate and SMTP TLS report server"
-)]
-pub struct Cli {
-    #[command(subcommand)]
-    pub command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Run the HTTP API server (configuration: RUAD_* environment, RUAD_CONFIG TOML file).
-    #[command(after_help = crate::config::settings_help())]
-    Serve,
-    /// Bootstrap tenants and API keys directly in the database.
-    Admin {
-        #[command(subcommand)]
-        command: admin::AdminCommand,
-    },
-    /// Parse report files (XML, JSON, gzip, zlib, zip, email, mbox) and print JSON:
-    /// one document per report found, or one summary line per report with --summary.
-    Parse(ParseArgs),
-    /// Check, evaluate and generate DNS records (DMARC, SPF, DKIM, BIMI, MTA-STS, TLS-RPT) and
-    /// confirm reverse DNS; JSON on stdout.
-    Dns {
-        #[command(subcommand)]
-        command: dns::DnsCommand,
-    },
-}
+use clap::Args;
 
 #[derive(Debug, Args)]
 pub struct ParseArgs {
@@ -98,52 +65,5 @@ impl LimitArgs {
             limits.max_records = v;
         }
         limits
-    }
-}
-
-/// Runs a parsed command line.
-pub fn run(cli: Cli) -> ExitCode {
-    match cli.command {
-        Command::Parse(args) => parse::run(&args),
-        Command::Serve => serve(),
-        Command::Dns { command } => dns::run(&command),
-        Command::Admin { command } => match admin::run(&command) {
-            Ok(value) => {
-                let _ = writeln!(std::io::stdout(), "{value}");
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                let _ = writeln!(std::io::stderr(), "ruad admin: {e:#}");
-                ExitCode::FAILURE
-            }
-        },
-    }
-}
-
-fn serve() -> ExitCode {
-    let settings = match crate::config::Settings::load() {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "ruad: {e}");
-            return ExitCode::from(2);
-        }
-    };
-    crate::telemetry::init(&settings.log_format);
-    let database = settings.database_for_display();
-    tracing::info!("database {database}");
-    let result = actix_web::rt::System::new().block_on(async move {
-        let ip = settings.listen_addr()?.ip();
-        let app = crate::startup::Application::build(settings)?;
-        let addr = std::net::SocketAddr::new(ip, app.port());
-        tracing::info!("ruad listening on {addr}");
-        app.run_until_stopped().await?;
-        anyhow::Ok(())
-    });
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "ruad: {e:#}");
-            ExitCode::FAILURE
-        }
     }
 }

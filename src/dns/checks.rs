@@ -7,7 +7,7 @@
 //! and findings. A lookup that failed (timeout, SERVFAIL) is reported as such, never as "no
 //! record".
 //!
-//! Every check, and every run of all checks of a domain ([`crate::domain_checks`]), has a
+//! Every check, and every run of all checks of a domain ([`crate::services::dns_checks`]), has a
 //! time budget ([`Checker::budget`]): lookups still unanswered when it runs out fail at once,
 //! so a dead resolver costs the budget, not every query's timeout, and the answer holds what
 //! was learned plus a `…_lookup_failed` finding for each lookup cut short.
@@ -594,22 +594,34 @@ async fn external_destinations(
 /// The time budget of a check when none is configured.
 pub const DEFAULT_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
 
+/// Fetches a text resource over HTTPS for the checks (the MTA-STS policy file). The network
+/// client is an outbound adapter (`crate::outbound::https::Fetcher`); tests can pass another.
+pub trait TextFetch: Send + Sync + std::fmt::Debug {
+    /// `https://<host><path>` (with the port the fetcher is configured for).
+    fn url(&self, host: &str, path: &str) -> String;
+    /// The body when the answer is 200, else why not.
+    fn get_text<'a>(
+        &'a self,
+        url: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, String>> + Send + 'a>>;
+}
+
 /// What checks need: DNS, and HTTPS for the MTA-STS policy.
 #[derive(Debug, Clone)]
 pub struct Checker {
     pub resolver: Resolver,
-    pub fetcher: super::fetch::Fetcher,
+    pub fetcher: std::sync::Arc<dyn TextFetch>,
     /// The longest one check, or one run of all checks of a domain, may take.
     pub budget: std::time::Duration,
 }
 
 impl Checker {
-    pub fn new(resolver: Resolver, fetch: super::fetch::FetchSettings) -> Result<Checker, String> {
-        Ok(Checker {
-            fetcher: super::fetch::Fetcher::new(resolver.clone(), fetch)?,
+    pub fn new(resolver: Resolver, fetcher: std::sync::Arc<dyn TextFetch>) -> Checker {
+        Checker {
+            fetcher,
             resolver,
             budget: DEFAULT_BUDGET,
-        })
+        }
     }
 
     /// This checker with another time budget.

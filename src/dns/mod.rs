@@ -14,7 +14,6 @@
 //! Must not depend on actix-web or diesel.
 
 pub mod checks;
-pub mod fetch;
 pub mod generate;
 pub mod records;
 pub mod resolver;

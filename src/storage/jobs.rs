@@ -18,7 +18,7 @@ pub const EVALUATE_ISSUES: &str = "evaluate_issues";
 pub const CHECK_DNS: &str = "check_dns";
 
 /// Make one delivery attempt of a webhook event (payload: `{"delivery_id": …}`); the job
-/// reschedules itself until the delivery succeeds or runs out of attempts (`crate::webhooks`).
+/// reschedules itself until the delivery succeeds or runs out of attempts (`crate::services::webhooks`).
 pub const DELIVER_WEBHOOK: &str = "deliver_webhook";
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, QueryableByName)]

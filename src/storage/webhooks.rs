@@ -7,7 +7,7 @@
 //! - [`emit`] runs inside the caller's transaction, so an event is queued exactly when what it
 //!   reports is committed. It writes one `webhook_deliveries` row per matching webhook, each
 //!   with its `deliver_webhook` job; the rows of one event share the event id and the body.
-//! - Sending (HTTP, signature, retry policy) is `crate::webhooks`; it records each attempt
+//! - Sending (HTTP, signature, retry policy) is `crate::services::webhooks`; it records each attempt
 //!   with [`record_attempt`], which updates the delivery and settles its job in one
 //!   transaction, so the log and the job table cannot disagree.
 //! - The signing secret is stored in clear (HMAC needs it); it leaves storage only towards

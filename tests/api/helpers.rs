@@ -3,9 +3,9 @@
 //! PostgreSQL database), a fixed JWT key, and a bootstrapped root tenant with an admin key.
 
 use reqwest::{Method, StatusCode};
-use ruad::config::Settings;
+use ruad::app::Application;
+use ruad::app::settings::Settings;
 use ruad::domain::tenant::Role;
-use ruad::startup::Application;
 use ruad::storage::{Db, keys, tenants};
 use secrecy::SecretString;
 use serde_json::{Value, json};

@@ -570,7 +570,7 @@ async fn registered_domains_are_rechecked_in_the_background_and_unchanged_checks
     );
 
     // Re-checking with nothing changed moves the snapshots' time instead of adding rows.
-    let settings = ruad::config::Settings {
+    let settings = ruad::app::settings::Settings {
         dns_nameservers: dns.addr.to_string(),
         ..Default::default()
     };
@@ -592,11 +592,17 @@ async fn registered_domains_are_rechecked_in_the_background_and_unchanged_checks
         reply.body["items"].as_array().unwrap().len()
     }
     assert_eq!(history(&app).await, 1);
-    let selectors = ruad::domain_checks::Selectors::default();
-    let rows =
-        ruad::domain_checks::run_and_store(&db, &checker, &domain, &selectors, 2_000_000_000, true)
-            .await
-            .unwrap();
+    let selectors = ruad::services::dns_checks::Selectors::default();
+    let rows = ruad::services::dns_checks::run_and_store(
+        &db,
+        &checker,
+        &domain,
+        &selectors,
+        2_000_000_000,
+        true,
+    )
+    .await
+    .unwrap();
     assert!(rows.iter().all(|r| r.checked_at == 2_000_000_000));
     assert_eq!(history(&app).await, 1, "an unchanged check added a row");
     // Asked for explicitly, a run is always kept.

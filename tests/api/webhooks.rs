@@ -9,7 +9,7 @@ use crate::reports::report_xml;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use hmac::{Hmac, Mac};
 use reqwest::{Method, StatusCode};
-use ruad::config::Settings;
+use ruad::app::settings::Settings;
 use serde_json::{Value, json};
 use sha2::Sha256;
 use std::collections::HashMap;

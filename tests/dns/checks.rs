@@ -4,8 +4,8 @@
 use crate::dns_server;
 use crate::{resolver_for, zone};
 use ruad::dns::checks::{self, CheckKind, CheckReport, Checker};
-use ruad::dns::fetch::FetchSettings;
 use ruad::dns::{Severity, has_errors};
+use ruad::outbound::https::FetchSettings;
 
 const RSA_2048: &str = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA0ui3jp/SxPFir+66hmlhmcjTaV3y3kgJyGXa9GWXfA2a9s695tX8hmN7pBfmD16RApaAuXR79LYw+VcAqTUt3hDmnnxUE68u7g3lIAuzB00EDZ9sYgYcIGVev7eso7193NpYsMAz/5HHXL3PjsrxIirp3SIjh1v/zZGqzrWTQnxtAauqfWW97tUY7UI8WOZvQBuvrJae0zXGe/sytY69dCBgaVeSJ1PNI2T4jFgh6rCdruHi3t1p0wXj76cIfOykaWBtI5+7Tv9+rz8Xgj5mgW7+Afj7D2Z1bQ9zNEaERvfiK+xh0868J0P5rmePOsU7ho5HASMioa+lkp6MVq52JwIDAQAB";
 const RSA_1024: &str = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQC9DP9temOCw0qxplKXsvfA+9RB3YOsMhSfZKk5nhqEvw5wKW5yaWuV6VFXNFftrsKpbbZuZ7otGnTPIgxIC06q4ybIhcS2+rdDAqsgdZLqn+Lh8HhSvfRldURZp88pAhaZFffugoZqK2nq5SFbEOOEVYAatrW2Vb5paI3gx+VcQQIDAQAB";
@@ -84,7 +84,7 @@ pub fn servers() -> dns_server::TestDns {
 }
 
 fn checker(server: &dns_server::TestDns, fetch: FetchSettings) -> Checker {
-    Checker::new(resolver_for(server), fetch).unwrap()
+    ruad::outbound::https::checker(resolver_for(server), fetch).unwrap()
 }
 
 async fn check(c: &Checker, kind: CheckKind, target: &str, selector: Option<&str>) -> CheckReport {

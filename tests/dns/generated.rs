@@ -3,9 +3,9 @@
 
 use crate::https_server::{self, Answer};
 use crate::{dns_server, resolver_for, zone};
-use ruad::dns::checks::{self, CheckKind, Checker};
-use ruad::dns::fetch::FetchSettings;
+use ruad::dns::checks::{self, CheckKind};
 use ruad::dns::generate::{Generated, from_json};
+use ruad::outbound::https::FetchSettings;
 use serde_json::json;
 use std::collections::HashMap;
 
@@ -86,7 +86,7 @@ async fn every_generated_record_passes_its_check() {
             Answer::ok(&policy.body),
         )]),
     );
-    let checker = Checker::new(
+    let checker = ruad::outbound::https::checker(
         resolver_for(&dns),
         FetchSettings {
             allow_private: true,

@@ -1,4 +1,5 @@
-//! Authentication: API keys and JWTs, checked by the [`Caller`] extractor.
+//! Authentication: API keys and JWTs, checked by the [`Caller`] extractor, and the token
+//! exchange (`POST /auth/token`, [`token`]).
 //!
 //! - An API key (`ruad_…`) is looked up by its SHA-256; revoked keys are refused.
 //! - A JWT is HS256 only, with pinned issuer and audience, `exp`/`nbf` checked with 30 s
@@ -9,6 +10,7 @@
 
 pub mod claims;
 pub mod extract;
+pub mod token;
 
 pub use claims::{AuthKeys, Claims};
 pub use extract::Caller;

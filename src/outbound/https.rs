@@ -1,5 +1,6 @@
 //! Outbound HTTP(S): the address rule every request ruad makes on its own obeys (MTA-STS
-//! policy files here, webhook deliveries in `crate::webhooks`), and the client of the checks'
+//! policy files here, webhook deliveries in `crate::services::webhooks`), and the client of the
+//! checks'
 //! fetches (the MTA-STS policy file): HTTPS only, a certificate valid for the host (WebPKI
 //! roots), no redirects followed (RFC 8461 §3.3), a size cap and a timeout.
 //!
@@ -38,8 +39,11 @@
 //! Teredo 2001::/32 (RFC 4380). [`embedded_ipv4`] extracts the IPv4 addresses each embeds, so
 //! refusal messages and tests can name them.
 
-use super::resolver::Resolver;
+use crate::dns::checks::{Checker, TextFetch};
+use crate::dns::resolver::Resolver;
+use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -524,6 +528,26 @@ impl Fetcher {
         }
         String::from_utf8(body).map_err(|_| "the body is not UTF-8 text".to_string())
     }
+}
+
+impl TextFetch for Fetcher {
+    fn url(&self, host: &str, path: &str) -> String {
+        Fetcher::url(self, host, path)
+    }
+
+    fn get_text<'a>(
+        &'a self,
+        url: &'a str,
+    ) -> Pin<Box<dyn Future<Output = Result<String, String>> + Send + 'a>> {
+        Box::pin(Fetcher::get_text(self, url))
+    }
+}
+
+/// A record checker whose HTTPS fetches (the MTA-STS policy) go through a [`Fetcher`] with
+/// `settings`.
+pub fn checker(resolver: Resolver, settings: FetchSettings) -> Result<Checker, String> {
+    let fetcher = Fetcher::new(resolver.clone(), settings)?;
+    Ok(Checker::new(resolver, std::sync::Arc::new(fetcher)))
 }
 
 /// The innermost cause of a request error, which says what actually failed (certificate,

@@ -1,11 +1,12 @@
 //! `POST /auth/token`: exchanges credentials for a short-lived JWT, optionally scoped to a
 //! descendant tenant with a narrower role (for embedding in a reseller's customer portal).
 
-use crate::auth::Caller;
-use crate::auth::claims::{API_AUDIENCE, Claims, ISSUER};
+use crate::api::AppState;
+use crate::api::auth::Caller;
+use crate::api::auth::claims::{API_AUDIENCE, Claims, ISSUER};
+use crate::api::blocking;
+use crate::api::error::{ApiError, Problem};
 use crate::domain::tenant::Role;
-use crate::error::{ApiError, Problem};
-use crate::startup::{AppState, blocking};
 use crate::storage::keys::{IssuedToken, insert_issued_token};
 use crate::storage::{new_id, now, tenants};
 use actix_web::{post, web};

@@ -1,37 +1,21 @@
 //! Builds the application: database (migrated), shared state, HTTP server bound to the
 //! configured address (port 0 picks a free one, reported by [`Application::port`]).
 
-use crate::api;
-use crate::auth::AuthKeys;
-use crate::config::Settings;
-use crate::error::ApiError;
-use crate::metrics::Metrics;
-use crate::reports::Limits;
+use super::settings::Settings;
+use crate::api::auth::AuthKeys;
+use crate::api::{self, AppState};
+use crate::services::metrics::Metrics;
 use crate::storage::Db;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 use std::net::TcpListener;
 use utoipa_actix_web::AppExt;
 
-/// Everything handlers share. No state another instance would need lives here.
-pub struct AppState {
-    pub db: Db,
-    pub keys: AuthKeys,
-    pub limits: Limits,
-    pub settings: Settings,
-    pub metrics: Metrics,
-    pub checker: crate::dns::checks::Checker,
-}
-
 pub struct Application {
     port: u16,
     server: Server,
     /// The background worker, started with the server when enabled.
-    worker: Option<(
-        Db,
-        crate::dns::checks::Checker,
-        crate::worker::WorkerSettings,
-    )>,
+    worker: Option<(Db, crate::dns::checks::Checker, crate::jobs::WorkerSettings)>,
 }
 
 impl Application {
@@ -51,7 +35,7 @@ impl Application {
             checker: settings
                 .checker()
                 .map_err(|e| anyhow::anyhow!("dns checks: {e}"))?,
-            settings: settings.clone(),
+            settings: settings.api_settings(),
         });
         let worker = settings.jobs_enabled.then(|| {
             (
@@ -85,7 +69,7 @@ impl Application {
                 .route("/docs", web::get().to(api::docs_redirect))
                 .default_service(web::to(api::not_found))
                 .wrap(actix_web::middleware::from_fn(api::body::guard))
-                .wrap(actix_web::middleware::from_fn(crate::metrics::record))
+                .wrap(actix_web::middleware::from_fn(api::metrics::record))
                 .wrap(
                     actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms")
                         .log_target("ruad::http"),
@@ -109,7 +93,7 @@ impl Application {
     /// Serves (and runs the job worker, when enabled) until the server stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = self.worker.map(|(db, checker, settings)| {
-            actix_web::rt::spawn(crate::worker::run(db, checker, settings))
+            actix_web::rt::spawn(crate::jobs::run(db, checker, settings))
         });
         let result = self.server.await;
         if let Some(worker) = worker {
@@ -117,14 +101,6 @@ impl Application {
         }
         result
     }
-}
-
-/// Runs blocking work (database, parsing) off the async workers, inside the current span.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let span = tracing::Span::current();
-    web::block(move || span.in_scope(f)).await?
 }
 
 /// An I/O error as people read it: `Address already in use`, without `(os error 98)`.

@@ -455,8 +455,8 @@ impl Settings {
     }
 
     /// The background worker's settings.
-    pub fn worker_settings(&self) -> crate::worker::WorkerSettings {
-        crate::worker::WorkerSettings {
+    pub fn worker_settings(&self) -> crate::jobs::WorkerSettings {
+        crate::jobs::WorkerSettings {
             concurrency: self.enrich_concurrency,
             dns_recheck_interval: i64::try_from(self.dns_recheck_hours * 3600).unwrap_or(i64::MAX),
             evaluate_delay: i64::try_from(self.evaluate_delay_seconds).unwrap_or(0),
@@ -469,9 +469,9 @@ impl Settings {
     pub fn checker(&self) -> Result<crate::dns::checks::Checker, String> {
         let settings = self.resolver_settings().map_err(|e| e.to_string())?;
         let resolver = crate::dns::Resolver::new(&settings)?;
-        let checker = crate::dns::checks::Checker::new(
+        let checker = crate::outbound::https::checker(
             resolver,
-            crate::dns::fetch::FetchSettings {
+            crate::outbound::https::FetchSettings {
                 allow_private: self.outbound_allow_private,
                 ..Default::default()
             },
@@ -485,13 +485,25 @@ impl Settings {
     }
 
     /// Webhook delivery settings.
-    pub fn webhook_settings(&self) -> crate::webhooks::WebhookSettings {
-        crate::webhooks::WebhookSettings {
+    pub fn webhook_settings(&self) -> crate::services::webhooks::WebhookSettings {
+        crate::services::webhooks::WebhookSettings {
             allow_private: self.outbound_allow_private,
             max_attempts: self.webhook_max_attempts,
             backoff_base: self.webhook_backoff_base_seconds,
             backoff_max: self.webhook_backoff_max_seconds,
             timeout: std::time::Duration::from_secs(self.webhook_timeout_seconds),
+        }
+    }
+
+    /// What the API handlers read.
+    pub fn api_settings(&self) -> crate::api::ApiSettings {
+        crate::api::ApiSettings {
+            max_upload_bytes: self.max_upload_bytes,
+            max_tlsrpt_bytes: self.max_tlsrpt_bytes,
+            jwt_max_ttl_seconds: self.jwt_max_ttl_seconds,
+            outbound_allow_private: self.outbound_allow_private,
+            dns_recheck: self.dns_recheck_hours > 0,
+            thresholds: self.worker_settings().thresholds,
         }
     }
 
@@ -588,8 +600,8 @@ mod tests {
         assert!(fields.len() > 20, "{fields:?}");
         let help: Vec<&str> = SETTINGS_HELP.iter().map(|(k, _, _)| *k).collect();
         assert_eq!(help, fields, "SETTINGS_HELP must list the fields in order");
-        let header = include_str!("config.rs");
-        let readme = include_str!("../README.md");
+        let header = include_str!("settings.rs");
+        let readme = include_str!("../../README.md");
         for field in &fields {
             let var = format!("RUAD_{}", field.to_ascii_uppercase());
             assert!(

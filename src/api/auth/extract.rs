@@ -2,8 +2,8 @@
 //! API key or JWT.
 
 use super::claims::AuthKeys;
+use crate::api::error::ApiError;
 use crate::domain::tenant::Role;
-use crate::error::ApiError;
 use crate::storage::keys::{KEY_PREFIX, find_api_key_by_secret, find_live_token};
 use crate::storage::tenants::find_tenant_unscoped;
 use crate::storage::{Db, TenantScope};
@@ -89,16 +89,12 @@ impl FromRequest for Caller {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer(req);
-        let state = req
-            .app_data::<web::Data<crate::startup::AppState>>()
-            .cloned();
+        let state = req.app_data::<web::Data<crate::api::AppState>>().cloned();
         Box::pin(async move {
             let token = token?;
             let state = state
                 .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("application state missing")))?;
-            let span = tracing::Span::current();
-            web::block(move || span.in_scope(|| authenticate(&state.db, &state.keys, &token)))
-                .await?
+            crate::api::blocking(move || authenticate(&state.db, &state.keys, &token)).await
         })
     }
 }

@@ -11,7 +11,7 @@
 //!   compare with their grace period.
 //! - `deliver_webhook` (enqueued per webhook delivery by `storage::webhooks::emit`): one
 //!   signed POST; the job records the attempt and reschedules or removes itself, following the
-//!   webhook retry policy (`crate::webhooks`).
+//!   webhook retry policy (`crate::services::webhooks`).
 //!
 //!   When `enrich_sources` is done, the report's domain is queued for issue evaluation.
 //! - `evaluate_issues` (queued after enrichment, after a TLS report, after DNS checks; at most
@@ -57,7 +57,7 @@ pub struct WorkerSettings {
     /// The issue rules' thresholds.
     pub thresholds: Thresholds,
     /// Webhook delivery: outbound rule, timeout and retry policy.
-    pub webhooks: crate::webhooks::WebhookSettings,
+    pub webhooks: crate::services::webhooks::WebhookSettings,
 }
 
 impl Default for WorkerSettings {
@@ -72,7 +72,7 @@ impl Default for WorkerSettings {
             dns_recheck_interval: 86_400,
             evaluate_delay: 30,
             thresholds: Thresholds::default(),
-            webhooks: crate::webhooks::WebhookSettings::default(),
+            webhooks: crate::services::webhooks::WebhookSettings::default(),
         }
     }
 }
@@ -136,7 +136,7 @@ pub async fn run_once(
                 .await
                 .map(|()| Finished::Complete),
             DELIVER_WEBHOOK => {
-                crate::webhooks::deliver(db, &checker.resolver, &settings.webhooks, &job)
+                crate::services::webhooks::deliver(db, &checker.resolver, &settings.webhooks, &job)
                     .await
                     .map(|()| Finished::Settled)
             }
@@ -228,7 +228,8 @@ async fn evaluate_issues(db: &Db, settings: &WorkerSettings, job: &Job) -> anyho
         let Some(domain) = db.read(|conn| domains::find_domain_by_id(conn, &domain_id))? else {
             return Ok(());
         };
-        let (evaluation, changes) = crate::evaluation::evaluate(&db, &domain, now(), &thresholds)?;
+        let (evaluation, changes) =
+            crate::services::evaluation::evaluate(&db, &domain, now(), &thresholds)?;
         tracing::info!(
             domain = %domain.name,
             issues = evaluation.issues.len(),
@@ -263,7 +264,7 @@ async fn check_dns(
         })
         .await?
     };
-    let selectors = crate::domain_checks::Selectors {
+    let selectors = crate::services::dns_checks::Selectors {
         dkim: selectors
             .iter()
             .filter(|s| s.kind == "dkim")
@@ -274,7 +275,7 @@ async fn check_dns(
             .find(|s| s.kind == "bimi")
             .map(|s| s.selector.clone()),
     };
-    crate::domain_checks::run_and_store(db, checker, &domain, &selectors, now(), true)
+    crate::services::dns_checks::run_and_store(db, checker, &domain, &selectors, now(), true)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let (db, interval, delay) = (

@@ -233,8 +233,8 @@ impl From<StorageError> for ApiError {
     }
 }
 
-impl From<actix_web::error::BlockingError> for ApiError {
-    fn from(e: actix_web::error::BlockingError) -> Self {
-        ApiError::Internal(anyhow::anyhow!("blocking task failed: {e}"))
+impl From<crate::services::BlockingError> for ApiError {
+    fn from(e: crate::services::BlockingError) -> Self {
+        ApiError::Internal(anyhow::Error::new(e))
     }
 }

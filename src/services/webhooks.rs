@@ -24,7 +24,7 @@
 //! (e.g. while a secret is rolled over).
 //!
 //! # Rules
-//! - The URL obeys the outbound rule of `dns::fetch` (public addresses only, names resolved by
+//! - The URL obeys the outbound rule of `outbound::https` (public addresses only, names resolved by
 //!   ruad's resolver, IP literals checked before connecting, `https` only) unless
 //!   `allow_private` is set, which only tests should do. Creation checks the URL too, but the
 //!   check that counts is the one made at each attempt: DNS answers change.
@@ -38,8 +38,8 @@
 //!   `failed` without an attempt (test pings excepted).
 
 use crate::dns::Resolver;
-use crate::dns::fetch::{check_url, client_builder, describe};
 use crate::domain::event::TEST_EVENT;
+use crate::outbound::https::{check_url, client_builder, describe};
 use crate::storage::jobs::{self, Job};
 use crate::storage::webhooks::{self as store, Attempt, Delivery, Outcome, Webhook};
 use crate::storage::{Db, now};
@@ -117,7 +117,7 @@ pub fn outcome(succeeded: bool, attempts: i32, now: i64, settings: &WebhookSetti
 }
 
 /// A webhook URL as given to the API: at most [`MAX_URL_LEN`] bytes, absolute, without a
-/// fragment, and allowed by the outbound rule (`dns::fetch::check_url`).
+/// fragment, and allowed by the outbound rule (`outbound::https::check_url`).
 pub fn parse_url(raw: &str, allow_private: bool) -> Result<url::Url, String> {
     let raw = raw.trim();
     if raw.len() > MAX_URL_LEN {

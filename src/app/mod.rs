@@ -1,0 +1,112 @@
+//! The composition root: reads the command line and the settings, builds the parts and
+//! hands them to a front door (the HTTP server, a command). Nothing else imports it.
+//!
+//! - [`settings`]: defaults → TOML file → `RUAD_*` environment.
+//! - [`server`]: the HTTP server and the job runner beside it.
+//! - [`telemetry`]: logging to stderr.
+
+pub mod server;
+pub mod settings;
+pub mod telemetry;
+
+pub use server::Application;
+pub use settings::Settings;
+
+use clap::{Parser, Subcommand};
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ruad",
+    version,
+    about = "DMARC aggregate and SMTP TLS report server"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP API server (configuration: RUAD_* environment, RUAD_CONFIG TOML file).
+    #[command(after_help = settings::settings_help())]
+    Serve,
+    /// Bootstrap tenants and API keys directly in the database.
+    Admin {
+        #[command(subcommand)]
+        command: crate::cli::admin::AdminCommand,
+    },
+    /// Parse report files (XML, JSON, gzip, zlib, zip, email, mbox) and print JSON:
+    /// one document per report found, or one summary line per report with --summary.
+    Parse(crate::cli::ParseArgs),
+    /// Check, evaluate and generate DNS records (DMARC, SPF, DKIM, BIMI, MTA-STS, TLS-RPT) and
+    /// confirm reverse DNS; JSON on stdout.
+    Dns {
+        #[command(subcommand)]
+        command: crate::cli::dns::DnsCommand,
+    },
+}
+
+/// `ruad`: parses the command line and runs it.
+pub fn main() -> ExitCode {
+    run(Cli::parse())
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Parse(args) => crate::cli::parse::run(&args),
+        Command::Serve => serve(),
+        Command::Dns { command } => crate::cli::dns::run(&command),
+        Command::Admin { command } => match admin(&command) {
+            Ok(value) => {
+                let _ = writeln!(std::io::stdout(), "{value}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                let _ = writeln!(std::io::stderr(), "ruad admin: {e:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn admin(command: &crate::cli::admin::AdminCommand) -> anyhow::Result<serde_json::Value> {
+    let settings = Settings::load()?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "ruad: database {}",
+        settings.database_for_display()
+    );
+    let db = crate::storage::Db::connect(&settings.database_url, 1)?;
+    crate::cli::admin::run(command, &db)
+}
+
+fn serve() -> ExitCode {
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "ruad: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&settings.log_format);
+    let database = settings.database_for_display();
+    tracing::info!("database {database}");
+    let result = actix_web::rt::System::new().block_on(async move {
+        let ip = settings.listen_addr()?.ip();
+        let app = Application::build(settings)?;
+        let addr = std::net::SocketAddr::new(ip, app.port());
+        tracing::info!("ruad listening on {addr}");
+        app.run_until_stopped().await?;
+        anyhow::Ok(())
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "ruad: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
