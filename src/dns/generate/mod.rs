@@ -5,6 +5,7 @@ mod bimi;
 mod dkim;
 mod dmarc;
 mod mta_sts;
+pub mod spf;
 mod tlsrpt;
 
 pub use bimi::{BimiInput, generate_bimi};
@@ -217,7 +218,7 @@ pub fn from_json(kind: &str, input: serde_json::Value, now: i64) -> Result<Gener
     }
     let generated = match kind.replace('-', "_").to_ascii_lowercase().as_str() {
         "dmarc" => generate_dmarc(&decode(input)?),
-        "spf" => super::spf::generate(&decode(input)?),
+        "spf" => spf::generate(&decode(input)?),
         "dkim" => generate_dkim(&decode(input)?),
         "bimi" => generate_bimi(&decode(input)?),
         "mta_sts" => generate_mta_sts(&decode(input)?, now),
