@@ -1,7 +1,9 @@
 //! `check_host` (RFC 7208 §4, §5, §6): the SPF result for one connecting IP, sender and HELO
 //! name, through the resolver passed in, bounded by the §4.6.4 limits and a depth cap.
 
-use super::macros::{MacroVars, expand_tokens, macro_tokens, needs_ptr, truncate_domain};
+use super::macros::{
+    MacroError, MacroVars, expand_tokens, macro_tokens, needs_ptr, truncate_domain,
+};
 use super::{
     BoxFuture, Evaluation, MAX_DEPTH, MAX_DNS_LOOKUPS, MAX_MX_NAMES, MAX_VOID_LOOKUPS, Mechanism,
     SpfResult, normalize, parse, select,
@@ -11,6 +13,16 @@ use std::net::IpAddr;
 
 /// §4.6.4: PTR names one `ptr` mechanism or `%{p}` looks at.
 const MAX_PTR_NAMES: usize = 10;
+
+/// Why a domain-spec gave no target name (§4.8, §7.3): the evaluation's permerror, shown in
+/// its trace.
+#[derive(Debug, thiserror::Error)]
+enum ExpandError {
+    #[error(transparent)]
+    Macro(#[from] MacroError),
+    #[error("'{spec}' expands to an empty name")]
+    Empty { spec: String },
+}
 
 struct Outcome {
     result: SpfResult,
@@ -367,7 +379,7 @@ impl<'a> Eval<'a> {
             .cloned()
     }
 
-    async fn expand_domain(&mut self, spec: &str, domain: &str) -> Result<String, String> {
+    async fn expand_domain(&mut self, spec: &str, domain: &str) -> Result<String, ExpandError> {
         let tokens = macro_tokens(spec, false, false)?;
         let mut vars = self.vars(domain);
         if needs_ptr(&tokens) {
@@ -375,7 +387,9 @@ impl<'a> Eval<'a> {
         }
         let name = truncate_domain(&expand_tokens(&tokens, &vars));
         if name.is_empty() {
-            return Err(format!("'{spec}' expands to an empty name"));
+            return Err(ExpandError::Empty {
+                spec: spec.to_string(),
+            });
         }
         Ok(name)
     }

@@ -17,11 +17,36 @@ pub(super) enum MacroToken {
     Escape(&'static str),
 }
 
+/// Why a macro-string (§7.1) does not parse: what is wrong, at which byte of which string.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum MacroError {
+    #[error("byte {at} of '{text}' is not allowed in a macro-string")]
+    ForbiddenByte { at: usize, text: String },
+    #[error("stray '%' at byte {at} of '{text}' (write '%%' for a percent sign)")]
+    StrayPercent { at: usize, text: String },
+    #[error("unterminated macro at byte {at} of '{text}'")]
+    Unterminated { at: usize, text: String },
+    #[error("unknown macro letter '{letter}' at byte {at} of '{text}'")]
+    UnknownLetter {
+        letter: char,
+        at: usize,
+        text: String,
+    },
+    /// `c`, `r` and `t` outside an `exp=` explanation.
+    #[error("macro letter '{letter}' is only allowed in explanation text")]
+    ExplanationOnly { letter: char },
+    #[error("macro at byte {at} of '{text}' keeps zero labels")]
+    ZeroLabels { at: usize, text: String },
+    #[error("malformed macro at byte {at} of '{text}'")]
+    Malformed { at: usize, text: String },
+}
+
 pub(super) fn macro_tokens(
     s: &str,
     allow_space: bool,
     allow_crt: bool,
-) -> Result<Vec<MacroToken>, String> {
+) -> Result<Vec<MacroToken>, MacroError> {
+    let text = || s.to_string();
     let bytes = s.as_bytes();
     let mut out = Vec::new();
     let mut literal = String::new();
@@ -30,9 +55,10 @@ pub(super) fn macro_tokens(
         if b != b'%' {
             let ok = (0x21..=0x7e).contains(&b) || (allow_space && b == b' ');
             if !ok {
-                return Err(format!(
-                    "byte {i} of '{s}' is not allowed in a macro-string"
-                ));
+                return Err(MacroError::ForbiddenByte {
+                    at: i,
+                    text: text(),
+                });
             }
             literal.push(char::from(b));
             i += 1;
@@ -44,36 +70,38 @@ pub(super) fn macro_tokens(
             Some(b'-') => Some("%20"),
             Some(b'{') => None,
             _ => {
-                return Err(format!(
-                    "stray '%' at byte {i} of '{s}' (write '%%' for a percent sign)"
-                ));
+                return Err(MacroError::StrayPercent {
+                    at: i,
+                    text: text(),
+                });
             }
         };
         if !literal.is_empty() {
             out.push(MacroToken::Literal(std::mem::take(&mut literal)));
         }
-        if let Some(text) = escape {
-            out.push(MacroToken::Escape(text));
+        if let Some(escaped) = escape {
+            out.push(MacroToken::Escape(escaped));
             i += 2;
             continue;
         }
         let start = i;
         i += 2;
-        let letter = *bytes
-            .get(i)
-            .ok_or_else(|| format!("unterminated macro at byte {start} of '{s}'"))?;
+        let letter = *bytes.get(i).ok_or_else(|| MacroError::Unterminated {
+            at: start,
+            text: text(),
+        })?;
         let lower = letter.to_ascii_lowercase();
         if !b"slodiphcrtv".contains(&lower) {
-            return Err(format!(
-                "unknown macro letter '{}' at byte {i} of '{s}'",
-                char::from(letter)
-            ));
+            return Err(MacroError::UnknownLetter {
+                letter: char::from(letter),
+                at: i,
+                text: text(),
+            });
         }
         if !allow_crt && b"crt".contains(&lower) {
-            return Err(format!(
-                "macro letter '{}' is only allowed in explanation text",
-                char::from(letter)
-            ));
+            return Err(MacroError::ExplanationOnly {
+                letter: char::from(letter),
+            });
         }
         i += 1;
         let mut digits: Option<usize> = None;
@@ -86,7 +114,10 @@ pub(super) fn macro_tokens(
             i += 1;
         }
         if digits == Some(0) {
-            return Err(format!("macro at byte {start} of '{s}' keeps zero labels"));
+            return Err(MacroError::ZeroLabels {
+                at: start,
+                text: text(),
+            });
         }
         let reverse = matches!(bytes.get(i), Some(b'r' | b'R'));
         if reverse {
@@ -98,7 +129,10 @@ pub(super) fn macro_tokens(
             i += 1;
         }
         if bytes.get(i) != Some(&b'}') {
-            return Err(format!("malformed macro at byte {start} of '{s}'"));
+            return Err(MacroError::Malformed {
+                at: start,
+                text: text(),
+            });
         }
         i += 1;
         out.push(MacroToken::Expand {

@@ -5,7 +5,7 @@
 //! A record with any syntax error has no parsed view (`Parsed::record` is `None`), because
 //! §4.6 makes the whole record a permerror; lint findings (`+all`, `ptr`...) keep the view.
 
-use super::macros::{MacroToken, macro_tokens};
+use super::macros::{MacroError, MacroToken, macro_tokens};
 use super::{Directive, MAX_DNS_LOOKUPS, Mechanism, Qualifier, SpfRecord, UnknownModifier};
 use crate::dns::Finding;
 use crate::dns::records::Parsed;
@@ -245,7 +245,49 @@ fn is_modifier_name(name: &str) -> bool {
         && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
-fn parse_term(term: &str, position: usize) -> Result<Term, String> {
+/// Why a term is a syntax error (§4.6.1, §5, §6, §12); the finding adds the term and its byte
+/// position.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum TermError {
+    #[error("a modifier cannot have a qualifier")]
+    QualifiedModifier,
+    #[error("'{name}' is not a valid modifier name")]
+    ModifierName { name: String },
+    #[error("modifier value: {0}")]
+    ModifierValue(MacroError),
+    #[error("'all' takes no argument")]
+    AllArgument,
+    /// `include` or `exists` without `:domain`.
+    #[error("'{mechanism}' needs ':' and a domain")]
+    NoDomain { mechanism: String },
+    #[error("'ptr' takes only ':' and a domain")]
+    PtrArgument,
+    /// `ip4` or `ip6` without `:address`.
+    #[error("'{mechanism}' needs ':' and an address")]
+    NoAddress { mechanism: &'static str },
+    #[error("'{addr}' is not a dotted-quad IPv4 address")]
+    Ip4 { addr: String },
+    #[error("'{addr}' is not an IPv6 address")]
+    Ip6 { addr: String },
+    #[error("empty mechanism")]
+    EmptyMechanism,
+    #[error("unknown mechanism '{name}'")]
+    UnknownMechanism { name: String },
+    #[error("'/{text}' is not a prefix length between 0 and {max}")]
+    PrefixLength { text: String, max: u8 },
+    /// What follows a domain-spec (or the mechanism) is not a dual-cidr-length.
+    #[error("unexpected '{text}'")]
+    Unexpected { text: String },
+    #[error("empty domain")]
+    EmptyDomain,
+    #[error("'{spec}' does not end in a top-level label or a macro")]
+    NoTopLabel { spec: String },
+    /// The domain-spec is not a macro-string.
+    #[error(transparent)]
+    Macro(#[from] MacroError),
+}
+
+fn parse_term(term: &str, position: usize) -> Result<Term, TermError> {
     let (qualifier, body, explicit) = match term.as_bytes().first() {
         Some(b'+') => (Qualifier::Pass, term.get(1..).unwrap_or(""), true),
         Some(b'-') => (Qualifier::Fail, term.get(1..).unwrap_or(""), true),
@@ -260,10 +302,12 @@ fn parse_term(term: &str, position: usize) -> Result<Term, String> {
     };
     if let Some(value) = rest.strip_prefix('=') {
         if explicit {
-            return Err("a modifier cannot have a qualifier".into());
+            return Err(TermError::QualifiedModifier);
         }
         if !is_modifier_name(name) {
-            return Err(format!("'{name}' is not a valid modifier name"));
+            return Err(TermError::ModifierName {
+                name: name.to_string(),
+            });
         }
         if name.eq_ignore_ascii_case("redirect") || name.eq_ignore_ascii_case("exp") {
             domain_spec(value)?;
@@ -273,7 +317,7 @@ fn parse_term(term: &str, position: usize) -> Result<Term, String> {
                 Term::Exp(value.to_string())
             });
         }
-        macro_tokens(value, false, true).map_err(|e| format!("modifier value: {e}"))?;
+        macro_tokens(value, false, true).map_err(TermError::ModifierValue)?;
         return Ok(Term::Unknown(UnknownModifier {
             name: name.to_string(),
             value: value.to_string(),
@@ -284,13 +328,13 @@ fn parse_term(term: &str, position: usize) -> Result<Term, String> {
     let mechanism = match lname.as_str() {
         "all" => {
             if !rest.is_empty() {
-                return Err("'all' takes no argument".into());
+                return Err(TermError::AllArgument);
             }
             Mechanism::All
         }
         "include" | "exists" => {
             let Some(spec) = rest.strip_prefix(':') else {
-                return Err(format!("'{lname}' needs ':' and a domain"));
+                return Err(TermError::NoDomain { mechanism: lname });
             };
             domain_spec(spec)?;
             if lname == "include" {
@@ -334,41 +378,46 @@ fn parse_term(term: &str, position: usize) -> Result<Term, String> {
                     Some(spec.to_string())
                 }
                 None if rest.is_empty() => None,
-                None => return Err("'ptr' takes only ':' and a domain".into()),
+                None => return Err(TermError::PtrArgument),
             };
             Mechanism::Ptr { domain }
         }
         "ip4" => {
             let Some(arg) = rest.strip_prefix(':') else {
-                return Err("'ip4' needs ':' and an address".into());
+                return Err(TermError::NoAddress { mechanism: "ip4" });
             };
             let (addr, len) = match arg.split_once('/') {
                 Some((addr, len)) => (addr, Some(cidr_len(len, 32)?)),
                 None => (arg, None),
             };
-            let ip = parse_ip4(addr)
-                .ok_or_else(|| format!("'{addr}' is not a dotted-quad IPv4 address"))?;
+            let ip = parse_ip4(addr).ok_or_else(|| TermError::Ip4 {
+                addr: addr.to_string(),
+            })?;
             Mechanism::Ip4 {
                 network: format!("{ip}/{}", len.unwrap_or(32)),
             }
         }
         "ip6" => {
             let Some(arg) = rest.strip_prefix(':') else {
-                return Err("'ip6' needs ':' and an address".into());
+                return Err(TermError::NoAddress { mechanism: "ip6" });
             };
             let (addr, len) = match arg.split_once('/') {
                 Some((addr, len)) => (addr, Some(cidr_len(len, 128)?)),
                 None => (arg, None),
             };
-            let ip: Ipv6Addr = addr
-                .parse()
-                .map_err(|_| format!("'{addr}' is not an IPv6 address"))?;
+            let ip: Ipv6Addr = addr.parse().map_err(|_| TermError::Ip6 {
+                addr: addr.to_string(),
+            })?;
             Mechanism::Ip6 {
                 network: format!("{ip}/{}", len.unwrap_or(128)),
             }
         }
-        "" => return Err("empty mechanism".into()),
-        _ => return Err(format!("unknown mechanism '{name}'")),
+        "" => return Err(TermError::EmptyMechanism),
+        _ => {
+            return Err(TermError::UnknownMechanism {
+                name: name.to_string(),
+            });
+        }
     };
     Ok(Term::Directive(Directive {
         qualifier,
@@ -410,7 +459,7 @@ fn split_cidr(s: &str) -> (&str, &str) {
 }
 
 /// A cidr length: `"0"` or digits without a leading zero, at most `max` (§12).
-pub(crate) fn cidr_len(s: &str, max: u8) -> Result<u8, String> {
+pub(crate) fn cidr_len(s: &str, max: u8) -> Result<u8, TermError> {
     let digits_ok = !s.is_empty()
         && s.len() <= 3
         && s.bytes().all(|b| b.is_ascii_digit())
@@ -418,11 +467,14 @@ pub(crate) fn cidr_len(s: &str, max: u8) -> Result<u8, String> {
     let value: Option<u8> = if digits_ok { s.parse().ok() } else { None };
     match value {
         Some(v) if v <= max => Ok(v),
-        _ => Err(format!("'/{s}' is not a prefix length between 0 and {max}")),
+        _ => Err(TermError::PrefixLength {
+            text: s.to_string(),
+            max,
+        }),
     }
 }
 
-fn dual_cidr(s: &str) -> Result<(Option<u8>, Option<u8>), String> {
+fn dual_cidr(s: &str) -> Result<(Option<u8>, Option<u8>), TermError> {
     if s.is_empty() {
         return Ok((None, None));
     }
@@ -430,7 +482,9 @@ fn dual_cidr(s: &str) -> Result<(Option<u8>, Option<u8>), String> {
         return Ok((None, Some(cidr_len(v6, 128)?)));
     }
     let Some(rest) = s.strip_prefix('/') else {
-        return Err(format!("unexpected '{s}'"));
+        return Err(TermError::Unexpected {
+            text: s.to_string(),
+        });
     };
     match rest.split_once("//") {
         Some((v4, v6)) => Ok((Some(cidr_len(v4, 32)?), Some(cidr_len(v6, 128)?))),
@@ -475,9 +529,9 @@ pub(crate) fn is_toplabel(label: &str) -> bool {
 
 /// Checks a domain-spec: a macro-string (no `c`, `r`, `t`) that ends in `.toplabel[.]` or a
 /// macro-expand (§7.1).
-fn domain_spec(spec: &str) -> Result<(), String> {
+fn domain_spec(spec: &str) -> Result<(), TermError> {
     if spec.is_empty() {
-        return Err("empty domain".into());
+        return Err(TermError::EmptyDomain);
     }
     let tokens = macro_tokens(spec, false, false)?;
     match tokens.last() {
@@ -485,13 +539,13 @@ fn domain_spec(spec: &str) -> Result<(), String> {
             let lit = lit.strip_suffix('.').unwrap_or(lit);
             match lit.rsplit_once('.') {
                 Some((_, top)) if is_toplabel(top) => Ok(()),
-                _ => Err(format!(
-                    "'{spec}' does not end in a top-level label or a macro"
-                )),
+                _ => Err(TermError::NoTopLabel {
+                    spec: spec.to_string(),
+                }),
             }
         }
         Some(_) => Ok(()),
-        None => Err("empty domain".into()),
+        None => Err(TermError::EmptyDomain),
     }
 }
 
@@ -816,5 +870,69 @@ mod tests {
             let parsed = parse(&format!("v=spf1 {bad} -all"));
             assert!(parsed.record.is_none(), "{bad} should be a syntax error");
         }
+    }
+
+    #[test]
+    fn a_term_error_says_what_is_wrong_in_words() {
+        for (term, why) in [
+            ("+foo=bar", "a modifier cannot have a qualifier"),
+            ("1x=y", "'1x' is not a valid modifier name"),
+            (
+                "foo=50%",
+                "modifier value: stray '%' at byte 2 of '50%' (write '%%' for a percent sign)",
+            ),
+            ("all:x", "'all' takes no argument"),
+            ("EXISTS", "'exists' needs ':' and a domain"),
+            ("ptr/24", "'ptr' takes only ':' and a domain"),
+            ("ip4", "'ip4' needs ':' and an address"),
+            ("ip6", "'ip6' needs ':' and an address"),
+            (
+                "ip4:192.0.2.01",
+                "'192.0.2.01' is not a dotted-quad IPv4 address",
+            ),
+            ("ip6:192.0.2.1", "'192.0.2.1' is not an IPv6 address"),
+            ("+", "empty mechanism"),
+            ("foo", "unknown mechanism 'foo'"),
+            ("a/33", "'/33' is not a prefix length between 0 and 32"),
+            (
+                "a//0129",
+                "'/0129' is not a prefix length between 0 and 128",
+            ),
+            ("include:", "empty domain"),
+            (
+                "a:example",
+                "'example' does not end in a top-level label or a macro",
+            ),
+            (
+                "exists:%{x}.example.com",
+                "unknown macro letter 'x' at byte 2 of '%{x}.example.com'",
+            ),
+            (
+                "exists:%{c}.example.com",
+                "macro letter 'c' is only allowed in explanation text",
+            ),
+            (
+                "exists:%{d0}.example.com",
+                "macro at byte 0 of '%{d0}.example.com' keeps zero labels",
+            ),
+            (
+                "exists:%{d.example.com",
+                "malformed macro at byte 0 of '%{d.example.com'",
+            ),
+            ("exists:%{", "unterminated macro at byte 0 of '%{'"),
+            (
+                "include:exämple.com",
+                "byte 2 of 'exämple.com' is not allowed in a macro-string",
+            ),
+        ] {
+            let got = parse_term(term, 7).err().map(|e| e.to_string());
+            assert_eq!(got.as_deref(), Some(why), "{term}");
+        }
+        assert_eq!(
+            syntax_messages("v=spf1 ip4:192.0.2.300"),
+            vec![
+                "syntax error at byte 7 in 'ip4:192.0.2.300': '192.0.2.300' is not a dotted-quad IPv4 address; receivers return permerror"
+            ]
+        );
     }
 }
