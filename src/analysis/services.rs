@@ -190,8 +190,8 @@ struct TableFile {
     service: Vec<Service>,
 }
 
-fn parse_table(source: &str) -> Result<TableFile, String> {
-    toml::from_str(source).map_err(|e| e.to_string())
+fn parse_table(source: &str) -> Result<TableFile, toml::de::Error> {
+    toml::from_str(source)
 }
 
 /// The embedded table, parsed once. It is a compile-time constant that a test parses and

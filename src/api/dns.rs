@@ -12,7 +12,7 @@ use crate::dns::checks::{self, CheckKind, CheckReport};
 use crate::dns::generate::{
     self, BimiInput, DkimInput, DmarcInput, Generated, MtaStsInput, TlsRptInput,
 };
-use crate::dns::spf::{Evaluation, SpfInput};
+use crate::dns::{generate::spf::SpfInput, spf::Evaluation};
 use crate::domain::tenant::Role;
 use crate::storage::dns_snapshots::{self, DnsSnapshot};
 use actix_web::{HttpResponse, get, post, web};
@@ -168,7 +168,7 @@ generator!(
     generate_spf_record,
     "/dns/spf/generate",
     SpfInput,
-    |i, _| crate::dns::spf::generate(i),
+    |i, _| crate::dns::generate::spf::generate(i),
     "Generate an SPF record; refused when it would exceed the 10-lookup limit."
 );
 generator!(

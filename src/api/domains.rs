@@ -83,7 +83,7 @@ pub async fn create_domain(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
     let role = caller.role;
-    let name = DomainName::parse(&body.name).map_err(ApiError::Validation)?;
+    let name = DomainName::parse(&body.name).map_err(|e| ApiError::Validation(e.to_string()))?;
     let tenant = body
         .tenant_id
         .clone()

@@ -83,7 +83,9 @@ pub fn nameservers(given: &[String]) -> Result<Vec<SocketAddr>, String> {
     } else {
         given.iter().map(String::as_str).collect()
     };
-    list.into_iter().map(parse_nameserver).collect()
+    list.into_iter()
+        .map(|s| parse_nameserver(s).map_err(String::from))
+        .collect()
 }
 
 /// The time budget of a check: `RUAD_DNS_CHECK_BUDGET_SECS`, as for the server.
@@ -108,6 +110,7 @@ fn resolver(r: &Resolving) -> Result<Resolver, String> {
         timeout,
         ..ResolverSettings::default()
     })
+    .map_err(String::from)
 }
 
 /// Prints `value` as JSON. A closed pipe (`ruad dns generate … | head -c 1`) is the reader

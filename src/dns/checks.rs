@@ -162,15 +162,35 @@ impl CheckReport {
     }
 }
 
+/// A check's target or selector that is not what the check needs.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckArgError {
+    #[error("'{input}' is not a domain name (use the A-label form for IDNs)")]
+    NotADomain { input: String },
+    #[error("'{input}' is not a selector (DNS labels)")]
+    NotASelector { input: String },
+    #[error("'{input}' is not an IP address")]
+    NotAnIp { input: String },
+    #[error("a DKIM check needs a selector (the s= of the DKIM-Signature)")]
+    NoDkimSelector,
+}
+
+// [`run`] still reports its refusals as text: its callers outside `dns` take a `String`.
+impl From<CheckArgError> for String {
+    fn from(e: CheckArgError) -> String {
+        e.to_string()
+    }
+}
+
 /// A syntactically plausible domain name, lower-case, without the trailing dot.
-pub fn domain_arg(domain: &str) -> Result<String, String> {
+pub fn domain_arg(domain: &str) -> Result<String, CheckArgError> {
     let d = normalize(domain.trim());
     if super::records::is_hostname(&d) {
         Ok(d)
     } else {
-        Err(format!(
-            "'{domain}' is not a domain name (use the A-label form for IDNs)"
-        ))
+        Err(CheckArgError::NotADomain {
+            input: domain.to_string(),
+        })
     }
 }
 
@@ -656,10 +676,9 @@ pub async fn run(
     let checker = &checker.for_one_run();
     let resolver = &checker.resolver;
     if kind == CheckKind::Fcrdns {
-        let ip: IpAddr = target
-            .trim()
-            .parse()
-            .map_err(|_| format!("'{target}' is not an IP address"))?;
+        let ip: IpAddr = target.trim().parse().map_err(|_| CheckArgError::NotAnIp {
+            input: target.to_string(),
+        })?;
         return Ok(vec![fcrdns(resolver, ip).await]);
     }
     let domain = domain_arg(target)?;
@@ -671,7 +690,7 @@ pub async fn run(
         CheckKind::Spf => vec![spf(resolver, &domain).await],
         CheckKind::Dkim => {
             if selectors.is_empty() {
-                return Err("a DKIM check needs a selector (the s= of the DKIM-Signature)".into());
+                return Err(CheckArgError::NoDkimSelector.into());
             }
             let mut out = Vec::new();
             for s in selectors {
@@ -702,13 +721,15 @@ pub async fn run(
 }
 
 /// A selector is one or more DNS labels (RFC 6376 §3.1).
-pub fn selector_arg(selector: &str) -> Result<(), String> {
+pub fn selector_arg(selector: &str) -> Result<(), CheckArgError> {
     // A selector is labels only (no trailing dot), short enough to leave room for
     // `._domainkey.<domain>` in a 253-byte name.
     if selector.len() <= 189 && !selector.ends_with('.') && super::records::is_hostname(selector) {
         Ok(())
     } else {
-        Err(format!("'{selector}' is not a selector (DNS labels)"))
+        Err(CheckArgError::NotASelector {
+            input: selector.to_string(),
+        })
     }
 }
 
@@ -1145,5 +1166,17 @@ mod tests {
         );
         let report = block(fcrdns(&r, "192.0.2.25".parse().unwrap()));
         assert_eq!(report.worst(), Some(Severity::Info));
+    }
+
+    #[test]
+    fn a_refused_argument_says_which_and_why() {
+        assert_eq!(
+            domain_arg("exa mple.com").err().map(|e| e.to_string()),
+            Some("'exa mple.com' is not a domain name (use the A-label form for IDNs)".into())
+        );
+        assert_eq!(
+            selector_arg("a b").err().map(|e| e.to_string()),
+            Some("'a b' is not a selector (DNS labels)".into())
+        );
     }
 }

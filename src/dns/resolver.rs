@@ -60,6 +60,39 @@ impl DnsError {
     }
 }
 
+/// Why [`Resolver::new`] could not build a hickory resolver.
+#[derive(Debug, thiserror::Error)]
+pub enum ResolverSetupError {
+    /// No nameservers were given and the system's configuration (`/etc/resolv.conf`) could
+    /// not be read.
+    #[error("system resolver: {0}")]
+    SystemConfig(NetError),
+    /// hickory refused the settings.
+    #[error("resolver: {0}")]
+    Build(NetError),
+}
+
+/// A nameserver setting that is not `IP`, `IP:PORT` or `[IPv6]:PORT`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{input}' is not a nameserver address (IP or IP:PORT)")]
+pub struct NameserverError {
+    /// The setting as given.
+    pub input: String,
+}
+
+// For the callers that still report setup errors as text (settings, the CLI).
+impl From<ResolverSetupError> for String {
+    fn from(e: ResolverSetupError) -> String {
+        e.to_string()
+    }
+}
+
+impl From<NameserverError> for String {
+    fn from(e: NameserverError) -> String {
+        e.to_string()
+    }
+}
+
 /// One TXT record as published: its character-strings, each at most 255 bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TxtRecord {
@@ -166,7 +199,7 @@ impl RType {
 
 impl Resolver {
     /// A hickory resolver with these settings.
-    pub fn new(settings: &ResolverSettings) -> Result<Resolver, String> {
+    pub fn new(settings: &ResolverSettings) -> Result<Resolver, ResolverSetupError> {
         let mut opts = ResolverOpts::default();
         opts.timeout = settings.timeout;
         opts.attempts = settings.attempts;
@@ -174,7 +207,7 @@ impl Resolver {
         // Answers are used as they are: no search list, names are absolute.
         opts.ndots = 0;
         let builder = if settings.nameservers.is_empty() {
-            TokioResolver::builder_tokio().map_err(|e| format!("system resolver: {e}"))?
+            TokioResolver::builder_tokio().map_err(ResolverSetupError::SystemConfig)?
         } else {
             let servers = settings
                 .nameservers
@@ -195,7 +228,7 @@ impl Resolver {
         let resolver = builder
             .with_options(opts)
             .build()
-            .map_err(|e| format!("resolver: {e}"))?;
+            .map_err(ResolverSetupError::Build)?;
         Ok(Resolver {
             backend: Backend::Hickory(Arc::new(resolver)),
             deadline: None,
@@ -364,13 +397,15 @@ impl Resolver {
 }
 
 /// `IP`, `IP:PORT` or `[IPv6]:PORT`.
-pub fn parse_nameserver(s: &str) -> Result<SocketAddr, String> {
+pub fn parse_nameserver(s: &str) -> Result<SocketAddr, NameserverError> {
     if let Ok(addr) = s.parse::<SocketAddr>() {
         return Ok(addr);
     }
     s.parse::<IpAddr>()
         .map(|ip| SocketAddr::new(ip, 53))
-        .map_err(|_| format!("'{s}' is not a nameserver address (IP or IP:PORT)"))
+        .map_err(|_| NameserverError {
+            input: s.to_string(),
+        })
 }
 
 /// The `in-addr.arpa` / `ip6.arpa` name of an address.
@@ -705,5 +740,13 @@ mod tests {
             chunks: vec![b"v=spf1 ip4:192.0.2.0/24".to_vec(), b" -all".to_vec()],
         };
         assert_eq!(t.text(), "v=spf1 ip4:192.0.2.0/24 -all");
+    }
+
+    #[test]
+    fn a_refused_nameserver_is_named() {
+        assert_eq!(
+            parse_nameserver("ns.example").err().map(|e| e.to_string()),
+            Some("'ns.example' is not a nameserver address (IP or IP:PORT)".into())
+        );
     }
 }

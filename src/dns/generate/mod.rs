@@ -5,6 +5,7 @@ mod bimi;
 mod dkim;
 mod dmarc;
 mod mta_sts;
+pub mod spf;
 mod tlsrpt;
 
 pub use bimi::{BimiInput, generate_bimi};
@@ -209,26 +210,53 @@ pub(crate) fn round_trip(
     Ok(findings)
 }
 
+/// Why [`from_json`] produced nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum FromJsonError {
+    /// `kind` names no generator.
+    #[error("unknown generator '{kind}' (dmarc, spf, dkim, bimi, mta-sts, tlsrpt)")]
+    UnknownKind { kind: String },
+    /// The JSON is not the generator's input.
+    #[error("invalid input: {0}")]
+    InvalidInput(serde_json::Error),
+    /// The generator refused the input.
+    #[error(transparent)]
+    Refused(#[from] GenerateError),
+}
+
+// For the CLI, which reports errors as text.
+impl From<FromJsonError> for String {
+    fn from(e: FromJsonError) -> String {
+        e.to_string()
+    }
+}
+
 /// Runs the generator `kind` (`dmarc`, `spf`, `dkim`, `bimi`, `mta_sts` or `mta-sts`,
 /// `tlsrpt`) on a JSON input, as the CLI receives it.
-pub fn from_json(kind: &str, input: serde_json::Value, now: i64) -> Result<Generated, String> {
-    fn decode<T: serde::de::DeserializeOwned>(input: serde_json::Value) -> Result<T, String> {
-        serde_json::from_value(input).map_err(|e| format!("invalid input: {e}"))
+pub fn from_json(
+    kind: &str,
+    input: serde_json::Value,
+    now: i64,
+) -> Result<Generated, FromJsonError> {
+    fn decode<T: serde::de::DeserializeOwned>(
+        input: serde_json::Value,
+    ) -> Result<T, FromJsonError> {
+        serde_json::from_value(input).map_err(FromJsonError::InvalidInput)
     }
     let generated = match kind.replace('-', "_").to_ascii_lowercase().as_str() {
         "dmarc" => generate_dmarc(&decode(input)?),
-        "spf" => super::spf::generate(&decode(input)?),
+        "spf" => spf::generate(&decode(input)?),
         "dkim" => generate_dkim(&decode(input)?),
         "bimi" => generate_bimi(&decode(input)?),
         "mta_sts" => generate_mta_sts(&decode(input)?, now),
         "tlsrpt" => generate_tlsrpt(&decode(input)?),
         _ => {
-            return Err(format!(
-                "unknown generator '{kind}' (dmarc, spf, dkim, bimi, mta-sts, tlsrpt)"
-            ));
+            return Err(FromJsonError::UnknownKind {
+                kind: kind.to_string(),
+            });
         }
     };
-    generated.map_err(|e| e.to_string())
+    Ok(generated?)
 }
 
 #[cfg(test)]
@@ -282,5 +310,28 @@ mod tests {
         );
         assert!(report_uri("rua", "a b@example.com").is_err());
         assert!(report_uri("rua", " ").is_err());
+    }
+
+    #[test]
+    fn from_json_says_which_generator_or_input_it_refused() {
+        let refusal = |kind: &str, input: serde_json::Value| {
+            from_json(kind, input, 0).err().map(|e| e.to_string())
+        };
+        assert_eq!(
+            refusal("nope", serde_json::json!({})).as_deref(),
+            Some("unknown generator 'nope' (dmarc, spf, dkim, bimi, mta-sts, tlsrpt)")
+        );
+        let invalid = refusal("spf", serde_json::json!({"domain": 1})).unwrap();
+        assert!(invalid.starts_with("invalid input: "), "{invalid}");
+        assert_eq!(
+            refusal(
+                "spf",
+                serde_json::json!({"domain": "example.com", "all": "pass"})
+            )
+            .as_deref(),
+            Some(
+                "all: 'pass' would authorize every host on the internet; use fail, softfail or neutral"
+            )
+        );
     }
 }
