@@ -76,7 +76,7 @@ pub async fn run_dns_check(
     let selectors: Vec<String> = query.selector.iter().cloned().collect();
     let mut reports = checks::run(&state.checker, kind, &target, &selectors)
         .await
-        .map_err(ApiError::Validation)?;
+        .map_err(|e| ApiError::Validation(e.to_string()))?;
     reports
         .pop()
         .map(web::Json)
@@ -307,7 +307,9 @@ pub async fn run_domain_dns_checks(
     )
     .await
     .map_err(|e| match e {
-        crate::services::dns_checks::DomainCheckError::Invalid(why) => ApiError::Validation(why),
+        crate::services::dns_checks::DomainCheckError::Invalid(why) => {
+            ApiError::Validation(why.to_string())
+        }
         crate::services::dns_checks::DomainCheckError::Storage(e) => e.into(),
     })?;
     Ok(HttpResponse::Created().json(snapshot_list(rows, None)?))

@@ -672,7 +672,7 @@ pub async fn run(
     kind: CheckKind,
     target: &str,
     selectors: &[String],
-) -> Result<Vec<CheckReport>, String> {
+) -> Result<Vec<CheckReport>, CheckArgError> {
     let checker = &checker.for_one_run();
     let resolver = &checker.resolver;
     if kind == CheckKind::Fcrdns {
@@ -690,7 +690,7 @@ pub async fn run(
         CheckKind::Spf => vec![spf(resolver, &domain).await],
         CheckKind::Dkim => {
             if selectors.is_empty() {
-                return Err(CheckArgError::NoDkimSelector.into());
+                return Err(CheckArgError::NoDkimSelector);
             }
             let mut out = Vec::new();
             for s in selectors {

@@ -20,8 +20,8 @@ pub struct Selectors {
 #[derive(Debug, thiserror::Error)]
 pub enum DomainCheckError {
     /// A selector is not valid.
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(#[from] crate::dns::checks::CheckArgError),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -56,9 +56,7 @@ pub async fn run(
     }
     let mut items = Vec::new();
     for (kind, selectors) in plan {
-        let reports = checks::run(checker, kind, domain, &selectors)
-            .await
-            .map_err(DomainCheckError::Invalid)?;
+        let reports = checks::run(checker, kind, domain, &selectors).await?;
         for (i, report) in reports.into_iter().enumerate() {
             let selector = match kind {
                 CheckKind::Dkim => selectors.get(i).cloned().unwrap_or_default(),
