@@ -15,6 +15,7 @@ pub mod issues;
 pub mod metrics;
 pub mod pagination;
 pub mod reports;
+pub mod request_id;
 pub mod state;
 pub mod tenants;
 pub mod tlsrpt;
