@@ -29,6 +29,7 @@ fn every_operation_has_a_unique_verb_noun_id_a_tag_and_documented_errors() {
             assert!(op["summary"].is_string(), "{method} {path}: no summary");
             let responses = op["responses"].as_object().unwrap();
             for (status, response) in responses {
+                let response = resolve(&doc, response);
                 if status.starts_with('4') || status.starts_with('5') {
                     let content =
                         &response["content"]["application/problem+json"]["schema"]["$ref"];
@@ -43,6 +44,66 @@ fn every_operation_has_a_unique_verb_noun_id_a_tag_and_documented_errors() {
                     responses.contains_key("401"),
                     "{method} {path}: protected but no 401"
                 );
+            }
+        }
+    }
+}
+
+/// A response, or the shared one a `$ref` names (`#/components/responses/…`).
+fn resolve<'a>(
+    doc: &'a serde_json::Value,
+    response: &'a serde_json::Value,
+) -> &'a serde_json::Value {
+    match response["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference
+                .strip_prefix("#/components/responses/")
+                .unwrap_or_else(|| panic!("{reference} is not a shared response"));
+            let shared = &doc["components"]["responses"][name];
+            assert!(shared.is_object(), "{reference} is not declared");
+            shared
+        }
+        None => response,
+    }
+}
+
+/// Every response (2xx too) declares the `x-request-id` header, and the problems whose meaning
+/// does not depend on the operation are the shared declarations, not written per operation.
+#[test]
+fn every_response_declares_the_request_id_and_common_problems_are_shared() {
+    let doc = serde_json::to_value(ruad::api::openapi()).unwrap();
+    assert_eq!(
+        doc["components"]["schemas"]["Problem"]["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| *f == "request_id")
+            .count(),
+        1
+    );
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            for (status, response) in responses {
+                assert_eq!(
+                    resolve(&doc, response)["headers"]["x-request-id"]["$ref"],
+                    "#/components/headers/RequestId",
+                    "{method} {path} {status}"
+                );
+                if ["400", "401", "408", "500", "503"].contains(&status.as_str()) {
+                    assert!(
+                        response["$ref"].is_string(),
+                        "{method} {path} {status}: not the shared response"
+                    );
+                }
+            }
+            if path.starts_with("/api/v1/") {
+                for status in ["400", "500", "503"] {
+                    assert!(
+                        responses.contains_key(status),
+                        "{method} {path}: no {status}"
+                    );
+                }
             }
         }
     }

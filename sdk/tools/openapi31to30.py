@@ -19,8 +19,9 @@ so a new construct in the spec stops generation instead of producing a wrong cli
 
 With --progenitor, also what progenitor 0.15 cannot take, in the generated client's terms:
 
-- error answers in `application/problem+json` are declared `application/json`, the only
-  media type progenitor parses into a typed error (the body is the same `Problem` JSON);
+- error answers in `application/problem+json` (inline, and the shared ones under
+  `components.responses`) are declared `application/json`, the only media type progenitor
+  parses into a typed error (the body is the same `Problem` JSON);
 - a request body keeps one media type, the first progenitor supports of `application/json`,
   `application/octet-stream`, `application/x-www-form-urlencoded`, `text/plain` (so the
   Rust client uploads a report as raw bytes, not as multipart);
@@ -168,14 +169,33 @@ def convert_operation(op, where):
         if "content" in body:
             body["content"] = convert_content(body["content"], f"{where}/requestBody")
         out["requestBody"] = body
-    responses = {}
-    for status, response in out.get("responses", {}).items():
-        response = dict(response)
-        if "content" in response:
-            response["content"] = convert_content(response["content"], f"{where}/{status}")
-        responses[status] = response
-    out["responses"] = responses
+    out["responses"] = {
+        status: convert_response(response, f"{where}/{status}")
+        for status, response in out.get("responses", {}).items()
+    }
     return out
+
+
+def convert_response(response, where):
+    """A response (or a `$ref` to a shared one, left as it is): its content and headers."""
+    response = dict(response)
+    if "content" in response:
+        response["content"] = convert_content(response["content"], where)
+    if "headers" in response:
+        response["headers"] = {
+            name: convert_header(header, f"{where}/headers/{name}")
+            for name, header in response["headers"].items()
+        }
+    return response
+
+
+def convert_header(header, where):
+    if "$ref" in header:
+        return header
+    header = dict(header)
+    if "schema" in header:
+        header["schema"] = convert_schema(header["schema"], f"{where}/schema")
+    return header
 
 
 METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
@@ -208,21 +228,36 @@ def for_progenitor(doc):
                     )
                     continue
                 op["requestBody"] = {**body, "content": {keep: content[keep]}}
-            responses = {}
-            for status, response in op.get("responses", {}).items():
-                content = response.get("content")
-                if content and "application/problem+json" in content:
-                    content = {
-                        ("application/json" if m == "application/problem+json" else m): v
-                        for m, v in content.items()
-                    }
-                    response = {**response, "content": content}
-                responses[status] = response
-            op["responses"] = responses
+            op["responses"] = {
+                status: problem_as_json(response)
+                for status, response in op.get("responses", {}).items()
+            }
             new_item[method] = op
         if any(m in METHODS for m in new_item):
             paths[path] = new_item
-    return {**doc, "paths": paths}
+    out = {**doc, "paths": paths}
+    components = doc.get("components", {})
+    if "responses" in components:
+        out["components"] = {
+            **components,
+            "responses": {
+                name: problem_as_json(response)
+                for name, response in components["responses"].items()
+            },
+        }
+    return out
+
+
+def problem_as_json(response):
+    """A problem response declared `application/json`, the media type progenitor types."""
+    content = response.get("content")
+    if content and "application/problem+json" in content:
+        content = {
+            ("application/json" if m == "application/problem+json" else m): v
+            for m, v in content.items()
+        }
+        response = {**response, "content": content}
+    return response
 
 
 def convert(doc):
@@ -254,6 +289,16 @@ def convert(doc):
                 comps["schemas"] = {
                     name: convert_schema(s, f"#/components/schemas/{name}")
                     for name, s in comps["schemas"].items()
+                }
+            if "responses" in comps:
+                comps["responses"] = {
+                    name: convert_response(r, f"#/components/responses/{name}")
+                    for name, r in comps["responses"].items()
+                }
+            if "headers" in comps:
+                comps["headers"] = {
+                    name: convert_header(h, f"#/components/headers/{name}")
+                    for name, h in comps["headers"].items()
                 }
             out[key] = comps
         else:

@@ -7,6 +7,7 @@ use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
 use crate::api::pagination;
+use crate::api::problems::{NotFound, ValidationFailed, WriterRequired};
 use crate::dns::Severity;
 use crate::dns::checks::{self, CheckKind, CheckReport};
 use crate::dns::generate::{
@@ -51,8 +52,6 @@ fn kind_of(raw: &str) -> Result<CheckKind, ApiError> {
     params(("kind" = CheckKind, Path, description = "What to check"), DnsCheckQuery),
     responses(
         (status = 200, description = "The check", body = CheckReport),
-        (status = 400, description = "Unknown kind or missing parameter", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Not a domain name or IP address", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/dns/{kind}/check")]
@@ -101,8 +100,6 @@ pub struct SpfEvaluateRequest {
 /// the mechanism that matched, the explanation, and the lookups it took.
 #[utoipa::path(tag = "dns", security(("bearer" = [])), request_body = SpfEvaluateRequest, responses(
     (status = 200, description = "The evaluation", body = Evaluation),
-    (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "No domain to evaluate", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/dns/spf/evaluate")]
@@ -137,11 +134,9 @@ macro_rules! generator {
     ($fn_name:ident, $path:literal, $input:ty, $generate:expr, $doc:literal) => {
         #[doc = $doc]
         #[utoipa::path(tag = "dns", security(("bearer" = [])), request_body = $input, responses(
-            (status = 200, description = "Records to publish", body = Generated),
-            (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-            (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-            (status = 422, description = "Invalid input (the field is named)", body = Problem, content_type = "application/problem+json"),
-        ))]
+                            (status = 200, description = "Records to publish", body = Generated),
+                            (status = 422, response = ValidationFailed),
+                        ))]
         #[post($path)]
         pub async fn $fn_name(
             _caller: Caller,
@@ -267,10 +262,8 @@ pub struct RunDomainChecksRequest {
         (or no body) runs the defaults"),
     responses(
         (status = 201, description = "The checks, stored", body = DnsSnapshotListResponse),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Needs the writer role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = WriterRequired),
+        (status = 404, response = NotFound),
         (status = 422, description = "Invalid selector", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/domains/{domain}/dns-checks")]
@@ -320,8 +313,7 @@ pub async fn run_domain_dns_checks(
     params(("domain" = String, Path, description = "Domain name")),
     responses(
         (status = 200, description = "Latest checks", body = DnsSnapshotListResponse),
-        (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
 ))]
 #[get("/domains/{domain}/dns-checks")]
 pub async fn list_domain_dns_checks(
@@ -360,9 +352,7 @@ pub struct DnsHistoryQuery {
     params(("domain" = String, Path, description = "Domain name"), DnsHistoryQuery),
     responses(
         (status = 200, description = "Checks, newest first", body = DnsSnapshotListResponse),
-        (status = 400, description = "Unknown kind or bad limit", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
 ))]
 #[get("/domains/{domain}/dns-checks/history")]
 pub async fn list_domain_dns_check_history(

@@ -5,6 +5,7 @@ use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
 use crate::api::pagination::{self, PageQuery};
+use crate::api::problems::{AdminRequired, NotFound};
 use crate::domain::domain_name::DomainName;
 use crate::domain::tenant::Role;
 use crate::storage::domains::{self, Domain};
@@ -68,9 +69,7 @@ pub struct CreateDomainRequest {
 /// Register a domain. A domain belongs to exactly one tenant.
 #[utoipa::path(tag = "domains", security(("bearer" = [])), request_body = CreateDomainRequest, responses(
     (status = 201, description = "Registered", body = DomainResponse),
-    (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
     (status = 404, description = "Tenant not found", body = Problem, content_type = "application/problem+json"),
     (status = 409, description = "Already registered", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "Not a valid domain name", body = Problem, content_type = "application/problem+json"),
@@ -116,8 +115,6 @@ pub async fn create_domain(
 /// List the domains of the caller's tenant and its descendants, by name.
 #[utoipa::path(tag = "domains", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, description = "A page of domains", body = DomainListResponse),
-    (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/domains")]
 pub async fn list_domains(
@@ -147,8 +144,7 @@ pub async fn list_domains(
 /// Get a domain by name.
 #[utoipa::path(tag = "domains", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name")), responses(
     (status = 200, description = "The domain", body = DomainResponse),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 404, response = NotFound),
 ))]
 #[get("/domains/{domain}")]
 pub async fn get_domain(
@@ -170,9 +166,8 @@ pub async fn get_domain(
 /// Delete a domain and all its reports.
 #[utoipa::path(tag = "domains", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name")), responses(
     (status = 204, description = "Deleted"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
+    (status = 404, response = NotFound),
 ))]
 #[delete("/domains/{domain}")]
 pub async fn delete_domain(
@@ -194,9 +189,8 @@ pub async fn delete_domain(
 /// Replace the domain's TLS-RPT ingest token; the old one stops working at once.
 #[utoipa::path(tag = "domains", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name")), responses(
     (status = 200, description = "New token", body = DomainResponse),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
+    (status = 404, response = NotFound),
 ))]
 #[post("/domains/{domain}/ingest-token")]
 pub async fn rotate_ingest_token(

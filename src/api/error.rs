@@ -1,7 +1,8 @@
 //! The API's error type: RFC 9457 `application/problem+json` with a stable `code`.
 //!
-//! `ApiError` is the only `ResponseError`. `detail` is what clients see; internal causes go to
-//! the log only, never to the client.
+//! `ApiError` is the only `ResponseError`. `detail` is what clients see; internal causes (a
+//! database's own error text among them) go to the log only, in the request's span, never to
+//! the client. Every problem carries the request's id ([`crate::api::request_id`]).
 
 use crate::storage::StorageError;
 use actix_web::http::StatusCode;
@@ -61,6 +62,9 @@ pub struct Problem {
     pub detail: String,
     /// Stable error code to branch on.
     pub code: ErrorCode,
+    /// The request's id, as in the `x-request-id` header and the server's log lines.
+    #[schema(example = "0b7d4c52-3f0e-4f39-9a43-c7d6e5a1f2b8")]
+    pub request_id: String,
     /// For an upload that stored nothing: why each part was refused.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<Vec<UploadError>>,
@@ -82,6 +86,9 @@ pub struct UploadError {
     pub domain: Option<String>,
 }
 
+/// An API failure. The `String` of most variants is the client-facing `detail`; those of
+/// `Unavailable` and `UniqueViolation` (like `Internal`'s error) are causes, logged and never
+/// answered.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("unauthenticated: {0}")]
@@ -112,8 +119,13 @@ pub enum ApiError {
         detail: String,
         errors: Vec<UploadError>,
     },
+    /// The database is unavailable; the cause is logged.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// A unique constraint refused a write the code did not foresee (a race); the database's
+    /// text is logged.
+    #[error("unique violation: {0}")]
+    UniqueViolation(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -125,7 +137,7 @@ impl ApiError {
             ApiError::Forbidden(_) => ErrorCode::Forbidden,
             ApiError::NotFound => ErrorCode::NotFound,
             ApiError::BadRequest(_) => ErrorCode::BadRequest,
-            ApiError::Conflict(_) => ErrorCode::Conflict,
+            ApiError::Conflict(_) | ApiError::UniqueViolation(_) => ErrorCode::Conflict,
             ApiError::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
             ApiError::RequestTimeout(_) => ErrorCode::RequestTimeout,
             ApiError::UnsupportedMediaType(_) => ErrorCode::UnsupportedMediaType,
@@ -153,6 +165,11 @@ impl ApiError {
             ApiError::NotFound => "the resource does not exist".into(),
             ApiError::MethodNotAllowed => "the method is not allowed on this resource".into(),
             ApiError::Unavailable(_) => "the database is unavailable; retry later".into(),
+            ApiError::UniqueViolation(_) => {
+                "the request conflicts with data written at the same time; read the resource \
+                 and retry"
+                    .into()
+            }
             ApiError::Internal(_) => "an internal error occurred; it has been logged".into(),
         }
     }
@@ -170,6 +187,9 @@ impl ApiError {
             status: status.as_u16(),
             detail: self.detail(),
             code,
+            request_id: crate::api::request_id::current()
+                .unwrap_or_else(crate::api::request_id::RequestId::generate)
+                .to_string(),
             errors: match self {
                 ApiError::Upload { errors, .. } => Some(errors.clone()),
                 _ => None,
@@ -185,7 +205,7 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::UniqueViolation(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -202,9 +222,13 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        // Logged in the request's span, so the line carries the request id the client sees.
         match self {
             ApiError::Internal(e) => tracing::error!(error = ?e, "internal error"),
             ApiError::Unavailable(e) => tracing::warn!(error = %e, "database unavailable"),
+            ApiError::UniqueViolation(e) => {
+                tracing::warn!(error = %e, "a unique constraint refused a write")
+            }
             _ => {}
         }
         let mut response = HttpResponse::build(self.status_code());
@@ -228,6 +252,7 @@ impl From<StorageError> for ApiError {
                 tenants.join(", ")
             )),
             StorageError::Unavailable(m) => ApiError::Unavailable(m),
+            StorageError::UniqueViolation(m) => ApiError::UniqueViolation(m),
             other => ApiError::Internal(anyhow::Error::new(other)),
         }
     }
@@ -236,5 +261,53 @@ impl From<StorageError> for ApiError {
 impl From<crate::services::BlockingError> for ApiError {
     fn from(e: crate::services::BlockingError) -> Self {
         ApiError::Internal(anyhow::Error::new(e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_database_failure_answers_a_fixed_detail_without_the_database_text() {
+        let secret = "UNIQUE constraint failed: tenants.secret_column";
+        for (error, status, code) in [
+            (
+                StorageError::UniqueViolation(secret.into()),
+                409,
+                ErrorCode::Conflict,
+            ),
+            (
+                StorageError::Unavailable(secret.into()),
+                503,
+                ErrorCode::Unavailable,
+            ),
+            (
+                StorageError::Config(secret.into()),
+                500,
+                ErrorCode::Internal,
+            ),
+            (
+                StorageError::Database(diesel::result::Error::QueryBuilderError(secret.into())),
+                500,
+                ErrorCode::Internal,
+            ),
+            (
+                StorageError::Other(anyhow::anyhow!(secret)),
+                500,
+                ErrorCode::Internal,
+            ),
+        ] {
+            let problem = ApiError::from(error).problem();
+            assert_eq!((problem.status, problem.code), (status, code));
+            let body = serde_json::to_string(&problem).unwrap_or_default();
+            assert!(!body.contains("secret_column"), "{body}");
+            assert!(!problem.detail.is_empty());
+        }
+    }
+
+    #[test]
+    fn a_problem_outside_a_request_still_has_a_request_id() {
+        assert!(!ApiError::NotFound.problem().request_id.is_empty());
     }
 }

@@ -8,6 +8,7 @@ use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
 use crate::api::pagination;
+use crate::api::problems::{NotFound, WriterRequired};
 use crate::domain::issue::{IssueCode, IssueSeverity, IssueStatus, SuggestedRecord};
 use crate::domain::tenant::Role;
 use crate::storage::domains;
@@ -205,8 +206,6 @@ fn page(rows: Vec<(IssueRow, String)>, limit: i64) -> Result<IssueListResponse, 
 /// recently seen. By default only open and acknowledged issues.
 #[utoipa::path(tag = "issues", security(("bearer" = [])), params(IssueListQuery), responses(
     (status = 200, description = "A page of issues", body = IssueListResponse),
-    (status = 400, description = "Bad filter or cursor", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Tenant or domain not found", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/issues")]
@@ -242,9 +241,7 @@ pub async fn list_issues(
     params(("domain" = String, Path, description = "Domain name"), DomainIssueListQuery),
     responses(
         (status = 200, description = "A page of issues", body = IssueListResponse),
-        (status = 400, description = "Bad filter or cursor", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
 ))]
 #[get("/domains/{domain}/issues")]
 pub async fn list_domain_issues(
@@ -277,8 +274,7 @@ pub async fn list_domain_issues(
     params(("issue_id" = String, Path, description = "Issue id")),
     responses(
         (status = 200, description = "The issue", body = IssueResponse),
-        (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Issue not found", body = Problem, content_type = "application/problem+json"),
+        (status = 404, response = NotFound),
 ))]
 #[get("/issues/{issue_id}")]
 pub async fn get_issue(
@@ -312,10 +308,8 @@ pub struct UpdateIssueRequest {
     request_body = UpdateIssueRequest,
     responses(
         (status = 200, description = "The issue", body = IssueResponse),
-        (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Needs the writer role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Issue not found", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = WriterRequired),
+        (status = 404, response = NotFound),
         (status = 409, description = "The issue is resolved", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "`resolved` cannot be set by clients", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -361,9 +355,8 @@ pub struct EvaluateIssuesResponse {
     params(("domain" = String, Path, description = "Domain name")),
     responses(
         (status = 200, description = "The evaluation", body = EvaluateIssuesResponse),
-        (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Needs the writer role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
+        (status = 403, response = WriterRequired),
+        (status = 404, response = NotFound),
 ))]
 #[post("/domains/{domain}/issues/evaluate")]
 pub async fn evaluate_domain_issues(

@@ -14,7 +14,9 @@ pub mod health;
 pub mod issues;
 pub mod metrics;
 pub mod pagination;
+pub mod problems;
 pub mod reports;
+pub mod request_id;
 pub mod state;
 pub mod tenants;
 pub mod tlsrpt;
@@ -42,7 +44,9 @@ use utoipa_actix_web::{AppExt, scope};
         title = "ruad",
         description = "Multi-tenant API for DMARC aggregate and SMTP TLS (RFC 8460) reports: \
             upload reports, read aggregates, manage tenants, API keys and domains. Errors are \
-            RFC 9457 problem+json documents with a stable `code`.",
+            RFC 9457 problem+json documents with a stable `code` and the \
+            request's `request_id`; every response carries that id in `x-request-id` (the \
+            client's own, when it sends a sane one).",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     components(schemas(
@@ -170,72 +174,8 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
         .openapi(base_openapi())
         .configure(configure)
         .split_for_parts();
-    shared_problems(&mut api);
+    problems::apply(&mut api);
     api
-}
-
-/// Adds, once for every operation, the problems that come from layers below the handlers and
-/// so apply to many operations alike, where an operation does not declare them itself:
-/// 400 (a malformed path, query or body), 408 and 413 for every request body (the body
-/// guard), 415 for every JSON body, and 409 `ambiguous_domain` for every `{domain}` path.
-fn shared_problems(api: &mut utoipa::openapi::OpenApi) {
-    use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
-    let problem = |description: &str| {
-        RefOr::T(
-            ResponseBuilder::new()
-                .description(description)
-                .content(
-                    "application/problem+json",
-                    Content::new(Some(Ref::from_schema_name("Problem"))),
-                )
-                .build(),
-        )
-    };
-    for (path, item) in api.paths.paths.iter_mut() {
-        let by_domain = path.contains("{domain}");
-        for operation in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            let responses = &mut operation.responses.responses;
-            let mut add = |status: &str, description: &str| {
-                responses
-                    .entry(status.to_string())
-                    .or_insert_with(|| problem(description));
-            };
-            add("400", "Malformed request (path, query or body)");
-            if by_domain {
-                add(
-                    "409",
-                    "The domain name is registered by several tenants of the caller's subtree \
-                     (`ambiguous_domain`): name the domain by its id",
-                );
-            }
-            if let Some(body) = &operation.request_body {
-                add(
-                    "408",
-                    "The request body arrived too slowly (`request_timeout`)",
-                );
-                add("413", "The request body is too large (`payload_too_large`)");
-                let json = match body {
-                    utoipa::openapi::RefOr::T(b) => b.content.contains_key("application/json"),
-                    utoipa::openapi::RefOr::Ref(_) => false,
-                };
-                if json {
-                    add(
-                        "415",
-                        "The body is not sent as `application/json` (`unsupported_media_type`)",
-                    );
-                }
-            }
-        }
-    }
 }
 
 /// `/docs` → `/docs/`.

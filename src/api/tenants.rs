@@ -5,6 +5,7 @@ use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
 use crate::api::pagination::{self, PageQuery};
+use crate::api::problems::{AdminRequired, NotFound};
 use crate::domain::tenant::Role;
 use crate::storage::keys::{self, ApiKey};
 use crate::storage::tenants::{self, Tenant};
@@ -75,9 +76,7 @@ fn valid_name(name: &str) -> Result<String, ApiError> {
 /// Create a tenant below the caller's tenant.
 #[utoipa::path(tag = "tenants", security(("bearer" = [])), request_body = CreateTenantRequest, responses(
     (status = 201, description = "Created", body = TenantResponse),
-    (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
     (status = 404, description = "Parent not found", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "Invalid name", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -105,8 +104,6 @@ pub async fn create_tenant(
 /// List the caller's tenant and every tenant below it, shallowest first.
 #[utoipa::path(tag = "tenants", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, description = "A page of tenants", body = TenantListResponse),
-    (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/tenants")]
 pub async fn list_tenants(
@@ -135,8 +132,7 @@ pub async fn list_tenants(
 /// Get a tenant.
 #[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id")), responses(
     (status = 200, description = "The tenant", body = TenantResponse),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 404, response = NotFound),
 ))]
 #[get("/tenants/{tenant_id}")]
 pub async fn get_tenant(
@@ -157,10 +153,8 @@ pub async fn get_tenant(
 /// Rename a tenant.
 #[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id")), request_body = UpdateTenantRequest, responses(
     (status = 200, description = "Updated", body = TenantResponse),
-    (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
+    (status = 404, response = NotFound),
     (status = 422, description = "Invalid name", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/tenants/{tenant_id}")]
@@ -185,9 +179,8 @@ pub async fn update_tenant(
 /// Delete a tenant below the caller's (it must have no child tenants and no domains).
 #[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id")), responses(
     (status = 204, description = "Deleted"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
+    (status = 404, response = NotFound),
     (status = 409, description = "Has children or domains, or is the caller's own tenant", body = Problem, content_type = "application/problem+json"),
 ))]
 #[delete("/tenants/{tenant_id}")]
@@ -267,10 +260,8 @@ pub struct CreateApiKeyRequest {
 /// Create an API key for a tenant.
 #[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id")), request_body = CreateApiKeyRequest, responses(
     (status = 201, description = "Created; the response holds the secret key", body = CreatedApiKeyResponse),
-    (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Needs the admin role, or a role above the caller's", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Tenant not found", body = Problem, content_type = "application/problem+json"),
+    (status = 404, response = NotFound),
     (status = 422, description = "Invalid name", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/tenants/{tenant_id}/api-keys")]
@@ -300,10 +291,8 @@ pub async fn create_api_key(
 /// List a tenant's API keys, oldest first.
 #[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id"), PageQuery), responses(
     (status = 200, description = "A page of keys", body = ApiKeyListResponse),
-    (status = 400, description = "Bad limit or cursor", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Tenant not found", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
+    (status = 404, response = NotFound),
 ))]
 #[get("/tenants/{tenant_id}/api-keys")]
 pub async fn list_api_keys(
@@ -333,9 +322,8 @@ pub async fn list_api_keys(
 /// Revoke an API key and every token minted with it (it stays listed, with `revoked_at`).
 #[utoipa::path(tag = "tenants", security(("bearer" = [])), params(("tenant_id" = String, Path, description = "Tenant id"), ("key_id" = String, Path, description = "API key id")), responses(
     (status = 204, description = "Revoked"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
+    (status = 404, response = NotFound),
 ))]
 #[delete("/tenants/{tenant_id}/api-keys/{key_id}")]
 pub async fn revoke_api_key(

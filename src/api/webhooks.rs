@@ -11,6 +11,7 @@ use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
 use crate::api::pagination::{self, PageQuery};
+use crate::api::problems::{AdminRequired, NotFound};
 use crate::domain::event::Event;
 use crate::domain::tenant::Role;
 use crate::storage::now;
@@ -264,9 +265,7 @@ fn valid_description(description: &str) -> Result<String, ApiError> {
 /// Create a webhook. The answer holds the signing secret, shown only now.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])), request_body = CreateWebhookRequest, responses(
     (status = 201, description = "Created; the answer holds the secret", body = WebhookSecretResponse),
-    (status = 400, description = "Malformed request (also an unknown event name)", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
     (status = 404, description = "Tenant not found", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "Invalid URL (not https, a non-public address, credentials, too long), no event, or a description too long", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -301,8 +300,6 @@ pub async fn create_webhook(
 /// List the webhooks of the caller's tenant and its descendants, newest first.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(PageQuery), responses(
     (status = 200, description = "A page of webhooks", body = WebhookListResponse),
-    (status = 400, description = "Bad cursor or limit", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/webhooks")]
 pub async fn list_webhooks(
@@ -329,8 +326,7 @@ pub async fn list_webhooks(
 /// Get a webhook (without its secret).
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(("webhook_id" = String, Path, description = "Webhook id")), responses(
     (status = 200, description = "The webhook", body = WebhookResponse),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 404, response = NotFound),
 ))]
 #[get("/webhooks/{webhook_id}")]
 pub async fn get_webhook(
@@ -351,10 +347,8 @@ pub async fn get_webhook(
 /// Change a webhook's URL, events, description, or enable/disable it.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(("webhook_id" = String, Path, description = "Webhook id")), request_body = UpdateWebhookRequest, responses(
     (status = 200, description = "Updated", body = WebhookResponse),
-    (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
+    (status = 404, response = NotFound),
     (status = 422, description = "Invalid URL, no event, or a description too long", body = Problem, content_type = "application/problem+json"),
 ))]
 #[patch("/webhooks/{webhook_id}")]
@@ -396,9 +390,8 @@ pub async fn update_webhook(
 /// Delete a webhook and its delivery log; pending deliveries are dropped.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(("webhook_id" = String, Path, description = "Webhook id")), responses(
     (status = 204, description = "Deleted"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
+    (status = 404, response = NotFound),
 ))]
 #[delete("/webhooks/{webhook_id}")]
 pub async fn delete_webhook(
@@ -421,9 +414,8 @@ pub async fn delete_webhook(
 /// including retries of earlier events, is signed with the new one.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(("webhook_id" = String, Path, description = "Webhook id")), responses(
     (status = 200, description = "The webhook with its new secret, shown only now", body = WebhookSecretResponse),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
+    (status = 404, response = NotFound),
 ))]
 #[post("/webhooks/{webhook_id}/rotate-secret")]
 pub async fn rotate_webhook_secret(
@@ -446,9 +438,8 @@ pub async fn rotate_webhook_secret(
 /// appears in the delivery log.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(("webhook_id" = String, Path, description = "Webhook id")), responses(
     (status = 202, description = "Queued", body = DeliveryResponse),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Needs the admin role", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 403, response = AdminRequired),
+    (status = 404, response = NotFound),
 ))]
 #[post("/webhooks/{webhook_id}/test")]
 pub async fn send_test_webhook(
@@ -471,9 +462,7 @@ pub async fn send_test_webhook(
 /// attempts made, the last answer's status and error.
 #[utoipa::path(tag = "webhooks", security(("bearer" = [])), params(("webhook_id" = String, Path, description = "Webhook id"), DeliveryListQuery), responses(
     (status = 200, description = "A page of deliveries", body = DeliveryListResponse),
-    (status = 400, description = "Bad filter, cursor or limit", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
-    (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 404, response = NotFound),
 ))]
 #[get("/webhooks/{webhook_id}/deliveries")]
 pub async fn list_webhook_deliveries(

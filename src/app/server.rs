@@ -70,9 +70,14 @@ impl Application {
                 .default_service(web::to(api::not_found))
                 .wrap(actix_web::middleware::from_fn(api::body::guard))
                 .wrap(actix_web::middleware::from_fn(api::metrics::record))
+                // Around everything but the access log: every response and problem made
+                // inside carries the request id, and the access line reads it back.
+                .wrap(actix_web::middleware::from_fn(api::request_id::assign))
                 .wrap(
-                    actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms")
-                        .log_target("ruad::http"),
+                    actix_web::middleware::Logger::new(
+                        "%a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
+                    )
+                    .log_target("ruad::http"),
                 )
         })
         .workers(workers)

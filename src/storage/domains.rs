@@ -52,7 +52,7 @@ pub fn insert_domain(
         .values(&domain)
         .execute(conn)
         .map_err(|e| match StorageError::from(e) {
-            StorageError::Conflict(_) => StorageError::Conflict(format!(
+            StorageError::UniqueViolation(_) => StorageError::Conflict(format!(
                 "domain {name} is already registered for tenant {tenant_id}"
             )),
             other => other,

@@ -68,11 +68,17 @@ impl Backend {
 pub enum StorageError {
     #[error("not found")]
     NotFound,
+    /// The write conflicts with what is stored; the message says what, in words a client may
+    /// read.
     #[error("conflict: {0}")]
     Conflict(String),
     /// A domain name that several tenants of the caller's scope hold.
     #[error("{name} is registered by {} tenants in scope", tenants.len())]
     Ambiguous { name: String, tenants: Vec<String> },
+    /// A unique constraint refused a write: the database's own text, for the log only (a
+    /// repository that expects it turns it into a `Conflict` that says what is taken).
+    #[error("unique violation: {0}")]
+    UniqueViolation(String),
     #[error("database unavailable: {0}")]
     Unavailable(String),
     #[error("invalid database configuration: {0}")]
@@ -89,7 +95,7 @@ impl From<diesel::result::Error> for StorageError {
         match e {
             Error::NotFound => StorageError::NotFound,
             Error::DatabaseError(DatabaseErrorKind::UniqueViolation, info) => {
-                StorageError::Conflict(info.message().to_string())
+                StorageError::UniqueViolation(info.message().to_string())
             }
             other => StorageError::Database(other),
         }

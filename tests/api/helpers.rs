@@ -101,6 +101,8 @@ pub struct Reply {
     pub content_type: String,
     pub body: Value,
     pub bytes: Vec<u8>,
+    /// The `x-request-id` response header.
+    pub request_id: Option<String>,
 }
 
 impl Reply {
@@ -118,6 +120,17 @@ impl Reply {
             self.body["title"].is_string()
                 && self.body["detail"].is_string()
                 && self.body["type"].is_string()
+        );
+        assert!(
+            self.request_id.is_some(),
+            "no x-request-id: {:?}",
+            self.body
+        );
+        assert_eq!(
+            self.body["request_id"].as_str(),
+            self.request_id.as_deref(),
+            "{:?}",
+            self.body
         );
     }
 }
@@ -195,6 +208,11 @@ pub async fn into_reply(response: reqwest::Response) -> Reply {
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
         .to_string();
+    let request_id = response
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let bytes = response.bytes().await.expect("body").to_vec();
     let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     Reply {
@@ -202,6 +220,7 @@ pub async fn into_reply(response: reqwest::Response) -> Reply {
         content_type,
         body,
         bytes,
+        request_id,
     }
 }
 

@@ -40,8 +40,6 @@ pub struct TokenResponse {
 /// Exchange an API key (or a token) for a short-lived JWT.
 #[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = CreateTokenRequest, responses(
     (status = 200, description = "Token issued", body = TokenResponse),
-    (status = 400, description = "Malformed request", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Role or tenant not allowed", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Tenant not found", body = Problem, content_type = "application/problem+json"),
     (status = 422, description = "Invalid lifetime", body = Problem, content_type = "application/problem+json"),

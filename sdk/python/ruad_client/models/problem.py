@@ -23,6 +23,8 @@ class Problem:
     Attributes:
         code (ErrorCode): Stable machine-readable error codes (part of the API contract).
         detail (str): What went wrong, for this occurrence.
+        request_id (str): The request's id, as in the `x-request-id` header and the server's log lines. Example:
+            0b7d4c52-3f0e-4f39-9a43-c7d6e5a1f2b8.
         status (int): HTTP status code.
         title (str): Short summary of the problem type.
         type_ (str): A URI reference naming the problem type. Example: https://ruad.dev/problems/not_found.
@@ -31,6 +33,7 @@ class Problem:
 
     code: ErrorCode
     detail: str
+    request_id: str
     status: int
     title: str
     type_: str
@@ -41,6 +44,8 @@ class Problem:
         code = self.code.value
 
         detail = self.detail
+
+        request_id = self.request_id
 
         status = self.status
 
@@ -66,6 +71,7 @@ class Problem:
             {
                 "code": code,
                 "detail": detail,
+                "request_id": request_id,
                 "status": status,
                 "title": title,
                 "type": type_,
@@ -84,6 +90,8 @@ class Problem:
         code = ErrorCode(d.pop("code"))
 
         detail = d.pop("detail")
+
+        request_id = d.pop("request_id")
 
         status = d.pop("status")
 
@@ -116,6 +124,7 @@ class Problem:
         problem = cls(
             code=code,
             detail=detail,
+            request_id=request_id,
             status=status,
             title=title,
             type_=type_,
