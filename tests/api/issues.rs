@@ -49,7 +49,7 @@ pub(crate) fn report(org: &str, id: &str, begin: i64, rows: &[Row]) -> Vec<u8> {
     .into_bytes()
 }
 
-fn tls_report(id: &str, begin: i64, failed: u64) -> Vec<u8> {
+pub(crate) fn tls_report(id: &str, begin: i64, failed: u64) -> Vec<u8> {
     let start = chrono::DateTime::from_timestamp(begin, 0).unwrap();
     let end = chrono::DateTime::from_timestamp(begin + DAY - 1, 0).unwrap();
     json!({
