@@ -29,7 +29,7 @@ pub async fn get_health() -> web::Json<HealthResponse> {
 /// How long readiness and a scrape wait for the database.
 const DATABASE_WAIT: Duration = Duration::from_secs(2);
 
-/// Readiness: the database answers (within 2 s).
+/// Readiness: the database answers.
 #[utoipa::path(tag = "health", responses(
     (status = 200, description = "Ready", body = HealthResponse),
     (status = 503, description = "Database unreachable", body = Problem, content_type = "application/problem+json"),
