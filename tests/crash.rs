@@ -56,6 +56,20 @@ impl Server {
         serde_json::from_slice(&out.stdout).unwrap()
     }
 
+    /// A tenant and its admin API key, made with `ruad admin` as a script would.
+    fn bootstrap(&self, name: &str) -> String {
+        let tenant = self.admin(&["admin", "create-tenant", "--name", name]);
+        let key = self.admin(&[
+            "admin",
+            "create-api-key",
+            "--tenant",
+            tenant["id"].as_str().unwrap(),
+            "--role",
+            "admin",
+        ]);
+        key["key"].as_str().unwrap().to_string()
+    }
+
     fn start(&self) -> Child {
         let mut child = self
             .command(&["serve"])
@@ -123,16 +137,7 @@ fn sigkill_during_concurrent_uploads_loses_no_acknowledged_report() {
         ],
         base: format!("http://127.0.0.1:{port}"),
     };
-    let tenant = server.admin(&["admin", "create-tenant", "--name", "crash"]);
-    let key = server.admin(&[
-        "admin",
-        "create-api-key",
-        "--tenant",
-        tenant["id"].as_str().unwrap(),
-        "--role",
-        "admin",
-    ]);
-    let key = key["key"].as_str().unwrap().to_string();
+    let key = server.bootstrap("crash");
     let mut child = server.start();
     let client = reqwest::blocking::Client::new();
     let r = client
@@ -393,18 +398,7 @@ fn jobs_held_by_a_killed_instance_are_finished_by_the_next_one() {
         }
     };
     let first = instance("first");
-    let tenant = first.admin(&["admin", "create-tenant", "--name", "leases"]);
-    let key = first.admin(&[
-        "admin",
-        "create-api-key",
-        "--tenant",
-        tenant["id"].as_str().unwrap(),
-        "--role",
-        "admin",
-    ])["key"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let key = first.bootstrap("leases");
     let mut child = first.start();
     let client = reqwest::blocking::Client::new();
     let webhook: Value = client
