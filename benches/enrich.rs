@@ -1,7 +1,7 @@
 //! Background enrichment throughput: one stored DMARC report with N distinct source
 //! addresses (default 10,000), each with a PTR name that resolves back, served by an
-//! authoritative DNS server on loopback (hickory-server); the worker's time to confirm and
-//! store all of them is measured.
+//! authoritative DNS server on loopback (hickory-server); the enrichment service's time to
+//! confirm and store all of them is measured.
 //!
 //!     cargo bench --bench enrich                 # 10,000 addresses
 //!     ENRICH_IPS=50000 cargo bench --bench enrich
@@ -14,9 +14,10 @@ mod dns_server;
 
 use ruad::dns::resolver::{Resolver, ResolverSettings};
 use ruad::domain::domain_name::DomainName;
-use ruad::jobs::{WorkerSettings, run_once};
 use ruad::reports::Limits;
-use ruad::storage::{Db, domains, jobs, reports, source_names, tenants};
+use ruad::services::enrichment::{EnrichSettings, enrich_report};
+use ruad::services::metrics::Metrics;
+use ruad::storage::{Db, domains, reports, source_names, tenants};
 use std::time::{Duration, Instant};
 
 const SOA: &str = "@ 3600 IN SOA ns.bench.test. admin.bench.test. 1 7200 3600 1209600 3600\n@ 3600 IN NS ns.bench.test.\n";
@@ -94,6 +95,13 @@ fn main() {
         )
     })
     .unwrap();
+    let report_id = db
+        .read(|c| {
+            use diesel::prelude::*;
+            use ruad::storage::schema::reports;
+            Ok(reports::table.select(reports::id).first::<String>(c)?)
+        })
+        .unwrap();
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -107,21 +115,17 @@ fn main() {
         cache_size: 0,
     })
     .unwrap();
-    let checker = ruad::outbound::https::checker(resolver, Default::default()).unwrap();
-    let settings = WorkerSettings {
+    let settings = EnrichSettings {
         concurrency,
-        ..WorkerSettings::default()
+        lookup_timeout: Duration::from_secs(4),
+        ..EnrichSettings::default()
     };
+    let metrics = Metrics::default();
     let started = Instant::now();
-    rt.block_on(async {
-        while db
-            .read(|c| jobs::count_pending(c, jobs::ENRICH_SOURCES))
-            .unwrap()
-            > 0
-        {
-            run_once(&db, &checker, &settings).await.unwrap();
-        }
-    });
+    rt.block_on(enrich_report(
+        &db, &resolver, &settings, &metrics, &report_id, None,
+    ))
+    .unwrap();
     let seconds = started.elapsed().as_secs_f64();
     let stored = db.read(|c| source_names::find_many(c, &ips)).unwrap();
     let confirmed = stored.iter().filter(|s| s.confirmed_name.is_some()).count();

@@ -83,3 +83,221 @@ fn unknown_database_schemes_are_refused() {
     assert!(ruad::storage::Backend::from_url("mysql://x").is_err());
     assert!(ruad::storage::Backend::from_url("ruad.db").is_err());
 }
+
+/// The job table's claims and leases, on SQLite and (with `TEST_DATABASE_URL`) PostgreSQL.
+mod job_leases {
+    use ruad::domain::job::JobKind;
+    use ruad::storage::jobs::{self, Lease};
+    use ruad::storage::{Backend, Db};
+    use serde_json::json;
+
+    /// A fresh, migrated database of each backend available (the directory keeps SQLite's).
+    fn databases() -> Vec<(Db, tempfile::TempDir)> {
+        let dir = tempfile::tempdir().unwrap();
+        let sqlite = format!("sqlite://{}", dir.path().join("jobs.db").display());
+        let mut out = vec![(Db::connect(&sqlite, 4).unwrap(), dir)];
+        if let Ok(base) = std::env::var("TEST_DATABASE_URL")
+            && !base.is_empty()
+        {
+            use diesel::{Connection, RunQueryDsl};
+            let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = diesel::PgConnection::establish(&base).unwrap();
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .unwrap();
+            let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
+            out.push((Db::connect(&url, 8).unwrap(), tempfile::tempdir().unwrap()));
+        }
+        out
+    }
+
+    fn enqueue(db: &Db, kind: JobKind, n: usize, run_at: i64) {
+        db.write(|c| {
+            for i in 0..n {
+                jobs::enqueue(c, None, kind, &json!({ "n": i }), run_at)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn two_claimers_never_get_one_job() {
+        for (db, _dir) in databases() {
+            enqueue(&db, JobKind::DeliverWebhook, 60, 100);
+            // Instances claiming at once, each in its own thread and connection.
+            let claimers: Vec<_> = (0..4)
+                .map(|i| {
+                    let db = db.clone();
+                    std::thread::spawn(move || {
+                        let mut mine = Vec::new();
+                        loop {
+                            let got = db
+                                .write(|c| {
+                                    jobs::claim(
+                                        c,
+                                        JobKind::DeliverWebhook,
+                                        &format!("i{i}"),
+                                        200,
+                                        30,
+                                        3,
+                                    )
+                                })
+                                .unwrap();
+                            if got.is_empty() {
+                                return mine;
+                            }
+                            mine.extend(got.into_iter().map(|j| j.id));
+                        }
+                    })
+                })
+                .collect();
+            let mut all: Vec<String> = claimers
+                .into_iter()
+                .flat_map(|t| t.join().unwrap())
+                .collect();
+            assert_eq!(all.len(), 60, "{:?}", db.backend());
+            all.sort();
+            all.dedup();
+            assert_eq!(
+                all.len(),
+                60,
+                "a job was claimed twice on {:?}",
+                db.backend()
+            );
+            // Claimed jobs are not claimable again while their leases last.
+            let again = db
+                .write(|c| jobs::claim(c, JobKind::DeliverWebhook, "i9", 229, 30, 100))
+                .unwrap();
+            assert!(again.is_empty());
+        }
+    }
+
+    #[test]
+    fn claims_take_due_jobs_of_one_kind_only_and_record_the_holder() {
+        for (db, _dir) in databases() {
+            enqueue(&db, JobKind::EnrichSources, 3, 100);
+            enqueue(&db, JobKind::DeliverWebhook, 1, 100);
+            enqueue(&db, JobKind::DeliverWebhook, 1, 500);
+            let got = db
+                .write(|c| jobs::claim(c, JobKind::DeliverWebhook, "a", 200, 30, 10))
+                .unwrap();
+            assert_eq!(got.len(), 1, "only the due webhook job");
+            let job = &got[0];
+            assert_eq!(job.kind, JobKind::DeliverWebhook);
+            assert_eq!(job.locked_by.as_deref(), Some("a"));
+            assert_eq!(job.locked_until, Some(230));
+            assert_eq!(job.attempts, 1);
+            let stats = db.read(|c| jobs::queue_stats(c, 200)).unwrap();
+            let of = |k| stats.iter().find(|s| s.kind == k).unwrap().clone();
+            assert_eq!(of(JobKind::EnrichSources).queued, 3);
+            assert_eq!(of(JobKind::EnrichSources).oldest_due, Some(100));
+            assert_eq!(of(JobKind::DeliverWebhook).queued, 0);
+            assert_eq!(of(JobKind::DeliverWebhook).leased, 1);
+            assert_eq!(of(JobKind::DeliverWebhook).scheduled, 1);
+            assert_eq!(of(JobKind::CheckDns).queued, 0);
+        }
+    }
+
+    #[test]
+    fn a_heartbeat_after_losing_the_lease_does_not_steal_it_back() {
+        for (db, _dir) in databases() {
+            enqueue(&db, JobKind::CheckDns, 1, 100);
+            let first = db
+                .write(|c| jobs::claim(c, JobKind::CheckDns, "a", 100, 10, 1))
+                .unwrap();
+            let a: Lease = first[0].lease().unwrap();
+            // While held, a heartbeat renews it.
+            let renewed = db
+                .write(|c| jobs::heartbeat(c, std::slice::from_ref(&a), 115))
+                .unwrap();
+            assert_eq!(renewed, vec![a.job_id.clone()]);
+            assert!(
+                db.write(|c| jobs::claim(c, JobKind::CheckDns, "b", 112, 10, 1))
+                    .unwrap()
+                    .is_empty()
+            );
+            // The lease lapses (a stalled) and b takes the job over.
+            let second = db
+                .write(|c| jobs::claim(c, JobKind::CheckDns, "b", 116, 10, 1))
+                .unwrap();
+            assert_eq!(second.len(), 1, "{:?}", db.backend());
+            let b = second[0].lease().unwrap();
+            assert_eq!(b.attempt, 2);
+            // a's late heartbeat, completion and retry change nothing.
+            assert!(
+                db.write(|c| jobs::heartbeat(c, std::slice::from_ref(&a), 200))
+                    .unwrap()
+                    .is_empty()
+            );
+            assert!(!db.write(|c| jobs::complete(c, &a)).unwrap());
+            assert!(!db.write(|c| jobs::retry(c, &a, 300, "late")).unwrap());
+            let stats = db.read(|c| jobs::queue_stats(c, 120)).unwrap();
+            let check = stats.iter().find(|s| s.kind == JobKind::CheckDns).unwrap();
+            assert_eq!((check.queued, check.leased), (0, 1), "b still holds it");
+            // Even the same instance's older claim is not the current one.
+            let stale_same_holder = Lease {
+                holder: "b".into(),
+                attempt: 1,
+                ..b.clone()
+            };
+            assert!(!db.write(|c| jobs::complete(c, &stale_same_holder)).unwrap());
+            assert!(db.write(|c| jobs::complete(c, &b)).unwrap());
+            assert_eq!(
+                db.read(|c| jobs::count_pending(c, JobKind::CheckDns))
+                    .unwrap(),
+                0
+            );
+        }
+    }
+
+    #[test]
+    fn a_retry_releases_the_lease_and_keeps_the_error() {
+        for (db, _dir) in databases() {
+            enqueue(&db, JobKind::EvaluateIssues, 1, 100);
+            let got = db
+                .write(|c| jobs::claim(c, JobKind::EvaluateIssues, "a", 100, 30, 1))
+                .unwrap();
+            let lease = got[0].lease().unwrap();
+            assert!(db.write(|c| jobs::retry(c, &lease, 160, "boom")).unwrap());
+            assert!(
+                db.write(|c| jobs::claim(c, JobKind::EvaluateIssues, "a", 150, 30, 1))
+                    .unwrap()
+                    .is_empty()
+            );
+            let again = db
+                .write(|c| jobs::claim(c, JobKind::EvaluateIssues, "b", 160, 30, 1))
+                .unwrap();
+            assert_eq!(again[0].attempts, 2);
+            assert_eq!(again[0].last_error.as_deref(), Some("boom"));
+        }
+    }
+
+    #[test]
+    fn at_startup_sqlite_frees_every_lease_and_postgres_only_the_instances_own() {
+        for (db, _dir) in databases() {
+            enqueue(&db, JobKind::DeliverWebhook, 2, 100);
+            let now = ruad::storage::now();
+            db.write(|c| jobs::claim(c, JobKind::DeliverWebhook, "crashed", now, 600, 1))
+                .unwrap();
+            db.write(|c| jobs::claim(c, JobKind::DeliverWebhook, "other", now, 600, 1))
+                .unwrap();
+            let freed = db
+                .write(|c| jobs::release_stale_leases(c, "crashed"))
+                .unwrap();
+            let claimable = db
+                .write(|c| jobs::claim(c, JobKind::DeliverWebhook, "crashed", now, 600, 10))
+                .unwrap();
+            match db.backend() {
+                Backend::Sqlite => {
+                    assert_eq!(freed, 2);
+                    assert_eq!(claimable.len(), 2);
+                }
+                Backend::Postgres => {
+                    assert_eq!(freed, 1);
+                    assert_eq!(claimable.len(), 1, "the other instance keeps its lease");
+                }
+            }
+        }
+    }
+}

@@ -99,7 +99,7 @@ pub async fn create_domain(
                     crate::storage::jobs::enqueue_unique(
                         conn,
                         Some(&domain.tenant_id),
-                        crate::storage::jobs::CHECK_DNS,
+                        crate::domain::job::JobKind::CheckDns,
                         &serde_json::json!({ "domain_id": domain.id }),
                         crate::storage::now(),
                     )?;

@@ -7,13 +7,15 @@ use crate::dns::checks::Checker;
 use crate::reports::Limits;
 use crate::services::metrics::Metrics;
 use crate::storage::Db;
+use std::sync::Arc;
 
 pub struct AppState {
     pub db: Db,
     pub keys: AuthKeys,
     pub limits: Limits,
     pub settings: ApiSettings,
-    pub metrics: Metrics,
+    /// Shared with the job runner.
+    pub metrics: Arc<Metrics>,
     pub checker: Checker,
 }
 

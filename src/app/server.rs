@@ -9,13 +9,14 @@ use crate::storage::Db;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 use std::net::TcpListener;
+use std::sync::Arc;
 use utoipa_actix_web::AppExt;
 
 pub struct Application {
     port: u16,
     server: Server,
-    /// The background worker, started with the server when enabled.
-    worker: Option<(Db, crate::dns::checks::Checker, crate::jobs::WorkerSettings)>,
+    /// The job runner's context, started with the server when enabled.
+    jobs: Option<Arc<crate::jobs::Context>>,
 }
 
 impl Application {
@@ -31,19 +32,31 @@ impl Application {
             db,
             keys,
             limits: settings.limits(),
-            metrics: Metrics::default(),
+            metrics: Arc::new(Metrics::default()),
             checker: settings
                 .checker()
                 .map_err(|e| anyhow::anyhow!("dns checks: {e}"))?,
             settings: settings.api_settings(),
         });
-        let worker = settings.jobs_enabled.then(|| {
-            (
-                state.db.clone(),
-                state.checker.clone(),
-                settings.worker_settings(),
+        let jobs = if settings.jobs_enabled {
+            let job_settings = settings.job_settings();
+            let sender = crate::outbound::webhook::Sender::new(
+                state.checker.resolver.clone(),
+                job_settings.webhooks.allow_private,
+                job_settings.webhooks.timeout,
             )
-        });
+            .map_err(|e| anyhow::anyhow!(e))?;
+            tracing::info!(instance = %job_settings.instance_id, lease_seconds = job_settings.lease, "job runner enabled");
+            Some(Arc::new(crate::jobs::Context {
+                db: state.db.clone(),
+                checker: state.checker.clone(),
+                sender,
+                metrics: state.metrics.clone(),
+                settings: job_settings,
+            }))
+        } else {
+            None
+        };
         let workers = settings
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -84,22 +97,18 @@ impl Application {
         .shutdown_timeout(10)
         .listen(listener)?
         .run();
-        Ok(Application {
-            port,
-            server,
-            worker,
-        })
+        Ok(Application { port, server, jobs })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves (and runs the job worker, when enabled) until the server stops.
+    /// Serves (and runs the job runner, when enabled) until the server stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let worker = self.worker.map(|(db, checker, settings)| {
-            actix_web::rt::spawn(crate::jobs::run(db, checker, settings))
-        });
+        let worker = self
+            .jobs
+            .map(|ctx| actix_web::rt::spawn(crate::jobs::run(ctx)));
         let result = self.server.await;
         if let Some(worker) = worker {
             worker.abort();

@@ -37,10 +37,29 @@
 //! - `outbound_allow_private` [`RUAD_OUTBOUND_ALLOW_PRIVATE`]: let HTTPS fetches (MTA-STS
 //!   policies) and webhook deliveries reach loopback and private addresses, and webhooks use
 //!   plain `http` (default false; for testing only).
-//! - `jobs_enabled` [`RUAD_JOBS_ENABLED`]: run the background job worker in this instance
+//! - `jobs_enabled` [`RUAD_JOBS_ENABLED`]: run the background job runner in this instance
 //!   (default true; several instances may share the job table).
-//! - `enrich_concurrency` [`RUAD_ENRICH_CONCURRENCY`]: reverse-DNS lookups in flight while
-//!   enriching report sources (default 32).
+//! - `instance_id` [`RUAD_INSTANCE_ID`]: the name this instance records on the job leases it
+//!   holds (default: the host name). It must stay the same across restarts and differ between
+//!   instances sharing one PostgreSQL (give two instances on one host their own): at start an
+//!   instance frees the leases recorded under its id, left by its previous run, at once.
+//!   On SQLite, which one process owns, every lease is freed at start.
+//! - `job_lease_seconds` [`RUAD_JOB_LEASE_SECONDS`]: how long a claimed job stays reserved
+//!   without a heartbeat (default 30, 2 to 3600). A running job's lease is renewed every third
+//!   of it; the jobs of a crashed instance run elsewhere within one lease period.
+//! - `job_concurrency_enrich_sources` [`RUAD_JOB_CONCURRENCY_ENRICH_SOURCES`]: reports whose
+//!   sources this instance names at once (default 2, 1 to 256).
+//! - `job_concurrency_evaluate_issues` [`RUAD_JOB_CONCURRENCY_EVALUATE_ISSUES`]: domains whose
+//!   issues this instance evaluates at once (default 2, 1 to 256).
+//! - `job_concurrency_check_dns` [`RUAD_JOB_CONCURRENCY_CHECK_DNS`]: background DNS re-checks
+//!   this instance runs at once (default 4, 1 to 256).
+//! - `job_concurrency_deliver_webhook` [`RUAD_JOB_CONCURRENCY_DELIVER_WEBHOOK`]: webhook
+//!   delivery attempts this instance makes at once (default 8, 1 to 256).
+//!
+//!   Each kind of job has its own slots, so webhooks, evaluations and re-checks never wait
+//!   behind enrichment, and within a kind a slow job never holds up the next one.
+//! - `enrich_concurrency` [`RUAD_ENRICH_CONCURRENCY`]: reverse-DNS lookups in flight in one
+//!   enrichment job (default 32); each address gets `dns_timeout_ms` for all its lookups.
 //! - `dns_recheck_hours` [`RUAD_DNS_RECHECK_HOURS`]: hours between background DNS checks of
 //!   every registered domain, whose results feed the issue rules (default 24; 0 turns them
 //!   off).
@@ -92,6 +111,12 @@ pub struct Settings {
     pub dns_check_budget_secs: u64,
     pub outbound_allow_private: bool,
     pub jobs_enabled: bool,
+    pub instance_id: String,
+    pub job_lease_seconds: u64,
+    pub job_concurrency_enrich_sources: usize,
+    pub job_concurrency_evaluate_issues: usize,
+    pub job_concurrency_check_dns: usize,
+    pub job_concurrency_deliver_webhook: usize,
     pub enrich_concurrency: usize,
     pub dns_recheck_hours: u64,
     pub evaluate_delay_seconds: u64,
@@ -124,6 +149,12 @@ impl Default for Settings {
             dns_check_budget_secs: 10,
             outbound_allow_private: false,
             jobs_enabled: true,
+            instance_id: String::new(),
+            job_lease_seconds: 30,
+            job_concurrency_enrich_sources: 2,
+            job_concurrency_evaluate_issues: 2,
+            job_concurrency_check_dns: 4,
+            job_concurrency_deliver_webhook: 8,
             enrich_concurrency: 32,
             dns_recheck_hours: 24,
             evaluate_delay_seconds: 30,
@@ -208,12 +239,42 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
     (
         "jobs_enabled",
         "true",
-        "run the background job worker in this instance",
+        "run the background job runner in this instance",
+    ),
+    (
+        "instance_id",
+        "host name",
+        "name recorded on this instance's job leases; stable across restarts, unique per instance",
+    ),
+    (
+        "job_lease_seconds",
+        "30",
+        "how long a claimed job stays reserved without a heartbeat (2 to 3600)",
+    ),
+    (
+        "job_concurrency_enrich_sources",
+        "2",
+        "enrichment jobs (reports whose sources are named) run at once (1 to 256)",
+    ),
+    (
+        "job_concurrency_evaluate_issues",
+        "2",
+        "issue evaluations run at once (1 to 256)",
+    ),
+    (
+        "job_concurrency_check_dns",
+        "4",
+        "background DNS re-checks run at once (1 to 256)",
+    ),
+    (
+        "job_concurrency_deliver_webhook",
+        "8",
+        "webhook delivery attempts made at once (1 to 256)",
     ),
     (
         "enrich_concurrency",
         "32",
-        "reverse-DNS lookups in flight while enriching report sources",
+        "reverse-DNS lookups in flight in one enrichment job",
     ),
     (
         "dns_recheck_hours",
@@ -393,6 +454,34 @@ impl Settings {
                 "must be at most a day (86400)",
             ));
         }
+        if !(2..=3600).contains(&self.job_lease_seconds) {
+            return Err(bad("job_lease_seconds", "must be between 2 and 3600"));
+        }
+        for (key, value) in [
+            (
+                "job_concurrency_enrich_sources",
+                self.job_concurrency_enrich_sources,
+            ),
+            (
+                "job_concurrency_evaluate_issues",
+                self.job_concurrency_evaluate_issues,
+            ),
+            ("job_concurrency_check_dns", self.job_concurrency_check_dns),
+            (
+                "job_concurrency_deliver_webhook",
+                self.job_concurrency_deliver_webhook,
+            ),
+        ] {
+            if !(1..=256).contains(&value) {
+                return Err(bad(key, "must be between 1 and 256"));
+            }
+        }
+        if self.instance_id.len() > 200 || self.instance_id.chars().any(char::is_control) {
+            return Err(bad(
+                "instance_id",
+                "must be at most 200 characters, without control characters",
+            ));
+        }
         if !(1..=1024).contains(&self.enrich_concurrency) {
             return Err(bad("enrich_concurrency", "must be between 1 and 1024"));
         }
@@ -454,12 +543,34 @@ impl Settings {
         })
     }
 
-    /// The background worker's settings.
-    pub fn worker_settings(&self) -> crate::jobs::WorkerSettings {
-        crate::jobs::WorkerSettings {
-            concurrency: self.enrich_concurrency,
-            dns_recheck_interval: i64::try_from(self.dns_recheck_hours * 3600).unwrap_or(i64::MAX),
-            evaluate_delay: i64::try_from(self.evaluate_delay_seconds).unwrap_or(0),
+    /// The id this instance records on its job leases: `instance_id`, or the host name.
+    pub fn instance_id(&self) -> String {
+        match self.instance_id.trim() {
+            "" => host_name(),
+            id => id.to_string(),
+        }
+    }
+
+    /// The job runner's settings.
+    pub fn job_settings(&self) -> crate::jobs::JobSettings {
+        let seconds = |s: u64| i64::try_from(s).unwrap_or(i64::MAX);
+        crate::jobs::JobSettings {
+            instance_id: self.instance_id(),
+            lease: seconds(self.job_lease_seconds),
+            concurrency: crate::jobs::Concurrency {
+                enrich_sources: self.job_concurrency_enrich_sources,
+                evaluate_issues: self.job_concurrency_evaluate_issues,
+                check_dns: self.job_concurrency_check_dns,
+                deliver_webhook: self.job_concurrency_deliver_webhook,
+            },
+            dns_recheck_interval: seconds(self.dns_recheck_hours.saturating_mul(3600)),
+            evaluate_delay: seconds(self.evaluate_delay_seconds),
+            enrich: crate::services::enrichment::EnrichSettings {
+                concurrency: self.enrich_concurrency,
+                lookup_timeout: std::time::Duration::from_millis(self.dns_timeout_ms),
+                evaluate_delay: seconds(self.evaluate_delay_seconds),
+                ..Default::default()
+            },
             webhooks: self.webhook_settings(),
             ..Default::default()
         }
@@ -503,7 +614,7 @@ impl Settings {
             jwt_max_ttl_seconds: self.jwt_max_ttl_seconds,
             outbound_allow_private: self.outbound_allow_private,
             dns_recheck: self.dns_recheck_hours > 0,
-            thresholds: self.worker_settings().thresholds,
+            thresholds: crate::analysis::issues::Thresholds::default(),
         }
     }
 
@@ -560,6 +671,21 @@ impl Settings {
         })?;
         Ok(SecretString::from(secret))
     }
+}
+
+/// The host name (Linux: the kernel's; else `HOSTNAME` or `/etc/hostname`), or `ruad`.
+fn host_name() -> String {
+    let candidates = [
+        std::fs::read_to_string("/proc/sys/kernel/hostname").ok(),
+        std::env::var("HOSTNAME").ok(),
+        std::fs::read_to_string("/etc/hostname").ok(),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .map(|name| name.trim().to_string())
+        .find(|name| !name.is_empty())
+        .unwrap_or_else(|| "ruad".into())
 }
 
 fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {

@@ -7,5 +7,6 @@ pub mod days;
 pub mod domain_name;
 pub mod event;
 pub mod issue;
+pub mod job;
 pub mod report;
 pub mod tenant;

@@ -4,6 +4,9 @@
 //!
 //! - [`https`]: the address rule and the HTTPS client of the record checks.
 //!
-//! Webhook sending moves here next; SMTP submission and IMAP will join it.
+//! - [`webhook`]: the signed POST of one webhook delivery attempt.
+//!
+//! SMTP submission and IMAP will join them.
 
 pub mod https;
+pub mod webhook;

@@ -1,12 +1,13 @@
 //! All DNS checks of a registered domain, run now and stored as snapshots: used by
 //! `POST /domains/{domain}/dns-checks` and by the periodic re-check job, so both check the
-//! same things and store them the same way.
+//! same things and store them the same way; and the scheduling of those re-checks.
 
 use crate::dns::Severity;
 use crate::dns::checks::{self, CheckKind, Checker};
+use crate::domain::job::JobKind;
 use crate::storage::dns_snapshots::{self, DnsSnapshot, NewSnapshot};
 use crate::storage::domains::Domain;
-use crate::storage::{Db, StorageError};
+use crate::storage::{Db, StorageError, StorageResult, domains, jobs};
 
 /// What to check beyond the fixed kinds.
 #[derive(Debug, Clone, Default)]
@@ -103,4 +104,85 @@ pub async fn run_and_store(
     .await
     .map_err(|e| StorageError::Other(anyhow::anyhow!("dns check task: {e}")))??;
     Ok(rows)
+}
+
+/// The periodic re-check of one domain (the `check_dns` job): runs every check with the DKIM
+/// and BIMI selectors checked last time, stores what changed at `now`, queues an evaluation
+/// `evaluate_delay` seconds later, and queues the next re-check `interval` seconds later (none
+/// when 0). A deleted domain is not checked, and not queued again.
+pub async fn recheck(
+    db: &Db,
+    checker: &Checker,
+    domain_id: &str,
+    now: i64,
+    interval: i64,
+    evaluate_delay: i64,
+) -> Result<(), DomainCheckError> {
+    let found = {
+        let (db, id) = (db.clone(), domain_id.to_string());
+        super::blocking(move || db.read(|conn| domains::find_domain_by_id(conn, &id))).await?
+    };
+    let Some(domain) = found else {
+        return Ok(());
+    };
+    let latest = {
+        let (db, id) = (db.clone(), domain.id.clone());
+        super::blocking(move || db.read(|conn| dns_snapshots::latest_for_domain(conn, &id))).await?
+    };
+    let selectors = Selectors {
+        dkim: latest
+            .iter()
+            .filter(|s| s.kind == "dkim")
+            .map(|s| s.selector.clone())
+            .collect(),
+        bimi: latest
+            .iter()
+            .find(|s| s.kind == "bimi")
+            .map(|s| s.selector.clone()),
+    };
+    run_and_store(db, checker, &domain, &selectors, now, true).await?;
+    let db = db.clone();
+    super::blocking(move || {
+        super::evaluation::queue(
+            &db,
+            Some(&domain.tenant_id),
+            &domain.id,
+            now + evaluate_delay,
+        )?;
+        if interval > 0 {
+            // The running job is still in the table (it is removed when it returns), so the
+            // next one is added without the uniqueness check.
+            db.write(|conn| {
+                jobs::enqueue(
+                    conn,
+                    Some(&domain.tenant_id),
+                    JobKind::CheckDns,
+                    &serde_json::json!({ "domain_id": domain.id }),
+                    now + interval,
+                )
+            })?;
+        }
+        Ok::<_, StorageError>(())
+    })
+    .await?;
+    Ok(())
+}
+
+/// Queues a `check_dns` job for every domain that has none (new domains, and every domain
+/// when re-checks are first turned on), spread over ten minutes from `now`. Returns how many
+/// were queued.
+pub fn schedule_rechecks(db: &Db, now: i64) -> StorageResult<usize> {
+    // Read and enqueue in one transaction under the writer: read apart, a domain registered
+    // in between (its row committed, its first check not yet) was given a second check.
+    db.write(|conn| {
+        diesel::Connection::transaction(conn, |conn| {
+            let ids = jobs::domains_without_job(conn, JobKind::CheckDns)?;
+            let payloads: Vec<serde_json::Value> = ids
+                .iter()
+                .map(|id| serde_json::json!({ "domain_id": id }))
+                .collect();
+            jobs::enqueue_spread(conn, JobKind::CheckDns, &payloads, now, 600)?;
+            Ok(ids.len())
+        })
+    })
 }

@@ -1,6 +1,6 @@
 //! Issue evaluation of one domain: read what is stored about it (storage), summarize it into
 //! the rules' input, run the rules (analysis, pure), and apply the outcome to the stored
-//! issues (their lifecycle). Run by the worker's `evaluate_issues` job after new data
+//! issues (their lifecycle). Run by the `evaluate_issues` job after new data
 //! (enriched sources, TLS reports, DNS checks) and by `POST /domains/{domain}/issues/evaluate`.
 //!
 //! Reads and the write are separate steps so that, on SQLite, the single writer lock is held
@@ -49,6 +49,50 @@ pub fn evaluate(
         )
     })?;
     Ok((evaluation, changes))
+}
+
+/// Evaluates the domain `domain_id` at `now` (the `evaluate_issues` job) and logs what
+/// changed; a deleted domain has nothing to evaluate.
+pub fn evaluate_domain_id(
+    db: &crate::storage::Db,
+    domain_id: &str,
+    now: i64,
+    t: &Thresholds,
+) -> StorageResult<()> {
+    let Some(domain) =
+        db.read(|conn| crate::storage::domains::find_domain_by_id(conn, domain_id))?
+    else {
+        return Ok(());
+    };
+    let (evaluation, changes) = evaluate(db, &domain, now, t)?;
+    tracing::info!(
+        domain = %domain.name,
+        issues = evaluation.issues.len(),
+        opened = changes.opened.len(),
+        resolved = changes.resolved.len(),
+        "issues evaluated"
+    );
+    Ok(())
+}
+
+/// Queues an evaluation of `domain_id` at `run_at` unless one is already waiting (then that
+/// one is made due no later than `run_at`), so a burst of new data is evaluated once.
+pub fn queue(
+    db: &crate::storage::Db,
+    tenant_id: Option<&str>,
+    domain_id: &str,
+    run_at: i64,
+) -> StorageResult<()> {
+    db.write(|conn| {
+        crate::storage::jobs::enqueue_unique(
+            conn,
+            tenant_id,
+            crate::domain::job::JobKind::EvaluateIssues,
+            &serde_json::json!({ "domain_id": domain_id }),
+            run_at,
+        )
+    })?;
+    Ok(())
 }
 
 /// Everything the rules need about `domain`.

@@ -1,32 +1,169 @@
-//! Prometheus metrics of this instance: HTTP requests and latencies by route, and reports
-//! ingested by kind and outcome. Recorded by every front door, service and job; rendered in
-//! the text exposition format by `GET /metrics`.
+//! Prometheus metrics of this instance, recorded by every front door, service and job, and
+//! rendered in the text exposition format by `GET /metrics`:
+//!
+//! | metric | type | labels | what |
+//! |---|---|---|---|
+//! | `ruad_http_requests_total` | counter | method, route, status | HTTP requests |
+//! | `ruad_http_request_duration_seconds` | histogram | method, route | HTTP latency |
+//! | `ruad_reports_ingested_total` | counter | kind, outcome | reports found in uploads |
+//! | `ruad_database_up` | gauge | | whether the scrape could read the database |
+//! | `ruad_jobs_queued` | gauge | kind | due jobs no instance holds, all instances (database) |
+//! | `ruad_jobs_scheduled` | gauge | kind | jobs not due yet, all instances (database) |
+//! | `ruad_jobs_leased` | gauge | kind | jobs held under a live lease, all instances (database) |
+//! | `ruad_jobs_oldest_queued_age_seconds` | gauge | kind | how long the oldest queued job has been due (0: none) |
+//! | `ruad_jobs_running` | gauge | kind | jobs this instance is running |
+//! | `ruad_jobs_completed_total` | counter | kind | job runs that ended without error |
+//! | `ruad_jobs_failures_total` | counter | kind | job runs that ended in an error (each is logged) |
+//! | `ruad_jobs_retries_total` | counter | kind | job runs that were a retry (attempt 2 or later) |
+//! | `ruad_jobs_leases_lost_total` | counter | kind | runs stopped because their lease was lost |
+//! | `ruad_jobs_reclaimed_total` | counter | | stale leases of this instance freed at startup |
+//! | `ruad_job_duration_seconds` | histogram | kind | time of one job run |
+//! | `ruad_enrichment_lookups_total` | counter | outcome | source address lookups: `confirmed`, `unconfirmed`, `no_name`, `failed`, `timed_out` |
+//! | `ruad_webhook_deliveries_total` | counter | outcome | delivery job runs: `succeeded`, `retry`, `failed`, `dropped`, `lease_lost` |
+//! | `ruad_webhook_delivery_duration_seconds` | histogram | | time of one delivery attempt |
+//!
+//! The `ruad_jobs_queued`, `_scheduled`, `_leased` and `_oldest_queued_age_seconds` gauges
+//! are read from the job table at scrape time ([`QueueStats`]), so every instance reports the
+//! same, true values; the others count what this instance did.
 
+use crate::domain::job::JobKind;
+use crate::storage::jobs::QueueStats;
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
+use std::time::Duration;
 
-/// Latency buckets in seconds.
-const BUCKETS: [f64; 12] = [
+/// HTTP latency buckets in seconds.
+const BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
 ];
 
-#[derive(Default)]
+/// Job and delivery duration buckets in seconds (a job may take minutes).
+const LONG_BUCKETS: &[f64] = &[
+    0.01, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0,
+];
+
 struct Histogram {
-    counts: [u64; BUCKETS.len()],
+    bounds: &'static [f64],
+    counts: Vec<u64>,
     count: u64,
     sum: f64,
 }
 
-#[derive(Default)]
+impl Histogram {
+    fn new(bounds: &'static [f64]) -> Histogram {
+        Histogram {
+            bounds,
+            counts: vec![0; bounds.len()],
+            count: 0,
+            sum: 0.0,
+        }
+    }
+
+    fn observe(&mut self, value: f64) {
+        self.count += 1;
+        self.sum += value;
+        for (i, bound) in self.bounds.iter().enumerate() {
+            if value <= *bound {
+                self.counts[i] += 1;
+            }
+        }
+    }
+
+    /// The `_bucket`, `_sum` and `_count` lines; `labels` is `a="b",` (trailing comma) or
+    /// empty.
+    fn render(&self, out: &mut String, name: &str, labels: &str) {
+        for (i, bound) in self.bounds.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{name}_bucket{{{labels}le=\"{bound}\"}} {}",
+                self.counts[i]
+            );
+        }
+        let _ = writeln!(out, "{name}_bucket{{{labels}le=\"+Inf\"}} {}", self.count);
+        let bare = match labels.trim_end_matches(',') {
+            "" => String::new(),
+            set => format!("{{{set}}}"),
+        };
+        let _ = writeln!(out, "{name}_sum{bare} {}", self.sum);
+        let _ = writeln!(out, "{name}_count{bare} {}", self.count);
+    }
+}
+
+/// What this instance's runner did with one kind of job.
+struct JobCounters {
+    running: i64,
+    completed: u64,
+    failures: u64,
+    retries: u64,
+    leases_lost: u64,
+    duration: Histogram,
+}
+
+impl Default for JobCounters {
+    fn default() -> Self {
+        JobCounters {
+            running: 0,
+            completed: 0,
+            failures: 0,
+            retries: 0,
+            leases_lost: 0,
+            duration: Histogram::new(LONG_BUCKETS),
+        }
+    }
+}
+
+/// How one job run ended, for [`Metrics::job_finished`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobEnd {
+    Completed,
+    Failed,
+    LeaseLost,
+}
+
 pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
     latency: Mutex<BTreeMap<(String, String), Histogram>>,
     reports: Mutex<BTreeMap<(String, String), u64>>,
+    jobs: Mutex<BTreeMap<JobKind, JobCounters>>,
+    reclaimed: Mutex<u64>,
+    lookups: Mutex<BTreeMap<&'static str, u64>>,
+    deliveries: Mutex<BTreeMap<&'static str, u64>>,
+    delivery_latency: Mutex<Histogram>,
 }
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics {
+            requests: Mutex::default(),
+            latency: Mutex::default(),
+            reports: Mutex::default(),
+            jobs: Mutex::new(
+                JobKind::ALL
+                    .into_iter()
+                    .map(|k| (k, JobCounters::default()))
+                    .collect(),
+            ),
+            reclaimed: Mutex::default(),
+            lookups: Mutex::default(),
+            deliveries: Mutex::default(),
+            delivery_latency: Mutex::new(Histogram::new(LONG_BUCKETS)),
+        }
+    }
+}
+
+/// One value of a queue row at a time, for a per-kind gauge.
+type QueueGauge = fn(&QueueStats, i64) -> i64;
+/// One counter of this instance's runner, per kind.
+type JobCounter = fn(&JobCounters) -> i64;
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn header(out: &mut String, name: &str, kind: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}");
+    let _ = writeln!(out, "# TYPE {name} {kind}");
 }
 
 impl Metrics {
@@ -34,17 +171,10 @@ impl Metrics {
         *lock(&self.requests)
             .entry((method.to_string(), route.to_string(), status))
             .or_default() += 1;
-        let mut latency = lock(&self.latency);
-        let h = latency
+        lock(&self.latency)
             .entry((method.to_string(), route.to_string()))
-            .or_default();
-        h.count += 1;
-        h.sum += seconds;
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            if seconds <= *bound {
-                h.counts[i] += 1;
-            }
-        }
+            .or_insert_with(|| Histogram::new(BUCKETS))
+            .observe(seconds);
     }
 
     /// Counts one report found in an upload: kind `dmarc_aggregate`/`tls_report`/`unknown`,
@@ -55,59 +185,273 @@ impl Metrics {
             .or_default() += 1;
     }
 
-    pub fn render(&self) -> String {
+    /// A job run of `kind` started (its `attempt`-th claim).
+    pub fn job_started(&self, kind: JobKind, attempt: i32) {
+        let mut jobs = lock(&self.jobs);
+        let counters = jobs.entry(kind).or_default();
+        counters.running += 1;
+        if attempt > 1 {
+            counters.retries += 1;
+        }
+    }
+
+    /// A job run of `kind` ended after `took`.
+    pub fn job_finished(&self, kind: JobKind, end: Option<JobEnd>, took: Duration) {
+        let mut jobs = lock(&self.jobs);
+        let counters = jobs.entry(kind).or_default();
+        counters.running -= 1;
+        counters.duration.observe(took.as_secs_f64());
+        match end {
+            Some(JobEnd::Completed) => counters.completed += 1,
+            Some(JobEnd::Failed) => counters.failures += 1,
+            Some(JobEnd::LeaseLost) => counters.leases_lost += 1,
+            // Ended without an answer (the runner stopped).
+            None => {}
+        }
+    }
+
+    /// Stale leases of this instance freed at startup.
+    pub fn jobs_reclaimed(&self, n: usize) {
+        *lock(&self.reclaimed) += n as u64;
+    }
+
+    /// One source address looked up by enrichment (`outcome` as in the table above).
+    pub fn enrichment_lookup(&self, outcome: &'static str) {
+        *lock(&self.lookups).entry(outcome).or_default() += 1;
+    }
+
+    /// One delivery job run; `attempt`: how long the POST took, when one was made.
+    pub fn webhook_delivery(&self, outcome: &'static str, attempt: Option<Duration>) {
+        *lock(&self.deliveries).entry(outcome).or_default() += 1;
+        if let Some(took) = attempt {
+            lock(&self.delivery_latency).observe(took.as_secs_f64());
+        }
+    }
+
+    /// The exposition text; `queues`: the job table read at `now` for this scrape (`None`
+    /// when the database could not be read).
+    pub fn render(&self, queues: Option<&[QueueStats]>, now: i64) -> String {
         let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "# HELP ruad_http_requests_total HTTP requests by method, route and status."
+        header(
+            &mut out,
+            "ruad_http_requests_total",
+            "counter",
+            "HTTP requests by method, route and status.",
         );
-        let _ = writeln!(out, "# TYPE ruad_http_requests_total counter");
         for ((method, route, status), n) in lock(&self.requests).iter() {
             let _ = writeln!(
                 out,
                 "ruad_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {n}"
             );
         }
-        let _ = writeln!(
-            out,
-            "# HELP ruad_http_request_duration_seconds HTTP request latency."
+        header(
+            &mut out,
+            "ruad_http_request_duration_seconds",
+            "histogram",
+            "HTTP request latency.",
         );
-        let _ = writeln!(out, "# TYPE ruad_http_request_duration_seconds histogram");
         for ((method, route), h) in lock(&self.latency).iter() {
-            for (i, bound) in BUCKETS.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    "ruad_http_request_duration_seconds_bucket{{method=\"{method}\",route=\"{route}\",le=\"{bound}\"}} {}",
-                    h.counts[i]
-                );
-            }
-            let _ = writeln!(
-                out,
-                "ruad_http_request_duration_seconds_bucket{{method=\"{method}\",route=\"{route}\",le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(
-                out,
-                "ruad_http_request_duration_seconds_sum{{method=\"{method}\",route=\"{route}\"}} {}",
-                h.sum
-            );
-            let _ = writeln!(
-                out,
-                "ruad_http_request_duration_seconds_count{{method=\"{method}\",route=\"{route}\"}} {}",
-                h.count
+            h.render(
+                &mut out,
+                "ruad_http_request_duration_seconds",
+                &format!("method=\"{method}\",route=\"{route}\","),
             );
         }
-        let _ = writeln!(
-            out,
-            "# HELP ruad_reports_ingested_total Reports found in uploads by kind and outcome."
+        header(
+            &mut out,
+            "ruad_reports_ingested_total",
+            "counter",
+            "Reports found in uploads by kind and outcome.",
         );
-        let _ = writeln!(out, "# TYPE ruad_reports_ingested_total counter");
         for ((kind, outcome), n) in lock(&self.reports).iter() {
             let _ = writeln!(
                 out,
                 "ruad_reports_ingested_total{{kind=\"{kind}\",outcome=\"{outcome}\"}} {n}"
             );
         }
+        self.render_jobs(&mut out, queues, now);
+        header(
+            &mut out,
+            "ruad_enrichment_lookups_total",
+            "counter",
+            "Source address lookups of enrichment by outcome.",
+        );
+        for (outcome, n) in lock(&self.lookups).iter() {
+            let _ = writeln!(
+                out,
+                "ruad_enrichment_lookups_total{{outcome=\"{outcome}\"}} {n}"
+            );
+        }
+        header(
+            &mut out,
+            "ruad_webhook_deliveries_total",
+            "counter",
+            "Webhook delivery job runs by outcome.",
+        );
+        for (outcome, n) in lock(&self.deliveries).iter() {
+            let _ = writeln!(
+                out,
+                "ruad_webhook_deliveries_total{{outcome=\"{outcome}\"}} {n}"
+            );
+        }
+        header(
+            &mut out,
+            "ruad_webhook_delivery_duration_seconds",
+            "histogram",
+            "Time of one webhook delivery attempt.",
+        );
+        lock(&self.delivery_latency).render(&mut out, "ruad_webhook_delivery_duration_seconds", "");
         out
+    }
+
+    fn render_jobs(&self, out: &mut String, queues: Option<&[QueueStats]>, now: i64) {
+        header(
+            out,
+            "ruad_database_up",
+            "gauge",
+            "Whether this scrape could read the database (1) or not (0).",
+        );
+        let _ = writeln!(out, "ruad_database_up {}", u8::from(queues.is_some()));
+        if let Some(queues) = queues {
+            let gauges: [(&str, &str, QueueGauge); 4] = [
+                (
+                    "ruad_jobs_queued",
+                    "Due jobs that no instance holds, across all instances.",
+                    |q, _| q.queued,
+                ),
+                (
+                    "ruad_jobs_scheduled",
+                    "Jobs not due yet, across all instances.",
+                    |q, _| q.scheduled,
+                ),
+                (
+                    "ruad_jobs_leased",
+                    "Jobs held under a live lease, across all instances.",
+                    |q, _| q.leased,
+                ),
+                (
+                    "ruad_jobs_oldest_queued_age_seconds",
+                    "How long the oldest queued job has been due (0 when none is queued).",
+                    |q, now| q.oldest_due.map_or(0, |due| (now - due).max(0)),
+                ),
+            ];
+            for (name, help, value) in gauges {
+                header(out, name, "gauge", help);
+                for q in queues {
+                    let _ = writeln!(out, "{name}{{kind=\"{}\"}} {}", q.kind, value(q, now));
+                }
+            }
+        }
+        let jobs = lock(&self.jobs);
+        let counters: [(&str, &str, &str, JobCounter); 5] = [
+            (
+                "ruad_jobs_running",
+                "gauge",
+                "Jobs this instance is running.",
+                |c| c.running,
+            ),
+            (
+                "ruad_jobs_completed_total",
+                "counter",
+                "Job runs that ended without error.",
+                |c| c.completed as i64,
+            ),
+            (
+                "ruad_jobs_failures_total",
+                "counter",
+                "Job runs that ended in an error (retried with backoff).",
+                |c| c.failures as i64,
+            ),
+            (
+                "ruad_jobs_retries_total",
+                "counter",
+                "Job runs that were a retry (the job's second or later claim).",
+                |c| c.retries as i64,
+            ),
+            (
+                "ruad_jobs_leases_lost_total",
+                "counter",
+                "Job runs stopped because their lease was lost.",
+                |c| c.leases_lost as i64,
+            ),
+        ];
+        for (name, kind, help, value) in counters {
+            header(out, name, kind, help);
+            for (job, c) in jobs.iter() {
+                let _ = writeln!(out, "{name}{{kind=\"{job}\"}} {}", value(c));
+            }
+        }
+        header(
+            out,
+            "ruad_jobs_reclaimed_total",
+            "counter",
+            "Stale leases of this instance freed at startup.",
+        );
+        let _ = writeln!(out, "ruad_jobs_reclaimed_total {}", *lock(&self.reclaimed));
+        header(
+            out,
+            "ruad_job_duration_seconds",
+            "histogram",
+            "Time of one job run.",
+        );
+        for (job, c) in jobs.iter() {
+            c.duration.render(
+                out,
+                "ruad_job_duration_seconds",
+                &format!("kind=\"{job}\","),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn job_gauges_come_from_the_queue_read_at_scrape_time() {
+        let metrics = Metrics::default();
+        metrics.job_started(JobKind::DeliverWebhook, 2);
+        metrics.job_finished(
+            JobKind::DeliverWebhook,
+            Some(JobEnd::Failed),
+            Duration::from_millis(30),
+        );
+        metrics.job_started(JobKind::EnrichSources, 1);
+        let queues = [QueueStats {
+            kind: JobKind::EnrichSources,
+            queued: 3,
+            leased: 1,
+            scheduled: 0,
+            oldest_due: Some(900),
+        }];
+        let text = metrics.render(Some(&queues), 1000);
+        for line in [
+            "ruad_database_up 1",
+            "ruad_jobs_queued{kind=\"enrich_sources\"} 3",
+            "ruad_jobs_oldest_queued_age_seconds{kind=\"enrich_sources\"} 100",
+            "ruad_jobs_running{kind=\"enrich_sources\"} 1",
+            "ruad_jobs_running{kind=\"deliver_webhook\"} 0",
+            "ruad_jobs_failures_total{kind=\"deliver_webhook\"} 1",
+            "ruad_jobs_retries_total{kind=\"deliver_webhook\"} 1",
+            "ruad_job_duration_seconds_bucket{kind=\"deliver_webhook\",le=\"0.05\"} 1",
+            "ruad_job_duration_seconds_count{kind=\"deliver_webhook\"} 1",
+        ] {
+            assert!(text.contains(line), "{line} missing in:\n{text}");
+        }
+        let down = metrics.render(None, 1000);
+        assert!(down.contains("ruad_database_up 0"));
+        assert!(!down.contains("ruad_jobs_queued{"));
+    }
+
+    #[test]
+    fn histograms_without_labels_render_bare_sums() {
+        let metrics = Metrics::default();
+        metrics.webhook_delivery("succeeded", Some(Duration::from_millis(200)));
+        let text = metrics.render(None, 0);
+        assert!(text.contains("ruad_webhook_deliveries_total{outcome=\"succeeded\"} 1"));
+        assert!(text.contains("ruad_webhook_delivery_duration_seconds_bucket{le=\"0.25\"} 1"));
+        assert!(text.contains("ruad_webhook_delivery_duration_seconds_count 1\n"));
     }
 }

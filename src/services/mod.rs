@@ -2,6 +2,7 @@
 //! they sequence the pure cores (`reports`, `dns`, `analysis`), `storage` and `outbound`.
 
 pub mod dns_checks;
+pub mod enrichment;
 pub mod evaluation;
 pub mod metrics;
 pub mod webhooks;
@@ -10,6 +11,12 @@ pub mod webhooks;
 #[derive(Debug, thiserror::Error)]
 #[error("blocking task failed: {0}")]
 pub struct BlockingError(String);
+
+impl From<BlockingError> for crate::storage::StorageError {
+    fn from(e: BlockingError) -> Self {
+        crate::storage::StorageError::Other(anyhow::Error::new(e))
+    }
+}
 
 /// Runs blocking work (database, parsing) on the blocking thread pool, inside the current
 /// tracing span, so its log lines keep the request's or the job's fields.

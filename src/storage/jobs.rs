@@ -1,38 +1,124 @@
-//! The job table: background work shared by every ruad instance on one database. A job is
-//! claimed by setting a lease (`locked_until`); on PostgreSQL the claim uses
-//! `FOR UPDATE SKIP LOCKED`, so instances never take the same job, and on SQLite it runs under
-//! the single-writer lock. A job whose worker died is claimable again when its lease expires.
-//! Jobs must be idempotent: a job can run twice if its lease expires mid-run.
+//! The job table: background work shared by every ruad instance on one database.
+//!
+//! A job is claimed by setting a short lease: `locked_until` (when it lapses), `locked_by`
+//! (the instance holding it) and one more `attempts`. The attempt number a claim gives is the
+//! claim's token: a later claim of the same job has a higher one, so a [`Lease`] (job id,
+//! holder, attempt) names exactly one claim.
+//!
+//! Invariants:
+//! - A claim takes only due jobs whose lease is absent or lapsed. On PostgreSQL it runs as one
+//!   `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)`, so instances sharing the
+//!   database never take the same job; on SQLite it runs under the single writer.
+//! - [`heartbeat`], [`complete`] and [`retry`] touch a job only while the caller's lease is
+//!   the current one: after another claim (the lease lapsed and someone took it), a late
+//!   heartbeat renews nothing and a late completion removes nothing.
+//! - [`release_stale_leases`] at startup frees the leases a dead process left: on SQLite every
+//!   lease (one process owns the file), on PostgreSQL those recorded under the starting
+//!   instance's id. Leases of other instances lapse by themselves within one lease period.
+//!
+//! Jobs must be idempotent: a job whose holder stalls past its lease can run again elsewhere.
 
 use super::schema::jobs;
-use super::{DbConnection, StorageResult, new_id};
+use super::{DbConnection, StorageResult, new_id, placeholder};
+use crate::domain::job::JobKind;
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Text};
+use diesel::sql_types::{BigInt, Nullable, Text};
 
-/// Enrich the sending sources of one stored report (payload: `{"report_id": …}`).
-pub const ENRICH_SOURCES: &str = "enrich_sources";
-/// Evaluate one domain's issues (payload: `{"domain_id": …}`).
-pub const EVALUATE_ISSUES: &str = "evaluate_issues";
-/// Run and store all DNS checks of one domain, then schedule the next run (payload:
-/// `{"domain_id": …}`).
-pub const CHECK_DNS: &str = "check_dns";
-
-/// Make one delivery attempt of a webhook event (payload: `{"delivery_id": …}`); the job
-/// reschedules itself until the delivery succeeds or runs out of attempts (`crate::services::webhooks`).
-pub const DELIVER_WEBHOOK: &str = "deliver_webhook";
-
-#[derive(Debug, Clone, Queryable, Selectable, Insertable, QueryableByName)]
-#[diesel(table_name = jobs)]
+/// One job as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
     pub id: String,
     pub tenant_id: Option<String>,
-    pub kind: String,
+    pub kind: JobKind,
+    /// JSON; its fields depend on the kind ([`JobKind`]).
     pub payload: String,
     pub run_at: i64,
+    /// Claims so far, this one included.
     pub attempts: i32,
     pub locked_until: Option<i64>,
+    pub locked_by: Option<String>,
     pub last_error: Option<String>,
     pub created_at: i64,
+}
+
+/// One claim of a job: what a runner presents to renew, complete or reschedule it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Lease {
+    pub job_id: String,
+    /// The instance holding it (`locked_by`).
+    pub holder: String,
+    /// The attempt number this claim gave the job.
+    pub attempt: i32,
+}
+
+impl Job {
+    /// The lease this job was claimed with; `None` for a job that is not claimed.
+    pub fn lease(&self) -> Option<Lease> {
+        Some(Lease {
+            job_id: self.id.clone(),
+            holder: self.locked_by.clone()?,
+            attempt: self.attempts,
+        })
+    }
+
+    /// A string field of the payload.
+    pub fn payload_str(&self, key: &str) -> Result<String, String> {
+        let payload: serde_json::Value = serde_json::from_str(&self.payload)
+            .map_err(|e| format!("{} job {}: payload is not JSON: {e}", self.kind, self.id))?;
+        payload[key]
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| format!("{} job {}: payload has no {key}", self.kind, self.id))
+    }
+}
+
+/// The row as diesel reads and writes it (`kind` as text).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable, QueryableByName)]
+#[diesel(table_name = jobs)]
+struct JobRow {
+    id: String,
+    tenant_id: Option<String>,
+    kind: String,
+    payload: String,
+    run_at: i64,
+    attempts: i32,
+    locked_until: Option<i64>,
+    last_error: Option<String>,
+    created_at: i64,
+    locked_by: Option<String>,
+}
+
+impl JobRow {
+    fn new(tenant_id: Option<&str>, kind: JobKind, payload: String, run_at: i64) -> JobRow {
+        JobRow {
+            id: new_id(),
+            tenant_id: tenant_id.map(str::to_string),
+            kind: kind.as_str().to_string(),
+            payload,
+            run_at,
+            attempts: 0,
+            locked_until: None,
+            last_error: None,
+            created_at: run_at,
+            locked_by: None,
+        }
+    }
+
+    /// The job, when this version knows its kind (claims ask for known kinds only).
+    fn into_job(self) -> Option<Job> {
+        Some(Job {
+            kind: JobKind::parse(&self.kind)?,
+            id: self.id,
+            tenant_id: self.tenant_id,
+            payload: self.payload,
+            run_at: self.run_at,
+            attempts: self.attempts,
+            locked_until: self.locked_until,
+            locked_by: self.locked_by,
+            last_error: self.last_error,
+            created_at: self.created_at,
+        })
+    }
 }
 
 /// Adds a job to run at `run_at` (inside the caller's transaction, so that it exists exactly
@@ -40,25 +126,15 @@ pub struct Job {
 pub fn enqueue(
     conn: &mut DbConnection,
     tenant_id: Option<&str>,
-    kind: &str,
+    kind: JobKind,
     payload: &serde_json::Value,
     run_at: i64,
 ) -> StorageResult<String> {
-    let job = Job {
-        id: new_id(),
-        tenant_id: tenant_id.map(str::to_string),
-        kind: kind.to_string(),
-        payload: payload.to_string(),
-        run_at,
-        attempts: 0,
-        locked_until: None,
-        last_error: None,
-        created_at: run_at,
-    };
+    let row = JobRow::new(tenant_id, kind, payload.to_string(), run_at);
     diesel::insert_into(jobs::table)
-        .values(&job)
+        .values(&row)
         .execute(conn)?;
-    Ok(job.id)
+    Ok(row.id)
 }
 
 /// Adds a job unless one of the same kind and payload is waiting (not claimed); a waiting one
@@ -66,13 +142,13 @@ pub fn enqueue(
 pub fn enqueue_unique(
     conn: &mut DbConnection,
     tenant_id: Option<&str>,
-    kind: &str,
+    kind: JobKind,
     payload: &serde_json::Value,
     run_at: i64,
 ) -> StorageResult<bool> {
     let text = payload.to_string();
     let waiting: Option<(String, i64)> = jobs::table
-        .filter(jobs::kind.eq(kind))
+        .filter(jobs::kind.eq(kind.as_str()))
         .filter(jobs::payload.eq(&text))
         .filter(jobs::locked_until.is_null())
         .select((jobs::id, jobs::run_at))
@@ -98,7 +174,7 @@ pub fn enqueue_unique(
 /// seconds (so a batch does not all come due at once).
 pub fn enqueue_spread(
     conn: &mut DbConnection,
-    kind: &str,
+    kind: JobKind,
     payloads: &[serde_json::Value],
     start: i64,
     spread: i64,
@@ -119,18 +195,15 @@ struct IdRow {
 }
 
 /// Domains with no job of `kind` (payload `{"domain_id": …}`) in the table.
-pub fn domains_without_job(conn: &mut DbConnection, kind: &str) -> StorageResult<Vec<String>> {
-    let sql = match conn {
-        DbConnection::Pg(_) => {
-            "SELECT d.id FROM domains d WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = $1 \
-             AND j.payload = '{\"domain_id\":\"' || d.id || '\"}') ORDER BY d.id"
-        }
-        DbConnection::Sqlite(_) => {
-            "SELECT d.id FROM domains d WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = ? \
-             AND j.payload = '{\"domain_id\":\"' || d.id || '\"}') ORDER BY d.id"
-        }
-    };
-    let rows: Vec<IdRow> = diesel::sql_query(sql).bind::<Text, _>(kind).load(conn)?;
+pub fn domains_without_job(conn: &mut DbConnection, kind: JobKind) -> StorageResult<Vec<String>> {
+    let sql = format!(
+        "SELECT d.id FROM domains d WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = {} \
+         AND j.payload = '{{\"domain_id\":\"' || d.id || '\"}}') ORDER BY d.id",
+        placeholder(conn, 1)
+    );
+    let rows: Vec<IdRow> = diesel::sql_query(sql)
+        .bind::<Text, _>(kind.as_str())
+        .load(conn)?;
     Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
@@ -138,92 +211,223 @@ pub fn domains_without_job(conn: &mut DbConnection, kind: &str) -> StorageResult
 /// caller's transaction, like [`enqueue`]).
 pub fn enqueue_many(
     conn: &mut DbConnection,
-    kind: &str,
+    kind: JobKind,
     jobs: &[(Option<&str>, serde_json::Value)],
     run_at: i64,
 ) -> StorageResult<Vec<String>> {
-    let rows: Vec<Job> = jobs
+    let rows: Vec<JobRow> = jobs
         .iter()
-        .map(|(tenant_id, payload)| Job {
-            id: new_id(),
-            tenant_id: tenant_id.map(str::to_string),
-            kind: kind.to_string(),
-            payload: payload.to_string(),
-            run_at,
-            attempts: 0,
-            locked_until: None,
-            last_error: None,
-            created_at: run_at,
-        })
+        .map(|(tenant_id, payload)| JobRow::new(*tenant_id, kind, payload.to_string(), run_at))
         .collect();
     super::insert_batch!(conn, jobs::table, rows, 500)?;
     Ok(rows.into_iter().map(|j| j.id).collect())
 }
 
-/// Claims up to `max` due jobs for `lease` seconds and counts the attempt.
-pub fn claim(conn: &mut DbConnection, now: i64, lease: i64, max: i64) -> StorageResult<Vec<Job>> {
-    match conn {
-        DbConnection::Pg(pg) => Ok(diesel::sql_query(
-            "UPDATE jobs SET locked_until = $1, attempts = attempts + 1 WHERE id IN ( \
-               SELECT id FROM jobs WHERE run_at <= $2 AND (locked_until IS NULL OR locked_until < $2) \
-               ORDER BY run_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
-             RETURNING id, tenant_id, kind, payload, run_at, attempts, locked_until, last_error, created_at",
+/// Claims up to `max` due jobs of `kind` for `holder` until `now + lease` (seconds), oldest
+/// first, and counts the attempt.
+pub fn claim(
+    conn: &mut DbConnection,
+    kind: JobKind,
+    holder: &str,
+    now: i64,
+    lease: i64,
+    max: i64,
+) -> StorageResult<Vec<Job>> {
+    if max <= 0 {
+        return Ok(Vec::new());
+    }
+    let until = now + lease;
+    let rows: Vec<JobRow> = match conn {
+        DbConnection::Pg(pg) => diesel::sql_query(
+            "UPDATE jobs SET locked_until = $1, locked_by = $2, attempts = attempts + 1 WHERE id IN ( \
+               SELECT id FROM jobs WHERE kind = $3 AND run_at <= $4 \
+               AND (locked_until IS NULL OR locked_until < $4) \
+               ORDER BY run_at LIMIT $5 FOR UPDATE SKIP LOCKED) \
+             RETURNING id, tenant_id, kind, payload, run_at, attempts, locked_until, last_error, \
+               created_at, locked_by",
         )
-        .bind::<BigInt, _>(now + lease)
+        .bind::<BigInt, _>(until)
+        .bind::<Text, _>(holder)
+        .bind::<Text, _>(kind.as_str())
         .bind::<BigInt, _>(now)
         .bind::<BigInt, _>(max)
-        .load(pg)?),
+        .load(pg)?,
         DbConnection::Sqlite(_) => conn.transaction(|conn| {
-            let due: Vec<Job> = jobs::table
+            let due: Vec<JobRow> = jobs::table
+                .filter(jobs::kind.eq(kind.as_str()))
                 .filter(jobs::run_at.le(now))
                 .filter(jobs::locked_until.is_null().or(jobs::locked_until.lt(now)))
                 .order(jobs::run_at.asc())
                 .limit(max)
-                .select(Job::as_select())
+                .select(JobRow::as_select())
                 .load(conn)?;
             let ids: Vec<&String> = due.iter().map(|j| &j.id).collect();
             diesel::update(jobs::table.filter(jobs::id.eq_any(&ids)))
                 .set((
-                    jobs::locked_until.eq(now + lease),
+                    jobs::locked_until.eq(until),
+                    jobs::locked_by.eq(holder),
                     jobs::attempts.eq(jobs::attempts + 1),
                 ))
                 .execute(conn)?;
-            Ok(due
-                .into_iter()
-                .map(|j| Job {
-                    locked_until: Some(now + lease),
-                    attempts: j.attempts + 1,
-                    ..j
-                })
-                .collect())
-        }),
-    }
+            Ok::<_, super::StorageError>(
+                due.into_iter()
+                    .map(|j| JobRow {
+                        locked_until: Some(until),
+                        locked_by: Some(holder.to_string()),
+                        attempts: j.attempts + 1,
+                        ..j
+                    })
+                    .collect(),
+            )
+        })?,
+    };
+    let mut claimed: Vec<Job> = rows.into_iter().filter_map(JobRow::into_job).collect();
+    claimed.sort_by_key(|j| j.run_at);
+    Ok(claimed)
 }
 
-/// Removes a finished job.
-pub fn complete(conn: &mut DbConnection, id: &str) -> StorageResult<()> {
-    diesel::delete(jobs::table.filter(jobs::id.eq(id))).execute(conn)?;
-    Ok(())
+/// Renews the leases still held until `until`; returns the ids of the jobs renewed. A lease
+/// that another claim replaced is left alone and missing from the answer.
+pub fn heartbeat(
+    conn: &mut DbConnection,
+    leases: &[Lease],
+    until: i64,
+) -> StorageResult<Vec<String>> {
+    conn.transaction(|conn| {
+        let mut renewed = Vec::new();
+        for lease in leases {
+            let n = diesel::update(jobs::table)
+                .filter(jobs::id.eq(&lease.job_id))
+                .filter(jobs::locked_by.eq(&lease.holder))
+                .filter(jobs::attempts.eq(lease.attempt))
+                .set(jobs::locked_until.eq(until))
+                .execute(conn)?;
+            if n > 0 {
+                renewed.push(lease.job_id.clone());
+            }
+        }
+        Ok(renewed)
+    })
 }
 
-/// Schedules a failed job again at `retry_at`, keeping the error.
-pub fn retry(conn: &mut DbConnection, id: &str, retry_at: i64, error: &str) -> StorageResult<()> {
-    diesel::update(jobs::table.filter(jobs::id.eq(id)))
+/// Removes a finished job; `false` (and nothing removed) when the lease is no longer held.
+pub fn complete(conn: &mut DbConnection, lease: &Lease) -> StorageResult<bool> {
+    let n = diesel::delete(jobs::table)
+        .filter(jobs::id.eq(&lease.job_id))
+        .filter(jobs::locked_by.eq(&lease.holder))
+        .filter(jobs::attempts.eq(lease.attempt))
+        .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// Schedules a job again at `retry_at`, releasing its lease and keeping `error` (the reason);
+/// `false` (and nothing changed) when the lease is no longer held.
+pub fn retry(
+    conn: &mut DbConnection,
+    lease: &Lease,
+    retry_at: i64,
+    error: &str,
+) -> StorageResult<bool> {
+    let n = diesel::update(jobs::table)
+        .filter(jobs::id.eq(&lease.job_id))
+        .filter(jobs::locked_by.eq(&lease.holder))
+        .filter(jobs::attempts.eq(lease.attempt))
         .set((
             jobs::run_at.eq(retry_at),
             jobs::locked_until.eq(None::<i64>),
+            jobs::locked_by.eq(None::<String>),
             jobs::last_error.eq(Some(error)),
         ))
         .execute(conn)?;
-    Ok(())
+    Ok(n > 0)
 }
 
-/// Jobs of `kind` not finished yet (tests and metrics).
-pub fn count_pending(conn: &mut DbConnection, kind: &str) -> StorageResult<i64> {
+/// Frees, at startup, the leases a dead process of this instance left, so their jobs run
+/// again at once: on SQLite every lease (one process owns the database file), on PostgreSQL
+/// the leases recorded under `holder`. Returns how many were freed.
+pub fn release_stale_leases(conn: &mut DbConnection, holder: &str) -> StorageResult<usize> {
+    let release = (
+        jobs::locked_until.eq(None::<i64>),
+        jobs::locked_by.eq(None::<String>),
+    );
+    Ok(match conn {
+        DbConnection::Sqlite(_) => diesel::update(jobs::table)
+            .filter(jobs::locked_until.is_not_null())
+            .set(release)
+            .execute(conn)?,
+        DbConnection::Pg(_) => diesel::update(jobs::table)
+            .filter(jobs::locked_by.eq(holder))
+            .set(release)
+            .execute(conn)?,
+    })
+}
+
+/// Jobs of `kind` not finished yet, due or not, claimed or not (tests and metrics).
+pub fn count_pending(conn: &mut DbConnection, kind: JobKind) -> StorageResult<i64> {
     Ok(jobs::table
-        .filter(jobs::kind.eq(kind))
+        .filter(jobs::kind.eq(kind.as_str()))
         .count()
         .get_result(conn)?)
+}
+
+/// The queue of one kind at some moment, across all instances.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueStats {
+    pub kind: JobKind,
+    /// Due jobs no instance holds (never claimed, released, or their lease lapsed).
+    pub queued: i64,
+    /// Jobs held under a lease that has not lapsed.
+    pub leased: i64,
+    /// Jobs not due yet (later retries, the next DNS re-checks, delayed evaluations).
+    pub scheduled: i64,
+    /// When the oldest queued job came due.
+    pub oldest_due: Option<i64>,
+}
+
+#[derive(QueryableByName)]
+struct StatsRow {
+    #[diesel(sql_type = Text)]
+    kind: String,
+    #[diesel(sql_type = BigInt)]
+    queued: i64,
+    #[diesel(sql_type = BigInt)]
+    leased: i64,
+    #[diesel(sql_type = BigInt)]
+    scheduled: i64,
+    #[diesel(sql_type = Nullable<BigInt>)]
+    oldest_due: Option<i64>,
+}
+
+/// The queue of every known kind at `now` (a kind without jobs has zeros).
+pub fn queue_stats(conn: &mut DbConnection, now: i64) -> StorageResult<Vec<QueueStats>> {
+    // One parameter used several times: `?1` on SQLite, `$1` on PostgreSQL.
+    let at = match conn {
+        DbConnection::Sqlite(_) => "?1",
+        DbConnection::Pg(_) => "$1",
+    };
+    let lapsed = format!("(locked_until IS NULL OR locked_until < {at})");
+    let sql = format!(
+        "SELECT kind, \
+           CAST(COALESCE(SUM(CASE WHEN run_at <= {at} AND {lapsed} THEN 1 ELSE 0 END), 0) AS BIGINT) AS queued, \
+           CAST(COALESCE(SUM(CASE WHEN NOT {lapsed} THEN 1 ELSE 0 END), 0) AS BIGINT) AS leased, \
+           CAST(COALESCE(SUM(CASE WHEN run_at > {at} AND {lapsed} THEN 1 ELSE 0 END), 0) AS BIGINT) AS scheduled, \
+           MIN(CASE WHEN run_at <= {at} AND {lapsed} THEN run_at END) AS oldest_due \
+         FROM jobs GROUP BY kind"
+    );
+    let rows: Vec<StatsRow> = diesel::sql_query(sql).bind::<BigInt, _>(now).load(conn)?;
+    Ok(JobKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let row = rows.iter().find(|r| r.kind == kind.as_str());
+            QueueStats {
+                kind,
+                queued: row.map_or(0, |r| r.queued),
+                leased: row.map_or(0, |r| r.leased),
+                scheduled: row.map_or(0, |r| r.scheduled),
+                oldest_due: row.and_then(|r| r.oldest_due),
+            }
+        })
+        .collect())
 }
 
 #[derive(QueryableByName)]
@@ -238,16 +442,12 @@ pub fn ips_to_enrich(
     report_id: &str,
     now: i64,
 ) -> StorageResult<Vec<String>> {
-    let sql = match conn {
-        DbConnection::Pg(_) => {
-            "SELECT DISTINCT d.source_ip FROM dmarc_records d LEFT JOIN source_names n ON n.ip = d.source_ip \
-             WHERE d.report_id = $1 AND (n.ip IS NULL OR n.expires_at <= $2)"
-        }
-        DbConnection::Sqlite(_) => {
-            "SELECT DISTINCT d.source_ip FROM dmarc_records d LEFT JOIN source_names n ON n.ip = d.source_ip \
-             WHERE d.report_id = ? AND (n.ip IS NULL OR n.expires_at <= ?)"
-        }
-    };
+    let sql = format!(
+        "SELECT DISTINCT d.source_ip FROM dmarc_records d LEFT JOIN source_names n ON n.ip = d.source_ip \
+         WHERE d.report_id = {} AND (n.ip IS NULL OR n.expires_at <= {})",
+        placeholder(conn, 1),
+        placeholder(conn, 2)
+    );
     let rows: Vec<IpRow> = diesel::sql_query(sql)
         .bind::<Text, _>(report_id)
         .bind::<BigInt, _>(now)

@@ -226,6 +226,17 @@ impl Db {
         }
     }
 
+    /// Runs `f` with a connection, waiting at most `wait` for one (health checks and scrapes,
+    /// which must answer quickly when the database is gone).
+    pub fn read_within<T>(
+        &self,
+        wait: Duration,
+        f: impl FnOnce(&mut DbConnection) -> StorageResult<T>,
+    ) -> StorageResult<T> {
+        let mut conn = self.pool.get_timeout(wait)?;
+        f(&mut conn)
+    }
+
     /// Runs `f` with a connection (no writer lock).
     pub fn read<T>(
         &self,

@@ -856,7 +856,7 @@ impl ReportHandler for Ingest<'_, '_> {
             super::jobs::enqueue(
                 conn,
                 Some(&domain.tenant_id),
-                super::jobs::ENRICH_SOURCES,
+                crate::domain::job::JobKind::EnrichSources,
                 &serde_json::json!({ "report_id": row.id }),
                 super::now(),
             )?;
@@ -960,7 +960,7 @@ impl ReportHandler for Ingest<'_, '_> {
             super::jobs::enqueue_unique(
                 conn,
                 Some(&domain.tenant_id),
-                super::jobs::EVALUATE_ISSUES,
+                crate::domain::job::JobKind::EvaluateIssues,
                 &serde_json::json!({ "domain_id": domain.id }),
                 super::now(),
             )?;

@@ -220,6 +220,7 @@ diesel::table! {
         locked_until -> Nullable<BigInt>,
         last_error -> Nullable<Text>,
         created_at -> BigInt,
+        locked_by -> Nullable<Text>,
     }
 }
 

@@ -7,9 +7,9 @@
 //! - [`emit`] runs inside the caller's transaction, so an event is queued exactly when what it
 //!   reports is committed. It writes one `webhook_deliveries` row per matching webhook, each
 //!   with its `deliver_webhook` job; the rows of one event share the event id and the body.
-//! - Sending (HTTP, signature, retry policy) is `crate::services::webhooks`; it records each attempt
-//!   with [`record_attempt`], which updates the delivery and settles its job in one
-//!   transaction, so the log and the job table cannot disagree.
+//! - Sending is `crate::outbound::webhook`, the retry policy `crate::services::webhooks`,
+//!   which records each attempt with [`record_attempt`]: it updates the delivery and settles
+//!   its job in one transaction, so the log and the job table cannot disagree.
 //! - The signing secret is stored in clear (HMAC needs it); it leaves storage only towards
 //!   the signer and the create/rotate answers, and `Debug` does not print it.
 //!
@@ -19,6 +19,7 @@ use super::schema::{tenants, webhook_deliveries, webhooks};
 use super::tenants::get_tenant;
 use super::{DbConnection, StorageError, StorageResult, TenantScope, jobs};
 use crate::domain::event::{Event, TEST_EVENT};
+use crate::domain::job::JobKind;
 use base64::Engine;
 use diesel::prelude::*;
 use rand::RngCore;
@@ -378,7 +379,7 @@ fn insert_deliveries(
             )
         })
         .collect();
-    jobs::enqueue_many(conn, jobs::DELIVER_WEBHOOK, &jobs, now)?;
+    jobs::enqueue_many(conn, JobKind::DeliverWebhook, &jobs, now)?;
     Ok(())
 }
 
@@ -489,20 +490,34 @@ pub fn find_delivery(
         .optional()?)
 }
 
-/// Records one attempt of a delivery and settles its job (`job_id`) in one transaction:
-/// rescheduled for [`Outcome::RetryAt`], removed otherwise.
+/// Records one attempt of a delivery and settles its job in one transaction: rescheduled for
+/// [`Outcome::RetryAt`], removed otherwise. Only while `lease` is still held: otherwise
+/// (another instance took the job over) nothing is recorded and the answer is `false`.
 pub fn record_attempt(
     conn: &mut DbConnection,
-    job_id: &str,
+    lease: &jobs::Lease,
     delivery_id: &str,
     attempt: &Attempt,
-) -> StorageResult<()> {
+) -> StorageResult<bool> {
     let (status, next, delivered) = match attempt.outcome {
         Outcome::Succeeded => (SUCCEEDED, None, Some(attempt.at)),
         Outcome::RetryAt(at) => (PENDING, Some(at), None),
         Outcome::Failed => (FAILED, None, None),
     };
     conn.transaction(|conn| {
+        // The job first: its row lock orders this against a competing claim.
+        let held = match attempt.outcome {
+            Outcome::RetryAt(at) => jobs::retry(
+                conn,
+                lease,
+                at,
+                attempt.error.as_deref().unwrap_or_default(),
+            )?,
+            Outcome::Succeeded | Outcome::Failed => jobs::complete(conn, lease)?,
+        };
+        if !held {
+            return Ok(false);
+        }
         diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq(delivery_id)))
             .set((
                 webhook_deliveries::status.eq(status),
@@ -513,26 +528,22 @@ pub fn record_attempt(
                 webhook_deliveries::delivered_at.eq(delivered),
             ))
             .execute(conn)?;
-        match attempt.outcome {
-            Outcome::RetryAt(at) => jobs::retry(
-                conn,
-                job_id,
-                at,
-                attempt.error.as_deref().unwrap_or_default(),
-            ),
-            Outcome::Succeeded | Outcome::Failed => jobs::complete(conn, job_id),
-        }
+        Ok(true)
     })
 }
 
-/// Gives up a delivery without an attempt (its webhook was disabled), and removes its job.
+/// Gives up a delivery without an attempt (its webhook was disabled), and removes its job;
+/// like [`record_attempt`], only while `lease` is held.
 pub fn abandon_delivery(
     conn: &mut DbConnection,
-    job_id: &str,
+    lease: &jobs::Lease,
     delivery_id: &str,
     reason: &str,
-) -> StorageResult<()> {
+) -> StorageResult<bool> {
     conn.transaction(|conn| {
+        if !jobs::complete(conn, lease)? {
+            return Ok(false);
+        }
         diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq(delivery_id)))
             .set((
                 webhook_deliveries::status.eq(FAILED),
@@ -540,6 +551,6 @@ pub fn abandon_delivery(
                 webhook_deliveries::next_attempt_at.eq(None::<i64>),
             ))
             .execute(conn)?;
-        jobs::complete(conn, job_id)
+        Ok(true)
     })
 }

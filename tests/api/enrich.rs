@@ -5,6 +5,7 @@ use crate::dns_server;
 use crate::helpers::spawn_app_with;
 use crate::reports::report_xml;
 use reqwest::StatusCode;
+use ruad::domain::job::JobKind;
 use ruad::storage::{Db, jobs, source_names};
 use serde_json::Value;
 
@@ -74,7 +75,7 @@ async fn stored_reports_get_their_sources_confirmed_in_the_background() {
     assert_eq!(nameless.lookup_error, None);
     for _ in 0..50 {
         if db
-            .read(|c| jobs::count_pending(c, jobs::ENRICH_SOURCES))
+            .read(|c| jobs::count_pending(c, JobKind::EnrichSources))
             .unwrap()
             == 0
         {
@@ -83,7 +84,7 @@ async fn stored_reports_get_their_sources_confirmed_in_the_background() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert_eq!(
-        db.read(|c| jobs::count_pending(c, jobs::ENRICH_SOURCES))
+        db.read(|c| jobs::count_pending(c, JobKind::EnrichSources))
             .unwrap(),
         0
     );

@@ -4,6 +4,7 @@
 use crate::dns_server;
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use reqwest::StatusCode;
+use ruad::domain::job::JobKind;
 use ruad::storage::{Db, jobs};
 use serde_json::{Value, json};
 
@@ -48,7 +49,7 @@ pub(crate) fn report(org: &str, id: &str, begin: i64, rows: &[Row]) -> Vec<u8> {
     .into_bytes()
 }
 
-fn tls_report(id: &str, begin: i64, failed: u64) -> Vec<u8> {
+pub(crate) fn tls_report(id: &str, begin: i64, failed: u64) -> Vec<u8> {
     let start = chrono::DateTime::from_timestamp(begin, 0).unwrap();
     let end = chrono::DateTime::from_timestamp(begin + DAY - 1, 0).unwrap();
     json!({
@@ -71,8 +72,8 @@ fn tls_report(id: &str, begin: i64, failed: u64) -> Vec<u8> {
 pub(crate) async fn wait_for_jobs(app: &TestApp) {
     let db = Db::connect(&app.database_url, 1).unwrap();
     for _ in 0..300 {
-        let pending: i64 = [jobs::ENRICH_SOURCES, jobs::EVALUATE_ISSUES]
-            .iter()
+        let pending: i64 = [JobKind::EnrichSources, JobKind::EvaluateIssues]
+            .into_iter()
             .map(|k| db.read(|c| jobs::count_pending(c, k)).unwrap())
             .sum();
         if pending == 0 {
@@ -564,7 +565,7 @@ async fn registered_domains_are_rechecked_in_the_background_and_unchanged_checks
     let db = Db::connect(&app.database_url, 1).unwrap();
     // The next re-check is queued an hour out.
     assert_eq!(
-        db.read(|c| jobs::count_pending(c, jobs::CHECK_DNS))
+        db.read(|c| jobs::count_pending(c, JobKind::CheckDns))
             .unwrap(),
         1
     );

@@ -13,6 +13,7 @@ mod errors;
 mod guard;
 mod helpers;
 mod issues;
+mod jobs;
 mod reports;
 mod resources;
 mod timeseries;

@@ -373,7 +373,7 @@ async fn a_receiver_that_always_fails_ends_failed_after_the_last_attempt() {
     assert_eq!(failed.body["items"].as_array().unwrap().len(), 1);
     let db = ruad::storage::Db::connect(&app.database_url, 1).unwrap();
     let jobs = db
-        .read(|c| ruad::storage::jobs::count_pending(c, ruad::storage::jobs::DELIVER_WEBHOOK))
+        .read(|c| ruad::storage::jobs::count_pending(c, ruad::domain::job::JobKind::DeliverWebhook))
         .unwrap();
     assert_eq!(jobs, 0, "the job is removed with the last attempt");
 }
@@ -794,7 +794,7 @@ async fn deleting_a_webhook_stops_its_deliveries() {
         .assert_problem(404, "not_found");
     let db = ruad::storage::Db::connect(&app.database_url, 1).unwrap();
     let jobs = db
-        .read(|c| ruad::storage::jobs::count_pending(c, ruad::storage::jobs::DELIVER_WEBHOOK))
+        .read(|c| ruad::storage::jobs::count_pending(c, ruad::domain::job::JobKind::DeliverWebhook))
         .unwrap();
     assert_eq!(jobs, 0, "the orphaned job is dropped when it runs");
 }
