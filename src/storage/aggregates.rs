@@ -3,7 +3,7 @@
 //! per (report, day, source, header_from), which for reports with mostly distinct sources is
 //! close to one row per record (see docs/benchmarks-server.md).
 
-use super::{DbConnection, StorageResult, placeholder, wide_sums};
+use super::{DbConnection, StorageResult, binds, sql, wide_sums};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use std::collections::BTreeMap;
@@ -40,26 +40,17 @@ pub struct DmarcByResult {
 /// Source addresses bound in one `IN` list, within both backends' bound-value limits.
 const MAX_SOURCES_PER_QUERY: usize = 10_000;
 
-/// `n` comma-separated bind placeholders, numbered from `first`.
-fn placeholders(conn: &DbConnection, first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| placeholder(conn, i))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn range_sql(conn: &DbConnection, table: &str) -> String {
-    range_sql_at(conn, table, 1)
-}
-
-/// [`range_sql`] with its three placeholders numbered from `first`.
-fn range_sql_at(conn: &DbConnection, table: &str, first: usize) -> String {
+/// The rows of `table` (aliased) for one domain over a range of days, from reports no newer
+/// version supersedes: three binds, domain id, first and last day.
+fn range_sql(table: &str) -> String {
     format!(
-        "{table}.domain_id = {} AND {table}.day >= {} AND {table}.day <= {} AND r.superseded_by IS NULL",
-        placeholder(conn, first),
-        placeholder(conn, first + 1),
-        placeholder(conn, first + 2)
+        "{table}.domain_id = ? AND {table}.day >= ? AND {table}.day <= ? AND r.superseded_by IS NULL"
     )
+}
+
+/// The query text for this backend: binds numbered ([`sql`]), sums widened ([`wide_sums`]).
+fn query_text(conn: &DbConnection, text: &str) -> String {
+    wide_sums(conn, sql(conn, text))
 }
 
 pub fn dmarc_by_result(
@@ -71,9 +62,9 @@ pub fn dmarc_by_result(
         "SELECT d.disposition, d.dkim_aligned, d.spf_aligned, CAST(SUM(d.messages) AS BIGINT) AS messages \
          FROM dmarc_daily d JOIN reports r ON r.id = d.report_id WHERE {} \
          GROUP BY d.disposition, d.dkim_aligned, d.spf_aligned",
-        range_sql(conn, "d")
+        range_sql("d")
     );
-    let rows: Vec<ResultRow> = diesel::sql_query(wide_sums(conn, sql))
+    let rows: Vec<ResultRow> = diesel::sql_query(query_text(conn, &sql))
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -143,9 +134,9 @@ pub fn dmarc_by_result_per_day(
         "SELECT d.day, d.disposition, d.dkim_aligned, d.spf_aligned, CAST(SUM(d.messages) AS BIGINT) AS messages \
          FROM dmarc_daily d JOIN reports r ON r.id = d.report_id WHERE {} \
          GROUP BY d.day, d.disposition, d.dkim_aligned, d.spf_aligned",
-        range_sql(conn, "d")
+        range_sql("d")
     );
-    let rows: Vec<DayResultRow> = diesel::sql_query(wide_sums(conn, sql))
+    let rows: Vec<DayResultRow> = diesel::sql_query(query_text(conn, &sql))
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -204,7 +195,7 @@ pub fn dmarc_by_source(
     // One pass over the range gives the sources of the page and (as a window over the
     // groups, before the page is cut) how many there are; a second gives the header_from
     // split of just those sources.
-    let range = range_sql(conn, "s");
+    let range = range_sql("s");
     let (after_messages, after_ip) = after.unwrap_or((i64::MAX, String::new()));
     let sql = format!(
         "SELECT g.source_ip, g.messages, g.pass_messages, g.total FROM \
@@ -212,14 +203,10 @@ pub fn dmarc_by_source(
               CAST(COUNT(*) OVER () AS BIGINT) AS total \
             FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range} \
             GROUP BY s.source_ip) g \
-         WHERE g.messages < {m} OR (g.messages = {m2} AND g.source_ip > {ip}) \
-         ORDER BY g.messages DESC, g.source_ip ASC LIMIT {lim}",
-        m = placeholder(conn, 4),
-        m2 = placeholder(conn, 5),
-        ip = placeholder(conn, 6),
-        lim = placeholder(conn, 7),
+         WHERE g.messages < ? OR (g.messages = ? AND g.source_ip > ?) \
+         ORDER BY g.messages DESC, g.source_ip ASC LIMIT ?"
     );
-    let rows: Vec<SourceRow> = diesel::sql_query(wide_sums(conn, sql))
+    let rows: Vec<SourceRow> = diesel::sql_query(query_text(conn, &sql))
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -258,13 +245,13 @@ pub fn dmarc_by_source(
         .collect();
     let ips: Vec<String> = sources.iter().map(|s| s.source_ip.clone()).collect();
     for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {
-        let list = placeholders(conn, 4, chunk.len());
+        let list = binds(chunk.len());
         let sql = format!(
             "SELECT s.source_ip, s.header_from, CAST(SUM(s.messages) AS BIGINT) AS messages \
              FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range} AND s.source_ip IN ({list}) \
              GROUP BY s.source_ip, s.header_from"
         );
-        let mut query = diesel::sql_query(wide_sums(conn, sql))
+        let mut query = diesel::sql_query(query_text(conn, &sql))
             .bind::<Text, _>(domain_id.to_string())
             .bind::<BigInt, _>(days.first)
             .bind::<BigInt, _>(days.last)
@@ -317,14 +304,14 @@ fn tls_rows(
     keys: [&str; 3],
     filter: &str,
 ) -> StorageResult<Vec<TlsRow>> {
-    let range = range_sql(conn, "t");
+    let range = range_sql("t");
     let sql = format!(
         "SELECT {} AS key1, {} AS key2, {} AS key3, CAST(SUM(t.successful_sessions) AS BIGINT) AS successful, \
          CAST(SUM(t.failed_sessions) AS BIGINT) AS failed FROM tls_daily t JOIN reports r ON r.id = t.report_id \
          WHERE {range} AND {filter} GROUP BY {}, {}, {}",
         keys[0], keys[1], keys[2], keys[0], keys[1], keys[2]
     );
-    Ok(diesel::sql_query(wide_sums(conn, sql))
+    Ok(diesel::sql_query(query_text(conn, &sql))
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -405,9 +392,9 @@ pub fn tls_by_result_per_day(
         "SELECT t.day, t.result_type, CAST(SUM(t.successful_sessions) AS BIGINT) AS successful, \
          CAST(SUM(t.failed_sessions) AS BIGINT) AS failed FROM tls_daily t JOIN reports r ON r.id = t.report_id \
          WHERE {} GROUP BY t.day, t.result_type",
-        range_sql(conn, "t")
+        range_sql("t")
     );
-    let rows: Vec<TlsDayRow> = diesel::sql_query(wide_sums(conn, sql))
+    let rows: Vec<TlsDayRow> = diesel::sql_query(query_text(conn, &sql))
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -540,9 +527,9 @@ pub fn dmarc_auth_domains(
     let sql = format!(
         "SELECT a.method, a.auth_domain FROM dmarc_daily_auth a JOIN reports r ON r.id = a.report_id \
          WHERE {} GROUP BY a.method, a.auth_domain ORDER BY SUM(a.messages) DESC, a.method, a.auth_domain",
-        range_sql(conn, "a")
+        range_sql("a")
     );
-    let rows: Vec<Row> = diesel::sql_query(wide_sums(conn, sql))
+    let rows: Vec<Row> = diesel::sql_query(query_text(conn, &sql))
         .bind::<Text, _>(domain_id)
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -577,15 +564,13 @@ pub fn dmarc_evidence_groups(
             .collect()
     };
     let (dkim, spf) = (of("dkim"), of("spf"));
-    let mut next = 7;
     let mut conditions = Vec::new();
     for (method, list) in [("dkim", &dkim), ("spf", &spf)] {
         if !list.is_empty() {
             conditions.push(format!(
                 "(a.method = '{method}' AND a.auth_domain IN ({}))",
-                placeholders(conn, next, list.len())
+                binds(list.len())
             ));
-            next += list.len();
         }
     }
     // The best naming domain of a source is the smallest of these keys: DKIM before SPF, then
@@ -604,7 +589,7 @@ pub fn dmarc_evidence_groups(
              FROM (SELECT a.source_ip, a.method, a.auth_domain, CAST(SUM(a.messages) AS BIGINT) AS messages \
                FROM dmarc_daily_auth a JOIN reports r ON r.id = a.report_id WHERE {} AND ({}) \
                GROUP BY a.source_ip, a.method, a.auth_domain) g",
-            range_sql_at(conn, "a", 4),
+            range_sql("a"),
             conditions.join(" OR ")
         )
     };
@@ -621,9 +606,9 @@ pub fn dmarc_evidence_groups(
          LEFT JOIN source_names n ON n.ip = p.source_ip \
          GROUP BY n.confirmed_name, n.org_domain, CASE WHEN n.ip IS NULL THEN 0 ELSE 1 END, p.best \
          ORDER BY messages DESC",
-        range_sql(conn, "s")
+        range_sql("s")
     );
-    let mut query = diesel::sql_query(wide_sums(conn, sql))
+    let mut query = diesel::sql_query(query_text(conn, &sql))
         .bind::<Text, _>(domain_id.to_string())
         .bind::<BigInt, _>(days.first)
         .bind::<BigInt, _>(days.last)
@@ -690,16 +675,16 @@ pub fn dmarc_source_auth(
     days: DayRange,
     ips: &[String],
 ) -> StorageResult<std::collections::HashMap<String, SourceAuth>> {
-    let range = range_sql(conn, "a");
+    let range = range_sql("a");
     let mut out: std::collections::HashMap<String, SourceAuth> = Default::default();
     for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {
-        let list = placeholders(conn, 4, chunk.len());
+        let list = binds(chunk.len());
         let sql = format!(
             "SELECT a.source_ip, a.method, a.auth_domain, CAST(SUM(a.messages) AS BIGINT) AS messages \
              FROM dmarc_daily_auth a JOIN reports r ON r.id = a.report_id WHERE {range} AND a.source_ip IN ({list}) \
              GROUP BY a.source_ip, a.method, a.auth_domain"
         );
-        let mut query = diesel::sql_query(wide_sums(conn, sql))
+        let mut query = diesel::sql_query(query_text(conn, &sql))
             .bind::<Text, _>(domain_id.to_string())
             .bind::<BigInt, _>(days.first)
             .bind::<BigInt, _>(days.last)

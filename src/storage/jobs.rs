@@ -19,7 +19,7 @@
 //! Jobs must be idempotent: a job whose holder stalls past its lease can run again elsewhere.
 
 use super::schema::jobs;
-use super::{DbConnection, StorageResult, new_id, placeholder};
+use super::{DbConnection, StorageResult, new_id, sql};
 use crate::domain::job::JobKind;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
@@ -196,12 +196,12 @@ struct IdRow {
 
 /// Domains with no job of `kind` (payload `{"domain_id": …}`) in the table.
 pub fn domains_without_job(conn: &mut DbConnection, kind: JobKind) -> StorageResult<Vec<String>> {
-    let sql = format!(
-        "SELECT d.id FROM domains d WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = {} \
-         AND j.payload = '{{\"domain_id\":\"' || d.id || '\"}}') ORDER BY d.id",
-        placeholder(conn, 1)
+    let text = sql(
+        conn,
+        "SELECT d.id FROM domains d WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = ? \
+         AND j.payload = '{\"domain_id\":\"' || d.id || '\"}') ORDER BY d.id",
     );
-    let rows: Vec<IdRow> = diesel::sql_query(sql)
+    let rows: Vec<IdRow> = diesel::sql_query(text)
         .bind::<Text, _>(kind.as_str())
         .load(conn)?;
     Ok(rows.into_iter().map(|r| r.id).collect())
@@ -442,13 +442,12 @@ pub fn ips_to_enrich(
     report_id: &str,
     now: i64,
 ) -> StorageResult<Vec<String>> {
-    let sql = format!(
+    let text = sql(
+        conn,
         "SELECT DISTINCT d.source_ip FROM dmarc_records d LEFT JOIN source_names n ON n.ip = d.source_ip \
-         WHERE d.report_id = {} AND (n.ip IS NULL OR n.expires_at <= {})",
-        placeholder(conn, 1),
-        placeholder(conn, 2)
+         WHERE d.report_id = ? AND (n.ip IS NULL OR n.expires_at <= ?)",
     );
-    let rows: Vec<IpRow> = diesel::sql_query(sql)
+    let rows: Vec<IpRow> = diesel::sql_query(text)
         .bind::<Text, _>(report_id)
         .bind::<BigInt, _>(now)
         .load(conn)?;

@@ -356,10 +356,53 @@ pub(crate) fn wide_sums(conn: &DbConnection, sql: String) -> String {
     }
 }
 
-/// A bind placeholder for raw SQL: `?` on SQLite, `$n` on PostgreSQL.
-pub(crate) fn placeholder(conn: &DbConnection, n: usize) -> String {
+/// Raw SQL written once for both backends, with `?` for every bind: on PostgreSQL the `?`s
+/// become `$1`, `$2`, … in order, so positions are generated, never counted by hand. A `?`
+/// inside a quoted literal or identifier is left alone.
+pub(crate) fn sql(conn: &DbConnection, text: &str) -> String {
     match conn {
-        DbConnection::Sqlite(_) => "?".to_string(),
-        DbConnection::Pg(_) => format!("${n}"),
+        DbConnection::Sqlite(_) => text.to_string(),
+        DbConnection::Pg(_) => number_binds(text),
+    }
+}
+
+fn number_binds(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let (mut n, mut quote) = (0usize, None::<char>);
+    for c in text.chars() {
+        match (quote, c) {
+            (None, '\'' | '"') => quote = Some(c),
+            (Some(q), _) if c == q => quote = None,
+            (None, '?') => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+                continue;
+            }
+            _ => {}
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `n` comma-separated `?` binds, for an `IN (…)` list in [`sql`] text.
+pub(crate) fn binds(n: usize) -> String {
+    vec!["?"; n].join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{binds, number_binds};
+
+    #[test]
+    fn binds_are_numbered_in_order_outside_quotes() {
+        assert_eq!(
+            number_binds("SELECT 1 FROM t WHERE a = ? AND b IN (?, ?) AND c = '?' AND \"?\" = ?"),
+            "SELECT 1 FROM t WHERE a = $1 AND b IN ($2, $3) AND c = '?' AND \"?\" = $4"
+        );
+        assert_eq!(number_binds("it''s ? here"), "it''s $1 here");
+        assert_eq!(binds(3), "?, ?, ?");
+        assert_eq!(binds(0), "");
     }
 }
