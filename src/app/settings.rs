@@ -378,6 +378,17 @@ pub struct ConfigError {
     pub message: String,
 }
 
+/// Why the DNS and HTTPS clients of the checks could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum CheckerSetupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Resolver(#[from] crate::dns::resolver::ResolverSetupError),
+    #[error(transparent)]
+    Client(#[from] crate::outbound::https::ClientSetupError),
+}
+
 fn bad(key: &str, message: impl Into<String>) -> ConfigError {
     ConfigError {
         key: key.to_string(),
@@ -532,7 +543,7 @@ impl Settings {
             .filter(|s| !s.is_empty())
             .map(crate::dns::resolver::parse_nameserver)
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| bad("dns_nameservers", e))?;
+            .map_err(|e| bad("dns_nameservers", e.to_string()))?;
         if !(100..=60_000).contains(&self.dns_timeout_ms) {
             return Err(bad("dns_timeout_ms", "must be between 100 and 60000"));
         }
@@ -577,8 +588,8 @@ impl Settings {
     }
 
     /// DNS and HTTPS for the record checks.
-    pub fn checker(&self) -> Result<crate::dns::checks::Checker, String> {
-        let settings = self.resolver_settings().map_err(|e| e.to_string())?;
+    pub fn checker(&self) -> Result<crate::dns::checks::Checker, CheckerSetupError> {
+        let settings = self.resolver_settings()?;
         let resolver = crate::dns::Resolver::new(&settings)?;
         let checker = crate::outbound::https::checker(
             resolver,

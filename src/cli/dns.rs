@@ -4,6 +4,7 @@
 use crate::dns::checks::{self, CheckKind};
 use crate::dns::resolver::{Resolver, ResolverSettings, parse_nameserver};
 use crate::outbound::https::FetchSettings;
+use anyhow::{Context, anyhow};
 use clap::{Args, Subcommand};
 use std::io::{Read, Write};
 use std::net::{IpAddr, SocketAddr};
@@ -71,7 +72,7 @@ pub struct GenerateArgs {
 }
 
 /// Nameservers from `--nameserver`, else `RUAD_DNS_NAMESERVERS` (comma-separated).
-pub fn nameservers(given: &[String]) -> Result<Vec<SocketAddr>, String> {
+fn nameservers(given: &[String]) -> anyhow::Result<Vec<SocketAddr>> {
     let from_env;
     let list: Vec<&str> = if given.is_empty() {
         from_env = std::env::var("RUAD_DNS_NAMESERVERS").unwrap_or_default();
@@ -84,12 +85,12 @@ pub fn nameservers(given: &[String]) -> Result<Vec<SocketAddr>, String> {
         given.iter().map(String::as_str).collect()
     };
     list.into_iter()
-        .map(|s| parse_nameserver(s).map_err(String::from))
+        .map(|s| parse_nameserver(s).map_err(anyhow::Error::from))
         .collect()
 }
 
 /// The time budget of a check: `RUAD_DNS_CHECK_BUDGET_SECS`, as for the server.
-fn check_budget() -> Result<std::time::Duration, String> {
+fn check_budget() -> anyhow::Result<std::time::Duration> {
     match std::env::var("RUAD_DNS_CHECK_BUDGET_SECS") {
         Ok(v) if !v.trim().is_empty() => v
             .trim()
@@ -97,40 +98,39 @@ fn check_budget() -> Result<std::time::Duration, String> {
             .ok()
             .filter(|s| (1..=600).contains(s))
             .map(std::time::Duration::from_secs)
-            .ok_or_else(|| format!("RUAD_DNS_CHECK_BUDGET_SECS={v}: must be between 1 and 600")),
+            .ok_or_else(|| anyhow!("RUAD_DNS_CHECK_BUDGET_SECS={v}: must be between 1 and 600")),
         _ => Ok(checks::DEFAULT_BUDGET),
     }
 }
 
-fn resolver(r: &Resolving) -> Result<Resolver, String> {
+fn resolver(r: &Resolving) -> anyhow::Result<Resolver> {
     let timeout = std::time::Duration::try_from_secs_f64(r.timeout)
-        .map_err(|_| format!("--timeout {} is not a duration", r.timeout))?;
-    Resolver::new(&ResolverSettings {
+        .map_err(|_| anyhow!("--timeout {} is not a duration", r.timeout))?;
+    Ok(Resolver::new(&ResolverSettings {
         nameservers: nameservers(&r.nameservers)?,
         timeout,
         ..ResolverSettings::default()
-    })
-    .map_err(String::from)
+    })?)
 }
 
 /// Prints `value` as JSON. A closed pipe (`ruad dns generate … | head -c 1`) is the reader
 /// having seen enough: not an error, nothing to say.
-fn print(value: &impl serde::Serialize) -> Result<(), String> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+fn print(value: &impl serde::Serialize) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
     let mut out = std::io::stdout().lock();
     match writeln!(out, "{text}").and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(format!("cannot write output: {e}"))
+            Err(anyhow!("cannot write output: {e}"))
         }
         _ => Ok(()),
     }
 }
 
-fn runtime() -> Result<tokio::runtime::Runtime, String> {
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| format!("runtime: {e}"))
+        .context("runtime")
 }
 
 /// Runs `ruad dns …`.
@@ -143,15 +143,16 @@ pub fn run(command: &DnsCommand) -> ExitCode {
     match result {
         Ok(code) => code,
         Err(e) => {
-            let _ = writeln!(std::io::stderr(), "ruad dns: {e}");
+            // `{:#}`: each context with its cause, as `stdin: …`.
+            let _ = writeln!(std::io::stderr(), "ruad dns: {e:#}");
             ExitCode::from(2)
         }
     }
 }
 
-fn check(args: &CheckArgs) -> Result<ExitCode, String> {
+fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let kind = CheckKind::parse(&args.kind).ok_or_else(|| {
-        format!(
+        anyhow!(
             "unknown check '{}' (dmarc, spf, dkim, bimi, mta-sts, tlsrpt, fcrdns)",
             args.kind
         )
@@ -174,14 +175,14 @@ fn check(args: &CheckArgs) -> Result<ExitCode, String> {
     })
 }
 
-fn spf_eval(args: &SpfEvalArgs) -> Result<ExitCode, String> {
+fn spf_eval(args: &SpfEvalArgs) -> anyhow::Result<ExitCode> {
     let resolver = resolver(&args.resolving)?;
     let domain = match args.sender.rsplit_once('@') {
         Some((_, d)) if !d.is_empty() => d.to_string(),
         _ => args
             .helo
             .clone()
-            .ok_or("--sender has no domain: give --helo for a null sender")?,
+            .context("--sender has no domain: give --helo for a null sender")?,
     };
     let now = chrono::Utc::now().timestamp();
     let evaluation = runtime()?.block_on(crate::dns::spf::check_host(
@@ -196,22 +197,19 @@ fn spf_eval(args: &SpfEvalArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn generate(args: &GenerateArgs) -> Result<ExitCode, String> {
+fn generate(args: &GenerateArgs) -> anyhow::Result<ExitCode> {
     let text = match args.input.as_str() {
         "-" => {
             let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| format!("stdin: {e}"))?;
+            std::io::stdin().read_to_string(&mut s).context("stdin")?;
             s
         }
         path if path.starts_with('@') => {
-            std::fs::read_to_string(&path[1..]).map_err(|e| format!("{}: {e}", &path[1..]))?
+            std::fs::read_to_string(&path[1..]).with_context(|| path[1..].to_string())?
         }
         json => json.to_string(),
     };
-    let input: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("--input is not JSON: {e}"))?;
+    let input: serde_json::Value = serde_json::from_str(&text).context("--input is not JSON")?;
     let now = chrono::Utc::now().timestamp();
     let generated = crate::dns::generate::from_json(&args.kind, input, now)?;
     print(&generated)?;

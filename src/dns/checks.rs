@@ -176,12 +176,6 @@ pub enum CheckArgError {
 }
 
 // [`run`] still reports its refusals as text: its callers outside `dns` take a `String`.
-impl From<CheckArgError> for String {
-    fn from(e: CheckArgError) -> String {
-        e.to_string()
-    }
-}
-
 /// A syntactically plausible domain name, lower-case, without the trailing dot.
 pub fn domain_arg(domain: &str) -> Result<String, CheckArgError> {
     let d = normalize(domain.trim());
@@ -623,7 +617,31 @@ pub trait TextFetch: Send + Sync + std::fmt::Debug {
     fn get_text<'a>(
         &'a self,
         url: &'a str,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, String>> + Send + 'a>>;
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<String, FetchError>> + Send + 'a>>;
+}
+
+/// Why a [`TextFetch`] got no text; shown after "could not be fetched: " in findings.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FetchError {
+    #[error("invalid URL {url}: {reason}")]
+    InvalidUrl { url: String, reason: String },
+    /// The outbound address rule refused the URL (`reason` says how).
+    #[error("{url} {reason}")]
+    Refused { url: String, reason: String },
+    /// The request failed; the innermost cause (certificate, refused address, timeout…).
+    #[error("{0}")]
+    Request(String),
+    #[error("answered {status} (redirect to {to}); redirects must not be followed")]
+    Redirect { status: String, to: String },
+    #[error("answered {0}, not 200")]
+    Status(String),
+    #[error("the body is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("the body is not UTF-8 text")]
+    NotText,
+    /// The check's time budget ran out before the answer came.
+    #[error("{}", super::resolver::BUDGET_EXHAUSTED)]
+    OutOfBudget,
 }
 
 /// What checks need: DNS, and HTTPS for the MTA-STS policy.
@@ -710,7 +728,7 @@ pub async fn run(
             let policy = match resolver.deadline() {
                 Some(deadline) => tokio::time::timeout_at(deadline, fetch)
                     .await
-                    .unwrap_or_else(|_| Err(super::resolver::BUDGET_EXHAUSTED.to_string())),
+                    .unwrap_or(Err(FetchError::OutOfBudget)),
                 None => fetch.await,
             };
             vec![mta_sts_with_policy(resolver, &domain, Some(policy)).await]
@@ -984,7 +1002,7 @@ pub async fn tlsrpt(resolver: &Resolver, domain: &str) -> CheckReport {
 pub async fn mta_sts_with_policy(
     resolver: &Resolver,
     domain: &str,
-    policy: Option<Result<String, String>>,
+    policy: Option<Result<String, FetchError>>,
 ) -> CheckReport {
     let name = format!("_mta-sts.{domain}");
     let mut report = CheckReport::new(CheckKind::MtaSts, domain, &name);

@@ -81,18 +81,6 @@ pub struct NameserverError {
 }
 
 // For the callers that still report setup errors as text (settings, the CLI).
-impl From<ResolverSetupError> for String {
-    fn from(e: ResolverSetupError) -> String {
-        e.to_string()
-    }
-}
-
-impl From<NameserverError> for String {
-    fn from(e: NameserverError) -> String {
-        e.to_string()
-    }
-}
-
 /// One TXT record as published: its character-strings, each at most 255 bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TxtRecord {

@@ -39,7 +39,7 @@
 //! Teredo 2001::/32 (RFC 4380). [`embedded_ipv4`] extracts the IPv4 addresses each embeds, so
 //! refusal messages and tests can name them.
 
-use crate::dns::checks::{Checker, TextFetch};
+use crate::dns::checks::{Checker, FetchError, TextFetch};
 use crate::dns::resolver::Resolver;
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -349,33 +349,61 @@ pub fn embedded_ipv4(ip: Ipv6Addr) -> Vec<Ipv4Addr> {
 /// receivers), no user name or password, a host, and a host that is not a non-public IP
 /// literal or a `localhost` name unless `allow_private`. Names are checked when they are
 /// resolved, by [`CheckedResolve`].
-pub fn check_url(url: &url::Url, allow_private: bool) -> Result<(), String> {
+pub fn check_url(url: &url::Url, allow_private: bool) -> Result<(), UrlRefused> {
     match url.scheme() {
         "https" => {}
         "http" if allow_private => {}
-        "http" => return Err("must use https".into()),
-        other => return Err(format!("scheme '{other}' is not allowed; use https")),
+        "http" => return Err(UrlRefused::HttpsRequired),
+        other => return Err(UrlRefused::Scheme(other.to_string())),
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err("must not contain a user name or password".into());
+        return Err(UrlRefused::Credentials);
     }
-    let refused = |what: String| -> Result<(), String> {
-        Err(format!(
-            "{what} is not a public address; outbound requests go to public addresses only"
-        ))
-    };
     let literal = match url.host() {
-        None => return Err("has no host".into()),
+        None => return Err(UrlRefused::NoHost),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip),
         Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip),
         Some(url::Host::Domain(name)) if !allow_private && is_localhost(name) => {
-            return refused(name.to_string());
+            return Err(UrlRefused::NotPublic(name.to_string()));
         }
         Some(url::Host::Domain(_)) => return Ok(()),
     };
     match refused_block(literal) {
-        Some(block) if !allow_private => refused(describe_refused(literal, block)),
+        Some(block) if !allow_private => {
+            Err(UrlRefused::NotPublic(describe_refused(literal, block)))
+        }
         _ => Ok(()),
+    }
+}
+
+/// Why [`check_url`] refused a URL; its text follows the URL or the word `url` in messages.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum UrlRefused {
+    #[error("must use https")]
+    HttpsRequired,
+    #[error("scheme '{0}' is not allowed; use https")]
+    Scheme(String),
+    #[error("must not contain a user name or password")]
+    Credentials,
+    #[error("has no host")]
+    NoHost,
+    /// The host (an address with the block it is in, or a `localhost` name).
+    #[error("{0} is not a public address; outbound requests go to public addresses only")]
+    NotPublic(String),
+}
+
+/// An HTTP client that could not be built (a bad extra root certificate, no TLS backend).
+#[derive(Debug, thiserror::Error)]
+#[error("{what}: {source}")]
+pub struct ClientSetupError {
+    what: &'static str,
+    #[source]
+    source: reqwest::Error,
+}
+
+impl ClientSetupError {
+    pub fn new(what: &'static str, source: reqwest::Error) -> ClientSetupError {
+        ClientSetupError { what, source }
     }
 }
 
@@ -476,15 +504,17 @@ impl reqwest::dns::Resolve for CheckedResolve {
 }
 
 impl Fetcher {
-    pub fn new(resolver: Resolver, settings: FetchSettings) -> Result<Fetcher, String> {
+    pub fn new(resolver: Resolver, settings: FetchSettings) -> Result<Fetcher, ClientSetupError> {
         let mut builder =
             client_builder(resolver, settings.allow_private, settings.timeout).https_only(true);
         if let Some(pem) = &settings.extra_root_pem {
             let cert = reqwest::Certificate::from_pem(pem.as_bytes())
-                .map_err(|e| format!("extra root certificate: {e}"))?;
+                .map_err(|e| ClientSetupError::new("extra root certificate", e))?;
             builder = builder.add_root_certificate(cert);
         }
-        let client = builder.build().map_err(|e| format!("https client: {e}"))?;
+        let client = builder
+            .build()
+            .map_err(|e| ClientSetupError::new("https client", e))?;
         Ok(Fetcher { client, settings })
     }
 
@@ -498,10 +528,17 @@ impl Fetcher {
     }
 
     /// GETs `url`; the body as text when the answer is 200, else why not.
-    pub async fn get_text(&self, url: &str) -> Result<String, String> {
-        let parsed = url::Url::parse(url).map_err(|e| format!("invalid URL {url}: {e}"))?;
-        check_url(&parsed, self.settings.allow_private).map_err(|e| format!("{url} {e}"))?;
-        let mut response = self.client.get(url).send().await.map_err(describe)?;
+    pub async fn get_text(&self, url: &str) -> Result<String, FetchError> {
+        let parsed = url::Url::parse(url).map_err(|e| FetchError::InvalidUrl {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })?;
+        check_url(&parsed, self.settings.allow_private).map_err(|e| FetchError::Refused {
+            url: url.to_string(),
+            reason: e.to_string(),
+        })?;
+        let request_failed = |e| FetchError::Request(describe(e));
+        let mut response = self.client.get(url).send().await.map_err(request_failed)?;
         let status = response.status();
         if status.is_redirection() {
             let to = response
@@ -509,24 +546,22 @@ impl Fetcher {
                 .get(reqwest::header::LOCATION)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("?");
-            return Err(format!(
-                "answered {status} (redirect to {to}); redirects must not be followed"
-            ));
+            return Err(FetchError::Redirect {
+                status: status.to_string(),
+                to: to.to_string(),
+            });
         }
         if status != reqwest::StatusCode::OK {
-            return Err(format!("answered {status}, not 200"));
+            return Err(FetchError::Status(status.to_string()));
         }
         let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(describe)? {
+        while let Some(chunk) = response.chunk().await.map_err(request_failed)? {
             if body.len() + chunk.len() > self.settings.max_bytes {
-                return Err(format!(
-                    "the body is larger than {} bytes",
-                    self.settings.max_bytes
-                ));
+                return Err(FetchError::TooLarge(self.settings.max_bytes));
             }
             body.extend_from_slice(&chunk);
         }
-        String::from_utf8(body).map_err(|_| "the body is not UTF-8 text".to_string())
+        String::from_utf8(body).map_err(|_| FetchError::NotText)
     }
 }
 
@@ -538,14 +573,14 @@ impl TextFetch for Fetcher {
     fn get_text<'a>(
         &'a self,
         url: &'a str,
-    ) -> Pin<Box<dyn Future<Output = Result<String, String>> + Send + 'a>> {
+    ) -> Pin<Box<dyn Future<Output = Result<String, FetchError>> + Send + 'a>> {
         Box::pin(Fetcher::get_text(self, url))
     }
 }
 
 /// A record checker whose HTTPS fetches (the MTA-STS policy) go through a [`Fetcher`] with
 /// `settings`.
-pub fn checker(resolver: Resolver, settings: FetchSettings) -> Result<Checker, String> {
+pub fn checker(resolver: Resolver, settings: FetchSettings) -> Result<Checker, ClientSetupError> {
     let fetcher = Fetcher::new(resolver.clone(), settings)?;
     Ok(Checker::new(resolver, std::sync::Arc::new(fetcher)))
 }
@@ -723,7 +758,7 @@ mod tests {
     }
 
     fn check(url: &str, allow_private: bool) -> Result<(), String> {
-        check_url(&url::Url::parse(url).unwrap(), allow_private)
+        check_url(&url::Url::parse(url).unwrap(), allow_private).map_err(|e| e.to_string())
     }
 
     #[test]
@@ -796,6 +831,9 @@ mod tests {
         )
         .unwrap();
         let error = crate::dns::block_on(fetcher.get_text("https://127.0.0.1:1/x")).unwrap_err();
-        assert!(error.contains("not a public address"), "{error}");
+        assert!(
+            matches!(&error, FetchError::Refused { reason, .. } if reason.contains("not a public address")),
+            "{error}"
+        );
     }
 }

@@ -17,7 +17,7 @@
 //! in the error of a failed attempt. IP literals never reach the resolver, so the address rule
 //! is applied to them here before connecting.
 
-use super::https::{check_url, client_builder, describe};
+use super::https::{ClientSetupError, check_url, client_builder, describe};
 use crate::dns::Resolver;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
@@ -79,11 +79,11 @@ impl Sender {
         resolver: Resolver,
         allow_private: bool,
         timeout: Duration,
-    ) -> Result<Sender, String> {
+    ) -> Result<Sender, ClientSetupError> {
         let client = client_builder(resolver, allow_private, timeout)
             .https_only(!allow_private)
             .build()
-            .map_err(|e| format!("webhook client: {e}"))?;
+            .map_err(|e| ClientSetupError::new("webhook client", e))?;
         Ok(Sender {
             client,
             allow_private,

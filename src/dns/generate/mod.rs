@@ -225,12 +225,6 @@ pub enum FromJsonError {
 }
 
 // For the CLI, which reports errors as text.
-impl From<FromJsonError> for String {
-    fn from(e: FromJsonError) -> String {
-        e.to_string()
-    }
-}
-
 /// Runs the generator `kind` (`dmarc`, `spf`, `dkim`, `bimi`, `mta_sts` or `mta-sts`,
 /// `tlsrpt`) on a JSON input, as the CLI receives it.
 pub fn from_json(
