@@ -1,37 +1,31 @@
-//! Storing reports: one transaction per report holding its row, its records and its per-day
-//! rollups, so a report is stored whole or not at all.
+//! Stored reports: the database work of ingestion, composed by `crate::services::ingest`
+//! into one transaction per report, and the read path of the API.
 //!
-//! Dedup (see DESIGN.md): natural key (tenant, kind, reporter org, report id, policy domain,
-//! begin, end) plus a SHA-256 over the normalized content. Same key and hash: duplicate,
-//! nothing stored. Same key, other hash: conflict — the new version is stored, supersedes the
-//! older ones in aggregates, and all versions are flagged.
+//! A report is stored as its row (inserted pending, completed once its content is in), its
+//! records (DMARC records, or TLS policies and failure details) and its per-day rollups
+//! (`dmarc_daily`, `dmarc_daily_sources`, `dmarc_daily_auth`, `tls_daily`, summed per
+//! (domain, day, source)); run inside the caller's transaction, that is all or nothing.
+//! Dedup and conflict decisions are the service's: this module finds the versions with a
+//! natural key and marks older ones superseded when told to.
 //!
-//! A newly stored report (not a duplicate) queues its `report.received` webhook event in the
-//! same transaction (and a DMARC report its source enrichment job).
+//! Must not depend on `services`, `api` or `reports` (it stores domain types; parsing is
+//! done before any of this runs).
 
-use super::domains::{Domain, resolve_domain};
 use super::schema::{
     dmarc_daily, dmarc_daily_auth, dmarc_daily_sources, dmarc_records, reports, tls_daily,
     tls_failures, tls_policies, uploads,
 };
-use super::{Db, DbConnection, StorageError, StorageResult, TenantScope, new_id, now};
+use super::{DbConnection, StorageError, StorageResult, TenantScope, new_id, now};
 use crate::domain::days::{day_weights, split};
-use crate::domain::event::{Event, ReportReceived};
-use crate::domain::report::{AggregateHeader, Record, TlsReport};
-use crate::reports::{
-    AggregateReader, Input, Limits, Origin, ParseError, ReportHandler, Warning, parse_input,
-};
+use crate::domain::ids::{DomainId, ReportId, TenantId, UploadId};
+use crate::domain::report::{Record, TlsReport};
 use diesel::prelude::*;
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::io::Write;
 
 /// Records inserted per statement.
 const BATCH: usize = 500;
 /// Distinct (day, source, header_from) groups held before they are flushed to the rollup.
 const MAX_SOURCE_GROUPS: usize = 100_000;
-/// Records of one report held in memory while it is staged; the rest go to a temporary file.
-pub const SPILL_AFTER: usize = 10_000;
 
 pub const KIND_DMARC: &str = "dmarc_aggregate";
 pub const KIND_TLS: &str = "tls_report";
@@ -60,302 +54,160 @@ pub struct ReportRow {
     pub created_at: i64,
 }
 
-/// What happened to one report found in an upload.
-#[derive(Debug, Clone)]
-pub enum Ingested {
-    Stored {
-        id: String,
-        kind: &'static str,
-        policy_domain: String,
-        domain: String,
-        duplicate: bool,
-        conflict: bool,
-        origin: Origin,
-    },
-    Failed {
-        origin: Origin,
-        error: IngestFailure,
-    },
+fn json<T: serde::Serialize>(value: &T) -> StorageResult<String> {
+    serde_json::to_string(value).map_err(|e| StorageError::Other(e.into()))
 }
 
-/// Why a report (or a part of the upload) was not stored.
-#[derive(Debug, Clone)]
-pub enum IngestFailure {
-    /// The bytes did not yield a report; `code` is the parser's stable code.
-    Parse { code: &'static str, message: String },
-    /// The report is about a domain not registered in the caller's scope.
-    DomainNotRegistered { domain: String },
-    /// The RFC 8460 receiver got a report about another domain than its token's.
-    OtherDomain {
-        domain: String,
-        token_domain: String,
-    },
-    /// The report's domain is registered by several tenants of the caller's scope.
-    AmbiguousDomain {
-        domain: String,
-        tenants: Vec<String>,
-    },
-}
+// ---------------------------------------------------------------------------------------
+// Write path: uploads, report rows, versions, records.
 
-/// Where uploaded reports may go.
-#[derive(Clone, Copy)]
-pub enum Target<'a> {
-    /// Any registered domain in the caller's scope.
-    Scope(&'a TenantScope),
-    /// Only this domain (the RFC 8460 HTTPS receiver).
-    Domain(&'a Domain),
-}
-
-/// Parses `bytes` and stores every report found. Each report is its own transaction; the
-/// returned list says, in upload order, what happened to each. Storage failures abort.
-///
-/// Unpacking, parsing and hashing run without the database writer: a report is read whole
-/// into a [`Staged`] form first (records beyond [`SPILL_AFTER`] go to a temporary file, so
-/// memory stays bounded), and only its database writes run under [`Db::write`]. A
-/// decompression bomb or a slow parse therefore never stops other tenants' ingestion.
-#[tracing::instrument(skip_all, fields(bytes = file.bytes.len()))]
-pub fn ingest(
-    db: &Db,
-    target: Target<'_>,
-    file: &UploadFile<'_>,
-    limits: &Limits,
-) -> StorageResult<Vec<Ingested>> {
-    let bytes = file.bytes;
-    let upload = Upload::new(bytes, file.content_type, file.filename)?;
-    let mut handler = Ingest {
-        db,
-        target,
-        upload,
-        results: Vec::new(),
-    };
-    match parse_input(Input::Bytes(bytes), limits, &mut handler) {
-        Ok(()) => Ok(handler.results),
-        Err(ParseError::Handler(e)) => match e.downcast::<StorageError>() {
-            Ok(storage) => Err(*storage),
-            Err(other) => Err(StorageError::Other(anyhow::anyhow!("{other}"))),
-        },
-        Err(other) => Err(StorageError::Other(anyhow::anyhow!(
-            "unexpected parse failure: {other}"
-        ))),
-    }
-}
-
-/// One uploaded file: its bytes and what the sender said of them.
+/// The natural key of a report (DESIGN.md, "Identity and dedup").
 #[derive(Debug, Clone, Copy)]
-pub struct UploadFile<'a> {
-    pub bytes: &'a [u8],
-    pub content_type: Option<&'a str>,
-    /// The file name it was sent with (multipart), kept for its raw download.
-    pub filename: Option<&'a str>,
+pub struct ReportKey<'a> {
+    pub tenant_id: &'a TenantId,
+    pub kind: &'static str,
+    /// The reporting organization, as sent.
+    pub org_name: &'a str,
+    /// The reporter's report id.
+    pub external_id: &'a str,
+    pub policy_domain: &'a str,
+    pub begin: i64,
+    pub end: i64,
 }
 
-/// Stores one TLS report that the caller has already parsed (the RFC 8460 receiver, which
-/// accepts nothing else), filed under `domain` when one of its policy domains is `domain` or
-/// below it. `bytes` are the original request body, kept as the report's upload.
-pub fn ingest_tls(
-    db: &Db,
-    domain: &Domain,
-    bytes: &[u8],
-    content_type: Option<&str>,
-    report: TlsReport,
-    warnings: Vec<Warning>,
-) -> StorageResult<Ingested> {
-    let upload = Upload::new(bytes, content_type, None)?;
-    let mut handler = Ingest {
-        db,
-        target: Target::Domain(domain),
-        upload,
-        results: Vec::new(),
-    };
-    let origin = Origin::default();
-    match handler.tls(&origin, report, warnings) {
-        Ok(()) => {}
-        Err(ParseError::Handler(e)) => {
-            return Err(match e.downcast::<StorageError>() {
-                Ok(storage) => *storage,
-                Err(other) => StorageError::Other(anyhow::anyhow!("{other}")),
-            });
-        }
-        Err(other) => handler.failed(&origin, other),
-    }
-    handler
-        .results
-        .pop()
-        .ok_or_else(|| StorageError::Other(anyhow::anyhow!("a TLS report left no result")))
+/// The bytes of an upload as stored: gzip-compressed, with the SHA-256 of the original.
+#[derive(Debug, Clone)]
+pub struct NewUpload {
+    /// Hex SHA-256 of the bytes as received.
+    pub sha256: String,
+    /// Size of the bytes as received.
+    pub size: i64,
+    pub content_type: Option<String>,
+    /// A plain base name, never a path.
+    pub filename: Option<String>,
+    /// The bytes, gzip-compressed.
+    pub compressed: Vec<u8>,
 }
 
-struct Upload {
-    sha256: String,
-    size: i64,
-    content_type: Option<String>,
-    filename: Option<String>,
-    compressed: Vec<u8>,
-    /// Upload row id per tenant, once stored.
-    ids: HashMap<String, String>,
-}
-
-impl Upload {
-    fn new(
-        bytes: &[u8],
-        content_type: Option<&str>,
-        filename: Option<&str>,
-    ) -> StorageResult<Upload> {
-        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(6));
-        gz.write_all(bytes)
-            .map_err(|e| StorageError::Other(e.into()))?;
-        Ok(Upload {
-            sha256: hex::encode(Sha256::digest(bytes)),
-            size: bytes.len() as i64,
-            content_type: content_type.map(str::to_string),
-            // Only a plain base name; never a path a client chose.
-            filename: filename
-                .map(|f| f.rsplit(['/', '\\']).next().unwrap_or_default().trim())
-                .filter(|f| !f.is_empty() && f.len() <= 255 && !f.chars().any(char::is_control))
-                .map(str::to_string),
-            compressed: gz.finish().map_err(|e| StorageError::Other(e.into()))?,
-            ids: HashMap::new(),
-        })
-    }
-
-    /// The upload's row for `tenant_id`, inserted inside the caller's transaction if new.
-    fn row_id(&self, conn: &mut DbConnection, tenant_id: &str) -> Result<String, TxError> {
-        if let Some(id) = self.ids.get(tenant_id) {
-            // Inserted by an earlier report's committed transaction.
-            return Ok(id.clone());
-        }
-        let existing: Option<String> = uploads::table
-            .filter(uploads::tenant_id.eq(tenant_id))
-            .filter(uploads::sha256.eq(&self.sha256))
-            .select(uploads::id)
-            .first(conn)
-            .optional()?;
-        if let Some(id) = existing {
-            return Ok(id);
-        }
-        let id = new_id();
-        diesel::insert_into(uploads::table)
-            .values((
-                uploads::id.eq(&id),
-                uploads::tenant_id.eq(tenant_id),
-                uploads::sha256.eq(&self.sha256),
-                uploads::size.eq(self.size),
-                uploads::content_type.eq(&self.content_type),
-                uploads::filename.eq(&self.filename),
-                uploads::data.eq(&self.compressed),
-                uploads::created_at.eq(now()),
-            ))
-            .execute(conn)?;
-        Ok(id)
-    }
-}
-
-/// Errors inside one report's transaction.
-#[derive(Debug)]
-enum TxError {
-    Storage(StorageError),
-    Parse(ParseError),
-    /// Same key and content already stored: roll back, answer with the stored id.
-    Duplicate(String),
-}
-
-impl From<diesel::result::Error> for TxError {
-    fn from(e: diesel::result::Error) -> Self {
-        TxError::Storage(e.into())
-    }
-}
-
-impl From<StorageError> for TxError {
-    fn from(e: StorageError) -> Self {
-        TxError::Storage(e)
-    }
-}
-
-impl From<ParseError> for TxError {
-    fn from(e: ParseError) -> Self {
-        TxError::Parse(e)
-    }
-}
-
-struct Ingest<'d, 't> {
-    db: &'d Db,
-    target: Target<'t>,
-    upload: Upload,
-    results: Vec<Ingested>,
-}
-
-/// The natural key of a report.
-struct Key<'a> {
-    tenant_id: &'a str,
-    kind: &'static str,
-    org_name: &'a str,
-    external_id: &'a str,
-    policy_domain: &'a str,
-    begin: i64,
-    end: i64,
-}
-
-impl Ingest<'_, '_> {
-    fn domain_for(&mut self, policy_domain: &str) -> StorageResult<Option<Domain>> {
-        match &self.target {
-            Target::Scope(scope) => self
-                .db
-                .read(|conn| resolve_domain(conn, scope, policy_domain)),
-            Target::Domain(d) => {
-                let lower = policy_domain
-                    .trim()
-                    .trim_end_matches('.')
-                    .to_ascii_lowercase();
-                let matches = lower == d.name || lower.ends_with(&format!(".{}", d.name));
-                Ok(matches.then(|| (*d).clone()))
-            }
-        }
-    }
-
-    /// Records a report that could not be filed under a domain, and goes on.
-    fn unfiled(&mut self, origin: &Origin, error: IngestFailure) -> Result<(), ParseError> {
-        self.results.push(Ingested::Failed {
-            origin: origin.clone(),
-            error,
-        });
-        Ok(())
-    }
-
-    fn record_result(
-        &mut self,
-        origin: &Origin,
-        result: Result<Ingested, TxError>,
-    ) -> Result<(), ParseError> {
-        match result {
-            Ok(done) => {
-                self.results.push(done);
-                Ok(())
-            }
-            Err(TxError::Storage(e)) => Err(ParseError::Handler(Box::new(e))),
-            Err(TxError::Parse(e)) if e.is_fatal() => Err(e),
-            Err(TxError::Parse(e)) => {
-                self.failed(origin, e);
-                Ok(())
-            }
-            Err(TxError::Duplicate(_)) => Err(ParseError::Handler(Box::new(StorageError::Other(
-                anyhow::anyhow!("duplicate escaped its transaction"),
-            )))),
-        }
-    }
-}
-
-/// Inserts a report's row before its content, to be completed by [`finish_report`].
-fn insert_pending(
+/// The upload's row for `tenant_id`: the one stored with the same bytes, or a new one.
+pub fn find_or_insert_upload(
     conn: &mut DbConnection,
-    key: &Key<'_>,
-    domain_id: &str,
-    upload_id: String,
+    tenant_id: &TenantId,
+    upload: &NewUpload,
+) -> StorageResult<UploadId> {
+    let existing: Option<String> = uploads::table
+        .filter(uploads::tenant_id.eq(tenant_id.as_str()))
+        .filter(uploads::sha256.eq(&upload.sha256))
+        .select(uploads::id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = existing {
+        return Ok(UploadId::from(id));
+    }
+    let id = new_id();
+    diesel::insert_into(uploads::table)
+        .values((
+            uploads::id.eq(&id),
+            uploads::tenant_id.eq(tenant_id.as_str()),
+            uploads::sha256.eq(&upload.sha256),
+            uploads::size.eq(upload.size),
+            uploads::content_type.eq(&upload.content_type),
+            uploads::filename.eq(&upload.filename),
+            uploads::data.eq(&upload.compressed),
+            uploads::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(UploadId::from(id))
+}
+
+/// The stored reports with this natural key (dedup and conflicts both start here).
+fn with_key<'a>(
+    key: &'a ReportKey<'a>,
+) -> reports::BoxedQuery<'a, super::multi_connection_impl::MultiBackend> {
+    reports::table
+        .filter(reports::tenant_id.eq(key.tenant_id.as_str()))
+        .filter(reports::kind.eq(key.kind))
+        .filter(reports::org_name.eq(key.org_name))
+        .filter(reports::external_id.eq(key.external_id))
+        .filter(reports::policy_domain.eq(key.policy_domain))
+        .filter(reports::begin_ts.eq(key.begin))
+        .filter(reports::end_ts.eq(key.end))
+        .into_boxed()
+}
+
+/// The stored report with this natural key and content hash, if any.
+pub fn find_report_by_hash(
+    conn: &mut DbConnection,
+    key: &ReportKey<'_>,
+    hash: &str,
+) -> StorageResult<Option<ReportId>> {
+    Ok(with_key(key)
+        .filter(reports::content_hash.eq(hash))
+        .select(reports::id)
+        .first::<String>(conn)
+        .optional()?
+        .map(ReportId::from))
+}
+
+/// One stored version of a report (a row with its natural key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportVersion {
+    pub id: ReportId,
+    pub content_hash: String,
+}
+
+/// The stored versions with this natural key, but `except`.
+pub fn list_versions(
+    conn: &mut DbConnection,
+    key: &ReportKey<'_>,
+    except: &ReportId,
+) -> StorageResult<Vec<ReportVersion>> {
+    let rows: Vec<(String, String)> = with_key(key)
+        .filter(reports::id.ne(except.as_str()))
+        .select((reports::id, reports::content_hash))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, content_hash)| ReportVersion {
+            id: ReportId::from(id),
+            content_hash,
+        })
+        .collect())
+}
+
+/// Flags `older` as conflicting and lets `newer` supersede those not superseded yet.
+pub fn supersede(
+    conn: &mut DbConnection,
+    older: &[ReportId],
+    newer: &ReportId,
+) -> StorageResult<()> {
+    let older: Vec<&str> = older.iter().map(ReportId::as_str).collect();
+    diesel::update(reports::table.filter(reports::id.eq_any(&older)))
+        .set(reports::conflict.eq(true))
+        .execute(conn)?;
+    diesel::update(
+        reports::table
+            .filter(reports::id.eq_any(&older))
+            .filter(reports::superseded_by.is_null()),
+    )
+    .set(reports::superseded_by.eq(newer.as_str()))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Inserts a report's row before its content, to be completed by [`complete_report`].
+pub fn insert_pending_report(
+    conn: &mut DbConnection,
+    key: &ReportKey<'_>,
+    domain_id: &DomainId,
+    upload_id: &UploadId,
     origin_json: &str,
-) -> Result<ReportRow, TxError> {
+) -> StorageResult<ReportRow> {
     let row = ReportRow {
         id: new_id(),
-        tenant_id: key.tenant_id.to_string(),
-        domain_id: domain_id.to_string(),
-        upload_id,
+        tenant_id: key.tenant_id.as_str().to_string(),
+        domain_id: domain_id.as_str().to_string(),
+        upload_id: upload_id.as_str().to_string(),
         origin: origin_json.to_string(),
         kind: key.kind.to_string(),
         org_name: key.org_name.to_string(),
@@ -378,51 +230,9 @@ fn insert_pending(
     Ok(row)
 }
 
-/// The stored reports with this natural key (dedup and conflicts both start here).
-fn with_key<'a>(
-    key: &'a Key<'a>,
-) -> reports::BoxedQuery<'a, super::multi_connection_impl::MultiBackend> {
-    reports::table
-        .filter(reports::tenant_id.eq(key.tenant_id))
-        .filter(reports::kind.eq(key.kind))
-        .filter(reports::org_name.eq(key.org_name))
-        .filter(reports::external_id.eq(key.external_id))
-        .filter(reports::policy_domain.eq(key.policy_domain))
-        .filter(reports::begin_ts.eq(key.begin))
-        .filter(reports::end_ts.eq(key.end))
-        .into_boxed()
-}
-
-/// Stores the report row after its content, resolving duplicates and conflicts.
-fn finish_report(
-    conn: &mut DbConnection,
-    key: &Key<'_>,
-    mut row: ReportRow,
-) -> Result<ReportRow, TxError> {
-    let same_key: Vec<(String, String, Option<String>)> = with_key(key)
-        .filter(reports::id.ne(&row.id))
-        .select((reports::id, reports::content_hash, reports::superseded_by))
-        .load(conn)?;
-    if let Some((id, _, _)) = same_key
-        .iter()
-        .find(|(_, hash, _)| *hash == row.content_hash)
-    {
-        return Err(TxError::Duplicate(id.clone()));
-    }
-    if !same_key.is_empty() {
-        row.conflict = true;
-        let older: Vec<&String> = same_key.iter().map(|(id, _, _)| id).collect();
-        diesel::update(reports::table.filter(reports::id.eq_any(&older)))
-            .set(reports::conflict.eq(true))
-            .execute(conn)?;
-        diesel::update(
-            reports::table
-                .filter(reports::id.eq_any(&older))
-                .filter(reports::superseded_by.is_null()),
-        )
-        .set(reports::superseded_by.eq(&row.id))
-        .execute(conn)?;
-    }
+/// Writes the content fields of a pending row: hash, conflict flag, header, warnings and
+/// counts.
+pub fn complete_report(conn: &mut DbConnection, row: &ReportRow) -> StorageResult<()> {
     diesel::update(reports::table.filter(reports::id.eq(&row.id)))
         .set((
             reports::content_hash.eq(&row.content_hash),
@@ -433,30 +243,145 @@ fn finish_report(
             reports::message_count.eq(row.message_count),
         ))
         .execute(conn)?;
-    Ok(row)
-}
-
-/// Queues the `report.received` event of a newly stored report (a duplicate never gets here:
-/// its transaction is rolled back first).
-fn announce(conn: &mut DbConnection, row: &ReportRow, domain: &Domain) -> Result<(), TxError> {
-    let data = serde_json::to_value(ReportReceived {
-        report_id: row.id.clone(),
-        kind: row.kind.clone(),
-        domain: domain.name.clone(),
-        domain_id: domain.id.clone(),
-        policy_domain: row.policy_domain.clone(),
-        org_name: row.org_name.clone(),
-        external_id: row.external_id.clone(),
-        begin: row.begin_ts,
-        end: row.end_ts,
-        records: row.record_count,
-        messages: row.message_count,
-        conflict: row.conflict,
-    })
-    .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
-    super::webhooks::emit(conn, &row.tenant_id, Event::ReportReceived, &data, now())?;
     Ok(())
 }
+
+fn opt(value: Option<&impl ToString>) -> Option<String> {
+    value.map(ToString::to_string)
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = dmarc_records)]
+struct NewRecord {
+    report_id: String,
+    seq: i64,
+    source_ip: String,
+    count: i64,
+    disposition: Option<String>,
+    dkim_aligned: Option<String>,
+    spf_aligned: Option<String>,
+    header_from: Option<String>,
+    envelope_from: Option<String>,
+    envelope_to: Option<String>,
+    reasons: String,
+    dkim: String,
+    spf: String,
+    extensions: Option<String>,
+}
+
+/// Writes a DMARC report's records in batches while they stream by, and its rollups.
+pub struct DmarcWriter {
+    report_id: String,
+    batch: Vec<NewRecord>,
+    seq: i64,
+    rollup: DmarcRollup,
+}
+
+impl DmarcWriter {
+    /// A writer for the report `report_id`, filed under `domain_id`, covering `begin..=end`.
+    pub fn new(report_id: &ReportId, domain_id: &DomainId, begin: i64, end: i64) -> DmarcWriter {
+        DmarcWriter {
+            report_id: report_id.as_str().to_string(),
+            batch: Vec::with_capacity(BATCH),
+            seq: 0,
+            rollup: DmarcRollup::new(report_id, domain_id, begin, end),
+        }
+    }
+
+    pub fn add(&mut self, conn: &mut DbConnection, record: &Record) -> StorageResult<()> {
+        let e = &record.policy_evaluated;
+        self.rollup.add(conn, record)?;
+        self.seq += 1;
+        self.batch.push(NewRecord {
+            report_id: self.report_id.clone(),
+            seq: self.seq,
+            source_ip: record.source_ip.to_string(),
+            count: i64::try_from(record.count).unwrap_or(i64::MAX),
+            disposition: opt(e.disposition.as_ref()),
+            dkim_aligned: opt(e.dkim.as_ref()),
+            spf_aligned: opt(e.spf.as_ref()),
+            header_from: record.identifiers.header_from.clone(),
+            envelope_from: record.identifiers.envelope_from.clone(),
+            envelope_to: record.identifiers.envelope_to.clone(),
+            reasons: json(&e.reasons)?,
+            dkim: json(&record.auth_results.dkim)?,
+            spf: json(&record.auth_results.spf)?,
+            extensions: if record.extensions.is_empty() {
+                None
+            } else {
+                Some(json(&record.extensions)?)
+            },
+        });
+        if self.batch.len() >= BATCH {
+            self.flush_records(conn)?;
+        }
+        Ok(())
+    }
+
+    fn flush_records(&mut self, conn: &mut DbConnection) -> StorageResult<()> {
+        if !self.batch.is_empty() {
+            super::insert_batch!(conn, dmarc_records::table, self.batch, BATCH)?;
+            self.batch.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes what is still buffered; returns (records, messages).
+    pub fn finish(mut self, conn: &mut DbConnection) -> StorageResult<(i64, i64)> {
+        self.flush_records(conn)?;
+        let messages = self.rollup.finish(conn)?;
+        Ok((self.seq, i64::try_from(messages).unwrap_or(i64::MAX)))
+    }
+}
+
+/// Inserts a TLS report's policies, failure details and rollups; returns (policies, sessions).
+pub fn insert_tls(
+    conn: &mut DbConnection,
+    report_id: &ReportId,
+    domain_id: &DomainId,
+    report: &TlsReport,
+) -> StorageResult<(i64, i64)> {
+    let report_id = report_id.as_str();
+    let mut sessions = 0u64;
+    for (i, p) in report.policies.iter().enumerate() {
+        let seq = i as i64 + 1;
+        diesel::insert_into(tls_policies::table)
+            .values((
+                tls_policies::report_id.eq(report_id),
+                tls_policies::seq.eq(seq),
+                tls_policies::policy_type.eq(p.policy.policy_type.as_str()),
+                tls_policies::policy_domain.eq(&p.policy.policy_domain),
+                tls_policies::policy_string.eq(json(&p.policy.policy_string)?),
+                tls_policies::mx_host.eq(json(&p.policy.mx_host)?),
+                tls_policies::successful_sessions.eq(p.total_successful_session_count as i64),
+                tls_policies::failed_sessions.eq(p.total_failure_session_count as i64),
+            ))
+            .execute(conn)?;
+        sessions += p.total_successful_session_count + p.total_failure_session_count;
+        for (j, d) in p.failure_details.iter().enumerate() {
+            diesel::insert_into(tls_failures::table)
+                .values((
+                    tls_failures::report_id.eq(report_id),
+                    tls_failures::policy_seq.eq(seq),
+                    tls_failures::seq.eq(j as i64 + 1),
+                    tls_failures::result_type.eq(d.result_type.as_str()),
+                    tls_failures::sending_mta_ip.eq(&d.sending_mta_ip),
+                    tls_failures::receiving_mx_hostname.eq(&d.receiving_mx_hostname),
+                    tls_failures::receiving_mx_helo.eq(&d.receiving_mx_helo),
+                    tls_failures::receiving_ip.eq(&d.receiving_ip),
+                    tls_failures::failed_session_count.eq(d.failed_session_count as i64),
+                    tls_failures::additional_information.eq(&d.additional_information),
+                    tls_failures::failure_reason_code.eq(&d.failure_reason_code),
+                ))
+                .execute(conn)?;
+        }
+    }
+    insert_tls_daily(conn, report_id, domain_id.as_str(), report)?;
+    Ok((report.policies.len() as i64, sessions as i64))
+}
+
+// ---------------------------------------------------------------------------------------
+// Rollups: per-day sums per (domain, day, source), spread over the days a report covers.
 
 /// The distinct (method, domain) pairs of a record's passing DKIM and SPF results, domains
 /// lower-case without trailing dot: what the aggregates name its sending service from.
@@ -486,44 +411,18 @@ fn passing_auth_domains(record: &Record) -> Vec<(&'static str, String)> {
     out
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Result<String, TxError> {
-    serde_json::to_string(value).map_err(|e| TxError::Storage(StorageError::Other(e.into())))
-}
-
-fn opt(value: Option<&impl ToString>) -> Option<String> {
-    value.map(ToString::to_string)
-}
-
 fn text_or_empty(value: Option<&impl ToString>) -> String {
     value.map(ToString::to_string).unwrap_or_default()
 }
 
-#[derive(Insertable)]
-#[diesel(table_name = dmarc_records)]
-struct NewRecord {
-    report_id: String,
-    seq: i64,
-    source_ip: String,
-    count: i64,
-    disposition: Option<String>,
-    dkim_aligned: Option<String>,
-    spf_aligned: Option<String>,
-    header_from: Option<String>,
-    envelope_from: Option<String>,
-    envelope_to: Option<String>,
-    reasons: String,
-    dkim: String,
-    spf: String,
-    extensions: Option<String>,
-}
-
-/// Accumulates a DMARC report's rows and rollups while its records stream by.
-struct DmarcWriter {
+/// A DMARC report's rollups, summed while its records stream by: `dmarc_daily` (per day and
+/// result), `dmarc_daily_sources` (per day, source and header from) and `dmarc_daily_auth`
+/// (per day, source and passing DKIM/SPF domain). Source groups are flushed in numbered
+/// batches when there are many, so memory stays bounded.
+struct DmarcRollup {
     report_id: String,
     domain_id: String,
     weights: Vec<(i64, i64)>,
-    batch: Vec<NewRecord>,
-    seq: i64,
     results: HashMap<(i64, String, String, String), u64>,
     sources: HashMap<(i64, String, String), (u64, u64)>,
     /// Messages per (day, source, method, domain) of passing DKIM and SPF results.
@@ -532,8 +431,21 @@ struct DmarcWriter {
     messages: u64,
 }
 
-impl DmarcWriter {
-    fn add(&mut self, conn: &mut DbConnection, record: &Record) -> Result<(), TxError> {
+impl DmarcRollup {
+    fn new(report_id: &ReportId, domain_id: &DomainId, begin: i64, end: i64) -> DmarcRollup {
+        DmarcRollup {
+            report_id: report_id.as_str().to_string(),
+            domain_id: domain_id.as_str().to_string(),
+            weights: day_weights(begin, end),
+            results: HashMap::new(),
+            sources: HashMap::new(),
+            auth: HashMap::new(),
+            source_flushes: 0,
+            messages: 0,
+        }
+    }
+
+    fn add(&mut self, conn: &mut DbConnection, record: &Record) -> StorageResult<()> {
         let e = &record.policy_evaluated;
         let count = record.count;
         self.messages += count;
@@ -564,45 +476,13 @@ impl DmarcWriter {
                 s.1 += n;
             }
         }
-        self.seq += 1;
-        self.batch.push(NewRecord {
-            report_id: self.report_id.clone(),
-            seq: self.seq,
-            source_ip: ip,
-            count: i64::try_from(count).unwrap_or(i64::MAX),
-            disposition: opt(e.disposition.as_ref()),
-            dkim_aligned: opt(e.dkim.as_ref()),
-            spf_aligned: opt(e.spf.as_ref()),
-            header_from: record.identifiers.header_from.clone(),
-            envelope_from: record.identifiers.envelope_from.clone(),
-            envelope_to: record.identifiers.envelope_to.clone(),
-            reasons: json(&e.reasons)?,
-            dkim: json(&record.auth_results.dkim)?,
-            spf: json(&record.auth_results.spf)?,
-            extensions: if record.extensions.is_empty() {
-                None
-            } else {
-                Some(json(&record.extensions)?)
-            },
-        });
-        if self.batch.len() >= BATCH {
-            self.flush_records(conn)?;
-        }
         if self.sources.len() + self.auth.len() >= MAX_SOURCE_GROUPS {
             self.flush_sources(conn)?;
         }
         Ok(())
     }
 
-    fn flush_records(&mut self, conn: &mut DbConnection) -> Result<(), TxError> {
-        if !self.batch.is_empty() {
-            super::insert_batch!(conn, dmarc_records::table, self.batch, BATCH)?;
-            self.batch.clear();
-        }
-        Ok(())
-    }
-
-    fn flush_sources(&mut self, conn: &mut DbConnection) -> Result<(), TxError> {
+    fn flush_sources(&mut self, conn: &mut DbConnection) -> StorageResult<()> {
         self.source_flushes += 1;
         let rows: Vec<_> = self
             .sources
@@ -641,9 +521,8 @@ impl DmarcWriter {
         Ok(())
     }
 
-    /// Writes what is still buffered; returns (records, messages).
-    fn finish(mut self, conn: &mut DbConnection) -> Result<(i64, i64), TxError> {
-        self.flush_records(conn)?;
+    /// Writes what is still summed; returns the report's messages.
+    fn finish(mut self, conn: &mut DbConnection) -> StorageResult<u64> {
         self.flush_sources(conn)?;
         let rows: Vec<_> = self
             .results
@@ -661,408 +540,21 @@ impl DmarcWriter {
             })
             .collect();
         super::insert_batch!(conn, dmarc_daily::table, rows, BATCH)?;
-        Ok((self.seq, i64::try_from(self.messages).unwrap_or(i64::MAX)))
+        Ok(self.messages)
     }
 }
 
-/// A DMARC report read whole before any database work: its final header, warnings, content
-/// hash and records (in memory up to [`SPILL_AFTER`], then in a temporary file).
-struct Staged {
-    header: AggregateHeader,
-    warnings: Vec<Warning>,
-    hash: String,
-    records: Spill,
-}
-
-impl Staged {
-    /// Pulls every record from `reader`. The hash is the one every earlier version of ruad
-    /// stored: SHA-256 over the header's JSON, a newline and the SHA-256 of the records' JSON
-    /// lines, so a re-upload of a report stored before is still a duplicate.
-    fn read(reader: &mut AggregateReader<'_>) -> Result<Staged, TxError> {
-        let mut records = Spill::default();
-        let mut hasher = Sha256::new();
-        while let Some(record) = reader.next_record()? {
-            let line = json(&record)?;
-            hasher.update(line.as_bytes());
-            hasher.update(b"\n");
-            records.push(record, &line)?;
-        }
-        let (header, warnings) = reader.finish()?;
-        let mut outer = Sha256::new();
-        outer.update(json(&header)?.as_bytes());
-        outer.update(b"\n");
-        outer.update(hasher.finalize());
-        Ok(Staged {
-            header,
-            warnings,
-            hash: hex::encode(outer.finalize()),
-            records: records.finish()?,
-        })
-    }
-}
-
-/// Records held in memory, or in a temporary file of JSON lines once there are many.
-#[derive(Default)]
-struct Spill {
-    memory: Vec<Record>,
-    file: Option<std::io::BufWriter<std::fs::File>>,
-    spilled: Option<std::fs::File>,
-}
-
-impl Spill {
-    fn push(&mut self, record: Record, line: &str) -> Result<(), TxError> {
-        let io = |e: std::io::Error| TxError::Storage(StorageError::Other(e.into()));
-        if self.file.is_none() && self.memory.len() < SPILL_AFTER {
-            self.memory.push(record);
-            return Ok(());
-        }
-        let file = match &mut self.file {
-            Some(file) => file,
-            None => {
-                let mut file = std::io::BufWriter::new(tempfile::tempfile().map_err(io)?);
-                for held in self.memory.drain(..) {
-                    writeln!(file, "{}", json(&held)?).map_err(io)?;
-                }
-                self.file.insert(file)
-            }
-        };
-        writeln!(file, "{line}").map_err(io)
-    }
-
-    /// Ends writing: the records can now be read back with [`Spill::for_each`].
-    fn finish(mut self) -> Result<Spill, TxError> {
-        use std::io::Seek;
-        let io = |e: std::io::Error| TxError::Storage(StorageError::Other(e.into()));
-        if let Some(file) = self.file.take() {
-            let mut file = file.into_inner().map_err(|e| io(e.into_error()))?;
-            file.rewind().map_err(io)?;
-            self.spilled = Some(file);
-        }
-        Ok(self)
-    }
-
-    /// Calls `f` with every record, in order.
-    fn for_each(
-        &mut self,
-        mut f: impl FnMut(&Record) -> Result<(), TxError>,
-    ) -> Result<(), TxError> {
-        use std::io::{BufRead, Seek};
-        let io = |e: std::io::Error| TxError::Storage(StorageError::Other(e.into()));
-        for record in &self.memory {
-            f(record)?;
-        }
-        if let Some(file) = &mut self.spilled {
-            // A transaction retried after a failure reads the file again from the start.
-            file.rewind().map_err(io)?;
-            let mut reader = std::io::BufReader::new(&*file);
-            let mut line = String::new();
-            loop {
-                line.clear();
-                if reader.read_line(&mut line).map_err(io)? == 0 {
-                    break;
-                }
-                let record: Record = serde_json::from_str(&line)
-                    .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
-                f(&record)?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl ReportHandler for Ingest<'_, '_> {
-    fn aggregate(
-        &mut self,
-        origin: &Origin,
-        reader: &mut AggregateReader<'_>,
-    ) -> Result<(), ParseError> {
-        let Some(header) = reader.header().cloned() else {
-            return Err(ParseError::InvalidAggregate {
-                path: "feedback".into(),
-                message: "no header".into(),
-            });
-        };
-        let policy_domain = header.policy_published.domain.clone();
-        let domain = match self.domain_for(&policy_domain) {
-            Ok(Some(d)) => d,
-            Ok(None) => {
-                self.results.push(Ingested::Failed {
-                    origin: origin.clone(),
-                    error: IngestFailure::DomainNotRegistered {
-                        domain: policy_domain,
-                    },
-                });
-                return Ok(());
-            }
-            Err(StorageError::Ambiguous { name, tenants }) => {
-                return self.unfiled(
-                    origin,
-                    IngestFailure::AmbiguousDomain {
-                        domain: name,
-                        tenants,
-                    },
-                );
-            }
-            Err(e) => return Err(ParseError::Handler(Box::new(e))),
-        };
-        // Parse everything before the writer is taken.
-        let mut staged = match Staged::read(reader) {
-            Ok(staged) => staged,
-            Err(e) => return self.record_result(origin, Err(e)),
-        };
-        let upload = &self.upload;
-        let origin_json = serde_json::to_string(origin).unwrap_or_else(|_| "[]".into());
-        let result = write_report(self.db, |conn| {
-            let meta = &header.report_metadata;
-            let key = Key {
-                tenant_id: &domain.tenant_id,
-                kind: KIND_DMARC,
-                org_name: &meta.org_name,
-                external_id: &meta.report_id,
-                policy_domain: &policy_domain,
-                begin: meta.date_range.begin,
-                end: meta.date_range.end,
-            };
-            if let Some(id) = find_duplicate(conn, &key, &staged.hash)? {
-                return Err(TxError::Duplicate(id));
-            }
-            let upload_id = upload.row_id(conn, &domain.tenant_id)?;
-            let row = insert_pending(conn, &key, &domain.id, upload_id, &origin_json)?;
-            let mut writer = DmarcWriter {
-                report_id: row.id.clone(),
-                domain_id: domain.id.clone(),
-                weights: day_weights(meta.date_range.begin, meta.date_range.end),
-                batch: Vec::with_capacity(BATCH),
-                seq: 0,
-                results: HashMap::new(),
-                sources: HashMap::new(),
-                auth: HashMap::new(),
-                source_flushes: 0,
-                messages: 0,
-            };
-            staged.records.for_each(|record| writer.add(conn, record))?;
-            let (records, messages) = writer.finish(conn)?;
-            let row = ReportRow {
-                content_hash: staged.hash.clone(),
-                header: json(&staged.header)?,
-                warnings: json(&staged.warnings)?,
-                record_count: records,
-                message_count: messages,
-                ..row
-            };
-            let row = finish_report(conn, &key, row)?;
-            announce(conn, &row, &domain)?;
-            // Committed with the report, so every stored report gets its sources enriched.
-            super::jobs::enqueue(
-                conn,
-                Some(&domain.tenant_id),
-                crate::domain::job::JobKind::EnrichSources,
-                &serde_json::json!({ "report_id": row.id }),
-                super::now(),
-            )?;
-            Ok(row)
-        });
-        let result = stored_or_duplicate(result, KIND_DMARC, &policy_domain, &domain, origin);
-        self.record_result(origin, result)
-    }
-
-    fn tls(
-        &mut self,
-        origin: &Origin,
-        report: TlsReport,
-        warnings: Vec<Warning>,
-    ) -> Result<(), ParseError> {
-        // A TLS report belongs to the first of its policy domains that is registered.
-        let mut chosen = None;
-        for p in &report.policies {
-            match self.domain_for(&p.policy.policy_domain) {
-                Ok(Some(d)) => {
-                    chosen = Some((p.policy.policy_domain.clone(), d));
-                    break;
-                }
-                Ok(None) => {}
-                Err(StorageError::Ambiguous { name, tenants }) => {
-                    return self.unfiled(
-                        origin,
-                        IngestFailure::AmbiguousDomain {
-                            domain: name,
-                            tenants,
-                        },
-                    );
-                }
-                Err(e) => return Err(ParseError::Handler(Box::new(e))),
-            }
-        }
-        let Some((policy_domain, domain)) = chosen else {
-            let names: Vec<&str> = report
-                .policies
-                .iter()
-                .map(|p| p.policy.policy_domain.as_str())
-                .collect();
-            let domain = names.first().copied().unwrap_or_default().to_string();
-            let error = match &self.target {
-                Target::Domain(d) => IngestFailure::OtherDomain {
-                    domain,
-                    token_domain: d.name.clone(),
-                },
-                Target::Scope(_) => IngestFailure::DomainNotRegistered { domain },
-            };
-            self.results.push(Ingested::Failed {
-                origin: origin.clone(),
-                error,
-            });
-            return Ok(());
-        };
-        let upload = &self.upload;
-        let origin_json = serde_json::to_string(origin).unwrap_or_else(|_| "[]".into());
-        // Hash and header before the writer is taken.
-        let prepared = json(&report).and_then(|content| {
-            let mut header = serde_json::to_value(&report)
-                .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
-            if let Some(obj) = header.as_object_mut() {
-                obj.remove("policies");
-            }
-            Ok((
-                hex::encode(Sha256::digest(content.as_bytes())),
-                json(&header)?,
-            ))
-        });
-        let (hash, header) = match prepared {
-            Ok(prepared) => prepared,
-            Err(e) => return self.record_result(origin, Err(e)),
-        };
-        let result = write_report(self.db, |conn| {
-            let key = Key {
-                tenant_id: &domain.tenant_id,
-                kind: KIND_TLS,
-                org_name: &report.organization_name,
-                external_id: &report.report_id,
-                policy_domain: &policy_domain,
-                begin: report.date_range.begin,
-                end: report.date_range.end,
-            };
-            if let Some(id) = find_duplicate(conn, &key, &hash)? {
-                return Err(TxError::Duplicate(id));
-            }
-            let upload_id = upload.row_id(conn, &domain.tenant_id)?;
-            let row = insert_pending(conn, &key, &domain.id, upload_id, &origin_json)?;
-            let (policies, sessions) = insert_tls(conn, &row.id, &domain.id, &report)?;
-            let row = ReportRow {
-                content_hash: hash.clone(),
-                header: header.clone(),
-                warnings: json(&warnings)?,
-                record_count: policies,
-                message_count: sessions,
-                ..row
-            };
-            let row = finish_report(conn, &key, row)?;
-            // TLS data needs no enrichment: evaluate the domain's issues.
-            super::jobs::enqueue_unique(
-                conn,
-                Some(&domain.tenant_id),
-                crate::domain::job::JobKind::EvaluateIssues,
-                &serde_json::json!({ "domain_id": domain.id }),
-                super::now(),
-            )?;
-            announce(conn, &row, &domain)?;
-            Ok(row)
-        });
-        let result = stored_or_duplicate(result, KIND_TLS, &policy_domain, &domain, origin);
-        self.record_result(origin, result)
-    }
-
-    fn failed(&mut self, origin: &Origin, error: ParseError) {
-        self.results.push(Ingested::Failed {
-            origin: origin.clone(),
-            error: IngestFailure::Parse {
-                code: error.code(),
-                message: error.to_string(),
-            },
-        });
-    }
-}
-
-/// Runs one report's transaction under the writer (on SQLite); nothing else is done there.
-fn write_report(
-    db: &Db,
-    f: impl FnMut(&mut DbConnection) -> Result<ReportRow, TxError>,
-) -> Result<ReportRow, TxError> {
-    let mut f = f;
-    let mut outcome = None;
-    let written = db.write(|conn| {
-        outcome = Some(conn.transaction::<_, TxError, _>(&mut f));
-        Ok(())
-    });
-    match (written, outcome) {
-        (Err(e), _) => Err(TxError::Storage(e)),
-        (Ok(()), Some(result)) => result,
-        (Ok(()), None) => Err(TxError::Storage(StorageError::Other(anyhow::anyhow!(
-            "the report transaction did not run"
-        )))),
-    }
-}
-
-/// The stored report with the same natural key and content, if any.
-fn find_duplicate(
-    conn: &mut DbConnection,
-    key: &Key<'_>,
-    hash: &str,
-) -> Result<Option<String>, TxError> {
-    Ok(with_key(key)
-        .filter(reports::content_hash.eq(hash))
-        .select(reports::id)
-        .first(conn)
-        .optional()?)
-}
-
-fn stored_or_duplicate(
-    result: Result<ReportRow, TxError>,
-    kind: &'static str,
-    policy_domain: &str,
-    domain: &Domain,
-    origin: &Origin,
-) -> Result<Ingested, TxError> {
-    let stored = |id: String, duplicate: bool, conflict: bool| Ingested::Stored {
-        id,
-        kind,
-        policy_domain: policy_domain.to_string(),
-        domain: domain.name.clone(),
-        duplicate,
-        conflict,
-        origin: origin.clone(),
-    };
-    match result {
-        Ok(row) => Ok(stored(row.id, false, row.conflict)),
-        Err(TxError::Duplicate(id)) => Ok(stored(id, true, false)),
-        Err(e) => Err(e),
-    }
-}
-
-/// Inserts a TLS report's policies, failure details and rollups; returns (policies, sessions).
-fn insert_tls(
+/// A TLS report's `tls_daily` rows: sessions per (day, result type, sending address,
+/// receiving MX), successful sessions under the empty result type.
+fn insert_tls_daily(
     conn: &mut DbConnection,
     report_id: &str,
     domain_id: &str,
     report: &TlsReport,
-) -> Result<(i64, i64), TxError> {
+) -> StorageResult<()> {
     let weights = day_weights(report.date_range.begin, report.date_range.end);
     let mut rollup: HashMap<(i64, String, String, String), (u64, u64)> = HashMap::new();
-    let mut sessions = 0u64;
-    for (i, p) in report.policies.iter().enumerate() {
-        let seq = i as i64 + 1;
-        diesel::insert_into(tls_policies::table)
-            .values((
-                tls_policies::report_id.eq(report_id),
-                tls_policies::seq.eq(seq),
-                tls_policies::policy_type.eq(p.policy.policy_type.as_str()),
-                tls_policies::policy_domain.eq(&p.policy.policy_domain),
-                tls_policies::policy_string.eq(json(&p.policy.policy_string)?),
-                tls_policies::mx_host.eq(json(&p.policy.mx_host)?),
-                tls_policies::successful_sessions.eq(p.total_successful_session_count as i64),
-                tls_policies::failed_sessions.eq(p.total_failure_session_count as i64),
-            ))
-            .execute(conn)?;
-        sessions += p.total_successful_session_count + p.total_failure_session_count;
+    for p in &report.policies {
         let ok = split(p.total_successful_session_count, &weights);
         let failed = split(p.total_failure_session_count, &weights);
         for ((day, s), (_, f)) in ok.into_iter().zip(failed) {
@@ -1072,22 +564,7 @@ fn insert_tls(
             e.0 += s;
             e.1 += f;
         }
-        for (j, d) in p.failure_details.iter().enumerate() {
-            diesel::insert_into(tls_failures::table)
-                .values((
-                    tls_failures::report_id.eq(report_id),
-                    tls_failures::policy_seq.eq(seq),
-                    tls_failures::seq.eq(j as i64 + 1),
-                    tls_failures::result_type.eq(d.result_type.as_str()),
-                    tls_failures::sending_mta_ip.eq(&d.sending_mta_ip),
-                    tls_failures::receiving_mx_hostname.eq(&d.receiving_mx_hostname),
-                    tls_failures::receiving_mx_helo.eq(&d.receiving_mx_helo),
-                    tls_failures::receiving_ip.eq(&d.receiving_ip),
-                    tls_failures::failed_session_count.eq(d.failed_session_count as i64),
-                    tls_failures::additional_information.eq(&d.additional_information),
-                    tls_failures::failure_reason_code.eq(&d.failure_reason_code),
-                ))
-                .execute(conn)?;
+        for d in &p.failure_details {
             for (day, n) in split(d.failed_session_count, &weights) {
                 let key = (
                     day,
@@ -1116,8 +593,11 @@ fn insert_tls(
         })
         .collect();
     super::insert_batch!(conn, tls_daily::table, rows, BATCH)?;
-    Ok((report.policies.len() as i64, sessions as i64))
+    Ok(())
 }
+
+// ---------------------------------------------------------------------------------------
+// Read path.
 
 /// Filters for listing reports.
 #[derive(Debug, Default, Clone)]
