@@ -16,7 +16,8 @@
 //!    supersedes the older ones, all flagged), its job (`enrich_sources` for DMARC,
 //!    `evaluate_issues` for TLS) and its `report.received` webhook event.
 //! 5. The outcome of each report is returned in upload order ([`Ingested`]) and counted in
-//!    `/metrics` (`services::metrics`).
+//!    `/metrics` (`services::metrics`): `ruad_reports_ingested_total` per outcome,
+//!    `ruad_ingest_records` per stored report, `ruad_ingest_duration_seconds` per upload.
 //!
 //! # Invariants
 //! - Parsing never holds the writer: unpacking, parsing, staging and hashing all happen
@@ -55,6 +56,7 @@ use crate::storage::reports::{
 };
 use crate::storage::{Db, DbConnection, StorageError, StorageResult, TenantScope, jobs, now};
 use stage::{StageError, StagedDmarc};
+use std::time::Instant;
 
 /// The bytes one request, file or message brought, and what the sender said of them.
 #[derive(Debug, Clone, Copy)]
@@ -142,6 +144,7 @@ pub fn ingest(
     upload: &Upload<'_>,
     limits: &Limits,
 ) -> StorageResult<Vec<Ingested>> {
+    let started = Instant::now();
     let stored = stage::upload(upload.bytes, upload.content_type, upload.file_name)
         .map_err(StorageError::Other)?;
     let mut handler = Handler {
@@ -152,7 +155,10 @@ pub fn ingest(
         results: Vec::new(),
     };
     match parse_input(Input::Bytes(upload.bytes), limits, &mut handler) {
-        Ok(()) => Ok(handler.results),
+        Ok(()) => {
+            metrics.ingest_duration(started.elapsed());
+            Ok(handler.results)
+        }
         Err(ParseError::Handler(e)) => Err(storage_error(e)),
         Err(other) => Err(StorageError::Other(anyhow::anyhow!(
             "unexpected parse failure: {other}"
@@ -172,6 +178,7 @@ pub fn ingest_tlsrpt(
     media: TlsrptMedia,
     limits: &Limits,
 ) -> Result<Ingested, TlsrptError> {
+    let started = Instant::now();
     let (report, warnings) =
         rfc8460::decode(body, media, limits).map_err(TlsrptError::NotOneReport)?;
     let stored = stage::upload(body, Some(media.as_str()), None).map_err(StorageError::Other)?;
@@ -188,10 +195,12 @@ pub fn ingest_tlsrpt(
         Err(ParseError::Handler(e)) => return Err(storage_error(e).into()),
         Err(other) => handler.failed(&origin, other),
     }
-    Ok(handler
+    let ingested = handler
         .results
         .pop()
-        .ok_or_else(|| StorageError::Other(anyhow::anyhow!("a TLS report left no result")))?)
+        .ok_or_else(|| StorageError::Other(anyhow::anyhow!("a TLS report left no result")))?;
+    metrics.ingest_duration(started.elapsed());
+    Ok(ingested)
 }
 
 /// The storage error a handler failure carries.
@@ -424,7 +433,10 @@ impl Handler<'_> {
         result: Result<ReportRow, TxError>,
     ) -> Result<(), ParseError> {
         let (id, duplicate, conflict) = match result {
-            Ok(row) => (ReportId::from(row.id), false, row.conflict),
+            Ok(row) => {
+                self.metrics.ingest_records(kind, row.record_count);
+                (ReportId::from(row.id), false, row.conflict)
+            }
             Err(TxError::Duplicate(id)) => (id, true, false),
             Err(TxError::Storage(e)) => return Err(ParseError::Handler(Box::new(e))),
         };
