@@ -16,8 +16,9 @@ use ruad::dns::resolver::{Resolver, ResolverSettings};
 use ruad::domain::domain_name::DomainName;
 use ruad::reports::Limits;
 use ruad::services::enrichment::{EnrichSettings, enrich_report};
+use ruad::services::ingest::{self, Target, Upload};
 use ruad::services::metrics::Metrics;
-use ruad::storage::{Db, domains, reports, source_names, tenants};
+use ruad::storage::{Db, domains, source_names, tenants};
 use std::time::{Duration, Instant};
 
 const SOA: &str = "@ 3600 IN SOA ns.bench.test. admin.bench.test. 1 7200 3600 1209600 3600\n@ 3600 IN NS ns.bench.test.\n";
@@ -82,15 +83,16 @@ fn main() {
         Ok(scope)
     })
     .and_then(|scope| {
-        let file = reports::UploadFile {
+        let upload = Upload {
             bytes: xml.as_bytes(),
             content_type: None,
-            filename: None,
+            file_name: None,
         };
-        reports::ingest(
+        ingest::ingest(
             &db,
-            reports::Target::Scope(&scope),
-            &file,
+            &Metrics::default(),
+            Target::Scope(&scope),
+            &upload,
             &Limits::default(),
         )
     })

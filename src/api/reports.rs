@@ -14,10 +14,9 @@ use crate::domain::report::{
 };
 use crate::domain::tenant::Role;
 use crate::reports::Warning;
+use crate::services::ingest::{self, IngestFailure, Ingested, Target, Upload};
 use crate::storage::domains;
-use crate::storage::reports::{
-    self as store, IngestFailure, Ingested, ReportFilter, ReportRow, Target,
-};
+use crate::storage::reports::{self as store, ReportFilter, ReportRow};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -177,30 +176,30 @@ async fn ingest_files(
     files: Vec<IncomingFile>,
 ) -> Result<HttpResponse, ApiError> {
     let db = state.db.clone();
+    let metrics = state.metrics.clone();
     let limits = state.limits;
     let results = blocking(move || {
         let target = Target::Scope(&scope);
         let mut all = Vec::new();
         for file in files {
-            // Parsing runs outside the database writer; each report's writes take it.
-            let upload = store::UploadFile {
+            // Answered only after the service returns: every stored report is committed.
+            let upload = Upload {
                 bytes: &file.bytes,
                 content_type: file.content_type.as_deref(),
-                filename: file.name.as_deref(),
+                file_name: file.name.as_deref(),
             };
-            let results = store::ingest(&db, target, &upload, &limits)?;
+            let results = ingest::ingest(&db, &metrics, target, &upload, &limits)?;
             all.push((file.name, results));
         }
         Ok(all)
     })
     .await?;
-    let response = uploaded_response(&state, results)?;
+    let response = uploaded_response(results)?;
     Ok(HttpResponse::Created().json(response))
 }
 
 /// The answer to an upload: what was stored per file, or the 4xx problem when nothing was.
 pub(crate) fn uploaded_response(
-    state: &AppState,
     results: Vec<(Option<String>, Vec<Ingested>)>,
 ) -> Result<UploadResponse, ApiError> {
     let mut response = UploadResponse {
@@ -219,16 +218,8 @@ pub(crate) fn uploaded_response(
                     conflict,
                     origin,
                 } => {
-                    let outcome = if duplicate {
-                        "duplicate"
-                    } else if conflict {
-                        "conflict"
-                    } else {
-                        "stored"
-                    };
-                    state.metrics.report(kind, outcome);
                     response.reports.push(UploadedReport {
-                        id,
+                        id: id.into_string(),
                         kind: ReportKind::from_storage(kind),
                         policy_domain,
                         domain,
@@ -239,7 +230,6 @@ pub(crate) fn uploaded_response(
                     });
                 }
                 Ingested::Failed { origin, error } => {
-                    state.metrics.report("unknown", "rejected");
                     let (code, detail, domain) = match error {
                         IngestFailure::Parse { code, message } => (code.to_string(), message, None),
                         IngestFailure::DomainNotRegistered { domain } => (

@@ -7,55 +7,28 @@
 //!
 //! Order of checks, cheapest first and all before the body is read: media type (415), token
 //! (404), declared length against `max_tlsrpt_bytes` (413, in [`crate::api::body`]). Then the
-//! body is read under its deadline and size limit, decoded and parsed outside the database
-//! writer, and only a well-formed TLS report is stored.
+//! body is read under its deadline and size limit and handed to `services::ingest`, which
+//! decodes and parses it outside the database writer and stores only a well-formed TLS
+//! report; the 201 is sent after its commit.
 
 use crate::api::AppState;
 use crate::api::blocking;
 use crate::api::error::{ApiError, ErrorCode, Problem, UploadError};
 use crate::api::reports::uploaded_response;
-use crate::reports::envelope::{Sniffed, sniff};
-use crate::reports::{Limits, ParseError, Warning, Warnings, tlsrpt};
+use crate::reports::ParseError;
+use crate::services::ingest::{self, TlsrptError, TlsrptMedia};
 use crate::storage::domains;
-use crate::storage::reports as store;
 use actix_web::{HttpRequest, HttpResponse, post, web};
 use futures_util::StreamExt;
-use std::io::Read;
 
-/// The two media types of RFC 8460 §5.3.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Media {
-    Json,
-    Gzip,
-}
-
-impl Media {
-    fn of(req: &HttpRequest) -> Option<Media> {
-        let value = req
-            .headers()
-            .get(actix_web::http::header::CONTENT_TYPE)?
-            .to_str()
-            .ok()?;
-        match value
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase()
-            .as_str()
-        {
-            "application/tlsrpt+json" => Some(Media::Json),
-            "application/tlsrpt+gzip" => Some(Media::Gzip),
-            _ => None,
-        }
-    }
-
-    fn as_str(self) -> &'static str {
-        match self {
-            Media::Json => "application/tlsrpt+json",
-            Media::Gzip => "application/tlsrpt+gzip",
-        }
-    }
+/// The RFC 8460 §5.3 media type the request declares, if it is one.
+fn media_of(req: &HttpRequest) -> Option<TlsrptMedia> {
+    let value = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)?
+        .to_str()
+        .ok()?;
+    TlsrptMedia::parse(value)
 }
 
 /// Receive an SMTP TLS report (`application/tlsrpt+gzip` or `application/tlsrpt+json`):
@@ -81,7 +54,7 @@ pub async fn receive_tls_report(
     path: web::Path<String>,
     mut payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let Some(media) = Media::of(&req) else {
+    let Some(media) = media_of(&req) else {
         return Err(ApiError::UnsupportedMediaType(
             "expected application/tlsrpt+gzip or application/tlsrpt+json (RFC 8460 §3)".into(),
         ));
@@ -106,63 +79,16 @@ pub async fn receive_tls_report(
     let body = body.freeze();
     let limits = state.limits;
     let db = state.db.clone();
+    let metrics = state.metrics.clone();
     let ingested = blocking(move || {
-        let (report, warnings) = decode(&body, media, &limits).map_err(refused)?;
-        let ingested =
-            store::ingest_tls(&db, &domain, &body, Some(media.as_str()), report, warnings)?;
-        Ok(ingested)
+        ingest::ingest_tlsrpt(&db, &metrics, &domain, &body, media, &limits).map_err(|e| match e {
+            TlsrptError::NotOneReport(e) => refused(e),
+            TlsrptError::Storage(e) => ApiError::from(e),
+        })
     })
     .await?;
-    let response = uploaded_response(&state, vec![(None, vec![ingested])])?;
+    let response = uploaded_response(vec![(None, vec![ingested])])?;
     Ok(HttpResponse::Created().json(response))
-}
-
-/// Decodes a receiver body: JSON, or one gzip member of JSON, and nothing else. The JSON is
-/// parsed as it is decompressed (never held whole), under the parser's limits.
-fn decode(
-    body: &[u8],
-    media: Media,
-    limits: &Limits,
-) -> Result<(crate::domain::report::TlsReport, Vec<Warning>), ParseError> {
-    use std::io::BufRead;
-    let not_tls = |what: &str| {
-        ParseError::NotAReport(format!(
-            "{what}; RFC 8460 §5.3 allows one TLS report as JSON, or that JSON in gzip"
-        ))
-    };
-    let mut warnings = Warnings::default();
-    let report = match (media, sniff(body)) {
-        (Media::Json, Sniffed::Json) => tlsrpt::parse_reader(body, limits, &mut warnings)?,
-        (Media::Gzip, Sniffed::Gzip) => {
-            // One gzip member (a second layer or member is not followed), bounded like any
-            // decompression.
-            let cap = limits.max_decompressed_bytes;
-            let mut reader = std::io::BufReader::with_capacity(
-                64 << 10,
-                flate2::read::GzDecoder::new(body).take(cap.saturating_add(1)),
-            );
-            let head = reader
-                .fill_buf()
-                .map_err(|e| ParseError::NotAReport(format!("the gzip body is corrupt: {e}")))?;
-            if sniff(head) != Sniffed::Json {
-                return Err(not_tls(&format!(
-                    "the gzip body holds {:?}, not JSON",
-                    sniff(head)
-                )));
-            }
-            let parsed = tlsrpt::parse_reader(&mut reader, limits, &mut warnings);
-            if reader.get_ref().limit() == 0 {
-                return Err(ParseError::Limit(crate::reports::LimitExceeded {
-                    kind: crate::reports::LimitKind::DecompressedBytes,
-                    max: cap,
-                }));
-            }
-            parsed?
-        }
-        (Media::Json, other) => return Err(not_tls(&format!("the body is {other:?}, not JSON"))),
-        (Media::Gzip, other) => return Err(not_tls(&format!("the body is {other:?}, not gzip"))),
-    };
-    Ok((report, warnings.to_vec()))
 }
 
 /// A body that is not one TLS report: 422, with the parser's code.

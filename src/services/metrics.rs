@@ -6,6 +6,8 @@
 //! | `ruad_http_requests_total` | counter | method, route, status | HTTP requests |
 //! | `ruad_http_request_duration_seconds` | histogram | method, route | HTTP latency |
 //! | `ruad_reports_ingested_total` | counter | kind, outcome | reports found in uploads |
+//! | `ruad_ingest_duration_seconds` | histogram | | time to ingest one upload (file, body or message), unpacking to last commit |
+//! | `ruad_ingest_records` | histogram | kind | records per stored report (DMARC records, TLS policies); duplicates are not stored |
 //! | `ruad_database_up` | gauge | | whether the scrape could read the database |
 //! | `ruad_jobs_queued` | gauge | kind | due jobs no instance holds, all instances (database) |
 //! | `ruad_jobs_scheduled` | gauge | kind | jobs not due yet, all instances (database) |
@@ -37,6 +39,27 @@ use std::time::Duration;
 const BUCKETS: &[f64] = &[
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
 ];
+
+/// Records per report: a few for most, up to `max_records` (2,000,000 by default).
+const RECORD_BUCKETS: &[f64] = &[
+    1.0,
+    5.0,
+    10.0,
+    50.0,
+    100.0,
+    500.0,
+    1_000.0,
+    5_000.0,
+    10_000.0,
+    50_000.0,
+    100_000.0,
+    500_000.0,
+    2_000_000.0,
+];
+
+/// The report kinds of `ruad_ingest_records` (as stored, and as `ruad_reports_ingested_total`
+/// names them).
+const REPORT_KINDS: [&str; 2] = ["dmarc_aggregate", "tls_report"];
 
 /// Job and delivery duration buckets in seconds (a job may take minutes).
 const LONG_BUCKETS: &[f64] = &[
@@ -125,6 +148,8 @@ pub struct Metrics {
     requests: Mutex<BTreeMap<(String, String, u16), u64>>,
     latency: Mutex<BTreeMap<(String, String), Histogram>>,
     reports: Mutex<BTreeMap<(String, String), u64>>,
+    ingest_duration: Mutex<Histogram>,
+    ingest_records: Mutex<BTreeMap<String, Histogram>>,
     jobs: Mutex<BTreeMap<JobKind, JobCounters>>,
     reclaimed: Mutex<u64>,
     lookups: Mutex<BTreeMap<&'static str, u64>>,
@@ -138,6 +163,13 @@ impl Default for Metrics {
             requests: Mutex::default(),
             latency: Mutex::default(),
             reports: Mutex::default(),
+            ingest_duration: Mutex::new(Histogram::new(LONG_BUCKETS)),
+            ingest_records: Mutex::new(
+                REPORT_KINDS
+                    .into_iter()
+                    .map(|k| (k.to_string(), Histogram::new(RECORD_BUCKETS)))
+                    .collect(),
+            ),
             jobs: Mutex::new(
                 JobKind::ALL
                     .into_iter()
@@ -183,6 +215,19 @@ impl Metrics {
         *lock(&self.reports)
             .entry((kind.to_string(), outcome.to_string()))
             .or_default() += 1;
+    }
+
+    /// One upload ingested (unpacked, parsed and its reports committed) in `took`.
+    pub fn ingest_duration(&self, took: Duration) {
+        lock(&self.ingest_duration).observe(took.as_secs_f64());
+    }
+
+    /// One report of `kind` stored with `records` records (DMARC records, TLS policies).
+    pub fn ingest_records(&self, kind: &str, records: i64) {
+        lock(&self.ingest_records)
+            .entry(kind.to_string())
+            .or_insert_with(|| Histogram::new(RECORD_BUCKETS))
+            .observe(records.max(0) as f64);
     }
 
     /// A job run of `kind` started (its `attempt`-th claim).
@@ -267,6 +312,26 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "ruad_reports_ingested_total{{kind=\"{kind}\",outcome=\"{outcome}\"}} {n}"
+            );
+        }
+        header(
+            &mut out,
+            "ruad_ingest_duration_seconds",
+            "histogram",
+            "Time to ingest one upload, from unpacking to its last commit.",
+        );
+        lock(&self.ingest_duration).render(&mut out, "ruad_ingest_duration_seconds", "");
+        header(
+            &mut out,
+            "ruad_ingest_records",
+            "histogram",
+            "Records per stored report by kind (DMARC records, TLS policies).",
+        );
+        for (kind, h) in lock(&self.ingest_records).iter() {
+            h.render(
+                &mut out,
+                "ruad_ingest_records",
+                &format!("kind=\"{kind}\","),
             );
         }
         self.render_jobs(&mut out, queues, now);
@@ -443,6 +508,25 @@ mod tests {
         let down = metrics.render(None, 1000);
         assert!(down.contains("ruad_database_up 0"));
         assert!(!down.contains("ruad_jobs_queued{"));
+    }
+
+    #[test]
+    fn ingest_histograms_count_uploads_and_records_per_kind() {
+        let metrics = Metrics::default();
+        metrics.ingest_duration(Duration::from_millis(40));
+        metrics.ingest_records("dmarc_aggregate", 3);
+        metrics.ingest_records("dmarc_aggregate", 700);
+        let text = metrics.render(None, 0);
+        for line in [
+            "ruad_ingest_duration_seconds_bucket{le=\"0.05\"} 1",
+            "ruad_ingest_duration_seconds_count 1\n",
+            "ruad_ingest_records_bucket{kind=\"dmarc_aggregate\",le=\"5\"} 1",
+            "ruad_ingest_records_bucket{kind=\"dmarc_aggregate\",le=\"1000\"} 2",
+            "ruad_ingest_records_sum{kind=\"dmarc_aggregate\"} 703",
+            "ruad_ingest_records_count{kind=\"tls_report\"} 0",
+        ] {
+            assert!(text.contains(line), "{line} missing in:\n{text}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod dns_checks;
 pub mod enrichment;
 pub mod evaluation;
+pub mod ingest;
 pub mod metrics;
 pub mod webhooks;
 

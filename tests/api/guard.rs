@@ -629,7 +629,7 @@ async fn a_report_larger_than_the_in_memory_stage_is_stored_whole() {
     // still be stored, in order, with exact totals.
     let app = spawn_app().await;
     app.register_domain("example.com").await;
-    let n = ruad::storage::reports::SPILL_AFTER + 1_234;
+    let n = ruad::services::ingest::SPILL_AFTER + 1_234;
     let ips: Vec<String> = (0..n)
         .map(|i| format!("10.{}.{}.{}", i / 65_536, (i / 256) % 256, i % 256))
         .collect();

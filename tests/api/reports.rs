@@ -647,3 +647,60 @@ async fn raw_downloads_serve_the_detected_type_and_a_file_name() {
         fixture("033-tls-gzip.json.gz")
     );
 }
+
+#[actix_web::test]
+async fn metrics_show_each_upload_and_the_records_of_each_stored_report() {
+    let app = spawn_app().await;
+    let domain = app.register_domain("example.com").await;
+    let token = domain["ingest_token"].as_str().unwrap();
+    let xml = report_xml(
+        "metered",
+        1_700_000_000,
+        1_700_086_399,
+        &[
+            ("192.0.2.1", 5, "none", "pass", "pass"),
+            ("192.0.2.2", 2, "none", "fail", "pass"),
+            ("192.0.2.3", 1, "reject", "fail", "fail"),
+        ],
+    );
+    let first = app
+        .upload(&app.admin_key, xml.clone().into_bytes(), "application/xml")
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{:?}", first.body);
+    // A duplicate is an upload, but no stored report.
+    let again = app
+        .upload(&app.admin_key, xml.into_bytes(), "application/xml")
+        .await;
+    assert_eq!(again.body["reports"][0]["duplicate"], true);
+    // The RFC 8460 receiver goes through the same service.
+    let tls = app
+        .client
+        .post(format!("{}/api/v1/tlsrpt/{token}", app.address))
+        .header("content-type", "application/tlsrpt+json")
+        .body(crate::issues::tls_report("metered-tls", 1_700_000_000, 3))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tls.status(), StatusCode::CREATED);
+
+    let reply = app.send(Method::GET, "/metrics", None, None).await;
+    let text = String::from_utf8(reply.bytes).unwrap();
+    for line in [
+        "ruad_ingest_duration_seconds_count 3",
+        "ruad_ingest_duration_seconds_bucket{le=\"+Inf\"} 3",
+        "ruad_ingest_records_count{kind=\"dmarc_aggregate\"} 1",
+        "ruad_ingest_records_sum{kind=\"dmarc_aggregate\"} 3",
+        "ruad_ingest_records_bucket{kind=\"dmarc_aggregate\",le=\"1\"} 0",
+        "ruad_ingest_records_bucket{kind=\"dmarc_aggregate\",le=\"5\"} 1",
+        "ruad_ingest_records_count{kind=\"tls_report\"} 1",
+        "ruad_ingest_records_sum{kind=\"tls_report\"} 1",
+        "ruad_reports_ingested_total{kind=\"dmarc_aggregate\",outcome=\"stored\"} 1",
+        "ruad_reports_ingested_total{kind=\"dmarc_aggregate\",outcome=\"duplicate\"} 1",
+        "ruad_reports_ingested_total{kind=\"tls_report\",outcome=\"stored\"} 1",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "{line} missing in:\n{text}"
+        );
+    }
+}

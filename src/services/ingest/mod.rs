@@ -1,0 +1,691 @@
+//! Ingesting reports: the one use case behind every front door that brings report bytes
+//! (the HTTP upload, the RFC 8460 HTTPS receiver; next SMTP/LMTP, IMAP and `ruad ingest`).
+//! A front door knows who sends (the tenant of a key or token, the recipient of a message),
+//! turns that into a [`Target`], and calls [`ingest`] (or [`ingest_tlsrpt`] for the RFC
+//! 8460 receiver) with the bytes, on a blocking thread: everything here is synchronous.
+//!
+//! # Order, per upload
+//! 1. The upload is hashed and compressed for storage ([`stage`]).
+//! 2. `reports::parse_input` sniffs and unpacks it (gzip, zlib, zip, email, mbox; bounded by
+//!    [`Limits`]) and streams each report it holds to this module, in upload order.
+//! 3. Per report: the registered domain it is about is looked up (a read), and the report is
+//!    staged whole: parsed to its last record, its content hash computed.
+//! 4. Then, under `Db::write`, one transaction per report: the dedup decision (same natural
+//!    key and hash: a duplicate, nothing written), the upload row, the report row, its
+//!    records and rollups, the conflict decision (same key, other hash: the new version
+//!    supersedes the older ones, all flagged), its job (`enrich_sources` for DMARC,
+//!    `evaluate_issues` for TLS) and its `report.received` webhook event.
+//! 5. The outcome of each report is returned in upload order ([`Ingested`]) and counted in
+//!    `/metrics` (`services::metrics`): `ruad_reports_ingested_total` per outcome,
+//!    `ruad_ingest_records` per stored report, `ruad_ingest_duration_seconds` per upload.
+//!
+//! # Invariants
+//! - Parsing never holds the writer: unpacking, parsing, staging and hashing all happen
+//!   before `Db::write` is entered, so a decompression bomb or a slow parse never stops
+//!   other tenants' ingestion.
+//! - A report is stored whole or not at all, together with its job and webhook event (jobs
+//!   are enqueued in the transaction of the data that needs them, DESIGN.md).
+//! - When [`ingest`] returns, every report it answers `Stored` for is committed: a front door
+//!   that answers 2xx (or SMTP 250, or moves the IMAP message) only after it returns never
+//!   acknowledges a report that is not stored.
+//! - A report that does not parse, or that names no registered domain of the target, is an
+//!   [`Ingested::Failed`] outcome and the others go on; a storage failure ends the upload
+//!   with an error (reports committed before it stay committed).
+//!
+//! Must not depend on `api`, `cli`, `jobs` or actix-web; database work is
+//! `storage::reports`, composed here.
+
+mod rfc8460;
+mod stage;
+
+pub use rfc8460::TlsrptMedia;
+pub use stage::SPILL_AFTER;
+
+use crate::domain::event::{Event, ReportReceived};
+use crate::domain::ids::{DomainId, ReportId, TenantId};
+use crate::domain::job::JobKind;
+use crate::domain::report::TlsReport;
+use crate::reports::{
+    AggregateReader, Input, Limits, Origin, ParseError, ReportHandler, Warning, parse_input,
+};
+use crate::services::metrics::Metrics;
+use crate::storage::domains::{self, Domain};
+use crate::storage::reports::{
+    self as store, DmarcWriter, KIND_DMARC, KIND_TLS, NewUpload, ReportKey, ReportRow,
+    ReportVersion,
+};
+use crate::storage::{Db, DbConnection, StorageError, StorageResult, TenantScope, jobs, now};
+use stage::{StageError, StagedDmarc};
+use std::time::Instant;
+
+/// The bytes one request, file or message brought, and what the sender said of them.
+#[derive(Debug, Clone, Copy)]
+pub struct Upload<'a> {
+    pub bytes: &'a [u8],
+    /// The declared content type: kept with the upload, never trusted (the bytes decide).
+    pub content_type: Option<&'a str>,
+    /// The file name it was sent with (multipart, attachment, CLI argument), kept for its raw
+    /// download (as a base name only).
+    pub file_name: Option<&'a str>,
+}
+
+/// Where an upload's reports may go.
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    /// Any registered domain in the sender's scope, the one a report is about (a name in
+    /// several tenants of the scope is refused as ambiguous).
+    Scope(&'a TenantScope),
+    /// Only this domain or names below it (the RFC 8460 receiver, whose token names it).
+    Domain(&'a Domain),
+}
+
+/// What happened to one report found in an upload.
+#[derive(Debug, Clone)]
+pub enum Ingested {
+    /// Committed, or recognized as a duplicate of a committed report.
+    Stored {
+        /// The stored report (the one stored before, when `duplicate`).
+        id: ReportId,
+        /// `dmarc_aggregate` or `tls_report` (`storage::reports::KIND_*`).
+        kind: &'static str,
+        /// The policy domain named in the report.
+        policy_domain: String,
+        /// The registered domain it was filed under.
+        domain: String,
+        duplicate: bool,
+        /// Another version with the same key exists; this one supersedes it.
+        conflict: bool,
+        /// Where in the upload it was found.
+        origin: Origin,
+    },
+    Failed {
+        origin: Origin,
+        error: IngestFailure,
+    },
+}
+
+/// Why a report (or a part of the upload) was not stored.
+#[derive(Debug, Clone)]
+pub enum IngestFailure {
+    /// The bytes did not yield a report; `code` is the parser's stable code.
+    Parse { code: &'static str, message: String },
+    /// The report is about a domain not registered in the target scope.
+    DomainNotRegistered { domain: String },
+    /// The RFC 8460 receiver got a report about another domain than its token's.
+    OtherDomain {
+        domain: String,
+        token_domain: String,
+    },
+    /// The report's domain is registered by several tenants of the target scope.
+    AmbiguousDomain {
+        domain: String,
+        tenants: Vec<String>,
+    },
+}
+
+/// Why the RFC 8460 receiver stored nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsrptError {
+    /// The body is not one TLS report in the declared media type.
+    #[error("not one TLS report: {0}")]
+    NotOneReport(ParseError),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Unpacks and parses `upload`, and stores every report found that belongs to `target`, one
+/// transaction per report. Returns, in upload order, what happened to each report; a storage
+/// failure is an error (see the module's invariants).
+#[tracing::instrument(skip_all, fields(bytes = upload.bytes.len()))]
+pub fn ingest(
+    db: &Db,
+    metrics: &Metrics,
+    target: Target<'_>,
+    upload: &Upload<'_>,
+    limits: &Limits,
+) -> StorageResult<Vec<Ingested>> {
+    let started = Instant::now();
+    let stored = stage::upload(upload.bytes, upload.content_type, upload.file_name)
+        .map_err(StorageError::Other)?;
+    let mut handler = Handler {
+        db,
+        metrics,
+        target,
+        upload: stored,
+        results: Vec::new(),
+    };
+    match parse_input(Input::Bytes(upload.bytes), limits, &mut handler) {
+        Ok(()) => {
+            metrics.ingest_duration(started.elapsed());
+            Ok(handler.results)
+        }
+        Err(ParseError::Handler(e)) => Err(storage_error(e)),
+        Err(other) => Err(StorageError::Other(anyhow::anyhow!(
+            "unexpected parse failure: {other}"
+        ))),
+    }
+}
+
+/// The RFC 8460 §3 receiver: `body` must be exactly one TLS report in `media` ([`TlsrptMedia`])
+/// about `domain` (or a name below it); it is stored like any report, with the body kept as
+/// its upload. Anything else is [`TlsrptError::NotOneReport`], and nothing is stored.
+#[tracing::instrument(skip_all, fields(bytes = body.len()))]
+pub fn ingest_tlsrpt(
+    db: &Db,
+    metrics: &Metrics,
+    domain: &Domain,
+    body: &[u8],
+    media: TlsrptMedia,
+    limits: &Limits,
+) -> Result<Ingested, TlsrptError> {
+    let started = Instant::now();
+    let (report, warnings) =
+        rfc8460::decode(body, media, limits).map_err(TlsrptError::NotOneReport)?;
+    let stored = stage::upload(body, Some(media.as_str()), None).map_err(StorageError::Other)?;
+    let mut handler = Handler {
+        db,
+        metrics,
+        target: Target::Domain(domain),
+        upload: stored,
+        results: Vec::new(),
+    };
+    let origin = Origin::default();
+    match handler.tls(&origin, report, warnings) {
+        Ok(()) => {}
+        Err(ParseError::Handler(e)) => return Err(storage_error(e).into()),
+        Err(other) => handler.failed(&origin, other),
+    }
+    let ingested = handler
+        .results
+        .pop()
+        .ok_or_else(|| StorageError::Other(anyhow::anyhow!("a TLS report left no result")))?;
+    metrics.ingest_duration(started.elapsed());
+    Ok(ingested)
+}
+
+/// The storage error a handler failure carries.
+fn storage_error(e: Box<dyn std::error::Error + Send + Sync>) -> StorageError {
+    match e.downcast::<StorageError>() {
+        Ok(storage) => *storage,
+        Err(other) => StorageError::Other(anyhow::anyhow!("{other}")),
+    }
+}
+
+/// The registered domain a report is filed under.
+struct Filed {
+    tenant_id: TenantId,
+    domain_id: DomainId,
+    name: String,
+}
+
+impl Filed {
+    fn of(domain: &Domain) -> Filed {
+        Filed {
+            tenant_id: TenantId::from(domain.tenant_id.clone()),
+            domain_id: DomainId::from(domain.id.clone()),
+            name: domain.name.clone(),
+        }
+    }
+}
+
+/// Errors inside one report's transaction.
+#[derive(Debug)]
+enum TxError {
+    Storage(StorageError),
+    /// Same key and content already stored: roll back, answer with the stored id.
+    Duplicate(ReportId),
+}
+
+impl From<diesel::result::Error> for TxError {
+    fn from(e: diesel::result::Error) -> Self {
+        TxError::Storage(e.into())
+    }
+}
+
+impl From<StorageError> for TxError {
+    fn from(e: StorageError) -> Self {
+        TxError::Storage(e)
+    }
+}
+
+impl From<anyhow::Error> for TxError {
+    fn from(e: anyhow::Error) -> Self {
+        TxError::Storage(StorageError::Other(e))
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<String, TxError> {
+    serde_json::to_string(value).map_err(|e| TxError::Storage(StorageError::Other(e.into())))
+}
+
+/// What a report's content is, given the other versions stored with its natural key.
+#[derive(Debug, PartialEq, Eq)]
+enum Verdict {
+    /// No other version: a new report.
+    New,
+    /// The same content is stored already.
+    Duplicate(ReportId),
+    /// Other content is stored with the same key: the new version supersedes these.
+    Conflict(Vec<ReportId>),
+}
+
+fn verdict(others: &[ReportVersion], hash: &str) -> Verdict {
+    if let Some(same) = others.iter().find(|v| v.content_hash == hash) {
+        return Verdict::Duplicate(same.id.clone());
+    }
+    if others.is_empty() {
+        Verdict::New
+    } else {
+        Verdict::Conflict(others.iter().map(|v| v.id.clone()).collect())
+    }
+}
+
+/// Completes a pending report row once its content is written, deciding duplicate and
+/// conflict against the versions visible now (another instance may have committed the same
+/// report since the first look).
+fn settle(
+    conn: &mut DbConnection,
+    key: &ReportKey<'_>,
+    mut row: ReportRow,
+) -> Result<ReportRow, TxError> {
+    let id = ReportId::from(row.id.clone());
+    let others = store::list_versions(conn, key, &id)?;
+    match verdict(&others, &row.content_hash) {
+        Verdict::Duplicate(id) => return Err(TxError::Duplicate(id)),
+        Verdict::Conflict(older) => {
+            row.conflict = true;
+            store::supersede(conn, &older, &id)?;
+        }
+        Verdict::New => {}
+    }
+    store::complete_report(conn, &row)?;
+    Ok(row)
+}
+
+/// Queues the `report.received` event of a newly stored report (a duplicate never gets here:
+/// its transaction is rolled back first).
+fn announce(conn: &mut DbConnection, row: &ReportRow, filed: &Filed) -> Result<(), TxError> {
+    let data = serde_json::to_value(ReportReceived {
+        report_id: row.id.clone(),
+        kind: row.kind.clone(),
+        domain: filed.name.clone(),
+        domain_id: filed.domain_id.as_str().to_string(),
+        policy_domain: row.policy_domain.clone(),
+        org_name: row.org_name.clone(),
+        external_id: row.external_id.clone(),
+        begin: row.begin_ts,
+        end: row.end_ts,
+        records: row.record_count,
+        messages: row.message_count,
+        conflict: row.conflict,
+    })
+    .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
+    crate::storage::webhooks::emit(
+        conn,
+        filed.tenant_id.as_str(),
+        Event::ReportReceived,
+        &data,
+        now(),
+    )?;
+    Ok(())
+}
+
+/// Runs one report's transaction under the writer (on SQLite); nothing else is done there.
+fn write_report(
+    db: &Db,
+    f: impl FnMut(&mut DbConnection) -> Result<ReportRow, TxError>,
+) -> Result<ReportRow, TxError> {
+    use diesel::Connection;
+    let mut f = f;
+    let mut outcome = None;
+    let written = db.write(|conn| {
+        outcome = Some(conn.transaction::<_, TxError, _>(&mut f));
+        Ok(())
+    });
+    match (written, outcome) {
+        (Err(e), _) => Err(TxError::Storage(e)),
+        (Ok(()), Some(result)) => result,
+        (Ok(()), None) => Err(TxError::Storage(StorageError::Other(anyhow::anyhow!(
+            "the report transaction did not run"
+        )))),
+    }
+}
+
+/// Receives the reports of one upload from the parser and stores each.
+struct Handler<'a> {
+    db: &'a Db,
+    metrics: &'a Metrics,
+    target: Target<'a>,
+    upload: NewUpload,
+    results: Vec<Ingested>,
+}
+
+impl Handler<'_> {
+    /// Records one report's outcome and counts it.
+    fn push(&mut self, outcome: Ingested) {
+        match &outcome {
+            Ingested::Stored {
+                kind,
+                duplicate,
+                conflict,
+                ..
+            } => {
+                let counted = if *duplicate {
+                    "duplicate"
+                } else if *conflict {
+                    "conflict"
+                } else {
+                    "stored"
+                };
+                self.metrics.report(kind, counted);
+            }
+            Ingested::Failed { .. } => self.metrics.report("unknown", "rejected"),
+        }
+        self.results.push(outcome);
+    }
+
+    fn unfiled(&mut self, origin: &Origin, error: IngestFailure) {
+        self.push(Ingested::Failed {
+            origin: origin.clone(),
+            error,
+        });
+    }
+
+    /// The registered domain of the target that `policy_domain` is (or is below).
+    fn domain_for(&self, policy_domain: &str) -> StorageResult<Option<Filed>> {
+        match self.target {
+            Target::Scope(scope) => Ok(self
+                .db
+                .read(|conn| domains::resolve_domain(conn, scope, policy_domain))?
+                .as_ref()
+                .map(Filed::of)),
+            Target::Domain(d) => {
+                let lower = policy_domain
+                    .trim()
+                    .trim_end_matches('.')
+                    .to_ascii_lowercase();
+                let matches = lower == d.name || lower.ends_with(&format!(".{}", d.name));
+                Ok(matches.then(|| Filed::of(d)))
+            }
+        }
+    }
+
+    /// A report that could not be staged: a parse error fails that report (or, when fatal,
+    /// the rest of the upload); anything else is a storage failure.
+    fn stage_failed(&mut self, origin: &Origin, error: StageError) -> Result<(), ParseError> {
+        match error {
+            StageError::Parse(e) if e.is_fatal() => Err(e),
+            StageError::Parse(e) => {
+                self.failed(origin, e);
+                Ok(())
+            }
+            StageError::Io(e) => Err(ParseError::Handler(Box::new(StorageError::Other(e)))),
+        }
+    }
+
+    /// Records the outcome of one report's transaction; a storage failure ends the upload.
+    fn written(
+        &mut self,
+        origin: &Origin,
+        kind: &'static str,
+        policy_domain: &str,
+        filed: &Filed,
+        result: Result<ReportRow, TxError>,
+    ) -> Result<(), ParseError> {
+        let (id, duplicate, conflict) = match result {
+            Ok(row) => {
+                self.metrics.ingest_records(kind, row.record_count);
+                (ReportId::from(row.id), false, row.conflict)
+            }
+            Err(TxError::Duplicate(id)) => (id, true, false),
+            Err(TxError::Storage(e)) => return Err(ParseError::Handler(Box::new(e))),
+        };
+        self.push(Ingested::Stored {
+            id,
+            kind,
+            policy_domain: policy_domain.to_string(),
+            domain: filed.name.clone(),
+            duplicate,
+            conflict,
+            origin: origin.clone(),
+        });
+        Ok(())
+    }
+}
+
+impl ReportHandler for Handler<'_> {
+    fn aggregate(
+        &mut self,
+        origin: &Origin,
+        reader: &mut AggregateReader<'_>,
+    ) -> Result<(), ParseError> {
+        let Some(header) = reader.header().cloned() else {
+            return Err(ParseError::InvalidAggregate {
+                path: "feedback".into(),
+                message: "no header".into(),
+            });
+        };
+        let policy_domain = header.policy_published.domain.clone();
+        let filed = match self.domain_for(&policy_domain) {
+            Ok(Some(filed)) => filed,
+            Ok(None) => {
+                self.unfiled(
+                    origin,
+                    IngestFailure::DomainNotRegistered {
+                        domain: policy_domain,
+                    },
+                );
+                return Ok(());
+            }
+            Err(StorageError::Ambiguous { name, tenants }) => {
+                self.unfiled(
+                    origin,
+                    IngestFailure::AmbiguousDomain {
+                        domain: name,
+                        tenants,
+                    },
+                );
+                return Ok(());
+            }
+            Err(e) => return Err(ParseError::Handler(Box::new(e))),
+        };
+        // Parse everything before the writer is taken.
+        let mut staged = match StagedDmarc::read(reader) {
+            Ok(staged) => staged,
+            Err(e) => return self.stage_failed(origin, e),
+        };
+        let origin_json = serde_json::to_string(origin).unwrap_or_else(|_| "[]".into());
+        let meta = &header.report_metadata;
+        let key = ReportKey {
+            tenant_id: &filed.tenant_id,
+            kind: KIND_DMARC,
+            org_name: &meta.org_name,
+            external_id: &meta.report_id,
+            policy_domain: &policy_domain,
+            begin: meta.date_range.begin,
+            end: meta.date_range.end,
+        };
+        let upload = &self.upload;
+        let result = write_report(self.db, |conn| {
+            if let Some(id) = store::find_report_by_hash(conn, &key, &staged.hash)? {
+                return Err(TxError::Duplicate(id));
+            }
+            let upload_id = store::find_or_insert_upload(conn, key.tenant_id, upload)?;
+            let row = store::insert_pending_report(
+                conn,
+                &key,
+                &filed.domain_id,
+                &upload_id,
+                &origin_json,
+            )?;
+            let id = ReportId::from(row.id.clone());
+            let mut writer = DmarcWriter::new(&id, &filed.domain_id, key.begin, key.end);
+            staged
+                .records
+                .for_each(|record| writer.add(conn, record).map_err(TxError::from))?;
+            let (records, messages) = writer.finish(conn)?;
+            let row = ReportRow {
+                content_hash: staged.hash.clone(),
+                header: json(&staged.header)?,
+                warnings: json(&staged.warnings)?,
+                record_count: records,
+                message_count: messages,
+                ..row
+            };
+            let row = settle(conn, &key, row)?;
+            announce(conn, &row, &filed)?;
+            // Committed with the report, so every stored report gets its sources enriched.
+            jobs::enqueue(
+                conn,
+                Some(filed.tenant_id.as_str()),
+                JobKind::EnrichSources,
+                &serde_json::json!({ "report_id": row.id }),
+                now(),
+            )?;
+            Ok(row)
+        });
+        self.written(origin, KIND_DMARC, &policy_domain, &filed, result)
+    }
+
+    fn tls(
+        &mut self,
+        origin: &Origin,
+        report: TlsReport,
+        warnings: Vec<Warning>,
+    ) -> Result<(), ParseError> {
+        // A TLS report belongs to the first of its policy domains that is registered.
+        let mut chosen = None;
+        for p in &report.policies {
+            match self.domain_for(&p.policy.policy_domain) {
+                Ok(Some(filed)) => {
+                    chosen = Some((p.policy.policy_domain.clone(), filed));
+                    break;
+                }
+                Ok(None) => {}
+                Err(StorageError::Ambiguous { name, tenants }) => {
+                    self.unfiled(
+                        origin,
+                        IngestFailure::AmbiguousDomain {
+                            domain: name,
+                            tenants,
+                        },
+                    );
+                    return Ok(());
+                }
+                Err(e) => return Err(ParseError::Handler(Box::new(e))),
+            }
+        }
+        let Some((policy_domain, filed)) = chosen else {
+            let domain = report
+                .policies
+                .first()
+                .map(|p| p.policy.policy_domain.clone())
+                .unwrap_or_default();
+            let error = match &self.target {
+                Target::Domain(d) => IngestFailure::OtherDomain {
+                    domain,
+                    token_domain: d.name.clone(),
+                },
+                Target::Scope(_) => IngestFailure::DomainNotRegistered { domain },
+            };
+            self.unfiled(origin, error);
+            return Ok(());
+        };
+        // Hash and header before the writer is taken.
+        let (hash, header) = match stage::tls_hash_and_header(&report) {
+            Ok(prepared) => prepared,
+            Err(e) => return self.stage_failed(origin, e),
+        };
+        let origin_json = serde_json::to_string(origin).unwrap_or_else(|_| "[]".into());
+        let key = ReportKey {
+            tenant_id: &filed.tenant_id,
+            kind: KIND_TLS,
+            org_name: &report.organization_name,
+            external_id: &report.report_id,
+            policy_domain: &policy_domain,
+            begin: report.date_range.begin,
+            end: report.date_range.end,
+        };
+        let upload = &self.upload;
+        let result = write_report(self.db, |conn| {
+            if let Some(id) = store::find_report_by_hash(conn, &key, &hash)? {
+                return Err(TxError::Duplicate(id));
+            }
+            let upload_id = store::find_or_insert_upload(conn, key.tenant_id, upload)?;
+            let row = store::insert_pending_report(
+                conn,
+                &key,
+                &filed.domain_id,
+                &upload_id,
+                &origin_json,
+            )?;
+            let id = ReportId::from(row.id.clone());
+            let (policies, sessions) = store::insert_tls(conn, &id, &filed.domain_id, &report)?;
+            let row = ReportRow {
+                content_hash: hash.clone(),
+                header: header.clone(),
+                warnings: json(&warnings)?,
+                record_count: policies,
+                message_count: sessions,
+                ..row
+            };
+            let row = settle(conn, &key, row)?;
+            // TLS data needs no enrichment: evaluate the domain's issues.
+            jobs::enqueue_unique(
+                conn,
+                Some(filed.tenant_id.as_str()),
+                JobKind::EvaluateIssues,
+                &serde_json::json!({ "domain_id": filed.domain_id }),
+                now(),
+            )?;
+            announce(conn, &row, &filed)?;
+            Ok(row)
+        });
+        self.written(origin, KIND_TLS, &policy_domain, &filed, result)
+    }
+
+    fn failed(&mut self, origin: &Origin, error: ParseError) {
+        self.push(Ingested::Failed {
+            origin: origin.clone(),
+            error: IngestFailure::Parse {
+                code: error.code(),
+                message: error.to_string(),
+            },
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn version(id: &str, hash: &str) -> ReportVersion {
+        ReportVersion {
+            id: ReportId::from(id),
+            content_hash: hash.to_string(),
+        }
+    }
+
+    #[test]
+    fn a_report_with_no_other_version_is_new() {
+        assert_eq!(verdict(&[], "h1"), Verdict::New);
+    }
+
+    #[test]
+    fn the_same_content_under_the_same_key_is_a_duplicate_of_the_stored_one() {
+        let others = [version("a", "h0"), version("b", "h1")];
+        assert_eq!(
+            verdict(&others, "h1"),
+            Verdict::Duplicate(ReportId::from("b"))
+        );
+    }
+
+    #[test]
+    fn other_content_under_the_same_key_conflicts_with_every_older_version() {
+        let others = [version("a", "h0"), version("b", "h2")];
+        assert_eq!(
+            verdict(&others, "h1"),
+            Verdict::Conflict(vec![ReportId::from("a"), ReportId::from("b")])
+        );
+    }
+}

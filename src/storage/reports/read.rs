@@ -1,0 +1,234 @@
+//! The read path of stored reports: listing (tenant scope, filters, keyset pages), one
+//! report, its upload, its DMARC records or TLS policies and failures; and deletion, which
+//! lets a version it superseded become current again.
+//!
+//! Tenant-scoped functions take the caller's scope first. Must not depend on `services`,
+//! `api` or `reports`.
+
+use super::ReportRow;
+use crate::storage::schema::{dmarc_records, reports, tls_failures, tls_policies, uploads};
+use crate::storage::{DbConnection, StorageResult, TenantScope};
+use diesel::prelude::*;
+
+/// Filters for listing reports.
+#[derive(Debug, Default, Clone)]
+pub struct ReportFilter {
+    pub domain_id: Option<String>,
+    pub kind: Option<String>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub reporter: Option<String>,
+    /// Continue after this (begin_ts, id), in descending order.
+    pub after: Option<(i64, String)>,
+    pub limit: i64,
+}
+
+/// Reports in scope, newest range first.
+pub fn list_reports(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    filter: &ReportFilter,
+) -> StorageResult<Vec<ReportRow>> {
+    use crate::storage::schema::tenants;
+    let in_scope = tenants::table
+        .filter(tenants::path.like(scope.like()))
+        .select(tenants::id);
+    let mut query = reports::table
+        .filter(reports::tenant_id.eq_any(in_scope))
+        .into_boxed();
+    if let Some(d) = &filter.domain_id {
+        query = query.filter(reports::domain_id.eq(d.clone()));
+    }
+    if let Some(k) = &filter.kind {
+        query = query.filter(reports::kind.eq(k.clone()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(reports::end_ts.ge(from));
+    }
+    if let Some(to) = filter.to {
+        query = query.filter(reports::begin_ts.lt(to));
+    }
+    if let Some(r) = &filter.reporter {
+        query = query.filter(reports::org_name.eq(r.clone()));
+    }
+    if let Some((begin, id)) = &filter.after {
+        query = query.filter(
+            reports::begin_ts
+                .lt(*begin)
+                .or(reports::begin_ts.eq(*begin).and(reports::id.lt(id.clone()))),
+        );
+    }
+    Ok(query
+        .order((reports::begin_ts.desc(), reports::id.desc()))
+        .limit(filter.limit)
+        .select(ReportRow::as_select())
+        .load(conn)?)
+}
+
+pub fn get_report(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    id: &str,
+) -> StorageResult<ReportRow> {
+    use crate::storage::schema::tenants;
+    let in_scope = tenants::table
+        .filter(tenants::path.like(scope.like()))
+        .select(tenants::id);
+    Ok(reports::table
+        .filter(reports::id.eq(id))
+        .filter(reports::tenant_id.eq_any(in_scope))
+        .select(ReportRow::as_select())
+        .first(conn)?)
+}
+
+/// The original upload a report came from: (bytes gzip-compressed, content type).
+pub fn get_report_upload(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    id: &str,
+) -> StorageResult<StoredUpload> {
+    let report = get_report(conn, scope, id)?;
+    let (compressed, content_type, filename) = uploads::table
+        .filter(uploads::id.eq(&report.upload_id))
+        .select((uploads::data, uploads::content_type, uploads::filename))
+        .first(conn)?;
+    Ok(StoredUpload {
+        compressed,
+        content_type,
+        filename,
+        report,
+    })
+}
+
+/// The upload a report came in (gzip-compressed as stored), with the report's row.
+#[derive(Debug)]
+pub struct StoredUpload {
+    pub compressed: Vec<u8>,
+    /// The content type the uploader declared (a hint only).
+    pub content_type: Option<String>,
+    /// The file name it was sent with, when known.
+    pub filename: Option<String>,
+    pub report: ReportRow,
+}
+
+/// Deletes a report with its records and rollups; a version it superseded becomes current.
+pub fn delete_report(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> StorageResult<()> {
+    let report = get_report(conn, scope, id)?;
+    conn.transaction(|conn| {
+        diesel::update(reports::table.filter(reports::superseded_by.eq(&report.id)))
+            .set(reports::superseded_by.eq(None::<String>))
+            .execute(conn)?;
+        diesel::delete(reports::table.filter(reports::id.eq(&report.id))).execute(conn)?;
+        let still_used: i64 = reports::table
+            .filter(reports::upload_id.eq(&report.upload_id))
+            .count()
+            .get_result(conn)?;
+        if still_used == 0 {
+            diesel::delete(uploads::table.filter(uploads::id.eq(&report.upload_id)))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = dmarc_records)]
+pub struct RecordRow {
+    pub seq: i64,
+    pub source_ip: String,
+    pub count: i64,
+    pub disposition: Option<String>,
+    pub dkim_aligned: Option<String>,
+    pub spf_aligned: Option<String>,
+    pub header_from: Option<String>,
+    pub envelope_from: Option<String>,
+    pub envelope_to: Option<String>,
+    pub reasons: String,
+    pub dkim: String,
+    pub spf: String,
+    pub extensions: Option<String>,
+}
+
+/// Up to `limit` records of a report after record `after_seq`, in order (reading a huge
+/// report page by page keeps memory flat).
+pub fn list_records_page(
+    conn: &mut DbConnection,
+    report_id: &str,
+    after_seq: i64,
+    limit: i64,
+) -> StorageResult<Vec<RecordRow>> {
+    Ok(dmarc_records::table
+        .filter(dmarc_records::report_id.eq(report_id))
+        .filter(dmarc_records::seq.gt(after_seq))
+        .order(dmarc_records::seq.asc())
+        .limit(limit)
+        .select(RecordRow::as_select())
+        .load(conn)?)
+}
+
+pub fn list_records(conn: &mut DbConnection, report_id: &str) -> StorageResult<Vec<RecordRow>> {
+    Ok(dmarc_records::table
+        .filter(dmarc_records::report_id.eq(report_id))
+        .order(dmarc_records::seq.asc())
+        .select(RecordRow::as_select())
+        .load(conn)?)
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct TlsPolicyRow {
+    pub seq: i64,
+    pub policy_type: String,
+    pub policy_domain: String,
+    pub policy_string: String,
+    pub mx_host: String,
+    pub successful_sessions: i64,
+    pub failed_sessions: i64,
+}
+
+#[derive(Debug, Clone, Queryable)]
+pub struct TlsFailureRow {
+    pub policy_seq: i64,
+    pub result_type: String,
+    pub sending_mta_ip: Option<String>,
+    pub receiving_mx_hostname: Option<String>,
+    pub receiving_mx_helo: Option<String>,
+    pub receiving_ip: Option<String>,
+    pub failed_session_count: i64,
+    pub additional_information: Option<String>,
+    pub failure_reason_code: Option<String>,
+}
+
+pub fn list_tls(
+    conn: &mut DbConnection,
+    report_id: &str,
+) -> StorageResult<(Vec<TlsPolicyRow>, Vec<TlsFailureRow>)> {
+    let policies = tls_policies::table
+        .filter(tls_policies::report_id.eq(report_id))
+        .order(tls_policies::seq.asc())
+        .select((
+            tls_policies::seq,
+            tls_policies::policy_type,
+            tls_policies::policy_domain,
+            tls_policies::policy_string,
+            tls_policies::mx_host,
+            tls_policies::successful_sessions,
+            tls_policies::failed_sessions,
+        ))
+        .load(conn)?;
+    let failures = tls_failures::table
+        .filter(tls_failures::report_id.eq(report_id))
+        .order((tls_failures::policy_seq.asc(), tls_failures::seq.asc()))
+        .select((
+            tls_failures::policy_seq,
+            tls_failures::result_type,
+            tls_failures::sending_mta_ip,
+            tls_failures::receiving_mx_hostname,
+            tls_failures::receiving_mx_helo,
+            tls_failures::receiving_ip,
+            tls_failures::failed_session_count,
+            tls_failures::additional_information,
+            tls_failures::failure_reason_code,
+        ))
+        .load(conn)?;
+    Ok((policies, failures))
+}

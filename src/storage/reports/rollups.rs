@@ -1,0 +1,241 @@
+//! Rollups: the per-day sums the aggregate endpoints read, so an aggregate costs
+//! O(days × distinct sources), not O(records). A report's counts are spread over the days it
+//! covers with largest-remainder rounding (`domain::days`), so totals stay exact; rows are
+//! keyed by report, so supersede and delete keep them exact too.
+//!
+//! - `dmarc_daily`: messages per (domain, day, disposition, DKIM and SPF alignment).
+//! - `dmarc_daily_sources`: messages and DMARC passes per (domain, day, source, header from).
+//! - `dmarc_daily_auth`: messages per (domain, day, source, passing DKIM/SPF domain).
+//! - `tls_daily`: sessions per (domain, day, result type, sending address, receiving MX).
+//!
+//! Must not depend on `services`, `api` or `reports`.
+
+use super::BATCH;
+use crate::domain::days::{day_weights, split};
+use crate::domain::ids::{DomainId, ReportId};
+use crate::domain::report::{Record, TlsReport};
+use crate::storage::schema::{dmarc_daily, dmarc_daily_auth, dmarc_daily_sources, tls_daily};
+use crate::storage::{DbConnection, StorageResult};
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+/// Distinct (day, source, header_from) groups held before they are flushed to the rollup.
+const MAX_SOURCE_GROUPS: usize = 100_000;
+
+/// The distinct (method, domain) pairs of a record's passing DKIM and SPF results, domains
+/// lower-case without trailing dot: what the aggregates name its sending service from.
+fn passing_auth_domains(record: &Record) -> Vec<(&'static str, String)> {
+    use crate::domain::report::{DkimResult, SpfResult, normalized_auth_domain};
+    let dkim = record
+        .auth_results
+        .dkim
+        .iter()
+        .filter(|a| a.result == Some(DkimResult::Pass))
+        .filter_map(|a| a.domain.as_deref().map(|d| ("dkim", d)));
+    let spf = record
+        .auth_results
+        .spf
+        .iter()
+        .filter(|a| a.result == Some(SpfResult::Pass))
+        .filter_map(|a| a.domain.as_deref().map(|d| ("spf", d)));
+    let mut out: Vec<(&'static str, String)> = Vec::new();
+    for (method, domain) in dkim.chain(spf) {
+        let Some(domain) = normalized_auth_domain(domain) else {
+            continue;
+        };
+        if !out.iter().any(|(m, d)| *m == method && *d == domain) {
+            out.push((method, domain));
+        }
+    }
+    out
+}
+
+fn text_or_empty(value: Option<&impl ToString>) -> String {
+    value.map(ToString::to_string).unwrap_or_default()
+}
+
+/// A DMARC report's rollups, summed while its records stream by: `dmarc_daily` (per day and
+/// result), `dmarc_daily_sources` (per day, source and header from) and `dmarc_daily_auth`
+/// (per day, source and passing DKIM/SPF domain). Source groups are flushed in numbered
+/// batches when there are many, so memory stays bounded.
+pub(super) struct DmarcRollup {
+    report_id: String,
+    domain_id: String,
+    weights: Vec<(i64, i64)>,
+    results: HashMap<(i64, String, String, String), u64>,
+    sources: HashMap<(i64, String, String), (u64, u64)>,
+    /// Messages per (day, source, method, domain) of passing DKIM and SPF results.
+    auth: HashMap<(i64, String, &'static str, String), u64>,
+    source_flushes: i64,
+    messages: u64,
+}
+
+impl DmarcRollup {
+    pub(super) fn new(
+        report_id: &ReportId,
+        domain_id: &DomainId,
+        begin: i64,
+        end: i64,
+    ) -> DmarcRollup {
+        DmarcRollup {
+            report_id: report_id.as_str().to_string(),
+            domain_id: domain_id.as_str().to_string(),
+            weights: day_weights(begin, end),
+            results: HashMap::new(),
+            sources: HashMap::new(),
+            auth: HashMap::new(),
+            source_flushes: 0,
+            messages: 0,
+        }
+    }
+
+    pub(super) fn add(&mut self, conn: &mut DbConnection, record: &Record) -> StorageResult<()> {
+        let e = &record.policy_evaluated;
+        let count = record.count;
+        self.messages += count;
+        let disposition = text_or_empty(e.disposition.as_ref());
+        let dkim = text_or_empty(e.dkim.as_ref());
+        let spf = text_or_empty(e.spf.as_ref());
+        let ip = record.source_ip.to_string();
+        let header_from = record.identifiers.header_from.clone().unwrap_or_default();
+        let pass = record.dmarc_pass();
+        let auth = passing_auth_domains(record);
+        for (day, n) in split(count, &self.weights) {
+            for (method, domain) in &auth {
+                *self
+                    .auth
+                    .entry((day, ip.clone(), method, domain.clone()))
+                    .or_default() += n;
+            }
+            *self
+                .results
+                .entry((day, disposition.clone(), dkim.clone(), spf.clone()))
+                .or_default() += n;
+            let s = self
+                .sources
+                .entry((day, ip.clone(), header_from.clone()))
+                .or_default();
+            s.0 += n;
+            if pass {
+                s.1 += n;
+            }
+        }
+        if self.sources.len() + self.auth.len() >= MAX_SOURCE_GROUPS {
+            self.flush_sources(conn)?;
+        }
+        Ok(())
+    }
+
+    fn flush_sources(&mut self, conn: &mut DbConnection) -> StorageResult<()> {
+        self.source_flushes += 1;
+        let rows: Vec<_> = self
+            .sources
+            .drain()
+            .map(|((day, ip, from), (messages, pass))| {
+                (
+                    dmarc_daily_sources::report_id.eq(self.report_id.clone()),
+                    dmarc_daily_sources::seq.eq(self.source_flushes),
+                    dmarc_daily_sources::domain_id.eq(self.domain_id.clone()),
+                    dmarc_daily_sources::day.eq(day),
+                    dmarc_daily_sources::source_ip.eq(ip),
+                    dmarc_daily_sources::header_from.eq(from),
+                    dmarc_daily_sources::messages.eq(messages as i64),
+                    dmarc_daily_sources::pass_messages.eq(pass as i64),
+                )
+            })
+            .collect();
+        crate::storage::insert_batch!(conn, dmarc_daily_sources::table, rows, BATCH)?;
+        let rows: Vec<_> = self
+            .auth
+            .drain()
+            .map(|((day, ip, method, domain), messages)| {
+                (
+                    dmarc_daily_auth::report_id.eq(self.report_id.clone()),
+                    dmarc_daily_auth::seq.eq(self.source_flushes),
+                    dmarc_daily_auth::domain_id.eq(self.domain_id.clone()),
+                    dmarc_daily_auth::day.eq(day),
+                    dmarc_daily_auth::source_ip.eq(ip),
+                    dmarc_daily_auth::method.eq(method),
+                    dmarc_daily_auth::auth_domain.eq(domain),
+                    dmarc_daily_auth::messages.eq(messages as i64),
+                )
+            })
+            .collect();
+        crate::storage::insert_batch!(conn, dmarc_daily_auth::table, rows, BATCH)?;
+        Ok(())
+    }
+
+    /// Writes what is still summed; returns the report's messages.
+    pub(super) fn finish(mut self, conn: &mut DbConnection) -> StorageResult<u64> {
+        self.flush_sources(conn)?;
+        let rows: Vec<_> = self
+            .results
+            .drain()
+            .map(|((day, disposition, dkim, spf), messages)| {
+                (
+                    dmarc_daily::report_id.eq(self.report_id.clone()),
+                    dmarc_daily::domain_id.eq(self.domain_id.clone()),
+                    dmarc_daily::day.eq(day),
+                    dmarc_daily::disposition.eq(disposition),
+                    dmarc_daily::dkim_aligned.eq(dkim),
+                    dmarc_daily::spf_aligned.eq(spf),
+                    dmarc_daily::messages.eq(messages as i64),
+                )
+            })
+            .collect();
+        crate::storage::insert_batch!(conn, dmarc_daily::table, rows, BATCH)?;
+        Ok(self.messages)
+    }
+}
+
+/// A TLS report's `tls_daily` rows: sessions per (day, result type, sending address,
+/// receiving MX), successful sessions under the empty result type.
+pub(super) fn insert_tls_daily(
+    conn: &mut DbConnection,
+    report_id: &str,
+    domain_id: &str,
+    report: &TlsReport,
+) -> StorageResult<()> {
+    let weights = day_weights(report.date_range.begin, report.date_range.end);
+    let mut rollup: HashMap<(i64, String, String, String), (u64, u64)> = HashMap::new();
+    for p in &report.policies {
+        let ok = split(p.total_successful_session_count, &weights);
+        let failed = split(p.total_failure_session_count, &weights);
+        for ((day, s), (_, f)) in ok.into_iter().zip(failed) {
+            let e = rollup
+                .entry((day, String::new(), String::new(), String::new()))
+                .or_default();
+            e.0 += s;
+            e.1 += f;
+        }
+        for d in &p.failure_details {
+            for (day, n) in split(d.failed_session_count, &weights) {
+                let key = (
+                    day,
+                    d.result_type.as_str().to_string(),
+                    d.sending_mta_ip.clone().unwrap_or_default(),
+                    d.receiving_mx_hostname.clone().unwrap_or_default(),
+                );
+                rollup.entry(key).or_default().1 += n;
+            }
+        }
+    }
+    let rows: Vec<_> = rollup
+        .into_iter()
+        .map(|((day, result_type, ip, mx), (ok, failed))| {
+            (
+                tls_daily::report_id.eq(report_id.to_string()),
+                tls_daily::domain_id.eq(domain_id.to_string()),
+                tls_daily::day.eq(day),
+                tls_daily::org_name.eq(report.organization_name.clone()),
+                tls_daily::result_type.eq(result_type),
+                tls_daily::sending_mta_ip.eq(ip),
+                tls_daily::receiving_mx_hostname.eq(mx),
+                tls_daily::successful_sessions.eq(ok as i64),
+                tls_daily::failed_sessions.eq(failed as i64),
+            )
+        })
+        .collect();
+    crate::storage::insert_batch!(conn, tls_daily::table, rows, BATCH)?;
+    Ok(())
+}
