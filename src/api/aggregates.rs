@@ -1,11 +1,12 @@
-//! Per-domain aggregates over a range of UTC days, read from the per-day rollups.
+//! Per-domain aggregates over a range of UTC days: HTTP only (query parsing and validation,
+//! DTOs). The answers are computed by `services::aggregates`, shared with the other front
+//! doors.
 
 use crate::api::AppState;
 use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
-use crate::storage::aggregates::{self, DayRange};
-use crate::storage::domains;
+use crate::services::aggregates::{self, DayRange, ForDomain};
 use actix_web::{get, web};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -95,13 +96,6 @@ fn parse_range(from: Option<&str>, to: Option<&str>) -> Result<Range, ApiError> 
 #[allow(dead_code)]
 pub struct Counts(BTreeMap<String, u64>);
 
-fn with_keys(mut map: BTreeMap<String, u64>, keys: &[&str]) -> BTreeMap<String, u64> {
-    for k in keys {
-        map.entry((*k).to_string()).or_default();
-    }
-    map
-}
-
 /// DMARC message totals by result.
 #[derive(Serialize, ToSchema)]
 pub struct DmarcByResultResponse {
@@ -142,24 +136,25 @@ pub async fn get_dmarc_by_result(
     let r = range(&query)?;
     let name = path.into_inner();
     let days = r.days;
-    let (domain, totals) = blocking(move || {
-        Ok(state.db.read(|conn| {
-            let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
-            let totals = aggregates::dmarc_by_result(conn, &domain.id, days)?;
-            Ok((domain.name, totals))
-        })?)
+    let ForDomain { domain, value: t } = blocking(move || {
+        Ok(aggregates::dmarc_by_result(
+            &state.db,
+            &caller.scope,
+            &name,
+            days,
+        )?)
     })
     .await?;
     Ok(web::Json(DmarcByResultResponse {
         domain,
         from: r.from,
         to: r.to,
-        dmarc_fail_messages: totals.total_messages - totals.dmarc_pass_messages,
-        total_messages: totals.total_messages,
-        dmarc_pass_messages: totals.dmarc_pass_messages,
-        disposition: with_keys(totals.disposition, &["none", "quarantine", "reject"]),
-        dkim_aligned: with_keys(totals.dkim_aligned, &["pass", "fail"]),
-        spf_aligned: with_keys(totals.spf_aligned, &["pass", "fail"]),
+        total_messages: t.total_messages,
+        dmarc_pass_messages: t.dmarc_pass_messages,
+        dmarc_fail_messages: t.dmarc_fail_messages,
+        disposition: t.disposition,
+        dkim_aligned: t.dkim_aligned,
+        spf_aligned: t.spf_aligned,
     }))
 }
 
@@ -234,43 +229,6 @@ impl From<crate::storage::source_names::SourceName> for ReverseDnsResponse {
     }
 }
 
-/// The service behind a source: its confirmed PTR name first, then its passing DKIM
-/// domains, then its passing SPF domains, each in order (see `analysis::services`).
-fn service_of(
-    confirmed_name: Option<&str>,
-    dkim_domains: &[&str],
-    spf_domains: &[&str],
-) -> Option<crate::analysis::services::ServiceMatch> {
-    use crate::analysis::services::{ConfirmedName, Evidence, classify};
-    let name = confirmed_name.and_then(ConfirmedName::from_stored_confirmation);
-    classify(&Evidence {
-        confirmed_ptr_name: name.as_ref(),
-        dkim_domains,
-        spf_domains,
-    })
-}
-
-/// The service a source with this confirmed PTR name (if any) and this one passing DKIM
-/// (`method` "dkim") or SPF domain is named for.
-fn service_of_auth(
-    method: &str,
-    domain: &str,
-    confirmed_name: Option<&str>,
-) -> Option<crate::analysis::services::ServiceMatch> {
-    let one = [domain];
-    let (dkim, spf): (&[&str], &[&str]) = if method == "dkim" {
-        (&one, &[])
-    } else {
-        (&[], &one)
-    };
-    service_of(confirmed_name, dkim, spf)
-}
-
-/// The domains of a list of (domain, messages).
-fn domain_names(list: &[(String, u64)]) -> Vec<&str> {
-    list.iter().map(|(d, _)| d.as_str()).collect()
-}
-
 fn auth_counts(list: &[(String, u64)]) -> Vec<AuthDomainCount> {
     list.iter()
         .map(|(domain, messages)| AuthDomainCount {
@@ -312,64 +270,47 @@ pub async fn get_dmarc_by_source(
     let after = crate::api::pagination::number_cursor(query.cursor.as_deref())?;
     let name = path.into_inner();
     let days = r.days;
-    let (domain, (sources, total), names, auth) = blocking(move || {
-        Ok(state.db.read(|conn| {
-            let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
-            // One more than the page, to know whether there is a next one.
-            let mut found = aggregates::dmarc_by_source(conn, &domain.id, days, limit + 1, after)?;
-            let more = found.0.len() as i64 > limit;
-            found.0.truncate(usize::try_from(limit).unwrap_or(0));
-            let found = (found.0, (found.1, more));
-            let ips: Vec<String> = found.0.iter().map(|s| s.source_ip.clone()).collect();
-            let names = crate::storage::source_names::find_many(conn, &ips)?;
-            let auth = aggregates::dmarc_source_auth(conn, &domain.id, days, &ips)?;
-            Ok((domain.name, found, names, auth))
-        })?)
+    let page = aggregates::SourcePage { limit, after };
+    let ForDomain { domain, value } = blocking(move || {
+        Ok(aggregates::dmarc_by_source(
+            &state.db,
+            &caller.scope,
+            &name,
+            days,
+            page,
+        )?)
     })
     .await?;
-    let (total, more) = total;
-    let next_cursor = more
-        .then(|| sources.last())
-        .flatten()
-        .map(|s| crate::api::pagination::encode_cursor(&format!("{}:{}", s.messages, s.source_ip)));
-    let mut names: std::collections::HashMap<String, crate::storage::source_names::SourceName> =
-        names.into_iter().map(|n| (n.ip.clone(), n)).collect();
+    let next_cursor =
+        value.more.then(|| value.sources.last()).flatten().map(|s| {
+            crate::api::pagination::encode_cursor(&format!("{}:{}", s.messages, s.source_ip))
+        });
     Ok(web::Json(DmarcBySourceResponse {
         domain,
         from: r.from,
         to: r.to,
-        total_sources: total,
+        total_sources: value.total,
         next_cursor,
-        sources: sources
+        sources: value
+            .sources
             .into_iter()
-            .map(|s| {
-                let reverse_dns = names.remove(&s.source_ip).map(ReverseDnsResponse::from);
-                let auth = auth.get(&s.source_ip);
-                let service = service_of(
-                    reverse_dns
-                        .as_ref()
-                        .and_then(|r| r.confirmed_name.as_deref()),
-                    &auth.map(|a| domain_names(&a.dkim)).unwrap_or_default(),
-                    &auth.map(|a| domain_names(&a.spf)).unwrap_or_default(),
-                );
-                DmarcSourceResponse {
-                    reverse_dns,
-                    service,
-                    dkim_domains: auth.map(|a| auth_counts(&a.dkim)).unwrap_or_default(),
-                    spf_domains: auth.map(|a| auth_counts(&a.spf)).unwrap_or_default(),
-                    source_ip: s.source_ip,
-                    messages: s.messages,
-                    dmarc_pass_messages: s.dmarc_pass_messages,
-                    dmarc_fail_messages: s.dmarc_fail_messages,
-                    header_from: s
-                        .header_from
-                        .into_iter()
-                        .map(|(header_from, messages)| HeaderFromCount {
-                            header_from,
-                            messages,
-                        })
-                        .collect(),
-                }
+            .map(|s| DmarcSourceResponse {
+                reverse_dns: s.reverse_dns.map(ReverseDnsResponse::from),
+                service: s.service,
+                dkim_domains: auth_counts(&s.dkim_domains),
+                spf_domains: auth_counts(&s.spf_domains),
+                source_ip: s.source_ip,
+                messages: s.messages,
+                dmarc_pass_messages: s.dmarc_pass_messages,
+                dmarc_fail_messages: s.dmarc_fail_messages,
+                header_from: s
+                    .header_from
+                    .into_iter()
+                    .map(|(header_from, messages)| HeaderFromCount {
+                        header_from,
+                        messages,
+                    })
+                    .collect(),
             })
             .collect(),
     }))
@@ -424,78 +365,31 @@ pub async fn get_dmarc_by_service(
     let r = range(&query)?;
     let name = path.into_inner();
     let days = r.days;
-    let (domain, groups) = blocking(move || {
-        Ok(state.db.read(|conn| {
-            let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
-            // Only the auth domains that name a service can change a source's group.
-            let naming: Vec<(String, String)> =
-                aggregates::dmarc_auth_domains(conn, &domain.id, days)?
-                    .into_iter()
-                    .filter(|(method, d)| service_of_auth(method, d, None).is_some())
-                    .collect();
-            let groups = aggregates::dmarc_evidence_groups(conn, &domain.id, days, &naming)?;
-            Ok((domain.name, groups))
-        })?)
+    let ForDomain { domain, value } = blocking(move || {
+        Ok(aggregates::dmarc_by_service(
+            &state.db,
+            &caller.scope,
+            &name,
+            days,
+        )?)
     })
     .await?;
-    let mut merged: Vec<DmarcServiceResponse> = Vec::new();
-    let mut index: std::collections::HashMap<(&'static str, Option<String>), usize> =
-        std::collections::HashMap::new();
-    for g in groups {
-        let service = match &g.auth {
-            Some((method, d)) => service_of_auth(method, d, g.confirmed_name.as_deref()),
-            None => service_of(g.confirmed_name.as_deref(), &[], &[]),
-        };
-        let (group, key) = match (&service, &g.org_domain, g.enriched) {
-            (Some(m), _, _) => ("service", Some(m.id.clone())),
-            (None, Some(org), _) => ("organization", Some(org.clone())),
-            (None, None, true) => ("unconfirmed", None),
-            (None, None, false) => ("pending", None),
-        };
-        let fail = g.messages.saturating_sub(g.dmarc_pass_messages);
-        match index
-            .get(&(group, key.clone()))
-            .and_then(|&i| merged.get_mut(i))
-        {
-            Some(x) => {
-                x.sources = x.sources.saturating_add(g.sources);
-                x.messages = x.messages.saturating_add(g.messages);
-                x.dmarc_pass_messages = x.dmarc_pass_messages.saturating_add(g.dmarc_pass_messages);
-                x.dmarc_fail_messages = x.dmarc_fail_messages.saturating_add(fail);
-            }
-            None => {
-                index.insert((group, key), merged.len());
-                merged.push(DmarcServiceResponse {
-                    org_domain: if group == "organization" {
-                        g.org_domain.clone()
-                    } else {
-                        None
-                    },
-                    group: group.to_string(),
-                    service,
-                    sources: g.sources,
-                    messages: g.messages,
-                    dmarc_pass_messages: g.dmarc_pass_messages,
-                    dmarc_fail_messages: fail,
-                });
-            }
-        }
-    }
-    merged.sort_by(|a, b| {
-        b.messages
-            .cmp(&a.messages)
-            .then_with(|| a.group.cmp(&b.group))
-            .then_with(|| {
-                let id = |g: &DmarcServiceResponse| g.service.as_ref().map(|s| s.id.clone());
-                id(a).cmp(&id(b))
-            })
-            .then_with(|| a.org_domain.cmp(&b.org_domain))
-    });
     Ok(web::Json(DmarcByServiceResponse {
         domain,
         from: r.from,
         to: r.to,
-        services: merged,
+        services: value
+            .into_iter()
+            .map(|g| DmarcServiceResponse {
+                service: g.service,
+                group: g.group.as_str().to_string(),
+                org_domain: g.org_domain,
+                sources: g.sources,
+                messages: g.messages,
+                dmarc_pass_messages: g.dmarc_pass_messages,
+                dmarc_fail_messages: g.dmarc_fail_messages,
+            })
+            .collect(),
     }))
 }
 
@@ -530,21 +424,20 @@ pub async fn get_tls_by_result(
     let r = range(&query)?;
     let name = path.into_inner();
     let days = r.days;
-    let (domain, t) = blocking(move || {
-        Ok(state.db.read(|conn| {
-            let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
-            Ok((
-                domain.name,
-                aggregates::tls_by_result(conn, &domain.id, days)?,
-            ))
-        })?)
+    let ForDomain { domain, value: t } = blocking(move || {
+        Ok(aggregates::tls_by_result(
+            &state.db,
+            &caller.scope,
+            &name,
+            days,
+        )?)
     })
     .await?;
     Ok(web::Json(TlsByResultResponse {
         domain,
         from: r.from,
         to: r.to,
-        total_sessions: t.successful_sessions + t.failed_sessions,
+        total_sessions: t.total_sessions,
         successful_sessions: t.successful_sessions,
         failed_sessions: t.failed_sessions,
         failed_sessions_by_result_type: t.failed_sessions_by_result_type,
@@ -601,21 +494,22 @@ pub async fn get_tls_by_source(
     let limit = query.limit()?;
     let name = path.into_inner();
     let days = r.days;
-    let (domain, (orgs, mut paths)) = blocking(move || {
-        Ok(state.db.read(|conn| {
-            let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
-            Ok((
-                domain.name,
-                aggregates::tls_by_source(conn, &domain.id, days)?,
-            ))
-        })?)
+    let ForDomain { domain, value } = blocking(move || {
+        Ok(aggregates::tls_by_source(
+            &state.db,
+            &caller.scope,
+            &name,
+            days,
+            limit,
+        )?)
     })
     .await?;
     Ok(web::Json(TlsBySourceResponse {
         domain,
         from: r.from,
         to: r.to,
-        organizations: orgs
+        organizations: value
+            .organizations
             .into_iter()
             .map(|o| TlsOrganizationResponse {
                 organization: o.organization,
@@ -623,12 +517,9 @@ pub async fn get_tls_by_source(
                 failed_sessions: o.failed_sessions,
             })
             .collect(),
-        total_failures: {
-            let total = paths.len() as u64;
-            paths.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-            total
-        },
-        failures: paths
+        total_failures: value.total_failures,
+        failures: value
+            .failures
             .into_iter()
             .map(|p| TlsFailurePathResponse {
                 sending_mta_ip: p.sending_mta_ip,
@@ -660,19 +551,20 @@ pub enum TimeseriesInterval {
     Week,
 }
 
-impl TimeseriesInterval {
-    /// The most buckets one request may ask for.
-    const fn max_points(self) -> i64 {
-        match self {
-            TimeseriesInterval::Day => 366,
-            TimeseriesInterval::Week => 260,
+impl From<TimeseriesKind> for aggregates::Kind {
+    fn from(kind: TimeseriesKind) -> Self {
+        match kind {
+            TimeseriesKind::Dmarc => aggregates::Kind::Dmarc,
+            TimeseriesKind::Tls => aggregates::Kind::Tls,
         }
     }
+}
 
-    const fn as_str(self) -> &'static str {
-        match self {
-            TimeseriesInterval::Day => "day",
-            TimeseriesInterval::Week => "week",
+impl From<TimeseriesInterval> for aggregates::Interval {
+    fn from(interval: TimeseriesInterval) -> Self {
+        match interval {
+            TimeseriesInterval::Day => aggregates::Interval::Day,
+            TimeseriesInterval::Week => aggregates::Interval::Week,
         }
     }
 }
@@ -714,36 +606,6 @@ fn timeseries_interval(raw: Option<&str>) -> Result<TimeseriesInterval, ApiError
         Some(other) => Err(ApiError::BadRequest(format!(
             "unknown interval '{other}' (day, week)"
         ))),
-    }
-}
-
-/// The buckets covering a range, in order, as inclusive (first, last) epoch days: single days,
-/// or ISO weeks (Monday to Sunday) with the first and last clipped to the range.
-fn buckets(days: DayRange, interval: TimeseriesInterval) -> Vec<(i64, i64)> {
-    match interval {
-        TimeseriesInterval::Day => (days.first..=days.last).map(|d| (d, d)).collect(),
-        TimeseriesInterval::Week => {
-            // Epoch day 0 (1970-01-01) was a Thursday.
-            let monday = |d: i64| d - (d + 3).rem_euclid(7);
-            let mut out = Vec::new();
-            let mut start = monday(days.first);
-            while start <= days.last {
-                out.push((start.max(days.first), (start + 6).min(days.last)));
-                start += 7;
-            }
-            out
-        }
-    }
-}
-
-/// How many buckets cover a range (without building them).
-fn bucket_count(days: DayRange, interval: TimeseriesInterval) -> i64 {
-    match interval {
-        TimeseriesInterval::Day => days.last - days.first + 1,
-        TimeseriesInterval::Week => {
-            let monday = |d: i64| d - (d + 3).rem_euclid(7);
-            (monday(days.last) - monday(days.first)) / 7 + 1
-        }
     }
 }
 
@@ -814,24 +676,24 @@ impl TimeseriesPoint {
         }
     }
 
-    fn dmarc(start: i64, end: i64, t: aggregates::DmarcByResult) -> TimeseriesPoint {
-        TimeseriesPoint {
-            messages: Some(t.total_messages),
-            dmarc_pass_messages: Some(t.dmarc_pass_messages),
-            dmarc_fail_messages: Some(t.total_messages - t.dmarc_pass_messages),
-            disposition: Some(with_keys(t.disposition, &["none", "quarantine", "reject"])),
-            dkim_aligned: Some(with_keys(t.dkim_aligned, &["pass", "fail"])),
-            spf_aligned: Some(with_keys(t.spf_aligned, &["pass", "fail"])),
-            ..TimeseriesPoint::empty(start, end)
-        }
-    }
-
-    fn tls(start: i64, end: i64, t: aggregates::TlsByResult) -> TimeseriesPoint {
-        TimeseriesPoint {
-            successful_sessions: Some(t.successful_sessions),
-            failed_sessions: Some(t.failed_sessions),
-            failed_sessions_by_result_type: Some(t.failed_sessions_by_result_type),
-            ..TimeseriesPoint::empty(start, end)
+    fn from_point(p: aggregates::Point) -> TimeseriesPoint {
+        let empty = TimeseriesPoint::empty(p.start, p.end);
+        match p.totals {
+            aggregates::PointTotals::Dmarc(t) => TimeseriesPoint {
+                messages: Some(t.total_messages),
+                dmarc_pass_messages: Some(t.dmarc_pass_messages),
+                dmarc_fail_messages: Some(t.dmarc_fail_messages),
+                disposition: Some(t.disposition),
+                dkim_aligned: Some(t.dkim_aligned),
+                spf_aligned: Some(t.spf_aligned),
+                ..empty
+            },
+            aggregates::PointTotals::Tls(t) => TimeseriesPoint {
+                successful_sessions: Some(t.successful_sessions),
+                failed_sessions: Some(t.failed_sessions),
+                failed_sessions_by_result_type: Some(t.failed_sessions_by_result_type),
+                ..empty
+            },
         }
     }
 }
@@ -849,24 +711,6 @@ pub struct TimeseriesResponse {
     /// One point per day or week of the range, oldest first, days without reports included
     /// (as zeros).
     pub points: Vec<TimeseriesPoint>,
-}
-
-/// Sums per-day totals into buckets; days without a total count as zero.
-fn bucketed<T: Default>(
-    per_day: &BTreeMap<i64, T>,
-    buckets: &[(i64, i64)],
-    merge: impl Fn(&mut T, &T),
-) -> Vec<(i64, i64, T)> {
-    buckets
-        .iter()
-        .map(|&(start, end)| {
-            let mut total = T::default();
-            for (_, day) in per_day.range(start..=end) {
-                merge(&mut total, day);
-            }
-            (start, end, total)
-        })
-        .collect()
 }
 
 /// DMARC or SMTP TLS results of a domain per day or ISO week, to draw trends.
@@ -890,40 +734,16 @@ pub async fn get_timeseries(
     let kind = timeseries_kind(&query.kind)?;
     let interval = timeseries_interval(query.interval.as_deref())?;
     let r = parse_range(query.from.as_deref(), query.to.as_deref())?;
-    let count = bucket_count(r.days, interval);
-    let max = interval.max_points();
-    if count > max {
-        return Err(ApiError::BadRequest(format!(
-            "the range spans {count} {}s; at most {max} points are allowed per request",
-            interval.as_str()
-        )));
-    }
+    let series = aggregates::Series::new(kind.into(), interval.into(), r.days)
+        .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let name = path.into_inner();
-    let days = r.days;
-    let spans = buckets(days, interval);
-    let (domain, points) = blocking(move || {
-        Ok(state.db.read(|conn| {
-            let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
-            let points: Vec<TimeseriesPoint> = match kind {
-                TimeseriesKind::Dmarc => bucketed(
-                    &aggregates::dmarc_by_result_per_day(conn, &domain.id, days)?,
-                    &spans,
-                    aggregates::DmarcByResult::merge,
-                )
-                .into_iter()
-                .map(|(start, end, t)| TimeseriesPoint::dmarc(start, end, t))
-                .collect(),
-                TimeseriesKind::Tls => bucketed(
-                    &aggregates::tls_by_result_per_day(conn, &domain.id, days)?,
-                    &spans,
-                    aggregates::TlsByResult::merge,
-                )
-                .into_iter()
-                .map(|(start, end, t)| TimeseriesPoint::tls(start, end, t))
-                .collect(),
-            };
-            Ok((domain.name, points))
-        })?)
+    let ForDomain { domain, value } = blocking(move || {
+        Ok(aggregates::timeseries(
+            &state.db,
+            &caller.scope,
+            &name,
+            series,
+        )?)
     })
     .await?;
     Ok(web::Json(TimeseriesResponse {
@@ -932,66 +752,6 @@ pub async fn get_timeseries(
         interval,
         from: r.from,
         to: r.to,
-        points,
+        points: value.into_iter().map(TimeseriesPoint::from_point).collect(),
     }))
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::expect_used)]
-mod tests {
-    use super::*;
-
-    fn day(s: &str) -> i64 {
-        crate::api::parse_day("d", s).unwrap() / 86_400
-    }
-
-    fn spans(from: &str, to: &str, interval: TimeseriesInterval) -> Vec<(String, String)> {
-        let days = DayRange {
-            first: day(from),
-            last: day(to),
-        };
-        let out: Vec<(String, String)> = buckets(days, interval)
-            .into_iter()
-            .map(|(a, b)| (day_string(a), day_string(b)))
-            .collect();
-        assert_eq!(out.len() as i64, bucket_count(days, interval));
-        out
-    }
-
-    #[test]
-    fn weeks_start_on_monday_and_are_clipped_to_the_range() {
-        // 2026-11-04 is a Wednesday, 2026-11-17 a Tuesday.
-        assert_eq!(
-            spans("2026-11-04", "2026-11-17", TimeseriesInterval::Week),
-            vec![
-                ("2026-11-04".into(), "2026-11-08".into()),
-                ("2026-11-09".into(), "2026-11-15".into()),
-                ("2026-11-16".into(), "2026-11-17".into()),
-            ]
-        );
-        // Before the epoch, and a single-day range on a Sunday.
-        assert_eq!(
-            spans("1969-12-28", "1969-12-29", TimeseriesInterval::Week),
-            vec![
-                ("1969-12-28".into(), "1969-12-28".into()),
-                ("1969-12-29".into(), "1969-12-29".into()),
-            ]
-        );
-        assert_eq!(
-            spans("1970-01-01", "1970-01-04", TimeseriesInterval::Week).len(),
-            1
-        );
-    }
-
-    #[test]
-    fn days_are_one_point_each() {
-        assert_eq!(
-            spans("2024-02-28", "2024-03-01", TimeseriesInterval::Day),
-            vec![
-                ("2024-02-28".into(), "2024-02-28".into()),
-                ("2024-02-29".into(), "2024-02-29".into()),
-                ("2024-03-01".into(), "2024-03-01".into()),
-            ]
-        );
-    }
 }
