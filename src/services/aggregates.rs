@@ -18,6 +18,7 @@
 //! or on HTTP: range parsing, cursors and DTOs belong to the front doors.
 
 use crate::analysis::services::{ConfirmedName, Evidence, ServiceMatch, classify};
+use crate::domain::ids::DomainId;
 use crate::storage::aggregates::{self, DmarcByResult, TlsByResult};
 use crate::storage::source_names::{self, SourceName};
 use crate::storage::{Db, StorageResult, TenantScope, domains};
@@ -103,7 +104,8 @@ pub fn dmarc_by_result(
 ) -> StorageResult<ForDomain<DmarcResults>> {
     db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
-        let totals = aggregates::dmarc_by_result(conn, &domain.id, days)?;
+        let id = DomainId::from(domain.id.as_str());
+        let totals = aggregates::dmarc_by_result(conn, scope, &id, days)?;
         Ok(ForDomain {
             domain: domain.name,
             value: totals.into(),
@@ -161,10 +163,12 @@ pub fn dmarc_by_source(
     let limit = page.limit;
     let (domain, mut found, total, mut names, mut auth) = db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
+        let id = DomainId::from(domain.id.as_str());
         // One more than the page, to know whether there is a next one.
         let (found, total) = aggregates::dmarc_by_source(
             conn,
-            &domain.id,
+            scope,
+            &id,
             days,
             limit.saturating_add(1),
             page.after,
@@ -178,7 +182,7 @@ pub fn dmarc_by_source(
             .into_iter()
             .map(|n| (n.ip.clone(), n))
             .collect();
-        let auth = aggregates::dmarc_source_auth(conn, &domain.id, days, &ips)?;
+        let auth = aggregates::dmarc_source_auth(conn, scope, &id, days, &ips)?;
         Ok((domain.name, found, total, names, auth))
     })?;
     let more = found.len() as i64 > limit;
@@ -306,12 +310,13 @@ pub fn dmarc_by_service(
 ) -> StorageResult<ForDomain<Vec<ServiceGroup>>> {
     let (domain, groups) = db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
+        let id = DomainId::from(domain.id.as_str());
         // Only the auth domains that name a service can change a source's group.
-        let naming: Vec<(String, String)> = aggregates::dmarc_auth_domains(conn, &domain.id, days)?
+        let naming: Vec<(String, String)> = aggregates::dmarc_auth_domains(conn, scope, &id, days)?
             .into_iter()
             .filter(|(method, d)| service_of_auth(method, d, None).is_some())
             .collect();
-        let groups = aggregates::dmarc_evidence_groups(conn, &domain.id, days, &naming)?;
+        let groups = aggregates::dmarc_evidence_groups(conn, scope, &id, days, &naming)?;
         Ok((domain.name, groups))
     })?;
     Ok(ForDomain {
@@ -386,7 +391,8 @@ pub fn tls_by_result(
 ) -> StorageResult<ForDomain<TlsResults>> {
     db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
-        let totals = aggregates::tls_by_result(conn, &domain.id, days)?;
+        let id = DomainId::from(domain.id.as_str());
+        let totals = aggregates::tls_by_result(conn, scope, &id, days)?;
         Ok(ForDomain {
             domain: domain.name,
             value: totals.into(),
@@ -415,9 +421,10 @@ pub fn tls_by_source(
 ) -> StorageResult<ForDomain<TlsSources>> {
     let (domain, (organizations, mut failures)) = db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
+        let id = DomainId::from(domain.id.as_str());
         Ok((
             domain.name,
-            aggregates::tls_by_source(conn, &domain.id, days)?,
+            aggregates::tls_by_source(conn, scope, &id, days)?,
         ))
     })?;
     let total_failures = failures.len() as u64;
@@ -535,9 +542,10 @@ pub fn timeseries(
     let spans = buckets(days, interval);
     db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
+        let id = DomainId::from(domain.id.as_str());
         let points: Vec<Point> = match kind {
             Kind::Dmarc => bucketed(
-                &aggregates::dmarc_by_result_per_day(conn, &domain.id, days)?,
+                &aggregates::dmarc_by_result_per_day(conn, scope, &id, days)?,
                 &spans,
                 DmarcByResult::merge,
             )
@@ -549,7 +557,7 @@ pub fn timeseries(
             })
             .collect(),
             Kind::Tls => bucketed(
-                &aggregates::tls_by_result_per_day(conn, &domain.id, days)?,
+                &aggregates::tls_by_result_per_day(conn, scope, &id, days)?,
                 &spans,
                 TlsByResult::merge,
             )
