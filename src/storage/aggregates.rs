@@ -2,6 +2,12 @@
 //! left out. by-result costs O(days × result combinations); by-source reads one rollup row
 //! per (report, day, source, header_from), which for reports with mostly distinct sources is
 //! close to one row per record (see docs/benchmarks-server.md).
+//!
+//! Every public function takes the caller's [`TenantScope`] and the domain's [`DomainId`]
+//! first and is `StorageError::NotFound` for a domain outside the scope: one lookup by primary
+//! keys before the query (`storage::domain_in_scope`), so the rollup queries and their plans
+//! stay as benchmarked. Use cases (by-service naming, timeseries buckets) belong to
+//! `services::aggregates`, not here. Must not depend on actix-web.
 
 use super::{DbConnection, StorageResult, TenantScope, binds, domain_in_scope, sql, wide_sums};
 use crate::domain::ids::DomainId;
