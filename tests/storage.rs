@@ -1,5 +1,6 @@
 //! Migrations: both trees list the same versions and run up → down → up on both backends
-//! (PostgreSQL when `TEST_DATABASE_URL` is set).
+//! (PostgreSQL when `TEST_DATABASE_URL` is set); job claims and leases; reads keyed by a
+//! domain id find nothing outside the caller's scope.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use diesel::Connection;
@@ -84,32 +85,36 @@ fn unknown_database_schemes_are_refused() {
     assert!(ruad::storage::Backend::from_url("ruad.db").is_err());
 }
 
+/// A fresh, migrated database of each backend available (the directory keeps SQLite's).
+fn databases() -> Vec<(ruad::storage::Db, tempfile::TempDir)> {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = format!("sqlite://{}", dir.path().join("jobs.db").display());
+    let mut out = vec![(ruad::storage::Db::connect(&sqlite, 4).unwrap(), dir)];
+    if let Ok(base) = std::env::var("TEST_DATABASE_URL")
+        && !base.is_empty()
+    {
+        use diesel::{Connection, RunQueryDsl};
+        let name = format!("test_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = diesel::PgConnection::establish(&base).unwrap();
+        diesel::sql_query(format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .unwrap();
+        let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
+        out.push((
+            ruad::storage::Db::connect(&url, 8).unwrap(),
+            tempfile::tempdir().unwrap(),
+        ));
+    }
+    out
+}
+
 /// The job table's claims and leases, on SQLite and (with `TEST_DATABASE_URL`) PostgreSQL.
 mod job_leases {
+    use super::databases;
     use ruad::domain::job::JobKind;
     use ruad::storage::jobs::{self, Lease};
     use ruad::storage::{Backend, Db};
     use serde_json::json;
-
-    /// A fresh, migrated database of each backend available (the directory keeps SQLite's).
-    fn databases() -> Vec<(Db, tempfile::TempDir)> {
-        let dir = tempfile::tempdir().unwrap();
-        let sqlite = format!("sqlite://{}", dir.path().join("jobs.db").display());
-        let mut out = vec![(Db::connect(&sqlite, 4).unwrap(), dir)];
-        if let Ok(base) = std::env::var("TEST_DATABASE_URL")
-            && !base.is_empty()
-        {
-            use diesel::{Connection, RunQueryDsl};
-            let name = format!("test_{}", uuid::Uuid::new_v4().simple());
-            let mut admin = diesel::PgConnection::establish(&base).unwrap();
-            diesel::sql_query(format!("CREATE DATABASE {name}"))
-                .execute(&mut admin)
-                .unwrap();
-            let url = format!("{}/{name}", base.rsplit_once('/').unwrap().0);
-            out.push((Db::connect(&url, 8).unwrap(), tempfile::tempdir().unwrap()));
-        }
-        out
-    }
 
     fn enqueue(db: &Db, kind: JobKind, n: usize, run_at: i64) {
         db.write(|c| {
@@ -297,6 +302,163 @@ mod job_leases {
                     assert_eq!(freed, 1);
                     assert_eq!(claimable.len(), 1, "the other instance keeps its lease");
                 }
+            }
+        }
+    }
+}
+
+/// Reads keyed by a domain id (aggregates, the evaluation's input) see the domain only in a
+/// scope that holds its tenant, on SQLite and (with `TEST_DATABASE_URL`) PostgreSQL.
+mod scoped_domain_reads {
+    use super::databases;
+    use ruad::domain::domain_name::DomainName;
+    use ruad::domain::ids::DomainId;
+    use ruad::reports::Limits;
+    use ruad::storage::aggregates::{self, DayRange};
+    use ruad::storage::analysis_data::{self, KIND_DMARC, KIND_TLS};
+    use ruad::storage::reports::{self as stored, Target, UploadFile};
+    use ruad::storage::{StorageError, StorageResult, TenantScope, domains, tenants};
+
+    const BEGIN: i64 = 1_700_006_400; // 2023-11-15T00:00:00Z
+
+    fn report() -> String {
+        format!(
+            "<?xml version=\"1.0\"?><feedback><version>1.0</version><report_metadata><org_name>receiver.example</org_name>\
+             <email>dmarc@receiver.example</email><report_id>scope-1</report_id><date_range><begin>{BEGIN}</begin>\
+             <end>{}</end></date_range></report_metadata><policy_published><domain>example.com</domain><p>none</p>\
+             </policy_published><record><row><source_ip>192.0.2.1</source_ip><count>3</count><policy_evaluated>\
+             <disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated></row><identifiers>\
+             <header_from>example.com</header_from></identifiers><auth_results><dkim><domain>example.com</domain>\
+             <result>pass</result></dkim><spf><domain>example.com</domain><result>pass</result></spf></auth_results>\
+             </record></feedback>",
+            BEGIN + 86_399
+        )
+    }
+
+    /// Every read of the domain `id` in `scope`, each reduced to whether it found the domain.
+    fn every_read(
+        conn: &mut ruad::storage::DbConnection,
+        scope: &TenantScope,
+        id: &DomainId,
+    ) -> Vec<(&'static str, StorageResult<()>)> {
+        let days = DayRange {
+            first: BEGIN / 86_400 - 1,
+            last: BEGIN / 86_400 + 1,
+        };
+        let ips = vec!["192.0.2.1".to_string()];
+        let naming = vec![("dkim".to_string(), "example.com".to_string())];
+        vec![
+            (
+                "dmarc_by_result",
+                aggregates::dmarc_by_result(conn, scope, id, days).map(drop),
+            ),
+            (
+                "dmarc_by_result_per_day",
+                aggregates::dmarc_by_result_per_day(conn, scope, id, days).map(drop),
+            ),
+            (
+                "dmarc_by_source",
+                aggregates::dmarc_by_source(conn, scope, id, days, 10, None).map(drop),
+            ),
+            (
+                "dmarc_source_auth",
+                aggregates::dmarc_source_auth(conn, scope, id, days, &ips).map(drop),
+            ),
+            (
+                "dmarc_auth_domains",
+                aggregates::dmarc_auth_domains(conn, scope, id, days).map(drop),
+            ),
+            (
+                "dmarc_evidence_groups",
+                aggregates::dmarc_evidence_groups(conn, scope, id, days, &naming).map(drop),
+            ),
+            (
+                "tls_by_result",
+                aggregates::tls_by_result(conn, scope, id, days).map(drop),
+            ),
+            (
+                "tls_by_result_per_day",
+                aggregates::tls_by_result_per_day(conn, scope, id, days).map(drop),
+            ),
+            (
+                "tls_by_source",
+                aggregates::tls_by_source(conn, scope, id, days).map(drop),
+            ),
+            (
+                "newest_report_end",
+                analysis_data::newest_report_end(conn, scope, id, KIND_DMARC).map(drop),
+            ),
+            (
+                "reports_ending_after",
+                analysis_data::reports_ending_after(conn, scope, id, KIND_DMARC, 0, 10).map(drop),
+            ),
+            (
+                "report_ends_after",
+                analysis_data::report_ends_after(conn, scope, id, KIND_TLS, 0).map(drop),
+            ),
+            (
+                "tls_failures_after",
+                analysis_data::tls_failures_after(conn, scope, id, 0).map(drop),
+            ),
+        ]
+    }
+
+    #[test]
+    fn a_domain_outside_the_scope_is_not_found_by_any_read_of_its_data() {
+        for (db, _dir) in databases() {
+            // Arrange: two customers under one operator; a report for the first one's domain.
+            let (root, owner, sibling, domain) = db
+                .write(|c| {
+                    let root = tenants::insert_root_tenant(c, "operator")?;
+                    let owner = tenants::insert_tenant(c, &root.scope(), &root.id, "owner")?;
+                    let sibling = tenants::insert_tenant(c, &root.scope(), &root.id, "sibling")?;
+                    let name = DomainName::parse("example.com").unwrap();
+                    let domain = domains::insert_domain(c, &owner.scope(), &owner.id, &name)?;
+                    Ok((root, owner, sibling, domain))
+                })
+                .unwrap();
+            let xml = report();
+            let file = UploadFile {
+                bytes: xml.as_bytes(),
+                content_type: None,
+                filename: None,
+            };
+            stored::ingest(&db, Target::Domain(&domain), &file, &Limits::default()).unwrap();
+            let id = DomainId::from(domain.id.as_str());
+            let days = DayRange {
+                first: BEGIN / 86_400,
+                last: BEGIN / 86_400,
+            };
+
+            // Act and assert: the owner and its operator see the domain and its data.
+            for scope in [owner.scope(), root.scope()] {
+                db.read(|c| {
+                    for (read, result) in every_read(c, &scope, &id) {
+                        assert!(result.is_ok(), "{read} in scope: {result:?}");
+                    }
+                    assert_eq!(
+                        aggregates::dmarc_by_result(c, &scope, &id, days)?.total_messages,
+                        3
+                    );
+                    assert!(
+                        analysis_data::newest_report_end(c, &scope, &id, KIND_DMARC)?.is_some()
+                    );
+                    Ok(())
+                })
+                .unwrap();
+            }
+            // The sibling finds nothing, for the domain and for an id that does not exist.
+            for missing in [id.clone(), DomainId::generate()] {
+                db.read(|c| {
+                    for (read, result) in every_read(c, &sibling.scope(), &missing) {
+                        assert!(
+                            matches!(result, Err(StorageError::NotFound)),
+                            "{read} outside the scope: {result:?}"
+                        );
+                    }
+                    Ok(())
+                })
+                .unwrap();
             }
         }
     }

@@ -12,11 +12,15 @@ use crate::analysis::input::{
     TlsData, TlsDay, TlsFailureData,
 };
 use crate::analysis::issues::{DAY, Evaluation, Thresholds, detect};
+use crate::domain::ids::DomainId;
 use crate::storage::aggregates::{self, DayRange};
 use crate::storage::analysis_data::{self, KIND_DMARC, KIND_TLS};
 use crate::storage::domains::Domain;
 use crate::storage::issues::{self, Changes};
-use crate::storage::{DbConnection, StorageResult, dns_snapshots, reports, source_names};
+use crate::storage::{
+    DbConnection, StorageError, StorageResult, TenantScope, dns_snapshots, reports, source_names,
+    tenants,
+};
 use std::collections::{BTreeMap, HashMap};
 
 /// Reports read for the policy history and reporter regularity: this many days back.
@@ -95,6 +99,16 @@ pub fn queue(
     Ok(())
 }
 
+/// The scope the evaluation of `domain` reads in: its own tenant's. The evaluation runs for
+/// the domain's owner, either as a job (no caller at all) or on the owner's request (which
+/// found the domain in the caller's scope already), so the narrowest scope that sees the
+/// domain is the right one; a system-wide scope would let a wrong id read any tenant's data.
+fn owner_scope(conn: &mut DbConnection, domain: &Domain) -> StorageResult<TenantScope> {
+    tenants::find_tenant_unscoped(conn, &domain.tenant_id)?
+        .map(|tenant| tenant.scope())
+        .ok_or(StorageError::NotFound)
+}
+
 /// Everything the rules need about `domain`.
 pub fn load_input(
     conn: &mut DbConnection,
@@ -102,12 +116,14 @@ pub fn load_input(
     now: i64,
     t: &Thresholds,
 ) -> StorageResult<DomainInput> {
+    let scope = owner_scope(conn, domain)?;
+    let id = DomainId::from(domain.id.as_str());
     Ok(DomainInput {
         domain: domain.name.clone(),
         now,
         registered_at: Some(domain.created_at),
-        dmarc: load_dmarc(conn, &domain.id, t)?,
-        tls: load_tls(conn, &domain.id, t)?,
+        dmarc: load_dmarc(conn, &scope, &id, t)?,
+        tls: load_tls(conn, &scope, &id, t)?,
         dns: dns_snapshots::latest_for_domain(conn, &domain.id)?
             .into_iter()
             .map(|s| DnsCheck {
@@ -122,17 +138,19 @@ pub fn load_input(
 
 fn load_dmarc(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     t: &Thresholds,
 ) -> StorageResult<DmarcData> {
-    let Some(to) = analysis_data::newest_report_end(conn, domain_id, KIND_DMARC)? else {
+    let Some(to) = analysis_data::newest_report_end(conn, scope, domain, KIND_DMARC)? else {
         return Ok(DmarcData::default());
     };
     let from = to - t.dmarc_window_days * DAY;
     let history_from = to - HISTORY_DAYS.max(t.policy_none_min_days + 7) * DAY;
     let reports = analysis_data::reports_ending_after(
         conn,
-        domain_id,
+        scope,
+        domain,
         KIND_DMARC,
         history_from,
         MAX_REPORTS,
@@ -298,13 +316,18 @@ fn auth_domain(a: &serde_json::Value) -> Option<String> {
     crate::domain::report::normalized_auth_domain(a["domain"].as_str()?)
 }
 
-fn load_tls(conn: &mut DbConnection, domain_id: &str, t: &Thresholds) -> StorageResult<TlsData> {
-    let Some(to) = analysis_data::newest_report_end(conn, domain_id, KIND_TLS)? else {
+fn load_tls(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    domain: &DomainId,
+    t: &Thresholds,
+) -> StorageResult<TlsData> {
+    let Some(to) = analysis_data::newest_report_end(conn, scope, domain, KIND_TLS)? else {
         return Ok(TlsData::default());
     };
     let from = to - t.tls_window_days * DAY;
     let mut failures: BTreeMap<(String, String), TlsFailureData> = BTreeMap::new();
-    for f in analysis_data::tls_failures_after(conn, domain_id, from)? {
+    for f in analysis_data::tls_failures_after(conn, scope, domain, from)? {
         let mx = f
             .receiving_mx_hostname
             .as_deref()
@@ -336,7 +359,7 @@ fn load_tls(conn: &mut DbConnection, domain_id: &str, t: &Thresholds) -> Storage
         first: (to - span * DAY).div_euclid(DAY),
         last: to.div_euclid(DAY),
     };
-    let daily = aggregates::tls_by_result_per_day(conn, domain_id, days)?
+    let daily = aggregates::tls_by_result_per_day(conn, scope, domain, days)?
         .into_iter()
         .map(|(day, totals)| TlsDay {
             day: day * DAY,

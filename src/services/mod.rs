@@ -1,6 +1,7 @@
 //! Use cases, one module each, shared by every front door (`api`, `cli`) and by `jobs`:
 //! they sequence the pure cores (`reports`, `dns`, `analysis`), `storage` and `outbound`.
 
+pub mod aggregates;
 pub mod dns_checks;
 pub mod enrichment;
 pub mod evaluation;

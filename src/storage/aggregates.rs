@@ -2,8 +2,15 @@
 //! left out. by-result costs O(days × result combinations); by-source reads one rollup row
 //! per (report, day, source, header_from), which for reports with mostly distinct sources is
 //! close to one row per record (see docs/benchmarks-server.md).
+//!
+//! Every public function takes the caller's [`TenantScope`] and the domain's [`DomainId`]
+//! first and is `StorageError::NotFound` for a domain outside the scope: one lookup by primary
+//! keys before the query (`storage::domain_in_scope`), so the rollup queries and their plans
+//! stay as benchmarked. Use cases (by-service naming, timeseries buckets) belong to
+//! `services::aggregates`, not here. Must not depend on actix-web.
 
-use super::{DbConnection, StorageResult, binds, sql, wide_sums};
+use super::{DbConnection, StorageResult, TenantScope, binds, domain_in_scope, sql, wide_sums};
+use crate::domain::ids::DomainId;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use std::collections::BTreeMap;
@@ -55,9 +62,12 @@ fn query_text(conn: &DbConnection, text: &str) -> String {
 
 pub fn dmarc_by_result(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     days: DayRange,
 ) -> StorageResult<DmarcByResult> {
+    domain_in_scope(conn, scope, domain)?;
+    let domain_id = domain.as_str();
     let sql = format!(
         "SELECT d.disposition, d.dkim_aligned, d.spf_aligned, CAST(SUM(d.messages) AS BIGINT) AS messages \
          FROM dmarc_daily d JOIN reports r ON r.id = d.report_id WHERE {} \
@@ -127,9 +137,12 @@ struct DayResultRow {
 /// left out), in one grouped query.
 pub fn dmarc_by_result_per_day(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     days: DayRange,
 ) -> StorageResult<BTreeMap<i64, DmarcByResult>> {
+    domain_in_scope(conn, scope, domain)?;
+    let domain_id = domain.as_str();
     let sql = format!(
         "SELECT d.day, d.disposition, d.dkim_aligned, d.spf_aligned, CAST(SUM(d.messages) AS BIGINT) AS messages \
          FROM dmarc_daily d JOIN reports r ON r.id = d.report_id WHERE {} \
@@ -187,11 +200,14 @@ pub struct DmarcSource {
 /// the number of sources in the range.
 pub fn dmarc_by_source(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     days: DayRange,
     limit: i64,
     after: Option<(i64, String)>,
 ) -> StorageResult<(Vec<DmarcSource>, u64)> {
+    domain_in_scope(conn, scope, domain)?;
+    let domain_id = domain.as_str();
     // One pass over the range gives the sources of the page and (as a window over the
     // groups, before the page is cut) how many there are; a second gives the header_from
     // split of just those sources.
@@ -320,9 +336,12 @@ fn tls_rows(
 
 pub fn tls_by_result(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     days: DayRange,
 ) -> StorageResult<TlsByResult> {
+    domain_in_scope(conn, scope, domain)?;
+    let domain_id = domain.as_str();
     let rows = tls_rows(
         conn,
         domain_id,
@@ -385,9 +404,12 @@ struct TlsDayRow {
 /// in one grouped query.
 pub fn tls_by_result_per_day(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     days: DayRange,
 ) -> StorageResult<BTreeMap<i64, TlsByResult>> {
+    domain_in_scope(conn, scope, domain)?;
+    let domain_id = domain.as_str();
     let sql = format!(
         "SELECT t.day, t.result_type, CAST(SUM(t.successful_sessions) AS BIGINT) AS successful, \
          CAST(SUM(t.failed_sessions) AS BIGINT) AS failed FROM tls_daily t JOIN reports r ON r.id = t.report_id \
@@ -427,9 +449,12 @@ pub struct TlsFailurePath {
 
 pub fn tls_by_source(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     days: DayRange,
 ) -> StorageResult<(Vec<TlsByOrganization>, Vec<TlsFailurePath>)> {
+    domain_in_scope(conn, scope, domain)?;
+    let domain_id = domain.as_str();
     let orgs = tls_rows(
         conn,
         domain_id,
@@ -514,9 +539,12 @@ const MAX_NAMING_DOMAINS: usize = 10_000;
 /// `days`, most messages first.
 pub fn dmarc_auth_domains(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     days: DayRange,
 ) -> StorageResult<Vec<(String, String)>> {
+    domain_in_scope(conn, scope, domain)?;
+    let domain_id = domain.as_str();
     #[derive(QueryableByName)]
     struct Row {
         #[diesel(sql_type = Text)]
@@ -551,10 +579,13 @@ pub fn dmarc_auth_domains(
 /// subqueries made PostgreSQL without planner statistics pick a nested loop that took minutes.
 pub fn dmarc_evidence_groups(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     days: DayRange,
     naming: &[(String, String)],
 ) -> StorageResult<Vec<EvidenceGroup>> {
+    domain_in_scope(conn, scope, domain)?;
+    let domain_id = domain.as_str();
     let of = |method: &str| -> Vec<&String> {
         naming
             .iter()
@@ -671,10 +702,13 @@ pub struct SourceAuth {
 /// [`SourceAuth`] of the sources `ips` of a domain over `days`.
 pub fn dmarc_source_auth(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     days: DayRange,
     ips: &[String],
 ) -> StorageResult<std::collections::HashMap<String, SourceAuth>> {
+    domain_in_scope(conn, scope, domain)?;
+    let domain_id = domain.as_str();
     let range = range_sql("a");
     let mut out: std::collections::HashMap<String, SourceAuth> = Default::default();
     for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {

@@ -1,10 +1,16 @@
 //! What the issue evaluation reads about one domain: its current reports in a window, their
 //! DMARC records (report by report, so memory follows the number of sources, not records),
-//! TLS failure details, and the newest DNS check of each kind. System-level reads by domain
-//! id: the evaluation job has no caller; the domain's tenant is carried on every row it writes.
+//! TLS failure details, and the newest DNS check of each kind.
+//!
+//! Every read of a domain's data takes a [`TenantScope`] first and the domain's id, and finds
+//! nothing (`StorageError::NotFound`) for a domain outside the scope. The evaluation has no
+//! caller, so it passes the domain's own tenant's scope (`services::evaluation`).
+//! [`report_domain`] is the one unscoped read: the enrichment job learns from it which domain
+//! a report it enriched belongs to.
 
 use super::schema::{reports, tls_failures};
-use super::{DbConnection, StorageResult};
+use super::{DbConnection, StorageResult, TenantScope, domain_in_scope};
+use crate::domain::ids::DomainId;
 use diesel::dsl::max;
 use diesel::prelude::*;
 
@@ -24,11 +30,13 @@ pub struct WindowReport {
 /// End of the newest current report of `kind`.
 pub fn newest_report_end(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     kind: &str,
 ) -> StorageResult<Option<i64>> {
+    domain_in_scope(conn, scope, domain)?;
     Ok(reports::table
-        .filter(reports::domain_id.eq(domain_id))
+        .filter(reports::domain_id.eq(domain.as_str()))
         .filter(reports::kind.eq(kind))
         .filter(reports::superseded_by.is_null())
         .select(max(reports::end_ts))
@@ -38,13 +46,15 @@ pub fn newest_report_end(
 /// Current reports of `kind` ending after `after_end`, newest first, at most `limit`.
 pub fn reports_ending_after(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     kind: &str,
     after_end: i64,
     limit: i64,
 ) -> StorageResult<Vec<WindowReport>> {
+    domain_in_scope(conn, scope, domain)?;
     Ok(reports::table
-        .filter(reports::domain_id.eq(domain_id))
+        .filter(reports::domain_id.eq(domain.as_str()))
         .filter(reports::kind.eq(kind))
         .filter(reports::superseded_by.is_null())
         .filter(reports::end_ts.gt(after_end))
@@ -64,12 +74,14 @@ pub fn reports_ending_after(
 /// `after_end`.
 pub fn report_ends_after(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     kind: &str,
     after_end: i64,
 ) -> StorageResult<Vec<(String, i64)>> {
+    domain_in_scope(conn, scope, domain)?;
     Ok(reports::table
-        .filter(reports::domain_id.eq(domain_id))
+        .filter(reports::domain_id.eq(domain.as_str()))
         .filter(reports::kind.eq(kind))
         .filter(reports::superseded_by.is_null())
         .filter(reports::end_ts.gt(after_end))
@@ -94,12 +106,14 @@ pub struct TlsFailureInWindow {
 /// Failure details of the current TLS reports ending after `after_end`.
 pub fn tls_failures_after(
     conn: &mut DbConnection,
-    domain_id: &str,
+    scope: &TenantScope,
+    domain: &DomainId,
     after_end: i64,
 ) -> StorageResult<Vec<TlsFailureInWindow>> {
+    domain_in_scope(conn, scope, domain)?;
     Ok(tls_failures::table
         .inner_join(reports::table.on(reports::id.eq(tls_failures::report_id)))
-        .filter(reports::domain_id.eq(domain_id))
+        .filter(reports::domain_id.eq(domain.as_str()))
         .filter(reports::kind.eq(KIND_TLS))
         .filter(reports::superseded_by.is_null())
         .filter(reports::end_ts.gt(after_end))
@@ -117,7 +131,8 @@ pub fn tls_failures_after(
         .load(conn)?)
 }
 
-/// The domain a stored report is filed under.
+/// The domain a stored report is filed under, whoever owns it (the enrichment job, which has
+/// no caller and is handed the report's id by the ingest that queued it).
 pub fn report_domain(conn: &mut DbConnection, report_id: &str) -> StorageResult<Option<String>> {
     Ok(reports::table
         .filter(reports::id.eq(report_id))

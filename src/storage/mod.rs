@@ -24,6 +24,7 @@ pub mod source_names;
 pub mod tenants;
 pub mod webhooks;
 
+use crate::domain::ids::DomainId;
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
@@ -122,6 +123,29 @@ pub struct TenantScope {
 impl TenantScope {
     pub(crate) fn like(&self) -> String {
         format!("{}%", self.path)
+    }
+}
+
+/// `Ok` when `domain` belongs to a tenant in `scope`, else [`StorageError::NotFound`] (also
+/// when it does not exist, so another tenant's domain looks like none). Reads keyed by a
+/// domain id call this before their query: one lookup by primary keys (the domain, then its
+/// tenant), so the scope constrains them without changing the plans of the aggregate queries.
+pub(crate) fn domain_in_scope(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    domain: &DomainId,
+) -> StorageResult<()> {
+    use schema::{domains, tenants};
+    let path: Option<String> = domains::table
+        .inner_join(tenants::table.on(tenants::id.eq(domains::tenant_id)))
+        .filter(domains::id.eq(domain.as_str()))
+        .select(tenants::path)
+        .first(conn)
+        .optional()?;
+    match path {
+        // A materialized path ends with '/', so a prefix is always a whole ancestor.
+        Some(path) if !scope.path.is_empty() && path.starts_with(&scope.path) => Ok(()),
+        _ => Err(StorageError::NotFound),
     }
 }
 

@@ -1,0 +1,152 @@
+//! SMTP TLS (RFC 8460) aggregates of a domain: session totals by result, and sessions per
+//! reporting organization and per failure path. DTOs and HTTP only; the figures come from
+//! `services::aggregates`. Must not read storage.
+
+use super::{AggregateQuery, Counts, range};
+use crate::api::AppState;
+use crate::api::auth::Caller;
+use crate::api::blocking;
+use crate::api::error::{ApiError, Problem};
+use crate::services::aggregates::{self, ForDomain};
+use actix_web::{get, web};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use utoipa::ToSchema;
+
+/// TLS session totals by result.
+#[derive(Serialize, ToSchema)]
+pub struct TlsByResultResponse {
+    pub domain: String,
+    pub from: String,
+    pub to: String,
+    pub total_sessions: u64,
+    pub successful_sessions: u64,
+    pub failed_sessions: u64,
+    /// Failed sessions reported in failure details, by result type.
+    #[schema(value_type = Counts)]
+    pub failed_sessions_by_result_type: BTreeMap<String, u64>,
+}
+
+/// SMTP TLS results for a domain over a range of days.
+#[utoipa::path(tag = "aggregates", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name"), AggregateQuery), responses(
+    (status = 200, description = "Totals", body = TlsByResultResponse),
+    (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/domains/{domain}/tls/by-result")]
+pub async fn get_tls_by_result(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<AggregateQuery>,
+) -> Result<web::Json<TlsByResultResponse>, ApiError> {
+    let r = range(&query)?;
+    let name = path.into_inner();
+    let days = r.days;
+    let ForDomain { domain, value: t } = blocking(move || {
+        Ok(aggregates::tls_by_result(
+            &state.db,
+            &caller.scope,
+            &name,
+            days,
+        )?)
+    })
+    .await?;
+    Ok(web::Json(TlsByResultResponse {
+        domain,
+        from: r.from,
+        to: r.to,
+        total_sessions: t.total_sessions,
+        successful_sessions: t.successful_sessions,
+        failed_sessions: t.failed_sessions,
+        failed_sessions_by_result_type: t.failed_sessions_by_result_type,
+    }))
+}
+
+/// Sessions reported by one organization.
+#[derive(Serialize, ToSchema)]
+pub struct TlsOrganizationResponse {
+    pub organization: String,
+    pub successful_sessions: u64,
+    pub failed_sessions: u64,
+}
+
+/// Failed sessions between one sending MTA and one receiving MX.
+#[derive(Serialize, ToSchema)]
+pub struct TlsFailurePathResponse {
+    /// Empty when the reporter did not say.
+    pub sending_mta_ip: String,
+    /// Empty when the reporter did not say.
+    pub receiving_mx_hostname: String,
+    pub result_type: String,
+    pub failed_sessions: u64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TlsBySourceResponse {
+    pub domain: String,
+    pub from: String,
+    pub to: String,
+    /// Per reporting organization.
+    pub organizations: Vec<TlsOrganizationResponse>,
+    /// Distinct failure paths in the range (the list holds at most `limit`).
+    pub total_failures: u64,
+    /// Failures per sending MTA IP, receiving MX and result type, largest first.
+    pub failures: Vec<TlsFailurePathResponse>,
+}
+
+/// SMTP TLS results per reporting organization and per sending MTA / receiving MX.
+#[utoipa::path(tag = "aggregates", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name"), AggregateQuery), responses(
+    (status = 200, description = "Breakdown", body = TlsBySourceResponse),
+    (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/domains/{domain}/tls/by-source")]
+pub async fn get_tls_by_source(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+    query: web::Query<AggregateQuery>,
+) -> Result<web::Json<TlsBySourceResponse>, ApiError> {
+    let r = range(&query)?;
+    let limit = query.limit()?;
+    let name = path.into_inner();
+    let days = r.days;
+    let ForDomain { domain, value } = blocking(move || {
+        Ok(aggregates::tls_by_source(
+            &state.db,
+            &caller.scope,
+            &name,
+            days,
+            limit,
+        )?)
+    })
+    .await?;
+    Ok(web::Json(TlsBySourceResponse {
+        domain,
+        from: r.from,
+        to: r.to,
+        organizations: value
+            .organizations
+            .into_iter()
+            .map(|o| TlsOrganizationResponse {
+                organization: o.organization,
+                successful_sessions: o.successful_sessions,
+                failed_sessions: o.failed_sessions,
+            })
+            .collect(),
+        total_failures: value.total_failures,
+        failures: value
+            .failures
+            .into_iter()
+            .map(|p| TlsFailurePathResponse {
+                sending_mta_ip: p.sending_mta_ip,
+                receiving_mx_hostname: p.receiving_mx_hostname,
+                result_type: p.result_type,
+                failed_sessions: p.failed_sessions,
+            })
+            .collect(),
+    }))
+}
