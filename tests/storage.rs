@@ -314,9 +314,10 @@ mod scoped_domain_reads {
     use ruad::domain::domain_name::DomainName;
     use ruad::domain::ids::DomainId;
     use ruad::reports::Limits;
+    use ruad::services::ingest::{self, Target, Upload};
+    use ruad::services::metrics::Metrics;
     use ruad::storage::aggregates::{self, DayRange};
     use ruad::storage::analysis_data::{self, KIND_DMARC, KIND_TLS};
-    use ruad::storage::reports::{self as stored, Target, UploadFile};
     use ruad::storage::{StorageError, StorageResult, TenantScope, domains, tenants};
 
     const BEGIN: i64 = 1_700_006_400; // 2023-11-15T00:00:00Z
@@ -418,12 +419,19 @@ mod scoped_domain_reads {
                 })
                 .unwrap();
             let xml = report();
-            let file = UploadFile {
+            let upload = Upload {
                 bytes: xml.as_bytes(),
                 content_type: None,
-                filename: None,
+                file_name: None,
             };
-            stored::ingest(&db, Target::Domain(&domain), &file, &Limits::default()).unwrap();
+            ingest::ingest(
+                &db,
+                &Metrics::default(),
+                Target::Domain(&domain),
+                &upload,
+                &Limits::default(),
+            )
+            .unwrap();
             let id = DomainId::from(domain.id.as_str());
             let days = DayRange {
                 first: BEGIN / 86_400,
