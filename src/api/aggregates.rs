@@ -145,7 +145,7 @@ pub async fn get_dmarc_by_result(
     let (domain, totals) = blocking(move || {
         Ok(state.db.read(|conn| {
             let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
-            let totals = aggregates::dmarc_by_result(conn, &domain.id, days)?;
+            let totals = aggregates::dmarc_by_result(conn, domain.id.as_str(), days)?;
             Ok((domain.name, totals))
         })?)
     })
@@ -316,13 +316,14 @@ pub async fn get_dmarc_by_source(
         Ok(state.db.read(|conn| {
             let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
             // One more than the page, to know whether there is a next one.
-            let mut found = aggregates::dmarc_by_source(conn, &domain.id, days, limit + 1, after)?;
+            let mut found =
+                aggregates::dmarc_by_source(conn, domain.id.as_str(), days, limit + 1, after)?;
             let more = found.0.len() as i64 > limit;
             found.0.truncate(usize::try_from(limit).unwrap_or(0));
             let found = (found.0, (found.1, more));
             let ips: Vec<String> = found.0.iter().map(|s| s.source_ip.clone()).collect();
             let names = crate::storage::source_names::find_many(conn, &ips)?;
-            let auth = aggregates::dmarc_source_auth(conn, &domain.id, days, &ips)?;
+            let auth = aggregates::dmarc_source_auth(conn, domain.id.as_str(), days, &ips)?;
             Ok((domain.name, found, names, auth))
         })?)
     })
@@ -429,11 +430,12 @@ pub async fn get_dmarc_by_service(
             let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
             // Only the auth domains that name a service can change a source's group.
             let naming: Vec<(String, String)> =
-                aggregates::dmarc_auth_domains(conn, &domain.id, days)?
+                aggregates::dmarc_auth_domains(conn, domain.id.as_str(), days)?
                     .into_iter()
                     .filter(|(method, d)| service_of_auth(method, d, None).is_some())
                     .collect();
-            let groups = aggregates::dmarc_evidence_groups(conn, &domain.id, days, &naming)?;
+            let groups =
+                aggregates::dmarc_evidence_groups(conn, domain.id.as_str(), days, &naming)?;
             Ok((domain.name, groups))
         })?)
     })
@@ -535,7 +537,7 @@ pub async fn get_tls_by_result(
             let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
             Ok((
                 domain.name,
-                aggregates::tls_by_result(conn, &domain.id, days)?,
+                aggregates::tls_by_result(conn, domain.id.as_str(), days)?,
             ))
         })?)
     })
@@ -606,7 +608,7 @@ pub async fn get_tls_by_source(
             let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
             Ok((
                 domain.name,
-                aggregates::tls_by_source(conn, &domain.id, days)?,
+                aggregates::tls_by_source(conn, domain.id.as_str(), days)?,
             ))
         })?)
     })
@@ -906,7 +908,7 @@ pub async fn get_timeseries(
             let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
             let points: Vec<TimeseriesPoint> = match kind {
                 TimeseriesKind::Dmarc => bucketed(
-                    &aggregates::dmarc_by_result_per_day(conn, &domain.id, days)?,
+                    &aggregates::dmarc_by_result_per_day(conn, domain.id.as_str(), days)?,
                     &spans,
                     aggregates::DmarcByResult::merge,
                 )
@@ -914,7 +916,7 @@ pub async fn get_timeseries(
                 .map(|(start, end, t)| TimeseriesPoint::dmarc(start, end, t))
                 .collect(),
                 TimeseriesKind::Tls => bucketed(
-                    &aggregates::tls_by_result_per_day(conn, &domain.id, days)?,
+                    &aggregates::tls_by_result_per_day(conn, domain.id.as_str(), days)?,
                     &spans,
                     aggregates::TlsByResult::merge,
                 )

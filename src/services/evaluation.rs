@@ -60,7 +60,7 @@ pub fn evaluate_domain_id(
     t: &Thresholds,
 ) -> StorageResult<()> {
     let Some(domain) =
-        db.read(|conn| crate::storage::domains::find_domain_by_id(conn, domain_id))?
+        db.read(|conn| crate::storage::domains::find_domain_by_id(conn, &domain_id.into()))?
     else {
         return Ok(());
     };
@@ -86,7 +86,7 @@ pub fn queue(
     db.write(|conn| {
         crate::storage::jobs::enqueue_unique(
             conn,
-            tenant_id,
+            tenant_id.map(crate::domain::ids::TenantId::from).as_ref(),
             crate::domain::job::JobKind::EvaluateIssues,
             &serde_json::json!({ "domain_id": domain_id }),
             run_at,
@@ -106,8 +106,8 @@ pub fn load_input(
         domain: domain.name.clone(),
         now,
         registered_at: Some(domain.created_at),
-        dmarc: load_dmarc(conn, &domain.id, t)?,
-        tls: load_tls(conn, &domain.id, t)?,
+        dmarc: load_dmarc(conn, domain.id.as_str(), t)?,
+        tls: load_tls(conn, domain.id.as_str(), t)?,
         dns: dns_snapshots::latest_for_domain(conn, &domain.id)?
             .into_iter()
             .map(|s| DnsCheck {

@@ -440,7 +440,7 @@ fn finish_report(
 /// its transaction is rolled back first).
 fn announce(conn: &mut DbConnection, row: &ReportRow, domain: &Domain) -> Result<(), TxError> {
     let data = serde_json::to_value(ReportReceived {
-        report_id: row.id.clone(),
+        report_id: row.id.clone().into(),
         kind: row.kind.clone(),
         domain: domain.name.clone(),
         domain_id: domain.id.clone(),
@@ -454,7 +454,13 @@ fn announce(conn: &mut DbConnection, row: &ReportRow, domain: &Domain) -> Result
         conflict: row.conflict,
     })
     .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
-    super::webhooks::emit(conn, &row.tenant_id, Event::ReportReceived, &data, now())?;
+    super::webhooks::emit(
+        conn,
+        &row.tenant_id.as_str().into(),
+        Event::ReportReceived,
+        &data,
+        now(),
+    )?;
     Ok(())
 }
 
@@ -815,7 +821,7 @@ impl ReportHandler for Ingest<'_, '_> {
         let result = write_report(self.db, |conn| {
             let meta = &header.report_metadata;
             let key = Key {
-                tenant_id: &domain.tenant_id,
+                tenant_id: domain.tenant_id.as_str(),
                 kind: KIND_DMARC,
                 org_name: &meta.org_name,
                 external_id: &meta.report_id,
@@ -826,11 +832,11 @@ impl ReportHandler for Ingest<'_, '_> {
             if let Some(id) = find_duplicate(conn, &key, &staged.hash)? {
                 return Err(TxError::Duplicate(id));
             }
-            let upload_id = upload.row_id(conn, &domain.tenant_id)?;
-            let row = insert_pending(conn, &key, &domain.id, upload_id, &origin_json)?;
+            let upload_id = upload.row_id(conn, domain.tenant_id.as_str())?;
+            let row = insert_pending(conn, &key, domain.id.as_str(), upload_id, &origin_json)?;
             let mut writer = DmarcWriter {
                 report_id: row.id.clone(),
-                domain_id: domain.id.clone(),
+                domain_id: domain.id.to_string(),
                 weights: day_weights(meta.date_range.begin, meta.date_range.end),
                 batch: Vec::with_capacity(BATCH),
                 seq: 0,
@@ -933,7 +939,7 @@ impl ReportHandler for Ingest<'_, '_> {
         };
         let result = write_report(self.db, |conn| {
             let key = Key {
-                tenant_id: &domain.tenant_id,
+                tenant_id: domain.tenant_id.as_str(),
                 kind: KIND_TLS,
                 org_name: &report.organization_name,
                 external_id: &report.report_id,
@@ -944,9 +950,9 @@ impl ReportHandler for Ingest<'_, '_> {
             if let Some(id) = find_duplicate(conn, &key, &hash)? {
                 return Err(TxError::Duplicate(id));
             }
-            let upload_id = upload.row_id(conn, &domain.tenant_id)?;
-            let row = insert_pending(conn, &key, &domain.id, upload_id, &origin_json)?;
-            let (policies, sessions) = insert_tls(conn, &row.id, &domain.id, &report)?;
+            let upload_id = upload.row_id(conn, domain.tenant_id.as_str())?;
+            let row = insert_pending(conn, &key, domain.id.as_str(), upload_id, &origin_json)?;
+            let (policies, sessions) = insert_tls(conn, &row.id, domain.id.as_str(), &report)?;
             let row = ReportRow {
                 content_hash: hash.clone(),
                 header: header.clone(),
