@@ -362,14 +362,14 @@ struct EventBody<'a> {
     #[serde(rename = "type")]
     event_type: &'a str,
     created_at: String,
-    tenant_id: &'a str,
+    tenant_id: &'a TenantId,
     data: &'a serde_json::Value,
 }
 
 fn event_body(
     event_id: &str,
     event_type: &str,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     data: &serde_json::Value,
     created_at: i64,
 ) -> StorageResult<String> {
@@ -461,7 +461,7 @@ pub fn emit(
         if subscribed.is_empty() {
             return Ok(event_id);
         }
-        let body = event_body(&event_id, event.as_str(), tenant_id.as_str(), data, now)?;
+        let body = event_body(&event_id, event.as_str(), tenant_id, data, now)?;
         let deliveries: Vec<Delivery> = subscribed
             .into_iter()
             .map(|w| new_delivery(w, &event_id, event.as_str(), body.clone(), now))
@@ -486,13 +486,7 @@ pub fn queue_test(
             "webhook_id": webhook.id,
             "message": "a test delivery requested through the API",
         });
-        let body = event_body(
-            &event_id,
-            TEST_EVENT,
-            webhook.tenant_id.as_str(),
-            &data,
-            now,
-        )?;
+        let body = event_body(&event_id, TEST_EVENT, &webhook.tenant_id, &data, now)?;
         let delivery = new_delivery(&webhook, &event_id, TEST_EVENT, body, now);
         insert_deliveries(conn, std::slice::from_ref(&delivery), now)?;
         Ok(delivery)
