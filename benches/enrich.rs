@@ -125,7 +125,12 @@ fn main() {
     let metrics = Metrics::default();
     let started = Instant::now();
     rt.block_on(enrich_report(
-        &db, &resolver, &settings, &metrics, &report_id, None,
+        &db,
+        &resolver,
+        &settings,
+        &metrics,
+        &report_id.as_str().into(),
+        None,
     ))
     .unwrap();
     let seconds = started.elapsed().as_secs_f64();

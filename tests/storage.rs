@@ -157,7 +157,7 @@ mod job_leases {
                     })
                 })
                 .collect();
-            let mut all: Vec<String> = claimers
+            let mut all: Vec<ruad::domain::ids::JobId> = claimers
                 .into_iter()
                 .flat_map(|t| t.join().unwrap())
                 .collect();

@@ -7,6 +7,7 @@ use crate::api::error::{ApiError, Problem};
 use crate::api::pagination::{self, PageQuery};
 use crate::api::problems::{AdminRequired, NotFound};
 use crate::domain::domain_name::DomainName;
+use crate::domain::ids::{DomainId, TenantId};
 use crate::domain::tenant::Role;
 use crate::storage::domains::{self, Domain};
 use actix_web::{HttpResponse, delete, get, post, web};
@@ -16,8 +17,10 @@ use utoipa::ToSchema;
 /// A registered domain.
 #[derive(Serialize, ToSchema)]
 pub struct DomainResponse {
-    pub id: String,
-    pub tenant_id: String,
+    #[schema(value_type = String)]
+    pub id: DomainId,
+    #[schema(value_type = String)]
+    pub tenant_id: TenantId,
     #[schema(example = "example.com")]
     pub name: String,
     /// Secret token of this domain's RFC 8460 HTTPS report receiver. Shown to the writer and
@@ -63,7 +66,8 @@ pub struct CreateDomainRequest {
     #[schema(example = "example.com")]
     pub name: String,
     /// Owning tenant (default: the caller's); must be in the caller's subtree.
-    pub tenant_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub tenant_id: Option<TenantId>,
 }
 
 /// Register a domain. A domain belongs to exactly one tenant.

@@ -9,6 +9,7 @@ use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
 use crate::api::pagination;
 use crate::api::problems::{NotFound, WriterRequired};
+use crate::domain::ids::{IssueId, TenantId};
 use crate::domain::issue::{IssueCode, IssueSeverity, IssueStatus, SuggestedRecord};
 use crate::domain::tenant::Role;
 use crate::storage::domains;
@@ -20,9 +21,11 @@ use utoipa::{IntoParams, ToSchema};
 /// One issue of a domain.
 #[derive(Serialize, ToSchema)]
 pub struct IssueResponse {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: IssueId,
     /// The tenant owning the domain.
-    pub tenant_id: String,
+    #[schema(value_type = String)]
+    pub tenant_id: TenantId,
     /// The domain the issue is about.
     pub domain: String,
     pub code: IssueCode,
@@ -97,7 +100,8 @@ pub struct IssueListResponse {
 #[serde(deny_unknown_fields)]
 pub struct IssueListQuery {
     /// Only issues of this tenant and its descendants.
-    pub tenant_id: Option<String>,
+    #[param(value_type = Option<String>)]
+    pub tenant_id: Option<TenantId>,
     /// Only issues of this registered domain.
     pub domain: Option<String>,
     /// Only these severities, comma-separated (`critical,high`).
@@ -282,7 +286,7 @@ pub async fn get_issue(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<web::Json<IssueResponse>, ApiError> {
-    let id = path.into_inner();
+    let id = IssueId::from(path.into_inner());
     let (row, domain) = blocking(move || {
         Ok(state
             .db
@@ -327,7 +331,7 @@ pub async fn update_issue(
             "status 'resolved' is set by ruad when the condition clears; use 'acknowledged'".into(),
         ));
     }
-    let id = path.into_inner();
+    let id = IssueId::from(path.into_inner());
     let now = chrono::Utc::now().timestamp();
     let (row, domain) = blocking(move || {
         Ok(state

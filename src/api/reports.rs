@@ -355,7 +355,7 @@ async fn upload(
             let db = state.db.clone();
             blocking(move || {
                 Ok(db.read(|conn| {
-                    crate::storage::tenants::get_tenant(conn, &caller.scope, &tenant_id)
+                    crate::storage::tenants::get_tenant(conn, &caller.scope, &tenant_id.into())
                 })?)
             })
             .await?
@@ -512,7 +512,11 @@ pub async fn list_reports(
     let rows = blocking(move || {
         Ok(state.db.read(|conn| {
             let domain_id = match &q.domain {
-                Some(name) => Some(domains::get_domain_by_name(conn, &caller.scope, name)?.id),
+                Some(name) => Some(
+                    domains::get_domain_by_name(conn, &caller.scope, name)?
+                        .id
+                        .into(),
+                ),
                 None => None,
             };
             let filter = ReportFilter {

@@ -6,6 +6,7 @@ use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
 use crate::api::pagination::{self, PageQuery};
 use crate::api::problems::{AdminRequired, NotFound};
+use crate::domain::ids::{ApiKeyId, TenantId};
 use crate::domain::tenant::Role;
 use crate::storage::keys::{self, ApiKey};
 use crate::storage::tenants::{self, Tenant};
@@ -16,9 +17,11 @@ use utoipa::ToSchema;
 /// A tenant: the operator, a reseller/MSSP or a customer.
 #[derive(Serialize, ToSchema)]
 pub struct TenantResponse {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: TenantId,
     /// Parent tenant; absent for a root tenant.
-    pub parent_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<TenantId>,
     pub name: String,
     /// Unix time of creation.
     pub created_at: i64,
@@ -50,7 +53,8 @@ pub struct CreateTenantRequest {
     #[schema(example = "Customer A")]
     pub name: String,
     /// Parent tenant (default: the caller's tenant); must be in the caller's subtree.
-    pub parent_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub parent_id: Option<TenantId>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -140,7 +144,7 @@ pub async fn get_tenant(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<web::Json<TenantResponse>, ApiError> {
-    let id = path.into_inner();
+    let id = TenantId::from(path.into_inner());
     let tenant = blocking(move || {
         Ok(state
             .db
@@ -166,7 +170,7 @@ pub async fn update_tenant(
 ) -> Result<web::Json<TenantResponse>, ApiError> {
     caller.require(Role::Admin)?;
     let name = valid_name(&body.name)?;
-    let id = path.into_inner();
+    let id = TenantId::from(path.into_inner());
     let tenant = blocking(move || {
         Ok(state
             .db
@@ -190,7 +194,7 @@ pub async fn delete_tenant(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
-    let id = path.into_inner();
+    let id = TenantId::from(path.into_inner());
     blocking(move || {
         Ok(state
             .db
@@ -203,8 +207,10 @@ pub async fn delete_tenant(
 /// An API key (the secret is only in the creation response).
 #[derive(Serialize, ToSchema)]
 pub struct ApiKeyResponse {
-    pub id: String,
-    pub tenant_id: String,
+    #[schema(value_type = String)]
+    pub id: ApiKeyId,
+    #[schema(value_type = String)]
+    pub tenant_id: TenantId,
     pub name: String,
     pub role: Role,
     /// First characters of the key, to recognize it.
@@ -275,7 +281,7 @@ pub async fn create_api_key(
     caller.require(body.role)?;
     let name = valid_name(body.name.as_deref().unwrap_or(DEFAULT_KEY_NAME))?;
     let role = body.role;
-    let tenant_id = path.into_inner();
+    let tenant_id = TenantId::from(path.into_inner());
     let (key, secret) = blocking(move || {
         Ok(state
             .db
@@ -304,7 +310,7 @@ pub async fn list_api_keys(
     caller.require(Role::Admin)?;
     let limit = query.limit()?;
     let after = pagination::number_cursor(query.cursor.as_deref())?;
-    let tenant_id = path.into_inner();
+    let tenant_id = TenantId::from(path.into_inner());
     let rows = blocking(move || {
         Ok(state
             .db
@@ -333,6 +339,7 @@ pub async fn revoke_api_key(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
     let (tenant_id, key_id) = path.into_inner();
+    let (tenant_id, key_id) = (TenantId::from(tenant_id), ApiKeyId::from(key_id));
     blocking(move || {
         Ok(state
             .db

@@ -13,6 +13,7 @@ use crate::api::error::{ApiError, Problem};
 use crate::api::pagination::{self, PageQuery};
 use crate::api::problems::{AdminRequired, NotFound};
 use crate::domain::event::Event;
+use crate::domain::ids::{DeliveryId, TenantId, WebhookId};
 use crate::domain::tenant::Role;
 use crate::storage::now;
 use crate::storage::webhooks::{
@@ -28,9 +29,11 @@ const MAX_DESCRIPTION: usize = 500;
 /// A webhook (without its secret).
 #[derive(Serialize, ToSchema)]
 pub struct WebhookResponse {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: WebhookId,
     /// Owning tenant; the webhook gets the events of this tenant and of its descendants.
-    pub tenant_id: String,
+    #[schema(value_type = String)]
+    pub tenant_id: TenantId,
     /// Where deliveries are POSTed.
     #[schema(example = "https://hooks.example.com/ruad")]
     pub url: String,
@@ -99,7 +102,8 @@ pub struct CreateWebhookRequest {
     /// What the webhook is for (at most 500 characters).
     pub description: Option<String>,
     /// Owning tenant (default: the caller's); must be in the caller's subtree.
-    pub tenant_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub tenant_id: Option<TenantId>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -149,8 +153,10 @@ impl DeliveryStatus {
 #[derive(Serialize, ToSchema)]
 pub struct DeliveryResponse {
     /// Delivery id, sent as the `ruad-delivery` header.
-    pub id: String,
-    pub webhook_id: String,
+    #[schema(value_type = String)]
+    pub id: DeliveryId,
+    #[schema(value_type = String)]
+    pub webhook_id: WebhookId,
     /// Event id: the body's `id`, the same in every delivery of the event.
     pub event_id: String,
     /// `report.received`, `issue.opened`, `issue.resolved`, or `webhook.test`.
@@ -334,7 +340,7 @@ pub async fn get_webhook(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<web::Json<WebhookResponse>, ApiError> {
-    let id = path.into_inner();
+    let id = WebhookId::from(path.into_inner());
     let webhook = blocking(move || {
         Ok(state
             .db
@@ -377,7 +383,7 @@ pub async fn update_webhook(
             .transpose()?,
         enabled: body.enabled,
     };
-    let id = path.into_inner();
+    let id = WebhookId::from(path.into_inner());
     let webhook = blocking(move || {
         Ok(state
             .db
@@ -400,7 +406,7 @@ pub async fn delete_webhook(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
-    let id = path.into_inner();
+    let id = WebhookId::from(path.into_inner());
     blocking(move || {
         Ok(state
             .db
@@ -424,7 +430,7 @@ pub async fn rotate_webhook_secret(
     path: web::Path<String>,
 ) -> Result<web::Json<WebhookSecretResponse>, ApiError> {
     caller.require(Role::Admin)?;
-    let id = path.into_inner();
+    let id = WebhookId::from(path.into_inner());
     let webhook = blocking(move || {
         Ok(state
             .db
@@ -448,7 +454,7 @@ pub async fn send_test_webhook(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
-    let id = path.into_inner();
+    let id = WebhookId::from(path.into_inner());
     let delivery = blocking(move || {
         Ok(state
             .db
@@ -478,7 +484,7 @@ pub async fn list_webhook_deliveries(
         after: pagination::number_cursor(q.cursor.as_deref())?,
         limit: limit + 1,
     };
-    let id = path.into_inner();
+    let id = WebhookId::from(path.into_inner());
     let rows = blocking(move || {
         Ok(state
             .db

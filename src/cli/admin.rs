@@ -1,5 +1,6 @@
 //! `ruad admin`: offline bootstrap against the configured database; prints JSON.
 
+use crate::domain::ids::TenantId;
 use crate::domain::tenant::Role;
 use crate::storage::{Db, StorageError, keys, tenants};
 use clap::Subcommand;
@@ -40,7 +41,9 @@ pub fn run(command: &AdminCommand, db: &Db) -> anyhow::Result<serde_json::Value>
             let tenant = match parent {
                 None => tenants::insert_root_tenant(conn, name)?,
                 Some(parent_id) => {
-                    let Some(parent) = tenants::find_tenant_unscoped(conn, parent_id)? else {
+                    let Some(parent) =
+                        tenants::find_tenant_unscoped(conn, &TenantId::from(parent_id.as_str()))?
+                    else {
                         return Ok(Err(format!("parent tenant {parent_id} not found")));
                     };
                     tenants::insert_tenant(conn, &parent.scope(), &parent.id, name)?
@@ -51,7 +54,9 @@ pub fn run(command: &AdminCommand, db: &Db) -> anyhow::Result<serde_json::Value>
             ))
         }
         AdminCommand::CreateApiKey { tenant, role, name } => {
-            let Some(found) = tenants::find_tenant_unscoped(conn, tenant)? else {
+            let Some(found) =
+                tenants::find_tenant_unscoped(conn, &TenantId::from(tenant.as_str()))?
+            else {
                 return Ok(Err(format!("tenant {tenant} not found")));
             };
             let role = Role::parse(role).unwrap_or(Role::Reader);

@@ -4,6 +4,7 @@
 //!
 //! Must not depend on actix-web or diesel.
 
+use super::ids::{DomainId, ReportId};
 use serde::{Deserialize, Serialize};
 
 /// Something that happened in a tenant, delivered to the webhooks subscribed to it.
@@ -52,14 +53,16 @@ impl std::fmt::Display for Event {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ReportReceived {
     /// ruad's id of the stored report.
-    pub report_id: String,
+    #[schema(value_type = String)]
+    pub report_id: ReportId,
     /// `dmarc_aggregate` or `tls_report`.
     #[schema(example = "dmarc_aggregate")]
     pub kind: String,
     /// The registered domain the report was filed under.
     #[schema(example = "example.com")]
     pub domain: String,
-    pub domain_id: String,
+    #[schema(value_type = String)]
+    pub domain_id: DomainId,
     /// Policy domain named in the report.
     pub policy_domain: String,
     /// Reporting organization, as sent.

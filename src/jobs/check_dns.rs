@@ -7,7 +7,7 @@ use crate::storage::jobs::Job;
 use crate::storage::now;
 
 pub async fn run(ctx: &Context, job: &Job) -> anyhow::Result<Finished> {
-    let domain_id = job.payload_str("domain_id").map_err(anyhow::Error::msg)?;
+    let domain_id = job.domain_id()?;
     dns_checks::recheck(
         &ctx.db,
         &ctx.checker,

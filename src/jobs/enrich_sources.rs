@@ -6,14 +6,14 @@ use crate::services::enrichment;
 use crate::storage::jobs::Job;
 
 pub async fn run(ctx: &Context, job: &Job) -> anyhow::Result<Finished> {
-    let report_id = job.payload_str("report_id").map_err(anyhow::Error::msg)?;
+    let report_id = job.report_id()?;
     enrichment::enrich_report(
         &ctx.db,
         &ctx.checker.resolver,
         &ctx.settings.enrich,
         &ctx.metrics,
         &report_id,
-        job.tenant_id.as_deref(),
+        job.tenant_id.as_ref(),
     )
     .await?;
     Ok(Finished::Complete)

@@ -20,6 +20,7 @@
 use super::{Finished, dispatch, schedule_dns_checks};
 use crate::analysis::issues::Thresholds;
 use crate::dns::checks::Checker;
+use crate::domain::ids::JobId;
 use crate::domain::job::JobKind;
 use crate::outbound::webhook::Sender;
 use crate::services::blocking;
@@ -138,7 +139,7 @@ struct Running {
 
 #[derive(Default)]
 struct Shared {
-    running: Mutex<HashMap<String, Running>>,
+    running: Mutex<HashMap<JobId, Running>>,
     /// Signalled whenever a job ends, so its slot is filled at once.
     ended: Notify,
 }
@@ -157,7 +158,7 @@ impl Shared {
 
     /// Accounts for the end of job `id` once, whoever sees it first (its task, or the
     /// heartbeat that stops it); returns its abort handle when this call ended it.
-    fn end(&self, metrics: &Metrics, id: &str, end: Option<JobEnd>) -> Option<AbortHandle> {
+    fn end(&self, metrics: &Metrics, id: &JobId, end: Option<JobEnd>) -> Option<AbortHandle> {
         let running = lock(&self.running).remove(id)?;
         metrics.job_finished(running.kind, end, running.started.elapsed());
         self.ended.notify_one();
@@ -169,7 +170,7 @@ impl Shared {
 struct RunGuard {
     shared: Arc<Shared>,
     ctx: Arc<Context>,
-    id: String,
+    id: JobId,
     end: Option<JobEnd>,
 }
 

@@ -18,7 +18,6 @@
 //! or on HTTP: range parsing, cursors and DTOs belong to the front doors.
 
 use crate::analysis::services::{ConfirmedName, Evidence, ServiceMatch, classify};
-use crate::domain::ids::DomainId;
 use crate::storage::aggregates::{self, DmarcByResult, TlsByResult};
 use crate::storage::source_names::{self, SourceName};
 use crate::storage::{Db, StorageResult, TenantScope, domains};
@@ -104,7 +103,7 @@ pub fn dmarc_by_result(
 ) -> StorageResult<ForDomain<DmarcResults>> {
     db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
-        let id = DomainId::from(domain.id.as_str());
+        let id = domain.id.clone();
         let totals = aggregates::dmarc_by_result(conn, scope, &id, days)?;
         Ok(ForDomain {
             domain: domain.name,
@@ -163,7 +162,7 @@ pub fn dmarc_by_source(
     let limit = page.limit;
     let (domain, mut found, total, mut names, mut auth) = db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
-        let id = DomainId::from(domain.id.as_str());
+        let id = domain.id.clone();
         // One more than the page, to know whether there is a next one.
         let (found, total) = aggregates::dmarc_by_source(
             conn,
@@ -310,7 +309,7 @@ pub fn dmarc_by_service(
 ) -> StorageResult<ForDomain<Vec<ServiceGroup>>> {
     let (domain, groups) = db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
-        let id = DomainId::from(domain.id.as_str());
+        let id = domain.id.clone();
         // Only the auth domains that name a service can change a source's group.
         let naming: Vec<(String, String)> = aggregates::dmarc_auth_domains(conn, scope, &id, days)?
             .into_iter()
@@ -391,7 +390,7 @@ pub fn tls_by_result(
 ) -> StorageResult<ForDomain<TlsResults>> {
     db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
-        let id = DomainId::from(domain.id.as_str());
+        let id = domain.id.clone();
         let totals = aggregates::tls_by_result(conn, scope, &id, days)?;
         Ok(ForDomain {
             domain: domain.name,
@@ -421,7 +420,7 @@ pub fn tls_by_source(
 ) -> StorageResult<ForDomain<TlsSources>> {
     let (domain, (organizations, mut failures)) = db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
-        let id = DomainId::from(domain.id.as_str());
+        let id = domain.id.clone();
         Ok((
             domain.name,
             aggregates::tls_by_source(conn, scope, &id, days)?,
@@ -542,7 +541,7 @@ pub fn timeseries(
     let spans = buckets(days, interval);
     db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
-        let id = DomainId::from(domain.id.as_str());
+        let id = domain.id.clone();
         let points: Vec<Point> = match kind {
             Kind::Dmarc => bucketed(
                 &aggregates::dmarc_by_result_per_day(conn, scope, &id, days)?,

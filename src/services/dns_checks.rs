@@ -4,6 +4,7 @@
 
 use crate::dns::Severity;
 use crate::dns::checks::{self, CheckKind, Checker};
+use crate::domain::ids::DomainId;
 use crate::domain::job::JobKind;
 use crate::storage::dns_snapshots::{self, DnsSnapshot, NewSnapshot};
 use crate::storage::domains::Domain;
@@ -113,13 +114,13 @@ pub async fn run_and_store(
 pub async fn recheck(
     db: &Db,
     checker: &Checker,
-    domain_id: &str,
+    domain_id: &DomainId,
     now: i64,
     interval: i64,
     evaluate_delay: i64,
 ) -> Result<(), DomainCheckError> {
     let found = {
-        let (db, id) = (db.clone(), domain_id.to_string());
+        let (db, id) = (db.clone(), domain_id.clone());
         super::blocking(move || db.read(|conn| domains::find_domain_by_id(conn, &id))).await?
     };
     let Some(domain) = found else {

@@ -20,6 +20,7 @@ use super::metrics::Metrics;
 use crate::dns::Resolver;
 use crate::dns::checks::{confirm, organizational_domain};
 use crate::dns::resolver::DnsError;
+use crate::domain::ids::{ReportId, TenantId};
 use crate::storage::source_names::{self, SourceName};
 use crate::storage::{Db, StorageError, analysis_data, jobs, now};
 use futures_util::StreamExt;
@@ -63,11 +64,11 @@ pub async fn enrich_report(
     resolver: &Resolver,
     settings: &EnrichSettings,
     metrics: &Metrics,
-    report_id: &str,
-    tenant_id: Option<&str>,
+    report_id: &ReportId,
+    tenant_id: Option<&TenantId>,
 ) -> Result<usize, StorageError> {
     let ips = {
-        let (db, report_id) = (db.clone(), report_id.to_string());
+        let (db, report_id) = (db.clone(), report_id.clone());
         blocking(move || db.read(|conn| jobs::ips_to_enrich(conn, &report_id, now()))).await?
     };
     for slice in ips.chunks(SLICE) {
@@ -98,15 +99,11 @@ pub async fn enrich_report(
         blocking(move || db.write(|conn| source_names::upsert(conn, &rows))).await?;
     }
     // The sources are named now: evaluate the report's domain.
-    let (db, report_id, tenant_id) = (
-        db.clone(),
-        report_id.to_string(),
-        tenant_id.map(str::to_string),
-    );
+    let (db, report_id, tenant_id) = (db.clone(), report_id.clone(), tenant_id.cloned());
     let delay = settings.evaluate_delay;
     blocking(move || {
         if let Some(domain_id) = db.read(|conn| analysis_data::report_domain(conn, &report_id))? {
-            super::evaluation::queue(&db, tenant_id.as_deref(), &domain_id, now() + delay)?;
+            super::evaluation::queue(&db, tenant_id.as_ref(), &domain_id, now() + delay)?;
         }
         Ok::<_, StorageError>(())
     })

@@ -12,7 +12,7 @@ use crate::analysis::input::{
     TlsData, TlsDay, TlsFailureData,
 };
 use crate::analysis::issues::{DAY, Evaluation, Thresholds, detect};
-use crate::domain::ids::DomainId;
+use crate::domain::ids::{DomainId, TenantId};
 use crate::storage::aggregates::{self, DayRange};
 use crate::storage::analysis_data::{self, KIND_DMARC, KIND_TLS};
 use crate::storage::domains::Domain;
@@ -59,7 +59,7 @@ pub fn evaluate(
 /// changed; a deleted domain has nothing to evaluate.
 pub fn evaluate_domain_id(
     db: &crate::storage::Db,
-    domain_id: &str,
+    domain_id: &DomainId,
     now: i64,
     t: &Thresholds,
 ) -> StorageResult<()> {
@@ -83,8 +83,8 @@ pub fn evaluate_domain_id(
 /// one is made due no later than `run_at`), so a burst of new data is evaluated once.
 pub fn queue(
     db: &crate::storage::Db,
-    tenant_id: Option<&str>,
-    domain_id: &str,
+    tenant_id: Option<&TenantId>,
+    domain_id: &DomainId,
     run_at: i64,
 ) -> StorageResult<()> {
     db.write(|conn| {
@@ -117,13 +117,13 @@ pub fn load_input(
     t: &Thresholds,
 ) -> StorageResult<DomainInput> {
     let scope = owner_scope(conn, domain)?;
-    let id = DomainId::from(domain.id.as_str());
+    let id = &domain.id;
     Ok(DomainInput {
         domain: domain.name.clone(),
         now,
         registered_at: Some(domain.created_at),
-        dmarc: load_dmarc(conn, &scope, &id, t)?,
-        tls: load_tls(conn, &scope, &id, t)?,
+        dmarc: load_dmarc(conn, &scope, id, t)?,
+        tls: load_tls(conn, &scope, id, t)?,
         dns: dns_snapshots::latest_for_domain(conn, &domain.id)?
             .into_iter()
             .map(|s| DnsCheck {

@@ -131,7 +131,7 @@ pub async fn deliver(
     job: &Job,
     lease: &Lease,
 ) -> anyhow::Result<Delivered> {
-    let delivery_id = job.payload_str("delivery_id").map_err(anyhow::Error::msg)?;
+    let delivery_id = job.delivery_id()?;
     let found = {
         let (db, delivery_id) = (db.clone(), delivery_id.clone());
         blocking(move || {
@@ -176,7 +176,7 @@ pub async fn deliver(
             Request {
                 url: &webhook.url,
                 secret: &webhook.secret,
-                delivery_id: &delivery.id,
+                delivery_id: delivery.id.as_str(),
                 event_type: &delivery.event_type,
                 body: &delivery.payload,
             },

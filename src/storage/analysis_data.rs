@@ -10,7 +10,7 @@
 
 use super::schema::{reports, tls_failures};
 use super::{DbConnection, StorageResult, TenantScope, domain_in_scope};
-use crate::domain::ids::DomainId;
+use crate::domain::ids::{DomainId, ReportId};
 use diesel::dsl::max;
 use diesel::prelude::*;
 
@@ -133,10 +133,14 @@ pub fn tls_failures_after(
 
 /// The domain a stored report is filed under, whoever owns it (the enrichment job, which has
 /// no caller and is handed the report's id by the ingest that queued it).
-pub fn report_domain(conn: &mut DbConnection, report_id: &str) -> StorageResult<Option<String>> {
+pub fn report_domain(
+    conn: &mut DbConnection,
+    report_id: &ReportId,
+) -> StorageResult<Option<DomainId>> {
     Ok(reports::table
-        .filter(reports::id.eq(report_id))
+        .filter(reports::id.eq(report_id.as_str()))
         .select(reports::domain_id)
-        .first(conn)
-        .optional()?)
+        .first::<String>(conn)
+        .optional()?
+        .map(DomainId::from))
 }

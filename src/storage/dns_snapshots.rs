@@ -4,14 +4,17 @@
 use super::domains::{Domain, get_domain_by_name};
 use super::schema::dns_snapshots;
 use super::{DbConnection, StorageResult, TenantScope, new_id};
+use crate::domain::ids::{DomainId, TenantId};
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = dns_snapshots)]
 pub struct DnsSnapshot {
     pub id: String,
-    pub tenant_id: String,
-    pub domain_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub domain_id: DomainId,
     pub kind: String,
     /// DKIM/BIMI selector, `""` for other kinds.
     pub selector: String,
@@ -98,7 +101,7 @@ pub fn insert_for_domain(
                 report: item.report,
             };
             diesel::insert_into(dns_snapshots::table)
-                .values(&row)
+                .values(row.clone())
                 .execute(conn)?;
             rows.push(row);
         }
@@ -120,9 +123,10 @@ pub fn list_latest(
 /// selector. Reads one row per kind, however long the history.
 pub fn latest_for_domain(
     conn: &mut DbConnection,
-    domain_id: &str,
+    domain_id: &DomainId,
 ) -> StorageResult<Vec<DnsSnapshot>> {
     use diesel::dsl::max;
+    let domain_id = domain_id.as_str();
     let newest: Vec<(String, String, Option<i64>)> = dns_snapshots::table
         .filter(dns_snapshots::domain_id.eq(domain_id))
         .group_by((dns_snapshots::kind, dns_snapshots::selector))
@@ -164,7 +168,7 @@ pub fn list_history(
 ) -> StorageResult<Vec<DnsSnapshot>> {
     let domain = get_domain_by_name(conn, scope, name)?;
     let mut query = dns_snapshots::table
-        .filter(dns_snapshots::domain_id.eq(domain.id))
+        .filter(dns_snapshots::domain_id.eq(domain.id.into_string()))
         .filter(dns_snapshots::kind.eq(kind.to_string()))
         .order((dns_snapshots::checked_at.desc(), dns_snapshots::id.desc()))
         .limit(limit)

@@ -9,8 +9,9 @@
 
 use super::schema::{domains, reports};
 use super::tenants::get_tenant;
-use super::{DbConnection, StorageError, StorageResult, TenantScope, new_id, now};
+use super::{DbConnection, StorageError, StorageResult, TenantScope, now};
 use crate::domain::domain_name::DomainName;
+use crate::domain::ids::{DomainId, TenantId};
 use base64::Engine;
 use diesel::prelude::*;
 use rand::RngCore;
@@ -18,8 +19,10 @@ use rand::RngCore;
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = domains)]
 pub struct Domain {
-    pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub id: DomainId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub name: String,
     pub ingest_token: String,
     pub created_at: i64,
@@ -37,19 +40,19 @@ fn new_ingest_token() -> String {
 pub fn insert_domain(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     name: &DomainName,
 ) -> StorageResult<Domain> {
     get_tenant(conn, scope, tenant_id)?;
     let domain = Domain {
-        id: new_id(),
-        tenant_id: tenant_id.to_string(),
+        id: DomainId::generate(),
+        tenant_id: tenant_id.clone(),
         name: name.as_str().to_string(),
         ingest_token: new_ingest_token(),
         created_at: now(),
     };
     diesel::insert_into(domains::table)
-        .values(&domain)
+        .values(domain.clone())
         .execute(conn)
         .map_err(|e| match StorageError::from(e) {
             StorageError::UniqueViolation(_) => StorageError::Conflict(format!(
@@ -65,7 +68,7 @@ pub fn insert_domain(
 pub fn insert_domain_and(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     name: &DomainName,
     then: impl FnOnce(&mut DbConnection, &Domain) -> StorageResult<()>,
 ) -> StorageResult<Domain> {
@@ -110,7 +113,7 @@ pub fn get_domain_by_name(
     if found.is_empty() {
         // Domain ids are UUIDs and names never look like one, so the two cannot collide.
         if uuid::Uuid::try_parse(name.trim()).is_ok() {
-            return find_domain_in_scope_by_id(conn, scope, name.trim());
+            return find_domain_in_scope_by_id(conn, scope, &DomainId::from(name.trim()));
         }
         return Err(StorageError::NotFound);
     }
@@ -122,10 +125,9 @@ pub fn get_domain_by_name(
 
 /// The error for a name several tenants of the caller's scope hold.
 fn ambiguous(found: &[Domain]) -> StorageError {
-    let tenants: Vec<&str> = found.iter().map(|d| d.tenant_id.as_str()).collect();
     StorageError::Ambiguous {
         name: found.first().map(|d| d.name.clone()).unwrap_or_default(),
-        tenants: tenants.iter().map(|t| t.to_string()).collect(),
+        tenants: found.iter().map(|d| d.tenant_id.to_string()).collect(),
     }
 }
 
@@ -152,14 +154,14 @@ fn find_domains_by_name(
 fn find_domain_in_scope_by_id(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    id: &str,
+    id: &DomainId,
 ) -> StorageResult<Domain> {
     use super::schema::tenants;
     let tenants_in_scope = tenants::table
         .filter(tenants::path.like(scope.like()))
         .select(tenants::id);
     Ok(domains::table
-        .filter(domains::id.eq(id))
+        .filter(domains::id.eq(id.as_str()))
         .filter(domains::tenant_id.eq_any(tenants_in_scope))
         .select(Domain::as_select())
         .first(conn)?)
@@ -206,7 +208,7 @@ pub fn rotate_ingest_token(
 ) -> StorageResult<Domain> {
     let domain = get_domain_by_name(conn, scope, name)?;
     let token = new_ingest_token();
-    diesel::update(domains::table.filter(domains::id.eq(&domain.id)))
+    diesel::update(domains::table.filter(domains::id.eq(domain.id.as_str())))
         .set(domains::ingest_token.eq(&token))
         .execute(conn)?;
     Ok(Domain {
@@ -224,25 +226,29 @@ pub fn delete_domain(
 ) -> StorageResult<()> {
     let domain = get_domain_by_name(conn, scope, name)?;
     conn.transaction(|conn| {
-        diesel::delete(reports::table.filter(reports::domain_id.eq(&domain.id))).execute(conn)?;
-        diesel::delete(domains::table.filter(domains::id.eq(&domain.id))).execute(conn)?;
+        let id = domain.id.as_str();
+        diesel::delete(reports::table.filter(reports::domain_id.eq(id))).execute(conn)?;
+        diesel::delete(domains::table.filter(domains::id.eq(id))).execute(conn)?;
         Ok(())
     })
 }
 
 /// The domain with id `id`, whoever owns it (background jobs, which have no caller).
-pub fn find_domain_by_id(conn: &mut DbConnection, id: &str) -> StorageResult<Option<Domain>> {
+pub fn find_domain_by_id(conn: &mut DbConnection, id: &DomainId) -> StorageResult<Option<Domain>> {
     Ok(domains::table
-        .filter(domains::id.eq(id))
+        .filter(domains::id.eq(id.as_str()))
         .select(Domain::as_select())
         .first(conn)
         .optional()?)
 }
 
 /// Every registered domain's id (background scheduling).
-pub fn list_all_domain_ids(conn: &mut DbConnection) -> StorageResult<Vec<String>> {
+pub fn list_all_domain_ids(conn: &mut DbConnection) -> StorageResult<Vec<DomainId>> {
     Ok(domains::table
         .order(domains::id.asc())
         .select(domains::id)
-        .load(conn)?)
+        .load::<String>(conn)?
+        .into_iter()
+        .map(DomainId::from)
+        .collect())
 }

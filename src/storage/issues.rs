@@ -13,17 +13,21 @@
 //! conclusion that the condition cleared.
 
 use super::schema::{domains, issues, tenants};
-use super::{DbConnection, StorageError, StorageResult, TenantScope, new_id, webhooks};
+use super::{DbConnection, StorageError, StorageResult, TenantScope, webhooks};
 use crate::domain::event::Event;
+use crate::domain::ids::{DomainId, IssueId, TenantId};
 use crate::domain::issue::{DetectedIssue, IssueCode, IssueSeverity, IssueStatus};
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = issues, treat_none_as_null = true)]
 pub struct IssueRow {
-    pub id: String,
-    pub tenant_id: String,
-    pub domain_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub id: IssueId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub domain_id: DomainId,
     pub code: String,
     pub subject: String,
     pub severity: String,
@@ -72,8 +76,8 @@ fn fill(row: &mut IssueRow, found: &DetectedIssue, now: i64) -> StorageResult<()
 #[tracing::instrument(skip_all, fields(tenant_id = %tenant_id, domain_id = %domain_id))]
 pub fn reconcile(
     conn: &mut DbConnection,
-    tenant_id: &str,
-    domain_id: &str,
+    tenant_id: &TenantId,
+    domain_id: &DomainId,
     found_issues: &[DetectedIssue],
     undetermined: &[IssueCode],
     now: i64,
@@ -83,11 +87,11 @@ pub fn reconcile(
         // interleave: on PostgreSQL the domain row serializes them; SQLite has one writer.
         if let DbConnection::Pg(pg) = conn {
             diesel::sql_query("SELECT id FROM domains WHERE id = $1 FOR UPDATE")
-                .bind::<diesel::sql_types::Text, _>(domain_id)
+                .bind::<diesel::sql_types::Text, _>(domain_id.as_str())
                 .execute(pg)?;
         }
         let stored: Vec<IssueRow> = issues::table
-            .filter(issues::domain_id.eq(domain_id))
+            .filter(issues::domain_id.eq(domain_id.as_str()))
             .select(IssueRow::as_select())
             .load(conn)?;
         let mut changes = Changes::default();
@@ -98,9 +102,9 @@ pub fn reconcile(
             match existing {
                 None => {
                     let mut row = IssueRow {
-                        id: new_id(),
-                        tenant_id: tenant_id.to_string(),
-                        domain_id: domain_id.to_string(),
+                        id: IssueId::generate(),
+                        tenant_id: tenant_id.clone(),
+                        domain_id: domain_id.clone(),
                         code: found.code.as_str().to_string(),
                         subject: found.subject.clone(),
                         severity: String::new(),
@@ -119,7 +123,7 @@ pub fn reconcile(
                     };
                     fill(&mut row, found, now)?;
                     diesel::insert_into(issues::table)
-                        .values(&row)
+                        .values(row.clone())
                         .execute(conn)?;
                     changes.opened.push(row);
                 }
@@ -133,8 +137,8 @@ pub fn reconcile(
                         row.acknowledged_at = None;
                         row.resolved_at = None;
                     }
-                    diesel::update(issues::table.filter(issues::id.eq(&row.id)))
-                        .set(&row)
+                    diesel::update(issues::table.filter(issues::id.eq(row.id.as_str())))
+                        .set(row.clone())
                         .execute(conn)?;
                     if reopened {
                         changes.opened.push(row);
@@ -158,7 +162,7 @@ pub fn reconcile(
             row.status = IssueStatus::Resolved.as_str().to_string();
             row.status_changed_at = now;
             row.resolved_at = Some(now);
-            diesel::update(issues::table.filter(issues::id.eq(&row.id)))
+            diesel::update(issues::table.filter(issues::id.eq(row.id.as_str())))
                 .set((
                     issues::status.eq(&row.status),
                     issues::status_changed_at.eq(now),
@@ -170,7 +174,7 @@ pub fn reconcile(
         // Webhooks hear of it in the same transaction: an issue opened or resolved is
         // announced exactly when it is recorded.
         let domain_name: String = domains::table
-            .filter(domains::id.eq(domain_id))
+            .filter(domains::id.eq(domain_id.as_str()))
             .select(domains::name)
             .first(conn)?;
         for (event, rows) in [
@@ -212,8 +216,8 @@ fn event_data(row: &IssueRow, domain: &str) -> serde_json::Value {
 #[derive(Debug, Clone, Default)]
 pub struct IssueFilter {
     /// Only this tenant's subtree (within the caller's scope).
-    pub tenant_id: Option<String>,
-    pub domain_id: Option<String>,
+    pub tenant_id: Option<TenantId>,
+    pub domain_id: Option<DomainId>,
     /// Only these severities (all when empty).
     pub severities: Vec<IssueSeverity>,
     /// Only these statuses (all when empty).
@@ -229,7 +233,7 @@ fn with_domain_names(
     conn: &mut DbConnection,
     rows: Vec<IssueRow>,
 ) -> StorageResult<Vec<(IssueRow, String)>> {
-    let mut ids: Vec<&String> = rows.iter().map(|r| &r.domain_id).collect();
+    let mut ids: Vec<&str> = rows.iter().map(|r| r.domain_id.as_str()).collect();
     ids.sort();
     ids.dedup();
     let names: std::collections::HashMap<String, String> = domains::table
@@ -241,7 +245,7 @@ fn with_domain_names(
     Ok(rows
         .into_iter()
         .map(|r| {
-            let name = names.get(&r.domain_id).cloned().unwrap_or_default();
+            let name = names.get(r.domain_id.as_str()).cloned().unwrap_or_default();
             (r, name)
         })
         .collect())
@@ -257,7 +261,7 @@ pub fn list_issues(
     let like = match &filter.tenant_id {
         Some(t) => {
             let path: Option<String> = tenants::table
-                .filter(tenants::id.eq(t))
+                .filter(tenants::id.eq(t.as_str()))
                 .filter(tenants::path.like(scope.like()))
                 .select(tenants::path)
                 .first(conn)
@@ -273,7 +277,7 @@ pub fn list_issues(
         .filter(issues::tenant_id.eq_any(in_scope))
         .into_boxed();
     if let Some(d) = &filter.domain_id {
-        query = query.filter(issues::domain_id.eq(d.clone()));
+        query = query.filter(issues::domain_id.eq(d.as_str().to_string()));
     }
     if !filter.severities.is_empty() {
         let s: Vec<&str> = filter.severities.iter().map(|s| s.as_str()).collect();
@@ -313,7 +317,7 @@ pub fn list_issues(
 pub fn get_issue_with_domain(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    id: &str,
+    id: &IssueId,
 ) -> StorageResult<(IssueRow, String)> {
     let row = get_issue(conn, scope, id)?;
     let mut v = with_domain_names(conn, vec![row])?;
@@ -324,13 +328,13 @@ pub fn get_issue_with_domain(
 pub fn get_issue(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    id: &str,
+    id: &IssueId,
 ) -> StorageResult<IssueRow> {
     let in_scope = tenants::table
         .filter(tenants::path.like(scope.like()))
         .select(tenants::id);
     issues::table
-        .filter(issues::id.eq(id))
+        .filter(issues::id.eq(id.as_str()))
         .filter(issues::tenant_id.eq_any(in_scope))
         .select(IssueRow::as_select())
         .first(conn)
@@ -344,7 +348,7 @@ pub fn get_issue(
 pub fn set_issue_status(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    id: &str,
+    id: &IssueId,
     status: IssueStatus,
     now: i64,
 ) -> StorageResult<(IssueRow, String)> {
@@ -359,7 +363,7 @@ pub fn set_issue_status(
             return get_issue_with_domain(conn, scope, id);
         }
         let acknowledged_at = (status == IssueStatus::Acknowledged).then_some(now);
-        diesel::update(issues::table.filter(issues::id.eq(id)))
+        diesel::update(issues::table.filter(issues::id.eq(id.as_str())))
             .set((
                 issues::status.eq(status.as_str()),
                 issues::status_changed_at.eq(now),

@@ -19,7 +19,8 @@
 //! Jobs must be idempotent: a job whose holder stalls past its lease can run again elsewhere.
 
 use super::schema::jobs;
-use super::{DbConnection, StorageResult, new_id, sql};
+use super::{DbConnection, StorageResult, sql};
+use crate::domain::ids::{DeliveryId, DomainId, JobId, ReportId, TenantId};
 use crate::domain::job::JobKind;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
@@ -27,8 +28,8 @@ use diesel::sql_types::{BigInt, Nullable, Text};
 /// One job as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
-    pub id: String,
-    pub tenant_id: Option<String>,
+    pub id: JobId,
+    pub tenant_id: Option<TenantId>,
     pub kind: JobKind,
     /// JSON; its fields depend on the kind ([`JobKind`]).
     pub payload: String,
@@ -44,7 +45,7 @@ pub struct Job {
 /// One claim of a job: what a runner presents to renew, complete or reschedule it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Lease {
-    pub job_id: String,
+    pub job_id: JobId,
     /// The instance holding it (`locked_by`).
     pub holder: String,
     /// The attempt number this claim gave the job.
@@ -61,15 +62,56 @@ impl Job {
         })
     }
 
-    /// A string field of the payload.
-    pub fn payload_str(&self, key: &str) -> Result<String, String> {
-        let payload: serde_json::Value = serde_json::from_str(&self.payload)
-            .map_err(|e| format!("{} job {}: payload is not JSON: {e}", self.kind, self.id))?;
+    /// The report of an `enrich_sources` job (payload `{"report_id": …}`).
+    pub fn report_id(&self) -> Result<ReportId, PayloadError> {
+        self.payload_id("report_id")
+    }
+
+    /// The domain of an `evaluate_issues` or `check_dns` job (payload `{"domain_id": …}`).
+    pub fn domain_id(&self) -> Result<DomainId, PayloadError> {
+        self.payload_id("domain_id")
+    }
+
+    /// The delivery of a `deliver_webhook` job (payload `{"delivery_id": …}`).
+    pub fn delivery_id(&self) -> Result<DeliveryId, PayloadError> {
+        self.payload_id("delivery_id")
+    }
+
+    /// The id in the string field `key` of the payload.
+    fn payload_id<T: From<String>>(&self, key: &'static str) -> Result<T, PayloadError> {
+        let payload: serde_json::Value =
+            serde_json::from_str(&self.payload).map_err(|source| PayloadError::NotJson {
+                kind: self.kind,
+                job: self.id.clone(),
+                source,
+            })?;
         payload[key]
             .as_str()
-            .map(str::to_string)
-            .ok_or_else(|| format!("{} job {}: payload has no {key}", self.kind, self.id))
+            .map(|id| T::from(id.to_string()))
+            .ok_or_else(|| PayloadError::Missing {
+                kind: self.kind,
+                job: self.id.clone(),
+                key,
+            })
     }
+}
+
+/// A job's payload lacks what its kind needs (a row written by another version, or by hand).
+#[derive(Debug, thiserror::Error)]
+pub enum PayloadError {
+    #[error("{kind} job {job}: payload is not JSON")]
+    NotJson {
+        kind: JobKind,
+        job: JobId,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{kind} job {job}: payload has no {key}")]
+    Missing {
+        kind: JobKind,
+        job: JobId,
+        key: &'static str,
+    },
 }
 
 /// The row as diesel reads and writes it (`kind` as text).
@@ -89,10 +131,10 @@ struct JobRow {
 }
 
 impl JobRow {
-    fn new(tenant_id: Option<&str>, kind: JobKind, payload: String, run_at: i64) -> JobRow {
+    fn new(tenant_id: Option<&TenantId>, kind: JobKind, payload: String, run_at: i64) -> JobRow {
         JobRow {
-            id: new_id(),
-            tenant_id: tenant_id.map(str::to_string),
+            id: JobId::generate().into_string(),
+            tenant_id: tenant_id.map(|t| t.as_str().to_string()),
             kind: kind.as_str().to_string(),
             payload,
             run_at,
@@ -108,8 +150,8 @@ impl JobRow {
     fn into_job(self) -> Option<Job> {
         Some(Job {
             kind: JobKind::parse(&self.kind)?,
-            id: self.id,
-            tenant_id: self.tenant_id,
+            id: self.id.into(),
+            tenant_id: self.tenant_id.map(TenantId::from),
             payload: self.payload,
             run_at: self.run_at,
             attempts: self.attempts,
@@ -125,23 +167,23 @@ impl JobRow {
 /// when the work it refers to was committed).
 pub fn enqueue(
     conn: &mut DbConnection,
-    tenant_id: Option<&str>,
+    tenant_id: Option<&TenantId>,
     kind: JobKind,
     payload: &serde_json::Value,
     run_at: i64,
-) -> StorageResult<String> {
+) -> StorageResult<JobId> {
     let row = JobRow::new(tenant_id, kind, payload.to_string(), run_at);
     diesel::insert_into(jobs::table)
         .values(&row)
         .execute(conn)?;
-    Ok(row.id)
+    Ok(row.id.into())
 }
 
 /// Adds a job unless one of the same kind and payload is waiting (not claimed); a waiting one
 /// is made due no later than `run_at`. Returns whether a job was added.
 pub fn enqueue_unique(
     conn: &mut DbConnection,
-    tenant_id: Option<&str>,
+    tenant_id: Option<&TenantId>,
     kind: JobKind,
     payload: &serde_json::Value,
     run_at: i64,
@@ -195,7 +237,7 @@ struct IdRow {
 }
 
 /// Domains with no job of `kind` (payload `{"domain_id": …}`) in the table.
-pub fn domains_without_job(conn: &mut DbConnection, kind: JobKind) -> StorageResult<Vec<String>> {
+pub fn domains_without_job(conn: &mut DbConnection, kind: JobKind) -> StorageResult<Vec<DomainId>> {
     let text = sql(
         conn,
         "SELECT d.id FROM domains d WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = ? \
@@ -204,7 +246,7 @@ pub fn domains_without_job(conn: &mut DbConnection, kind: JobKind) -> StorageRes
     let rows: Vec<IdRow> = diesel::sql_query(text)
         .bind::<Text, _>(kind.as_str())
         .load(conn)?;
-    Ok(rows.into_iter().map(|r| r.id).collect())
+    Ok(rows.into_iter().map(|r| DomainId::from(r.id)).collect())
 }
 
 /// Adds jobs of `kind` due at `run_at`, one per payload, in one statement per 500 (inside the
@@ -212,15 +254,15 @@ pub fn domains_without_job(conn: &mut DbConnection, kind: JobKind) -> StorageRes
 pub fn enqueue_many(
     conn: &mut DbConnection,
     kind: JobKind,
-    jobs: &[(Option<&str>, serde_json::Value)],
+    jobs: &[(Option<&TenantId>, serde_json::Value)],
     run_at: i64,
-) -> StorageResult<Vec<String>> {
+) -> StorageResult<Vec<JobId>> {
     let rows: Vec<JobRow> = jobs
         .iter()
         .map(|(tenant_id, payload)| JobRow::new(*tenant_id, kind, payload.to_string(), run_at))
         .collect();
     super::insert_batch!(conn, jobs::table, rows, 500)?;
-    Ok(rows.into_iter().map(|j| j.id).collect())
+    Ok(rows.into_iter().map(|j| JobId::from(j.id)).collect())
 }
 
 /// Claims up to `max` due jobs of `kind` for `holder` until `now + lease` (seconds), oldest
@@ -292,12 +334,12 @@ pub fn heartbeat(
     conn: &mut DbConnection,
     leases: &[Lease],
     until: i64,
-) -> StorageResult<Vec<String>> {
+) -> StorageResult<Vec<JobId>> {
     conn.transaction(|conn| {
         let mut renewed = Vec::new();
         for lease in leases {
             let n = diesel::update(jobs::table)
-                .filter(jobs::id.eq(&lease.job_id))
+                .filter(jobs::id.eq(lease.job_id.as_str()))
                 .filter(jobs::locked_by.eq(&lease.holder))
                 .filter(jobs::attempts.eq(lease.attempt))
                 .set(jobs::locked_until.eq(until))
@@ -313,7 +355,7 @@ pub fn heartbeat(
 /// Removes a finished job; `false` (and nothing removed) when the lease is no longer held.
 pub fn complete(conn: &mut DbConnection, lease: &Lease) -> StorageResult<bool> {
     let n = diesel::delete(jobs::table)
-        .filter(jobs::id.eq(&lease.job_id))
+        .filter(jobs::id.eq(lease.job_id.as_str()))
         .filter(jobs::locked_by.eq(&lease.holder))
         .filter(jobs::attempts.eq(lease.attempt))
         .execute(conn)?;
@@ -329,7 +371,7 @@ pub fn retry(
     error: &str,
 ) -> StorageResult<bool> {
     let n = diesel::update(jobs::table)
-        .filter(jobs::id.eq(&lease.job_id))
+        .filter(jobs::id.eq(lease.job_id.as_str()))
         .filter(jobs::locked_by.eq(&lease.holder))
         .filter(jobs::attempts.eq(lease.attempt))
         .set((
@@ -439,7 +481,7 @@ struct IpRow {
 /// The distinct source addresses of a report that have no fresh name information at `now`.
 pub fn ips_to_enrich(
     conn: &mut DbConnection,
-    report_id: &str,
+    report_id: &ReportId,
     now: i64,
 ) -> StorageResult<Vec<String>> {
     let text = sql(
@@ -448,8 +490,57 @@ pub fn ips_to_enrich(
          WHERE d.report_id = ? AND (n.ip IS NULL OR n.expires_at <= ?)",
     );
     let rows: Vec<IpRow> = diesel::sql_query(text)
-        .bind::<Text, _>(report_id)
+        .bind::<Text, _>(report_id.as_str())
         .bind::<BigInt, _>(now)
         .load(conn)?;
     Ok(rows.into_iter().map(|r| r.source_ip).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn job(payload: &str) -> Job {
+        Job {
+            id: JobId::from("j1"),
+            tenant_id: None,
+            kind: JobKind::CheckDns,
+            payload: payload.to_string(),
+            run_at: 0,
+            attempts: 1,
+            locked_until: None,
+            locked_by: None,
+            last_error: None,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn a_payload_gives_its_id_typed() {
+        let job = job(r#"{"domain_id":"d1"}"#);
+        assert_eq!(job.domain_id().unwrap(), DomainId::from("d1"));
+    }
+
+    #[test]
+    fn a_missing_or_broken_payload_names_the_job_and_what_is_missing() {
+        let missing = job(r#"{"report_id":"r1"}"#).domain_id().unwrap_err();
+        assert!(matches!(
+            missing,
+            PayloadError::Missing {
+                key: "domain_id",
+                ..
+            }
+        ));
+        assert_eq!(
+            missing.to_string(),
+            "check_dns job j1: payload has no domain_id"
+        );
+        // The runner records `{:#}` of the error: the cause follows, as before the type.
+        let broken = anyhow::Error::from(job("{").domain_id().unwrap_err());
+        assert!(
+            format!("{broken:#}").starts_with("check_dns job j1: payload is not JSON: EOF"),
+            "{broken:#}"
+        );
+    }
 }

@@ -2,7 +2,8 @@
 
 use super::schema::{api_keys, issued_tokens};
 use super::tenants::get_tenant;
-use super::{DbConnection, StorageResult, TenantScope, new_id, now};
+use super::{DbConnection, StorageResult, TenantScope, now};
+use crate::domain::ids::{ApiKeyId, TenantId};
 use crate::domain::tenant::Role;
 use base64::Engine;
 use diesel::prelude::*;
@@ -15,8 +16,10 @@ pub const KEY_PREFIX: &str = "ruad_";
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = api_keys)]
 pub struct ApiKey {
-    pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub id: ApiKeyId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub name: String,
     pub role: String,
     pub key_hash: String,
@@ -34,7 +37,7 @@ pub fn hash_secret(secret: &str) -> String {
 pub fn insert_api_key(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     name: &str,
     role: Role,
 ) -> StorageResult<(ApiKey, String)> {
@@ -46,8 +49,8 @@ pub fn insert_api_key(
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
     );
     let key = ApiKey {
-        id: new_id(),
-        tenant_id: tenant_id.to_string(),
+        id: ApiKeyId::generate(),
+        tenant_id: tenant_id.clone(),
         name: name.to_string(),
         role: role.as_str().to_string(),
         key_hash: hash_secret(&secret),
@@ -56,7 +59,7 @@ pub fn insert_api_key(
         revoked_at: None,
     };
     diesel::insert_into(api_keys::table)
-        .values(&key)
+        .values(key.clone())
         .execute(conn)?;
     Ok((key, secret))
 }
@@ -78,13 +81,13 @@ pub fn find_api_key_by_secret(
 pub fn list_api_keys(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     after: Option<(i64, String)>,
     limit: i64,
 ) -> StorageResult<Vec<ApiKey>> {
     get_tenant(conn, scope, tenant_id)?;
     let mut query = api_keys::table
-        .filter(api_keys::tenant_id.eq(tenant_id))
+        .filter(api_keys::tenant_id.eq(tenant_id.as_str()))
         .select(ApiKey::as_select())
         .order((api_keys::created_at.asc(), api_keys::id.asc()))
         .limit(limit)
@@ -103,10 +106,11 @@ pub fn list_api_keys(
 pub fn revoke_api_key(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    tenant_id: &str,
-    key_id: &str,
+    tenant_id: &TenantId,
+    key_id: &ApiKeyId,
 ) -> StorageResult<ApiKey> {
     get_tenant(conn, scope, tenant_id)?;
+    let (tenant_id, key_id) = (tenant_id.as_str(), key_id.as_str());
     let at = now();
     conn.transaction(|conn| {
         let key: ApiKey = api_keys::table
@@ -135,16 +139,57 @@ pub fn revoke_api_key(
     })
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = issued_tokens)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IssuedToken {
     pub jti: String,
-    pub tenant_id: String,
-    pub api_key_id: Option<String>,
+    pub tenant_id: TenantId,
+    pub api_key_id: Option<ApiKeyId>,
     pub role: String,
     pub issued_at: i64,
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
+}
+
+/// The row as diesel reads and writes it (an optional id cannot be converted by
+/// `deserialize_as`, so the ids are converted here).
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = issued_tokens)]
+struct IssuedTokenRow {
+    jti: String,
+    tenant_id: String,
+    api_key_id: Option<String>,
+    role: String,
+    issued_at: i64,
+    expires_at: i64,
+    revoked_at: Option<i64>,
+}
+
+impl From<IssuedTokenRow> for IssuedToken {
+    fn from(row: IssuedTokenRow) -> IssuedToken {
+        IssuedToken {
+            jti: row.jti,
+            tenant_id: row.tenant_id.into(),
+            api_key_id: row.api_key_id.map(ApiKeyId::from),
+            role: row.role,
+            issued_at: row.issued_at,
+            expires_at: row.expires_at,
+            revoked_at: row.revoked_at,
+        }
+    }
+}
+
+impl From<&IssuedToken> for IssuedTokenRow {
+    fn from(t: &IssuedToken) -> IssuedTokenRow {
+        IssuedTokenRow {
+            jti: t.jti.clone(),
+            tenant_id: t.tenant_id.as_str().to_string(),
+            api_key_id: t.api_key_id.as_ref().map(|k| k.as_str().to_string()),
+            role: t.role.clone(),
+            issued_at: t.issued_at,
+            expires_at: t.expires_at,
+            revoked_at: t.revoked_at,
+        }
+    }
 }
 
 pub fn insert_issued_token(conn: &mut DbConnection, token: &IssuedToken) -> StorageResult<()> {
@@ -152,7 +197,7 @@ pub fn insert_issued_token(conn: &mut DbConnection, token: &IssuedToken) -> Stor
     diesel::delete(issued_tokens::table.filter(issued_tokens::expires_at.lt(now() - 86_400)))
         .execute(conn)?;
     diesel::insert_into(issued_tokens::table)
-        .values(token)
+        .values(IssuedTokenRow::from(token))
         .execute(conn)?;
     Ok(())
 }
@@ -162,7 +207,8 @@ pub fn find_live_token(conn: &mut DbConnection, jti: &str) -> StorageResult<Opti
     Ok(issued_tokens::table
         .filter(issued_tokens::jti.eq(jti))
         .filter(issued_tokens::revoked_at.is_null())
-        .select(IssuedToken::as_select())
+        .select(IssuedTokenRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?
+        .map(IssuedToken::from))
 }

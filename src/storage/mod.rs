@@ -24,7 +24,7 @@ pub mod source_names;
 pub mod tenants;
 pub mod webhooks;
 
-use crate::domain::ids::DomainId;
+use crate::domain::ids::{DomainId, TenantId};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
@@ -115,7 +115,7 @@ pub type StorageResult<T> = Result<T, StorageError>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TenantScope {
     /// The caller's own tenant.
-    pub tenant_id: String,
+    pub tenant_id: TenantId,
     /// Its materialized path (`/root/…/tenant/`); descendants' paths start with it.
     pub path: String,
 }
@@ -300,6 +300,8 @@ pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// A new random id for a row whose kind has no id type of its own (a token's `jti`, a DNS
+/// snapshot); the others are made by their type (`DomainId::generate()`, …).
 pub fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }

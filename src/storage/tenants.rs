@@ -1,17 +1,54 @@
 //! Tenants: a tree (operator → reseller → customer) with materialized paths.
 
 use super::schema::{api_keys, domains, issued_tokens, tenants};
-use super::{DbConnection, StorageError, StorageResult, TenantScope, new_id, now};
+use super::{DbConnection, StorageError, StorageResult, TenantScope, now};
+use crate::domain::ids::TenantId;
 use diesel::prelude::*;
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
-#[diesel(table_name = tenants)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tenant {
-    pub id: String,
-    pub parent_id: Option<String>,
+    pub id: TenantId,
+    pub parent_id: Option<TenantId>,
     pub name: String,
     pub path: String,
     pub created_at: i64,
+}
+
+/// The row as diesel reads and writes it: an optional id has no `deserialize_as` (no
+/// conversion from `Option<String>` to `Option<TenantId>` can be written), so the ids are
+/// converted here.
+#[derive(Queryable, Selectable, Insertable)]
+#[diesel(table_name = tenants)]
+struct TenantRow {
+    id: String,
+    parent_id: Option<String>,
+    name: String,
+    path: String,
+    created_at: i64,
+}
+
+impl From<TenantRow> for Tenant {
+    fn from(row: TenantRow) -> Tenant {
+        Tenant {
+            id: row.id.into(),
+            parent_id: row.parent_id.map(TenantId::from),
+            name: row.name,
+            path: row.path,
+            created_at: row.created_at,
+        }
+    }
+}
+
+impl From<&Tenant> for TenantRow {
+    fn from(t: &Tenant) -> TenantRow {
+        TenantRow {
+            id: t.id.as_str().to_string(),
+            parent_id: t.parent_id.as_ref().map(|p| p.as_str().to_string()),
+            name: t.name.clone(),
+            path: t.path.clone(),
+            created_at: t.created_at,
+        }
+    }
 }
 
 impl Tenant {
@@ -26,7 +63,7 @@ impl Tenant {
 /// Creates a tenant with no parent (the operator's root, or an independent tree).
 #[tracing::instrument(skip_all)]
 pub fn insert_root_tenant(conn: &mut DbConnection, name: &str) -> StorageResult<Tenant> {
-    let id = new_id();
+    let id = TenantId::generate();
     let tenant = Tenant {
         path: format!("/{id}/"),
         id,
@@ -35,7 +72,7 @@ pub fn insert_root_tenant(conn: &mut DbConnection, name: &str) -> StorageResult<
         created_at: now(),
     };
     diesel::insert_into(tenants::table)
-        .values(&tenant)
+        .values(TenantRow::from(&tenant))
         .execute(conn)?;
     Ok(tenant)
 }
@@ -45,11 +82,11 @@ pub fn insert_root_tenant(conn: &mut DbConnection, name: &str) -> StorageResult<
 pub fn insert_tenant(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    parent_id: &str,
+    parent_id: &TenantId,
     name: &str,
 ) -> StorageResult<Tenant> {
     let parent = get_tenant(conn, scope, parent_id)?;
-    let id = new_id();
+    let id = TenantId::generate();
     let tenant = Tenant {
         path: format!("{}{id}/", parent.path),
         id,
@@ -58,33 +95,42 @@ pub fn insert_tenant(
         created_at: now(),
     };
     diesel::insert_into(tenants::table)
-        .values(&tenant)
+        .values(TenantRow::from(&tenant))
         .execute(conn)?;
     Ok(tenant)
 }
 
 /// A tenant in the caller's scope.
-pub fn get_tenant(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> StorageResult<Tenant> {
+pub fn get_tenant(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    id: &TenantId,
+) -> StorageResult<Tenant> {
     Ok(tenants::table
-        .filter(tenants::id.eq(id))
+        .filter(tenants::id.eq(id.as_str()))
         .filter(tenants::path.like(scope.like()))
-        .select(Tenant::as_select())
-        .first(conn)?)
+        .select(TenantRow::as_select())
+        .first(conn)
+        .map(Tenant::from)?)
 }
 
 /// A tenant by id regardless of scope (bootstrap CLI and authentication only).
-pub fn find_tenant_unscoped(conn: &mut DbConnection, id: &str) -> StorageResult<Option<Tenant>> {
+pub fn find_tenant_unscoped(
+    conn: &mut DbConnection,
+    id: &TenantId,
+) -> StorageResult<Option<Tenant>> {
     Ok(tenants::table
-        .filter(tenants::id.eq(id))
-        .select(Tenant::as_select())
+        .filter(tenants::id.eq(id.as_str()))
+        .select(TenantRow::as_select())
         .first(conn)
-        .optional()?)
+        .optional()?
+        .map(Tenant::from))
 }
 
 /// Where a tenant is in [`list_tenants`]' order: depth, then creation time, then id.
 pub fn tenant_sort_key(t: &Tenant) -> (i64, i64, String) {
     let depth = i64::try_from(t.path.matches('/').count()).unwrap_or(i64::MAX);
-    (depth, t.created_at, t.id.clone())
+    (depth, t.created_at, t.id.as_str().to_string())
 }
 
 /// The caller's tenant and all its descendants, shallowest first, after the sort key `after`
@@ -98,8 +144,11 @@ pub fn list_tenants(
     // Depth is not a column, so the subtree is ordered here; subtrees are small.
     let mut all: Vec<Tenant> = tenants::table
         .filter(tenants::path.like(scope.like()))
-        .select(Tenant::as_select())
-        .load(conn)?;
+        .select(TenantRow::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(Tenant::from)
+        .collect();
     all.sort_by_key(tenant_sort_key);
     Ok(all
         .into_iter()
@@ -111,19 +160,24 @@ pub fn list_tenants(
 pub fn update_tenant(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    id: &str,
+    id: &TenantId,
     name: &str,
 ) -> StorageResult<Tenant> {
     get_tenant(conn, scope, id)?;
-    diesel::update(tenants::table.filter(tenants::id.eq(id)))
+    diesel::update(tenants::table.filter(tenants::id.eq(id.as_str())))
         .set(tenants::name.eq(name))
         .execute(conn)?;
     get_tenant(conn, scope, id)
 }
 
 /// Deletes a descendant tenant that has no children and no domains, with its keys.
-pub fn delete_tenant(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> StorageResult<()> {
+pub fn delete_tenant(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    id: &TenantId,
+) -> StorageResult<()> {
     let tenant = get_tenant(conn, scope, id)?;
+    let id = id.as_str();
     if tenant.id == scope.tenant_id {
         return Err(StorageError::Conflict(
             "a tenant cannot delete itself".into(),

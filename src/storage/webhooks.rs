@@ -19,6 +19,7 @@ use super::schema::{tenants, webhook_deliveries, webhooks};
 use super::tenants::get_tenant;
 use super::{DbConnection, StorageError, StorageResult, TenantScope, jobs};
 use crate::domain::event::{Event, TEST_EVENT};
+use crate::domain::ids::{DeliveryId, TenantId, WebhookId};
 use crate::domain::job::JobKind;
 use base64::Engine;
 use diesel::prelude::*;
@@ -35,8 +36,10 @@ pub const FAILED: &str = "failed";
 #[derive(Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = webhooks)]
 pub struct Webhook {
-    pub id: String,
-    pub tenant_id: String,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub id: WebhookId,
+    #[diesel(deserialize_as = String, serialize_as = String)]
+    pub tenant_id: TenantId,
     pub url: String,
     /// JSON array of event names.
     pub events: String,
@@ -74,13 +77,16 @@ impl Webhook {
     }
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = webhook_deliveries)]
 pub struct Delivery {
-    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: DeliveryId,
     /// The webhook's tenant (the event's tenant is in the payload).
-    pub tenant_id: String,
-    pub webhook_id: String,
+    #[diesel(deserialize_as = String)]
+    pub tenant_id: TenantId,
+    #[diesel(deserialize_as = String)]
+    pub webhook_id: WebhookId,
     pub event_id: String,
     pub event_type: String,
     /// The request body, exactly as sent.
@@ -92,6 +98,46 @@ pub struct Delivery {
     pub created_at: i64,
     pub next_attempt_at: Option<i64>,
     pub delivered_at: Option<i64>,
+}
+
+/// A delivery as inserted: by reference, so that a batch is inserted without copying it
+/// (`serialize_as` would need owned values).
+#[derive(Insertable)]
+#[diesel(table_name = webhook_deliveries)]
+struct DeliveryInsert<'a> {
+    id: &'a str,
+    tenant_id: &'a str,
+    webhook_id: &'a str,
+    event_id: &'a str,
+    event_type: &'a str,
+    payload: &'a str,
+    status: &'a str,
+    attempts: i32,
+    response_status: Option<i32>,
+    last_error: Option<&'a str>,
+    created_at: i64,
+    next_attempt_at: Option<i64>,
+    delivered_at: Option<i64>,
+}
+
+impl<'a> From<&'a Delivery> for DeliveryInsert<'a> {
+    fn from(d: &'a Delivery) -> DeliveryInsert<'a> {
+        DeliveryInsert {
+            id: d.id.as_str(),
+            tenant_id: d.tenant_id.as_str(),
+            webhook_id: d.webhook_id.as_str(),
+            event_id: &d.event_id,
+            event_type: &d.event_type,
+            payload: &d.payload,
+            status: &d.status,
+            attempts: d.attempts,
+            response_status: d.response_status,
+            last_error: d.last_error.as_deref(),
+            created_at: d.created_at,
+            next_attempt_at: d.next_attempt_at,
+            delivered_at: d.delivered_at,
+        }
+    }
 }
 
 /// A webhook to create.
@@ -170,14 +216,14 @@ fn events_json(events: &[Event]) -> String {
 pub fn insert_webhook(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     new: &NewWebhook<'_>,
     now: i64,
 ) -> StorageResult<Webhook> {
     get_tenant(conn, scope, tenant_id)?;
     let webhook = Webhook {
-        id: new_time_ordered_id(),
-        tenant_id: tenant_id.to_string(),
+        id: new_time_ordered_id().into(),
+        tenant_id: tenant_id.clone(),
         url: new.url.to_string(),
         events: events_json(new.events),
         secret: new_secret(),
@@ -187,7 +233,7 @@ pub fn insert_webhook(
         updated_at: now,
     };
     diesel::insert_into(webhooks::table)
-        .values(&webhook)
+        .values(webhook.clone())
         .execute(conn)?;
     Ok(webhook)
 }
@@ -196,13 +242,13 @@ pub fn insert_webhook(
 pub fn get_webhook(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    id: &str,
+    id: &WebhookId,
 ) -> StorageResult<Webhook> {
     let in_scope = tenants::table
         .filter(tenants::path.like(scope.like()))
         .select(tenants::id);
     Ok(webhooks::table
-        .filter(webhooks::id.eq(id))
+        .filter(webhooks::id.eq(id.as_str()))
         .filter(webhooks::tenant_id.eq_any(in_scope))
         .select(Webhook::as_select())
         .first(conn)?)
@@ -240,7 +286,7 @@ pub fn list_webhooks(
 pub fn update_webhook(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    id: &str,
+    id: &WebhookId,
     changes: &WebhookChanges,
     now: i64,
 ) -> StorageResult<Webhook> {
@@ -257,7 +303,7 @@ pub fn update_webhook(
         updated_at: now,
         ..current
     };
-    diesel::update(webhooks::table.filter(webhooks::id.eq(&updated.id)))
+    diesel::update(webhooks::table.filter(webhooks::id.eq(updated.id.as_str())))
         .set((
             webhooks::url.eq(&updated.url),
             webhooks::events.eq(&updated.events),
@@ -274,7 +320,7 @@ pub fn update_webhook(
 pub fn rotate_secret(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    id: &str,
+    id: &WebhookId,
     now: i64,
 ) -> StorageResult<Webhook> {
     let current = get_webhook(conn, scope, id)?;
@@ -283,7 +329,7 @@ pub fn rotate_secret(
         updated_at: now,
         ..current
     };
-    diesel::update(webhooks::table.filter(webhooks::id.eq(&updated.id)))
+    diesel::update(webhooks::table.filter(webhooks::id.eq(updated.id.as_str())))
         .set((
             webhooks::secret.eq(&updated.secret),
             webhooks::updated_at.eq(now),
@@ -294,14 +340,17 @@ pub fn rotate_secret(
 
 /// Deletes a webhook with its delivery log. Its queued jobs find nothing left to send.
 #[tracing::instrument(skip_all, fields(tenant_id = %scope.tenant_id))]
-pub fn delete_webhook(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> StorageResult<()> {
+pub fn delete_webhook(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    id: &WebhookId,
+) -> StorageResult<()> {
     let webhook = get_webhook(conn, scope, id)?;
+    let id = webhook.id.as_str();
     conn.transaction(|conn| {
-        diesel::delete(
-            webhook_deliveries::table.filter(webhook_deliveries::webhook_id.eq(&webhook.id)),
-        )
-        .execute(conn)?;
-        diesel::delete(webhooks::table.filter(webhooks::id.eq(&webhook.id))).execute(conn)?;
+        diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::webhook_id.eq(id)))
+            .execute(conn)?;
+        diesel::delete(webhooks::table.filter(webhooks::id.eq(id))).execute(conn)?;
         Ok(())
     })
 }
@@ -313,14 +362,14 @@ struct EventBody<'a> {
     #[serde(rename = "type")]
     event_type: &'a str,
     created_at: String,
-    tenant_id: &'a str,
+    tenant_id: &'a TenantId,
     data: &'a serde_json::Value,
 }
 
 fn event_body(
     event_id: &str,
     event_type: &str,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     data: &serde_json::Value,
     created_at: i64,
 ) -> StorageResult<String> {
@@ -346,7 +395,7 @@ fn new_delivery(
     now: i64,
 ) -> Delivery {
     Delivery {
-        id: new_time_ordered_id(),
+        id: new_time_ordered_id().into(),
         tenant_id: webhook.tenant_id.clone(),
         webhook_id: webhook.id.clone(),
         event_id: event_id.to_string(),
@@ -369,12 +418,13 @@ fn insert_deliveries(
     deliveries: &[Delivery],
     now: i64,
 ) -> StorageResult<()> {
-    super::insert_batch!(conn, webhook_deliveries::table, deliveries, 200)?;
-    let jobs: Vec<(Option<&str>, serde_json::Value)> = deliveries
+    let rows: Vec<DeliveryInsert<'_>> = deliveries.iter().map(DeliveryInsert::from).collect();
+    super::insert_batch!(conn, webhook_deliveries::table, rows, 200)?;
+    let jobs: Vec<(Option<&TenantId>, serde_json::Value)> = deliveries
         .iter()
         .map(|d| {
             (
-                Some(d.tenant_id.as_str()),
+                Some(&d.tenant_id),
                 serde_json::json!({ "delivery_id": d.id }),
             )
         })
@@ -389,14 +439,14 @@ fn insert_deliveries(
 #[tracing::instrument(skip_all, fields(tenant_id = %tenant_id, event = %event))]
 pub fn emit(
     conn: &mut DbConnection,
-    tenant_id: &str,
+    tenant_id: &TenantId,
     event: Event,
     data: &serde_json::Value,
     now: i64,
 ) -> StorageResult<String> {
     conn.transaction(|conn| {
         let path: String = tenants::table
-            .filter(tenants::id.eq(tenant_id))
+            .filter(tenants::id.eq(tenant_id.as_str()))
             .select(tenants::path)
             .first(conn)?;
         // The materialized path lists the tenant and all its ancestors.
@@ -426,7 +476,7 @@ pub fn emit(
 pub fn queue_test(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    id: &str,
+    id: &WebhookId,
     now: i64,
 ) -> StorageResult<Delivery> {
     let webhook = get_webhook(conn, scope, id)?;
@@ -447,12 +497,12 @@ pub fn queue_test(
 pub fn list_deliveries(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    webhook_id: &str,
+    webhook_id: &WebhookId,
     filter: &DeliveryFilter,
 ) -> StorageResult<Vec<Delivery>> {
     let webhook = get_webhook(conn, scope, webhook_id)?;
     let mut query = webhook_deliveries::table
-        .filter(webhook_deliveries::webhook_id.eq(webhook.id))
+        .filter(webhook_deliveries::webhook_id.eq(webhook.id.into_string()))
         .into_boxed();
     if let Some(status) = &filter.status {
         query = query.filter(webhook_deliveries::status.eq(status.clone()));
@@ -480,11 +530,11 @@ pub fn list_deliveries(
 /// the webhook was deleted since.
 pub fn find_delivery(
     conn: &mut DbConnection,
-    delivery_id: &str,
+    delivery_id: &DeliveryId,
 ) -> StorageResult<Option<(Delivery, Webhook)>> {
     Ok(webhook_deliveries::table
         .inner_join(webhooks::table)
-        .filter(webhook_deliveries::id.eq(delivery_id))
+        .filter(webhook_deliveries::id.eq(delivery_id.as_str()))
         .select((Delivery::as_select(), Webhook::as_select()))
         .first(conn)
         .optional()?)
@@ -496,7 +546,7 @@ pub fn find_delivery(
 pub fn record_attempt(
     conn: &mut DbConnection,
     lease: &jobs::Lease,
-    delivery_id: &str,
+    delivery_id: &DeliveryId,
     attempt: &Attempt,
 ) -> StorageResult<bool> {
     let (status, next, delivered) = match attempt.outcome {
@@ -518,16 +568,18 @@ pub fn record_attempt(
         if !held {
             return Ok(false);
         }
-        diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq(delivery_id)))
-            .set((
-                webhook_deliveries::status.eq(status),
-                webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
-                webhook_deliveries::response_status.eq(attempt.response_status),
-                webhook_deliveries::last_error.eq(&attempt.error),
-                webhook_deliveries::next_attempt_at.eq(next),
-                webhook_deliveries::delivered_at.eq(delivered),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            webhook_deliveries::table.filter(webhook_deliveries::id.eq(delivery_id.as_str())),
+        )
+        .set((
+            webhook_deliveries::status.eq(status),
+            webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
+            webhook_deliveries::response_status.eq(attempt.response_status),
+            webhook_deliveries::last_error.eq(&attempt.error),
+            webhook_deliveries::next_attempt_at.eq(next),
+            webhook_deliveries::delivered_at.eq(delivered),
+        ))
+        .execute(conn)?;
         Ok(true)
     })
 }
@@ -537,20 +589,22 @@ pub fn record_attempt(
 pub fn abandon_delivery(
     conn: &mut DbConnection,
     lease: &jobs::Lease,
-    delivery_id: &str,
+    delivery_id: &DeliveryId,
     reason: &str,
 ) -> StorageResult<bool> {
     conn.transaction(|conn| {
         if !jobs::complete(conn, lease)? {
             return Ok(false);
         }
-        diesel::update(webhook_deliveries::table.filter(webhook_deliveries::id.eq(delivery_id)))
-            .set((
-                webhook_deliveries::status.eq(FAILED),
-                webhook_deliveries::last_error.eq(Some(reason)),
-                webhook_deliveries::next_attempt_at.eq(None::<i64>),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            webhook_deliveries::table.filter(webhook_deliveries::id.eq(delivery_id.as_str())),
+        )
+        .set((
+            webhook_deliveries::status.eq(FAILED),
+            webhook_deliveries::last_error.eq(Some(reason)),
+            webhook_deliveries::next_attempt_at.eq(None::<i64>),
+        ))
+        .execute(conn)?;
         Ok(true)
     })
 }

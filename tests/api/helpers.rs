@@ -81,7 +81,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
             let tenant = tenants::insert_root_tenant(conn, "operator")?;
             let (_, key) =
                 keys::insert_api_key(conn, &tenant.scope(), &tenant.id, "admin", Role::Admin)?;
-            Ok((tenant.id, key))
+            Ok((tenant.id.into_string(), key))
         })
         .expect("bootstrap");
     TestApp {

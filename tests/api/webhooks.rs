@@ -558,13 +558,14 @@ async fn without_the_test_setting_loopback_is_refused_at_delivery_time_too() {
     ] {
         let webhook = db
             .write(|conn| {
-                let scope = ruad::storage::tenants::find_tenant_unscoped(conn, &app.tenant_id)?
+                let tenant_id = ruad::domain::ids::TenantId::from(app.tenant_id.as_str());
+                let scope = ruad::storage::tenants::find_tenant_unscoped(conn, &tenant_id)?
                     .unwrap()
                     .scope();
                 ruad::storage::webhooks::insert_webhook(
                     conn,
                     &scope,
-                    &app.tenant_id,
+                    &tenant_id,
                     &ruad::storage::webhooks::NewWebhook {
                         url: &url,
                         events: &[ruad::domain::event::Event::ReportReceived],
@@ -582,7 +583,7 @@ async fn without_the_test_setting_loopback_is_refused_at_delivery_time_too() {
             )
             .await;
         assert_eq!(ping.status, StatusCode::ACCEPTED);
-        let log = settled(&app, &webhook.id).await;
+        let log = settled(&app, webhook.id.as_str()).await;
         assert_eq!(log["status"], "failed", "{url}: {log}");
         let error = log["last_error"].as_str().unwrap();
         assert!(error.contains(why), "{url}: {error}");

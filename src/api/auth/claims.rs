@@ -1,5 +1,6 @@
 //! JWT claims, signing and validation.
 
+use crate::domain::ids::{ApiKeyId, TenantId};
 use crate::domain::tenant::Role;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use secrecy::{ExposeSecret, SecretString};
@@ -12,9 +13,9 @@ pub const API_AUDIENCE: &str = "ruad-api";
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Claims {
     /// The API key that minted the token.
-    pub sub: String,
+    pub sub: ApiKeyId,
     /// The tenant the token acts for.
-    pub tid: String,
+    pub tid: TenantId,
     pub role: Role,
     pub aud: String,
     pub iss: String,

@@ -3,6 +3,7 @@
 
 use super::claims::AuthKeys;
 use crate::api::error::ApiError;
+use crate::domain::ids::ApiKeyId;
 use crate::domain::tenant::Role;
 use crate::storage::keys::{KEY_PREFIX, find_api_key_by_secret, find_live_token};
 use crate::storage::tenants::find_tenant_unscoped;
@@ -17,7 +18,7 @@ pub struct Caller {
     pub scope: TenantScope,
     pub role: Role,
     /// The API key used, or that minted the JWT used.
-    pub key_id: String,
+    pub key_id: ApiKeyId,
     /// True when authenticated with a JWT rather than an API key.
     pub via_token: bool,
 }
@@ -69,7 +70,7 @@ fn authenticate(db: &Db, keys: &AuthKeys, token: &str) -> Result<Caller, ApiErro
             invalid()
         })?;
         let live = find_live_token(&mut conn, &claims.jti)?.ok_or_else(invalid)?;
-        if live.tenant_id != claims.tid || live.api_key_id.as_deref() != Some(claims.sub.as_str()) {
+        if live.tenant_id != claims.tid || live.api_key_id.as_ref() != Some(&claims.sub) {
             return Err(invalid());
         }
         (claims.tid, claims.role, claims.sub, true)

@@ -6,6 +6,7 @@ use crate::api::auth::Caller;
 use crate::api::auth::claims::{API_AUDIENCE, Claims, ISSUER};
 use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
+use crate::domain::ids::TenantId;
 use crate::domain::tenant::Role;
 use crate::storage::keys::{IssuedToken, insert_issued_token};
 use crate::storage::{new_id, now, tenants};
@@ -17,7 +18,8 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct CreateTokenRequest {
     /// Tenant the token acts for: the caller's own (default) or, for admins, a descendant.
-    pub tenant_id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub tenant_id: Option<TenantId>,
     /// Role of the token: at most the caller's (default: the caller's).
     pub role: Option<Role>,
     /// Lifetime in seconds (default 3600, at most the server's maximum).
@@ -33,7 +35,8 @@ pub struct TokenResponse {
     pub token_type: String,
     /// Unix time the token expires.
     pub expires_at: i64,
-    pub tenant_id: String,
+    #[schema(value_type = String)]
+    pub tenant_id: TenantId,
     pub role: Role,
 }
 

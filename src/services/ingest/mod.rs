@@ -221,8 +221,8 @@ struct Filed {
 impl Filed {
     fn of(domain: &Domain) -> Filed {
         Filed {
-            tenant_id: TenantId::from(domain.tenant_id.clone()),
-            domain_id: DomainId::from(domain.id.clone()),
+            tenant_id: domain.tenant_id.clone(),
+            domain_id: domain.id.clone(),
             name: domain.name.clone(),
         }
     }
@@ -306,10 +306,10 @@ fn settle(
 /// its transaction is rolled back first).
 fn announce(conn: &mut DbConnection, row: &ReportRow, filed: &Filed) -> Result<(), TxError> {
     let data = serde_json::to_value(ReportReceived {
-        report_id: row.id.clone(),
+        report_id: ReportId::from(row.id.clone()),
         kind: row.kind.clone(),
         domain: filed.name.clone(),
-        domain_id: filed.domain_id.as_str().to_string(),
+        domain_id: filed.domain_id.clone(),
         policy_domain: row.policy_domain.clone(),
         org_name: row.org_name.clone(),
         external_id: row.external_id.clone(),
@@ -320,13 +320,7 @@ fn announce(conn: &mut DbConnection, row: &ReportRow, filed: &Filed) -> Result<(
         conflict: row.conflict,
     })
     .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
-    crate::storage::webhooks::emit(
-        conn,
-        filed.tenant_id.as_str(),
-        Event::ReportReceived,
-        &data,
-        now(),
-    )?;
+    crate::storage::webhooks::emit(conn, &filed.tenant_id, Event::ReportReceived, &data, now())?;
     Ok(())
 }
 
@@ -537,7 +531,7 @@ impl ReportHandler for Handler<'_> {
             // Committed with the report, so every stored report gets its sources enriched.
             jobs::enqueue(
                 conn,
-                Some(filed.tenant_id.as_str()),
+                Some(&filed.tenant_id),
                 JobKind::EnrichSources,
                 &serde_json::json!({ "report_id": row.id }),
                 now(),
@@ -633,7 +627,7 @@ impl ReportHandler for Handler<'_> {
             // TLS data needs no enrichment: evaluate the domain's issues.
             jobs::enqueue_unique(
                 conn,
-                Some(filed.tenant_id.as_str()),
+                Some(&filed.tenant_id),
                 JobKind::EvaluateIssues,
                 &serde_json::json!({ "domain_id": filed.domain_id }),
                 now(),
