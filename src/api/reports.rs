@@ -7,16 +7,16 @@ use crate::api::blocking;
 pub use crate::api::error::UploadError;
 use crate::api::error::{ApiError, ErrorCode, Problem};
 use crate::api::pagination;
+use crate::domain::ids::{DomainId, ReportId};
 use crate::domain::report::{
-    AggregateHeader, AggregateReport, AuthResults, Disposition, DmarcResult, Identifiers,
-    PolicyEvaluated, Record, TlsFailureDetail, TlsPolicy, TlsPolicyResult, TlsPolicyType,
-    TlsReport, TlsResultType,
+    AggregateReport, AuthResults, Disposition, DmarcResult, Identifiers, PolicyEvaluated, Record,
+    TlsFailureDetail, TlsPolicy, TlsPolicyResult, TlsPolicyType, TlsReport, TlsResultType,
 };
 use crate::domain::tenant::Role;
 use crate::reports::Warning;
 use crate::services::ingest::{self, IngestFailure, Ingested, Target, Upload};
 use crate::storage::domains;
-use crate::storage::reports::{self as store, ReportFilter, ReportRow};
+use crate::storage::reports::{self as store, ReportFilter, ReportRow, StoredHeader};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
@@ -434,9 +434,11 @@ pub struct ReportListQuery {
 /// A stored report without its records.
 #[derive(Serialize, ToSchema)]
 pub struct ReportSummary {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: ReportId,
     pub kind: ReportKind,
-    pub domain_id: String,
+    #[schema(value_type = String)]
+    pub domain_id: DomainId,
     /// Policy domain named in the report.
     pub policy_domain: String,
     /// Reporting organization, as sent.
@@ -591,14 +593,10 @@ fn load_content(
     conn: &mut crate::storage::DbConnection,
     row: &ReportRow,
 ) -> Result<ReportContent, ApiError> {
-    let corrupt = |e: serde_json::Error| {
-        ApiError::Internal(anyhow::anyhow!(
-            "stored report {} is unreadable: {e}",
-            row.id
-        ))
-    };
-    if row.kind == store::KIND_TLS {
-        let mut header: serde_json::Value = serde_json::from_str(&row.header).map_err(corrupt)?;
+    let header = row
+        .header()
+        .map_err(|e| ApiError::Internal(anyhow::Error::new(e)))?;
+    if let StoredHeader::Tls(header) = header {
         let (policies, failures) = store::list_tls(conn, &row.id)?;
         let policies: Vec<TlsPolicyResult> = policies
             .into_iter()
@@ -627,23 +625,20 @@ fn load_content(
                     .collect(),
             })
             .collect();
-        if let Some(obj) = header.as_object_mut() {
-            obj.insert(
-                "policies".into(),
-                serde_json::to_value(policies).map_err(corrupt)?,
-            );
-        }
-        return Ok(ReportContent::TlsReport(
-            serde_json::from_value(header).map_err(corrupt)?,
-        ));
+        return Ok(ReportContent::TlsReport(header.with_policies(policies)));
     }
-    let header: AggregateHeader = serde_json::from_str(&row.header).map_err(corrupt)?;
+    let StoredHeader::Dmarc(header) = header else {
+        return Err(ApiError::Internal(anyhow::anyhow!(
+            "stored report {} is neither DMARC nor TLS",
+            row.id
+        )));
+    };
     let records = store::list_records(conn, &row.id)?
         .into_iter()
         .map(to_record)
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ReportContent::DmarcAggregate(Box::new(AggregateReport {
-        header,
+        header: *header,
         records,
     })))
 }
@@ -660,7 +655,7 @@ pub async fn get_report(
     caller: Caller,
     path: web::Path<String>,
 ) -> Result<web::Json<ReportResponse>, ApiError> {
-    let id = path.into_inner();
+    let id = ReportId::from(path.into_inner());
     let response = blocking(move || {
         let mut conn = state.db.conn()?;
         let row = store::get_report(&mut conn, &caller.scope, &id)?;
@@ -702,7 +697,7 @@ pub async fn get_report_raw(
     path: web::Path<String>,
     query: web::Query<RawQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = path.into_inner();
+    let id = ReportId::from(path.into_inner());
     let original = query.original.unwrap_or(false);
     let limits = state.limits;
     let (bytes, media, filename) = blocking(move || {
@@ -855,7 +850,7 @@ pub async fn delete_report(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Writer)?;
-    let id = path.into_inner();
+    let id = ReportId::from(path.into_inner());
     blocking(move || {
         Ok(state
             .db

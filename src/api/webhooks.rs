@@ -246,7 +246,7 @@ pub struct WebhookEvent {
 fn valid_url(state: &AppState, url: &str) -> Result<String, ApiError> {
     crate::services::webhooks::parse_url(url, state.settings.outbound_allow_private)
         .map(String::from)
-        .map_err(ApiError::Validation)
+        .map_err(|e| ApiError::Validation(e.to_string()))
 }
 
 fn valid_events(events: &[Event]) -> Result<(), ApiError> {

@@ -403,6 +403,44 @@ pub struct TlsPolicyResult {
     pub failure_details: Vec<TlsFailureDetail>,
 }
 
+/// Everything of a TLS report except its policies: what is stored as a TLS report's header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TlsHeader {
+    pub organization_name: String,
+    pub date_range: TlsDateRange,
+    pub contact_info: Option<String>,
+    pub report_id: String,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub extensions: serde_json::Map<String, serde_json::Value>,
+}
+
+impl TlsHeader {
+    /// The whole report again, with `policies`.
+    pub fn with_policies(self, policies: Vec<TlsPolicyResult>) -> TlsReport {
+        TlsReport {
+            organization_name: self.organization_name,
+            date_range: self.date_range,
+            contact_info: self.contact_info,
+            report_id: self.report_id,
+            policies,
+            extensions: self.extensions,
+        }
+    }
+}
+
+impl TlsReport {
+    /// The report without its policies.
+    pub fn header(&self) -> TlsHeader {
+        TlsHeader {
+            organization_name: self.organization_name.clone(),
+            date_range: self.date_range.clone(),
+            contact_info: self.contact_info.clone(),
+            report_id: self.report_id.clone(),
+            extensions: self.extensions.clone(),
+        }
+    }
+}
+
 /// An SMTP TLS report (RFC 8460 §4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TlsReport {

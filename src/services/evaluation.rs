@@ -158,14 +158,17 @@ fn load_dmarc(
     let policies = reports
         .iter()
         .filter_map(|r| {
-            let header: serde_json::Value = serde_json::from_str(&r.header).ok()?;
-            let p = &header["policy_published"];
+            let header = r.dmarc_header().ok()?;
+            let p = &header.policy_published;
             Some(PolicyObservation {
                 begin: r.begin_ts,
                 end: r.end_ts,
-                p: p["p"].as_str().unwrap_or("").trim().to_ascii_lowercase(),
-                pct: p["pct"].as_str().and_then(|s| s.trim().parse().ok()),
-                testing: p["testing"].as_str().is_some_and(|s| s.trim() == "y"),
+                p: p.p
+                    .as_ref()
+                    .map(|p| p.as_str().trim().to_ascii_lowercase())
+                    .unwrap_or_default(),
+                pct: p.pct.as_deref().and_then(|s| s.trim().parse().ok()),
+                testing: p.testing.as_deref().is_some_and(|s| s.trim() == "y"),
             })
         })
         .collect();
@@ -193,7 +196,7 @@ fn load_dmarc(
                         ip: row.source_ip.clone(),
                         ..Default::default()
                     });
-                add_record(s, &row, &r.org_name, &r.id);
+                add_record(s, &row, &r.org_name, r.id.as_str());
             }
             if !full {
                 break;

@@ -78,17 +78,30 @@ pub fn outcome(succeeded: bool, attempts: i32, now: i64, settings: &WebhookSetti
 
 /// A webhook URL as given to the API: at most [`MAX_URL_LEN`] bytes, absolute, without a
 /// fragment, and allowed by the outbound rule (`outbound::https::check_url`).
-pub fn parse_url(raw: &str, allow_private: bool) -> Result<url::Url, String> {
+pub fn parse_url(raw: &str, allow_private: bool) -> Result<url::Url, WebhookUrlError> {
     let raw = raw.trim();
     if raw.len() > MAX_URL_LEN {
-        return Err(format!("url must be at most {MAX_URL_LEN} bytes"));
+        return Err(WebhookUrlError::TooLong);
     }
-    let url = url::Url::parse(raw).map_err(|e| format!("url is not a valid URL: {e}"))?;
+    let url = url::Url::parse(raw).map_err(WebhookUrlError::Invalid)?;
     if url.fragment().is_some() {
-        return Err("url must not have a #fragment".into());
+        return Err(WebhookUrlError::Fragment);
     }
-    check_url(&url, allow_private).map_err(|e| format!("url {e}"))?;
+    check_url(&url, allow_private)?;
     Ok(url)
+}
+
+/// Why a webhook URL was refused; the text is the API's validation message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum WebhookUrlError {
+    #[error("url must be at most {MAX_URL_LEN} bytes")]
+    TooLong,
+    #[error("url is not a valid URL: {0}")]
+    Invalid(url::ParseError),
+    #[error("url must not have a #fragment")]
+    Fragment,
+    #[error("url {0}")]
+    Refused(#[from] crate::outbound::https::UrlRefused),
 }
 
 /// What one run of a delivery job came to (the `outcome` label of
@@ -264,11 +277,14 @@ mod tests {
             ("hooks.example.com/x", "not a valid URL"),
             ("mailto:a@example.com", "not allowed"),
         ] {
-            let error = parse_url(url, false).unwrap_err();
+            let error = parse_url(url, false).unwrap_err().to_string();
             assert!(error.contains(why), "{url}: {error}");
         }
         let long = format!("https://hooks.example.com/{}", "a".repeat(MAX_URL_LEN));
-        assert!(parse_url(&long, false).unwrap_err().contains("at most"));
+        assert_eq!(
+            parse_url(&long, false).unwrap_err(),
+            WebhookUrlError::TooLong
+        );
         assert!(parse_url("http://127.0.0.1:8080/hook", true).is_ok());
     }
 }

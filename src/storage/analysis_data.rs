@@ -11,6 +11,7 @@
 use super::schema::{reports, tls_failures};
 use super::{DbConnection, StorageResult, TenantScope, domain_in_scope};
 use crate::domain::ids::{DomainId, ReportId};
+use crate::domain::report::AggregateHeader;
 use diesel::dsl::max;
 use diesel::prelude::*;
 
@@ -19,12 +20,20 @@ pub use super::reports::{KIND_DMARC, KIND_TLS};
 /// A current (not superseded) report of the domain.
 #[derive(Debug, Clone, Queryable)]
 pub struct WindowReport {
-    pub id: String,
+    #[diesel(deserialize_as = String)]
+    pub id: ReportId,
     pub org_name: String,
     pub begin_ts: i64,
     pub end_ts: i64,
-    /// The header JSON (DMARC: `AggregateHeader`; TLS: report metadata).
+    /// The header JSON (DMARC: `AggregateHeader`; TLS: `TlsHeader`).
     pub header: String,
+}
+
+impl WindowReport {
+    /// The header of a DMARC report, typed.
+    pub fn dmarc_header(&self) -> Result<AggregateHeader, serde_json::Error> {
+        serde_json::from_str(&self.header)
+    }
 }
 
 /// End of the newest current report of `kind`.

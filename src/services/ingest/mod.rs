@@ -288,7 +288,7 @@ fn settle(
     key: &ReportKey<'_>,
     mut row: ReportRow,
 ) -> Result<ReportRow, TxError> {
-    let id = ReportId::from(row.id.clone());
+    let id = row.id.clone();
     let others = store::list_versions(conn, key, &id)?;
     match verdict(&others, &row.content_hash) {
         Verdict::Duplicate(id) => return Err(TxError::Duplicate(id)),
@@ -306,7 +306,7 @@ fn settle(
 /// its transaction is rolled back first).
 fn announce(conn: &mut DbConnection, row: &ReportRow, filed: &Filed) -> Result<(), TxError> {
     let data = serde_json::to_value(ReportReceived {
-        report_id: ReportId::from(row.id.clone()),
+        report_id: row.id.clone(),
         kind: row.kind.clone(),
         domain: filed.name.clone(),
         domain_id: filed.domain_id.clone(),
@@ -429,7 +429,7 @@ impl Handler<'_> {
         let (id, duplicate, conflict) = match result {
             Ok(row) => {
                 self.metrics.ingest_records(kind, row.record_count);
-                (ReportId::from(row.id), false, row.conflict)
+                (row.id, false, row.conflict)
             }
             Err(TxError::Duplicate(id)) => (id, true, false),
             Err(TxError::Storage(e)) => return Err(ParseError::Handler(Box::new(e))),
@@ -512,7 +512,7 @@ impl ReportHandler for Handler<'_> {
                 &upload_id,
                 &origin_json,
             )?;
-            let id = ReportId::from(row.id.clone());
+            let id = row.id.clone();
             let mut writer = DmarcWriter::new(&id, &filed.domain_id, key.begin, key.end);
             staged
                 .records
@@ -613,7 +613,7 @@ impl ReportHandler for Handler<'_> {
                 &upload_id,
                 &origin_json,
             )?;
-            let id = ReportId::from(row.id.clone());
+            let id = row.id.clone();
             let (policies, sessions) = store::insert_tls(conn, &id, &filed.domain_id, &report)?;
             let row = ReportRow {
                 content_hash: hash.clone(),

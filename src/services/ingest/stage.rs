@@ -99,13 +99,9 @@ impl StagedDmarc {
 /// the policies, which are stored as rows).
 pub(super) fn tls_hash_and_header(report: &TlsReport) -> Result<(String, String), StageError> {
     let content = json(report)?;
-    let mut header = serde_json::to_value(report).map_err(|e| StageError::Io(e.into()))?;
-    if let Some(obj) = header.as_object_mut() {
-        obj.remove("policies");
-    }
     Ok((
         hex::encode(Sha256::digest(content.as_bytes())),
-        json(&header)?,
+        json(&report.header())?,
     ))
 }
 

@@ -6,6 +6,7 @@
 //! `api` or `reports`.
 
 use super::ReportRow;
+use crate::domain::ids::ReportId;
 use crate::storage::schema::{dmarc_records, reports, tls_failures, tls_policies, uploads};
 use crate::storage::{DbConnection, StorageResult, TenantScope};
 use diesel::prelude::*;
@@ -68,14 +69,14 @@ pub fn list_reports(
 pub fn get_report(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    id: &str,
+    id: &ReportId,
 ) -> StorageResult<ReportRow> {
     use crate::storage::schema::tenants;
     let in_scope = tenants::table
         .filter(tenants::path.like(scope.like()))
         .select(tenants::id);
     Ok(reports::table
-        .filter(reports::id.eq(id))
+        .filter(reports::id.eq(id.as_str()))
         .filter(reports::tenant_id.eq_any(in_scope))
         .select(ReportRow::as_select())
         .first(conn)?)
@@ -85,11 +86,11 @@ pub fn get_report(
 pub fn get_report_upload(
     conn: &mut DbConnection,
     scope: &TenantScope,
-    id: &str,
+    id: &ReportId,
 ) -> StorageResult<StoredUpload> {
     let report = get_report(conn, scope, id)?;
     let (compressed, content_type, filename) = uploads::table
-        .filter(uploads::id.eq(&report.upload_id))
+        .filter(uploads::id.eq(report.upload_id.as_str()))
         .select((uploads::data, uploads::content_type, uploads::filename))
         .first(conn)?;
     Ok(StoredUpload {
@@ -112,19 +113,23 @@ pub struct StoredUpload {
 }
 
 /// Deletes a report with its records and rollups; a version it superseded becomes current.
-pub fn delete_report(conn: &mut DbConnection, scope: &TenantScope, id: &str) -> StorageResult<()> {
+pub fn delete_report(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    id: &ReportId,
+) -> StorageResult<()> {
     let report = get_report(conn, scope, id)?;
     conn.transaction(|conn| {
-        diesel::update(reports::table.filter(reports::superseded_by.eq(&report.id)))
+        diesel::update(reports::table.filter(reports::superseded_by.eq(report.id.as_str())))
             .set(reports::superseded_by.eq(None::<String>))
             .execute(conn)?;
-        diesel::delete(reports::table.filter(reports::id.eq(&report.id))).execute(conn)?;
+        diesel::delete(reports::table.filter(reports::id.eq(report.id.as_str()))).execute(conn)?;
         let still_used: i64 = reports::table
-            .filter(reports::upload_id.eq(&report.upload_id))
+            .filter(reports::upload_id.eq(report.upload_id.as_str()))
             .count()
             .get_result(conn)?;
         if still_used == 0 {
-            diesel::delete(uploads::table.filter(uploads::id.eq(&report.upload_id)))
+            diesel::delete(uploads::table.filter(uploads::id.eq(report.upload_id.as_str())))
                 .execute(conn)?;
         }
         Ok(())
@@ -153,12 +158,12 @@ pub struct RecordRow {
 /// report page by page keeps memory flat).
 pub fn list_records_page(
     conn: &mut DbConnection,
-    report_id: &str,
+    report_id: &ReportId,
     after_seq: i64,
     limit: i64,
 ) -> StorageResult<Vec<RecordRow>> {
     Ok(dmarc_records::table
-        .filter(dmarc_records::report_id.eq(report_id))
+        .filter(dmarc_records::report_id.eq(report_id.as_str()))
         .filter(dmarc_records::seq.gt(after_seq))
         .order(dmarc_records::seq.asc())
         .limit(limit)
@@ -166,9 +171,12 @@ pub fn list_records_page(
         .load(conn)?)
 }
 
-pub fn list_records(conn: &mut DbConnection, report_id: &str) -> StorageResult<Vec<RecordRow>> {
+pub fn list_records(
+    conn: &mut DbConnection,
+    report_id: &ReportId,
+) -> StorageResult<Vec<RecordRow>> {
     Ok(dmarc_records::table
-        .filter(dmarc_records::report_id.eq(report_id))
+        .filter(dmarc_records::report_id.eq(report_id.as_str()))
         .order(dmarc_records::seq.asc())
         .select(RecordRow::as_select())
         .load(conn)?)
@@ -200,10 +208,10 @@ pub struct TlsFailureRow {
 
 pub fn list_tls(
     conn: &mut DbConnection,
-    report_id: &str,
+    report_id: &ReportId,
 ) -> StorageResult<(Vec<TlsPolicyRow>, Vec<TlsFailureRow>)> {
     let policies = tls_policies::table
-        .filter(tls_policies::report_id.eq(report_id))
+        .filter(tls_policies::report_id.eq(report_id.as_str()))
         .order(tls_policies::seq.asc())
         .select((
             tls_policies::seq,
@@ -216,7 +224,7 @@ pub fn list_tls(
         ))
         .load(conn)?;
     let failures = tls_failures::table
-        .filter(tls_failures::report_id.eq(report_id))
+        .filter(tls_failures::report_id.eq(report_id.as_str()))
         .order((tls_failures::policy_seq.asc(), tls_failures::seq.asc()))
         .select((
             tls_failures::policy_seq,

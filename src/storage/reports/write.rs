@@ -10,7 +10,7 @@ use super::{BATCH, ReportRow, json};
 use crate::domain::ids::{DomainId, ReportId, TenantId, UploadId};
 use crate::domain::report::{Record, TlsReport};
 use crate::storage::schema::{dmarc_records, reports, tls_failures, tls_policies, uploads};
-use crate::storage::{DbConnection, StorageResult, new_id, now};
+use crate::storage::{DbConnection, StorageResult, now};
 use diesel::prelude::*;
 
 /// The natural key of a report (DESIGN.md, "Identity and dedup").
@@ -56,10 +56,10 @@ pub fn find_or_insert_upload(
     if let Some(id) = existing {
         return Ok(UploadId::from(id));
     }
-    let id = new_id();
+    let id = UploadId::generate();
     diesel::insert_into(uploads::table)
         .values((
-            uploads::id.eq(&id),
+            uploads::id.eq(id.as_str()),
             uploads::tenant_id.eq(tenant_id.as_str()),
             uploads::sha256.eq(&upload.sha256),
             uploads::size.eq(upload.size),
@@ -69,7 +69,7 @@ pub fn find_or_insert_upload(
             uploads::created_at.eq(now()),
         ))
         .execute(conn)?;
-    Ok(UploadId::from(id))
+    Ok(id)
 }
 
 /// The stored reports with this natural key (dedup and conflicts both start here).
@@ -156,10 +156,10 @@ pub fn insert_pending_report(
     origin_json: &str,
 ) -> StorageResult<ReportRow> {
     let row = ReportRow {
-        id: new_id(),
-        tenant_id: key.tenant_id.as_str().to_string(),
-        domain_id: domain_id.as_str().to_string(),
-        upload_id: upload_id.as_str().to_string(),
+        id: ReportId::generate(),
+        tenant_id: key.tenant_id.clone(),
+        domain_id: domain_id.clone(),
+        upload_id: upload_id.clone(),
         origin: origin_json.to_string(),
         kind: key.kind.to_string(),
         org_name: key.org_name.to_string(),
@@ -177,7 +177,7 @@ pub fn insert_pending_report(
         created_at: now(),
     };
     diesel::insert_into(reports::table)
-        .values(&row)
+        .values(row.clone())
         .execute(conn)?;
     Ok(row)
 }
@@ -185,7 +185,7 @@ pub fn insert_pending_report(
 /// Writes the content fields of a pending row: hash, conflict flag, header, warnings and
 /// counts.
 pub fn complete_report(conn: &mut DbConnection, row: &ReportRow) -> StorageResult<()> {
-    diesel::update(reports::table.filter(reports::id.eq(&row.id)))
+    diesel::update(reports::table.filter(reports::id.eq(row.id.as_str())))
         .set((
             reports::content_hash.eq(&row.content_hash),
             reports::conflict.eq(row.conflict),
