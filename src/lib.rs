@@ -5,15 +5,15 @@
 //!
 //! - `app`: the composition root: settings, telemetry, startup. Nothing imports it.
 //! - `api`, `cli`: front doors (HTTP handlers and DTOs, commands); a new intake channel
-//!   (SMTP, IMAP, `ruad ingest`) is another front door calling `services`.
+//!   (SMTP, IMAP, `ruad ingest`) is another front door calling `services::ingest`.
 //! - `jobs`: the background runner and one thin file per job kind; a new job goes here.
 //! - `services`: one module per use case (ingest, evaluation, DNS checks, enrichment,
 //!   aggregates, webhooks; documents next), shared by the front doors and the jobs.
-//! - `storage`, `outbound`: diesel on SQLite or PostgreSQL; egress to the network (HTTPS
-//!   fetches, webhook sending).
+//! - `storage`, `outbound`: diesel on SQLite or PostgreSQL, tenant-scoped functions taking
+//!   the scope first; egress to the network (HTTPS fetches, webhook sending).
 //! - `analysis`, `dns`, `reports`: pure cores: issue rules, DNS records and checks, report
 //!   parsing.
-//! - `domain`: the types every layer shares.
+//! - `domain`: the types every layer shares (id newtypes, reports, issues, job kinds).
 
 pub mod analysis;
 pub mod api;
