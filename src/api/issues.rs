@@ -284,9 +284,9 @@ pub async fn list_domain_issues(
 pub async fn get_issue(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<IssueId>,
 ) -> Result<web::Json<IssueResponse>, ApiError> {
-    let id = IssueId::from(path.into_inner());
+    let id = path.into_inner();
     let (row, domain) = blocking(move || {
         Ok(state
             .db
@@ -321,7 +321,7 @@ pub struct UpdateIssueRequest {
 pub async fn update_issue(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<IssueId>,
     body: web::Json<UpdateIssueRequest>,
 ) -> Result<web::Json<IssueResponse>, ApiError> {
     caller.require(Role::Writer)?;
@@ -331,7 +331,7 @@ pub async fn update_issue(
             "status 'resolved' is set by ruad when the condition clears; use 'acknowledged'".into(),
         ));
     }
-    let id = IssueId::from(path.into_inner());
+    let id = path.into_inner();
     let now = chrono::Utc::now().timestamp();
     let (row, domain) = blocking(move || {
         Ok(state

@@ -653,9 +653,9 @@ fn load_content(
 pub async fn get_report(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<ReportId>,
 ) -> Result<web::Json<ReportResponse>, ApiError> {
-    let id = ReportId::from(path.into_inner());
+    let id = path.into_inner();
     let response = blocking(move || {
         let mut conn = state.db.conn()?;
         let row = store::get_report(&mut conn, &caller.scope, &id)?;
@@ -694,10 +694,10 @@ pub struct RawQuery {
 pub async fn get_report_raw(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<ReportId>,
     query: web::Query<RawQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = ReportId::from(path.into_inner());
+    let id = path.into_inner();
     let original = query.original.unwrap_or(false);
     let limits = state.limits;
     let (bytes, media, filename) = blocking(move || {
@@ -847,10 +847,10 @@ fn conventional_name(report: &store::ReportRow, tls: bool) -> String {
 pub async fn delete_report(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<ReportId>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Writer)?;
-    let id = ReportId::from(path.into_inner());
+    let id = path.into_inner();
     blocking(move || {
         Ok(state
             .db

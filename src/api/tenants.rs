@@ -142,9 +142,9 @@ pub async fn list_tenants(
 pub async fn get_tenant(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<TenantId>,
 ) -> Result<web::Json<TenantResponse>, ApiError> {
-    let id = TenantId::from(path.into_inner());
+    let id = path.into_inner();
     let tenant = blocking(move || {
         Ok(state
             .db
@@ -165,12 +165,12 @@ pub async fn get_tenant(
 pub async fn update_tenant(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<TenantId>,
     body: web::Json<UpdateTenantRequest>,
 ) -> Result<web::Json<TenantResponse>, ApiError> {
     caller.require(Role::Admin)?;
     let name = valid_name(&body.name)?;
-    let id = TenantId::from(path.into_inner());
+    let id = path.into_inner();
     let tenant = blocking(move || {
         Ok(state
             .db
@@ -191,10 +191,10 @@ pub async fn update_tenant(
 pub async fn delete_tenant(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<TenantId>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
-    let id = TenantId::from(path.into_inner());
+    let id = path.into_inner();
     blocking(move || {
         Ok(state
             .db
@@ -274,14 +274,14 @@ pub struct CreateApiKeyRequest {
 pub async fn create_api_key(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<TenantId>,
     body: web::Json<CreateApiKeyRequest>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
     caller.require(body.role)?;
     let name = valid_name(body.name.as_deref().unwrap_or(DEFAULT_KEY_NAME))?;
     let role = body.role;
-    let tenant_id = TenantId::from(path.into_inner());
+    let tenant_id = path.into_inner();
     let (key, secret) = blocking(move || {
         Ok(state
             .db
@@ -304,13 +304,13 @@ pub async fn create_api_key(
 pub async fn list_api_keys(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<TenantId>,
     query: web::Query<PageQuery>,
 ) -> Result<web::Json<ApiKeyListResponse>, ApiError> {
     caller.require(Role::Admin)?;
     let limit = query.limit()?;
     let after = pagination::number_cursor(query.cursor.as_deref())?;
-    let tenant_id = TenantId::from(path.into_inner());
+    let tenant_id = path.into_inner();
     let rows = blocking(move || {
         Ok(state
             .db
@@ -335,11 +335,10 @@ pub async fn list_api_keys(
 pub async fn revoke_api_key(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<(String, String)>,
+    path: web::Path<(TenantId, ApiKeyId)>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
     let (tenant_id, key_id) = path.into_inner();
-    let (tenant_id, key_id) = (TenantId::from(tenant_id), ApiKeyId::from(key_id));
     blocking(move || {
         Ok(state
             .db

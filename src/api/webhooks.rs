@@ -338,9 +338,9 @@ pub async fn list_webhooks(
 pub async fn get_webhook(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<WebhookId>,
 ) -> Result<web::Json<WebhookResponse>, ApiError> {
-    let id = WebhookId::from(path.into_inner());
+    let id = path.into_inner();
     let webhook = blocking(move || {
         Ok(state
             .db
@@ -361,7 +361,7 @@ pub async fn get_webhook(
 pub async fn update_webhook(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<WebhookId>,
     body: web::Json<UpdateWebhookRequest>,
 ) -> Result<web::Json<WebhookResponse>, ApiError> {
     caller.require(Role::Admin)?;
@@ -383,7 +383,7 @@ pub async fn update_webhook(
             .transpose()?,
         enabled: body.enabled,
     };
-    let id = WebhookId::from(path.into_inner());
+    let id = path.into_inner();
     let webhook = blocking(move || {
         Ok(state
             .db
@@ -403,10 +403,10 @@ pub async fn update_webhook(
 pub async fn delete_webhook(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<WebhookId>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
-    let id = WebhookId::from(path.into_inner());
+    let id = path.into_inner();
     blocking(move || {
         Ok(state
             .db
@@ -427,10 +427,10 @@ pub async fn delete_webhook(
 pub async fn rotate_webhook_secret(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<WebhookId>,
 ) -> Result<web::Json<WebhookSecretResponse>, ApiError> {
     caller.require(Role::Admin)?;
-    let id = WebhookId::from(path.into_inner());
+    let id = path.into_inner();
     let webhook = blocking(move || {
         Ok(state
             .db
@@ -451,10 +451,10 @@ pub async fn rotate_webhook_secret(
 pub async fn send_test_webhook(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<WebhookId>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
-    let id = WebhookId::from(path.into_inner());
+    let id = path.into_inner();
     let delivery = blocking(move || {
         Ok(state
             .db
@@ -474,7 +474,7 @@ pub async fn send_test_webhook(
 pub async fn list_webhook_deliveries(
     state: web::Data<AppState>,
     caller: Caller,
-    path: web::Path<String>,
+    path: web::Path<WebhookId>,
     query: web::Query<DeliveryListQuery>,
 ) -> Result<web::Json<DeliveryListResponse>, ApiError> {
     let q = query.into_inner();
@@ -484,7 +484,7 @@ pub async fn list_webhook_deliveries(
         after: pagination::number_cursor(q.cursor.as_deref())?,
         limit: limit + 1,
     };
-    let id = WebhookId::from(path.into_inner());
+    let id = path.into_inner();
     let rows = blocking(move || {
         Ok(state
             .db
