@@ -228,6 +228,14 @@ impl Filed {
     }
 }
 
+/// Where a policy domain files a report.
+enum Lookup {
+    Filed(Filed),
+    NotRegistered,
+    /// The name is ambiguous; the report's failure is recorded already.
+    Recorded,
+}
+
 /// Errors inside one report's transaction.
 #[derive(Debug)]
 enum TxError {
@@ -404,6 +412,26 @@ impl Handler<'_> {
         }
     }
 
+    /// [`Self::domain_for`] for the report at `origin`: a name several tenants of the scope
+    /// hold is recorded as that report's failure; a storage error ends the upload.
+    fn file_under(&mut self, origin: &Origin, policy_domain: &str) -> Result<Lookup, ParseError> {
+        match self.domain_for(policy_domain) {
+            Ok(Some(filed)) => Ok(Lookup::Filed(filed)),
+            Ok(None) => Ok(Lookup::NotRegistered),
+            Err(StorageError::Ambiguous { name, tenants }) => {
+                self.unfiled(
+                    origin,
+                    IngestFailure::AmbiguousDomain {
+                        domain: name,
+                        tenants,
+                    },
+                );
+                Ok(Lookup::Recorded)
+            }
+            Err(e) => Err(ParseError::Handler(Box::new(e))),
+        }
+    }
+
     /// A report that could not be staged: a parse error fails that report (or, when fatal,
     /// the rest of the upload); anything else is a storage failure.
     fn stage_failed(&mut self, origin: &Origin, error: StageError) -> Result<(), ParseError> {
@@ -460,9 +488,9 @@ impl ReportHandler for Handler<'_> {
             });
         };
         let policy_domain = header.policy_published.domain.clone();
-        let filed = match self.domain_for(&policy_domain) {
-            Ok(Some(filed)) => filed,
-            Ok(None) => {
+        let filed = match self.file_under(origin, &policy_domain)? {
+            Lookup::Filed(filed) => filed,
+            Lookup::NotRegistered => {
                 self.unfiled(
                     origin,
                     IngestFailure::DomainNotRegistered {
@@ -471,17 +499,7 @@ impl ReportHandler for Handler<'_> {
                 );
                 return Ok(());
             }
-            Err(StorageError::Ambiguous { name, tenants }) => {
-                self.unfiled(
-                    origin,
-                    IngestFailure::AmbiguousDomain {
-                        domain: name,
-                        tenants,
-                    },
-                );
-                return Ok(());
-            }
-            Err(e) => return Err(ParseError::Handler(Box::new(e))),
+            Lookup::Recorded => return Ok(()),
         };
         // Parse everything before the writer is taken.
         let mut staged = match StagedDmarc::read(reader) {
@@ -550,23 +568,13 @@ impl ReportHandler for Handler<'_> {
         // A TLS report belongs to the first of its policy domains that is registered.
         let mut chosen = None;
         for p in &report.policies {
-            match self.domain_for(&p.policy.policy_domain) {
-                Ok(Some(filed)) => {
+            match self.file_under(origin, &p.policy.policy_domain)? {
+                Lookup::Filed(filed) => {
                     chosen = Some((p.policy.policy_domain.clone(), filed));
                     break;
                 }
-                Ok(None) => {}
-                Err(StorageError::Ambiguous { name, tenants }) => {
-                    self.unfiled(
-                        origin,
-                        IngestFailure::AmbiguousDomain {
-                            domain: name,
-                            tenants,
-                        },
-                    );
-                    return Ok(());
-                }
-                Err(e) => return Err(ParseError::Handler(Box::new(e))),
+                Lookup::NotRegistered => {}
+                Lookup::Recorded => return Ok(()),
             }
         }
         let Some((policy_domain, filed)) = chosen else {
