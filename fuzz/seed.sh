@@ -60,7 +60,7 @@ if [ ! -d "$src" ]; then
 fi
 
 max=20480   # bytes; larger files only slow the fuzzer down
-mkdir -p "$out/envelope" "$out/dmarc_xml" "$out/tls_json"
+mkdir -p "$out/envelope" "$out/dmarc_xml" "$out/tls_json" "$out/mbox"
 
 # copy_small DEST FILE...: copies each regular file not larger than $max bytes into DEST as
 # seed-<original name> (characters other than [A-Za-z0-9._-] replaced by '_'), so seeds
@@ -97,6 +97,12 @@ copy_small "$out/envelope" \
     "$src"/email/*.txt \
     "$src"/forensic/mail-auth__001.eml
 
-for t in envelope dmarc_xml tls_json; do
+# mbox: the first byte is the bound (times 16), the rest an mbox; the repository's own
+# two-message fixture, behind a bound byte of 0x40 (1 KiB).
+for f in "$root"/tests/fixtures/reports/*.mbox; do
+    { printf '@'; cat "$f"; } >"$out/mbox/seed-$(basename "$f")"
+done
+
+for t in envelope dmarc_xml tls_json mbox; do
     echo "$out/$t: $(ls "$out/$t" | wc -l) files"
 done

@@ -410,3 +410,300 @@ fn tls_summaries_give_the_policy_domain() {
     assert!(first.is_string(), "{full}");
     assert_eq!(summary["policy_domain"], *first, "{summary}");
 }
+
+/// A one-record DMARC aggregate report.
+fn aggregate_xml(report_id: &str, domain: &str, ip: &str, count: u64) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<feedback><report_metadata><org_name>Receiver Example</org_name><email>noreply@receiver.example</email><report_id>{report_id}</report_id><date_range><begin>1700000000</begin><end>1700086399</end></date_range></report_metadata><policy_published><domain>{domain}</domain><p>none</p></policy_published><record><row><source_ip>{ip}</source_ip><count>{count}</count><policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>pass</spf></policy_evaluated></row><identifiers><header_from>{domain}</header_from></identifiers><auth_results><spf><domain>{domain}</domain><result>pass</result></spf></auth_results></record></feedback>
+"#
+    )
+}
+
+/// An email carrying `xml` as its attachment.
+fn report_email(xml: &str, report_id: &str) -> String {
+    format!(
+        "From: noreply@receiver.example\nTo: dmarc@ruad.example\nSubject: Report Domain: example.com Report-ID: {report_id}\nMIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"b1\"\n\n--b1\nContent-Type: text/plain\n\nA DMARC report.\n\n--b1\nContent-Type: application/xml\nContent-Disposition: attachment; filename=\"{report_id}.xml\"\n\n{xml}\n--b1--\n"
+    )
+}
+
+/// A database with tenant `Operator` that registered example.com and example.org; returns
+/// its URL and the tenant id.
+fn database_with_domains(dir: &tempfile::TempDir) -> (String, String) {
+    let url = sqlite_url(dir);
+    let out = ruad()
+        .args(["admin", "create-tenant", "--name", "Operator"])
+        .env("RUAD_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let tenant: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tenant = tenant["id"].as_str().unwrap().to_string();
+    let db = ruad::storage::Db::connect(&url, 1).unwrap();
+    let id = ruad::domain::ids::TenantId::from(tenant.as_str());
+    db.write(|conn| {
+        let scope = ruad::storage::tenants::find_tenant_unscoped(conn, &id)?
+            .unwrap()
+            .scope();
+        for name in ["example.com", "example.org"] {
+            let name = ruad::domain::domain_name::DomainName::parse(name).unwrap();
+            ruad::storage::domains::insert_domain(conn, &scope, &id, &name)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    (url, tenant)
+}
+
+/// An import tree: an mbox of three messages (two reports, one letter), a Maildir with one
+/// report in `new/` and a half-delivered one in `tmp/`, a plain XML report, and a zip of two
+/// reports that is over the item limit given to the run. Seven items, six reports.
+fn import_tree(dir: &Path) -> Vec<PathBuf> {
+    let mbox = dir.join("archive.mbox");
+    let mut text = String::new();
+    for (i, id) in ["mbox-1", "mbox-2"].iter().enumerate() {
+        let xml = aggregate_xml(id, "example.com", &format!("192.0.2.{}", i + 1), 10);
+        text.push_str("From noreply@receiver.example Mon Jan  1 00:00:00 2024\n");
+        text.push_str(&report_email(&xml, id));
+        text.push('\n');
+    }
+    text.push_str(
+        "From someone@example.net Mon Jan  1 00:00:00 2024\nSubject: hello\n\nno report here\n",
+    );
+    std::fs::write(&mbox, text).unwrap();
+    let maildir = dir.join("Maildir");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    let xml = aggregate_xml("maildir-1", "example.org", "198.51.100.7", 5);
+    std::fs::write(maildir.join("new/1.host"), report_email(&xml, "maildir-1")).unwrap();
+    std::fs::write(maildir.join("tmp/2.host"), "half delivered").unwrap();
+    let plain = dir.join("plain.xml");
+    std::fs::write(
+        &plain,
+        aggregate_xml("plain-1", "example.org", "198.51.100.8", 3),
+    )
+    .unwrap();
+    let zip_path = dir.join("bundle.zip");
+    let mut zip = zip::ZipWriter::new(std::fs::File::create(&zip_path).unwrap());
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for id in ["zip-1", "zip-2"] {
+        use std::io::Write;
+        zip.start_file(format!("{id}.xml"), stored).unwrap();
+        let mut xml = aggregate_xml(id, "example.com", "203.0.113.9", 2);
+        // Pad so the archive is over the item limit and each entry under it.
+        xml.push_str(&format!("<!-- {} -->\n", "x".repeat(1500)));
+        zip.write_all(xml.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap();
+    vec![mbox, maildir, plain, zip_path]
+}
+
+fn summary_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            stderr_of(out)
+        )
+    })
+}
+
+#[test]
+fn ingest_imports_mbox_maildir_files_and_large_zips_into_the_database_and_a_rerun_stores_nothing_new()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, tenant) = database_with_domains(&dir);
+    let inputs = tempfile::tempdir().unwrap();
+    let paths = import_tree(inputs.path());
+    let log = dir.path().join("ingest.jsonl");
+    let run = || {
+        ruad()
+            .arg("ingest")
+            .args(["--tenant", &tenant, "--jobs", "3", "--log"])
+            .arg(&log)
+            .args(&paths)
+            .env("RUAD_DATABASE_URL", &url)
+            .env("RUAD_MAX_UPLOAD_BYTES", "3000")
+            .output()
+            .unwrap()
+    };
+    let out = run();
+    let summary = summary_of(&out);
+    // The letter in the mbox holds no report: the run says so and exits 1.
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(summary["items"], 7, "{summary}");
+    assert_eq!(summary["reports_stored"], 6, "{summary}");
+    assert_eq!(summary["reports_duplicate"], 0, "{summary}");
+    assert_eq!(summary["items_failed"], 1, "{summary}");
+    let err = stderr_of(&out);
+    assert!(err.contains("archive.mbox#3"), "{err}");
+    let lines: Vec<Value> = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 7);
+    let failed: Vec<&Value> = lines.iter().filter(|l| l["outcome"] == "failed").collect();
+    assert_eq!(failed.len(), 1);
+    assert!(
+        failed[0]["item"]
+            .as_str()
+            .unwrap()
+            .ends_with("archive.mbox#3")
+    );
+    assert!(lines.iter().any(|l| {
+        l["item"]
+            .as_str()
+            .unwrap()
+            .ends_with("bundle.zip!zip-2.xml")
+            && l["outcome"] == "stored"
+    }));
+    let bytes: u64 = lines
+        .iter()
+        .map(|l| l["input_bytes"].as_u64().unwrap())
+        .sum();
+    let total: u64 = [
+        "archive.mbox",
+        "Maildir/new/1.host",
+        "plain.xml",
+        "bundle.zip",
+    ]
+    .iter()
+    .map(|p| std::fs::metadata(inputs.path().join(p)).unwrap().len())
+    .sum();
+    assert_eq!(bytes, total, "every input byte is accounted for once");
+
+    // What the database holds: six reports, 10+10+5+3+2+2 messages.
+    let db = ruad::storage::Db::connect(&url, 1).unwrap();
+    let (reports, messages): (i64, i64) = db
+        .read(|conn| {
+            use diesel::prelude::*;
+            use ruad::storage::schema::reports::dsl::*;
+            let counts: Vec<i64> = reports.select(message_count).load(conn)?;
+            Ok((counts.len() as i64, counts.iter().sum()))
+        })
+        .unwrap();
+    assert_eq!((reports, messages), (6, 32));
+
+    // Again: everything is a duplicate, nothing new is stored.
+    let out = run();
+    let summary = summary_of(&out);
+    assert_eq!(summary["reports_stored"], 0, "{summary}");
+    assert_eq!(summary["reports_duplicate"], 6, "{summary}");
+    assert_eq!(summary["items_failed"], 1, "{summary}");
+}
+
+#[test]
+fn ingest_needs_a_tenant_or_a_server_and_names_a_missing_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, tenant) = database_with_domains(&dir);
+    let out = ruad()
+        .args(["ingest", "some.xml"])
+        .env("RUAD_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("--tenant"), "{}", stderr_of(&out));
+    let out = ruad()
+        .args(["ingest", "--tenant", &tenant, "/nonexistent/ruad-import"])
+        .env("RUAD_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr_of(&out).contains("/nonexistent/ruad-import"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
+/// Starts `ruad serve` on a free port and keeps reading its logs (a server whose stderr is
+/// closed fails its requests); returns it and its address.
+fn serve_in_background(dir: &tempfile::TempDir) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = serve_command(dir, "127.0.0.1:0").spawn().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines() {
+            let Ok(line) = line else { break };
+            if line.contains("listening") {
+                let _ = tx.send(line);
+            }
+        }
+    });
+    let line = rx
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the server says where it listens");
+    let addr = line
+        .split_whitespace()
+        .last()
+        .unwrap()
+        .trim_end_matches(|c: char| !c.is_ascii_digit())
+        .to_string();
+    (child, addr)
+}
+
+#[test]
+fn ingest_sends_to_a_running_server_with_a_key_and_stops_on_a_refused_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (url, tenant) = database_with_domains(&dir);
+    let out = ruad()
+        .args([
+            "admin",
+            "create-api-key",
+            "--tenant",
+            &tenant,
+            "--role",
+            "writer",
+        ])
+        .env("RUAD_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    let key: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let key = key["key"].as_str().unwrap().to_string();
+    let (mut child, addr) = serve_in_background(&dir);
+    let base = format!("http://{addr}");
+    let inputs = tempfile::tempdir().unwrap();
+    let paths = import_tree(inputs.path());
+    let out = ruad()
+        .arg("ingest")
+        .args(["--url", &base, "--key", &key, "--jobs", "2"])
+        .args(&paths)
+        .env("RUAD_MAX_UPLOAD_BYTES", "3000")
+        .output()
+        .unwrap();
+    let summary = summary_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(summary["items"], 7, "{summary}");
+    assert_eq!(
+        summary["reports_stored"],
+        6,
+        "{summary} {}",
+        stderr_of(&out)
+    );
+    assert_eq!(summary["items_failed"], 1, "{summary}");
+    assert!(
+        stderr_of(&out).contains("not_a_report"),
+        "{}",
+        stderr_of(&out)
+    );
+
+    let out = ruad()
+        .arg("ingest")
+        .args(["--url", &base, "--key", "ruad_wrong", "--jobs", "2"])
+        .args(&paths)
+        .output()
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("refused the key (401)"),
+        "{}",
+        stderr_of(&out)
+    );
+    assert_eq!(summary_of(&out)["reports_stored"], 0);
+}

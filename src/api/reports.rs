@@ -14,7 +14,7 @@ use crate::domain::report::{
 };
 use crate::domain::tenant::Role;
 use crate::reports::Warning;
-use crate::services::ingest::{self, IngestFailure, Ingested, Target, Upload};
+use crate::services::ingest::{self, Ingested, Target, Upload};
 use crate::storage::domains;
 use crate::storage::reports::{self as store, ReportFilter, ReportRow, StoredHeader};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
@@ -230,35 +230,11 @@ pub(crate) fn uploaded_response(
                     });
                 }
                 Ingested::Failed { origin, error } => {
-                    let (code, detail, domain) = match error {
-                        IngestFailure::Parse { code, message } => (code.to_string(), message, None),
-                        IngestFailure::DomainNotRegistered { domain } => (
-                            "domain_not_registered".to_string(),
-                            format!(
-                                "the report is about {domain}, which is not a registered domain of this tenant"
-                            ),
-                            Some(domain),
-                        ),
-                        IngestFailure::OtherDomain {
-                            domain,
-                            token_domain,
-                        } => (
-                            "domain_not_registered".to_string(),
-                            format!(
-                                "the report is about {domain}, but this ingest token is for {token_domain}"
-                            ),
-                            Some(domain),
-                        ),
-                        IngestFailure::AmbiguousDomain { domain, tenants } => (
-                            "ambiguous_domain".to_string(),
-                            format!(
-                                "the report is about {domain}, which {} tenants of your subtree have registered ({}); upload again with tenant_id naming one",
-                                tenants.len(),
-                                tenants.join(", ")
-                            ),
-                            Some(domain),
-                        ),
-                    };
+                    let (code, detail, domain) = (
+                        error.code().to_string(),
+                        error.to_string(),
+                        error.domain().map(str::to_string),
+                    );
                     response.errors.push(UploadError {
                         file: file.clone(),
                         part: part(&origin),

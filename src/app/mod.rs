@@ -40,6 +40,10 @@ pub enum Command {
     /// Parse report files (XML, JSON, gzip, zlib, zip, email, mbox) and print JSON:
     /// one document per report found, or one summary line per report with --summary.
     Parse(crate::cli::ParseArgs),
+    /// Import report files, mbox files and Maildir folders in bulk: to a running server
+    /// (--url, --key) or straight into the configured database (--tenant). A JSON summary on
+    /// stdout; exit 1 when any item failed.
+    Ingest(crate::cli::ingest::IngestArgs),
     /// Check, evaluate and generate DNS records (DMARC, SPF, DKIM, BIMI, MTA-STS, TLS-RPT) and
     /// confirm reverse DNS; JSON on stdout.
     Dns {
@@ -59,6 +63,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Parse(args) => crate::cli::parse::run(&args),
         Command::Serve => serve(),
         Command::Dns { command } => crate::cli::dns::run(&command),
+        Command::Ingest(args) => ingest(&args),
         Command::Admin { command } => match admin(&command) {
             Ok(value) => {
                 let _ = writeln!(std::io::stdout(), "{value}");
@@ -81,6 +86,65 @@ fn admin(command: &crate::cli::admin::AdminCommand) -> anyhow::Result<serde_json
     );
     let db = crate::storage::Db::connect(&settings.database_url, 1)?;
     crate::cli::admin::run(command, &db)
+}
+
+/// `ruad ingest`: the destination from the arguments and the settings, then the import.
+fn ingest(args: &crate::cli::ingest::IngestArgs) -> ExitCode {
+    use crate::cli::ingest::{Destination, Direct, Remote};
+    let fail = |message: String| {
+        let _ = writeln!(std::io::stderr(), "ruad ingest: {message}");
+        ExitCode::from(2)
+    };
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => return fail(e.to_string()),
+    };
+    let destination = match (&args.url, &args.key) {
+        (Some(url), Some(key)) => {
+            match Remote::new(
+                url,
+                key.clone(),
+                args.tenant.as_deref(),
+                settings.max_upload_bytes as usize,
+            ) {
+                Ok(remote) => Destination::Remote(remote),
+                Err(e) => return fail(e.0),
+            }
+        }
+        (Some(_), None) => return fail("--url needs --key (or RUAD_API_KEY)".into()),
+        (None, _) => {
+            let Some(tenant) = &args.tenant else {
+                return fail(
+                    "give --tenant ID to write to the configured database, or --url and --key to send to a server"
+                        .into(),
+                );
+            };
+            let _ = writeln!(
+                std::io::stderr(),
+                "ruad ingest: database {}",
+                settings.database_for_display()
+            );
+            let pool = u32::from(args.jobs).saturating_add(1);
+            let db = match crate::storage::Db::connect(&settings.database_url, pool) {
+                Ok(db) => db,
+                Err(e) => return fail(format!("cannot open the database: {e}")),
+            };
+            let id = crate::domain::ids::TenantId::from(tenant.as_str());
+            let scope =
+                match db.read(|conn| crate::storage::tenants::find_tenant_unscoped(conn, &id)) {
+                    Ok(Some(t)) => t.scope(),
+                    Ok(None) => return fail(format!("tenant {tenant} not found")),
+                    Err(e) => return fail(format!("cannot read the tenant: {e}")),
+                };
+            Destination::Direct(Box::new(Direct {
+                db,
+                scope,
+                limits: settings.limits(),
+                metrics: crate::services::metrics::Metrics::default(),
+            }))
+        }
+    };
+    crate::cli::ingest::run(args, destination)
 }
 
 fn serve() -> ExitCode {

@@ -1,10 +1,11 @@
-//! The command-line front door: `ruad parse`, `ruad admin`, `ruad dns` (the command table
+//! The command-line front door: `ruad parse`, `ruad ingest`, `ruad admin`, `ruad dns` (the command table
 //! and `ruad serve` are in [`crate::app`]).
 //!
 //! JSON goes to stdout, human messages to stderr.
 
 pub mod admin;
 pub mod dns;
+pub mod ingest;
 pub mod parse;
 
 use clap::Args;

@@ -22,6 +22,7 @@
 pub mod dmarc;
 pub mod envelope;
 mod io;
+pub mod mbox;
 pub mod summary;
 pub mod tlsrpt;
 mod xml;

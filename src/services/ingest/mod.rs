@@ -123,6 +123,56 @@ pub enum IngestFailure {
     },
 }
 
+impl IngestFailure {
+    /// The stable code every front door reports this failure with (the parser's code for
+    /// a parse failure).
+    pub fn code(&self) -> &'static str {
+        match self {
+            IngestFailure::Parse { code, .. } => code,
+            IngestFailure::DomainNotRegistered { .. } | IngestFailure::OtherDomain { .. } => {
+                "domain_not_registered"
+            }
+            IngestFailure::AmbiguousDomain { .. } => "ambiguous_domain",
+        }
+    }
+
+    /// The report domain the failure is about, when it is about one.
+    pub fn domain(&self) -> Option<&str> {
+        match self {
+            IngestFailure::Parse { .. } => None,
+            IngestFailure::DomainNotRegistered { domain }
+            | IngestFailure::OtherDomain { domain, .. }
+            | IngestFailure::AmbiguousDomain { domain, .. } => Some(domain),
+        }
+    }
+}
+
+impl std::fmt::Display for IngestFailure {
+    /// What a person sending reports can act on.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IngestFailure::Parse { message, .. } => f.write_str(message),
+            IngestFailure::DomainNotRegistered { domain } => write!(
+                f,
+                "the report is about {domain}, which is not a registered domain of this tenant"
+            ),
+            IngestFailure::OtherDomain {
+                domain,
+                token_domain,
+            } => write!(
+                f,
+                "the report is about {domain}, but this ingest token is for {token_domain}"
+            ),
+            IngestFailure::AmbiguousDomain { domain, tenants } => write!(
+                f,
+                "the report is about {domain}, which {} tenants of your subtree have registered ({}); upload again with tenant_id naming one",
+                tenants.len(),
+                tenants.join(", ")
+            ),
+        }
+    }
+}
+
 /// Why the RFC 8460 receiver stored nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsrptError {
