@@ -372,3 +372,68 @@ async fn every_corpus_domain_gets_issues_an_expert_would_agree_with() {
         "only {total_issues} issues over the corpus"
     );
 }
+
+/// The corpus's emails as one mbox (mboxrd: body lines `From `, `>From `, … gain a `>`), in
+/// the order `corpus_files` gives them.
+fn corpus_mbox(dir: &std::path::Path, to: &std::path::Path) {
+    let mut emails: Vec<_> = std::fs::read_dir(dir.join("email"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    emails.sort();
+    let mut mbox = Vec::new();
+    for path in emails {
+        mbox.extend_from_slice(b"From corpus@ruad.example Mon Jan  1 00:00:00 2024\n");
+        let bytes = std::fs::read(&path).unwrap();
+        for line in bytes.split_inclusive(|&b| b == b'\n') {
+            let quotes = line.iter().take_while(|&&b| b == b'>').count();
+            if line[quotes..].starts_with(b"From ") {
+                mbox.push(b'>');
+            }
+            mbox.extend_from_slice(line);
+        }
+        if !mbox.ends_with(b"\n") {
+            mbox.push(b'\n');
+        }
+        mbox.push(b'\n');
+    }
+    std::fs::write(to, mbox).unwrap();
+}
+
+/// `ruad ingest` against the running server, with the corpus as directories and its emails
+/// as one mbox, in upload order: the same aggregates as uploading each file.
+#[actix_web::test]
+async fn ruad_ingest_of_the_corpus_files_and_an_mbox_of_its_emails_gives_the_upload_aggregates() {
+    let Some((app, summer, _)) = corpus_server().await else {
+        return;
+    };
+    let dir = corpus_dir().unwrap();
+    let expected = registrable(summer.sums());
+    let tmp = tempfile::tempdir().unwrap();
+    let mbox = tmp.path().join("email.mbox");
+    corpus_mbox(&dir, &mbox);
+    let (address, key) = (app.address.clone(), app.admin_key.clone());
+    let out = actix_web::rt::task::spawn_blocking(move || {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ruad"));
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("RUAD_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.args(["ingest", "--url", &address, "--key", &key, "--jobs", "1"])
+            .arg(dir.join("aggregate"))
+            .arg(&mbox)
+            .arg(dir.join("smtp_tls"))
+            .env("RUAD_MAX_UPLOAD_BYTES", (8 << 20).to_string())
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&out.stderr));
+    });
+    let stored = summary["reports_stored"].as_u64().unwrap();
+    assert!(stored > 80, "only {stored} reports stored: {summary}");
+    assert_eq!(server_sums(&app, &expected).await, expected);
+}
