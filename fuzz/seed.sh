@@ -60,7 +60,7 @@ if [ ! -d "$src" ]; then
 fi
 
 max=20480   # bytes; larger files only slow the fuzzer down
-mkdir -p "$out/envelope" "$out/dmarc_xml" "$out/tls_json"
+mkdir -p "$out/envelope" "$out/dmarc_xml" "$out/tls_json" "$out/failure_arf"
 
 # copy_small DEST FILE...: copies each regular file not larger than $max bytes into DEST as
 # seed-<original name> (characters other than [A-Za-z0-9._-] replaced by '_'), so seeds
@@ -95,8 +95,11 @@ copy_small "$out/envelope" \
     "$src"/smtp_tls/*.json.gz \
     "$src"/email/*.eml \
     "$src"/email/*.txt \
-    "$src"/forensic/mail-auth__001.eml
+    "$src"/forensic/*.eml
 
-for t in envelope dmarc_xml tls_json; do
+# failure_arf: DMARC failure (ARF) reports.
+copy_small "$out/failure_arf" "$src"/forensic/*.eml
+
+for t in envelope dmarc_xml tls_json failure_arf; do
     echo "$out/$t: $(ls "$out/$t" | wc -l) files"
 done

@@ -3,7 +3,8 @@
 //! Recognized layers: gzip (single or concatenated members, trailing garbage tolerated),
 //! zlib, zip (every member), RFC 5322 email (every MIME part that holds a report, including
 //! nested `message/rfc822`), and mbox files. Payloads are DMARC aggregate XML or SMTP TLS
-//! JSON. Content types and file names are never trusted to decide what bytes are.
+//! JSON; an email that is itself a DMARC failure report (ARF, or a text-only report) is read
+//! by [`super::failure`]. Content types and file names are never trusted to decide what bytes are.
 //!
 //! Streams are decompressed on the fly; only zip (which needs random access) and email
 //! (which the MIME parser reads whole) are buffered, and only within the input and
@@ -13,7 +14,7 @@ use super::dmarc::AggregateReader;
 use super::io::{Budget, Metered, read_head};
 use super::{
     LimitExceeded, LimitKind, Limits, Origin, ParseError, ReportHandler, WarningCode, WarningSink,
-    Warnings, tlsrpt,
+    Warnings, failure, tlsrpt,
 };
 use flate2::bufread::{GzDecoder, ZlibDecoder};
 use mail_parser::{MessageParser, MimeHeaders, PartType};
@@ -477,10 +478,9 @@ impl Unpacker<'_, '_> {
             }
             .into());
         }
-        if is_failure_report(message) {
-            return Err(ParseError::Unsupported(
-                "ARF feedback / DMARC failure (forensic) report; ruad ingests aggregate and TLS reports".into(),
-            ));
+        if failure::is_arf(message) {
+            self.failure_report(message, origin)?;
+            return Ok(1);
         }
         let mut found = 0usize;
         for (index, part) in message.parts.iter().enumerate() {
@@ -552,24 +552,23 @@ impl Unpacker<'_, '_> {
                 )
             })?;
         }
+        if found == 0 && failure::has_text_report(message) {
+            self.failure_report(message, origin)?;
+            return Ok(1);
+        }
         Ok(found)
     }
-}
 
-/// An ARF (RFC 5965) message: a DMARC failure report or an abuse report.
-fn is_failure_report(message: &mail_parser::Message<'_>) -> bool {
-    message.parts.iter().any(|part| {
-        part.content_type().is_some_and(|ct| {
-            let subtype = ct.subtype().unwrap_or("");
-            (ct.ctype().eq_ignore_ascii_case("message")
-                && subtype.eq_ignore_ascii_case("feedback-report"))
-                || (ct.ctype().eq_ignore_ascii_case("multipart")
-                    && subtype.eq_ignore_ascii_case("report")
-                    && ct
-                        .attribute("report-type")
-                        .is_some_and(|t| t.eq_ignore_ascii_case("feedback-report")))
-        })
-    })
+    /// Reads the failure report `message` is and hands it to the handler.
+    fn failure_report(
+        &mut self,
+        message: &mail_parser::Message<'_>,
+        origin: &Origin,
+    ) -> Result<(), ParseError> {
+        let mut warnings = Warnings::default();
+        let report = failure::from_message(message, self.limits, &mut warnings)?;
+        self.handler.failure(origin, report, warnings.to_vec())
+    }
 }
 
 fn declares_base64(part: &mail_parser::MessagePart<'_>) -> bool {
