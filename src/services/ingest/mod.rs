@@ -32,6 +32,10 @@
 //!   [`Ingested::Failed`] outcome and the others go on; a storage failure ends the upload
 //!   with an error (reports committed before it stay committed).
 //!
+//! DMARC failure reports take their own arm (`failure.rs`): redacted as the filing tenant's
+//! privacy setting says, deduplicated by content hash, stored in `storage::failures`, with no
+//! raw copy of the upload unless the tenant keeps everything.
+//!
 //! Must not depend on `api`, `cli`, `jobs` or actix-web; database work is
 //! `storage::reports`, composed here.
 
