@@ -1,6 +1,6 @@
 //! DMARC failure reports of a domain (RFC 6591 ARF, stored redacted as the tenant's privacy
-//! setting says): list with filters, read one, counts by source and by failure type; and the
-//! tenant's failure report settings (`failure_report_privacy`).
+//! setting says): list with filters, read one, delete one, counts by source and by failure
+//! type; and the tenant's failure report settings (`failure_report_privacy`).
 //!
 //! Failure reports arrive through every intake path (upload, mail); the upload answer names
 //! them with kind `failure_report`.
@@ -10,14 +10,14 @@ use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
 use crate::api::pagination;
-use crate::api::problems::{AdminRequired, NotFound};
+use crate::api::problems::{AdminRequired, NotFound, WriterRequired};
 use crate::domain::failure::{FailurePrivacy, FailureReport};
 use crate::domain::ids::{ReportId, TenantId};
 use crate::domain::tenant::Role;
 use crate::reports::Warning;
 use crate::storage::domains;
 use crate::storage::failures::{self as store, FailureCount, FailureFilter, FailureRow};
-use actix_web::{get, patch, web};
+use actix_web::{HttpResponse, delete, get, patch, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -298,6 +298,32 @@ pub async fn get_failure(
     })
     .await?;
     Ok(web::Json(FailureResponse::from_row(row, &domain)?))
+}
+
+/// Delete one failure report of a domain (and its raw copy, when kept).
+#[utoipa::path(tag = "failures", security(("bearer" = [])),
+    params(("domain" = String, Path, description = "Domain name"), ("failure_id" = String, Path, description = "Failure report id")),
+    responses(
+        (status = 204, description = "Deleted"),
+        (status = 403, response = WriterRequired),
+        (status = 404, response = NotFound),
+))]
+#[delete("/domains/{domain}/failures/{failure_id}")]
+pub async fn delete_failure(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, ReportId)>,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(Role::Writer)?;
+    let (name, id) = path.into_inner();
+    blocking(move || {
+        Ok(state.db.write(|conn| {
+            let domain = domains::get_domain_by_name(conn, &caller.scope, &name)?;
+            store::delete_failure(conn, &caller.scope, &domain.id, &id)
+        })?)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// A tenant's failure report settings.

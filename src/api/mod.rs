@@ -145,6 +145,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(failures::list_failures)
                 .service(failures::summarize_failures)
                 .service(failures::get_failure)
+                .service(failures::delete_failure)
                 .service(failures::get_failure_settings)
                 .service(failures::update_failure_settings)
                 .service(issues::list_issues)

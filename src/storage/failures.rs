@@ -440,3 +440,41 @@ pub fn drop_upload_data(
     .set(uploads::data.eq(Vec::<u8>::new()))
     .execute(conn)?)
 }
+
+/// Deletes one failure report of a domain (with its per-type rows), and its raw copy when no
+/// other report needs that upload.
+pub fn delete_failure(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    domain: &DomainId,
+    id: &ReportId,
+) -> StorageResult<()> {
+    use super::schema::{reports, uploads};
+    get_failure(conn, scope, domain, id)?;
+    conn.transaction(|conn| {
+        let upload: Option<String> = failure_reports::table
+            .filter(failure_reports::id.eq(id.as_str()))
+            .select(failure_reports::upload_id)
+            .first(conn)?;
+        diesel::delete(
+            failure_report_types::table.filter(failure_report_types::report_id.eq(id.as_str())),
+        )
+        .execute(conn)?;
+        diesel::delete(failure_reports::table.filter(failure_reports::id.eq(id.as_str())))
+            .execute(conn)?;
+        if let Some(upload) = upload {
+            let reports_using: i64 = reports::table
+                .filter(reports::upload_id.eq(&upload))
+                .count()
+                .get_result(conn)?;
+            let failures_using: i64 = failure_reports::table
+                .filter(failure_reports::upload_id.eq(&upload))
+                .count()
+                .get_result(conn)?;
+            if reports_using + failures_using == 0 {
+                diesel::delete(uploads::table.filter(uploads::id.eq(&upload))).execute(conn)?;
+            }
+        }
+        Ok(())
+    })
+}

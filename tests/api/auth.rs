@@ -228,6 +228,12 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             None,
         ),
         (
+            "delete",
+            "/api/v1/domains/{domain}/failures/{failure_id}",
+            format!("/api/v1/domains/foo-bar.io/failures/{}", w.victim_failure),
+            None,
+        ),
+        (
             "get",
             "/api/v1/tenants/{tenant_id}/failure-settings",
             format!("/api/v1/tenants/{t}/failure-settings"),

@@ -457,6 +457,21 @@ async fn the_privacy_setting_decides_what_is_kept_and_only_an_admin_changes_it()
     );
     let current = app.get(&settings, &app.admin_key).await;
     assert_eq!(current.body["failure_report_privacy"], "full");
+
+    // Deleting it drops its raw copy too.
+    let path = format!("/api/v1/domains/example.org/failures/{id}");
+    let deleted = app
+        .send(Method::DELETE, &path, Some(&app.admin_key), None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{:?}", deleted.body);
+    app.get(&path, &app.admin_key)
+        .await
+        .assert_problem(404, "not_found");
+    assert!(stored_raw_copies(&app).iter().all(Vec::is_empty));
+    let left = app
+        .get("/api/v1/domains/example.org/failures", &app.admin_key)
+        .await;
+    assert_eq!(left.body["items"].as_array().unwrap().len(), 1);
 }
 
 #[actix_web::test]

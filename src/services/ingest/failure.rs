@@ -57,7 +57,9 @@ fn is_domain_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '.' || !c.is_ascii()
 }
 
-/// Replaces the local part of every `local@domain` in `text` with its keyed hash.
+/// Replaces the local part of every `local@domain` in `text` with its keyed hash. A
+/// `ptype.property=` prefix glued to an address (`smtp.mailfrom=user@example.com` in
+/// Authentication-Results) is kept as it is.
 pub(crate) fn hash_addresses(text: &str, key: &[u8]) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
@@ -69,6 +71,7 @@ pub(crate) fn hash_addresses(text: &str, key: &[u8]) -> String {
             while start > pending_start && is_local_char(chars[start - 1]) {
                 start -= 1;
             }
+            start += property_prefix(&chars[start..i]);
             let domain_len = chars[i + 1..]
                 .iter()
                 .take_while(|c| is_domain_char(**c))
@@ -84,6 +87,27 @@ pub(crate) fn hash_addresses(text: &str, key: &[u8]) -> String {
     }
     out.extend(&chars[pending_start..]);
     out
+}
+
+/// The length of a leading `word.word=` (an RFC 8601 property) in a local-part candidate.
+fn property_prefix(candidate: &[char]) -> usize {
+    let Some(eq) = candidate.iter().position(|c| *c == '=') else {
+        return 0;
+    };
+    let name: String = candidate[..eq].iter().collect();
+    match name.split_once('.') {
+        Some((ptype, property))
+            if !ptype.is_empty()
+                && !property.is_empty()
+                && ptype.chars().all(|c| c.is_ascii_alphabetic())
+                && property
+                    .chars()
+                    .all(|c| c.is_ascii_alphabetic() || c == '-') =>
+        {
+            eq + 1
+        }
+        _ => 0,
+    }
 }
 
 fn hash_opt(value: &Option<String>, key: &[u8]) -> Option<String> {
@@ -192,14 +216,15 @@ impl Handler<'_> {
         let filed = match self.file_under(origin, &policy_domain)? {
             Lookup::Filed(filed) => filed,
             Lookup::NotRegistered => {
-                let error = match &self.target {
-                    super::Target::Domain(d) => IngestFailure::OtherDomain {
+                let error = if let super::Target::Domain(d) = &self.target {
+                    IngestFailure::OtherDomain {
                         domain: policy_domain,
                         token_domain: d.name.clone(),
-                    },
-                    super::Target::Scope(_) => IngestFailure::DomainNotRegistered {
+                    }
+                } else {
+                    IngestFailure::DomainNotRegistered {
                         domain: policy_domain,
-                    },
+                    }
                 };
                 self.unfiled(origin, error);
                 return Ok(());
@@ -371,6 +396,33 @@ mod tests {
         assert!(!a.to_lowercase().contains("alice"));
         assert_ne!(a, hash_addresses("carol@example.com", KEY));
         assert_ne!(a, hash_addresses("alice.smith@example.com", b"another key"));
+    }
+
+    #[test]
+    fn an_authentication_results_property_keeps_its_name() {
+        let text = "mx.example; spf=fail smtp.mailfrom=bounces+12=163.com@em.example.net; \
+                    dkim=pass header.i=@example.net";
+        let hashed = hash_addresses(text, KEY);
+        assert!(hashed.contains("smtp.mailfrom=#"), "{hashed}");
+        assert!(hashed.contains("@em.example.net;"), "{hashed}");
+        assert!(!hashed.contains("bounces"), "{hashed}");
+        assert!(hashed.ends_with("header.i=@example.net"), "{hashed}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn hashing_never_panics_and_never_leaves_a_local_part(
+            before in "[ -~]{0,20}",
+            local in "[a-z][a-z0-9.+_-]{5,20}",
+            domain in "[a-z]{1,10}\\.[a-z]{2,5}",
+            after in "[ -~]{0,20}",
+        ) {
+            let text = format!("{before} <{local}@{domain}> {after}");
+            let hashed = hash_addresses(&text, KEY);
+            proptest::prop_assert!(!hashed.contains(&format!("{local}@")), "{}", hashed);
+            proptest::prop_assert!(hashed.contains(&format!("@{domain}>")), "{}", hashed);
+            let _ = hash_addresses(&before, KEY);
+        }
     }
 
     #[test]
