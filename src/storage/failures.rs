@@ -32,7 +32,8 @@ fn new_hash_key() -> String {
     hex::encode(bytes)
 }
 
-fn find_settings(
+/// The settings of a tenant, when they were ever made (ingestion; no caller scope).
+pub fn find_settings(
     conn: &mut DbConnection,
     tenant_id: &TenantId,
 ) -> StorageResult<Option<FailureSettings>> {

@@ -233,10 +233,18 @@ impl Handler<'_> {
         };
         // Everything but the transaction happens before the writer is taken.
         let hash = content_hash(&report).map_err(storage)?;
-        let settings = self
+        // Made once per tenant: only then is the writer taken for them.
+        let found = self
             .db
-            .write(|conn| failures::ensure_settings(conn, &filed.tenant_id))
+            .read(|conn| failures::find_settings(conn, &filed.tenant_id))
             .map_err(|e| ParseError::Handler(Box::new(e)))?;
+        let settings = match found {
+            Some(settings) => settings,
+            None => self
+                .db
+                .write(|conn| failures::ensure_settings(conn, &filed.tenant_id))
+                .map_err(|e| ParseError::Handler(Box::new(e)))?,
+        };
         let key = hex::decode(&settings.hash_key).unwrap_or_default();
         let kept = redact(&report, settings.privacy, &key);
         let new = NewFailure {
