@@ -289,6 +289,9 @@ pub enum WarningCode {
     TransferEncodingRepaired,
     /// A record whose message count is above the maximum was dropped.
     CountOutOfRange,
+    /// Lines of an email holding only whitespace were read as blank lines (the end of the
+    /// header block, MIME part separators).
+    BlankLinesRepaired,
 }
 
 /// One kind of tolerance applied to a report, with how often it happened.
