@@ -58,7 +58,9 @@ fn check(bytes: &[u8], limits: &Limits) {
     assert_eq!(parsed.reports.len(), 1);
     match &parsed.reports[0].report {
         Report::DmarcAggregate(r) => assert_eq!(r.records.len() as u64, RECORDS),
-        Report::TlsReport(_) => panic!("expected a DMARC aggregate report"),
+        Report::TlsReport(_) | Report::FailureReport(_) => {
+            panic!("expected a DMARC aggregate report")
+        }
     }
 }
 

@@ -60,7 +60,7 @@ if [ ! -d "$src" ]; then
 fi
 
 max=20480   # bytes; larger files only slow the fuzzer down
-mkdir -p "$out/envelope" "$out/dmarc_xml" "$out/tls_json" "$out/mbox"
+mkdir -p "$out/envelope" "$out/dmarc_xml" "$out/tls_json" "$out/mbox" "$out/failure_arf"
 
 # copy_small DEST FILE...: copies each regular file not larger than $max bytes into DEST as
 # seed-<original name> (characters other than [A-Za-z0-9._-] replaced by '_'), so seeds
@@ -95,7 +95,7 @@ copy_small "$out/envelope" \
     "$src"/smtp_tls/*.json.gz \
     "$src"/email/*.eml \
     "$src"/email/*.txt \
-    "$src"/forensic/mail-auth__001.eml
+    "$src"/forensic/*.eml
 
 # mbox: the first byte is the bound (times 16), the rest an mbox; the repository's own
 # two-message fixture, behind a bound byte of 0x40 (1 KiB).
@@ -103,6 +103,9 @@ for f in "$root"/tests/fixtures/reports/*.mbox; do
     { printf '@'; cat "$f"; } >"$out/mbox/seed-$(basename "$f")"
 done
 
-for t in envelope dmarc_xml tls_json mbox; do
+# failure_arf: DMARC failure (ARF) reports.
+copy_small "$out/failure_arf" "$src"/forensic/*.eml
+
+for t in envelope dmarc_xml tls_json mbox failure_arf; do
     echo "$out/$t: $(ls "$out/$t" | wc -l) files"
 done

@@ -706,4 +706,27 @@ fn ingest_sends_to_a_running_server_with_a_key_and_stops_on_a_refused_key() {
         stderr_of(&out)
     );
     assert_eq!(summary_of(&out)["reports_stored"], 0);
+#[test]
+fn a_failure_report_parses_to_json_with_the_same_summary_fields() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/reports/031-failure-report.eml");
+    let full: Value = serde_json::from_str(&parse_lines(&path, false)[0]).unwrap();
+    let summary: Value = serde_json::from_str(&parse_lines(&path, true)[0]).unwrap();
+    assert_eq!(full["kind"], "failure_report", "{full}");
+    assert_eq!(summary["kind"], "failure_report", "{summary}");
+    assert_eq!(full["policy_domain"], "example.com");
+    assert_eq!(summary["policy_domain"], "example.com");
+    assert_eq!(full["source_ip"], "10.10.10.10");
+    assert_eq!(summary["source_ip"], full["source_ip"]);
+    assert_eq!(summary["auth_failure"], full["auth_failure"]);
+    assert_eq!(summary["arrival_date"], full["arrival_date"]);
+    assert_eq!(
+        full["original"]["subject"],
+        "Subject line, could be UTF8 encoded"
+    );
+    assert!(full["warnings"].is_array());
+    // `ruad parse` reads local files: nothing is redacted.
+    assert_eq!(full["original_rcpt_to"][0], "recipient@linkedin.com");
+    let status = ruad().arg("parse").arg(&path).output().unwrap().status;
+    assert!(status.success());
 }

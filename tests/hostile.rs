@@ -264,6 +264,53 @@ proptest! {
         let _ = ruad::reports::parse_aggregate_xml(&bytes, &small_limits());
         let _ = ruad::reports::parse_tls_json(&bytes);
     }
+
+    #[test]
+    fn arbitrary_mutations_of_a_failure_report_never_panic(cut in 0usize..900, byte in any::<u8>(), at in 0usize..900) {
+        let mut bytes = ARF.to_vec();
+        let at = at % bytes.len();
+        bytes[at] = byte;
+        bytes.truncate(cut.max(1).min(bytes.len()));
+        let _ = ruad::reports::failure::parse_email(&bytes, &small_limits());
+        let parsed = parse_bytes(&bytes, &small_limits());
+        prop_assert!(parsed.reports.len() + parsed.failures.len() >= 1);
+    }
+}
+
+/// A small ARF failure report.
+const ARF: &[u8] = b"From: r@receiver.example\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\n\
+Content-Type: multipart/report; report-type=feedback-report; boundary=b\r\n\r\n\
+--b\r\nContent-Type: text/plain\r\n\r\nreport\r\n\
+--b\r\nContent-Type: message/feedback-report\r\n\r\n\
+Feedback-Type: auth-failure\r\nAuth-Failure: dmarc\r\nSource-IP: 192.0.2.1\r\n\
+Reported-Domain: example.com\r\nOriginal-Mail-From: <a@example.com>\r\n\r\n\
+--b\r\nContent-Type: message/rfc822\r\n\r\nFrom: a@example.com\r\nSubject: s\r\n\r\nbody\r\n--b--\r\n";
+
+#[test]
+fn a_failure_report_with_too_many_fields_or_too_long_a_value_hits_a_limit() {
+    let limits = Limits {
+        max_record_elements: 50,
+        max_token_bytes: 4096,
+        ..Limits::default()
+    };
+    let mut many = ARF.to_vec();
+    let at = many
+        .windows(14)
+        .position(|w| w == b"Feedback-Type:")
+        .unwrap();
+    let extra: Vec<u8> = (0..100)
+        .flat_map(|i| format!("X-Field-{i}: v\r\n").into_bytes())
+        .collect();
+    many.splice(at..at, extra);
+    assert_eq!(limit_of(&many, &limits), LimitKind::RecordElements);
+
+    let mut long = ARF.to_vec();
+    let at = long.windows(9).position(|w| w == b"Source-IP").unwrap();
+    let mut field = b"X-Long: ".to_vec();
+    field.extend(std::iter::repeat_n(b'a', 10_000));
+    field.extend(b"\r\n");
+    long.splice(at..at, field);
+    assert_eq!(limit_of(&long, &limits), LimitKind::TokenBytes);
 }
 
 /// An SMTP TLS report with `details` failure details spread over two policies, padded with
@@ -297,7 +344,7 @@ fn tls_details(parsed: &ruad::reports::Parsed) -> Vec<usize> {
             ruad::reports::Report::TlsReport(t) => {
                 t.policies.iter().map(|p| p.failure_details.len()).sum()
             }
-            ruad::reports::Report::DmarcAggregate(_) => 0,
+            ruad::reports::Report::DmarcAggregate(_) | ruad::reports::Report::FailureReport(_) => 0,
         })
         .collect()
 }

@@ -18,6 +18,28 @@ pub struct DomainInput {
     pub tls: TlsData,
     /// The newest stored DNS check of each kind (and selector).
     pub dns: Vec<DnsCheck>,
+    /// DMARC failure reports (RFC 6591) of the domain.
+    pub failures: FailureData,
+}
+
+/// DMARC failure reports that arrived in the burst window.
+#[derive(Debug, Clone, Default)]
+pub struct FailureData {
+    /// The window: failures that arrived in `[from, to)` (`to` is the evaluation time).
+    pub from: i64,
+    pub to: i64,
+    /// Per source IP, busiest first.
+    pub sources: Vec<FailureSource>,
+}
+
+/// Failure reports about messages from one source IP.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FailureSource {
+    pub ip: String,
+    /// Failure reports.
+    pub reports: u64,
+    /// Messages they stand for (`Incidents`, 1 per report when absent).
+    pub incidents: u64,
 }
 
 /// DMARC aggregate data of the domain.

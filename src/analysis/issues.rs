@@ -1,6 +1,7 @@
 //! Issue detection: deterministic rules over one domain's [`DomainInput`], each yielding
 //! [`DetectedIssue`]s with a stable code, a severity, the evidence, an explanation and the
-//! remediation. The rule families live in `rules_dmarc`, `rules_tls` and `rules_dns`.
+//! remediation. The rule families live in `rules_dmarc`, `rules_tls`, `rules_dns` and
+//! `rules_failure`.
 //!
 //! Invariants:
 //! - Pure: same input, same output (sorted by code and subject). No clock, no I/O: the
@@ -12,7 +13,7 @@
 //!   instead of resolving them.
 
 use super::input::DomainInput;
-use super::{rules_dmarc, rules_dns, rules_tls};
+use super::{rules_dmarc, rules_dns, rules_failure, rules_tls};
 use crate::domain::issue::{DetectedIssue, IssueCode};
 
 pub const DAY: i64 = 86_400;
@@ -59,6 +60,11 @@ pub struct Thresholds {
     pub tls_baseline_days: i64,
     /// Least failed sessions in the recent days to speak of a jump.
     pub tls_jump_min_failures: u64,
+    /// A burst of failures: at least this many DMARC failure reports about messages from one
+    /// source IP...
+    pub failure_burst_min_reports: u64,
+    /// ...that arrived within this many hours before the evaluation.
+    pub failure_burst_hours: i64,
 }
 
 impl Default for Thresholds {
@@ -81,6 +87,8 @@ impl Default for Thresholds {
             tls_recent_days: 2,
             tls_baseline_days: 28,
             tls_jump_min_failures: 10,
+            failure_burst_min_reports: 10,
+            failure_burst_hours: 24,
         }
     }
 }
@@ -100,6 +108,7 @@ pub fn detect(input: &DomainInput, t: &Thresholds) -> Evaluation {
     rules_dmarc::detect(input, t, &mut out);
     rules_tls::detect(input, t, &mut out);
     rules_dns::detect(input, &mut out);
+    rules_failure::detect(input, t, &mut out);
     out.issues
         .sort_by(|a, b| (a.code, &a.subject).cmp(&(b.code, &b.subject)));
     out.issues

@@ -11,6 +11,7 @@ pub mod input;
 pub mod issues;
 mod rules_dmarc;
 mod rules_dns;
+mod rules_failure;
 mod rules_tls;
 pub mod services;
 

@@ -28,6 +28,7 @@ fn input() -> DomainInput {
             ..Default::default()
         },
         dns: Vec::new(),
+        failures: FailureData::default(),
     }
 }
 
@@ -1093,4 +1094,66 @@ fn a_failed_lookup_decides_nothing() {
     assert!(e.issues.is_empty());
     assert!(e.undetermined.contains(&IssueCode::DmarcRecordMissing));
     assert!(e.undetermined.contains(&IssueCode::SpfLookupLimitExceeded));
+}
+
+fn failures(sources: &[(&str, u64, u64)]) -> FailureData {
+    FailureData {
+        from: NOW - DAY,
+        to: NOW + 1,
+        sources: sources
+            .iter()
+            .map(|(ip, reports, incidents)| FailureSource {
+                ip: (*ip).into(),
+                reports: *reports,
+                incidents: *incidents,
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn ten_failure_reports_from_one_source_in_a_day_fire_a_burst_for_that_source_only() {
+    let mut i = input();
+    i.failures = failures(&[("203.0.113.9", 12, 40), ("198.51.100.7", 3, 3)]);
+    let e = detect(&i, &Thresholds::default());
+    assert_eq!(e.issues.len(), 1, "{:?}", e.issues);
+    let issue = &e.issues[0];
+    assert_eq!(issue.code, IssueCode::FailureReportBurst);
+    assert_eq!(issue.subject, "203.0.113.9");
+    assert_eq!(issue.severity, IssueSeverity::High);
+    assert_eq!(issue.evidence["failure_reports"], 12);
+    assert_eq!(issue.evidence["messages"], 40);
+    assert!(issue.remediation.contains("source_ip=203.0.113.9"));
+    assert!(issue.remediation.contains("p=reject"));
+}
+
+#[test]
+fn a_burst_names_the_confirmed_sender_from_the_aggregate_data() {
+    let mut i = input();
+    i.dmarc.sources = vec![source(
+        "203.0.113.9",
+        confirmed("mail.example.net"),
+        10,
+        0,
+        0,
+    )];
+    i.failures = failures(&[("203.0.113.9", 10, 10)]);
+    let burst: Vec<_> = detect(&i, &Thresholds::default())
+        .issues
+        .into_iter()
+        .filter(|x| x.code == IssueCode::FailureReportBurst)
+        .collect();
+    assert_eq!(burst.len(), 1);
+    assert!(
+        burst[0].title.contains("mail.example.net"),
+        "{}",
+        burst[0].title
+    );
+}
+
+#[test]
+fn fewer_failure_reports_than_the_threshold_fire_nothing() {
+    let mut i = input();
+    i.failures = failures(&[("203.0.113.9", 9, 500)]);
+    assert!(codes(&i).is_empty());
 }

@@ -10,6 +10,7 @@ pub mod body;
 pub mod dns;
 pub mod domains;
 pub mod error;
+pub mod failures;
 pub mod health;
 pub mod issues;
 pub mod metrics;
@@ -64,6 +65,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "reports", description = "Report upload and retrieval"),
         (name = "aggregates", description = "Per-domain aggregates over time"),
         (name = "dns", description = "DNS record checks, SPF evaluation, record generators and stored check snapshots"),
+        (name = "failures", description = "DMARC failure reports (RFC 6591 ARF) of a domain, stored redacted by default, and the tenant's failure report privacy setting"),
         (name = "issues", description = "Problems detected in a domain's reports and DNS, with their remediation"),
         (name = "webhooks", description = "Webhooks: events (`report.received`, `issue.opened`, \
             `issue.resolved`) of a tenant and its descendants POSTed as JSON (`WebhookEvent`) to an \
@@ -140,6 +142,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(dns::run_domain_dns_checks)
                 .service(dns::list_domain_dns_checks)
                 .service(dns::list_domain_dns_check_history)
+                .service(failures::list_failures)
+                .service(failures::summarize_failures)
+                .service(failures::get_failure)
+                .service(failures::delete_failure)
+                .service(failures::get_failure_settings)
+                .service(failures::update_failure_settings)
                 .service(issues::list_issues)
                 .service(issues::list_domain_issues)
                 .service(issues::get_issue)

@@ -31,12 +31,16 @@ pub enum ReportKind {
     DmarcAggregate,
     /// SMTP TLS report (RFC 8460).
     TlsReport,
+    /// DMARC failure report (RFC 6591 ARF); read them at `/domains/{domain}/failures`.
+    FailureReport,
 }
 
 impl ReportKind {
     fn from_storage(kind: &str) -> ReportKind {
         if kind == store::KIND_TLS {
             ReportKind::TlsReport
+        } else if kind == crate::storage::failures::KIND_FAILURE {
+            ReportKind::FailureReport
         } else {
             ReportKind::DmarcAggregate
         }
@@ -46,6 +50,7 @@ impl ReportKind {
         match self {
             ReportKind::DmarcAggregate => store::KIND_DMARC,
             ReportKind::TlsReport => store::KIND_TLS,
+            ReportKind::FailureReport => crate::storage::failures::KIND_FAILURE,
         }
     }
 }

@@ -7,8 +7,8 @@
 use super::ParseArgs;
 use crate::reports::summary::{AggregateTotals, TlsTotals};
 use crate::reports::{
-    AggregateReader, Input, Limits, Origin, ParseError, ReportHandler, TlsReport, Warning,
-    parse_input,
+    AggregateReader, FailureReport, Input, Limits, Origin, ParseError, ReportHandler, TlsReport,
+    Warning, parse_input,
 };
 use serde::Serialize;
 use std::io::{self, BufWriter, Seek, Write};
@@ -154,6 +154,33 @@ struct FullTls<'a> {
     warnings: &'a [Warning],
 }
 
+/// One failure report, whole (nothing is redacted: `ruad parse` reads local files).
+#[derive(Serialize)]
+struct FullFailure<'a> {
+    #[serde(flatten)]
+    head: Head<'a>,
+    kind: &'static str,
+    /// Reported-Domain, else the From domain of the original message.
+    policy_domain: Option<String>,
+    #[serde(flatten)]
+    report: &'a FailureReport,
+    warnings: &'a [Warning],
+}
+
+#[derive(Serialize)]
+struct FailureSummary<'a> {
+    #[serde(flatten)]
+    head: Head<'a>,
+    kind: &'static str,
+    policy_domain: Option<String>,
+    source_ip: Option<&'a str>,
+    auth_failure: &'a [String],
+    arrival_date: Option<i64>,
+    delivery_result: Option<&'a str>,
+    incidents: u64,
+    warnings: usize,
+}
+
 /// The members of a serialized JSON object: the text between its outer braces.
 fn object_members(object: &str) -> &str {
     object
@@ -288,6 +315,37 @@ impl<W: Write> ReportHandler for Printer<'_, W> {
             self.line(&FullTls {
                 head: Head::new(self.file, origin),
                 kind: "tls_report",
+                report: &report,
+                warnings: &warnings,
+            })?;
+        }
+        self.reports += 1;
+        Ok(())
+    }
+
+    fn failure(
+        &mut self,
+        origin: &Origin,
+        report: FailureReport,
+        warnings: Vec<Warning>,
+    ) -> Result<(), ParseError> {
+        if self.summary {
+            self.line(&FailureSummary {
+                head: Head::new(self.file, origin),
+                kind: "failure_report",
+                policy_domain: report.policy_domain(),
+                source_ip: report.source_ip.as_deref(),
+                auth_failure: &report.auth_failure,
+                arrival_date: report.arrival_date,
+                delivery_result: report.delivery_result.as_deref(),
+                incidents: report.message_count(),
+                warnings: warnings.len(),
+            })?;
+        } else {
+            self.line(&FullFailure {
+                head: Head::new(self.file, origin),
+                kind: "failure_report",
+                policy_domain: report.policy_domain(),
                 report: &report,
                 warnings: &warnings,
             })?;

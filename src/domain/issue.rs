@@ -90,6 +90,8 @@ pub enum IssueCode {
     DkimKeyInvalid,
     /// No DMARC aggregate report has ever arrived for a domain registered days ago.
     DmarcReportsNotReceived,
+    /// DMARC failure reports: a burst of failures about messages from one source address.
+    FailureReportBurst,
 }
 
 impl IssueCode {
@@ -126,6 +128,7 @@ impl IssueCode {
         IssueCode::MtaStsPolicyUnavailable,
         IssueCode::DkimKeyInvalid,
         IssueCode::DmarcReportsNotReceived,
+        IssueCode::FailureReportBurst,
     ];
 
     /// The snake_case name (as in the API).
@@ -162,6 +165,7 @@ impl IssueCode {
             IssueCode::MtaStsPolicyUnavailable => "mta_sts_policy_unavailable",
             IssueCode::DkimKeyInvalid => "dkim_key_invalid",
             IssueCode::DmarcReportsNotReceived => "dmarc_reports_not_received",
+            IssueCode::FailureReportBurst => "failure_report_burst",
         }
     }
 

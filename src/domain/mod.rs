@@ -6,6 +6,7 @@
 pub mod days;
 pub mod domain_name;
 pub mod event;
+pub mod failure;
 pub mod ids;
 pub mod issue;
 pub mod job;

@@ -1339,7 +1339,7 @@ mod tests {
         let report = parsed.reports.into_iter().next().unwrap();
         match report.report {
             Report::DmarcAggregate(a) => (*a, report.warnings),
-            Report::TlsReport(_) => panic!("expected aggregate"),
+            Report::TlsReport(_) | Report::FailureReport(_) => panic!("expected aggregate"),
         }
     }
 

@@ -3,7 +3,8 @@
 //! Recognized layers: gzip (single or concatenated members, trailing garbage tolerated),
 //! zlib, zip (every member), RFC 5322 email (every MIME part that holds a report, including
 //! nested `message/rfc822`), and mbox files. Payloads are DMARC aggregate XML or SMTP TLS
-//! JSON. Content types and file names are never trusted to decide what bytes are.
+//! JSON; an email that is itself a DMARC failure report (ARF, or a text-only report) is read
+//! by [`super::failure`]. Content types and file names are never trusted to decide what bytes are.
 //!
 //! Streams are decompressed on the fly; only zip (which needs random access) and email
 //! (which the MIME parser reads whole) are buffered, and only within the input and
@@ -13,7 +14,7 @@ use super::dmarc::AggregateReader;
 use super::io::{Budget, Metered, read_head};
 use super::{
     LimitExceeded, LimitKind, Limits, Origin, ParseError, ReportHandler, WarningCode, WarningSink,
-    Warnings, tlsrpt,
+    Warnings, failure, tlsrpt,
 };
 use flate2::bufread::{GzDecoder, ZlibDecoder};
 use mail_parser::{MessageParser, MimeHeaders, PartType};
@@ -129,6 +130,8 @@ struct Unpacker<'h, 'l> {
     decompressed: Rc<Budget>,
     messages: Rc<Budget>,
     handler: &'h mut dyn ReportHandler,
+    /// The email being unpacked is a repaired copy (see [`blank_whitespace_lines`]).
+    repaired: bool,
 }
 
 pub(crate) fn unpack_input(
@@ -163,6 +166,7 @@ pub(crate) fn unpack_input(
         decompressed: Budget::new(LimitKind::DecompressedBytes, limits.max_decompressed_bytes),
         messages: Budget::new(LimitKind::Messages, limits.max_messages as u64),
         handler,
+        repaired: false,
     };
     let warnings = new_sink();
     match unpacker.unpack(source, &root, 0, false, &warnings) {
@@ -432,27 +436,33 @@ impl Unpacker<'_, '_> {
         origin: &Origin,
         depth: usize,
     ) -> Result<(), ParseError> {
-        // mail-parser 0.11 has a debug assertion that malformed multipart nesting can trip
-        // (found by fuzzing; upstream mail-parser#120): never let it take the caller down.
-        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            MessageParser::default().parse(bytes)
-        }));
-        let message = parsed
-            .map_err(|_| ParseError::Corrupt {
-                container: "email",
-                message: "inconsistent MIME structure".into(),
-            })?
-            .ok_or_else(|| ParseError::Corrupt {
-                container: "email",
-                message: "not an RFC 5322 message".into(),
-            })?;
-        match self.unpack_message(&message, origin, depth)? {
-            0 => Err(ParseError::NotAReport(format!(
-                "email has no report attachment ({} MIME parts)",
-                message.parts.len()
-            ))),
-            _ => Ok(()),
+        let message = parse_mime(bytes)?;
+        let found = match self.unpack_message(&message, origin, depth) {
+            Ok(n) => n,
+            Err(ParseError::NotAReport(_)) => 0,
+            Err(e) => return Err(e),
+        };
+        if found > 0 {
+            return Ok(());
         }
+        // Some exports (Lotus Notes) end the header block and separate MIME parts with lines
+        // holding only spaces, which RFC 5322 reads as folded header lines: the whole message
+        // becomes one header block. When nothing was found, those lines are read as blank.
+        if !self.repaired
+            && let Some(repaired) = blank_whitespace_lines(bytes)
+        {
+            let again = parse_mime(&repaired)?;
+            self.repaired = true;
+            let result = self.unpack_message(&again, origin, depth);
+            self.repaired = false;
+            if result? > 0 {
+                return Ok(());
+            }
+        }
+        Err(ParseError::NotAReport(format!(
+            "email has no report attachment ({} MIME parts)",
+            message.parts.len()
+        )))
     }
 
     /// Unpacks every report-bearing part of one message (and of messages nested in it);
@@ -477,10 +487,9 @@ impl Unpacker<'_, '_> {
             }
             .into());
         }
-        if is_failure_report(message) {
-            return Err(ParseError::Unsupported(
-                "ARF feedback / DMARC failure (forensic) report; ruad ingests aggregate and TLS reports".into(),
-            ));
+        if failure::is_arf(message) {
+            self.failure_report(message, origin)?;
+            return Ok(1);
         }
         let mut found = 0usize;
         for (index, part) in message.parts.iter().enumerate() {
@@ -521,6 +530,7 @@ impl Unpacker<'_, '_> {
                 })
                 .unwrap_or_default();
             let warnings = new_sink();
+            self.note_repair(&mut warnings.borrow_mut(), &label);
             // A part the MIME parser left base64-encoded (e.g. an unterminated last part).
             let repaired = match sniff(&contents[..contents.len().min(1024)]) {
                 Sniffed::Unknown if declares_base64(part) => decode_base64(contents),
@@ -552,24 +562,83 @@ impl Unpacker<'_, '_> {
                 )
             })?;
         }
+        if found == 0 && failure::has_text_report(message) {
+            self.failure_report(message, origin)?;
+            return Ok(1);
+        }
         Ok(found)
+    }
+
+    /// Records that the email was read from a repaired copy.
+    fn note_repair(&self, warnings: &mut Warnings, path: &str) {
+        if self.repaired {
+            warnings.add(WarningCode::BlankLinesRepaired, path, || {
+                "lines holding only whitespace were read as blank lines (header end, part separators)"
+                    .into()
+            });
+        }
+    }
+
+    /// Reads the failure report `message` is and hands it to the handler.
+    fn failure_report(
+        &mut self,
+        message: &mail_parser::Message<'_>,
+        origin: &Origin,
+    ) -> Result<(), ParseError> {
+        let mut warnings = Warnings::default();
+        let path = if origin.is_root() {
+            "email".to_string()
+        } else {
+            origin.to_string()
+        };
+        self.note_repair(&mut warnings, &path);
+        let report = failure::from_message(message, self.limits, &mut warnings)?;
+        self.handler.failure(origin, report, warnings.to_vec())
     }
 }
 
-/// An ARF (RFC 5965) message: a DMARC failure report or an abuse report.
-fn is_failure_report(message: &mail_parser::Message<'_>) -> bool {
-    message.parts.iter().any(|part| {
-        part.content_type().is_some_and(|ct| {
-            let subtype = ct.subtype().unwrap_or("");
-            (ct.ctype().eq_ignore_ascii_case("message")
-                && subtype.eq_ignore_ascii_case("feedback-report"))
-                || (ct.ctype().eq_ignore_ascii_case("multipart")
-                    && subtype.eq_ignore_ascii_case("report")
-                    && ct
-                        .attribute("report-type")
-                        .is_some_and(|t| t.eq_ignore_ascii_case("feedback-report")))
+/// Parses an email. mail-parser 0.11 has a debug assertion that malformed multipart nesting
+/// can trip (found by fuzzing; upstream mail-parser#120): never let it take the caller down.
+fn parse_mime(bytes: &[u8]) -> Result<mail_parser::Message<'_>, ParseError> {
+    let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        MessageParser::default().parse(bytes)
+    }));
+    parsed
+        .map_err(|_| ParseError::Corrupt {
+            container: "email",
+            message: "inconsistent MIME structure".into(),
+        })?
+        .ok_or_else(|| ParseError::Corrupt {
+            container: "email",
+            message: "not an RFC 5322 message".into(),
         })
-    })
+}
+
+/// A copy of `bytes` with every line that holds only spaces and tabs made empty, when there
+/// is such a line.
+fn blank_whitespace_lines(bytes: &[u8]) -> Option<Vec<u8>> {
+    let is_blank = |line: &[u8]| {
+        let body = line.strip_suffix(b"\n").unwrap_or(line);
+        let body = body.strip_suffix(b"\r").unwrap_or(body);
+        !body.is_empty() && body.iter().all(|b| *b == b' ' || *b == b'\t')
+    };
+    let lines = || bytes.split_inclusive(|b| *b == b'\n');
+    if !lines().any(is_blank) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    for line in lines() {
+        if is_blank(line) {
+            if line.ends_with(b"\r\n") {
+                out.extend_from_slice(b"\r\n");
+            } else if line.ends_with(b"\n") {
+                out.push(b'\n');
+            }
+        } else {
+            out.extend_from_slice(line);
+        }
+    }
+    Some(out)
 }
 
 fn declares_base64(part: &mail_parser::MessagePart<'_>) -> bool {
@@ -702,5 +771,32 @@ mod tests {
         assert_eq!(sniff(b"Return-Path: <a@b>\r\n"), Sniffed::Email);
         assert_eq!(sniff(b"unused"), Sniffed::Placeholder);
         assert_eq!(sniff(b"hello world"), Sniffed::Unknown);
+    }
+
+    #[test]
+    fn lines_of_spaces_where_blank_lines_belong_are_repaired_only_when_nothing_was_found() {
+        let xml = "<feedback><report_metadata><org_name>r.example</org_name><email>a@r.example</email>\
+                   <report_id>1</report_id><date_range><begin>1700000000</begin><end>1700086399</end></date_range>\
+                   </report_metadata><policy_published><domain>example.com</domain><p>none</p></policy_published>\
+                   <record><row><source_ip>192.0.2.1</source_ip><count>2</count></row>\
+                   <identifiers><header_from>example.com</header_from></identifiers><auth_results/></record></feedback>";
+        let email = format!(
+            "From: r@r.example\r\nContent-Type: multipart/mixed; boundary=b\r\n \r\n--b\r\n\
+             Content-Type: text/xml\r\n \r\n{xml}\r\n \r\n--b--\r\n"
+        );
+        let parsed = crate::reports::parse_bytes(email.as_bytes(), &Limits::default());
+        assert!(parsed.failures.is_empty(), "{:?}", parsed.failures);
+        assert_eq!(parsed.reports.len(), 1);
+        assert!(
+            parsed.reports[0]
+                .warnings
+                .iter()
+                .any(|w| w.code == WarningCode::BlankLinesRepaired)
+        );
+        assert_eq!(blank_whitespace_lines(b"a\r\n\r\nb"), None);
+        assert_eq!(
+            blank_whitespace_lines(b"a\n \t\nb \n").as_deref(),
+            Some(&b"a\n\nb \n"[..])
+        );
     }
 }

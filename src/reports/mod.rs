@@ -3,7 +3,8 @@
 //!
 //! Flow: [`envelope`] sniffs the bytes (never trusting names or content types) and unwraps
 //! gzip / zlib / zip / email / mbox layers into report payloads; [`dmarc`] parses aggregate
-//! XML record by record; [`tlsrpt`] parses RFC 8460 JSON. One input may hold many reports.
+//! XML record by record; [`tlsrpt`] parses RFC 8460 JSON; [`failure`] reads DMARC failure
+//! reports (RFC 6591 ARF emails). One input may hold many reports.
 //!
 //! Invariants:
 //! - Nothing here panics on any input, and memory stays bounded by [`Limits`]: input size,
@@ -21,6 +22,7 @@
 
 pub mod dmarc;
 pub mod envelope;
+pub mod failure;
 mod io;
 pub mod mbox;
 pub mod summary;
@@ -33,6 +35,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::rc::Rc;
 
+pub use crate::domain::failure::FailureReport;
 pub use crate::domain::report::{AggregateReport, TlsReport};
 pub use dmarc::AggregateReader;
 pub use envelope::Input;
@@ -139,7 +142,7 @@ pub enum ParseError {
     /// The bytes are not a report ruad understands; says what was found instead.
     #[error("not a report: {0}")]
     NotAReport(String),
-    /// A report kind ruad does not ingest (e.g. DMARC failure reports).
+    /// A report kind ruad does not ingest (e.g. ARF abuse reports).
     #[error("unsupported report type: {0}")]
     Unsupported(String),
     /// A hard limit was exceeded.
@@ -287,6 +290,9 @@ pub enum WarningCode {
     TransferEncodingRepaired,
     /// A record whose message count is above the maximum was dropped.
     CountOutOfRange,
+    /// Lines of an email holding only whitespace were read as blank lines (the end of the
+    /// header block, MIME part separators).
+    BlankLinesRepaired,
 }
 
 /// One kind of tolerance applied to a report, with how often it happened.
@@ -422,6 +428,21 @@ pub trait ReportHandler {
         report: TlsReport,
         warnings: Vec<Warning>,
     ) -> Result<(), ParseError>;
+    /// A DMARC failure report (RFC 6591 ARF) with its warnings. Handlers that do not take
+    /// failure reports get it as an unsupported report.
+    fn failure(
+        &mut self,
+        origin: &Origin,
+        report: FailureReport,
+        warnings: Vec<Warning>,
+    ) -> Result<(), ParseError> {
+        let _ = (report, warnings);
+        self.failed(
+            origin,
+            ParseError::Unsupported("DMARC failure report".into()),
+        );
+        Ok(())
+    }
     /// A payload (or the whole input) that yielded no report.
     fn failed(&mut self, origin: &Origin, error: ParseError);
     /// Whether the handler wants the bytes of the report payload (XML or JSON) found at
@@ -496,6 +517,7 @@ pub fn parse_input(
 pub enum Report {
     DmarcAggregate(Box<AggregateReport>),
     TlsReport(TlsReport),
+    FailureReport(Box<FailureReport>),
 }
 
 /// A report found in an input, with where it was found and the tolerances applied.
@@ -539,6 +561,20 @@ impl ReportHandler for Parsed {
         self.reports.push(ParsedReport {
             origin: origin.clone(),
             report: Report::TlsReport(report),
+            warnings,
+        });
+        Ok(())
+    }
+
+    fn failure(
+        &mut self,
+        origin: &Origin,
+        report: FailureReport,
+        warnings: Vec<Warning>,
+    ) -> Result<(), ParseError> {
+        self.reports.push(ParsedReport {
+            origin: origin.clone(),
+            report: Report::FailureReport(Box::new(report)),
             warnings,
         });
         Ok(())

@@ -8,8 +8,8 @@
 //! follows the number of distinct sources, not records.
 
 use crate::analysis::input::{
-    DmarcData, DnsCheck, DomainInput, PolicyObservation, ReporterData, SourceData, SourceNames,
-    TlsData, TlsDay, TlsFailureData,
+    DmarcData, DnsCheck, DomainInput, FailureData, FailureSource, PolicyObservation, ReporterData,
+    SourceData, SourceNames, TlsData, TlsDay, TlsFailureData,
 };
 use crate::analysis::issues::{DAY, Evaluation, Thresholds, detect};
 use crate::domain::ids::{DomainId, TenantId};
@@ -124,6 +124,7 @@ pub fn load_input(
         registered_at: Some(domain.created_at),
         dmarc: load_dmarc(conn, &scope, id, t)?,
         tls: load_tls(conn, &scope, id, t)?,
+        failures: load_failures(conn, &scope, id, now, t)?,
         dns: dns_snapshots::latest_for_domain(conn, &domain.id)?
             .into_iter()
             .map(|s| DnsCheck {
@@ -133,6 +134,33 @@ pub fn load_input(
                 checked_at: s.checked_at,
             })
             .collect(),
+    })
+}
+
+/// Failure reports per source that arrived in the burst window before `now`.
+fn load_failures(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    domain: &DomainId,
+    now: i64,
+    t: &Thresholds,
+) -> StorageResult<FailureData> {
+    let from = now - t.failure_burst_hours * 3600;
+    let sources =
+        crate::storage::failures::failure_counts_by_source(conn, scope, domain, from, now + 1)?
+            .into_iter()
+            .filter_map(|c| {
+                Some(FailureSource {
+                    ip: c.key?,
+                    reports: u64::try_from(c.reports).unwrap_or(0),
+                    incidents: u64::try_from(c.incidents).unwrap_or(0),
+                })
+            })
+            .collect();
+    Ok(FailureData {
+        from,
+        to: now + 1,
+        sources,
     })
 }
 

@@ -281,6 +281,52 @@ diesel::table! {
 
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
+// Failure reports (migration 2026-12-06-000002_failure_reports).
+diesel::table! {
+    failure_reports (id) {
+        id -> Text,
+        tenant_id -> Text,
+        domain_id -> Text,
+        upload_id -> Nullable<Text>,
+        origin -> Text,
+        content_hash -> Text,
+        privacy -> Text,
+        policy_domain -> Text,
+        reporter -> Nullable<Text>,
+        source_ip -> Nullable<Text>,
+        auth_failures -> Text,
+        delivery_result -> Nullable<Text>,
+        arrival_ts -> BigInt,
+        incidents -> BigInt,
+        original_mail_from -> Nullable<Text>,
+        header_from -> Nullable<Text>,
+        report -> Text,
+        warnings -> Text,
+        created_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    failure_report_types (report_id, auth_failure) {
+        report_id -> Text,
+        domain_id -> Text,
+        auth_failure -> Text,
+        arrival_ts -> BigInt,
+        incidents -> BigInt,
+    }
+}
+
+diesel::table! {
+    failure_settings (tenant_id) {
+        tenant_id -> Text,
+        privacy -> Text,
+        hash_key -> Text,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::joinable!(failure_report_types -> failure_reports (report_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     api_keys,
@@ -301,4 +347,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     issues,
     webhooks,
     webhook_deliveries,
+    failure_reports,
+    failure_report_types,
+    failure_settings,
 );

@@ -22,6 +22,7 @@ struct World {
     victim_report: String,
     victim_issue: String,
     victim_webhook: String,
+    victim_failure: String,
     attacker_key: String,
 }
 
@@ -209,6 +210,42 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             None,
         ),
         (
+            "get",
+            "/api/v1/domains/{domain}/failures",
+            "/api/v1/domains/foo-bar.io/failures".into(),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/domains/{domain}/failures/summary",
+            "/api/v1/domains/foo-bar.io/failures/summary".into(),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/domains/{domain}/failures/{failure_id}",
+            format!("/api/v1/domains/foo-bar.io/failures/{}", w.victim_failure),
+            None,
+        ),
+        (
+            "delete",
+            "/api/v1/domains/{domain}/failures/{failure_id}",
+            format!("/api/v1/domains/foo-bar.io/failures/{}", w.victim_failure),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/tenants/{tenant_id}/failure-settings",
+            format!("/api/v1/tenants/{t}/failure-settings"),
+            None,
+        ),
+        (
+            "patch",
+            "/api/v1/tenants/{tenant_id}/failure-settings",
+            format!("/api/v1/tenants/{t}/failure-settings"),
+            Some(json!({"failure_report_privacy": "full"})),
+        ),
+        (
             "post",
             "/api/v1/webhooks",
             "/api/v1/webhooks".into(),
@@ -374,12 +411,25 @@ async fn world(app: &TestApp) -> World {
         .await;
     assert_eq!(webhook.status, StatusCode::CREATED, "{:?}", webhook.body);
     let victim_webhook = webhook.body["id"].as_str().unwrap().to_string();
+    let failure = app
+        .upload(
+            &victim_key,
+            crate::failures::failure_report("foo-bar.io", "192.0.2.7", "victim@foo-bar.io", 1),
+            "message/rfc822",
+        )
+        .await;
+    assert_eq!(failure.status, StatusCode::CREATED, "{:?}", failure.body);
+    let victim_failure = failure.body["reports"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     World {
         victim_tenant,
         victim_key_id,
         victim_report,
         victim_issue,
         victim_webhook,
+        victim_failure,
         attacker_key,
     }
 }
@@ -546,6 +596,7 @@ async fn the_table_covers_every_operation_of_the_spec() {
         victim_report: String::new(),
         victim_issue: String::new(),
         victim_webhook: String::new(),
+        victim_failure: String::new(),
         attacker_key: String::new(),
     };
     let listed: Vec<(String, String)> = table(&w)

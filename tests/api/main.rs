@@ -10,6 +10,7 @@ mod dns_server;
 mod docs;
 mod enrich;
 mod errors;
+mod failures;
 mod guard;
 mod helpers;
 mod issues;

@@ -32,9 +32,14 @@
 //!   [`Ingested::Failed`] outcome and the others go on; a storage failure ends the upload
 //!   with an error (reports committed before it stay committed).
 //!
+//! DMARC failure reports take their own arm (`failure.rs`): redacted as the filing tenant's
+//! privacy setting says, deduplicated by content hash, stored in `storage::failures`, with no
+//! raw copy of the upload unless the tenant keeps everything.
+//!
 //! Must not depend on `api`, `cli`, `jobs` or actix-web; database work is
 //! `storage::reports`, composed here.
 
+mod failure;
 mod rfc8460;
 mod stage;
 
@@ -86,7 +91,8 @@ pub enum Ingested {
     Stored {
         /// The stored report (the one stored before, when `duplicate`).
         id: ReportId,
-        /// `dmarc_aggregate` or `tls_report` (`storage::reports::KIND_*`).
+        /// `dmarc_aggregate`, `tls_report` (`storage::reports::KIND_*`) or `failure_report`
+        /// (`storage::failures::KIND_FAILURE`).
         kind: &'static str,
         /// The policy domain named in the report.
         policy_domain: String,
@@ -694,6 +700,15 @@ impl ReportHandler for Handler<'_> {
             Ok(row)
         });
         self.written(origin, KIND_TLS, &policy_domain, &filed, result)
+    }
+
+    fn failure(
+        &mut self,
+        origin: &Origin,
+        report: crate::domain::failure::FailureReport,
+        warnings: Vec<Warning>,
+    ) -> Result<(), ParseError> {
+        self.store_failure(origin, report, warnings)
     }
 
     fn failed(&mut self, origin: &Origin, error: ParseError) {

@@ -8,7 +8,7 @@
 use super::ReportRow;
 use crate::domain::ids::ReportId;
 use crate::storage::schema::{dmarc_records, reports, tls_failures, tls_policies, uploads};
-use crate::storage::{DbConnection, StorageResult, TenantScope};
+use crate::storage::{DbConnection, StorageError, StorageResult, TenantScope};
 use diesel::prelude::*;
 
 /// Filters for listing reports.
@@ -92,7 +92,11 @@ pub fn get_report_upload(
     let (compressed, content_type, filename) = uploads::table
         .filter(uploads::id.eq(report.upload_id.as_str()))
         .select((uploads::data, uploads::content_type, uploads::filename))
-        .first(conn)?;
+        .first::<(Vec<u8>, Option<String>, Option<String>)>(conn)?;
+    // The raw copy was withheld (the upload also held a redacted failure report).
+    if compressed.is_empty() {
+        return Err(StorageError::NotFound);
+    }
     Ok(StoredUpload {
         compressed,
         content_type,
