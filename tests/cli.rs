@@ -706,6 +706,8 @@ fn ingest_sends_to_a_running_server_with_a_key_and_stops_on_a_refused_key() {
         stderr_of(&out)
     );
     assert_eq!(summary_of(&out)["reports_stored"], 0);
+}
+
 #[test]
 fn a_failure_report_parses_to_json_with_the_same_summary_fields() {
     let path =
