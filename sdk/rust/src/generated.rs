@@ -1450,6 +1450,37 @@ pub mod types {
         }
     }
 
+    #[doc = "Reports and incidents of one source or failure type."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct FailureCountResponse {
+        pub incidents: i64,
+        #[doc = "The source IP (`null`: reports that named none) or the `Auth-Failure` value."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub key: ::std::option::Option<::std::string::String>,
+        pub reports: i64,
+    }
+
+    impl FailureCountResponse {
+        pub fn builder() -> builder::FailureCountResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "A page of failure reports."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct FailureListResponse {
+        pub items: ::std::vec::Vec<FailureResponse>,
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+    }
+
+    impl FailureListResponse {
+        pub fn builder() -> builder::FailureListResponse {
+            Default::default()
+        }
+    }
+
     #[doc = "Failure reporting option (`fo`)."]
     #[derive(
         :: serde :: Deserialize,
@@ -1514,6 +1545,207 @@ pub mod types {
         }
     }
 
+    #[doc = "How much of a failure report a tenant keeps (its `failure_report_privacy` setting)."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum FailurePrivacy {
+        #[serde(rename = "redacted")]
+        Redacted,
+        #[serde(rename = "headers")]
+        Headers,
+        #[serde(rename = "full")]
+        Full,
+    }
+
+    impl ::std::fmt::Display for FailurePrivacy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Redacted => f.write_str("redacted"),
+                Self::Headers => f.write_str("headers"),
+                Self::Full => f.write_str("full"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for FailurePrivacy {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "redacted" => Ok(Self::Redacted),
+                "headers" => Ok(Self::Headers),
+                "full" => Ok(Self::Full),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for FailurePrivacy {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for FailurePrivacy {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "One failure report."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct FailureReport {
+        #[doc = "`Arrival-Date` (or the older `Received-Date`), as Unix seconds (UTC)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub arrival_date: ::std::option::Option<i64>,
+        #[doc = "`Auth-Failure`: which mechanisms failed, lower-case (`dmarc`, `spf`, `dkim`,\n`bodyhash`, `signature`, `revoked`, `adsp`, `policy`, or another value as sent)."]
+        pub auth_failure: ::std::vec::Vec<::std::string::String>,
+        #[doc = "`Authentication-Results` the receiver computed (RFC 8601), unfolded."]
+        pub authentication_results: ::std::vec::Vec<::std::string::String>,
+        #[doc = "`Delivery-Result`: `delivered`, `spam`, `policy`, `reject` or `other`."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub delivery_result: ::std::option::Option<::std::string::String>,
+        #[doc = "`DKIM-Canonicalized-Body`: base64 of the canonicalized body the verifier hashed."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dkim_canonicalized_body: ::std::option::Option<::std::string::String>,
+        #[doc = "`DKIM-Canonicalized-Header`: base64 of the canonicalized header the verifier hashed."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dkim_canonicalized_header: ::std::option::Option<::std::string::String>,
+        #[doc = "`DKIM-Domain`: the `d=` of the failing signature."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dkim_domain: ::std::option::Option<::std::string::String>,
+        #[doc = "`DKIM-Identity`: the `i=` of the failing signature."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dkim_identity: ::std::option::Option<::std::string::String>,
+        #[doc = "`DKIM-Selector`: the `s=` of the failing signature."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dkim_selector: ::std::option::Option<::std::string::String>,
+        #[doc = "`Feedback-Type`: always `auth-failure` for a report ruad accepts."]
+        pub feedback_type: ::std::string::String,
+        #[doc = "`Identity-Alignment` (RFC 9991): the mechanisms that were aligned (`none`, `spf`,\n`dkim`)."]
+        pub identity_alignment: ::std::vec::Vec<::std::string::String>,
+        #[doc = "`Incidents`: how many messages this report stands for (1 when absent)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub incidents: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub original: ::std::option::Option<OriginalMessage>,
+        #[doc = "`Original-Envelope-Id`: the receiver's id of the SMTP transaction."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub original_envelope_id: ::std::option::Option<::std::string::String>,
+        #[doc = "`Original-Mail-From`: the SMTP envelope sender, without angle brackets."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub original_mail_from: ::std::option::Option<::std::string::String>,
+        #[doc = "`Original-Rcpt-To`: the SMTP envelope recipients, without angle brackets."]
+        pub original_rcpt_to: ::std::vec::Vec<::std::string::String>,
+        #[doc = "`Reported-Domain`: the domain the failing message claimed (its RFC 5322 From domain)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reported_domain: ::std::option::Option<::std::string::String>,
+        pub reporter: ReporterInfo,
+        #[doc = "`Reporting-MTA`: the receiver's MTA."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reporting_mta: ::std::option::Option<::std::string::String>,
+        #[doc = "`Source-IP`: the address the failing message came from."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source_ip: ::std::option::Option<::std::string::String>,
+        #[doc = "`SPF-DNS`: the SPF records the receiver evaluated."]
+        pub spf_dns: ::std::vec::Vec<::std::string::String>,
+        #[doc = "`User-Agent`: the software that made the report."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_agent: ::std::option::Option<::std::string::String>,
+        #[doc = "`Version` of the ARF format the reporter declared."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+    }
+
+    impl FailureReport {
+        pub fn builder() -> builder::FailureReport {
+            Default::default()
+        }
+    }
+
+    #[doc = "One stored failure report."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct FailureResponse {
+        #[doc = "When the failing message arrived (Unix time; the report's date when it did not say)."]
+        pub arrival_date: i64,
+        #[doc = "`Auth-Failure` values."]
+        pub auth_failure: ::std::vec::Vec<::std::string::String>,
+        #[doc = "When ruad stored it (Unix time)."]
+        pub created_at: i64,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub delivery_result: ::std::option::Option<::std::string::String>,
+        #[doc = "The registered domain it is filed under."]
+        pub domain: ::std::string::String,
+        pub id: ::std::string::String,
+        #[doc = "Messages the report stands for."]
+        pub incidents: i64,
+        #[doc = "`Reported-Domain`, else the From domain of the failing message."]
+        pub policy_domain: ::std::string::String,
+        pub privacy: FailurePrivacy,
+        pub report: FailureReport,
+        #[doc = "The domain of the report email's sender (the reporting organization)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub reporter: ::std::option::Option<::std::string::String>,
+        #[doc = "Where the failing message came from."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source_ip: ::std::option::Option<::std::string::String>,
+        #[doc = "Tolerances applied while parsing."]
+        pub warnings: ::std::vec::Vec<Warning>,
+    }
+
+    impl FailureResponse {
+        pub fn builder() -> builder::FailureResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "A tenant's failure report settings."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct FailureSettingsResponse {
+        pub failure_report_privacy: FailurePrivacy,
+        pub tenant_id: ::std::string::String,
+    }
+
+    impl FailureSettingsResponse {
+        pub fn builder() -> builder::FailureSettingsResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "Failure counts of a domain over a range of days."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct FailureSummaryResponse {
+        #[doc = "By source IP, most incidents first (at most 1000 sources)."]
+        pub by_source: ::std::vec::Vec<FailureCountResponse>,
+        #[doc = "By `Auth-Failure` value, most incidents first (a report with several values counts\nunder each)."]
+        pub by_type: ::std::vec::Vec<FailureCountResponse>,
+        #[doc = "First day counted (ISO 8601 date)."]
+        pub from: ::std::string::String,
+        pub incidents: i64,
+        pub reports: i64,
+        #[doc = "Last day counted (ISO 8601 date)."]
+        pub to: ::std::string::String,
+    }
+
+    impl FailureSummaryResponse {
+        pub fn builder() -> builder::FailureSummaryResponse {
+            Default::default()
+        }
+    }
+
     #[doc = "One observation about a record, with the rule it comes from."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct Finding {
@@ -1548,6 +1780,19 @@ pub mod types {
 
     impl Generated {
         pub fn builder() -> builder::Generated {
+            Default::default()
+        }
+    }
+
+    #[doc = "One header field."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct HeaderField {
+        pub name: ::std::string::String,
+        pub value: ::std::string::String,
+    }
+
+    impl HeaderField {
+        pub fn builder() -> builder::HeaderField {
             Default::default()
         }
     }
@@ -1671,6 +1916,8 @@ pub mod types {
         DkimKeyInvalid,
         #[serde(rename = "dmarc_reports_not_received")]
         DmarcReportsNotReceived,
+        #[serde(rename = "failure_report_burst")]
+        FailureReportBurst,
     }
 
     impl ::std::fmt::Display for IssueCode {
@@ -1707,6 +1954,7 @@ pub mod types {
                 Self::MtaStsPolicyUnavailable => f.write_str("mta_sts_policy_unavailable"),
                 Self::DkimKeyInvalid => f.write_str("dkim_key_invalid"),
                 Self::DmarcReportsNotReceived => f.write_str("dmarc_reports_not_received"),
+                Self::FailureReportBurst => f.write_str("failure_report_burst"),
             }
         }
     }
@@ -1746,6 +1994,7 @@ pub mod types {
                 "mta_sts_policy_unavailable" => Ok(Self::MtaStsPolicyUnavailable),
                 "dkim_key_invalid" => Ok(Self::DkimKeyInvalid),
                 "dmarc_reports_not_received" => Ok(Self::DmarcReportsNotReceived),
+                "failure_report_burst" => Ok(Self::FailureReportBurst),
                 _ => Err("invalid value".into()),
             }
         }
@@ -2092,6 +2341,37 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+
+    #[doc = "The failing message, as included in the report (RFC 6591 §3.3: the whole message or only\nits header block)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct OriginalMessage {
+        #[doc = "The body as text (lossy UTF-8, cut at the parser's token limit); absent when only\nheaders were included."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub body: ::std::option::Option<::std::string::String>,
+        #[doc = "The Date, as Unix seconds (UTC)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date: ::std::option::Option<i64>,
+        #[doc = "The From address (addr-spec)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub from: ::std::option::Option<::std::string::String>,
+        #[doc = "Every header field in order, values unfolded."]
+        pub headers: ::std::vec::Vec<HeaderField>,
+        #[doc = "Only the header block was included (`text/rfc822-headers`)."]
+        pub headers_only: bool,
+        #[doc = "The Message-ID, without angle brackets."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+        #[doc = "The To addresses (addr-specs)."]
+        pub to: ::std::vec::Vec<::std::string::String>,
+    }
+
+    impl OriginalMessage {
+        pub fn builder() -> builder::OriginalMessage {
+            Default::default()
         }
     }
 
@@ -2492,6 +2772,8 @@ pub mod types {
         DmarcAggregate,
         #[serde(rename = "tls_report")]
         TlsReport,
+        #[serde(rename = "failure_report")]
+        FailureReport,
     }
 
     impl ::std::fmt::Display for ReportKind {
@@ -2499,6 +2781,7 @@ pub mod types {
             match *self {
                 Self::DmarcAggregate => f.write_str("dmarc_aggregate"),
                 Self::TlsReport => f.write_str("tls_report"),
+                Self::FailureReport => f.write_str("failure_report"),
             }
         }
     }
@@ -2509,6 +2792,7 @@ pub mod types {
             match value {
                 "dmarc_aggregate" => Ok(Self::DmarcAggregate),
                 "tls_report" => Ok(Self::TlsReport),
+                "failure_report" => Ok(Self::FailureReport),
                 _ => Err("invalid value".into()),
             }
         }
@@ -2679,6 +2963,29 @@ pub mod types {
 
     impl ReportSummary {
         pub fn builder() -> builder::ReportSummary {
+            Default::default()
+        }
+    }
+
+    #[doc = "The email that carried the report."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default)]
+    pub struct ReporterInfo {
+        #[doc = "Its Date, as Unix seconds (UTC)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub date: ::std::option::Option<i64>,
+        #[doc = "Its From address (the reporting organization's mailbox)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub from: ::std::option::Option<::std::string::String>,
+        #[doc = "Its Message-ID, without angle brackets."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub message_id: ::std::option::Option<::std::string::String>,
+        #[doc = "Its Subject: reporters often copy the failing message's subject into it."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+    }
+
+    impl ReporterInfo {
+        pub fn builder() -> builder::ReporterInfo {
             Default::default()
         }
     }
@@ -3568,6 +3875,19 @@ pub mod types {
         }
     }
 
+    #[doc = "Changes to a tenant's failure report settings."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct UpdateFailureSettingsRequest {
+        pub failure_report_privacy: FailurePrivacy,
+    }
+
+    impl UpdateFailureSettingsRequest {
+        pub fn builder() -> builder::UpdateFailureSettingsRequest {
+            Default::default()
+        }
+    }
+
     #[doc = "A client's change of an issue's status."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
@@ -3764,6 +4084,8 @@ pub mod types {
         TransferEncodingRepaired,
         #[serde(rename = "count_out_of_range")]
         CountOutOfRange,
+        #[serde(rename = "blank_lines_repaired")]
+        BlankLinesRepaired,
     }
 
     impl ::std::fmt::Display for WarningCode {
@@ -3792,6 +4114,7 @@ pub mod types {
                 Self::InvalidValue => f.write_str("invalid_value"),
                 Self::TransferEncodingRepaired => f.write_str("transfer_encoding_repaired"),
                 Self::CountOutOfRange => f.write_str("count_out_of_range"),
+                Self::BlankLinesRepaired => f.write_str("blank_lines_repaired"),
             }
         }
     }
@@ -3823,6 +4146,7 @@ pub mod types {
                 "invalid_value" => Ok(Self::InvalidValue),
                 "transfer_encoding_repaired" => Ok(Self::TransferEncodingRepaired),
                 "count_out_of_range" => Ok(Self::CountOutOfRange),
+                "blank_lines_repaired" => Ok(Self::BlankLinesRepaired),
                 _ => Err("invalid value".into()),
             }
         }
@@ -7392,6 +7716,967 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct FailureCountResponse {
+            incidents: ::std::result::Result<i64, ::std::string::String>,
+            key: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            reports: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for FailureCountResponse {
+            fn default() -> Self {
+                Self {
+                    incidents: Err("no value supplied for incidents".to_string()),
+                    key: Ok(Default::default()),
+                    reports: Err("no value supplied for reports".to_string()),
+                }
+            }
+        }
+
+        impl FailureCountResponse {
+            pub fn incidents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incidents = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for incidents: {e}"));
+                self
+            }
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for key: {e}"));
+                self
+            }
+            pub fn reports<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reports = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for reports: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<FailureCountResponse> for super::FailureCountResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FailureCountResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    incidents: value.incidents?,
+                    key: value.key?,
+                    reports: value.reports?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::FailureCountResponse> for FailureCountResponse {
+            fn from(value: super::FailureCountResponse) -> Self {
+                Self {
+                    incidents: Ok(value.incidents),
+                    key: Ok(value.key),
+                    reports: Ok(value.reports),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct FailureListResponse {
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::FailureResponse>,
+                ::std::string::String,
+            >,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for FailureListResponse {
+            fn default() -> Self {
+                Self {
+                    items: Err("no value supplied for items".to_string()),
+                    next_cursor: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl FailureListResponse {
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FailureResponse>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for items: {e}"));
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<FailureListResponse> for super::FailureListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FailureListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    items: value.items?,
+                    next_cursor: value.next_cursor?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::FailureListResponse> for FailureListResponse {
+            fn from(value: super::FailureListResponse) -> Self {
+                Self {
+                    items: Ok(value.items),
+                    next_cursor: Ok(value.next_cursor),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct FailureReport {
+            arrival_date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            auth_failure: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            authentication_results: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            delivery_result: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dkim_canonicalized_body: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dkim_canonicalized_header: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dkim_domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dkim_identity: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dkim_selector: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            feedback_type: ::std::result::Result<::std::string::String, ::std::string::String>,
+            identity_alignment: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            incidents: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            original: ::std::result::Result<
+                ::std::option::Option<super::OriginalMessage>,
+                ::std::string::String,
+            >,
+            original_envelope_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            original_mail_from: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            original_rcpt_to: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            reported_domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            reporter: ::std::result::Result<super::ReporterInfo, ::std::string::String>,
+            reporting_mta: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source_ip: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            spf_dns: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            user_agent: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for FailureReport {
+            fn default() -> Self {
+                Self {
+                    arrival_date: Ok(Default::default()),
+                    auth_failure: Err("no value supplied for auth_failure".to_string()),
+                    authentication_results: Err(
+                        "no value supplied for authentication_results".to_string()
+                    ),
+                    delivery_result: Ok(Default::default()),
+                    dkim_canonicalized_body: Ok(Default::default()),
+                    dkim_canonicalized_header: Ok(Default::default()),
+                    dkim_domain: Ok(Default::default()),
+                    dkim_identity: Ok(Default::default()),
+                    dkim_selector: Ok(Default::default()),
+                    feedback_type: Err("no value supplied for feedback_type".to_string()),
+                    identity_alignment: Err("no value supplied for identity_alignment".to_string()),
+                    incidents: Ok(Default::default()),
+                    original: Ok(Default::default()),
+                    original_envelope_id: Ok(Default::default()),
+                    original_mail_from: Ok(Default::default()),
+                    original_rcpt_to: Err("no value supplied for original_rcpt_to".to_string()),
+                    reported_domain: Ok(Default::default()),
+                    reporter: Err("no value supplied for reporter".to_string()),
+                    reporting_mta: Ok(Default::default()),
+                    source_ip: Ok(Default::default()),
+                    spf_dns: Err("no value supplied for spf_dns".to_string()),
+                    user_agent: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl FailureReport {
+            pub fn arrival_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.arrival_date = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for arrival_date: {e}"));
+                self
+            }
+            pub fn auth_failure<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auth_failure = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for auth_failure: {e}"));
+                self
+            }
+            pub fn authentication_results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authentication_results = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for authentication_results: {e}")
+                });
+                self
+            }
+            pub fn delivery_result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delivery_result = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for delivery_result: {e}")
+                });
+                self
+            }
+            pub fn dkim_canonicalized_body<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dkim_canonicalized_body = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for dkim_canonicalized_body: {e}")
+                });
+                self
+            }
+            pub fn dkim_canonicalized_header<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dkim_canonicalized_header = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for dkim_canonicalized_header: {e}")
+                });
+                self
+            }
+            pub fn dkim_domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dkim_domain = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dkim_domain: {e}"));
+                self
+            }
+            pub fn dkim_identity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dkim_identity = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dkim_identity: {e}"));
+                self
+            }
+            pub fn dkim_selector<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dkim_selector = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dkim_selector: {e}"));
+                self
+            }
+            pub fn feedback_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.feedback_type = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for feedback_type: {e}"));
+                self
+            }
+            pub fn identity_alignment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identity_alignment = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for identity_alignment: {e}")
+                });
+                self
+            }
+            pub fn incidents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incidents = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for incidents: {e}"));
+                self
+            }
+            pub fn original<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::OriginalMessage>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.original = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for original: {e}"));
+                self
+            }
+            pub fn original_envelope_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.original_envelope_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for original_envelope_id: {e}")
+                });
+                self
+            }
+            pub fn original_mail_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.original_mail_from = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for original_mail_from: {e}")
+                });
+                self
+            }
+            pub fn original_rcpt_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.original_rcpt_to = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for original_rcpt_to: {e}")
+                });
+                self
+            }
+            pub fn reported_domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reported_domain = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for reported_domain: {e}")
+                });
+                self
+            }
+            pub fn reporter<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ReporterInfo>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reporter = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for reporter: {e}"));
+                self
+            }
+            pub fn reporting_mta<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reporting_mta = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for reporting_mta: {e}"));
+                self
+            }
+            pub fn source_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_ip = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for source_ip: {e}"));
+                self
+            }
+            pub fn spf_dns<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.spf_dns = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for spf_dns: {e}"));
+                self
+            }
+            pub fn user_agent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_agent = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for user_agent: {e}"));
+                self
+            }
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for version: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<FailureReport> for super::FailureReport {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FailureReport,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    arrival_date: value.arrival_date?,
+                    auth_failure: value.auth_failure?,
+                    authentication_results: value.authentication_results?,
+                    delivery_result: value.delivery_result?,
+                    dkim_canonicalized_body: value.dkim_canonicalized_body?,
+                    dkim_canonicalized_header: value.dkim_canonicalized_header?,
+                    dkim_domain: value.dkim_domain?,
+                    dkim_identity: value.dkim_identity?,
+                    dkim_selector: value.dkim_selector?,
+                    feedback_type: value.feedback_type?,
+                    identity_alignment: value.identity_alignment?,
+                    incidents: value.incidents?,
+                    original: value.original?,
+                    original_envelope_id: value.original_envelope_id?,
+                    original_mail_from: value.original_mail_from?,
+                    original_rcpt_to: value.original_rcpt_to?,
+                    reported_domain: value.reported_domain?,
+                    reporter: value.reporter?,
+                    reporting_mta: value.reporting_mta?,
+                    source_ip: value.source_ip?,
+                    spf_dns: value.spf_dns?,
+                    user_agent: value.user_agent?,
+                    version: value.version?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::FailureReport> for FailureReport {
+            fn from(value: super::FailureReport) -> Self {
+                Self {
+                    arrival_date: Ok(value.arrival_date),
+                    auth_failure: Ok(value.auth_failure),
+                    authentication_results: Ok(value.authentication_results),
+                    delivery_result: Ok(value.delivery_result),
+                    dkim_canonicalized_body: Ok(value.dkim_canonicalized_body),
+                    dkim_canonicalized_header: Ok(value.dkim_canonicalized_header),
+                    dkim_domain: Ok(value.dkim_domain),
+                    dkim_identity: Ok(value.dkim_identity),
+                    dkim_selector: Ok(value.dkim_selector),
+                    feedback_type: Ok(value.feedback_type),
+                    identity_alignment: Ok(value.identity_alignment),
+                    incidents: Ok(value.incidents),
+                    original: Ok(value.original),
+                    original_envelope_id: Ok(value.original_envelope_id),
+                    original_mail_from: Ok(value.original_mail_from),
+                    original_rcpt_to: Ok(value.original_rcpt_to),
+                    reported_domain: Ok(value.reported_domain),
+                    reporter: Ok(value.reporter),
+                    reporting_mta: Ok(value.reporting_mta),
+                    source_ip: Ok(value.source_ip),
+                    spf_dns: Ok(value.spf_dns),
+                    user_agent: Ok(value.user_agent),
+                    version: Ok(value.version),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct FailureResponse {
+            arrival_date: ::std::result::Result<i64, ::std::string::String>,
+            auth_failure: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
+            delivery_result: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            incidents: ::std::result::Result<i64, ::std::string::String>,
+            policy_domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            privacy: ::std::result::Result<super::FailurePrivacy, ::std::string::String>,
+            report: ::std::result::Result<super::FailureReport, ::std::string::String>,
+            reporter: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            source_ip: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            warnings: ::std::result::Result<::std::vec::Vec<super::Warning>, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for FailureResponse {
+            fn default() -> Self {
+                Self {
+                    arrival_date: Err("no value supplied for arrival_date".to_string()),
+                    auth_failure: Err("no value supplied for auth_failure".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    delivery_result: Ok(Default::default()),
+                    domain: Err("no value supplied for domain".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    incidents: Err("no value supplied for incidents".to_string()),
+                    policy_domain: Err("no value supplied for policy_domain".to_string()),
+                    privacy: Err("no value supplied for privacy".to_string()),
+                    report: Err("no value supplied for report".to_string()),
+                    reporter: Ok(Default::default()),
+                    source_ip: Ok(Default::default()),
+                    warnings: Err("no value supplied for warnings".to_string()),
+                }
+            }
+        }
+
+        impl FailureResponse {
+            pub fn arrival_date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.arrival_date = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for arrival_date: {e}"));
+                self
+            }
+            pub fn auth_failure<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auth_failure = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for auth_failure: {e}"));
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn delivery_result<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.delivery_result = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for delivery_result: {e}")
+                });
+                self
+            }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn incidents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incidents = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for incidents: {e}"));
+                self
+            }
+            pub fn policy_domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.policy_domain = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for policy_domain: {e}"));
+                self
+            }
+            pub fn privacy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::FailurePrivacy>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.privacy = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for privacy: {e}"));
+                self
+            }
+            pub fn report<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::FailureReport>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.report = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for report: {e}"));
+                self
+            }
+            pub fn reporter<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reporter = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for reporter: {e}"));
+                self
+            }
+            pub fn source_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_ip = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for source_ip: {e}"));
+                self
+            }
+            pub fn warnings<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Warning>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.warnings = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for warnings: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<FailureResponse> for super::FailureResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FailureResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    arrival_date: value.arrival_date?,
+                    auth_failure: value.auth_failure?,
+                    created_at: value.created_at?,
+                    delivery_result: value.delivery_result?,
+                    domain: value.domain?,
+                    id: value.id?,
+                    incidents: value.incidents?,
+                    policy_domain: value.policy_domain?,
+                    privacy: value.privacy?,
+                    report: value.report?,
+                    reporter: value.reporter?,
+                    source_ip: value.source_ip?,
+                    warnings: value.warnings?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::FailureResponse> for FailureResponse {
+            fn from(value: super::FailureResponse) -> Self {
+                Self {
+                    arrival_date: Ok(value.arrival_date),
+                    auth_failure: Ok(value.auth_failure),
+                    created_at: Ok(value.created_at),
+                    delivery_result: Ok(value.delivery_result),
+                    domain: Ok(value.domain),
+                    id: Ok(value.id),
+                    incidents: Ok(value.incidents),
+                    policy_domain: Ok(value.policy_domain),
+                    privacy: Ok(value.privacy),
+                    report: Ok(value.report),
+                    reporter: Ok(value.reporter),
+                    source_ip: Ok(value.source_ip),
+                    warnings: Ok(value.warnings),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct FailureSettingsResponse {
+            failure_report_privacy:
+                ::std::result::Result<super::FailurePrivacy, ::std::string::String>,
+            tenant_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for FailureSettingsResponse {
+            fn default() -> Self {
+                Self {
+                    failure_report_privacy: Err(
+                        "no value supplied for failure_report_privacy".to_string()
+                    ),
+                    tenant_id: Err("no value supplied for tenant_id".to_string()),
+                }
+            }
+        }
+
+        impl FailureSettingsResponse {
+            pub fn failure_report_privacy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::FailurePrivacy>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failure_report_privacy = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for failure_report_privacy: {e}")
+                });
+                self
+            }
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tenant_id: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<FailureSettingsResponse> for super::FailureSettingsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FailureSettingsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    failure_report_privacy: value.failure_report_privacy?,
+                    tenant_id: value.tenant_id?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::FailureSettingsResponse> for FailureSettingsResponse {
+            fn from(value: super::FailureSettingsResponse) -> Self {
+                Self {
+                    failure_report_privacy: Ok(value.failure_report_privacy),
+                    tenant_id: Ok(value.tenant_id),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct FailureSummaryResponse {
+            by_source: ::std::result::Result<
+                ::std::vec::Vec<super::FailureCountResponse>,
+                ::std::string::String,
+            >,
+            by_type: ::std::result::Result<
+                ::std::vec::Vec<super::FailureCountResponse>,
+                ::std::string::String,
+            >,
+            from: ::std::result::Result<::std::string::String, ::std::string::String>,
+            incidents: ::std::result::Result<i64, ::std::string::String>,
+            reports: ::std::result::Result<i64, ::std::string::String>,
+            to: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for FailureSummaryResponse {
+            fn default() -> Self {
+                Self {
+                    by_source: Err("no value supplied for by_source".to_string()),
+                    by_type: Err("no value supplied for by_type".to_string()),
+                    from: Err("no value supplied for from".to_string()),
+                    incidents: Err("no value supplied for incidents".to_string()),
+                    reports: Err("no value supplied for reports".to_string()),
+                    to: Err("no value supplied for to".to_string()),
+                }
+            }
+        }
+
+        impl FailureSummaryResponse {
+            pub fn by_source<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FailureCountResponse>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.by_source = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for by_source: {e}"));
+                self
+            }
+            pub fn by_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FailureCountResponse>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.by_type = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for by_type: {e}"));
+                self
+            }
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for from: {e}"));
+                self
+            }
+            pub fn incidents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incidents = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for incidents: {e}"));
+                self
+            }
+            pub fn reports<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reports = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for reports: {e}"));
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<FailureSummaryResponse> for super::FailureSummaryResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FailureSummaryResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    by_source: value.by_source?,
+                    by_type: value.by_type?,
+                    from: value.from?,
+                    incidents: value.incidents?,
+                    reports: value.reports?,
+                    to: value.to?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::FailureSummaryResponse> for FailureSummaryResponse {
+            fn from(value: super::FailureSummaryResponse) -> Self {
+                Self {
+                    by_source: Ok(value.by_source),
+                    by_type: Ok(value.by_type),
+                    from: Ok(value.from),
+                    incidents: Ok(value.incidents),
+                    reports: Ok(value.reports),
+                    to: Ok(value.to),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct Finding {
             code: ::std::result::Result<::std::string::String, ::std::string::String>,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -7568,6 +8853,65 @@ pub mod types {
                     findings: Ok(value.findings),
                     private_key_pem: Ok(value.private_key_pem),
                     records: Ok(value.records),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct HeaderField {
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for HeaderField {
+            fn default() -> Self {
+                Self {
+                    name: Err("no value supplied for name".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+
+        impl HeaderField {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<HeaderField> for super::HeaderField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: HeaderField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    value: value.value?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::HeaderField> for HeaderField {
+            fn from(value: super::HeaderField) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    value: Ok(value.value),
                 }
             }
         }
@@ -8202,6 +9546,165 @@ pub mod types {
                     max_age: Ok(value.max_age),
                     mode: Ok(value.mode),
                     mx: Ok(value.mx),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct OriginalMessage {
+            body: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            from: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            headers:
+                ::std::result::Result<::std::vec::Vec<super::HeaderField>, ::std::string::String>,
+            headers_only: ::std::result::Result<bool, ::std::string::String>,
+            message_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            to: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for OriginalMessage {
+            fn default() -> Self {
+                Self {
+                    body: Ok(Default::default()),
+                    date: Ok(Default::default()),
+                    from: Ok(Default::default()),
+                    headers: Err("no value supplied for headers".to_string()),
+                    headers_only: Err("no value supplied for headers_only".to_string()),
+                    message_id: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                    to: Err("no value supplied for to".to_string()),
+                }
+            }
+        }
+
+        impl OriginalMessage {
+            pub fn body<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.body = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for body: {e}"));
+                self
+            }
+            pub fn date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for date: {e}"));
+                self
+            }
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for from: {e}"));
+                self
+            }
+            pub fn headers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::HeaderField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers: {e}"));
+                self
+            }
+            pub fn headers_only<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.headers_only = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for headers_only: {e}"));
+                self
+            }
+            pub fn message_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message_id: {e}"));
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for subject: {e}"));
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<OriginalMessage> for super::OriginalMessage {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: OriginalMessage,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    body: value.body?,
+                    date: value.date?,
+                    from: value.from?,
+                    headers: value.headers?,
+                    headers_only: value.headers_only?,
+                    message_id: value.message_id?,
+                    subject: value.subject?,
+                    to: value.to?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::OriginalMessage> for OriginalMessage {
+            fn from(value: super::OriginalMessage) -> Self {
+                Self {
+                    body: Ok(value.body),
+                    date: Ok(value.date),
+                    from: Ok(value.from),
+                    headers: Ok(value.headers),
+                    headers_only: Ok(value.headers_only),
+                    message_id: Ok(value.message_id),
+                    subject: Ok(value.subject),
+                    to: Ok(value.to),
                 }
             }
         }
@@ -9909,6 +11412,102 @@ pub mod types {
                     report_id: Ok(value.report_id),
                     superseded_by: Ok(value.superseded_by),
                     warnings: Ok(value.warnings),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ReporterInfo {
+            date: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            from: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            message_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for ReporterInfo {
+            fn default() -> Self {
+                Self {
+                    date: Ok(Default::default()),
+                    from: Ok(Default::default()),
+                    message_id: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl ReporterInfo {
+            pub fn date<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.date = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for date: {e}"));
+                self
+            }
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for from: {e}"));
+                self
+            }
+            pub fn message_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.message_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for message_id: {e}"));
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for subject: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ReporterInfo> for super::ReporterInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReporterInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    date: value.date?,
+                    from: value.from?,
+                    message_id: value.message_id?,
+                    subject: value.subject?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ReporterInfo> for ReporterInfo {
+            fn from(value: super::ReporterInfo) -> Self {
+                Self {
+                    date: Ok(value.date),
+                    from: Ok(value.from),
+                    message_id: Ok(value.message_id),
+                    subject: Ok(value.subject),
                 }
             }
         }
@@ -12217,6 +13816,54 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct UpdateFailureSettingsRequest {
+            failure_report_privacy:
+                ::std::result::Result<super::FailurePrivacy, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for UpdateFailureSettingsRequest {
+            fn default() -> Self {
+                Self {
+                    failure_report_privacy: Err(
+                        "no value supplied for failure_report_privacy".to_string()
+                    ),
+                }
+            }
+        }
+
+        impl UpdateFailureSettingsRequest {
+            pub fn failure_report_privacy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::FailurePrivacy>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failure_report_privacy = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for failure_report_privacy: {e}")
+                });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<UpdateFailureSettingsRequest> for super::UpdateFailureSettingsRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateFailureSettingsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    failure_report_privacy: value.failure_report_privacy?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::UpdateFailureSettingsRequest> for UpdateFailureSettingsRequest {
+            fn from(value: super::UpdateFailureSettingsRequest) -> Self {
+                Self {
+                    failure_report_privacy: Ok(value.failure_report_privacy),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct UpdateIssueRequest {
             status: ::std::result::Result<super::IssueStatus, ::std::string::String>,
         }
@@ -13576,6 +15223,26 @@ impl Client {
         builder::ListDomainDnsCheckHistory::new(self)
     }
 
+    #[doc = "List a domain's failure reports, newest arrival first\n\nSends a `GET` request to `/api/v1/domains/{domain}/failures`\n\nArguments:\n- `domain`: Domain name\n- `auth_failure`: Only failures with this `Auth-Failure` value (`dmarc`, `spf`, `dkim`, `bodyhash`, …).\n- `cursor`: `next_cursor` of the previous page.\n- `from`: Only failures that arrived on or after this day (ISO 8601 date, UTC).\n- `limit`: Page size (1 to 500, default 50).\n- `policy_domain`: Only failures about this policy domain (the domain or a name below it that the\nreport named).\n- `source_ip`: Only failures of messages from this IP address.\n- `to`: Only failures that arrived on or before this day (ISO 8601 date, UTC).\n```ignore\nlet response = client.list_failures()\n    .domain(domain)\n    .auth_failure(auth_failure)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .policy_domain(policy_domain)\n    .source_ip(source_ip)\n    .to(to)\n    .send()\n    .await;\n```"]
+    pub fn list_failures(&self) -> builder::ListFailures<'_> {
+        builder::ListFailures::new(self)
+    }
+
+    #[doc = "Count a domain's failure reports by source IP and by failure type over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/failures/summary`\n\nArguments:\n- `domain`: Domain name\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.summarize_failures()\n    .domain(domain)\n    .from(from)\n    .to(to)\n    .send()\n    .await;\n```"]
+    pub fn summarize_failures(&self) -> builder::SummarizeFailures<'_> {
+        builder::SummarizeFailures::new(self)
+    }
+
+    #[doc = "Read one failure report of a domain\n\nSends a `GET` request to `/api/v1/domains/{domain}/failures/{failure_id}`\n\nArguments:\n- `domain`: Domain name\n- `failure_id`: Failure report id\n```ignore\nlet response = client.get_failure()\n    .domain(domain)\n    .failure_id(failure_id)\n    .send()\n    .await;\n```"]
+    pub fn get_failure(&self) -> builder::GetFailure<'_> {
+        builder::GetFailure::new(self)
+    }
+
+    #[doc = "Delete one failure report of a domain (and its raw copy, when kept)\n\nSends a `DELETE` request to `/api/v1/domains/{domain}/failures/{failure_id}`\n\nArguments:\n- `domain`: Domain name\n- `failure_id`: Failure report id\n```ignore\nlet response = client.delete_failure()\n    .domain(domain)\n    .failure_id(failure_id)\n    .send()\n    .await;\n```"]
+    pub fn delete_failure(&self) -> builder::DeleteFailure<'_> {
+        builder::DeleteFailure::new(self)
+    }
+
     #[doc = "Replace the domain's TLS-RPT ingest token; the old one stops working at once\n\nSends a `POST` request to `/api/v1/domains/{domain}/ingest-token`\n\nArguments:\n- `domain`: Domain name\n```ignore\nlet response = client.rotate_ingest_token()\n    .domain(domain)\n    .send()\n    .await;\n```"]
     pub fn rotate_ingest_token(&self) -> builder::RotateIngestToken<'_> {
         builder::RotateIngestToken::new(self)
@@ -13684,6 +15351,16 @@ impl Client {
     #[doc = "Revoke an API key and every token minted with it (it stays listed, with `revoked_at`)\n\nSends a `DELETE` request to `/api/v1/tenants/{tenant_id}/api-keys/{key_id}`\n\nArguments:\n- `tenant_id`: Tenant id\n- `key_id`: API key id\n```ignore\nlet response = client.revoke_api_key()\n    .tenant_id(tenant_id)\n    .key_id(key_id)\n    .send()\n    .await;\n```"]
     pub fn revoke_api_key(&self) -> builder::RevokeApiKey<'_> {
         builder::RevokeApiKey::new(self)
+    }
+
+    #[doc = "Read a tenant's failure report settings\n\nSends a `GET` request to `/api/v1/tenants/{tenant_id}/failure-settings`\n\nArguments:\n- `tenant_id`: Tenant id\n```ignore\nlet response = client.get_failure_settings()\n    .tenant_id(tenant_id)\n    .send()\n    .await;\n```"]
+    pub fn get_failure_settings(&self) -> builder::GetFailureSettings<'_> {
+        builder::GetFailureSettings::new(self)
+    }
+
+    #[doc = "Change a tenant's failure report settings (admin)\n\nSends a `PATCH` request to `/api/v1/tenants/{tenant_id}/failure-settings`\n\nArguments:\n- `tenant_id`: Tenant id\n- `body`\n```ignore\nlet response = client.update_failure_settings()\n    .tenant_id(tenant_id)\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn update_failure_settings(&self) -> builder::UpdateFailureSettings<'_> {
+        builder::UpdateFailureSettings::new(self)
     }
 
     #[doc = "List the webhooks of the caller's tenant and its descendants, newest first\n\nSends a `GET` request to `/api/v1/webhooks`\n\nArguments:\n- `cursor`: `next_cursor` of the previous page.\n- `limit`: Page size (1 to 500, default 50).\n```ignore\nlet response = client.list_webhooks()\n    .cursor(cursor)\n    .limit(limit)\n    .send()\n    .await;\n```"]
@@ -15792,6 +17469,522 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::list_failures`]\n\n[`Client::list_failures`]: super::Client::list_failures"]
+    #[derive(Debug, Clone)]
+    pub struct ListFailures<'a> {
+        client: &'a super::Client,
+        domain: Result<::std::string::String, String>,
+        auth_failure: Result<Option<::std::string::String>, String>,
+        cursor: Result<Option<::std::string::String>, String>,
+        from: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        policy_domain: Result<Option<::std::string::String>, String>,
+        source_ip: Result<Option<::std::string::String>, String>,
+        to: Result<Option<::std::string::String>, String>,
+    }
+
+    impl<'a> ListFailures<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Err("domain was not initialized".to_string()),
+                auth_failure: Ok(None),
+                cursor: Ok(None),
+                from: Ok(None),
+                limit: Ok(None),
+                policy_domain: Ok(None),
+                source_ip: Ok(None),
+                to: Ok(None),
+            }
+        }
+
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed".to_string()
+            });
+            self
+        }
+
+        pub fn auth_failure<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.auth_failure = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for auth_failure failed".to_string()
+            });
+            self
+        }
+
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for from failed".to_string()
+            });
+            self
+        }
+
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
+            self
+        }
+
+        pub fn policy_domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.policy_domain = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for policy_domain failed".to_string()
+            });
+            self
+        }
+
+        pub fn source_ip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.source_ip = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for source_ip failed".to_string()
+            });
+            self
+        }
+
+        pub fn to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.to = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for to failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/domains/{domain}/failures`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FailureListResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                domain,
+                auth_failure,
+                cursor,
+                from,
+                limit,
+                policy_domain,
+                source_ip,
+                to,
+            } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let auth_failure = auth_failure.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let policy_domain = policy_domain.map_err(Error::InvalidRequest)?;
+            let source_ip = source_ip.map_err(Error::InvalidRequest)?;
+            let to = to.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/domains/{}/failures",
+                client.baseurl,
+                encode_path(&domain.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new(
+                    "auth_failure",
+                    &auth_failure,
+                ))
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new(
+                    "policy_domain",
+                    &policy_domain,
+                ))
+                .query(&progenitor_client::QueryParam::new("source_ip", &source_ip))
+                .query(&progenitor_client::QueryParam::new("to", &to))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_failures",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::summarize_failures`]\n\n[`Client::summarize_failures`]: super::Client::summarize_failures"]
+    #[derive(Debug, Clone)]
+    pub struct SummarizeFailures<'a> {
+        client: &'a super::Client,
+        domain: Result<::std::string::String, String>,
+        from: Result<Option<::std::string::String>, String>,
+        to: Result<Option<::std::string::String>, String>,
+    }
+
+    impl<'a> SummarizeFailures<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Err("domain was not initialized".to_string()),
+                from: Ok(None),
+                to: Ok(None),
+            }
+        }
+
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed".to_string()
+            });
+            self
+        }
+
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for from failed".to_string()
+            });
+            self
+        }
+
+        pub fn to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.to = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for to failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/domains/{domain}/failures/summary`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FailureSummaryResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                domain,
+                from,
+                to,
+            } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let to = to.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/domains/{}/failures/summary",
+                client.baseurl,
+                encode_path(&domain.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("to", &to))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "summarize_failures",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::get_failure`]\n\n[`Client::get_failure`]: super::Client::get_failure"]
+    #[derive(Debug, Clone)]
+    pub struct GetFailure<'a> {
+        client: &'a super::Client,
+        domain: Result<::std::string::String, String>,
+        failure_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> GetFailure<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Err("domain was not initialized".to_string()),
+                failure_id: Err("failure_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed".to_string()
+            });
+            self
+        }
+
+        pub fn failure_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.failure_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for failure_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/domains/{domain}/failures/{failure_id}`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FailureResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                domain,
+                failure_id,
+            } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let failure_id = failure_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/domains/{}/failures/{}",
+                client.baseurl,
+                encode_path(&domain.to_string()),
+                encode_path(&failure_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_failure",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::delete_failure`]\n\n[`Client::delete_failure`]: super::Client::delete_failure"]
+    #[derive(Debug, Clone)]
+    pub struct DeleteFailure<'a> {
+        client: &'a super::Client,
+        domain: Result<::std::string::String, String>,
+        failure_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> DeleteFailure<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Err("domain was not initialized".to_string()),
+                failure_id: Err("failure_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed".to_string()
+            });
+            self
+        }
+
+        pub fn failure_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.failure_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for failure_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `DELETE` request to `/api/v1/domains/{domain}/failures/{failure_id}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Problem>> {
+            let Self {
+                client,
+                domain,
+                failure_id,
+            } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let failure_id = failure_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/domains/{}/failures/{}",
+                client.baseurl,
+                encode_path(&domain.to_string()),
+                encode_path(&failure_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_failure",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
@@ -18322,6 +20515,215 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::get_failure_settings`]\n\n[`Client::get_failure_settings`]: super::Client::get_failure_settings"]
+    #[derive(Debug, Clone)]
+    pub struct GetFailureSettings<'a> {
+        client: &'a super::Client,
+        tenant_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> GetFailureSettings<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant_id: Err("tenant_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/tenants/{tenant_id}/failure-settings`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FailureSettingsResponse>, Error<types::Problem>> {
+            let Self { client, tenant_id } = self;
+            let tenant_id = tenant_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tenants/{}/failure-settings",
+                client.baseurl,
+                encode_path(&tenant_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_failure_settings",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::update_failure_settings`]\n\n[`Client::update_failure_settings`]: super::Client::update_failure_settings"]
+    #[derive(Debug, Clone)]
+    pub struct UpdateFailureSettings<'a> {
+        client: &'a super::Client,
+        tenant_id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdateFailureSettingsRequest, String>,
+    }
+
+    impl<'a> UpdateFailureSettings<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant_id: Err("tenant_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant_id failed".to_string()
+            });
+            self
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateFailureSettingsRequest>,
+            <V as std::convert::TryInto<types::UpdateFailureSettingsRequest>>::Error:
+                std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `UpdateFailureSettingsRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::UpdateFailureSettingsRequest,
+                ) -> types::builder::UpdateFailureSettingsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+
+        #[doc = "Sends a `PATCH` request to `/api/v1/tenants/{tenant_id}/failure-settings`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::FailureSettingsResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                tenant_id,
+                body,
+            } = self;
+            let tenant_id = tenant_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateFailureSettingsRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tenants/{}/failure-settings",
+                client.baseurl,
+                encode_path(&tenant_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_failure_settings",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(

@@ -295,6 +295,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/domains/{domain}/failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a domain's failure reports, newest arrival first. */
+        get: operations["list_failures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{domain}/failures/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Count a domain's failure reports by source IP and by failure type over a range of days. */
+        get: operations["summarize_failures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{domain}/failures/{failure_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read one failure report of a domain. */
+        get: operations["get_failure"];
+        put?: never;
+        post?: never;
+        /** Delete one failure report of a domain (and its raw copy, when kept). */
+        delete: operations["delete_failure"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/domains/{domain}/ingest-token": {
         parameters: {
             query?: never;
@@ -605,6 +657,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/failure-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a tenant's failure report settings. */
+        get: operations["get_failure_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change a tenant's failure report settings (admin). */
+        patch: operations["update_failure_settings"];
         trace?: never;
     };
     "/api/v1/tlsrpt/{ingest_token}": {
@@ -1297,11 +1367,160 @@ export interface components {
          * @enum {string}
          */
         Event: "report.received" | "issue.opened" | "issue.resolved";
+        /** @description Reports and incidents of one source or failure type. */
+        FailureCountResponse: {
+            /** Format: int64 */
+            incidents: number;
+            /** @description The source IP (`null`: reports that named none) or the `Auth-Failure` value. */
+            key?: string | null;
+            /** Format: int64 */
+            reports: number;
+        };
+        /** @description A page of failure reports. */
+        FailureListResponse: {
+            items: components["schemas"]["FailureResponse"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present). */
+            next_cursor?: string | null;
+        };
         /**
          * @description Failure reporting option (`fo`).
          * @enum {string}
          */
         FailureOption: "all" | "any" | "dkim" | "spf";
+        /**
+         * @description How much of a failure report a tenant keeps (its `failure_report_privacy` setting).
+         * @enum {string}
+         */
+        FailurePrivacy: "redacted" | "headers" | "full";
+        /** @description One failure report. */
+        FailureReport: {
+            /**
+             * Format: int64
+             * @description `Arrival-Date` (or the older `Received-Date`), as Unix seconds (UTC).
+             */
+            arrival_date?: number | null;
+            /**
+             * @description `Auth-Failure`: which mechanisms failed, lower-case (`dmarc`, `spf`, `dkim`,
+             *     `bodyhash`, `signature`, `revoked`, `adsp`, `policy`, or another value as sent).
+             */
+            auth_failure: string[];
+            /** @description `Authentication-Results` the receiver computed (RFC 8601), unfolded. */
+            authentication_results: string[];
+            /** @description `Delivery-Result`: `delivered`, `spam`, `policy`, `reject` or `other`. */
+            delivery_result?: string | null;
+            /** @description `DKIM-Canonicalized-Body`: base64 of the canonicalized body the verifier hashed. */
+            dkim_canonicalized_body?: string | null;
+            /** @description `DKIM-Canonicalized-Header`: base64 of the canonicalized header the verifier hashed. */
+            dkim_canonicalized_header?: string | null;
+            /** @description `DKIM-Domain`: the `d=` of the failing signature. */
+            dkim_domain?: string | null;
+            /** @description `DKIM-Identity`: the `i=` of the failing signature. */
+            dkim_identity?: string | null;
+            /** @description `DKIM-Selector`: the `s=` of the failing signature. */
+            dkim_selector?: string | null;
+            /**
+             * @description `Feedback-Type`: always `auth-failure` for a report ruad accepts.
+             * @example auth-failure
+             */
+            feedback_type: string;
+            /**
+             * @description `Identity-Alignment` (RFC 9991): the mechanisms that were aligned (`none`, `spf`,
+             *     `dkim`).
+             */
+            identity_alignment: string[];
+            /**
+             * Format: int64
+             * @description `Incidents`: how many messages this report stands for (1 when absent).
+             */
+            incidents?: number | null;
+            original?: components["schemas"]["OriginalMessage"] | null;
+            /** @description `Original-Envelope-Id`: the receiver's id of the SMTP transaction. */
+            original_envelope_id?: string | null;
+            /** @description `Original-Mail-From`: the SMTP envelope sender, without angle brackets. */
+            original_mail_from?: string | null;
+            /** @description `Original-Rcpt-To`: the SMTP envelope recipients, without angle brackets. */
+            original_rcpt_to: string[];
+            /** @description `Reported-Domain`: the domain the failing message claimed (its RFC 5322 From domain). */
+            reported_domain?: string | null;
+            /** @description The report email itself: who sent it and when. */
+            reporter: components["schemas"]["ReporterInfo"];
+            /** @description `Reporting-MTA`: the receiver's MTA. */
+            reporting_mta?: string | null;
+            /**
+             * @description `Source-IP`: the address the failing message came from.
+             * @example 192.0.2.1
+             */
+            source_ip?: string | null;
+            /** @description `SPF-DNS`: the SPF records the receiver evaluated. */
+            spf_dns: string[];
+            /** @description `User-Agent`: the software that made the report. */
+            user_agent?: string | null;
+            /** @description `Version` of the ARF format the reporter declared. */
+            version?: string | null;
+        };
+        /** @description One stored failure report. */
+        FailureResponse: {
+            /**
+             * Format: int64
+             * @description When the failing message arrived (Unix time; the report's date when it did not say).
+             */
+            arrival_date: number;
+            /** @description `Auth-Failure` values. */
+            auth_failure: string[];
+            /**
+             * Format: int64
+             * @description When ruad stored it (Unix time).
+             */
+            created_at: number;
+            delivery_result?: string | null;
+            /** @description The registered domain it is filed under. */
+            domain: string;
+            id: string;
+            /**
+             * Format: int64
+             * @description Messages the report stands for.
+             */
+            incidents: number;
+            /** @description `Reported-Domain`, else the From domain of the failing message. */
+            policy_domain: string;
+            /** @description How it was stored: `redacted`, `headers` or `full`. */
+            privacy: components["schemas"]["FailurePrivacy"];
+            /** @description The report as stored (redacted unless the tenant keeps more). */
+            report: components["schemas"]["FailureReport"];
+            /** @description The domain of the report email's sender (the reporting organization). */
+            reporter?: string | null;
+            /** @description Where the failing message came from. */
+            source_ip?: string | null;
+            /** @description Tolerances applied while parsing. */
+            warnings: components["schemas"]["Warning"][];
+        };
+        /** @description A tenant's failure report settings. */
+        FailureSettingsResponse: {
+            /**
+             * @description How much of each failure report is kept (`failure_report_privacy`); applies to
+             *     reports stored after it is set. Default `redacted`.
+             */
+            failure_report_privacy: components["schemas"]["FailurePrivacy"];
+            tenant_id: string;
+        };
+        /** @description Failure counts of a domain over a range of days. */
+        FailureSummaryResponse: {
+            /** @description By source IP, most incidents first (at most 1000 sources). */
+            by_source: components["schemas"]["FailureCountResponse"][];
+            /**
+             * @description By `Auth-Failure` value, most incidents first (a report with several values counts
+             *     under each).
+             */
+            by_type: components["schemas"]["FailureCountResponse"][];
+            /** @description First day counted (ISO 8601 date). */
+            from: string;
+            /** Format: int64 */
+            incidents: number;
+            /** Format: int64 */
+            reports: number;
+            /** @description Last day counted (ISO 8601 date). */
+            to: string;
+        };
         /** @description One observation about a record, with the rule it comes from. */
         Finding: {
             /**
@@ -1331,6 +1550,11 @@ export interface components {
              */
             records: components["schemas"]["PublishRecord"][];
         };
+        /** @description One header field. */
+        HeaderField: {
+            name: string;
+            value: string;
+        };
         /** @description Messages of one header_from value from a source. */
         HeaderFromCount: {
             header_from: string;
@@ -1356,7 +1580,7 @@ export interface components {
          *     or reused for another meaning.
          * @enum {string}
          */
-        IssueCode: "service_failing_dmarc" | "service_dkim_unaligned" | "service_spf_unaligned" | "service_mail_blocked" | "spoofing_suspected" | "policy_none_ready_to_enforce" | "reports_stopped" | "no_recent_reports" | "forwarding_detected" | "tls_certificate_expired" | "tls_certificate_host_mismatch" | "tls_starttls_not_supported" | "tls_sts_policy_fetch_error" | "tls_sts_policy_invalid" | "tls_sts_webpki_invalid" | "tls_validation_failure" | "tls_tlsa_invalid" | "tls_dnssec_invalid" | "tls_dane_required" | "tls_other_failure" | "tls_failure_rate_jump" | "dmarc_record_missing" | "dmarc_no_rua" | "spf_record_missing" | "spf_lookup_limit_exceeded" | "spf_pass_all" | "mta_sts_mx_not_covered" | "tlsrpt_missing" | "mta_sts_policy_unavailable" | "dkim_key_invalid" | "dmarc_reports_not_received";
+        IssueCode: "service_failing_dmarc" | "service_dkim_unaligned" | "service_spf_unaligned" | "service_mail_blocked" | "spoofing_suspected" | "policy_none_ready_to_enforce" | "reports_stopped" | "no_recent_reports" | "forwarding_detected" | "tls_certificate_expired" | "tls_certificate_host_mismatch" | "tls_starttls_not_supported" | "tls_sts_policy_fetch_error" | "tls_sts_policy_invalid" | "tls_sts_webpki_invalid" | "tls_validation_failure" | "tls_tlsa_invalid" | "tls_dnssec_invalid" | "tls_dane_required" | "tls_other_failure" | "tls_failure_rate_jump" | "dmarc_record_missing" | "dmarc_no_rua" | "spf_record_missing" | "spf_lookup_limit_exceeded" | "spf_pass_all" | "mta_sts_mx_not_covered" | "tlsrpt_missing" | "mta_sts_policy_unavailable" | "dkim_key_invalid" | "dmarc_reports_not_received" | "failure_report_burst";
         /** @description A page of issues. */
         IssueListResponse: {
             items: components["schemas"]["IssueResponse"][];
@@ -1456,6 +1680,33 @@ export interface components {
          * @enum {string}
          */
         MtaStsMode: "enforce" | "testing" | "none";
+        /**
+         * @description The failing message, as included in the report (RFC 6591 §3.3: the whole message or only
+         *     its header block).
+         */
+        OriginalMessage: {
+            /**
+             * @description The body as text (lossy UTF-8, cut at the parser's token limit); absent when only
+             *     headers were included.
+             */
+            body?: string | null;
+            /**
+             * Format: int64
+             * @description The Date, as Unix seconds (UTC).
+             */
+            date?: number | null;
+            /** @description The From address (addr-spec). */
+            from?: string | null;
+            /** @description Every header field in order, values unfolded. */
+            headers: components["schemas"]["HeaderField"][];
+            /** @description Only the header block was included (`text/rfc822-headers`). */
+            headers_only: boolean;
+            /** @description The Message-ID, without angle brackets. */
+            message_id?: string | null;
+            subject?: string | null;
+            /** @description The To addresses (addr-specs). */
+            to: string[];
+        };
         /** @description One `<reason>` of `policy_evaluated`. */
         OverrideReason: {
             comment?: string | null;
@@ -1585,7 +1836,7 @@ export interface components {
          * @description Kind of report.
          * @enum {string}
          */
-        ReportKind: "dmarc_aggregate" | "tls_report";
+        ReportKind: "dmarc_aggregate" | "tls_report" | "failure_report";
         ReportListResponse: {
             items: components["schemas"]["ReportSummary"][];
             /** @description Pass as `cursor` to get the next page; `null` on the last page (always present).(always present). */
@@ -1702,6 +1953,20 @@ export interface components {
             superseded_by?: string | null;
             /** @description Tolerances applied while parsing. */
             warnings: components["schemas"]["Warning"][];
+        };
+        /** @description The email that carried the report. */
+        ReporterInfo: {
+            /**
+             * Format: int64
+             * @description Its Date, as Unix seconds (UTC).
+             */
+            date?: number | null;
+            /** @description Its From address (the reporting organization's mailbox). */
+            from?: string | null;
+            /** @description Its Message-ID, without angle brackets. */
+            message_id?: string | null;
+            /** @description Its Subject: reporters often copy the failing message's subject into it. */
+            subject?: string | null;
         };
         /** @description Reverse DNS of a source address. */
         ReverseDnsResponse: {
@@ -2045,6 +2310,14 @@ export interface components {
             /** @example Bearer */
             token_type: string;
         };
+        /** @description Changes to a tenant's failure report settings. */
+        UpdateFailureSettingsRequest: {
+            /**
+             * @description `redacted` (default: no body, no subjects, address local parts hashed), `headers`
+             *     (no body) or `full` (everything, and the raw message).
+             */
+            failure_report_privacy: components["schemas"]["FailurePrivacy"];
+        };
         /** @description A client's change of an issue's status. */
         UpdateIssueRequest: {
             /**
@@ -2127,7 +2400,7 @@ export interface components {
          * @description Stable codes of the tolerances applied while parsing.
          * @enum {string}
          */
-        WarningCode: "gzip_trailing_data" | "nested_compression" | "invalid_characters" | "unknown_encoding" | "wrapper_element" | "doctype_ignored" | "unknown_entity" | "mismatched_tag" | "case_normalized" | "synonym_mapped" | "unknown_value" | "empty_value" | "missing_field" | "duplicate_element" | "unknown_element" | "draft_schema_element" | "fractional_timestamp" | "org_name_fallback" | "record_skipped" | "field_alias" | "invalid_value" | "transfer_encoding_repaired" | "count_out_of_range";
+        WarningCode: "gzip_trailing_data" | "nested_compression" | "invalid_characters" | "unknown_encoding" | "wrapper_element" | "doctype_ignored" | "unknown_entity" | "mismatched_tag" | "case_normalized" | "synonym_mapped" | "unknown_value" | "empty_value" | "missing_field" | "duplicate_element" | "unknown_element" | "draft_schema_element" | "fractional_timestamp" | "org_name_fallback" | "record_skipped" | "field_alias" | "invalid_value" | "transfer_encoding_repaired" | "count_out_of_range" | "blank_lines_repaired";
         /**
          * @description The body of every webhook request (documentation of what receivers get; not an API
          *     answer). Signed as described under the `webhooks` tag.
@@ -2382,9 +2655,17 @@ export type ErrorCode = components['schemas']['ErrorCode'];
 export type EvaluateIssuesResponse = components['schemas']['EvaluateIssuesResponse'];
 export type Evaluation = components['schemas']['Evaluation'];
 export type Event = components['schemas']['Event'];
+export type FailureCountResponse = components['schemas']['FailureCountResponse'];
+export type FailureListResponse = components['schemas']['FailureListResponse'];
 export type FailureOption = components['schemas']['FailureOption'];
+export type FailurePrivacy = components['schemas']['FailurePrivacy'];
+export type FailureReport = components['schemas']['FailureReport'];
+export type FailureResponse = components['schemas']['FailureResponse'];
+export type FailureSettingsResponse = components['schemas']['FailureSettingsResponse'];
+export type FailureSummaryResponse = components['schemas']['FailureSummaryResponse'];
 export type Finding = components['schemas']['Finding'];
 export type Generated = components['schemas']['Generated'];
+export type HeaderField = components['schemas']['HeaderField'];
 export type HeaderFromCount = components['schemas']['HeaderFromCount'];
 export type HealthResponse = components['schemas']['HealthResponse'];
 export type Identifiers = components['schemas']['Identifiers'];
@@ -2396,6 +2677,7 @@ export type IssueStatus = components['schemas']['IssueStatus'];
 export type MatchedBy = components['schemas']['MatchedBy'];
 export type MtaStsInput = components['schemas']['MtaStsInput'];
 export type MtaStsMode = components['schemas']['MtaStsMode'];
+export type OriginalMessage = components['schemas']['OriginalMessage'];
 export type OverrideReason = components['schemas']['OverrideReason'];
 export type OverrideType = components['schemas']['OverrideType'];
 export type Policy = components['schemas']['Policy'];
@@ -2415,6 +2697,7 @@ export type ReportMetadata = components['schemas']['ReportMetadata'];
 export type ReportReceived = components['schemas']['ReportReceived'];
 export type ReportResponse = components['schemas']['ReportResponse'];
 export type ReportSummary = components['schemas']['ReportSummary'];
+export type ReporterInfo = components['schemas']['ReporterInfo'];
 export type ReverseDnsResponse = components['schemas']['ReverseDnsResponse'];
 export type Role = components['schemas']['Role'];
 export type RunDomainChecksRequest = components['schemas']['RunDomainChecksRequest'];
@@ -2445,6 +2728,7 @@ export type TlsReport = components['schemas']['TlsReport'];
 export type TlsResultType = components['schemas']['TlsResultType'];
 export type TlsRptInput = components['schemas']['TlsRptInput'];
 export type TokenResponse = components['schemas']['TokenResponse'];
+export type UpdateFailureSettingsRequest = components['schemas']['UpdateFailureSettingsRequest'];
 export type UpdateIssueRequest = components['schemas']['UpdateIssueRequest'];
 export type UpdateTenantRequest = components['schemas']['UpdateTenantRequest'];
 export type UpdateWebhookRequest = components['schemas']['UpdateWebhookRequest'];
@@ -3241,6 +3525,164 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["AmbiguousDomain"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    list_failures: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only failures that arrived on or after this day (ISO 8601 date, UTC).
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description Only failures that arrived on or before this day (ISO 8601 date, UTC).
+                 * @example 2026-11-30
+                 */
+                to?: string;
+                /** @description Only failures of messages from this IP address. */
+                source_ip?: string;
+                /** @description Only failures with this `Auth-Failure` value (`dmarc`, `spf`, `dkim`, `bodyhash`, …). */
+                auth_failure?: string;
+                /**
+                 * @description Only failures about this policy domain (the domain or a name below it that the
+                 *     report named).
+                 */
+                policy_domain?: string;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Page size (1 to 500, default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Domain name */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of failure reports */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["AmbiguousDomain"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    summarize_failures: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First day, inclusive (ISO 8601 date; default: 30 days before `to`).
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day, inclusive (ISO 8601 date; default: today, UTC).
+                 * @example 2026-11-30
+                 */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Domain name */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts by source and by failure type */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureSummaryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["AmbiguousDomain"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_failure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Domain name */
+                domain: string;
+                /** @description Failure report id */
+                failure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The failure report */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["AmbiguousDomain"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    delete_failure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Domain name */
+                domain: string;
+                /** @description Failure report id */
+                failure_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["WriterRequired"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["AmbiguousDomain"];
             500: components["responses"]["Internal"];
@@ -4239,6 +4681,72 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["AdminRequired"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_failure_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureSettingsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    update_failure_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateFailureSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description The settings as changed */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailureSettingsResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -45,9 +45,17 @@ from .error_code import ErrorCode
 from .evaluate_issues_response import EvaluateIssuesResponse
 from .evaluation import Evaluation
 from .event import Event
+from .failure_count_response import FailureCountResponse
+from .failure_list_response import FailureListResponse
 from .failure_option import FailureOption
+from .failure_privacy import FailurePrivacy
+from .failure_report import FailureReport
+from .failure_response import FailureResponse
+from .failure_settings_response import FailureSettingsResponse
+from .failure_summary_response import FailureSummaryResponse
 from .finding import Finding
 from .generated import Generated
+from .header_field import HeaderField
 from .header_from_count import HeaderFromCount
 from .health_response import HealthResponse
 from .identifiers import Identifiers
@@ -60,6 +68,7 @@ from .issue_status import IssueStatus
 from .matched_by import MatchedBy
 from .mta_sts_input import MtaStsInput
 from .mta_sts_mode import MtaStsMode
+from .original_message import OriginalMessage
 from .override_reason import OverrideReason
 from .policy_evaluated import PolicyEvaluated
 from .policy_published import PolicyPublished
@@ -75,6 +84,7 @@ from .report_metadata import ReportMetadata
 from .report_received import ReportReceived
 from .report_response import ReportResponse
 from .report_summary import ReportSummary
+from .reporter_info import ReporterInfo
 from .reverse_dns_response import ReverseDnsResponse
 from .role import Role
 from .run_domain_checks_request import RunDomainChecksRequest
@@ -103,6 +113,7 @@ from .tls_report import TlsReport
 from .tls_report_extensions import TlsReportExtensions
 from .tls_rpt_input import TlsRptInput
 from .token_response import TokenResponse
+from .update_failure_settings_request import UpdateFailureSettingsRequest
 from .update_issue_request import UpdateIssueRequest
 from .update_tenant_request import UpdateTenantRequest
 from .update_webhook_request import UpdateWebhookRequest
@@ -164,9 +175,17 @@ __all__ = (
     "EvaluateIssuesResponse",
     "Evaluation",
     "Event",
+    "FailureCountResponse",
+    "FailureListResponse",
     "FailureOption",
+    "FailurePrivacy",
+    "FailureReport",
+    "FailureResponse",
+    "FailureSettingsResponse",
+    "FailureSummaryResponse",
     "Finding",
     "Generated",
+    "HeaderField",
     "HeaderFromCount",
     "HealthResponse",
     "Identifiers",
@@ -179,6 +198,7 @@ __all__ = (
     "MatchedBy",
     "MtaStsInput",
     "MtaStsMode",
+    "OriginalMessage",
     "OverrideReason",
     "PolicyEvaluated",
     "PolicyPublished",
@@ -194,6 +214,7 @@ __all__ = (
     "ReportReceived",
     "ReportResponse",
     "ReportSummary",
+    "ReporterInfo",
     "ReverseDnsResponse",
     "Role",
     "RunDomainChecksRequest",
@@ -222,6 +243,7 @@ __all__ = (
     "TlsReportExtensions",
     "TlsRptInput",
     "TokenResponse",
+    "UpdateFailureSettingsRequest",
     "UpdateIssueRequest",
     "UpdateTenantRequest",
     "UpdateWebhookRequest",

@@ -6,6 +6,7 @@ class IssueCode(StrEnum):
     DMARC_NO_RUA = "dmarc_no_rua"
     DMARC_RECORD_MISSING = "dmarc_record_missing"
     DMARC_REPORTS_NOT_RECEIVED = "dmarc_reports_not_received"
+    FAILURE_REPORT_BURST = "failure_report_burst"
     FORWARDING_DETECTED = "forwarding_detected"
     MTA_STS_MX_NOT_COVERED = "mta_sts_mx_not_covered"
     MTA_STS_POLICY_UNAVAILABLE = "mta_sts_policy_unavailable"

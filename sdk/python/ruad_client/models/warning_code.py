@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class WarningCode(StrEnum):
+    BLANK_LINES_REPAIRED = "blank_lines_repaired"
     CASE_NORMALIZED = "case_normalized"
     COUNT_OUT_OF_RANGE = "count_out_of_range"
     DOCTYPE_IGNORED = "doctype_ignored"
