@@ -9,5 +9,6 @@ pub mod event;
 pub mod ids;
 pub mod issue;
 pub mod job;
+pub mod mailbox;
 pub mod report;
 pub mod tenant;

@@ -18,6 +18,7 @@ pub mod domains;
 pub mod issues;
 pub mod jobs;
 pub mod keys;
+pub mod mailboxes;
 pub mod reports;
 pub mod schema;
 pub mod source_names;
