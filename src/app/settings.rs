@@ -35,8 +35,9 @@
 //!   and for one run of all checks of a domain (default 10, 1 to 600); a lookup still
 //!   unanswered then is reported as a `…_lookup_failed` finding.
 //! - `outbound_allow_private` [`RUAD_OUTBOUND_ALLOW_PRIVATE`]: let HTTPS fetches (MTA-STS
-//!   policies) and webhook deliveries reach loopback and private addresses, and webhooks use
-//!   plain `http` (default false; for testing only).
+//!   policies), webhook deliveries, IMAP mailboxes and OAuth2 token endpoints reach loopback
+//!   and private addresses, and webhooks and token endpoints use plain `http` (default false;
+//!   for testing only).
 //! - `jobs_enabled` [`RUAD_JOBS_ENABLED`]: run the background job runner in this instance
 //!   (default true; several instances may share the job table).
 //! - `instance_id` [`RUAD_INSTANCE_ID`]: the name this instance records on the job leases it

@@ -7,6 +7,7 @@ usage: imap_client.py PORT CA_FILE USER PASSWORD COMMAND [ARGS...]
   uidvalidity FOLDER      print the folder's UIDVALIDITY
   recreate FOLDER         delete the folder and create it again (a new UIDVALIDITY)
   seen FOLDER             print how many messages are flagged \\Seen
+  subjects FOLDER         print the Subject of every message, one a line
 """
 import imaplib
 import ssl
@@ -50,6 +51,14 @@ def main():
             raise SystemExit(f"select: {data}")
         typ, data = imap.search(None, "SEEN")
         print(len(data[0].split()))
+    elif command == "subjects":
+        typ, data = imap.select(quoted, readonly=True)
+        if typ == "OK" and int(data[0]) > 0:
+            typ, data = imap.fetch("1:*", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+            for item in data:
+                if isinstance(item, tuple):
+                    header = item[1].decode(errors="replace").strip()
+                    print(" ".join(header.split()).removeprefix("Subject: "))
     else:
         raise SystemExit(f"unknown command {command}")
     imap.logout()

@@ -10,6 +10,7 @@
 mod helpers;
 
 mod api;
+mod crash;
 mod dovecot;
 mod oauth;
 mod polling;
@@ -25,12 +26,21 @@ pub const SECRET_KEY: &str = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
 
 /// A server that may reach Dovecot on loopback and trusts its test CA.
 pub async fn spawn_for(dovecot: &dovecot::Dovecot) -> TestApp {
+    spawn_for_with(dovecot, |_| {}).await
+}
+
+/// [`spawn_for`], with settings changed by `adjust`.
+pub async fn spawn_for_with(
+    dovecot: &dovecot::Dovecot,
+    adjust: impl FnOnce(&mut ruad::app::settings::Settings),
+) -> TestApp {
     let ca = dovecot.ca_file.display().to_string();
     helpers::spawn_app_with(move |s| {
         s.secret_key = Some(secrecy::SecretString::from(SECRET_KEY.to_string()));
         s.imap_ca_file = ca;
         s.outbound_allow_private = true;
         s.imap_timeout_seconds = 20;
+        adjust(s);
     })
     .await
 }

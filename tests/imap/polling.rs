@@ -220,3 +220,36 @@ async fn a_wrong_password_is_recorded_and_nothing_moves() {
     assert_eq!(dovecot.count("INBOX"), 0);
     let _ = mailbox(&app, &id).await;
 }
+
+#[actix_web::test]
+async fn a_message_over_the_upload_limit_is_rejected_unread() {
+    let Some(dovecot) = Dovecot::start(Auth::Password) else {
+        return;
+    };
+    let app = crate::spawn_for_with(&dovecot, |s| s.max_upload_bytes = 16 * 1024).await;
+    app.register_domain("example.com").await;
+    app.register_domain("ueber.net").await;
+    let big = corpus_email("synthetic__microsoft!example.com!2000rec.eml");
+    assert!(std::fs::metadata(&big).unwrap().len() > 16 * 1024);
+    dovecot.append("INBOX", &[big, corpus_email("mox__google.eml")]);
+    let id = create(
+        &app,
+        json!({
+            "host": "127.0.0.1", "port": dovecot.imaps_port,
+            "username": USER, "auth": {"type": "password", "password": PASSWORD},
+        }),
+    )
+    .await;
+    let m = wait_for_polls(&app, &id, 1).await;
+    let s = &m["status"];
+    assert_eq!(s["last_error"], Value::Null, "{m:#}");
+    assert_eq!(s["messages_rejected"], 1, "{m:#}");
+    assert_eq!(s["reports_stored"], 1, "{m:#}");
+    let why = s["last_rejection"].as_str().unwrap();
+    assert!(
+        why.contains("over the upload limit of 16384 bytes"),
+        "{why}"
+    );
+    assert_eq!(dovecot.count("ruad-rejected"), 1);
+    assert_eq!(dovecot.count("ruad-processed"), 1);
+}
