@@ -529,6 +529,35 @@ impl Connection {
         .await
     }
 
+    /// The whole messages `uids` (without setting `\Seen`), in UID order; a message gone
+    /// meanwhile is missing from the answer. The caller bounds the total size.
+    pub async fn fetch_many(&mut self, uids: &[u32]) -> Result<Vec<(u32, Vec<u8>)>, ImapError> {
+        if uids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let timeout = self.timeout;
+        let set = uid_set(uids);
+        bounded(timeout, "UID FETCH (BODY.PEEK[])", async {
+            let mut stream = self
+                .session
+                .uid_fetch(&set, "(UID BODY.PEEK[])")
+                .await
+                .map_err(command_error("UID FETCH"))?;
+            let mut out = Vec::new();
+            while let Some(item) = stream.next().await {
+                let fetch = item.map_err(command_error("UID FETCH"))?;
+                if let (Some(uid), Some(bytes)) = (fetch.uid, fetch.body())
+                    && uids.contains(&uid)
+                {
+                    out.push((uid, bytes.to_vec()));
+                }
+            }
+            out.sort_by_key(|(uid, _)| *uid);
+            Ok(out)
+        })
+        .await
+    }
+
     /// Creates `folder` unless it exists.
     pub async fn ensure_folder(&mut self, folder: &str) -> Result<(), ImapError> {
         if self.folders.contains(folder) {

@@ -9,18 +9,20 @@
 //!    UID 0 under the new value (a change is counted in `uidvalidity_resets`).
 //! 3. The UIDs above the last one dealt with are listed (`UID SEARCH`, 4 bytes per message),
 //!    then handled in batches of [`MailboxSettings::batch`]: sizes first (`RFC822.SIZE`), then
-//!    each message on its own (`BODY.PEEK[]`, so nothing is marked read by the fetch), so
-//!    memory holds one message at a time, whatever the backlog. A message over the upload
-//!    size limit is not fetched.
-//! 4. Each message goes to `services::ingest` on a blocking thread. Only when it returned,
-//!    every report committed, is the message moved, marked or deleted as the mailbox says.
-//!    A message without any stored report (nothing parsed, every report refused, too large)
-//!    is moved to the rejected folder (created when missing), never deleted, and the reason
-//!    kept (`last_rejection`). A storage failure stops the poll with an error (the job is
-//!    retried with backoff) and leaves the message where it is.
-//! 5. After each message, its UID and outcome are recorded, so a restart resumes after the
-//!    last message dealt with; a message stored but not yet moved when the process died is
-//!    read again and found a duplicate, then moved: nothing is lost, nothing moved unstored.
+//!    the messages in groups of at most [`MailboxSettings::fetch_bytes`] (`BODY.PEEK[]`, so
+//!    nothing is marked read by the fetch), so memory holds one group whatever the backlog. A
+//!    message over the upload size limit is not fetched.
+//! 4. Each message goes to `services::ingest` on a blocking thread. Only when every message
+//!    of the batch was ingested, its reports committed, are the messages moved, marked or
+//!    deleted as the mailbox says (one command for the batch). A message without any stored
+//!    report (nothing parsed, every report refused, too large) is moved to the rejected
+//!    folder (created when missing), never deleted, and the reason kept (`last_rejection`).
+//!    A storage failure stops the poll with an error (the job is retried with backoff) and
+//!    leaves the batch's messages where they are.
+//! 5. After each batch's actions, its UIDs and outcomes are recorded in one transaction, so a
+//!    restart resumes after the last batch dealt with; a message stored but not yet moved
+//!    when the process died is read again and found a duplicate, then moved: nothing is
+//!    lost, nothing moved unstored.
 //! 6. At most [`MailboxSettings::max_per_poll`] messages per run: a backlog continues in the
 //!    next run at once, so a 100k-message backfill shows progress and other work interleaves.
 //!    Otherwise the next poll is queued after the mailbox's interval.
@@ -70,6 +72,8 @@ pub struct MailboxSettings {
     pub max_per_poll: usize,
     /// Largest message fetched (`max_upload_bytes`); a larger one is rejected unread.
     pub max_message_bytes: u64,
+    /// Bytes of messages fetched at once (a larger message alone).
+    pub fetch_bytes: u64,
     /// Parser limits, as for uploads.
     pub limits: Limits,
     /// Time limit of one token refresh.
@@ -84,6 +88,7 @@ impl Default for MailboxSettings {
             batch: 50,
             max_per_poll: 500,
             max_message_bytes: 64 << 20,
+            fetch_bytes: 8 << 20,
             limits: Limits::default(),
             oauth_timeout: Duration::from_secs(20),
         }
@@ -760,23 +765,30 @@ async fn read_new(
     for batch in uids[..uids.len().min(ctx.settings.max_per_poll)].chunks(ctx.settings.batch.max(1))
     {
         let sizes = connection.sizes(batch).await?;
+        let mut outcomes: Vec<MessageOutcome> = Vec::with_capacity(sizes.len());
+        let mut fetchable: Vec<(u32, u64)> = Vec::new();
         for (uid, size) in sizes {
-            let outcome = if u64::from(size) > ctx.settings.max_message_bytes {
-                MessageOutcome {
+            let size = u64::from(size);
+            if size > ctx.settings.max_message_bytes {
+                outcomes.push(MessageOutcome {
                     uid: i64::from(uid),
                     rejected: Some(format!(
                         "message of {size} bytes is over the upload limit of {} bytes",
                         ctx.settings.max_message_bytes
                     )),
                     ..MessageOutcome::default()
-                }
+                });
             } else {
-                let Some(bytes) = connection.fetch(uid).await? else {
-                    continue;
-                };
+                fetchable.push((uid, size));
+            }
+        }
+        // Fetched in groups of at most `fetch_bytes` (or one message), so memory holds one
+        // group whatever the backlog.
+        for group in groups(&fetchable, ctx.settings.fetch_bytes) {
+            for (uid, bytes) in connection.fetch_many(&group).await? {
                 let results = ingest_message(ctx, &scope, bytes).await?;
                 let (stored, duplicate, failed, last_failure) = tally(&results);
-                MessageOutcome {
+                outcomes.push(MessageOutcome {
                     uid: i64::from(uid),
                     reports_stored: stored,
                     reports_duplicate: duplicate,
@@ -784,23 +796,52 @@ async fn read_new(
                     rejected: (stored + duplicate == 0).then(|| {
                         last_failure.unwrap_or_else(|| "no report in the message".to_string())
                     }),
-                }
-            };
-            // Only now, the reports committed: act on the message.
-            match &outcome.rejected {
-                Some(_) => connection.move_to(&[uid], &mailbox.rejected_folder).await?,
-                None => match &after {
-                    AfterAction::Move { folder } => connection.move_to(&[uid], folder).await?,
-                    AfterAction::MarkSeen => connection.add_flags(&[uid], "\\Seen").await?,
-                    AfterAction::Delete => connection.delete(&[uid]).await?,
-                },
+                });
             }
-            let (db, id) = (ctx.db.clone(), mailbox.id.clone());
-            run_blocking(move || db.write(|conn| store::record_message(conn, &id, &outcome)))
-                .await?;
         }
+        outcomes.sort_by_key(|o| o.uid);
+        // Only now, every report of the batch committed: act on its messages.
+        let uids_of = |rejected: bool| -> Vec<u32> {
+            outcomes
+                .iter()
+                .filter(|o| o.rejected.is_some() == rejected)
+                .filter_map(|o| u32::try_from(o.uid).ok())
+                .collect()
+        };
+        let (stored, rejected) = (uids_of(false), uids_of(true));
+        connection
+            .move_to(&rejected, &mailbox.rejected_folder)
+            .await?;
+        if !stored.is_empty() {
+            match &after {
+                AfterAction::Move { folder } => connection.move_to(&stored, folder).await?,
+                AfterAction::MarkSeen => connection.add_flags(&stored, "\\Seen").await?,
+                AfterAction::Delete => connection.delete(&stored).await?,
+            }
+        }
+        let (db, id) = (ctx.db.clone(), mailbox.id.clone());
+        run_blocking(move || db.write(|conn| store::record_messages(conn, &id, &outcomes))).await?;
     }
     Ok(more)
+}
+
+/// `(uid, size)`s cut into groups of at most `budget` bytes (a larger message alone).
+fn groups(messages: &[(u32, u64)], budget: u64) -> Vec<Vec<u32>> {
+    let mut out: Vec<Vec<u32>> = Vec::new();
+    let mut current: Vec<u32> = Vec::new();
+    let mut bytes = 0u64;
+    for (uid, size) in messages {
+        if !current.is_empty() && bytes + size > budget {
+            out.push(std::mem::take(&mut current));
+            bytes = 0;
+        }
+        current.push(*uid);
+        bytes += size;
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+    out
 }
 
 /// The one place a mailbox message enters ingestion.
@@ -829,4 +870,19 @@ async fn ingest_message(
         )
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fetch_groups_stay_within_the_budget_and_a_large_message_goes_alone() {
+        let messages = [(1, 40), (2, 50), (3, 20), (4, 500), (5, 10), (6, 10)];
+        assert_eq!(
+            groups(&messages, 100),
+            vec![vec![1, 2], vec![3], vec![4], vec![5, 6]]
+        );
+        assert!(groups(&[], 100).is_empty());
+    }
 }

@@ -372,6 +372,20 @@ pub fn record_message(
     Ok(())
 }
 
+/// Records a batch of messages dealt with, in one transaction (see [`record_message`]).
+pub fn record_messages(
+    conn: &mut DbConnection,
+    id: &MailboxId,
+    outcomes: &[MessageOutcome],
+) -> StorageResult<()> {
+    conn.transaction(|conn| {
+        for outcome in outcomes {
+            record_message(conn, id, outcome)?;
+        }
+        Ok(())
+    })
+}
+
 /// Records the end of a poll at `at`: its error, or `None` when it went through.
 pub fn record_poll(
     conn: &mut DbConnection,

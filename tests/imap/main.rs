@@ -10,6 +10,7 @@
 mod helpers;
 
 mod api;
+mod bench;
 mod crash;
 mod dovecot;
 mod oauth;
