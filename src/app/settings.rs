@@ -87,6 +87,11 @@
 //!   servers besides the WebPKI roots (an internal mail server's CA; default none).
 //! - `imap_timeout_seconds` [`RUAD_IMAP_TIMEOUT_SECONDS`]: time limit of connecting to an IMAP
 //!   server and of each command (default 60, 1 to 600).
+//! - `imap_idle_seconds` [`RUAD_IMAP_IDLE_SECONDS`]: how long a mailbox poll that found
+//!   nothing new waits in IMAP IDLE, where the server offers it, to read new mail the moment
+//!   it arrives (default 0: off; at most 1740, and never longer than the mailbox's interval).
+//!   An idling poll holds one `poll_mailbox` slot: give `job_concurrency_poll_mailbox` one per
+//!   mailbox that should idle.
 //! - `log_format` [`RUAD_LOG_FORMAT`]: `text` or `json` (default `text`); the level comes from
 //!   `RUST_LOG` (default `info`).
 //!
@@ -142,6 +147,7 @@ pub struct Settings {
     pub secret_key: Option<SecretString>,
     pub imap_ca_file: String,
     pub imap_timeout_seconds: u64,
+    pub imap_idle_seconds: u64,
     pub log_format: String,
 }
 
@@ -184,6 +190,7 @@ impl Default for Settings {
             secret_key: None,
             imap_ca_file: String::new(),
             imap_timeout_seconds: 60,
+            imap_idle_seconds: 0,
             log_format: "text".into(),
         }
     }
@@ -347,6 +354,11 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
         "imap_timeout_seconds",
         "60",
         "time limit of an IMAP connection and of each command (1 to 600)",
+    ),
+    (
+        "imap_idle_seconds",
+        "0",
+        "how long a mailbox poll waits in IMAP IDLE for new mail (0: off; at most 1740; holds a poll slot)",
     ),
     (
         "log_format",
@@ -567,6 +579,12 @@ impl Settings {
         }
         self.secret_key()?;
         self.imap_settings()?;
+        if self.imap_idle_seconds > 1740 {
+            return Err(bad(
+                "imap_idle_seconds",
+                "must be at most 1740 (29 minutes, RFC 2177)",
+            ));
+        }
         if !(1..=600).contains(&self.imap_timeout_seconds) {
             return Err(bad("imap_timeout_seconds", "must be between 1 and 600"));
         }
@@ -677,6 +695,7 @@ impl Settings {
             imap: self.imap_settings().unwrap_or_default(),
             max_message_bytes: self.max_upload_bytes,
             limits: self.limits(),
+            idle: std::time::Duration::from_secs(self.imap_idle_seconds),
             ..Default::default()
         }
     }

@@ -688,12 +688,17 @@ impl Connection {
             handle.init().await.map_err(command_error("IDLE"))
         })
         .await?;
-        let (future, _stop) = handle.wait_with_timeout(wait);
-        let outcome = future.await.map_err(command_error("IDLE"))?;
-        let changed = matches!(
-            outcome,
-            async_imap::extensions::idle::IdleResponse::NewData(_)
-        );
+        let changed = {
+            let (future, _stop) = handle.wait_with_timeout(wait);
+            // Keepalives restart the client's own timer: the whole wait is bounded here.
+            match tokio::time::timeout(wait, future).await {
+                Ok(outcome) => matches!(
+                    outcome.map_err(command_error("IDLE"))?,
+                    async_imap::extensions::idle::IdleResponse::NewData(_)
+                ),
+                Err(_) => false,
+            }
+        };
         let session = bounded(self.timeout, "DONE", async {
             handle.done().await.map_err(command_error("IDLE"))
         })

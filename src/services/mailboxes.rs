@@ -25,7 +25,9 @@
 //!    lost, nothing moved unstored.
 //! 6. At most [`MailboxSettings::max_per_poll`] messages per run: a backlog continues in the
 //!    next run at once, so a 100k-message backfill shows progress and other work interleaves.
-//!    Otherwise the next poll is queued after the mailbox's interval.
+//!    Otherwise the next poll is queued after the mailbox's interval. With IDLE on
+//!    (`imap_idle_seconds`) and offered by the server, a run that found nothing more waits in
+//!    IDLE up to that long (at most the interval) and reads new mail as soon as it comes.
 //!
 //! Must not depend on `api`, `cli` or actix-web.
 
@@ -78,6 +80,8 @@ pub struct MailboxSettings {
     pub limits: Limits,
     /// Time limit of one token refresh.
     pub oauth_timeout: Duration,
+    /// How long a poll that found nothing more waits in IDLE for new mail (zero: no IDLE).
+    pub idle: Duration,
 }
 
 impl Default for MailboxSettings {
@@ -91,6 +95,7 @@ impl Default for MailboxSettings {
             fetch_bytes: 8 << 20,
             limits: Limits::default(),
             oauth_timeout: Duration::from_secs(20),
+            idle: Duration::ZERO,
         }
     }
 }
@@ -561,10 +566,37 @@ enum PollError {
 }
 
 /// Logs in, reads what is new, and answers whether more messages wait than one run handles.
+/// With [`MailboxSettings::idle`], a poll that found nothing more waits in IDLE (where the
+/// server offers it) for new mail, reading it at once, until that time is up.
 async fn poll_once(ctx: &PollContext<'_>, mailbox: &Mailbox) -> Result<bool, PollError> {
     let key = ctx.settings.secret_key.as_ref().ok_or(PollError::NoKey)?;
     let mut connection = login(ctx, key, mailbox).await?;
-    let result = read_new(ctx, &mut connection, mailbox).await;
+    let started = std::time::Instant::now();
+    let idle = ctx.settings.idle.min(Duration::from_secs(
+        u64::try_from(mailbox.poll_interval_seconds).unwrap_or(0),
+    ));
+    let mut current = mailbox.clone();
+    let result = loop {
+        let more = match read_new(ctx, &mut connection, &current).await {
+            Ok(more) => more,
+            Err(e) => break Err(e),
+        };
+        let left = idle.saturating_sub(started.elapsed());
+        if more || left.is_zero() || !connection.has("IDLE") {
+            break Ok(more);
+        }
+        let (back, changed) = connection.idle(left).await?;
+        connection = back;
+        if !changed {
+            break Ok(false);
+        }
+        // Progress moved on: read it again before the next round.
+        let (db, id) = (ctx.db.clone(), mailbox.id.clone());
+        match run_blocking(move || db.read(|conn| store::find_mailbox(conn, &id))).await? {
+            Some(m) if m.enabled => current = m,
+            _ => break Ok(false),
+        }
+    };
     connection.logout().await;
     result
 }

@@ -253,3 +253,49 @@ async fn a_message_over_the_upload_limit_is_rejected_unread() {
     assert_eq!(dovecot.count("ruad-rejected"), 1);
     assert_eq!(dovecot.count("ruad-processed"), 1);
 }
+
+#[actix_web::test]
+async fn with_idle_new_mail_is_read_as_it_arrives() {
+    let Some(dovecot) = Dovecot::start(Auth::Password) else {
+        return;
+    };
+    let app = crate::spawn_for_with(&dovecot, |s| s.imap_idle_seconds = 60).await;
+    app.register_domain("ueber.net").await;
+    dovecot.append("INBOX", &[corpus_email("mox__google.eml")]);
+    let id = create(
+        &app,
+        json!({
+            "host": "127.0.0.1", "port": dovecot.imaps_port,
+            "username": USER, "auth": {"type": "password", "password": PASSWORD},
+        }),
+    )
+    .await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while mailbox(&app, &id).await["status"]["messages_seen"] != 1 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "first message not read"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // The poll now idles; new mail is read within seconds, not after the 300 s interval,
+    // and within the same poll.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    dovecot.append("INBOX", &[corpus_email("mox__outlook.eml")]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let m = mailbox(&app, &id).await;
+        if m["status"]["messages_seen"] == 2 {
+            assert_eq!(m["status"]["reports_stored"], 2, "{m:#}");
+            assert_eq!(m["status"]["polls"], 0, "still the first poll: {m:#}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "new mail not read during IDLE: {m:#}\n{}",
+            dovecot.log()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(dovecot.count("INBOX"), 0);
+}
