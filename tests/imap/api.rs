@@ -271,3 +271,57 @@ async fn mailboxes_are_listed_in_pages_newest_first() {
     assert_eq!(got, expected);
     let _ = test_database_url;
 }
+
+#[actix_web::test]
+async fn an_enabled_mailbox_has_exactly_one_poll_job() {
+    // No job runner: the jobs stay in the table to be counted (and nothing is contacted).
+    let app = spawn_app_with(|s| {
+        s.secret_key = Some(secrecy::SecretString::from(SECRET_KEY.to_string()));
+        s.jobs_enabled = false;
+    })
+    .await;
+    let db = ruad::storage::Db::connect(&app.database_url, 1).unwrap();
+    let jobs = || {
+        db.read(|conn| {
+            ruad::storage::jobs::count_pending(conn, ruad::domain::job::JobKind::PollMailbox)
+        })
+        .unwrap()
+    };
+    let mut b = body();
+    b["host"] = json!("1.1.1.1");
+    let created = app.post("/api/v1/mailboxes", &app.admin_key, b).await;
+    assert_eq!(created.status.as_u16(), 201, "{:?}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_string();
+    assert_eq!(jobs(), 0, "a disabled mailbox is not polled");
+    let path = format!("/api/v1/mailboxes/{id}");
+    let patch = |enabled: bool| {
+        app.send(
+            Method::PATCH,
+            &path,
+            Some(&app.admin_key),
+            Some(json!({ "enabled": enabled })),
+        )
+    };
+    assert_eq!(patch(true).await.status.as_u16(), 200);
+    assert_eq!(jobs(), 1);
+    assert_eq!(patch(true).await.status.as_u16(), 200);
+    let poll = app
+        .post(
+            &format!("/api/v1/mailboxes/{id}/poll"),
+            &app.admin_key,
+            json!({}),
+        )
+        .await;
+    assert_eq!(poll.status.as_u16(), 202);
+    assert_eq!(jobs(), 1, "enabling or polling again adds no second job");
+    let deleted = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/mailboxes/{id}"),
+            Some(&app.admin_key),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status.as_u16(), 204);
+    assert_eq!(jobs(), 0, "the waiting job goes with its mailbox");
+}
