@@ -35,6 +35,8 @@ export RUAD_DATABASE_URL="sqlite://$work/ruad.db"
 export RUAD_LISTEN="127.0.0.1:$port"
 export RUAD_JWT_SECRET="schemathesis-secret-schemathesis-secret-0123"
 export RUAD_JOBS_ENABLED=false
+# Mailboxes can be created (and are never polled: jobs are off).
+export RUAD_SECRET_KEY="$(head -c 32 /dev/urandom | base64)"
 export RUAD_DNS_NAMESERVERS=127.0.0.1:1
 export RUAD_DNS_TIMEOUT_MS=200
 export RUAD_DNS_RECHECK_HOURS=0

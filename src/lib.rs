@@ -8,9 +8,9 @@
 //!   (SMTP, IMAP, `ruad ingest`) is another front door calling `services::ingest`.
 //! - `jobs`: the background runner and one thin file per job kind; a new job goes here.
 //! - `services`: one module per use case (ingest, evaluation, DNS checks, enrichment,
-//!   aggregates, webhooks; documents next), shared by the front doors and the jobs.
+//!   aggregates, webhooks, mailboxes; documents next), shared by the front doors and the jobs.
 //! - `storage`, `outbound`: diesel on SQLite or PostgreSQL, tenant-scoped functions taking
-//!   the scope first; egress to the network (HTTPS fetches, webhook sending).
+//!   the scope first; egress to the network (HTTPS fetches, webhook sending, IMAP, OAuth2).
 //! - `analysis`, `dns`, `reports`: pure cores: issue rules, DNS records and checks, report
 //!   parsing.
 //! - `domain`: the types every layer shares (id newtypes, reports, issues, job kinds).

@@ -45,6 +45,8 @@ pub enum ErrorCode {
     Unavailable,
     /// An unexpected error; details are in the server log.
     Internal,
+    /// The server lacks a setting this operation needs (e.g. `secret_key` for mailboxes).
+    NotConfigured,
 }
 
 /// RFC 9457 problem details.
@@ -128,6 +130,9 @@ pub enum ApiError {
     UniqueViolation(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+    /// The server lacks a setting the operation needs; the text names it.
+    #[error("not configured: {0}")]
+    NotConfigured(String),
 }
 
 impl ApiError {
@@ -147,6 +152,7 @@ impl ApiError {
             ApiError::Upload { code, .. } => *code,
             ApiError::Unavailable(_) => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
+            ApiError::NotConfigured(_) => ErrorCode::NotConfigured,
         }
     }
 
@@ -160,7 +166,8 @@ impl ApiError {
             | ApiError::RequestTimeout(m)
             | ApiError::UnsupportedMediaType(m)
             | ApiError::Validation(m)
-            | ApiError::AmbiguousDomain(m) => m.clone(),
+            | ApiError::AmbiguousDomain(m)
+            | ApiError::NotConfigured(m) => m.clone(),
             ApiError::Upload { detail, .. } => detail.clone(),
             ApiError::NotFound => "the resource does not exist".into(),
             ApiError::MethodNotAllowed => "the method is not allowed on this resource".into(),
@@ -218,6 +225,7 @@ impl ResponseError for ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::NotConfigured(_) => StatusCode::NOT_IMPLEMENTED,
         }
     }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod failures;
 pub mod health;
 pub mod issues;
+pub mod mailboxes;
 pub mod metrics;
 pub mod pagination;
 pub mod problems;
@@ -76,6 +77,12 @@ use utoipa_actix_web::{AppExt, scope};
             webhook's whole secret (`whsec_…`). Receivers should compare in constant time, refuse \
             old timestamps, accept any of several comma-separated `v1=` values, and deduplicate \
             on the body's `id` (the event id, the same in every delivery of one event)."),
+        (name = "mailboxes", description = "IMAP mailboxes reports are read from (Microsoft 365 \
+            and Gmail through OAuth2, or any IMAP server with a password), polled in the \
+            background: each new message goes through the same ingest as an upload, and is moved, \
+            marked or deleted only once its reports are stored; a message without any report is \
+            moved to a rejected folder, never deleted. Secrets are write-only and stored encrypted \
+            (`secret_key` setting)."),
     )
 )]
 struct ApiDoc;
@@ -161,6 +168,12 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(webhooks::rotate_webhook_secret)
                 .service(webhooks::send_test_webhook)
                 .service(webhooks::list_webhook_deliveries)
+                .service(mailboxes::create_mailbox)
+                .service(mailboxes::list_mailboxes)
+                .service(mailboxes::get_mailbox)
+                .service(mailboxes::update_mailbox)
+                .service(mailboxes::delete_mailbox)
+                .service(mailboxes::poll_mailbox)
                 // The spec itself is not an operation of the spec.
                 .route("/openapi.json", actix_web::web::get().to(get_openapi)),
         );

@@ -34,4 +34,6 @@ pub struct ApiSettings {
     pub dns_recheck: bool,
     /// The issue rules' thresholds.
     pub thresholds: Thresholds,
+    /// The key mailbox secrets are sealed with (`secret_key`), when configured.
+    pub secret_key: Option<crate::services::secrets::SecretKey>,
 }

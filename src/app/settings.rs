@@ -35,8 +35,9 @@
 //!   and for one run of all checks of a domain (default 10, 1 to 600); a lookup still
 //!   unanswered then is reported as a `…_lookup_failed` finding.
 //! - `outbound_allow_private` [`RUAD_OUTBOUND_ALLOW_PRIVATE`]: let HTTPS fetches (MTA-STS
-//!   policies) and webhook deliveries reach loopback and private addresses, and webhooks use
-//!   plain `http` (default false; for testing only).
+//!   policies), webhook deliveries, IMAP mailboxes and OAuth2 token endpoints reach loopback
+//!   and private addresses, and webhooks and token endpoints use plain `http` (default false;
+//!   for testing only).
 //! - `jobs_enabled` [`RUAD_JOBS_ENABLED`]: run the background job runner in this instance
 //!   (default true; several instances may share the job table).
 //! - `instance_id` [`RUAD_INSTANCE_ID`]: the name this instance records on the job leases it
@@ -55,6 +56,8 @@
 //!   this instance runs at once (default 4, 1 to 256).
 //! - `job_concurrency_deliver_webhook` [`RUAD_JOB_CONCURRENCY_DELIVER_WEBHOOK`]: webhook
 //!   delivery attempts this instance makes at once (default 8, 1 to 256).
+//! - `job_concurrency_poll_mailbox` [`RUAD_JOB_CONCURRENCY_POLL_MAILBOX`]: IMAP mailboxes
+//!   this instance polls at once (default 4, 1 to 256).
 //!
 //!   Each kind of job has its own slots, so webhooks, evaluations and re-checks never wait
 //!   behind enrichment, and within a kind a slow job never holds up the next one.
@@ -74,6 +77,21 @@
 //!   two attempts (default 21600).
 //! - `webhook_timeout_seconds` [`RUAD_WEBHOOK_TIMEOUT_SECONDS`]: time limit of one delivery
 //!   attempt (default 10, 1 to 60).
+//! - `secret_key` [`RUAD_SECRET_KEY`]: 32 random bytes in base64 (`openssl rand -base64 32`)
+//!   that encrypt the secrets ruad keeps for tenants at rest (IMAP passwords, OAuth2 refresh
+//!   tokens and client secrets, cached access tokens) with XChaCha20-Poly1305. Unset (the
+//!   default): mailboxes cannot be created or polled. Keep it: a changed key leaves the stored
+//!   secrets unreadable (mailboxes then need their credentials again). Several instances
+//!   sharing one PostgreSQL need the same key.
+//! - `imap_ca_file` [`RUAD_IMAP_CA_FILE`]: a PEM file of CA certificates trusted for IMAP
+//!   servers besides the WebPKI roots (an internal mail server's CA; default none).
+//! - `imap_timeout_seconds` [`RUAD_IMAP_TIMEOUT_SECONDS`]: time limit of connecting to an IMAP
+//!   server and of each command (default 60, 1 to 600).
+//! - `imap_idle_seconds` [`RUAD_IMAP_IDLE_SECONDS`]: how long a mailbox poll that found
+//!   nothing new waits in IMAP IDLE, where the server offers it, to read new mail the moment
+//!   it arrives (default 0: off; at most 1740, and never longer than the mailbox's interval).
+//!   An idling poll holds one `poll_mailbox` slot: give `job_concurrency_poll_mailbox` one per
+//!   mailbox that should idle.
 //! - `log_format` [`RUAD_LOG_FORMAT`]: `text` or `json` (default `text`); the level comes from
 //!   `RUST_LOG` (default `info`).
 //!
@@ -117,6 +135,7 @@ pub struct Settings {
     pub job_concurrency_evaluate_issues: usize,
     pub job_concurrency_check_dns: usize,
     pub job_concurrency_deliver_webhook: usize,
+    pub job_concurrency_poll_mailbox: usize,
     pub enrich_concurrency: usize,
     pub dns_recheck_hours: u64,
     pub evaluate_delay_seconds: u64,
@@ -124,6 +143,11 @@ pub struct Settings {
     pub webhook_backoff_base_seconds: i64,
     pub webhook_backoff_max_seconds: i64,
     pub webhook_timeout_seconds: u64,
+    #[serde(skip_serializing)]
+    pub secret_key: Option<SecretString>,
+    pub imap_ca_file: String,
+    pub imap_timeout_seconds: u64,
+    pub imap_idle_seconds: u64,
     pub log_format: String,
 }
 
@@ -155,6 +179,7 @@ impl Default for Settings {
             job_concurrency_evaluate_issues: 2,
             job_concurrency_check_dns: 4,
             job_concurrency_deliver_webhook: 8,
+            job_concurrency_poll_mailbox: 4,
             enrich_concurrency: 32,
             dns_recheck_hours: 24,
             evaluate_delay_seconds: 30,
@@ -162,6 +187,10 @@ impl Default for Settings {
             webhook_backoff_base_seconds: 30,
             webhook_backoff_max_seconds: 6 * 3600,
             webhook_timeout_seconds: 10,
+            secret_key: None,
+            imap_ca_file: String::new(),
+            imap_timeout_seconds: 60,
+            imap_idle_seconds: 0,
             log_format: "text".into(),
         }
     }
@@ -272,6 +301,11 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
         "webhook delivery attempts made at once (1 to 256)",
     ),
     (
+        "job_concurrency_poll_mailbox",
+        "4",
+        "IMAP mailboxes polled at once (1 to 256)",
+    ),
+    (
         "enrich_concurrency",
         "32",
         "reverse-DNS lookups in flight in one enrichment job",
@@ -305,6 +339,26 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
         "webhook_timeout_seconds",
         "10",
         "time limit of one delivery attempt (1 to 60)",
+    ),
+    (
+        "secret_key",
+        "none",
+        "32 bytes in base64 encrypting mailbox passwords and tokens at rest; unset: no mailboxes",
+    ),
+    (
+        "imap_ca_file",
+        "none",
+        "PEM file of CA certificates trusted for IMAP servers besides the WebPKI roots",
+    ),
+    (
+        "imap_timeout_seconds",
+        "60",
+        "time limit of an IMAP connection and of each command (1 to 600)",
+    ),
+    (
+        "imap_idle_seconds",
+        "0",
+        "how long a mailbox poll waits in IMAP IDLE for new mail (0: off; at most 1740; holds a poll slot)",
     ),
     (
         "log_format",
@@ -482,6 +536,10 @@ impl Settings {
                 "job_concurrency_deliver_webhook",
                 self.job_concurrency_deliver_webhook,
             ),
+            (
+                "job_concurrency_poll_mailbox",
+                self.job_concurrency_poll_mailbox,
+            ),
         ] {
             if !(1..=256).contains(&value) {
                 return Err(bad(key, "must be between 1 and 256"));
@@ -518,6 +576,17 @@ impl Settings {
         }
         if !(1..=60).contains(&self.webhook_timeout_seconds) {
             return Err(bad("webhook_timeout_seconds", "must be between 1 and 60"));
+        }
+        self.secret_key()?;
+        self.imap_settings()?;
+        if self.imap_idle_seconds > 1740 {
+            return Err(bad(
+                "imap_idle_seconds",
+                "must be at most 1740 (29 minutes, RFC 2177)",
+            ));
+        }
+        if !(1..=600).contains(&self.imap_timeout_seconds) {
+            return Err(bad("imap_timeout_seconds", "must be between 1 and 600"));
         }
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(bad("log_format", "must be text or json"));
@@ -573,6 +642,7 @@ impl Settings {
                 evaluate_issues: self.job_concurrency_evaluate_issues,
                 check_dns: self.job_concurrency_check_dns,
                 deliver_webhook: self.job_concurrency_deliver_webhook,
+                poll_mailbox: self.job_concurrency_poll_mailbox,
             },
             dns_recheck_interval: seconds(self.dns_recheck_hours.saturating_mul(3600)),
             evaluate_delay: seconds(self.evaluate_delay_seconds),
@@ -583,6 +653,49 @@ impl Settings {
                 ..Default::default()
             },
             webhooks: self.webhook_settings(),
+            mailboxes: self.mailbox_settings(),
+            ..Default::default()
+        }
+    }
+
+    /// The key of `secret_key`, when set.
+    pub fn secret_key(&self) -> Result<Option<crate::services::secrets::SecretKey>, ConfigError> {
+        self.secret_key
+            .as_ref()
+            .map(|text| {
+                crate::services::secrets::SecretKey::from_base64(text)
+                    .map_err(|e| bad("secret_key", e.to_string()))
+            })
+            .transpose()
+    }
+
+    /// How IMAP servers are reached (the CA file read and checked).
+    pub fn imap_settings(&self) -> Result<crate::outbound::imap::ImapSettings, ConfigError> {
+        let extra_roots = match self.imap_ca_file.trim() {
+            "" => Vec::new(),
+            path => {
+                let pem = std::fs::read(path)
+                    .map_err(|e| bad("imap_ca_file", format!("cannot read {path}: {e}")))?;
+                crate::outbound::imap::parse_ca_pem(&pem)
+                    .map_err(|e| bad("imap_ca_file", format!("{path}: {e}")))?
+            }
+        };
+        Ok(crate::outbound::imap::ImapSettings {
+            allow_private: self.outbound_allow_private,
+            timeout: std::time::Duration::from_secs(self.imap_timeout_seconds),
+            extra_roots: std::sync::Arc::new(extra_roots),
+        })
+    }
+
+    /// Mailbox polling settings (validated settings: a bad key or CA file was refused at
+    /// start).
+    pub fn mailbox_settings(&self) -> crate::services::mailboxes::MailboxSettings {
+        crate::services::mailboxes::MailboxSettings {
+            secret_key: self.secret_key().ok().flatten(),
+            imap: self.imap_settings().unwrap_or_default(),
+            max_message_bytes: self.max_upload_bytes,
+            limits: self.limits(),
+            idle: std::time::Duration::from_secs(self.imap_idle_seconds),
             ..Default::default()
         }
     }
@@ -625,6 +738,7 @@ impl Settings {
             jwt_max_ttl_seconds: self.jwt_max_ttl_seconds,
             outbound_allow_private: self.outbound_allow_private,
             dns_recheck: self.dns_recheck_hours > 0,
+            secret_key: self.secret_key().ok().flatten(),
             thresholds: crate::analysis::issues::Thresholds::default(),
         }
     }

@@ -121,6 +121,10 @@ id_type!(
     /// An API key.
     ApiKeyId
 );
+id_type!(
+    /// An IMAP mailbox polled for reports.
+    MailboxId
+);
 
 #[cfg(test)]
 mod tests {

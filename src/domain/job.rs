@@ -18,15 +18,19 @@ pub enum JobKind {
     /// Make one delivery attempt of a webhook event (payload `{"delivery_id": …}`); the job
     /// reschedules itself until the delivery succeeds or runs out of attempts.
     DeliverWebhook,
+    /// Read the new messages of one IMAP mailbox into the ingest service, then schedule the
+    /// next poll (payload `{"mailbox_id": …}`); one job per mailbox.
+    PollMailbox,
 }
 
 impl JobKind {
     /// Every kind, in the order metrics and settings list them.
-    pub const ALL: [JobKind; 4] = [
+    pub const ALL: [JobKind; 5] = [
         JobKind::EnrichSources,
         JobKind::EvaluateIssues,
         JobKind::CheckDns,
         JobKind::DeliverWebhook,
+        JobKind::PollMailbox,
     ];
 
     /// The name stored in `jobs.kind` and used in metrics and logs.
@@ -36,6 +40,7 @@ impl JobKind {
             JobKind::EvaluateIssues => "evaluate_issues",
             JobKind::CheckDns => "check_dns",
             JobKind::DeliverWebhook => "deliver_webhook",
+            JobKind::PollMailbox => "poll_mailbox",
         }
     }
 
@@ -64,7 +69,8 @@ mod tests {
                 "enrich_sources",
                 "evaluate_issues",
                 "check_dns",
-                "deliver_webhook"
+                "deliver_webhook",
+                "poll_mailbox"
             ]
         );
         for kind in JobKind::ALL {

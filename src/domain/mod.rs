@@ -10,5 +10,6 @@ pub mod failure;
 pub mod ids;
 pub mod issue;
 pub mod job;
+pub mod mailbox;
 pub mod report;
 pub mod tenant;

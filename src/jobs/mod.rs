@@ -15,6 +15,7 @@
 //! | `evaluate_issues` | [`evaluate_issues`] | enrichment, TLS reports, DNS checks (one waiting per domain) | runs the issue rules over the domain (`services::evaluation`) |
 //! | `check_dns` | [`check_dns`] | registration, [`schedule_dns_checks`] | runs and stores all DNS checks of a domain, queues an evaluation and the next re-check (`services::dns_checks`) |
 //! | `deliver_webhook` | [`deliver_webhook`] | `storage::webhooks::emit` | one signed POST; records the attempt and reschedules or removes itself (`services::webhooks`) |
+//! | `poll_mailbox` | [`poll_mailbox`] | mailbox creation or enabling, then itself | reads an IMAP mailbox's new messages into ingest, moves them, queues its next run (`services::mailboxes`) |
 //!
 //! [`schedule_dns_checks`] is no job kind: every minute, when re-checks are on, it gives each
 //! domain without a `check_dns` job one.
@@ -27,6 +28,7 @@ pub mod check_dns;
 pub mod deliver_webhook;
 pub mod enrich_sources;
 pub mod evaluate_issues;
+pub mod poll_mailbox;
 pub mod runner;
 pub mod schedule_dns_checks;
 
@@ -53,5 +55,6 @@ pub async fn dispatch(ctx: &Context, job: &Job, lease: &Lease) -> anyhow::Result
         JobKind::EvaluateIssues => evaluate_issues::run(ctx, job).await,
         JobKind::CheckDns => check_dns::run(ctx, job).await,
         JobKind::DeliverWebhook => deliver_webhook::run(ctx, job, lease).await,
+        JobKind::PollMailbox => poll_mailbox::run(ctx, job, lease).await,
     }
 }

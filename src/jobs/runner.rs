@@ -25,6 +25,7 @@ use crate::domain::job::JobKind;
 use crate::outbound::webhook::Sender;
 use crate::services::blocking;
 use crate::services::enrichment::EnrichSettings;
+use crate::services::mailboxes::MailboxSettings;
 use crate::services::metrics::{JobEnd, Metrics};
 use crate::services::webhooks::WebhookSettings;
 use crate::storage::jobs::{self, Job, Lease};
@@ -45,6 +46,7 @@ pub struct Concurrency {
     pub evaluate_issues: usize,
     pub check_dns: usize,
     pub deliver_webhook: usize,
+    pub poll_mailbox: usize,
 }
 
 impl Default for Concurrency {
@@ -54,6 +56,7 @@ impl Default for Concurrency {
             evaluate_issues: 2,
             check_dns: 4,
             deliver_webhook: 8,
+            poll_mailbox: 4,
         }
     }
 }
@@ -65,6 +68,7 @@ impl Concurrency {
             JobKind::EvaluateIssues => self.evaluate_issues,
             JobKind::CheckDns => self.check_dns,
             JobKind::DeliverWebhook => self.deliver_webhook,
+            JobKind::PollMailbox => self.poll_mailbox,
         }
     }
 }
@@ -91,6 +95,8 @@ pub struct JobSettings {
     pub enrich: EnrichSettings,
     /// Webhook delivery: outbound rule, timeout and retry policy.
     pub webhooks: WebhookSettings,
+    /// Mailbox polling: the secret key, IMAP connections, batch sizes, limits.
+    pub mailboxes: MailboxSettings,
 }
 
 impl Default for JobSettings {
@@ -105,6 +111,7 @@ impl Default for JobSettings {
             thresholds: Thresholds::default(),
             enrich: EnrichSettings::default(),
             webhooks: WebhookSettings::default(),
+            mailboxes: MailboxSettings::default(),
         }
     }
 }

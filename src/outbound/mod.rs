@@ -6,7 +6,12 @@
 //!
 //! - [`webhook`]: the signed POST of one webhook delivery attempt.
 //!
-//! SMTP submission and IMAP will join them.
+//! - [`imap`]: one TLS session on a tenant's IMAP mailbox (login by password or OAuth2,
+//!   search, fetch, move, flag, expunge, IDLE).
+//!
+//! - [`oauth2`]: the refresh-token exchange at an OAuth2 token endpoint.
 
 pub mod https;
+pub mod imap;
+pub mod oauth2;
 pub mod webhook;

@@ -6,7 +6,9 @@ pub mod dns_checks;
 pub mod enrichment;
 pub mod evaluation;
 pub mod ingest;
+pub mod mailboxes;
 pub mod metrics;
+pub mod secrets;
 pub mod webhooks;
 
 /// The blocking task running a [`blocking`] closure was cancelled or panicked.

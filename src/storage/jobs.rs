@@ -77,6 +77,11 @@ impl Job {
         self.payload_id("delivery_id")
     }
 
+    /// The mailbox of a `poll_mailbox` job (payload `{"mailbox_id": …}`).
+    pub fn mailbox_id(&self) -> Result<crate::domain::ids::MailboxId, PayloadError> {
+        self.payload_id("mailbox_id")
+    }
+
     /// The id in the string field `key` of the payload.
     fn payload_id<T: From<String>>(&self, key: &'static str) -> Result<T, PayloadError> {
         let payload: serde_json::Value =

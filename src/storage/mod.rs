@@ -19,6 +19,7 @@ pub mod failures;
 pub mod issues;
 pub mod jobs;
 pub mod keys;
+pub mod mailboxes;
 pub mod reports;
 pub mod schema;
 pub mod source_names;

@@ -279,6 +279,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mailboxes (id) {
+        id -> Text,
+        tenant_id -> Text,
+        name -> Text,
+        host -> Text,
+        port -> Integer,
+        tls -> Text,
+        username -> Text,
+        auth -> Text,
+        oauth -> Nullable<Text>,
+        secrets_enc -> Binary,
+        access_token_enc -> Nullable<Binary>,
+        access_token_expires_at -> Nullable<BigInt>,
+        folder -> Text,
+        after_action -> Text,
+        after_folder -> Nullable<Text>,
+        rejected_folder -> Text,
+        enabled -> Bool,
+        poll_interval_seconds -> BigInt,
+        uidvalidity -> Nullable<BigInt>,
+        last_uid -> BigInt,
+        uidvalidity_resets -> Integer,
+        messages_seen -> BigInt,
+        reports_stored -> BigInt,
+        reports_duplicate -> BigInt,
+        reports_failed -> BigInt,
+        messages_rejected -> BigInt,
+        polls -> BigInt,
+        last_poll_at -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        last_rejection -> Nullable<Text>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 // Failure reports (migration 2026-12-06-000002_failure_reports).
@@ -350,4 +387,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     failure_reports,
     failure_report_types,
     failure_settings,
+    mailboxes,
 );

@@ -23,6 +23,7 @@ struct World {
     victim_issue: String,
     victim_webhook: String,
     victim_failure: String,
+    victim_mailbox: String,
     attacker_key: String,
 }
 
@@ -290,6 +291,38 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             format!("/api/v1/webhooks/{}/deliveries", w.victim_webhook),
             None,
         ),
+        (
+            "post",
+            "/api/v1/mailboxes",
+            "/api/v1/mailboxes".into(),
+            Some(json!({"host": "1.1.1.1", "username": "u", "enabled": false,
+                "auth": {"type": "password", "password": "p"}, "tenant_id": t})),
+        ),
+        ("get", "/api/v1/mailboxes", "/api/v1/mailboxes".into(), None),
+        (
+            "get",
+            "/api/v1/mailboxes/{mailbox_id}",
+            format!("/api/v1/mailboxes/{}", w.victim_mailbox),
+            None,
+        ),
+        (
+            "patch",
+            "/api/v1/mailboxes/{mailbox_id}",
+            format!("/api/v1/mailboxes/{}", w.victim_mailbox),
+            Some(json!({"host": "1.0.0.1"})),
+        ),
+        (
+            "delete",
+            "/api/v1/mailboxes/{mailbox_id}",
+            format!("/api/v1/mailboxes/{}", w.victim_mailbox),
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/mailboxes/{mailbox_id}/poll",
+            format!("/api/v1/mailboxes/{}/poll", w.victim_mailbox),
+            None,
+        ),
         // Not tenant resources: the same answer for everyone.
         (
             "get",
@@ -423,6 +456,16 @@ async fn world(app: &TestApp) -> World {
         .as_str()
         .unwrap()
         .to_string();
+    let mailbox = app
+        .post(
+            "/api/v1/mailboxes",
+            &victim_key,
+            json!({"host": "1.1.1.1", "username": "victim", "enabled": false,
+                "auth": {"type": "password", "password": "victim-password"}}),
+        )
+        .await;
+    assert_eq!(mailbox.status, StatusCode::CREATED, "{:?}", mailbox.body);
+    let victim_mailbox = mailbox.body["id"].as_str().unwrap().to_string();
     World {
         victim_tenant,
         victim_key_id,
@@ -430,6 +473,7 @@ async fn world(app: &TestApp) -> World {
         victim_issue,
         victim_webhook,
         victim_failure,
+        victim_mailbox,
         attacker_key,
     }
 }
@@ -523,7 +567,7 @@ async fn another_tenants_resources_are_not_found() {
             (
                 "get",
                 "/api/v1/tenants" | "/api/v1/domains" | "/api/v1/reports" | "/api/v1/issues"
-                | "/api/v1/webhooks",
+                | "/api/v1/webhooks" | "/api/v1/mailboxes",
             ) => {
                 assert_eq!(reply.status, StatusCode::OK);
                 let text = String::from_utf8_lossy(&reply.bytes);
@@ -585,6 +629,14 @@ async fn another_tenants_resources_are_not_found() {
     assert_eq!(webhook.status, StatusCode::OK);
     assert_eq!(webhook.body["url"], "https://hooks.example.com/victim");
     assert_eq!(webhook.body["enabled"], true);
+    let mailbox = app
+        .get(
+            &format!("/api/v1/mailboxes/{}", w.victim_mailbox),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(mailbox.status, StatusCode::OK);
+    assert_eq!(mailbox.body["host"], "1.1.1.1");
 }
 
 #[actix_web::test]
@@ -597,6 +649,7 @@ async fn the_table_covers_every_operation_of_the_spec() {
         victim_issue: String::new(),
         victim_webhook: String::new(),
         victim_failure: String::new(),
+        victim_mailbox: String::new(),
         attacker_key: String::new(),
     };
     let listed: Vec<(String, String)> = table(&w)

@@ -59,6 +59,10 @@ pub fn settings(database_url: &str) -> Settings {
         // want them turn them on. Evaluations run as soon as their data is in.
         dns_recheck_hours: 0,
         evaluate_delay_seconds: 0,
+        // Mailboxes keep their secrets sealed under this key.
+        secret_key: Some(SecretString::from(
+            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_string(),
+        )),
         ..Settings::default()
     }
 }

@@ -1,0 +1,2 @@
+DROP INDEX mailboxes_tenant;
+DROP TABLE mailboxes;
