@@ -43,6 +43,8 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// The database is unavailable; retry later.
     Unavailable,
+    /// Mail intake is not configured on this server (`RUAD_MAIL_DOMAIN` is unset).
+    MailIntakeNotConfigured,
     /// An unexpected error; details are in the server log.
     Internal,
 }
@@ -113,6 +115,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("ambiguous domain: {0}")]
     AmbiguousDomain(String),
+    /// `RUAD_MAIL_DOMAIN` is unset: no report address to give (409).
+    #[error("mail intake not configured: {0}")]
+    MailIntakeNotConfigured(String),
     #[error("upload failed: {detail}")]
     Upload {
         code: ErrorCode,
@@ -144,6 +149,7 @@ impl ApiError {
             ApiError::Validation(_) => ErrorCode::ValidationFailed,
             ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ApiError::AmbiguousDomain(_) => ErrorCode::AmbiguousDomain,
+            ApiError::MailIntakeNotConfigured(_) => ErrorCode::MailIntakeNotConfigured,
             ApiError::Upload { code, .. } => *code,
             ApiError::Unavailable(_) => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
@@ -160,7 +166,8 @@ impl ApiError {
             | ApiError::RequestTimeout(m)
             | ApiError::UnsupportedMediaType(m)
             | ApiError::Validation(m)
-            | ApiError::AmbiguousDomain(m) => m.clone(),
+            | ApiError::AmbiguousDomain(m)
+            | ApiError::MailIntakeNotConfigured(m) => m.clone(),
             ApiError::Upload { detail, .. } => detail.clone(),
             ApiError::NotFound => "the resource does not exist".into(),
             ApiError::MethodNotAllowed => "the method is not allowed on this resource".into(),
@@ -210,6 +217,7 @@ impl ResponseError for ApiError {
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::AmbiguousDomain(_)
+            | ApiError::MailIntakeNotConfigured(_)
             | ApiError::Upload {
                 code: ErrorCode::AmbiguousDomain,
                 ..

@@ -11,6 +11,7 @@ pub mod dns;
 pub mod domains;
 pub mod error;
 pub mod health;
+pub mod intake;
 pub mod issues;
 pub mod metrics;
 pub mod pagination;
@@ -65,6 +66,9 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "aggregates", description = "Per-domain aggregates over time"),
         (name = "dns", description = "DNS record checks, SPF evaluation, record generators and stored check snapshots"),
         (name = "issues", description = "Problems detected in a domain's reports and DNS, with their remediation"),
+        (name = "intake", description = "Mail intake: report addresses `<token>@<mail domain>` \
+            (the SMTP and LMTP receiver of `ruad serve`), the DMARC and TLS-RPT records that send \
+            reports there, and the tenant setting `auto_register_domains`"),
         (name = "webhooks", description = "Webhooks: events (`report.received`, `issue.opened`, \
             `issue.resolved`) of a tenant and its descendants POSTed as JSON (`WebhookEvent`) to an \
             https URL on a public address, retried with exponential backoff until the receiver \
@@ -153,6 +157,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(webhooks::rotate_webhook_secret)
                 .service(webhooks::send_test_webhook)
                 .service(webhooks::list_webhook_deliveries)
+                .service(intake::get_intake)
+                .service(intake::update_intake)
+                .service(intake::rotate_intake_address)
+                .service(intake::get_domain_intake)
+                .service(intake::rotate_domain_intake_address)
                 // The spec itself is not an operation of the spec.
                 .route("/openapi.json", actix_web::web::get().to(get_openapi)),
         );

@@ -15,6 +15,7 @@ pub mod aggregates;
 pub mod analysis_data;
 pub mod dns_snapshots;
 pub mod domains;
+pub mod intake;
 pub mod issues;
 pub mod jobs;
 pub mod keys;

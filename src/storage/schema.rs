@@ -8,6 +8,7 @@ diesel::table! {
         name -> Text,
         path -> Text,
         created_at -> BigInt,
+        auto_register_domains -> Nullable<Bool>,
     }
 }
 
@@ -279,6 +280,16 @@ diesel::table! {
     }
 }
 
+// Report addresses of the mail intake (storage::intake).
+diesel::table! {
+    intake_addresses (token) {
+        token -> Text,
+        tenant_id -> Text,
+        domain_id -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -301,4 +312,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     issues,
     webhooks,
     webhook_deliveries,
+    intake_addresses,
 );

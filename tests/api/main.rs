@@ -12,6 +12,7 @@ mod enrich;
 mod errors;
 mod guard;
 mod helpers;
+mod intake;
 mod issues;
 mod jobs;
 mod reports;

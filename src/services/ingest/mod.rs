@@ -28,6 +28,8 @@
 //! - When [`ingest`] returns, every report it answers `Stored` for is committed: a front door
 //!   that answers 2xx (or SMTP 250, or moves the IMAP message) only after it returns never
 //!   acknowledges a report that is not stored.
+//! - [`Target::Tenant`] may register a domain (auto-registration) before a report's own
+//!   transaction: a report that then fails leaves the domain registered, as its sender meant.
 //! - A report that does not parse, or that names no registered domain of the target, is an
 //!   [`Ingested::Failed`] outcome and the others go on; a storage failure ends the upload
 //!   with an error (reports committed before it stay committed).
@@ -77,6 +79,23 @@ pub enum Target<'a> {
     Scope(&'a TenantScope),
     /// Only this domain or names below it (the RFC 8460 receiver, whose token names it).
     Domain(&'a Domain),
+    /// Only the registered domains of this one tenant (`scope.tenant_id`), not of its
+    /// subtree: a tenant's report address (`services::intake`), so naming a domain never
+    /// files a report with another tenant. With `auto_register`, a report about a domain
+    /// the tenant has not registered first registers that name's organizational domain for
+    /// the tenant ([`crate::services::domains::register_domain`], in its own transaction
+    /// before the report's, its DNS check queued), then is filed under it.
+    Tenant {
+        scope: &'a TenantScope,
+        auto_register: Option<AutoRegister>,
+    },
+}
+
+/// How [`Target::Tenant`] registers a domain it meets for the first time.
+#[derive(Debug, Clone, Copy)]
+pub struct AutoRegister {
+    /// Queue the new domain's DNS check (periodic re-checks are on).
+    pub check_dns: bool,
 }
 
 /// What happened to one report found in an upload.
@@ -409,6 +428,66 @@ impl Handler<'_> {
                 let matches = lower == d.name || lower.ends_with(&format!(".{}", d.name));
                 Ok(matches.then(|| Filed::of(d)))
             }
+            Target::Tenant {
+                scope,
+                auto_register,
+            } => {
+                let own = self.db.read(|conn| {
+                    crate::storage::intake::find_own_domain_for(
+                        conn,
+                        &scope.tenant_id,
+                        policy_domain,
+                    )
+                })?;
+                match (own, auto_register) {
+                    (Some(d), _) => Ok(Some(Filed::of(&d))),
+                    (None, None) => Ok(None),
+                    (None, Some(auto)) => Ok(self
+                        .register(scope, policy_domain, auto)?
+                        .as_ref()
+                        .map(Filed::of)),
+                }
+            }
+        }
+    }
+
+    /// Registers the organizational domain of `policy_domain` for the tenant of `scope`
+    /// ([`Target::Tenant`] with auto-registration); `None` for a name that is no domain or
+    /// has no organizational domain (a public suffix).
+    fn register(
+        &self,
+        scope: &TenantScope,
+        policy_domain: &str,
+        auto: AutoRegister,
+    ) -> StorageResult<Option<Domain>> {
+        let Ok(name) = crate::domain::domain_name::DomainName::parse(policy_domain) else {
+            return Ok(None);
+        };
+        let Some(org) = psl::domain_str(name.as_str()) else {
+            return Ok(None);
+        };
+        let Ok(org) = crate::domain::domain_name::DomainName::parse(org) else {
+            return Ok(None);
+        };
+        let registered = self.db.write(|conn| {
+            crate::services::domains::register_domain(
+                conn,
+                scope,
+                &scope.tenant_id,
+                &org,
+                auto.check_dns,
+            )
+        });
+        match registered {
+            Ok(domain) => {
+                tracing::info!(tenant_id = %scope.tenant_id, domain = %domain.name, "domain registered by a report");
+                Ok(Some(domain))
+            }
+            // Registered meanwhile (another message of the same tenant): file under it.
+            Err(StorageError::Conflict(_)) => self.db.read(|conn| {
+                crate::storage::intake::find_own_domain_for(conn, &scope.tenant_id, policy_domain)
+            }),
+            Err(e) => Err(e),
         }
     }
 
@@ -588,7 +667,9 @@ impl ReportHandler for Handler<'_> {
                     domain,
                     token_domain: d.name.clone(),
                 },
-                Target::Scope(_) => IngestFailure::DomainNotRegistered { domain },
+                Target::Scope(_) | Target::Tenant { .. } => {
+                    IngestFailure::DomainNotRegistered { domain }
+                }
             };
             self.unfiled(origin, error);
             return Ok(());
