@@ -223,7 +223,7 @@ async fn swaks_delivers_over_starttls_and_a_renewed_certificate_is_used_without_
     assert_eq!(seen["ehlo_after_tls"], 250);
     // Renewal: new files in place; the next STARTTLS presents the new certificate.
     let (cert_pem, key_pem, second_der) = issue(MAIL_DOMAIN);
-    std::thread::sleep(std::time::Duration::from_millis(20));
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(20)).await;
     std::fs::write(&key, key_pem).unwrap();
     std::fs::write(&cert, cert_pem).unwrap();
     let seen = client(&["peercert", "--port", &smtp(&app)]).await;
@@ -654,4 +654,108 @@ async fn a_message_over_the_size_limit_is_refused_at_mail_or_after_data() {
         "552 5.3.4 message size exceeds the limit of 4096 bytes"
     );
     assert!(replies[6].as_str().unwrap().starts_with("221 2.0.0"));
+}
+
+/// A plain TCP conversation: reads the greeting, then sends each command and reads its
+/// reply (the last line of a multi-line one); `<closed>` once the server hung up.
+fn converse(port: u16, commands: &[String]) -> Vec<String> {
+    use std::io::{BufRead, BufReader, Write};
+    let stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut writer = stream;
+    let mut read_reply = || {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return "<closed>".to_string(),
+                Ok(_) if line.as_bytes().get(3) == Some(&b'-') => continue,
+                Ok(_) => return line.trim_end().to_string(),
+            }
+        }
+    };
+    let mut replies = vec![read_reply()];
+    for c in commands {
+        if writer.write_all(format!("{c}\r\n").as_bytes()).is_err() {
+            replies.push("<closed>".into());
+            continue;
+        }
+        replies.push(read_reply());
+    }
+    replies
+}
+
+#[actix_web::test]
+async fn connections_recipients_and_errors_are_bounded() {
+    let app = mail_app(|s| {
+        s.smtp_max_connections_per_ip = 2;
+        s.smtp_max_recipients = 2;
+        s.smtp_max_errors = 3;
+    })
+    .await;
+    let port = app.smtp_port.unwrap();
+    let to = address(&app, &app.admin_key).await;
+    // Two connections held open; the third from the same address is turned away.
+    let held: Vec<_> = (0..2)
+        .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).unwrap())
+        .collect();
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+    let third = actix_web::rt::task::spawn_blocking(move || converse(port, &[]))
+        .await
+        .unwrap();
+    assert_eq!(
+        third,
+        ["421 4.7.0 reports.ruad.test too many connections from your address, try again later"]
+    );
+    drop(held);
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
+    // Recipients per message: the third is deferred (452), not refused.
+    let commands: Vec<String> = [
+        "EHLO client.example".to_string(),
+        "MAIL FROM:<a@sender.example>".into(),
+        format!("RCPT TO:<{to}>"),
+        format!("RCPT TO:<{to}>"),
+        format!("RCPT TO:<{to}>"),
+        "RSET".into(),
+        "QUIT".into(),
+    ]
+    .into();
+    let got = actix_web::rt::task::spawn_blocking(move || converse(port, &commands))
+        .await
+        .unwrap();
+    assert_eq!(
+        got[3..6],
+        [
+            "250 2.1.5 OK",
+            "250 2.1.5 OK",
+            "452 4.5.3 too many recipients"
+        ]
+    );
+    // Errors: the third bad command ends the session.
+    let commands: Vec<String> = [
+        "EHLO client.example",
+        "BOGUS",
+        "MAIL FROM:<a@b",
+        "RCPT TO:<x@y.example>",
+        "NOOP",
+        "NOOP",
+    ]
+    .map(String::from)
+    .into();
+    let got = actix_web::rt::task::spawn_blocking(move || converse(port, &commands))
+        .await
+        .unwrap();
+    assert_eq!(got[2], "500 5.5.1 command not recognized");
+    assert!(got[3].starts_with("501 "), "{got:?}");
+    // The third error's own reply, then the 421 (read here as the answer to the first
+    // NOOP), then nothing: the server has hung up.
+    assert_eq!(got[4], "503 5.5.1 send MAIL FROM first");
+    assert_eq!(
+        got[5],
+        "421 4.7.0 reports.ruad.test too many errors, closing"
+    );
+    assert_eq!(got[6], "<closed>");
 }

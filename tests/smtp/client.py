@@ -11,6 +11,9 @@ prints one JSON document on stdout.
            every command of N messages written at once, then the replies read
   slow     --port P --sleep S               greeting, then silence; what the server said
   peercert --port P                         STARTTLS; sha256 of the server certificate
+  flood    --port P --to ADDR --threads N --records R --prefix X [--messages M]
+           N threads sending reports of R records (ids X-1, X-2, …) until M are sent
+           (default: until the server goes away); one line {"acked": ID} per 250, at once
   make     KIND OUT [N]                     write a test message: zipbomb, parts, header
 """
 
@@ -32,7 +35,7 @@ FROM = "dmarc-noreply@receiver.example"
 
 def report_xml(domain, report_id, begin=1700006400, rows=2):
     records = "".join(
-        f"<record><row><source_ip>192.0.2.{i + 1}</source_ip><count>{i + 1}</count>"
+        f"<record><row><source_ip>198.51.{i // 250}.{i % 250 + 1}</source_ip><count>{i + 1}</count>"
         "<policy_evaluated><disposition>none</disposition><dkim>pass</dkim><spf>pass</spf>"
         f"</policy_evaluated></row><identifiers><header_from>{domain}</header_from></identifiers>"
         f"<auth_results><spf><domain>{domain}</domain><result>pass</result></spf></auth_results></record>"
@@ -47,7 +50,7 @@ def report_xml(domain, report_id, begin=1700006400, rows=2):
     )
 
 
-def report_email(spec, to="reports@example.net"):
+def report_email(spec, to="reports@example.net", rows=2):
     domain, report_id = spec.split(":", 1)
     msg = EmailMessage()
     msg["From"] = FROM
@@ -55,7 +58,7 @@ def report_email(spec, to="reports@example.net"):
     msg["Subject"] = f"Report Domain: {domain} Submitter: receiver.example Report-ID: {report_id}"
     msg.set_content("This is a DMARC aggregate report.\n")
     msg.add_attachment(
-        gzip.compress(report_xml(domain, report_id).encode()),
+        gzip.compress(report_xml(domain, report_id, rows=rows).encode()),
         maintype="application",
         subtype="gzip",
         filename=f"receiver.example!{domain}!1700006400!1700092799!{report_id}.xml.gz",
@@ -238,12 +241,68 @@ def make(kind, out, n):
     return {"bytes": len(data)}
 
 
+def flood(a):
+    import threading
+
+    lock = threading.Lock()
+    state = {"next": 0, "acked": 0, "refused": 0}
+    limit = int(a.get("messages", "0"))
+    rows = int(a["records"])
+    started = time.monotonic()
+
+    def worker():
+        s = None
+        while True:
+            with lock:
+                if limit and state["next"] >= limit:
+                    break
+                state["next"] += 1
+                n = state["next"]
+            rid = f"{a['prefix']}-{n}"
+            data = report_email(f"example.com:{rid}", a["to"][0], rows=rows)
+            try:
+                if s is None:
+                    s = smtplib.SMTP(HOST, int(a["port"]), timeout=30)
+                    s.ehlo("client.example")
+                s.sendmail(FROM, a["to"], data)
+            except smtplib.SMTPResponseException:
+                with lock:
+                    state["refused"] += 1
+                continue
+            except (OSError, smtplib.SMTPException):
+                # The server went away: stop this client.
+                break
+            with lock:
+                state["acked"] += 1
+                sys.stdout.write(json.dumps({"acked": rid}) + "\n")
+                sys.stdout.flush()
+        if s is not None:
+            try:
+                s.quit()
+            except (OSError, smtplib.SMTPException):
+                pass
+
+    threads = [threading.Thread(target=worker) for _ in range(int(a["threads"]))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"acked": state["acked"], "refused": state["refused"], "seconds": time.monotonic() - started}
+
+
 def main():
     cmd, rest = sys.argv[1], sys.argv[2:]
     if cmd == "make":
         result = make(rest[0], rest[1], int(rest[2]) if len(rest) > 2 else 0)
     else:
-        result = {"send": send, "raw": raw, "pipeline": pipeline, "slow": slow, "peercert": peercert}[cmd](args(rest))
+        result = {
+            "send": send,
+            "raw": raw,
+            "pipeline": pipeline,
+            "slow": slow,
+            "peercert": peercert,
+            "flood": flood,
+        }[cmd](args(rest))
     print(json.dumps(result))
 
 
