@@ -23,13 +23,11 @@
 //! Must not depend on `api`, `smtp`, `cli`, `jobs` or actix-web; everything here is
 //! synchronous (call it on a blocking thread).
 
-use crate::domain::ids::DomainId;
 use crate::reports::Limits;
 use crate::services::ingest::{self, AutoRegister, Ingested, Target, Upload};
 use crate::services::metrics::Metrics;
 use crate::storage::domains::{self, Domain};
 use crate::storage::intake::{self, looks_like_token};
-use crate::storage::tenants::find_tenant_unscoped;
 use crate::storage::{Db, StorageResult, TenantScope};
 
 /// Why a recipient address is not a report address of this deployment.
@@ -69,8 +67,12 @@ pub fn parse_recipient(address: &str, mail_domain: &str) -> Result<String, Recip
 /// Whom a report address delivers to.
 #[derive(Debug, Clone)]
 pub enum Recipient {
-    /// A tenant's address: its own registered domains (and auto-registration).
-    Tenant(TenantScope),
+    /// A tenant's address: its own registered domains, and auto-registration when the
+    /// tenant's effective `auto_register_domains` was true when the address was resolved.
+    Tenant {
+        scope: TenantScope,
+        auto_register: bool,
+    },
     /// A domain's own address.
     Domain(Domain),
 }
@@ -79,7 +81,7 @@ impl Recipient {
     /// A key telling recipients apart: two addresses of the same target ingest once.
     pub fn key(&self) -> String {
         match self {
-            Recipient::Tenant(scope) => format!("t:{}", scope.tenant_id),
+            Recipient::Tenant { scope, .. } => format!("t:{}", scope.tenant_id),
             Recipient::Domain(d) => format!("d:{}", d.id),
         }
     }
@@ -96,8 +98,10 @@ pub fn resolve_recipient(
         Err(e) => return Ok(Err(e)),
     };
     let unknown = || Ok(Err(RecipientError::Unknown(address.trim().to_string())));
+    // Two queries per recipient: the address with its tenant's path, then the domain (a
+    // domain address) or the tenant's inherited setting (a tenant address).
     db.read(|conn| {
-        let Some(found) = intake::find_address(conn, &token)? else {
+        let Some((found, path)) = intake::find_address_with_path(conn, &token)? else {
             return unknown();
         };
         if let Some(domain_id) = &found.domain_id {
@@ -106,10 +110,14 @@ pub fn resolve_recipient(
                 None => unknown(),
             };
         }
-        match find_tenant_unscoped(conn, &found.tenant_id)? {
-            Some(tenant) => Ok(Ok(Recipient::Tenant(tenant.scope()))),
-            None => unknown(),
-        }
+        let setting = intake::auto_register_setting_at(conn, &found.tenant_id, &path)?;
+        Ok(Ok(Recipient::Tenant {
+            scope: TenantScope {
+                tenant_id: found.tenant_id,
+                path,
+            },
+            auto_register: setting.effective,
+        }))
     })
 }
 
@@ -125,8 +133,15 @@ pub fn ingest_for(
     check_dns: bool,
 ) -> StorageResult<Vec<Ingested>> {
     match recipient {
-        Recipient::Tenant(scope) => {
-            ingest_for_tenant(db, metrics, scope, upload, limits, check_dns)
+        Recipient::Tenant {
+            scope,
+            auto_register,
+        } => {
+            let target = Target::Tenant {
+                scope,
+                auto_register: auto_register.then_some(AutoRegister { check_dns }),
+            };
+            ingest::ingest(db, metrics, target, upload, limits)
         }
         Recipient::Domain(domain) => {
             ingest::ingest(db, metrics, Target::Domain(domain), upload, limits)
@@ -196,11 +211,6 @@ pub fn records(token: &str, mail_domain: &str, domain: Option<&str>) -> IntakeRe
         dmarc_ruf: mailto,
         address,
     }
-}
-
-/// A domain's own report address token, if it has one.
-pub fn domain_token(db: &Db, domain: &DomainId) -> StorageResult<Option<String>> {
-    db.read(|conn| intake::domain_address(conn, domain))
 }
 
 #[cfg(test)]

@@ -76,6 +76,21 @@ pub fn find_address(conn: &mut DbConnection, token: &str) -> StorageResult<Optio
         .map(IntakeAddress::from))
 }
 
+/// [`find_address`] with the materialized path of the address's tenant, in one query (mail
+/// routing looks this up for every recipient).
+pub fn find_address_with_path(
+    conn: &mut DbConnection,
+    token: &str,
+) -> StorageResult<Option<(IntakeAddress, String)>> {
+    Ok(intake_addresses::table
+        .inner_join(tenants::table.on(tenants::id.eq(intake_addresses::tenant_id)))
+        .filter(intake_addresses::token.eq(token))
+        .select((AddressRow::as_select(), tenants::path))
+        .first::<(AddressRow, String)>(conn)
+        .optional()?
+        .map(|(row, path)| (IntakeAddress::from(row), path)))
+}
+
 fn find_tenant_token(
     conn: &mut DbConnection,
     tenant_id: &TenantId,
@@ -187,6 +202,16 @@ pub fn auto_register_setting(
         .filter(tenants::id.eq(tenant_id.as_str()))
         .select(tenants::path)
         .first(conn)?;
+    auto_register_setting_at(conn, tenant_id, &path)
+}
+
+/// [`auto_register_setting`] of the tenant whose materialized path is `path` (known already:
+/// one query fewer).
+pub fn auto_register_setting_at(
+    conn: &mut DbConnection,
+    tenant_id: &TenantId,
+    path: &str,
+) -> StorageResult<AutoRegisterSetting> {
     let ancestry: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let values: Vec<(String, Option<bool>)> = tenants::table
         .filter(tenants::id.eq_any(&ancestry))
