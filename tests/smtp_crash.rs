@@ -1,7 +1,8 @@
 //! Durability of the mail intake: SIGKILL the server while eight SMTP clients (Python's
 //! `smtplib`, tests/smtp/client.py) deliver reports. Every message answered `250` must be
 //! stored whole after a restart; no partial report may exist. Runs the real binary,
-//! bootstrapped with `ruad admin` as a script would (like tests/crash.rs for uploads).
+//! bootstrapped with `ruad admin` as a script would (like tests/crash.rs for uploads). And
+//! SIGTERM: an idle session is told `421 4.3.2` and the server exits cleanly.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use serde_json::{Value, json};
@@ -241,4 +242,60 @@ fn sigkill_during_concurrent_smtp_sessions_loses_no_message_answered_250() {
     assert!(stored.len() >= acked.len());
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[test]
+fn sigterm_tells_an_idle_session_421_and_the_server_exits_cleanly() {
+    use std::io::{BufRead, BufReader, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let (port, smtp_port) = (free_port(), free_port());
+    let server = Server {
+        env: vec![
+            ("RUAD_DATABASE_URL".into(), database_url(&dir)),
+            ("RUAD_LISTEN".into(), format!("127.0.0.1:{port}")),
+            (
+                "RUAD_JWT_SECRET".into(),
+                "crash-test-secret-crash-test-secret-0000".into(),
+            ),
+            ("RUAD_DNS_NAMESERVERS".into(), "127.0.0.1:1".into()),
+            ("RUAD_MAIL_DOMAIN".into(), "reports.ruad.test".into()),
+            ("RUAD_SMTP_LISTEN".into(), format!("127.0.0.1:{smtp_port}")),
+        ],
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let mut child = server.start();
+    let stream = std::net::TcpStream::connect(("127.0.0.1", smtp_port)).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut line = String::new();
+    reader.read_line(&mut line).unwrap();
+    assert!(line.starts_with("220 reports.ruad.test"), "{line}");
+    let mut writer = stream;
+    writer.write_all(b"EHLO client.example\r\n").unwrap();
+    loop {
+        line.clear();
+        reader.read_line(&mut line).unwrap();
+        if line.as_bytes().get(3) == Some(&b' ') {
+            break;
+        }
+    }
+    let term = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(term.success());
+    line.clear();
+    reader.read_line(&mut line).unwrap();
+    assert_eq!(
+        line,
+        "421 4.3.2 reports.ruad.test shutting down, try again later\r\n"
+    );
+    line.clear();
+    assert_eq!(reader.read_line(&mut line).unwrap(), 0, "{line}");
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    // Nothing listens any more.
+    assert!(std::net::TcpStream::connect(("127.0.0.1", smtp_port)).is_err());
 }
