@@ -370,6 +370,24 @@ async fn lmtp_answers_once_per_recipient_and_files_each_under_its_own_tenant() {
     );
     let b_domains = app.get("/api/v1/domains", &b_key).await;
     assert_eq!(b_domains.body["items"], json!([]));
+    // SMTP gives one reply for both: B's permanent refusal, though A's copy is stored.
+    let both = client(&[
+        "send",
+        "--port",
+        &smtp(&app),
+        "--to",
+        &a,
+        "--to",
+        &b,
+        "--report",
+        "example.com:smtp-both",
+    ])
+    .await;
+    assert_eq!(both["code"], 550, "{both}");
+    assert_eq!(
+        total_messages(&app, &a_key, "example.com", "2023-11-15", "2023-11-15").await,
+        6
+    );
     // SMTP says EHLO, LMTP LHLO: each refuses the other's greeting.
     let (_, out) = swaks(&[
         "--server",
