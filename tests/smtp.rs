@@ -777,3 +777,58 @@ async fn connections_recipients_and_errors_are_bounded() {
     );
     assert_eq!(got[6], "<closed>");
 }
+
+#[actix_web::test]
+async fn a_domain_registered_by_a_report_gets_its_dns_check_queued_like_one_registered_by_hand() {
+    use ruad::domain::job::JobKind;
+    use ruad::storage::{Db, jobs};
+    // Re-checks on, the runner off: the queued job stays visible.
+    let app = mail_app(|s| {
+        s.dns_recheck_hours = 24;
+        s.jobs_enabled = false;
+    })
+    .await;
+    let on = app
+        .send(
+            Method::PATCH,
+            "/api/v1/intake",
+            Some(&app.admin_key),
+            Some(json!({"auto_register_domains": true})),
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::OK);
+    let to = address(&app, &app.admin_key).await;
+    let db = Db::connect(&app.database_url, 1).unwrap();
+    let pending = || {
+        db.read(|c| jobs::count_pending(c, JobKind::CheckDns))
+            .unwrap()
+    };
+    assert_eq!(pending(), 0);
+    let sent = client(&[
+        "send",
+        "--port",
+        &smtp(&app),
+        "--to",
+        &to,
+        "--report",
+        "auto.example:1",
+    ])
+    .await;
+    assert_eq!(sent["ok"], true, "{sent}");
+    assert_eq!(pending(), 1);
+    // A second report for it registers nothing more.
+    let sent = client(&[
+        "send",
+        "--port",
+        &smtp(&app),
+        "--to",
+        &to,
+        "--report",
+        "mail.auto.example:2",
+    ])
+    .await;
+    assert_eq!(sent["ok"], true, "{sent}");
+    assert_eq!(pending(), 1);
+    let domains = app.get("/api/v1/domains", &app.admin_key).await;
+    assert_eq!(domains.body["items"].as_array().unwrap().len(), 1);
+}
