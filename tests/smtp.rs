@@ -300,6 +300,21 @@ async fn a_pipelined_session_gets_every_reply_in_order() {
     // Three distinct reports were stored: 2 records each, 1 + 2 messages.
     let reports = app.get("/api/v1/reports", &app.admin_key).await;
     assert_eq!(reports.body["items"].as_array().unwrap().len(), 3);
+    // And /metrics counts the replies.
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("ruad_mail_messages_total{protocol=\"smtp\",code=\"250\"} 3"),
+        "{metrics}"
+    );
+    assert!(metrics.contains("ruad_mail_messages_total{protocol=\"smtp\",code=\"554\"} 1"));
 }
 
 #[actix_web::test]
@@ -729,6 +744,19 @@ async fn connections_recipients_and_errors_are_bounded() {
         ["421 4.7.0 reports.ruad.test too many connections from your address, try again later"]
     );
     drop(held);
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("ruad_mail_connections_refused_total 1"),
+        "{metrics}"
+    );
     actix_web::rt::time::sleep(std::time::Duration::from_millis(200)).await;
     // Recipients per message: the third is deferred (452), not refused.
     let commands: Vec<String> = [

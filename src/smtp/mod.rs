@@ -250,6 +250,7 @@ async fn accept_loop(
                 Ok(slot) => slot,
                 Err(why) => {
                     use tokio::io::AsyncWriteExt;
+                    shared.metrics.mail_connection_refused();
                     let mut stream = stream;
                     let line = format!("421 4.7.0 {} {why}\r\n", shared.settings.mail_domain);
                     let _ = tokio::time::timeout(

@@ -468,8 +468,12 @@ impl Session {
             None
         };
         let count = if self.lmtp { recipients.len() } else { 1 };
+        let protocol = if self.lmtp { "lmtp" } else { "smtp" };
         if let Some(refusal) = refusal {
             tracing::info!(code = refusal.code, "message refused");
+            for _ in 0..count {
+                self.shared.metrics.mail_message(protocol, refusal.code);
+            }
             return Some(vec![refusal; count]);
         }
         let message = Arc::new(message);
@@ -491,12 +495,16 @@ impl Session {
                 .map(|(_, reply)| reply.clone())
                 .unwrap_or_else(|| Reply::new(451, "4.3.0", "not stored; try again later"))
         };
-        if self.lmtp {
-            Some(recipients.iter().map(reply_of).collect())
+        let replies = if self.lmtp {
+            recipients.iter().map(reply_of).collect()
         } else {
             let replies: Vec<Reply> = done.into_iter().map(|(_, r)| r).collect();
-            Some(vec![reply::combine(&replies)])
+            vec![reply::combine(&replies)]
+        };
+        for r in &replies {
+            self.shared.metrics.mail_message(protocol, r.code);
         }
+        Some(replies)
     }
 
     /// Ingests the message for one recipient target on a blocking thread, within the DATA
