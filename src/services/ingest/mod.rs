@@ -1,5 +1,6 @@
 //! Ingesting reports: the one use case behind every front door that brings report bytes
-//! (the HTTP upload, the RFC 8460 HTTPS receiver; next SMTP/LMTP, IMAP and `ruad ingest`).
+//! (the HTTP upload, the RFC 8460 HTTPS receiver, SMTP/LMTP through `services::intake`; next
+//! IMAP and `ruad ingest`).
 //! A front door knows who sends (the tenant of a key or token, the recipient of a message),
 //! turns that into a [`Target`], and calls [`ingest`] (or [`ingest_tlsrpt`] for the RFC
 //! 8460 receiver) with the bytes, on a blocking thread: everything here is synchronous.
