@@ -40,6 +40,8 @@ export RUAD_SECRET_KEY="$(head -c 32 /dev/urandom | base64)"
 export RUAD_DNS_NAMESERVERS=127.0.0.1:1
 export RUAD_DNS_TIMEOUT_MS=200
 export RUAD_DNS_RECHECK_HOURS=0
+# Report addresses exist (the intake routes answer); no mail listener is bound.
+export RUAD_MAIL_DOMAIN=reports.schemathesis.test
 export RUAD_LOG_FORMAT=json
 export RUST_LOG=warn
 

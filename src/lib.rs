@@ -6,6 +6,8 @@
 //! - `app`: the composition root: settings, telemetry, startup. Nothing imports it.
 //! - `api`, `cli`: front doors (HTTP handlers and DTOs, commands); a new intake channel
 //!   (SMTP, IMAP, `ruad ingest`) is another front door calling `services::ingest`.
+//! - `smtp`: the SMTP and LMTP receiver of `ruad serve`, a front door beside `api`
+//!   (mail to report addresses → `services::intake`).
 //! - `jobs`: the background runner and one thin file per job kind; a new job goes here.
 //! - `services`: one module per use case (ingest, evaluation, DNS checks, enrichment,
 //!   aggregates, webhooks, mailboxes; documents next), shared by the front doors and the jobs.
@@ -25,4 +27,5 @@ pub mod jobs;
 pub mod outbound;
 pub mod reports;
 pub mod services;
+pub mod smtp;
 pub mod storage;

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 /// Layers, highest first; modules in one row are peers and may not import each other.
 const LAYERS: &[&[&str]] = &[
     &["app"],
-    &["api", "cli"],
+    &["api", "cli", "smtp"],
     &["jobs"],
     &["services"],
     &["storage", "outbound"],

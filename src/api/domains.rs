@@ -94,22 +94,7 @@ pub async fn create_domain(
     let recheck = state.settings.dns_recheck;
     let domain = blocking(move || {
         Ok(state.db.write(|conn| {
-            // The domain and its first check commit together, so the background scheduler
-            // never sees the one without the other.
-            domains::insert_domain_and(conn, &caller.scope, &tenant, &name, |conn, domain| {
-                if recheck {
-                    // Its DNS is checked (and the domain evaluated) right away, then
-                    // periodically.
-                    crate::storage::jobs::enqueue_unique(
-                        conn,
-                        Some(&domain.tenant_id),
-                        crate::domain::job::JobKind::CheckDns,
-                        &serde_json::json!({ "domain_id": domain.id }),
-                        crate::storage::now(),
-                    )?;
-                }
-                Ok(())
-            })
+            crate::services::domains::register_domain(conn, &caller.scope, &tenant, &name, recheck)
         })?)
     })
     .await?;

@@ -43,6 +43,8 @@ pub enum ErrorCode {
     MethodNotAllowed,
     /// The database is unavailable; retry later.
     Unavailable,
+    /// Mail intake is not configured on this server (`RUAD_MAIL_DOMAIN` is unset).
+    MailIntakeNotConfigured,
     /// An unexpected error; details are in the server log.
     Internal,
     /// The server lacks a setting this operation needs (e.g. `secret_key` for mailboxes).
@@ -115,6 +117,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("ambiguous domain: {0}")]
     AmbiguousDomain(String),
+    /// `RUAD_MAIL_DOMAIN` is unset: no report address to give (409).
+    #[error("mail intake not configured: {0}")]
+    MailIntakeNotConfigured(String),
     #[error("upload failed: {detail}")]
     Upload {
         code: ErrorCode,
@@ -149,6 +154,7 @@ impl ApiError {
             ApiError::Validation(_) => ErrorCode::ValidationFailed,
             ApiError::MethodNotAllowed => ErrorCode::MethodNotAllowed,
             ApiError::AmbiguousDomain(_) => ErrorCode::AmbiguousDomain,
+            ApiError::MailIntakeNotConfigured(_) => ErrorCode::MailIntakeNotConfigured,
             ApiError::Upload { code, .. } => *code,
             ApiError::Unavailable(_) => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
@@ -167,7 +173,8 @@ impl ApiError {
             | ApiError::UnsupportedMediaType(m)
             | ApiError::Validation(m)
             | ApiError::AmbiguousDomain(m)
-            | ApiError::NotConfigured(m) => m.clone(),
+            | ApiError::NotConfigured(m)
+            | ApiError::MailIntakeNotConfigured(m) => m.clone(),
             ApiError::Upload { detail, .. } => detail.clone(),
             ApiError::NotFound => "the resource does not exist".into(),
             ApiError::MethodNotAllowed => "the method is not allowed on this resource".into(),
@@ -217,6 +224,7 @@ impl ResponseError for ApiError {
             ApiError::RequestTimeout(_) => StatusCode::REQUEST_TIMEOUT,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::AmbiguousDomain(_)
+            | ApiError::MailIntakeNotConfigured(_)
             | ApiError::Upload {
                 code: ErrorCode::AmbiguousDomain,
                 ..

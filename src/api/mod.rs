@@ -12,6 +12,7 @@ pub mod domains;
 pub mod error;
 pub mod failures;
 pub mod health;
+pub mod intake;
 pub mod issues;
 pub mod mailboxes;
 pub mod metrics;
@@ -68,6 +69,9 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "dns", description = "DNS record checks, SPF evaluation, record generators and stored check snapshots"),
         (name = "failures", description = "DMARC failure reports (RFC 6591 ARF) of a domain, stored redacted by default, and the tenant's failure report privacy setting"),
         (name = "issues", description = "Problems detected in a domain's reports and DNS, with their remediation"),
+        (name = "intake", description = "Mail intake: report addresses `<token>@<mail domain>` \
+            (the SMTP and LMTP receiver of `ruad serve`), the DMARC and TLS-RPT records that send \
+            reports there, and the tenant setting `auto_register_domains`"),
         (name = "webhooks", description = "Webhooks: events (`report.received`, `issue.opened`, \
             `issue.resolved`) of a tenant and its descendants POSTed as JSON (`WebhookEvent`) to an \
             https URL on a public address, retried with exponential backoff until the receiver \
@@ -174,6 +178,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(mailboxes::update_mailbox)
                 .service(mailboxes::delete_mailbox)
                 .service(mailboxes::poll_mailbox)
+                .service(intake::get_intake)
+                .service(intake::update_intake)
+                .service(intake::rotate_intake_address)
+                .service(intake::get_domain_intake)
+                .service(intake::rotate_domain_intake_address)
                 // The spec itself is not an operation of the spec.
                 .route("/openapi.json", actix_web::web::get().to(get_openapi)),
         );

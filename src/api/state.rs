@@ -32,6 +32,8 @@ pub struct ApiSettings {
     pub outbound_allow_private: bool,
     /// Whether domains get periodic DNS re-checks (`dns_recheck_hours` > 0).
     pub dns_recheck: bool,
+    /// The mail domain of report addresses (`mail_domain`); `None`: mail intake is off.
+    pub mail_domain: Option<String>,
     /// The issue rules' thresholds.
     pub thresholds: Thresholds,
     /// The key mailbox secrets are sealed with (`secret_key`), when configured.

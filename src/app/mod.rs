@@ -163,6 +163,12 @@ fn serve() -> ExitCode {
         let app = Application::build(settings)?;
         let addr = std::net::SocketAddr::new(ip, app.port());
         tracing::info!("ruad listening on {addr}");
+        if let Some(port) = app.smtp_port() {
+            tracing::info!("ruad SMTP listening on port {port}");
+        }
+        if let Some(port) = app.lmtp_port() {
+            tracing::info!("ruad LMTP listening on port {port}");
+        }
         app.run_until_stopped().await?;
         anyhow::Ok(())
     });

@@ -17,6 +17,8 @@ pub struct Application {
     server: Server,
     /// The job runner's context, started with the server when enabled.
     jobs: Option<Arc<crate::jobs::Context>>,
+    /// The SMTP/LMTP receiver, when a mail listener is configured.
+    mail: Option<crate::smtp::Receiver>,
 }
 
 impl Application {
@@ -57,6 +59,17 @@ impl Application {
         } else {
             None
         };
+        let mail = settings
+            .smtp_settings()
+            .map(|mail| {
+                crate::smtp::Receiver::bind(
+                    mail,
+                    state.db.clone(),
+                    state.metrics.clone(),
+                    state.limits,
+                )
+            })
+            .transpose()?;
         let workers = settings
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
@@ -97,19 +110,44 @@ impl Application {
         .shutdown_timeout(10)
         .listen(listener)?
         .run();
-        Ok(Application { port, server, jobs })
+        Ok(Application {
+            port,
+            server,
+            jobs,
+            mail,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
-    /// Serves (and runs the job runner, when enabled) until the server stops.
+    /// The SMTP listener's port, when `smtp_listen` is set.
+    pub fn smtp_port(&self) -> Option<u16> {
+        self.mail.as_ref().and_then(|m| m.smtp_port())
+    }
+
+    /// The LMTP listener's port, when `lmtp_listen` is set.
+    pub fn lmtp_port(&self) -> Option<u16> {
+        self.mail.as_ref().and_then(|m| m.lmtp_port())
+    }
+
+    /// Serves (and runs the job runner and the mail receiver, when enabled) until the server
+    /// stops; then the mail receiver stops accepting and finishes the messages it is storing
+    /// (up to the HTTP server's 10 s shutdown time).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = self
             .jobs
             .map(|ctx| actix_web::rt::spawn(crate::jobs::run(ctx)));
+        let (stop_mail, mail_stopped) = tokio::sync::watch::channel(false);
+        let mail = self.mail.map(|mail| {
+            actix_web::rt::spawn(mail.run(mail_stopped, std::time::Duration::from_secs(10)))
+        });
         let result = self.server.await;
+        let _ = stop_mail.send(true);
+        if let Some(mail) = mail {
+            let _ = mail.await;
+        }
         if let Some(worker) = worker {
             worker.abort();
         }

@@ -95,6 +95,39 @@
 //! - `log_format` [`RUAD_LOG_FORMAT`]: `text` or `json` (default `text`); the level comes from
 //!   `RUST_LOG` (default `info`).
 //!
+//!
+//! Mail intake (the SMTP and LMTP receiver; off unless a listen address is set):
+//! - `mail_domain` [`RUAD_MAIL_DOMAIN`]: the domain of report addresses
+//!   (`<token>@<mail_domain>`); its MX points at the SMTP listener. Unset: no mail intake,
+//!   and the intake API answers 409 `mail_intake_not_configured`.
+//! - `smtp_listen` [`RUAD_SMTP_LISTEN`]: address of the SMTP listener (`IP:PORT`, e.g.
+//!   `0.0.0.0:25`); unset: none. Needs `mail_domain`.
+//! - `lmtp_listen` [`RUAD_LMTP_LISTEN`]: address of the LMTP listener (RFC 2033, for an MTA
+//!   such as Postfix that delivers to ruad); unset: none. Needs `mail_domain`.
+//! - `smtp_tls_cert` [`RUAD_SMTP_TLS_CERT`] and `smtp_tls_key` [`RUAD_SMTP_TLS_KEY`]: PEM
+//!   files of the certificate chain and private key offered by STARTTLS (both or neither);
+//!   re-read when a file's modification time changes, so a renewed certificate needs no
+//!   restart. Unset: no STARTTLS.
+//! - `smtp_max_message_bytes` [`RUAD_SMTP_MAX_MESSAGE_BYTES`]: largest message (the `SIZE`
+//!   advertised; default: `max_upload_bytes`).
+//! - `smtp_max_recipients` [`RUAD_SMTP_MAX_RECIPIENTS`]: recipients per message (default 100).
+//! - `smtp_max_connections` [`RUAD_SMTP_MAX_CONNECTIONS`]: open SMTP and LMTP connections in
+//!   all (default 256); more are answered 421 and closed.
+//! - `smtp_max_connections_per_ip` [`RUAD_SMTP_MAX_CONNECTIONS_PER_IP`]: open connections per
+//!   client address (default 16).
+//! - `smtp_command_timeout_seconds` [`RUAD_SMTP_COMMAND_TIMEOUT_SECONDS`]: wait for a command
+//!   (RFC 5321 §4.5.3.2: 5 minutes; default 300).
+//! - `smtp_data_block_timeout_seconds` [`RUAD_SMTP_DATA_BLOCK_TIMEOUT_SECONDS`]: wait for
+//!   each block of message data (default 180).
+//! - `smtp_data_end_timeout_seconds` [`RUAD_SMTP_DATA_END_TIMEOUT_SECONDS`]: time the server
+//!   may take to store a message after its final dot before the client gives up (RFC 5321:
+//!   10 minutes; default 600); a store that takes longer answers 451 instead.
+//! - `smtp_max_line_bytes` [`RUAD_SMTP_MAX_LINE_BYTES`]: longest command or message line
+//!   (default 65536); a longer message line refuses the message (554 5.6.0), a longer command
+//!   is an error.
+//! - `smtp_max_errors` [`RUAD_SMTP_MAX_ERRORS`]: bad commands and refused recipients before
+//!   the connection is closed (default 10).
+//!
 //! [`SETTINGS_HELP`] lists the same keys for `ruad serve --help`; a test keeps it, this list
 //! and README.md's settings table complete.
 
@@ -149,6 +182,21 @@ pub struct Settings {
     pub imap_timeout_seconds: u64,
     pub imap_idle_seconds: u64,
     pub log_format: String,
+    // Mail intake (issue 14).
+    pub mail_domain: Option<String>,
+    pub smtp_listen: Option<String>,
+    pub lmtp_listen: Option<String>,
+    pub smtp_tls_cert: Option<PathBuf>,
+    pub smtp_tls_key: Option<PathBuf>,
+    pub smtp_max_message_bytes: Option<u64>,
+    pub smtp_max_recipients: usize,
+    pub smtp_max_connections: usize,
+    pub smtp_max_connections_per_ip: usize,
+    pub smtp_command_timeout_seconds: u64,
+    pub smtp_data_block_timeout_seconds: u64,
+    pub smtp_data_end_timeout_seconds: u64,
+    pub smtp_max_line_bytes: usize,
+    pub smtp_max_errors: u32,
 }
 
 impl Default for Settings {
@@ -192,6 +240,20 @@ impl Default for Settings {
             imap_timeout_seconds: 60,
             imap_idle_seconds: 0,
             log_format: "text".into(),
+            mail_domain: None,
+            smtp_listen: None,
+            lmtp_listen: None,
+            smtp_tls_cert: None,
+            smtp_tls_key: None,
+            smtp_max_message_bytes: None,
+            smtp_max_recipients: 100,
+            smtp_max_connections: 256,
+            smtp_max_connections_per_ip: 16,
+            smtp_command_timeout_seconds: 300,
+            smtp_data_block_timeout_seconds: 180,
+            smtp_data_end_timeout_seconds: 600,
+            smtp_max_line_bytes: 65_536,
+            smtp_max_errors: 10,
         }
     }
 }
@@ -364,6 +426,68 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
         "log_format",
         "text",
         "text or json (level from RUST_LOG, default info)",
+    ),
+    (
+        "mail_domain",
+        "unset",
+        "domain of report addresses <token>@<mail_domain> (unset: no mail intake)",
+    ),
+    (
+        "smtp_listen",
+        "unset",
+        "SMTP listener address IP:PORT (unset: none)",
+    ),
+    (
+        "lmtp_listen",
+        "unset",
+        "LMTP listener address IP:PORT (unset: none)",
+    ),
+    (
+        "smtp_tls_cert",
+        "unset",
+        "PEM certificate chain for STARTTLS (re-read when it changes)",
+    ),
+    ("smtp_tls_key", "unset", "PEM private key for STARTTLS"),
+    (
+        "smtp_max_message_bytes",
+        "max_upload_bytes",
+        "largest message (advertised SIZE)",
+    ),
+    ("smtp_max_recipients", "100", "recipients per message"),
+    (
+        "smtp_max_connections",
+        "256",
+        "open SMTP/LMTP connections in all",
+    ),
+    (
+        "smtp_max_connections_per_ip",
+        "16",
+        "open SMTP/LMTP connections per client address",
+    ),
+    (
+        "smtp_command_timeout_seconds",
+        "300",
+        "wait for an SMTP command (RFC 5321 4.5.3.2)",
+    ),
+    (
+        "smtp_data_block_timeout_seconds",
+        "180",
+        "wait for each block of message data",
+    ),
+    (
+        "smtp_data_end_timeout_seconds",
+        "600",
+        "longest store of a message after its final dot (then 451)",
+    ),
+    (
+        "smtp_max_line_bytes",
+        "65536",
+        "longest SMTP command or message line",
+    ),
+    (
+        "smtp_max_errors",
+        "10",
+        "bad commands and refused recipients before disconnect",
     ),
 ];
 
@@ -591,6 +715,76 @@ impl Settings {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(bad("log_format", "must be text or json"));
         }
+        self.validate_mail()
+    }
+
+    /// The mail intake's settings (see the module header).
+    fn validate_mail(&self) -> Result<(), ConfigError> {
+        if let Some(domain) = &self.mail_domain {
+            crate::domain::domain_name::DomainName::parse(domain)
+                .map_err(|e| bad("mail_domain", e.to_string()))?;
+        }
+        for (key, value) in [
+            ("smtp_listen", &self.smtp_listen),
+            ("lmtp_listen", &self.lmtp_listen),
+        ] {
+            if let Some(addr) = value {
+                if self.mail_domain.is_none() {
+                    return Err(bad(key, "needs mail_domain (RUAD_MAIL_DOMAIN)"));
+                }
+                addr.parse::<SocketAddr>()
+                    .map_err(|_| bad(key, format!("{addr:?} is not an IP:PORT address")))?;
+            }
+        }
+        if self.smtp_tls_cert.is_some() != self.smtp_tls_key.is_some() {
+            return Err(bad(
+                "smtp_tls_cert",
+                "set both smtp_tls_cert and smtp_tls_key, or neither",
+            ));
+        }
+        if self.smtp_max_message_bytes.is_some_and(|n| n < 1024) {
+            return Err(bad("smtp_max_message_bytes", "must be at least 1024"));
+        }
+        for (key, value, max) in [
+            ("smtp_max_recipients", self.smtp_max_recipients, 10_000),
+            ("smtp_max_connections", self.smtp_max_connections, 100_000),
+            (
+                "smtp_max_connections_per_ip",
+                self.smtp_max_connections_per_ip,
+                100_000,
+            ),
+        ] {
+            if !(1..=max).contains(&value) {
+                return Err(bad(key, format!("must be between 1 and {max}")));
+            }
+        }
+        for (key, value) in [
+            (
+                "smtp_command_timeout_seconds",
+                self.smtp_command_timeout_seconds,
+            ),
+            (
+                "smtp_data_block_timeout_seconds",
+                self.smtp_data_block_timeout_seconds,
+            ),
+            (
+                "smtp_data_end_timeout_seconds",
+                self.smtp_data_end_timeout_seconds,
+            ),
+        ] {
+            if !(1..=86_400).contains(&value) {
+                return Err(bad(key, "must be between 1 and 86400"));
+            }
+        }
+        if !(512..=16 << 20).contains(&self.smtp_max_line_bytes) {
+            return Err(bad(
+                "smtp_max_line_bytes",
+                "must be between 512 and 16777216",
+            ));
+        }
+        if self.smtp_max_errors == 0 {
+            return Err(bad("smtp_max_errors", "must be at least 1"));
+        }
         Ok(())
     }
 
@@ -696,6 +890,7 @@ impl Settings {
             max_message_bytes: self.max_upload_bytes,
             limits: self.limits(),
             idle: std::time::Duration::from_secs(self.imap_idle_seconds),
+            check_dns: self.dns_recheck_hours > 0,
             ..Default::default()
         }
     }
@@ -739,8 +934,41 @@ impl Settings {
             outbound_allow_private: self.outbound_allow_private,
             dns_recheck: self.dns_recheck_hours > 0,
             secret_key: self.secret_key().ok().flatten(),
+            mail_domain: self.mail_domain_name(),
             thresholds: crate::analysis::issues::Thresholds::default(),
         }
+    }
+
+    /// `mail_domain`, lower case without a trailing dot.
+    pub fn mail_domain_name(&self) -> Option<String> {
+        self.mail_domain
+            .as_ref()
+            .map(|d| d.trim().trim_end_matches('.').to_ascii_lowercase())
+    }
+
+    /// The SMTP and LMTP receiver's settings; `None` when neither listener is configured.
+    pub fn smtp_settings(&self) -> Option<crate::smtp::SmtpSettings> {
+        let mail_domain = self.mail_domain_name()?;
+        if self.smtp_listen.is_none() && self.lmtp_listen.is_none() {
+            return None;
+        }
+        let secs = std::time::Duration::from_secs;
+        Some(crate::smtp::SmtpSettings {
+            mail_domain,
+            smtp_listen: self.smtp_listen.clone(),
+            lmtp_listen: self.lmtp_listen.clone(),
+            tls: self.smtp_tls_cert.clone().zip(self.smtp_tls_key.clone()),
+            max_message_bytes: self.smtp_max_message_bytes.unwrap_or(self.max_upload_bytes),
+            max_recipients: self.smtp_max_recipients,
+            max_connections: self.smtp_max_connections,
+            max_connections_per_ip: self.smtp_max_connections_per_ip,
+            command_timeout: secs(self.smtp_command_timeout_seconds),
+            data_block_timeout: secs(self.smtp_data_block_timeout_seconds),
+            data_end_timeout: secs(self.smtp_data_end_timeout_seconds),
+            max_line_bytes: self.smtp_max_line_bytes,
+            max_errors: self.smtp_max_errors,
+            check_dns: self.dns_recheck_hours > 0,
+        })
     }
 
     /// Size, deadline and rate every request body is held to.

@@ -37,7 +37,7 @@ use crate::domain::mailbox::{AfterAction, OAuthConfig, OAuthMechanism, TlsMode};
 use crate::outbound::imap::{Connection, Credentials, ImapError, ImapSettings};
 use crate::outbound::oauth2;
 use crate::reports::Limits;
-use crate::services::ingest::{self, IngestFailure, Ingested, Target, Upload};
+use crate::services::ingest::{IngestFailure, Ingested, Upload};
 use crate::services::metrics::Metrics;
 use crate::services::secrets::{SecretError, SecretKey};
 use crate::storage::jobs::{Job, Lease};
@@ -82,6 +82,9 @@ pub struct MailboxSettings {
     pub oauth_timeout: Duration,
     /// How long a poll that found nothing more waits in IDLE for new mail (zero: no IDLE).
     pub idle: Duration,
+    /// A domain registered by a report (the tenant's `auto_register_domains`) gets its DNS
+    /// check queued, as one registered through the API (on when DNS re-checks are).
+    pub check_dns: bool,
 }
 
 impl Default for MailboxSettings {
@@ -96,6 +99,7 @@ impl Default for MailboxSettings {
             limits: Limits::default(),
             oauth_timeout: Duration::from_secs(20),
             idle: Duration::ZERO,
+            check_dns: true,
         }
     }
 }
@@ -876,29 +880,33 @@ fn groups(messages: &[(u32, u64)], budget: u64) -> Vec<Vec<u32>> {
     out
 }
 
-/// The one place a mailbox message enters ingestion.
+/// The one place a mailbox message enters ingestion: as mail to the tenant's report address
+/// (`services::intake`), filed under the tenant's own registered domains, registering a new
+/// one when its `auto_register_domains` is on.
 async fn ingest_message(
     ctx: &PollContext<'_>,
     scope: &TenantScope,
     bytes: Vec<u8>,
 ) -> Result<Vec<Ingested>, StorageError> {
-    let (db, metrics, scope, limits) = (
+    let (db, metrics, scope, limits, check_dns) = (
         ctx.db.clone(),
         ctx.metrics.clone(),
         scope.clone(),
         ctx.settings.limits,
+        ctx.settings.check_dns,
     );
     run_blocking(move || {
-        ingest::ingest(
+        crate::services::intake::ingest_for_tenant(
             &db,
             &metrics,
-            Target::Scope(&scope),
+            &scope,
             &Upload {
                 bytes: &bytes,
                 content_type: Some("message/rfc822"),
                 file_name: None,
             },
             &limits,
+            check_dns,
         )
     })
     .await

@@ -155,6 +155,10 @@ pub struct Metrics {
     lookups: Mutex<BTreeMap<&'static str, u64>>,
     deliveries: Mutex<BTreeMap<&'static str, u64>>,
     delivery_latency: Mutex<Histogram>,
+    /// Mail intake (`crate::smtp`): messages by protocol and reply code, and connections
+    /// turned away by a limit.
+    mail: Mutex<BTreeMap<(&'static str, u16), u64>>,
+    mail_refused: Mutex<u64>,
 }
 
 impl Default for Metrics {
@@ -180,6 +184,8 @@ impl Default for Metrics {
             lookups: Mutex::default(),
             deliveries: Mutex::default(),
             delivery_latency: Mutex::new(Histogram::new(LONG_BUCKETS)),
+            mail: Mutex::default(),
+            mail_refused: Mutex::default(),
         }
     }
 }
@@ -271,6 +277,17 @@ impl Metrics {
         if let Some(took) = attempt {
             lock(&self.delivery_latency).observe(took.as_secs_f64());
         }
+    }
+
+    /// One message answered by the mail intake (`protocol`: `smtp` or `lmtp`; one per
+    /// recipient in LMTP), by its reply code.
+    pub fn mail_message(&self, protocol: &'static str, code: u16) {
+        *lock(&self.mail).entry((protocol, code)).or_default() += 1;
+    }
+
+    /// One mail connection turned away by a connection limit.
+    pub fn mail_connection_refused(&self) {
+        *lock(&self.mail_refused) += 1;
     }
 
     /// The exposition text; `queues`: the job table read at `now` for this scrape (`None`
@@ -366,6 +383,29 @@ impl Metrics {
             "Time of one webhook delivery attempt.",
         );
         lock(&self.delivery_latency).render(&mut out, "ruad_webhook_delivery_duration_seconds", "");
+        header(
+            &mut out,
+            "ruad_mail_messages_total",
+            "counter",
+            "Messages answered by the SMTP/LMTP receiver, by protocol and reply code (per recipient in LMTP).",
+        );
+        for ((protocol, code), n) in lock(&self.mail).iter() {
+            let _ = writeln!(
+                out,
+                "ruad_mail_messages_total{{protocol=\"{protocol}\",code=\"{code}\"}} {n}"
+            );
+        }
+        header(
+            &mut out,
+            "ruad_mail_connections_refused_total",
+            "counter",
+            "Mail connections turned away by a connection limit (421).",
+        );
+        let _ = writeln!(
+            out,
+            "ruad_mail_connections_refused_total {}",
+            *lock(&self.mail_refused)
+        );
         out
     }
 

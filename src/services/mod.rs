@@ -3,9 +3,11 @@
 
 pub mod aggregates;
 pub mod dns_checks;
+pub mod domains;
 pub mod enrichment;
 pub mod evaluation;
 pub mod ingest;
+pub mod intake;
 pub mod mailboxes;
 pub mod metrics;
 pub mod secrets;

@@ -16,6 +16,7 @@ pub mod analysis_data;
 pub mod dns_snapshots;
 pub mod domains;
 pub mod failures;
+pub mod intake;
 pub mod issues;
 pub mod jobs;
 pub mod keys;

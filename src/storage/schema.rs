@@ -8,6 +8,7 @@ diesel::table! {
         name -> Text,
         path -> Text,
         created_at -> BigInt,
+        auto_register_domains -> Nullable<Bool>,
     }
 }
 
@@ -316,6 +317,16 @@ diesel::table! {
     }
 }
 
+// Report addresses of the mail intake (storage::intake).
+diesel::table! {
+    intake_addresses (token) {
+        token -> Text,
+        tenant_id -> Text,
+        domain_id -> Nullable<Text>,
+        created_at -> BigInt,
+    }
+}
+
 diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 
 // Failure reports (migration 2026-12-06-000002_failure_reports).
@@ -388,4 +399,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     failure_report_types,
     failure_settings,
     mailboxes,
+    intake_addresses,
 );

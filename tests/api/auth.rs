@@ -105,6 +105,36 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             "/api/v1/domains/foo-bar.io/ingest-token".into(),
             None,
         ),
+        (
+            "get",
+            "/api/v1/intake",
+            format!("/api/v1/intake?tenant_id={t}"),
+            None,
+        ),
+        (
+            "patch",
+            "/api/v1/intake",
+            format!("/api/v1/intake?tenant_id={t}"),
+            Some(json!({"auto_register_domains": true})),
+        ),
+        (
+            "post",
+            "/api/v1/intake/rotate",
+            format!("/api/v1/intake/rotate?tenant_id={t}"),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/domains/{domain}/intake",
+            "/api/v1/domains/foo-bar.io/intake".into(),
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/domains/{domain}/intake/rotate",
+            "/api/v1/domains/foo-bar.io/intake/rotate".into(),
+            None,
+        ),
         ("post", "/api/v1/reports", "/api/v1/reports".into(), None),
         (
             "post",

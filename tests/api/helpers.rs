@@ -20,6 +20,12 @@ pub struct TestApp {
     pub tenant_id: String,
     pub admin_key: String,
     pub database_url: String,
+    /// The mail listeners' ports, when the test configured them (read by tests/smtp.rs,
+    /// which shares this file).
+    #[allow(dead_code)]
+    pub smtp_port: Option<u16>,
+    #[allow(dead_code)]
+    pub lmtp_port: Option<u16>,
     _dir: TempDir,
 }
 
@@ -63,6 +69,8 @@ pub fn settings(database_url: &str) -> Settings {
         secret_key: Some(SecretString::from(
             "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=".to_string(),
         )),
+        // Report addresses exist (the mail intake API answers); no mail listener is bound.
+        mail_domain: Some("reports.ruad.test".into()),
         ..Settings::default()
     }
 }
@@ -78,6 +86,7 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
     adjust(&mut settings);
     let app = Application::build(settings).expect("build app");
     let address = format!("http://127.0.0.1:{}", app.port());
+    let (smtp_port, lmtp_port) = (app.smtp_port(), app.lmtp_port());
     actix_web::rt::spawn(app.run_until_stopped());
     let db = Db::connect(&database_url, 2).expect("connect");
     let (tenant_id, admin_key) = db
@@ -94,6 +103,8 @@ pub async fn spawn_app_with(adjust: impl FnOnce(&mut Settings)) -> TestApp {
         tenant_id,
         admin_key,
         database_url,
+        smtp_port,
+        lmtp_port,
         _dir: dir,
     }
 }

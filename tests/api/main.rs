@@ -13,6 +13,7 @@ mod errors;
 mod failures;
 mod guard;
 mod helpers;
+mod intake;
 mod issues;
 mod jobs;
 mod reports;

@@ -1,5 +1,6 @@
 //! Ingesting reports: the one use case behind every front door that brings report bytes
-//! (the HTTP upload, the RFC 8460 HTTPS receiver; next SMTP/LMTP, IMAP and `ruad ingest`).
+//! (the HTTP upload, the RFC 8460 HTTPS receiver, SMTP/LMTP through `services::intake`; next
+//! IMAP and `ruad ingest`).
 //! A front door knows who sends (the tenant of a key or token, the recipient of a message),
 //! turns that into a [`Target`], and calls [`ingest`] (or [`ingest_tlsrpt`] for the RFC
 //! 8460 receiver) with the bytes, on a blocking thread: everything here is synchronous.
@@ -28,6 +29,8 @@
 //! - When [`ingest`] returns, every report it answers `Stored` for is committed: a front door
 //!   that answers 2xx (or SMTP 250, or moves the IMAP message) only after it returns never
 //!   acknowledges a report that is not stored.
+//! - [`Target::Tenant`] may register a domain (auto-registration) before a report's own
+//!   transaction: a report that then fails leaves the domain registered, as its sender meant.
 //! - A report that does not parse, or that names no registered domain of the target, is an
 //!   [`Ingested::Failed`] outcome and the others go on; a storage failure ends the upload
 //!   with an error (reports committed before it stay committed).
@@ -82,6 +85,23 @@ pub enum Target<'a> {
     Scope(&'a TenantScope),
     /// Only this domain or names below it (the RFC 8460 receiver, whose token names it).
     Domain(&'a Domain),
+    /// Only the registered domains of this one tenant (`scope.tenant_id`), not of its
+    /// subtree: a tenant's report address (`services::intake`), so naming a domain never
+    /// files a report with another tenant. With `auto_register`, a report about a domain
+    /// the tenant has not registered first registers that name's organizational domain for
+    /// the tenant ([`crate::services::domains::register_domain`], in its own transaction
+    /// before the report's, its DNS check queued), then is filed under it.
+    Tenant {
+        scope: &'a TenantScope,
+        auto_register: Option<AutoRegister>,
+    },
+}
+
+/// How [`Target::Tenant`] registers a domain it meets for the first time.
+#[derive(Debug, Clone, Copy)]
+pub struct AutoRegister {
+    /// Queue the new domain's DNS check (periodic re-checks are on).
+    pub check_dns: bool,
 }
 
 /// What happened to one report found in an upload.
@@ -465,6 +485,66 @@ impl Handler<'_> {
                 let matches = lower == d.name || lower.ends_with(&format!(".{}", d.name));
                 Ok(matches.then(|| Filed::of(d)))
             }
+            Target::Tenant {
+                scope,
+                auto_register,
+            } => {
+                let own = self.db.read(|conn| {
+                    crate::storage::intake::find_own_domain_for(
+                        conn,
+                        &scope.tenant_id,
+                        policy_domain,
+                    )
+                })?;
+                match (own, auto_register) {
+                    (Some(d), _) => Ok(Some(Filed::of(&d))),
+                    (None, None) => Ok(None),
+                    (None, Some(auto)) => Ok(self
+                        .register(scope, policy_domain, auto)?
+                        .as_ref()
+                        .map(Filed::of)),
+                }
+            }
+        }
+    }
+
+    /// Registers the organizational domain of `policy_domain` for the tenant of `scope`
+    /// ([`Target::Tenant`] with auto-registration); `None` for a name that is no domain or
+    /// has no organizational domain (a public suffix).
+    fn register(
+        &self,
+        scope: &TenantScope,
+        policy_domain: &str,
+        auto: AutoRegister,
+    ) -> StorageResult<Option<Domain>> {
+        let Ok(name) = crate::domain::domain_name::DomainName::parse(policy_domain) else {
+            return Ok(None);
+        };
+        let Some(org) = psl::domain_str(name.as_str()) else {
+            return Ok(None);
+        };
+        let Ok(org) = crate::domain::domain_name::DomainName::parse(org) else {
+            return Ok(None);
+        };
+        let registered = self.db.write(|conn| {
+            crate::services::domains::register_domain(
+                conn,
+                scope,
+                &scope.tenant_id,
+                &org,
+                auto.check_dns,
+            )
+        });
+        match registered {
+            Ok(domain) => {
+                tracing::info!(tenant_id = %scope.tenant_id, domain = %domain.name, "domain registered by a report");
+                Ok(Some(domain))
+            }
+            // Registered meanwhile (another message of the same tenant): file under it.
+            Err(StorageError::Conflict(_)) => self.db.read(|conn| {
+                crate::storage::intake::find_own_domain_for(conn, &scope.tenant_id, policy_domain)
+            }),
+            Err(e) => Err(e),
         }
     }
 
@@ -644,7 +724,9 @@ impl ReportHandler for Handler<'_> {
                     domain,
                     token_domain: d.name.clone(),
                 },
-                Target::Scope(_) => IngestFailure::DomainNotRegistered { domain },
+                Target::Scope(_) | Target::Tenant { .. } => {
+                    IngestFailure::DomainNotRegistered { domain }
+                }
             };
             self.unfiled(origin, error);
             return Ok(());

@@ -1,0 +1,2 @@
+DROP TABLE intake_addresses;
+ALTER TABLE tenants DROP COLUMN auto_register_domains;
