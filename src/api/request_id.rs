@@ -177,6 +177,9 @@ mod tests {
             .with_writer(move || writer.clone())
             .finish();
         let _guard = tracing::subscriber::set_default(subscriber);
+        // Other tests' threads may have cached "no interest" for shared callsites (the
+        // internal-error log) while no subscriber was set: recompute it with this one.
+        tracing::callsite::rebuild_interest_cache();
         let app = actix_test::init_service(
             App::new()
                 .route("/fail", web::get().to(failing))

@@ -8,6 +8,66 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 #[doc = r" Types used as operation parameters and responses."]
 #[allow(clippy::all)]
 pub mod types {
+    #[doc = "What happens to a message once its reports are stored."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum AfterKind {
+        #[serde(rename = "move")]
+        Move,
+        #[serde(rename = "mark_seen")]
+        MarkSeen,
+        #[serde(rename = "delete")]
+        Delete,
+    }
+
+    impl ::std::fmt::Display for AfterKind {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Move => f.write_str("move"),
+                Self::MarkSeen => f.write_str("mark_seen"),
+                Self::Delete => f.write_str("delete"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for AfterKind {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "move" => Ok(Self::Move),
+                "mark_seen" => Ok(Self::MarkSeen),
+                "delete" => Ok(Self::Delete),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for AfterKind {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for AfterKind {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
     #[doc = "Everything of an aggregate report except its records."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct AggregateHeader {
@@ -231,6 +291,95 @@ pub mod types {
 
     impl AuthResults {
         pub fn builder() -> builder::AuthResults {
+            Default::default()
+        }
+    }
+
+    #[doc = "How a mailbox logs in."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum AuthType {
+        #[serde(rename = "password")]
+        Password,
+        #[serde(rename = "oauth2")]
+        Oauth2,
+    }
+
+    impl ::std::fmt::Display for AuthType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Password => f.write_str("password"),
+                Self::Oauth2 => f.write_str("oauth2"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for AuthType {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "password" => Ok(Self::Password),
+                "oauth2" => Ok(Self::Oauth2),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for AuthType {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for AuthType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "The RFC 7489 §7.1 authorization record: TXT `value` at `name`, published in the mail\ndomain's zone by the ruad operator (not by the domain owner). Receivers check it before\nsending a domain's reports to an address in another organizational domain."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct AuthorizationRecord {
+        #[doc = "The record name for the domain asked about, or the pattern with `{domain}` standing\nfor each customer domain."]
+        pub name: ::std::string::String,
+        #[doc = "The TXT value."]
+        pub value: ::std::string::String,
+        #[doc = "One record at this name authorizes every domain at once (a wildcard: the mail domain\nthen accepts any domain's reports, which suits a dedicated report domain)."]
+        pub wildcard_name: ::std::string::String,
+    }
+
+    impl AuthorizationRecord {
+        pub fn builder() -> builder::AuthorizationRecord {
+            Default::default()
+        }
+    }
+
+    #[doc = "Whether reports for domains the tenant has not registered register them."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct AutoRegisterResponse {
+        #[doc = "The value in force: the tenant's own, else the nearest ancestor's, else false."]
+        pub effective: bool,
+        #[doc = "The tenant's own value; `null` inherits."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub own: ::std::option::Option<bool>,
+    }
+
+    impl AutoRegisterResponse {
+        pub fn builder() -> builder::AutoRegisterResponse {
             Default::default()
         }
     }
@@ -497,6 +646,47 @@ pub mod types {
 
     impl CreateDomainRequest {
         pub fn builder() -> builder::CreateDomainRequest {
+            Default::default()
+        }
+    }
+
+    #[doc = "`CreateMailboxRequest`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct CreateMailboxRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub after: ::std::option::Option<MailboxAfter>,
+        pub auth: MailboxAuthRequest,
+        #[doc = "Default true."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        #[doc = "Folder to read (default `INBOX`)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub folder: ::std::option::Option<::std::string::String>,
+        #[doc = "IMAP server: a DNS name or IP address that resolves to a public address."]
+        pub host: ::std::string::String,
+        #[doc = "A name for people (default `username@host`, at most 200 characters)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[doc = "Seconds between polls (30 to 86400, default 300)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub poll_interval_seconds: ::std::option::Option<i64>,
+        #[doc = "Default 993 with implicit TLS, 143 with STARTTLS."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub port: ::std::option::Option<i32>,
+        #[doc = "Where messages without any report go (default `ruad-rejected`; created when missing)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rejected_folder: ::std::option::Option<::std::string::String>,
+        #[doc = "Owning tenant (default: the caller's); must be in the caller's subtree."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tenant_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tls: ::std::option::Option<TlsMode>,
+        pub username: ::std::string::String,
+    }
+
+    impl CreateMailboxRequest {
+        pub fn builder() -> builder::CreateMailboxRequest {
             Default::default()
         }
     }
@@ -1205,6 +1395,32 @@ pub mod types {
         }
     }
 
+    #[doc = "A domain's mail intake."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct DomainIntakeResponse {
+        #[doc = "The report address."]
+        pub address: ::std::string::String,
+        pub authorization: AuthorizationRecord,
+        #[doc = "A DMARC record (`_dmarc.<domain>` TXT) with both tags and `p=none`; keep the domain's\nown policy and other tags when it has a record already."]
+        pub dmarc_record: ::std::string::String,
+        #[doc = "Value of the DMARC `rua` tag (aggregate reports)."]
+        pub dmarc_rua: ::std::string::String,
+        #[doc = "Value of the DMARC `ruf` tag (failure reports)."]
+        pub dmarc_ruf: ::std::string::String,
+        pub domain: ::std::string::String,
+        #[doc = "Whether the address is the domain's own (`POST …/intake/rotate` creates one); else it\nis its tenant's."]
+        pub own_address: bool,
+        pub tenant_id: ::std::string::String,
+        #[doc = "The TLS-RPT record (`_smtp._tls.<domain>` TXT)."]
+        pub tlsrpt_record: ::std::string::String,
+    }
+
+    impl DomainIntakeResponse {
+        pub fn builder() -> builder::DomainIntakeResponse {
+            Default::default()
+        }
+    }
+
     #[doc = "A page of domains, by name."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct DomainListResponse {
@@ -1283,8 +1499,12 @@ pub mod types {
         MethodNotAllowed,
         #[serde(rename = "unavailable")]
         Unavailable,
+        #[serde(rename = "mail_intake_not_configured")]
+        MailIntakeNotConfigured,
         #[serde(rename = "internal")]
         Internal,
+        #[serde(rename = "not_configured")]
+        NotConfigured,
     }
 
     impl ::std::fmt::Display for ErrorCode {
@@ -1304,7 +1524,9 @@ pub mod types {
                 Self::ValidationFailed => f.write_str("validation_failed"),
                 Self::MethodNotAllowed => f.write_str("method_not_allowed"),
                 Self::Unavailable => f.write_str("unavailable"),
+                Self::MailIntakeNotConfigured => f.write_str("mail_intake_not_configured"),
                 Self::Internal => f.write_str("internal"),
+                Self::NotConfigured => f.write_str("not_configured"),
             }
         }
     }
@@ -1327,7 +1549,9 @@ pub mod types {
                 "validation_failed" => Ok(Self::ValidationFailed),
                 "method_not_allowed" => Ok(Self::MethodNotAllowed),
                 "unavailable" => Ok(Self::Unavailable),
+                "mail_intake_not_configured" => Ok(Self::MailIntakeNotConfigured),
                 "internal" => Ok(Self::Internal),
+                "not_configured" => Ok(Self::NotConfigured),
                 _ => Err("invalid value".into()),
             }
         }
@@ -1840,6 +2064,52 @@ pub mod types {
         }
     }
 
+    #[doc = "The records that make receivers send reports to a report address."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct IntakeRecordsResponse {
+        #[doc = "The report address."]
+        pub address: ::std::string::String,
+        pub authorization: AuthorizationRecord,
+        #[doc = "A DMARC record (`_dmarc.<domain>` TXT) with both tags and `p=none`; keep the domain's\nown policy and other tags when it has a record already."]
+        pub dmarc_record: ::std::string::String,
+        #[doc = "Value of the DMARC `rua` tag (aggregate reports)."]
+        pub dmarc_rua: ::std::string::String,
+        #[doc = "Value of the DMARC `ruf` tag (failure reports)."]
+        pub dmarc_ruf: ::std::string::String,
+        #[doc = "The TLS-RPT record (`_smtp._tls.<domain>` TXT)."]
+        pub tlsrpt_record: ::std::string::String,
+    }
+
+    impl IntakeRecordsResponse {
+        pub fn builder() -> builder::IntakeRecordsResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "A tenant's mail intake."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct IntakeResponse {
+        #[doc = "The report address."]
+        pub address: ::std::string::String,
+        pub authorization: AuthorizationRecord,
+        pub auto_register_domains: AutoRegisterResponse,
+        #[doc = "A DMARC record (`_dmarc.<domain>` TXT) with both tags and `p=none`; keep the domain's\nown policy and other tags when it has a record already."]
+        pub dmarc_record: ::std::string::String,
+        #[doc = "Value of the DMARC `rua` tag (aggregate reports)."]
+        pub dmarc_rua: ::std::string::String,
+        #[doc = "Value of the DMARC `ruf` tag (failure reports)."]
+        pub dmarc_ruf: ::std::string::String,
+        pub tenant_id: ::std::string::String,
+        #[doc = "The TLS-RPT record (`_smtp._tls.<domain>` TXT)."]
+        pub tlsrpt_record: ::std::string::String,
+    }
+
+    impl IntakeResponse {
+        pub fn builder() -> builder::IntakeResponse {
+            Default::default()
+        }
+    }
+
     #[doc = "Stable identifier of a rule's conclusion: clients branch on it, so a code is never renamed\nor reused for another meaning."]
     #[derive(
         :: serde :: Deserialize,
@@ -2200,6 +2470,167 @@ pub mod types {
         }
     }
 
+    #[doc = "What happens to a message once its reports are stored."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct MailboxAfter {
+        pub action: AfterKind,
+        #[doc = "The folder of `move` (required then, unused otherwise)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub folder: ::std::option::Option<::std::string::String>,
+    }
+
+    impl MailboxAfter {
+        pub fn builder() -> builder::MailboxAfter {
+            Default::default()
+        }
+    }
+
+    #[doc = "How a mailbox logs in, without its secrets."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct MailboxAuth {
+        #[doc = "OAuth2 client id."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mechanism: ::std::option::Option<OAuthMechanism>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<::std::string::String>,
+        #[doc = "OAuth2 token endpoint."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token_endpoint: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: AuthType,
+    }
+
+    impl MailboxAuth {
+        pub fn builder() -> builder::MailboxAuth {
+            Default::default()
+        }
+    }
+
+    #[doc = "How to log in; the secrets are stored encrypted and never shown again."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct MailboxAuthRequest {
+        #[doc = "With `oauth2`: the client id."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_id: ::std::option::Option<::std::string::String>,
+        #[doc = "With `oauth2`: the client secret."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub client_secret: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub mechanism: ::std::option::Option<OAuthMechanism>,
+        #[doc = "With `password`: the password (an app password where the provider requires one)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub password: ::std::option::Option<::std::string::String>,
+        #[doc = "With `oauth2`: the refresh token an access token is obtained with whenever needed."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub refresh_token: ::std::option::Option<::std::string::String>,
+        #[doc = "With `oauth2`: the scope to ask for, when the provider wants one (Microsoft:\n`https://outlook.office.com/IMAP.AccessAsUser.All offline_access`)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub scope: ::std::option::Option<::std::string::String>,
+        #[doc = "With `oauth2`: the provider's token endpoint (`https`, public address)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token_endpoint: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "type")]
+        pub type_: AuthType,
+    }
+
+    impl MailboxAuthRequest {
+        pub fn builder() -> builder::MailboxAuthRequest {
+            Default::default()
+        }
+    }
+
+    #[doc = "`MailboxListResponse`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct MailboxListResponse {
+        pub items: ::std::vec::Vec<MailboxResponse>,
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+    }
+
+    impl MailboxListResponse {
+        pub fn builder() -> builder::MailboxListResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "A mailbox (without its secrets)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct MailboxResponse {
+        pub after: MailboxAfter,
+        pub auth: MailboxAuth,
+        #[doc = "Unix time of creation."]
+        pub created_at: i64,
+        #[doc = "A disabled mailbox is not polled."]
+        pub enabled: bool,
+        #[doc = "The folder read."]
+        pub folder: ::std::string::String,
+        pub host: ::std::string::String,
+        pub id: ::std::string::String,
+        pub name: ::std::string::String,
+        #[doc = "Seconds between polls."]
+        pub poll_interval_seconds: i64,
+        pub port: i32,
+        #[doc = "Where messages without any report go (never deleted)."]
+        pub rejected_folder: ::std::string::String,
+        pub status: MailboxStatus,
+        #[doc = "Owning tenant; reports are filed under its registered domains."]
+        pub tenant_id: ::std::string::String,
+        pub tls: TlsMode,
+        #[doc = "Unix time of the last change of the settings."]
+        pub updated_at: i64,
+        pub username: ::std::string::String,
+    }
+
+    impl MailboxResponse {
+        pub fn builder() -> builder::MailboxResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "Progress and counters of a mailbox's polling."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct MailboxStatus {
+        #[doc = "Why the last poll failed; `null` when it went through."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_error: ::std::option::Option<::std::string::String>,
+        #[doc = "Unix time the last poll ended (with or without error)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_poll_at: ::std::option::Option<i64>,
+        #[doc = "Why the last rejected message was moved to the rejected folder."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_rejection: ::std::option::Option<::std::string::String>,
+        #[doc = "Highest UID dealt with (stored and moved, or rejected); later messages are next."]
+        pub last_uid: i64,
+        #[doc = "Messages moved to the rejected folder (no report stored from them)."]
+        pub messages_rejected: i64,
+        #[doc = "Messages dealt with."]
+        pub messages_seen: i64,
+        #[doc = "Polls run to their end (with or without error)."]
+        pub polls: i64,
+        #[doc = "Reports that were already stored."]
+        pub reports_duplicate: i64,
+        #[doc = "Reports that could not be stored (unparsable, unregistered domain, …)."]
+        pub reports_failed: i64,
+        #[doc = "Reports stored from them."]
+        pub reports_stored: i64,
+        #[doc = "UIDVALIDITY of the folder the progress is recorded under."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub uidvalidity: ::std::option::Option<i64>,
+        #[doc = "Times the folder's UIDVALIDITY changed and it was read again from the start."]
+        pub uidvalidity_resets: i32,
+    }
+
+    impl MailboxStatus {
+        pub fn builder() -> builder::MailboxStatus {
+            Default::default()
+        }
+    }
+
     #[doc = "Which kind of evidence named the service."]
     #[derive(
         :: serde :: Deserialize,
@@ -2336,6 +2767,62 @@ pub mod types {
     }
 
     impl ::std::convert::TryFrom<::std::string::String> for MtaStsMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "The SASL mechanism an OAuth2 access token is presented with."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum OAuthMechanism {
+        #[serde(rename = "xoauth2")]
+        Xoauth2,
+        #[serde(rename = "oauthbearer")]
+        Oauthbearer,
+    }
+
+    impl ::std::fmt::Display for OAuthMechanism {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Xoauth2 => f.write_str("xoauth2"),
+                Self::Oauthbearer => f.write_str("oauthbearer"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for OAuthMechanism {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "xoauth2" => Ok(Self::Xoauth2),
+                "oauthbearer" => Ok(Self::Oauthbearer),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for OAuthMechanism {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for OAuthMechanism {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -3681,6 +4168,62 @@ pub mod types {
         }
     }
 
+    #[doc = "How the connection is secured. There is no plain-text mode: credentials never cross the\nnetwork in clear."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum TlsMode {
+        #[serde(rename = "implicit")]
+        Implicit,
+        #[serde(rename = "starttls")]
+        Starttls,
+    }
+
+    impl ::std::fmt::Display for TlsMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Implicit => f.write_str("implicit"),
+                Self::Starttls => f.write_str("starttls"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for TlsMode {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "implicit" => Ok(Self::Implicit),
+                "starttls" => Ok(Self::Starttls),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for TlsMode {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for TlsMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
     #[doc = "Sessions reported by one organization."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct TlsOrganizationResponse {
@@ -3888,6 +4431,21 @@ pub mod types {
         }
     }
 
+    #[doc = "`PATCH /intake` body."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct UpdateIntakeRequest {
+        #[doc = "`true` or `false` sets the tenant's own value; `null` inherits its parent's (false at\nthe root). Absent: unchanged."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auto_register_domains: ::std::option::Option<bool>,
+    }
+
+    impl UpdateIntakeRequest {
+        pub fn builder() -> builder::UpdateIntakeRequest {
+            Default::default()
+        }
+    }
+
     #[doc = "A client's change of an issue's status."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
@@ -3897,6 +4455,42 @@ pub mod types {
 
     impl UpdateIssueRequest {
         pub fn builder() -> builder::UpdateIssueRequest {
+            Default::default()
+        }
+    }
+
+    #[doc = "`UpdateMailboxRequest`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct UpdateMailboxRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub after: ::std::option::Option<MailboxAfter>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub auth: ::std::option::Option<MailboxAuthRequest>,
+        #[doc = "Enable (polled again at once) or disable polling."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub folder: ::std::option::Option<::std::string::String>,
+        #[doc = "A new host, user name or folder starts the progress afresh."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub host: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub poll_interval_seconds: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub port: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rejected_folder: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tls: ::std::option::Option<TlsMode>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub username: ::std::option::Option<::std::string::String>,
+    }
+
+    impl UpdateMailboxRequest {
+        pub fn builder() -> builder::UpdateMailboxRequest {
             Default::default()
         }
     }
@@ -4853,6 +5447,138 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct AuthorizationRecord {
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
+            wildcard_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for AuthorizationRecord {
+            fn default() -> Self {
+                Self {
+                    name: Err("no value supplied for name".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                    wildcard_name: Err("no value supplied for wildcard_name".to_string()),
+                }
+            }
+        }
+
+        impl AuthorizationRecord {
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
+                self
+            }
+            pub fn wildcard_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.wildcard_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for wildcard_name: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<AuthorizationRecord> for super::AuthorizationRecord {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AuthorizationRecord,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    name: value.name?,
+                    value: value.value?,
+                    wildcard_name: value.wildcard_name?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::AuthorizationRecord> for AuthorizationRecord {
+            fn from(value: super::AuthorizationRecord) -> Self {
+                Self {
+                    name: Ok(value.name),
+                    value: Ok(value.value),
+                    wildcard_name: Ok(value.wildcard_name),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct AutoRegisterResponse {
+            effective: ::std::result::Result<bool, ::std::string::String>,
+            own: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for AutoRegisterResponse {
+            fn default() -> Self {
+                Self {
+                    effective: Err("no value supplied for effective".to_string()),
+                    own: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl AutoRegisterResponse {
+            pub fn effective<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.effective = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for effective: {e}"));
+                self
+            }
+            pub fn own<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.own = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for own: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<AutoRegisterResponse> for super::AutoRegisterResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AutoRegisterResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    effective: value.effective?,
+                    own: value.own?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::AutoRegisterResponse> for AutoRegisterResponse {
+            fn from(value: super::AutoRegisterResponse) -> Self {
+                Self {
+                    effective: Ok(value.effective),
+                    own: Ok(value.own),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct BimiInput {
             authority_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -5225,6 +5951,222 @@ pub mod types {
                 Self {
                     name: Ok(value.name),
                     tenant_id: Ok(value.tenant_id),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct CreateMailboxRequest {
+            after: ::std::result::Result<
+                ::std::option::Option<super::MailboxAfter>,
+                ::std::string::String,
+            >,
+            auth: ::std::result::Result<super::MailboxAuthRequest, ::std::string::String>,
+            enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            folder: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            host: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            poll_interval_seconds:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            port: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+            rejected_folder: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tenant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tls:
+                ::std::result::Result<::std::option::Option<super::TlsMode>, ::std::string::String>,
+            username: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for CreateMailboxRequest {
+            fn default() -> Self {
+                Self {
+                    after: Ok(Default::default()),
+                    auth: Err("no value supplied for auth".to_string()),
+                    enabled: Ok(Default::default()),
+                    folder: Ok(Default::default()),
+                    host: Err("no value supplied for host".to_string()),
+                    name: Ok(Default::default()),
+                    poll_interval_seconds: Ok(Default::default()),
+                    port: Ok(Default::default()),
+                    rejected_folder: Ok(Default::default()),
+                    tenant_id: Ok(Default::default()),
+                    tls: Ok(Default::default()),
+                    username: Err("no value supplied for username".to_string()),
+                }
+            }
+        }
+
+        impl CreateMailboxRequest {
+            pub fn after<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::MailboxAfter>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.after = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for after: {e}"));
+                self
+            }
+            pub fn auth<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MailboxAuthRequest>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auth = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for auth: {e}"));
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for enabled: {e}"));
+                self
+            }
+            pub fn folder<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.folder = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for folder: {e}"));
+                self
+            }
+            pub fn host<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.host = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for host: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn poll_interval_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.poll_interval_seconds = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for poll_interval_seconds: {e}")
+                });
+                self
+            }
+            pub fn port<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.port = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for port: {e}"));
+                self
+            }
+            pub fn rejected_folder<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rejected_folder = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for rejected_folder: {e}")
+                });
+                self
+            }
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tenant_id: {e}"));
+                self
+            }
+            pub fn tls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TlsMode>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tls = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tls: {e}"));
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for username: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<CreateMailboxRequest> for super::CreateMailboxRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateMailboxRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    after: value.after?,
+                    auth: value.auth?,
+                    enabled: value.enabled?,
+                    folder: value.folder?,
+                    host: value.host?,
+                    name: value.name?,
+                    poll_interval_seconds: value.poll_interval_seconds?,
+                    port: value.port?,
+                    rejected_folder: value.rejected_folder?,
+                    tenant_id: value.tenant_id?,
+                    tls: value.tls?,
+                    username: value.username?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::CreateMailboxRequest> for CreateMailboxRequest {
+            fn from(value: super::CreateMailboxRequest) -> Self {
+                Self {
+                    after: Ok(value.after),
+                    auth: Ok(value.auth),
+                    enabled: Ok(value.enabled),
+                    folder: Ok(value.folder),
+                    host: Ok(value.host),
+                    name: Ok(value.name),
+                    poll_interval_seconds: Ok(value.poll_interval_seconds),
+                    port: Ok(value.port),
+                    rejected_folder: Ok(value.rejected_folder),
+                    tenant_id: Ok(value.tenant_id),
+                    tls: Ok(value.tls),
+                    username: Ok(value.username),
                 }
             }
         }
@@ -7332,6 +8274,163 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct DomainIntakeResponse {
+            address: ::std::result::Result<::std::string::String, ::std::string::String>,
+            authorization: ::std::result::Result<super::AuthorizationRecord, ::std::string::String>,
+            dmarc_record: ::std::result::Result<::std::string::String, ::std::string::String>,
+            dmarc_rua: ::std::result::Result<::std::string::String, ::std::string::String>,
+            dmarc_ruf: ::std::result::Result<::std::string::String, ::std::string::String>,
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            own_address: ::std::result::Result<bool, ::std::string::String>,
+            tenant_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tlsrpt_record: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for DomainIntakeResponse {
+            fn default() -> Self {
+                Self {
+                    address: Err("no value supplied for address".to_string()),
+                    authorization: Err("no value supplied for authorization".to_string()),
+                    dmarc_record: Err("no value supplied for dmarc_record".to_string()),
+                    dmarc_rua: Err("no value supplied for dmarc_rua".to_string()),
+                    dmarc_ruf: Err("no value supplied for dmarc_ruf".to_string()),
+                    domain: Err("no value supplied for domain".to_string()),
+                    own_address: Err("no value supplied for own_address".to_string()),
+                    tenant_id: Err("no value supplied for tenant_id".to_string()),
+                    tlsrpt_record: Err("no value supplied for tlsrpt_record".to_string()),
+                }
+            }
+        }
+
+        impl DomainIntakeResponse {
+            pub fn address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for address: {e}"));
+                self
+            }
+            pub fn authorization<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AuthorizationRecord>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for authorization: {e}"));
+                self
+            }
+            pub fn dmarc_record<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_record = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dmarc_record: {e}"));
+                self
+            }
+            pub fn dmarc_rua<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_rua = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dmarc_rua: {e}"));
+                self
+            }
+            pub fn dmarc_ruf<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_ruf = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dmarc_ruf: {e}"));
+                self
+            }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain: {e}"));
+                self
+            }
+            pub fn own_address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.own_address = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for own_address: {e}"));
+                self
+            }
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tenant_id: {e}"));
+                self
+            }
+            pub fn tlsrpt_record<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tlsrpt_record = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tlsrpt_record: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<DomainIntakeResponse> for super::DomainIntakeResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DomainIntakeResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    address: value.address?,
+                    authorization: value.authorization?,
+                    dmarc_record: value.dmarc_record?,
+                    dmarc_rua: value.dmarc_rua?,
+                    dmarc_ruf: value.dmarc_ruf?,
+                    domain: value.domain?,
+                    own_address: value.own_address?,
+                    tenant_id: value.tenant_id?,
+                    tlsrpt_record: value.tlsrpt_record?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::DomainIntakeResponse> for DomainIntakeResponse {
+            fn from(value: super::DomainIntakeResponse) -> Self {
+                Self {
+                    address: Ok(value.address),
+                    authorization: Ok(value.authorization),
+                    dmarc_record: Ok(value.dmarc_record),
+                    dmarc_rua: Ok(value.dmarc_rua),
+                    dmarc_ruf: Ok(value.dmarc_ruf),
+                    domain: Ok(value.domain),
+                    own_address: Ok(value.own_address),
+                    tenant_id: Ok(value.tenant_id),
+                    tlsrpt_record: Ok(value.tlsrpt_record),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct DomainListResponse {
             items: ::std::result::Result<
                 ::std::vec::Vec<super::DomainResponse>,
@@ -9103,6 +10202,267 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct IntakeRecordsResponse {
+            address: ::std::result::Result<::std::string::String, ::std::string::String>,
+            authorization: ::std::result::Result<super::AuthorizationRecord, ::std::string::String>,
+            dmarc_record: ::std::result::Result<::std::string::String, ::std::string::String>,
+            dmarc_rua: ::std::result::Result<::std::string::String, ::std::string::String>,
+            dmarc_ruf: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tlsrpt_record: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for IntakeRecordsResponse {
+            fn default() -> Self {
+                Self {
+                    address: Err("no value supplied for address".to_string()),
+                    authorization: Err("no value supplied for authorization".to_string()),
+                    dmarc_record: Err("no value supplied for dmarc_record".to_string()),
+                    dmarc_rua: Err("no value supplied for dmarc_rua".to_string()),
+                    dmarc_ruf: Err("no value supplied for dmarc_ruf".to_string()),
+                    tlsrpt_record: Err("no value supplied for tlsrpt_record".to_string()),
+                }
+            }
+        }
+
+        impl IntakeRecordsResponse {
+            pub fn address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for address: {e}"));
+                self
+            }
+            pub fn authorization<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AuthorizationRecord>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for authorization: {e}"));
+                self
+            }
+            pub fn dmarc_record<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_record = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dmarc_record: {e}"));
+                self
+            }
+            pub fn dmarc_rua<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_rua = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dmarc_rua: {e}"));
+                self
+            }
+            pub fn dmarc_ruf<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_ruf = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dmarc_ruf: {e}"));
+                self
+            }
+            pub fn tlsrpt_record<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tlsrpt_record = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tlsrpt_record: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<IntakeRecordsResponse> for super::IntakeRecordsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IntakeRecordsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    address: value.address?,
+                    authorization: value.authorization?,
+                    dmarc_record: value.dmarc_record?,
+                    dmarc_rua: value.dmarc_rua?,
+                    dmarc_ruf: value.dmarc_ruf?,
+                    tlsrpt_record: value.tlsrpt_record?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::IntakeRecordsResponse> for IntakeRecordsResponse {
+            fn from(value: super::IntakeRecordsResponse) -> Self {
+                Self {
+                    address: Ok(value.address),
+                    authorization: Ok(value.authorization),
+                    dmarc_record: Ok(value.dmarc_record),
+                    dmarc_rua: Ok(value.dmarc_rua),
+                    dmarc_ruf: Ok(value.dmarc_ruf),
+                    tlsrpt_record: Ok(value.tlsrpt_record),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct IntakeResponse {
+            address: ::std::result::Result<::std::string::String, ::std::string::String>,
+            authorization: ::std::result::Result<super::AuthorizationRecord, ::std::string::String>,
+            auto_register_domains:
+                ::std::result::Result<super::AutoRegisterResponse, ::std::string::String>,
+            dmarc_record: ::std::result::Result<::std::string::String, ::std::string::String>,
+            dmarc_rua: ::std::result::Result<::std::string::String, ::std::string::String>,
+            dmarc_ruf: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tenant_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tlsrpt_record: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for IntakeResponse {
+            fn default() -> Self {
+                Self {
+                    address: Err("no value supplied for address".to_string()),
+                    authorization: Err("no value supplied for authorization".to_string()),
+                    auto_register_domains: Err(
+                        "no value supplied for auto_register_domains".to_string()
+                    ),
+                    dmarc_record: Err("no value supplied for dmarc_record".to_string()),
+                    dmarc_rua: Err("no value supplied for dmarc_rua".to_string()),
+                    dmarc_ruf: Err("no value supplied for dmarc_ruf".to_string()),
+                    tenant_id: Err("no value supplied for tenant_id".to_string()),
+                    tlsrpt_record: Err("no value supplied for tlsrpt_record".to_string()),
+                }
+            }
+        }
+
+        impl IntakeResponse {
+            pub fn address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.address = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for address: {e}"));
+                self
+            }
+            pub fn authorization<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AuthorizationRecord>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authorization = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for authorization: {e}"));
+                self
+            }
+            pub fn auto_register_domains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AutoRegisterResponse>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_register_domains = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for auto_register_domains: {e}")
+                });
+                self
+            }
+            pub fn dmarc_record<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_record = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dmarc_record: {e}"));
+                self
+            }
+            pub fn dmarc_rua<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_rua = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dmarc_rua: {e}"));
+                self
+            }
+            pub fn dmarc_ruf<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_ruf = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dmarc_ruf: {e}"));
+                self
+            }
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tenant_id: {e}"));
+                self
+            }
+            pub fn tlsrpt_record<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tlsrpt_record = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tlsrpt_record: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<IntakeResponse> for super::IntakeResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IntakeResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    address: value.address?,
+                    authorization: value.authorization?,
+                    auto_register_domains: value.auto_register_domains?,
+                    dmarc_record: value.dmarc_record?,
+                    dmarc_rua: value.dmarc_rua?,
+                    dmarc_ruf: value.dmarc_ruf?,
+                    tenant_id: value.tenant_id?,
+                    tlsrpt_record: value.tlsrpt_record?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::IntakeResponse> for IntakeResponse {
+            fn from(value: super::IntakeResponse) -> Self {
+                Self {
+                    address: Ok(value.address),
+                    authorization: Ok(value.authorization),
+                    auto_register_domains: Ok(value.auto_register_domains),
+                    dmarc_record: Ok(value.dmarc_record),
+                    dmarc_rua: Ok(value.dmarc_rua),
+                    dmarc_ruf: Ok(value.dmarc_ruf),
+                    tenant_id: Ok(value.tenant_id),
+                    tlsrpt_record: Ok(value.tlsrpt_record),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct IssueListResponse {
             items:
                 ::std::result::Result<::std::vec::Vec<super::IssueResponse>, ::std::string::String>,
@@ -9439,6 +10799,872 @@ pub mod types {
                     subject: Ok(value.subject),
                     tenant_id: Ok(value.tenant_id),
                     title: Ok(value.title),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct MailboxAfter {
+            action: ::std::result::Result<super::AfterKind, ::std::string::String>,
+            folder: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for MailboxAfter {
+            fn default() -> Self {
+                Self {
+                    action: Err("no value supplied for action".to_string()),
+                    folder: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl MailboxAfter {
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AfterKind>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for action: {e}"));
+                self
+            }
+            pub fn folder<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.folder = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for folder: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<MailboxAfter> for super::MailboxAfter {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MailboxAfter,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    action: value.action?,
+                    folder: value.folder?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::MailboxAfter> for MailboxAfter {
+            fn from(value: super::MailboxAfter) -> Self {
+                Self {
+                    action: Ok(value.action),
+                    folder: Ok(value.folder),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct MailboxAuth {
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mechanism: ::std::result::Result<
+                ::std::option::Option<super::OAuthMechanism>,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            token_endpoint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<super::AuthType, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for MailboxAuth {
+            fn default() -> Self {
+                Self {
+                    client_id: Ok(Default::default()),
+                    mechanism: Ok(Default::default()),
+                    scope: Ok(Default::default()),
+                    token_endpoint: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+
+        impl MailboxAuth {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for client_id: {e}"));
+                self
+            }
+            pub fn mechanism<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::OAuthMechanism>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mechanism = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for mechanism: {e}"));
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for scope: {e}"));
+                self
+            }
+            pub fn token_endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_endpoint = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for token_endpoint: {e}")
+                });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AuthType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<MailboxAuth> for super::MailboxAuth {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MailboxAuth,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    mechanism: value.mechanism?,
+                    scope: value.scope?,
+                    token_endpoint: value.token_endpoint?,
+                    type_: value.type_?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::MailboxAuth> for MailboxAuth {
+            fn from(value: super::MailboxAuth) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    mechanism: Ok(value.mechanism),
+                    scope: Ok(value.scope),
+                    token_endpoint: Ok(value.token_endpoint),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct MailboxAuthRequest {
+            client_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            client_secret: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            mechanism: ::std::result::Result<
+                ::std::option::Option<super::OAuthMechanism>,
+                ::std::string::String,
+            >,
+            password: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            refresh_token: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scope: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            token_endpoint: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<super::AuthType, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for MailboxAuthRequest {
+            fn default() -> Self {
+                Self {
+                    client_id: Ok(Default::default()),
+                    client_secret: Ok(Default::default()),
+                    mechanism: Ok(Default::default()),
+                    password: Ok(Default::default()),
+                    refresh_token: Ok(Default::default()),
+                    scope: Ok(Default::default()),
+                    token_endpoint: Ok(Default::default()),
+                    type_: Err("no value supplied for type_".to_string()),
+                }
+            }
+        }
+
+        impl MailboxAuthRequest {
+            pub fn client_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for client_id: {e}"));
+                self
+            }
+            pub fn client_secret<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.client_secret = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for client_secret: {e}"));
+                self
+            }
+            pub fn mechanism<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::OAuthMechanism>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.mechanism = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for mechanism: {e}"));
+                self
+            }
+            pub fn password<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.password = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for password: {e}"));
+                self
+            }
+            pub fn refresh_token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.refresh_token = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for refresh_token: {e}"));
+                self
+            }
+            pub fn scope<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scope = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for scope: {e}"));
+                self
+            }
+            pub fn token_endpoint<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token_endpoint = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for token_endpoint: {e}")
+                });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AuthType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for type_: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<MailboxAuthRequest> for super::MailboxAuthRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MailboxAuthRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    client_id: value.client_id?,
+                    client_secret: value.client_secret?,
+                    mechanism: value.mechanism?,
+                    password: value.password?,
+                    refresh_token: value.refresh_token?,
+                    scope: value.scope?,
+                    token_endpoint: value.token_endpoint?,
+                    type_: value.type_?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::MailboxAuthRequest> for MailboxAuthRequest {
+            fn from(value: super::MailboxAuthRequest) -> Self {
+                Self {
+                    client_id: Ok(value.client_id),
+                    client_secret: Ok(value.client_secret),
+                    mechanism: Ok(value.mechanism),
+                    password: Ok(value.password),
+                    refresh_token: Ok(value.refresh_token),
+                    scope: Ok(value.scope),
+                    token_endpoint: Ok(value.token_endpoint),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct MailboxListResponse {
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::MailboxResponse>,
+                ::std::string::String,
+            >,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for MailboxListResponse {
+            fn default() -> Self {
+                Self {
+                    items: Err("no value supplied for items".to_string()),
+                    next_cursor: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl MailboxListResponse {
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::MailboxResponse>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for items: {e}"));
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<MailboxListResponse> for super::MailboxListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MailboxListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    items: value.items?,
+                    next_cursor: value.next_cursor?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::MailboxListResponse> for MailboxListResponse {
+            fn from(value: super::MailboxListResponse) -> Self {
+                Self {
+                    items: Ok(value.items),
+                    next_cursor: Ok(value.next_cursor),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct MailboxResponse {
+            after: ::std::result::Result<super::MailboxAfter, ::std::string::String>,
+            auth: ::std::result::Result<super::MailboxAuth, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
+            enabled: ::std::result::Result<bool, ::std::string::String>,
+            folder: ::std::result::Result<::std::string::String, ::std::string::String>,
+            host: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            poll_interval_seconds: ::std::result::Result<i64, ::std::string::String>,
+            port: ::std::result::Result<i32, ::std::string::String>,
+            rejected_folder: ::std::result::Result<::std::string::String, ::std::string::String>,
+            status: ::std::result::Result<super::MailboxStatus, ::std::string::String>,
+            tenant_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tls: ::std::result::Result<super::TlsMode, ::std::string::String>,
+            updated_at: ::std::result::Result<i64, ::std::string::String>,
+            username: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for MailboxResponse {
+            fn default() -> Self {
+                Self {
+                    after: Err("no value supplied for after".to_string()),
+                    auth: Err("no value supplied for auth".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    enabled: Err("no value supplied for enabled".to_string()),
+                    folder: Err("no value supplied for folder".to_string()),
+                    host: Err("no value supplied for host".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    name: Err("no value supplied for name".to_string()),
+                    poll_interval_seconds: Err(
+                        "no value supplied for poll_interval_seconds".to_string()
+                    ),
+                    port: Err("no value supplied for port".to_string()),
+                    rejected_folder: Err("no value supplied for rejected_folder".to_string()),
+                    status: Err("no value supplied for status".to_string()),
+                    tenant_id: Err("no value supplied for tenant_id".to_string()),
+                    tls: Err("no value supplied for tls".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    username: Err("no value supplied for username".to_string()),
+                }
+            }
+        }
+
+        impl MailboxResponse {
+            pub fn after<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MailboxAfter>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.after = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for after: {e}"));
+                self
+            }
+            pub fn auth<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MailboxAuth>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auth = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for auth: {e}"));
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for enabled: {e}"));
+                self
+            }
+            pub fn folder<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.folder = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for folder: {e}"));
+                self
+            }
+            pub fn host<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.host = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for host: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn poll_interval_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.poll_interval_seconds = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for poll_interval_seconds: {e}")
+                });
+                self
+            }
+            pub fn port<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.port = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for port: {e}"));
+                self
+            }
+            pub fn rejected_folder<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rejected_folder = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for rejected_folder: {e}")
+                });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::MailboxStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tenant_id: {e}"));
+                self
+            }
+            pub fn tls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TlsMode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tls = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tls: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for username: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<MailboxResponse> for super::MailboxResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MailboxResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    after: value.after?,
+                    auth: value.auth?,
+                    created_at: value.created_at?,
+                    enabled: value.enabled?,
+                    folder: value.folder?,
+                    host: value.host?,
+                    id: value.id?,
+                    name: value.name?,
+                    poll_interval_seconds: value.poll_interval_seconds?,
+                    port: value.port?,
+                    rejected_folder: value.rejected_folder?,
+                    status: value.status?,
+                    tenant_id: value.tenant_id?,
+                    tls: value.tls?,
+                    updated_at: value.updated_at?,
+                    username: value.username?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::MailboxResponse> for MailboxResponse {
+            fn from(value: super::MailboxResponse) -> Self {
+                Self {
+                    after: Ok(value.after),
+                    auth: Ok(value.auth),
+                    created_at: Ok(value.created_at),
+                    enabled: Ok(value.enabled),
+                    folder: Ok(value.folder),
+                    host: Ok(value.host),
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                    poll_interval_seconds: Ok(value.poll_interval_seconds),
+                    port: Ok(value.port),
+                    rejected_folder: Ok(value.rejected_folder),
+                    status: Ok(value.status),
+                    tenant_id: Ok(value.tenant_id),
+                    tls: Ok(value.tls),
+                    updated_at: Ok(value.updated_at),
+                    username: Ok(value.username),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct MailboxStatus {
+            last_error: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_poll_at: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            last_rejection: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_uid: ::std::result::Result<i64, ::std::string::String>,
+            messages_rejected: ::std::result::Result<i64, ::std::string::String>,
+            messages_seen: ::std::result::Result<i64, ::std::string::String>,
+            polls: ::std::result::Result<i64, ::std::string::String>,
+            reports_duplicate: ::std::result::Result<i64, ::std::string::String>,
+            reports_failed: ::std::result::Result<i64, ::std::string::String>,
+            reports_stored: ::std::result::Result<i64, ::std::string::String>,
+            uidvalidity: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            uidvalidity_resets: ::std::result::Result<i32, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for MailboxStatus {
+            fn default() -> Self {
+                Self {
+                    last_error: Ok(Default::default()),
+                    last_poll_at: Ok(Default::default()),
+                    last_rejection: Ok(Default::default()),
+                    last_uid: Err("no value supplied for last_uid".to_string()),
+                    messages_rejected: Err("no value supplied for messages_rejected".to_string()),
+                    messages_seen: Err("no value supplied for messages_seen".to_string()),
+                    polls: Err("no value supplied for polls".to_string()),
+                    reports_duplicate: Err("no value supplied for reports_duplicate".to_string()),
+                    reports_failed: Err("no value supplied for reports_failed".to_string()),
+                    reports_stored: Err("no value supplied for reports_stored".to_string()),
+                    uidvalidity: Ok(Default::default()),
+                    uidvalidity_resets: Err("no value supplied for uidvalidity_resets".to_string()),
+                }
+            }
+        }
+
+        impl MailboxStatus {
+            pub fn last_error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_error = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for last_error: {e}"));
+                self
+            }
+            pub fn last_poll_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_poll_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for last_poll_at: {e}"));
+                self
+            }
+            pub fn last_rejection<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_rejection = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for last_rejection: {e}")
+                });
+                self
+            }
+            pub fn last_uid<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_uid = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for last_uid: {e}"));
+                self
+            }
+            pub fn messages_rejected<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages_rejected = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for messages_rejected: {e}")
+                });
+                self
+            }
+            pub fn messages_seen<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages_seen = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for messages_seen: {e}"));
+                self
+            }
+            pub fn polls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.polls = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for polls: {e}"));
+                self
+            }
+            pub fn reports_duplicate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reports_duplicate = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for reports_duplicate: {e}")
+                });
+                self
+            }
+            pub fn reports_failed<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reports_failed = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for reports_failed: {e}")
+                });
+                self
+            }
+            pub fn reports_stored<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reports_stored = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for reports_stored: {e}")
+                });
+                self
+            }
+            pub fn uidvalidity<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uidvalidity = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for uidvalidity: {e}"));
+                self
+            }
+            pub fn uidvalidity_resets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.uidvalidity_resets = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for uidvalidity_resets: {e}")
+                });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<MailboxStatus> for super::MailboxStatus {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: MailboxStatus,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    last_error: value.last_error?,
+                    last_poll_at: value.last_poll_at?,
+                    last_rejection: value.last_rejection?,
+                    last_uid: value.last_uid?,
+                    messages_rejected: value.messages_rejected?,
+                    messages_seen: value.messages_seen?,
+                    polls: value.polls?,
+                    reports_duplicate: value.reports_duplicate?,
+                    reports_failed: value.reports_failed?,
+                    reports_stored: value.reports_stored?,
+                    uidvalidity: value.uidvalidity?,
+                    uidvalidity_resets: value.uidvalidity_resets?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::MailboxStatus> for MailboxStatus {
+            fn from(value: super::MailboxStatus) -> Self {
+                Self {
+                    last_error: Ok(value.last_error),
+                    last_poll_at: Ok(value.last_poll_at),
+                    last_rejection: Ok(value.last_rejection),
+                    last_uid: Ok(value.last_uid),
+                    messages_rejected: Ok(value.messages_rejected),
+                    messages_seen: Ok(value.messages_seen),
+                    polls: Ok(value.polls),
+                    reports_duplicate: Ok(value.reports_duplicate),
+                    reports_failed: Ok(value.reports_failed),
+                    reports_stored: Ok(value.reports_stored),
+                    uidvalidity: Ok(value.uidvalidity),
+                    uidvalidity_resets: Ok(value.uidvalidity_resets),
                 }
             }
         }
@@ -13864,6 +16090,52 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct UpdateIntakeRequest {
+            auto_register_domains:
+                ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for UpdateIntakeRequest {
+            fn default() -> Self {
+                Self {
+                    auto_register_domains: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl UpdateIntakeRequest {
+            pub fn auto_register_domains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auto_register_domains = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for auto_register_domains: {e}")
+                });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<UpdateIntakeRequest> for super::UpdateIntakeRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateIntakeRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auto_register_domains: value.auto_register_domains?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::UpdateIntakeRequest> for UpdateIntakeRequest {
+            fn from(value: super::UpdateIntakeRequest) -> Self {
+                Self {
+                    auto_register_domains: Ok(value.auto_register_domains),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct UpdateIssueRequest {
             status: ::std::result::Result<super::IssueStatus, ::std::string::String>,
         }
@@ -13904,6 +16176,214 @@ pub mod types {
             fn from(value: super::UpdateIssueRequest) -> Self {
                 Self {
                     status: Ok(value.status),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct UpdateMailboxRequest {
+            after: ::std::result::Result<
+                ::std::option::Option<super::MailboxAfter>,
+                ::std::string::String,
+            >,
+            auth: ::std::result::Result<
+                ::std::option::Option<super::MailboxAuthRequest>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            folder: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            host: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            poll_interval_seconds:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            port: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+            rejected_folder: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tls:
+                ::std::result::Result<::std::option::Option<super::TlsMode>, ::std::string::String>,
+            username: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for UpdateMailboxRequest {
+            fn default() -> Self {
+                Self {
+                    after: Ok(Default::default()),
+                    auth: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    folder: Ok(Default::default()),
+                    host: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    poll_interval_seconds: Ok(Default::default()),
+                    port: Ok(Default::default()),
+                    rejected_folder: Ok(Default::default()),
+                    tls: Ok(Default::default()),
+                    username: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl UpdateMailboxRequest {
+            pub fn after<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::MailboxAfter>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.after = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for after: {e}"));
+                self
+            }
+            pub fn auth<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::MailboxAuthRequest>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auth = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for auth: {e}"));
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for enabled: {e}"));
+                self
+            }
+            pub fn folder<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.folder = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for folder: {e}"));
+                self
+            }
+            pub fn host<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.host = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for host: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for name: {e}"));
+                self
+            }
+            pub fn poll_interval_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.poll_interval_seconds = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for poll_interval_seconds: {e}")
+                });
+                self
+            }
+            pub fn port<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.port = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for port: {e}"));
+                self
+            }
+            pub fn rejected_folder<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rejected_folder = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for rejected_folder: {e}")
+                });
+                self
+            }
+            pub fn tls<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::TlsMode>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tls = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tls: {e}"));
+                self
+            }
+            pub fn username<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.username = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for username: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<UpdateMailboxRequest> for super::UpdateMailboxRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateMailboxRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    after: value.after?,
+                    auth: value.auth?,
+                    enabled: value.enabled?,
+                    folder: value.folder?,
+                    host: value.host?,
+                    name: value.name?,
+                    poll_interval_seconds: value.poll_interval_seconds?,
+                    port: value.port?,
+                    rejected_folder: value.rejected_folder?,
+                    tls: value.tls?,
+                    username: value.username?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::UpdateMailboxRequest> for UpdateMailboxRequest {
+            fn from(value: super::UpdateMailboxRequest) -> Self {
+                Self {
+                    after: Ok(value.after),
+                    auth: Ok(value.auth),
+                    enabled: Ok(value.enabled),
+                    folder: Ok(value.folder),
+                    host: Ok(value.host),
+                    name: Ok(value.name),
+                    poll_interval_seconds: Ok(value.poll_interval_seconds),
+                    port: Ok(value.port),
+                    rejected_folder: Ok(value.rejected_folder),
+                    tls: Ok(value.tls),
+                    username: Ok(value.username),
                 }
             }
         }
@@ -15248,6 +17728,16 @@ impl Client {
         builder::RotateIngestToken::new(self)
     }
 
+    #[doc = "Get the report address for one domain (its own address when it has one, else its\ntenant's) and the records to publish for it\n\nSends a `GET` request to `/api/v1/domains/{domain}/intake`\n\nArguments:\n- `domain`: Domain name\n```ignore\nlet response = client.get_domain_intake()\n    .domain(domain)\n    .send()\n    .await;\n```"]
+    pub fn get_domain_intake(&self) -> builder::GetDomainIntake<'_> {
+        builder::GetDomainIntake::new(self)
+    }
+
+    #[doc = "Give a domain a report address of its own, or replace the one it has (the old one stops\nreceiving at once). Reports arriving there are filed under this domain only\n\nSends a `POST` request to `/api/v1/domains/{domain}/intake/rotate`\n\nArguments:\n- `domain`: Domain name\n```ignore\nlet response = client.rotate_domain_intake_address()\n    .domain(domain)\n    .send()\n    .await;\n```"]
+    pub fn rotate_domain_intake_address(&self) -> builder::RotateDomainIntakeAddress<'_> {
+        builder::RotateDomainIntakeAddress::new(self)
+    }
+
     #[doc = "List one domain's issues, most severe first. By default only open and acknowledged\nissues\n\nSends a `GET` request to `/api/v1/domains/{domain}/issues`\n\nArguments:\n- `domain`: Domain name\n- `code`: Only this issue code.\n- `cursor`: `next_cursor` of the previous page.\n- `limit`: Page size (1 to 500, default 50).\n- `severity`: Only these severities, comma-separated (`critical,high`).\n- `status`: Only these statuses, comma-separated; default `open,acknowledged` (`resolved` for\nhistory, `all` for every status).\n```ignore\nlet response = client.list_domain_issues()\n    .domain(domain)\n    .code(code)\n    .cursor(cursor)\n    .limit(limit)\n    .severity(severity)\n    .status(status)\n    .send()\n    .await;\n```"]
     pub fn list_domain_issues(&self) -> builder::ListDomainIssues<'_> {
         builder::ListDomainIssues::new(self)
@@ -15273,6 +17763,21 @@ impl Client {
         builder::GetTlsBySource::new(self)
     }
 
+    #[doc = "Get a tenant's report address, its `auto_register_domains` setting, and the records to\npublish: the DMARC `rua`/`ruf` values, the TLS-RPT record, and the RFC 7489 §7.1\nauthorization record the operator publishes in the mail domain\n\nSends a `GET` request to `/api/v1/intake`\n\nArguments:\n- `domain`: A customer domain: the authorization record is named for it (default: the pattern).\n- `tenant_id`: The tenant (default: the caller's); must be in the caller's subtree.\n```ignore\nlet response = client.get_intake()\n    .domain(domain)\n    .tenant_id(tenant_id)\n    .send()\n    .await;\n```"]
+    pub fn get_intake(&self) -> builder::GetIntake<'_> {
+        builder::GetIntake::new(self)
+    }
+
+    #[doc = "Set a tenant's `auto_register_domains` (`null`: inherit from its parent)\n\nSends a `PATCH` request to `/api/v1/intake`\n\nArguments:\n- `domain`: A customer domain: the authorization record is named for it (default: the pattern).\n- `tenant_id`: The tenant (default: the caller's); must be in the caller's subtree.\n- `body`\n```ignore\nlet response = client.update_intake()\n    .domain(domain)\n    .tenant_id(tenant_id)\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn update_intake(&self) -> builder::UpdateIntake<'_> {
+        builder::UpdateIntake::new(self)
+    }
+
+    #[doc = "Replace a tenant's report address; the old address stops receiving at once (mail to it\nis refused with 550 5.1.1), so update the published records first\n\nSends a `POST` request to `/api/v1/intake/rotate`\n\nArguments:\n- `domain`: A customer domain: the authorization record is named for it (default: the pattern).\n- `tenant_id`: The tenant (default: the caller's); must be in the caller's subtree.\n```ignore\nlet response = client.rotate_intake_address()\n    .domain(domain)\n    .tenant_id(tenant_id)\n    .send()\n    .await;\n```"]
+    pub fn rotate_intake_address(&self) -> builder::RotateIntakeAddress<'_> {
+        builder::RotateIntakeAddress::new(self)
+    }
+
     #[doc = "List the issues of every domain the caller can see, most severe first, then most\nrecently seen. By default only open and acknowledged issues\n\nSends a `GET` request to `/api/v1/issues`\n\nArguments:\n- `code`: Only this issue code.\n- `cursor`: `next_cursor` of the previous page.\n- `domain`: Only issues of this registered domain.\n- `limit`: Page size (1 to 500, default 50).\n- `severity`: Only these severities, comma-separated (`critical,high`).\n- `status`: Only these statuses, comma-separated; default `open,acknowledged` (`resolved` for\nhistory, `all` for every status).\n- `tenant_id`: Only issues of this tenant and its descendants.\n```ignore\nlet response = client.list_issues()\n    .code(code)\n    .cursor(cursor)\n    .domain(domain)\n    .limit(limit)\n    .severity(severity)\n    .status(status)\n    .tenant_id(tenant_id)\n    .send()\n    .await;\n```"]
     pub fn list_issues(&self) -> builder::ListIssues<'_> {
         builder::ListIssues::new(self)
@@ -15286,6 +17791,36 @@ impl Client {
     #[doc = "Acknowledge an issue, or take the acknowledgement back. A resolved issue cannot be\nchanged (it reopens by itself if the condition returns)\n\nSends a `PATCH` request to `/api/v1/issues/{issue_id}`\n\nArguments:\n- `issue_id`: Issue id\n- `body`\n```ignore\nlet response = client.update_issue()\n    .issue_id(issue_id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_issue(&self) -> builder::UpdateIssue<'_> {
         builder::UpdateIssue::new(self)
+    }
+
+    #[doc = "List the mailboxes of the caller's tenant and its descendants, newest first, with their\nprogress\n\nSends a `GET` request to `/api/v1/mailboxes`\n\nArguments:\n- `cursor`: `next_cursor` of the previous page.\n- `limit`: Page size (1 to 500, default 50).\n```ignore\nlet response = client.list_mailboxes()\n    .cursor(cursor)\n    .limit(limit)\n    .send()\n    .await;\n```"]
+    pub fn list_mailboxes(&self) -> builder::ListMailboxes<'_> {
+        builder::ListMailboxes::new(self)
+    }
+
+    #[doc = "Add an IMAP mailbox to read reports from. The host must resolve to a public address;\nsecrets are stored encrypted and never shown. An enabled mailbox is polled at once\n\nSends a `POST` request to `/api/v1/mailboxes`\n\n```ignore\nlet response = client.create_mailbox()\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn create_mailbox(&self) -> builder::CreateMailbox<'_> {
+        builder::CreateMailbox::new(self)
+    }
+
+    #[doc = "Get a mailbox (without its secrets) with its progress: last poll, messages seen, reports\nstored, duplicates, rejected messages, failures, last error\n\nSends a `GET` request to `/api/v1/mailboxes/{mailbox_id}`\n\nArguments:\n- `mailbox_id`: Mailbox id\n```ignore\nlet response = client.get_mailbox()\n    .mailbox_id(mailbox_id)\n    .send()\n    .await;\n```"]
+    pub fn get_mailbox(&self) -> builder::GetMailbox<'_> {
+        builder::GetMailbox::new(self)
+    }
+
+    #[doc = "Delete a mailbox: it is polled no more, and its stored secrets are gone. Its messages\nand the reports stored from them stay\n\nSends a `DELETE` request to `/api/v1/mailboxes/{mailbox_id}`\n\nArguments:\n- `mailbox_id`: Mailbox id\n```ignore\nlet response = client.delete_mailbox()\n    .mailbox_id(mailbox_id)\n    .send()\n    .await;\n```"]
+    pub fn delete_mailbox(&self) -> builder::DeleteMailbox<'_> {
+        builder::DeleteMailbox::new(self)
+    }
+
+    #[doc = "Change a mailbox's settings or credentials, or enable/disable it\n\nSends a `PATCH` request to `/api/v1/mailboxes/{mailbox_id}`\n\nArguments:\n- `mailbox_id`: Mailbox id\n- `body`\n```ignore\nlet response = client.update_mailbox()\n    .mailbox_id(mailbox_id)\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn update_mailbox(&self) -> builder::UpdateMailbox<'_> {
+        builder::UpdateMailbox::new(self)
+    }
+
+    #[doc = "Poll a mailbox now instead of at its next interval (a poll running now finishes first)\n\nSends a `POST` request to `/api/v1/mailboxes/{mailbox_id}/poll`\n\nArguments:\n- `mailbox_id`: Mailbox id\n```ignore\nlet response = client.poll_mailbox()\n    .mailbox_id(mailbox_id)\n    .send()\n    .await;\n```"]
+    pub fn poll_mailbox(&self) -> builder::PollMailbox<'_> {
+        builder::PollMailbox::new(self)
     }
 
     #[doc = "List reports, newest range first\n\nSends a `GET` request to `/api/v1/reports`\n\nArguments:\n- `cursor`: `next_cursor` of the previous page.\n- `domain`: Only reports filed under this registered domain.\n- `from`: Only reports whose range ends on or after this day (ISO 8601 date).\n- `kind`: Only this kind.\n- `limit`: Page size (1 to 500, default 50).\n- `reporter`: Only reports from this reporting organization (as sent).\n- `to`: Only reports whose range begins before the end of this day (ISO 8601 date).\n```ignore\nlet response = client.list_reports()\n    .cursor(cursor)\n    .domain(domain)\n    .from(from)\n    .kind(kind)\n    .limit(limit)\n    .reporter(reporter)\n    .to(to)\n    .send()\n    .await;\n```"]
@@ -18090,6 +20625,175 @@ pub mod builder {
         }
     }
 
+    #[doc = "Builder for [`Client::get_domain_intake`]\n\n[`Client::get_domain_intake`]: super::Client::get_domain_intake"]
+    #[derive(Debug, Clone)]
+    pub struct GetDomainIntake<'a> {
+        client: &'a super::Client,
+        domain: Result<::std::string::String, String>,
+    }
+
+    impl<'a> GetDomainIntake<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Err("domain was not initialized".to_string()),
+            }
+        }
+
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/domains/{domain}/intake`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DomainIntakeResponse>, Error<types::Problem>> {
+            let Self { client, domain } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/domains/{}/intake",
+                client.baseurl,
+                encode_path(&domain.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_domain_intake",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::rotate_domain_intake_address`]\n\n[`Client::rotate_domain_intake_address`]: super::Client::rotate_domain_intake_address"]
+    #[derive(Debug, Clone)]
+    pub struct RotateDomainIntakeAddress<'a> {
+        client: &'a super::Client,
+        domain: Result<::std::string::String, String>,
+    }
+
+    impl<'a> RotateDomainIntakeAddress<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Err("domain was not initialized".to_string()),
+            }
+        }
+
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `POST` request to `/api/v1/domains/{domain}/intake/rotate`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DomainIntakeResponse>, Error<types::Problem>> {
+            let Self { client, domain } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/domains/{}/intake/rotate",
+                client.baseurl,
+                encode_path(&domain.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "rotate_domain_intake_address",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
     #[doc = "Builder for [`Client::list_domain_issues`]\n\n[`Client::list_domain_issues`]: super::Client::list_domain_issues"]
     #[derive(Debug, Clone)]
     pub struct ListDomainIssues<'a> {
@@ -18777,6 +21481,353 @@ pub mod builder {
         }
     }
 
+    #[doc = "Builder for [`Client::get_intake`]\n\n[`Client::get_intake`]: super::Client::get_intake"]
+    #[derive(Debug, Clone)]
+    pub struct GetIntake<'a> {
+        client: &'a super::Client,
+        domain: Result<Option<::std::string::String>, String>,
+        tenant_id: Result<Option<::std::string::String>, String>,
+    }
+
+    impl<'a> GetIntake<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Ok(None),
+                tenant_id: Ok(None),
+            }
+        }
+
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed".to_string()
+            });
+            self
+        }
+
+        pub fn tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/intake`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::IntakeResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                domain,
+                tenant_id,
+            } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let tenant_id = tenant_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/intake", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("domain", &domain))
+                .query(&progenitor_client::QueryParam::new("tenant_id", &tenant_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_intake",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::update_intake`]\n\n[`Client::update_intake`]: super::Client::update_intake"]
+    #[derive(Debug, Clone)]
+    pub struct UpdateIntake<'a> {
+        client: &'a super::Client,
+        domain: Result<Option<::std::string::String>, String>,
+        tenant_id: Result<Option<::std::string::String>, String>,
+        body: Result<types::builder::UpdateIntakeRequest, String>,
+    }
+
+    impl<'a> UpdateIntake<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Ok(None),
+                tenant_id: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed".to_string()
+            });
+            self
+        }
+
+        pub fn tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant_id failed".to_string()
+            });
+            self
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateIntakeRequest>,
+            <V as std::convert::TryInto<types::UpdateIntakeRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `UpdateIntakeRequest` for body failed: {}", s));
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::UpdateIntakeRequest,
+                ) -> types::builder::UpdateIntakeRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+
+        #[doc = "Sends a `PATCH` request to `/api/v1/intake`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::IntakeResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                domain,
+                tenant_id,
+                body,
+            } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let tenant_id = tenant_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::UpdateIntakeRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/intake", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("domain", &domain))
+                .query(&progenitor_client::QueryParam::new("tenant_id", &tenant_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_intake",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::rotate_intake_address`]\n\n[`Client::rotate_intake_address`]: super::Client::rotate_intake_address"]
+    #[derive(Debug, Clone)]
+    pub struct RotateIntakeAddress<'a> {
+        client: &'a super::Client,
+        domain: Result<Option<::std::string::String>, String>,
+        tenant_id: Result<Option<::std::string::String>, String>,
+    }
+
+    impl<'a> RotateIntakeAddress<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Ok(None),
+                tenant_id: Ok(None),
+            }
+        }
+
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed".to_string()
+            });
+            self
+        }
+
+        pub fn tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant_id = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `POST` request to `/api/v1/intake/rotate`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::IntakeResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                domain,
+                tenant_id,
+            } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let tenant_id = tenant_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/intake/rotate", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("domain", &domain))
+                .query(&progenitor_client::QueryParam::new("tenant_id", &tenant_id))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "rotate_intake_address",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
     #[doc = "Builder for [`Client::list_issues`]\n\n[`Client::list_issues`]: super::Client::list_issues"]
     #[derive(Debug, Clone)]
     pub struct ListIssues<'a> {
@@ -19145,6 +22196,586 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::list_mailboxes`]\n\n[`Client::list_mailboxes`]: super::Client::list_mailboxes"]
+    #[derive(Debug, Clone)]
+    pub struct ListMailboxes<'a> {
+        client: &'a super::Client,
+        cursor: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+    }
+
+    impl<'a> ListMailboxes<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                cursor: Ok(None),
+                limit: Ok(None),
+            }
+        }
+
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/mailboxes`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MailboxListResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                cursor,
+                limit,
+            } = self;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/mailboxes", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_mailboxes",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::create_mailbox`]\n\n[`Client::create_mailbox`]: super::Client::create_mailbox"]
+    #[derive(Debug, Clone)]
+    pub struct CreateMailbox<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CreateMailboxRequest, String>,
+    }
+
+    impl<'a> CreateMailbox<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateMailboxRequest>,
+            <V as std::convert::TryInto<types::CreateMailboxRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `CreateMailboxRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CreateMailboxRequest,
+                ) -> types::builder::CreateMailboxRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+
+        #[doc = "Sends a `POST` request to `/api/v1/mailboxes`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MailboxResponse>, Error<types::Problem>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::CreateMailboxRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/mailboxes", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_mailbox",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                501u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::get_mailbox`]\n\n[`Client::get_mailbox`]: super::Client::get_mailbox"]
+    #[derive(Debug, Clone)]
+    pub struct GetMailbox<'a> {
+        client: &'a super::Client,
+        mailbox_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> GetMailbox<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                mailbox_id: Err("mailbox_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn mailbox_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.mailbox_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for mailbox_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/mailboxes/{mailbox_id}`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MailboxResponse>, Error<types::Problem>> {
+            let Self { client, mailbox_id } = self;
+            let mailbox_id = mailbox_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/mailboxes/{}",
+                client.baseurl,
+                encode_path(&mailbox_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_mailbox",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::delete_mailbox`]\n\n[`Client::delete_mailbox`]: super::Client::delete_mailbox"]
+    #[derive(Debug, Clone)]
+    pub struct DeleteMailbox<'a> {
+        client: &'a super::Client,
+        mailbox_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> DeleteMailbox<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                mailbox_id: Err("mailbox_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn mailbox_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.mailbox_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for mailbox_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `DELETE` request to `/api/v1/mailboxes/{mailbox_id}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Problem>> {
+            let Self { client, mailbox_id } = self;
+            let mailbox_id = mailbox_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/mailboxes/{}",
+                client.baseurl,
+                encode_path(&mailbox_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_mailbox",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::update_mailbox`]\n\n[`Client::update_mailbox`]: super::Client::update_mailbox"]
+    #[derive(Debug, Clone)]
+    pub struct UpdateMailbox<'a> {
+        client: &'a super::Client,
+        mailbox_id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdateMailboxRequest, String>,
+    }
+
+    impl<'a> UpdateMailbox<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                mailbox_id: Err("mailbox_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn mailbox_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.mailbox_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for mailbox_id failed".to_string()
+            });
+            self
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateMailboxRequest>,
+            <V as std::convert::TryInto<types::UpdateMailboxRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value.try_into().map(From::from).map_err(|s| {
+                format!(
+                    "conversion to `UpdateMailboxRequest` for body failed: {}",
+                    s
+                )
+            });
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::UpdateMailboxRequest,
+                ) -> types::builder::UpdateMailboxRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+
+        #[doc = "Sends a `PATCH` request to `/api/v1/mailboxes/{mailbox_id}`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::MailboxResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                mailbox_id,
+                body,
+            } = self;
+            let mailbox_id = mailbox_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::UpdateMailboxRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/mailboxes/{}",
+                client.baseurl,
+                encode_path(&mailbox_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_mailbox",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                501u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::poll_mailbox`]\n\n[`Client::poll_mailbox`]: super::Client::poll_mailbox"]
+    #[derive(Debug, Clone)]
+    pub struct PollMailbox<'a> {
+        client: &'a super::Client,
+        mailbox_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> PollMailbox<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                mailbox_id: Err("mailbox_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn mailbox_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.mailbox_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for mailbox_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `POST` request to `/api/v1/mailboxes/{mailbox_id}/poll`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Problem>> {
+            let Self { client, mailbox_id } = self;
+            let mailbox_id = mailbox_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/mailboxes/{}/poll",
+                client.baseurl,
+                encode_path(&mailbox_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "poll_mailbox",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(

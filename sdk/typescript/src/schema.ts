@@ -364,6 +364,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/domains/{domain}/intake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the report address for one domain (its own address when it has one, else its
+         *     tenant's) and the records to publish for it.
+         */
+        get: operations["get_domain_intake"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{domain}/intake/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give a domain a report address of its own, or replace the one it has (the old one stops
+         *     receiving at once). Reports arriving there are filed under this domain only.
+         */
+        post: operations["rotate_domain_intake_address"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/domains/{domain}/issues": {
         parameters: {
             query?: never;
@@ -460,6 +500,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/intake": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a tenant's report address, its `auto_register_domains` setting, and the records to
+         *     publish: the DMARC `rua`/`ruf` values, the TLS-RPT record, and the RFC 7489 §7.1
+         *     authorization record the operator publishes in the mail domain.
+         */
+        get: operations["get_intake"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Set a tenant's `auto_register_domains` (`null`: inherit from its parent). */
+        patch: operations["update_intake"];
+        trace?: never;
+    };
+    "/api/v1/intake/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replace a tenant's report address; the old address stops receiving at once (mail to it
+         *     is refused with 550 5.1.1), so update the published records first.
+         */
+        post: operations["rotate_intake_address"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/issues": {
         parameters: {
             query?: never;
@@ -499,6 +581,72 @@ export interface paths {
          *     changed (it reopens by itself if the condition returns).
          */
         patch: operations["update_issue"];
+        trace?: never;
+    };
+    "/api/v1/mailboxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the mailboxes of the caller's tenant and its descendants, newest first, with their
+         *     progress.
+         */
+        get: operations["list_mailboxes"];
+        put?: never;
+        /**
+         * Add an IMAP mailbox to read reports from. The host must resolve to a public address;
+         *     secrets are stored encrypted and never shown. An enabled mailbox is polled at once.
+         */
+        post: operations["create_mailbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mailboxes/{mailbox_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a mailbox (without its secrets) with its progress: last poll, messages seen, reports
+         *     stored, duplicates, rejected messages, failures, last error.
+         */
+        get: operations["get_mailbox"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a mailbox: it is polled no more, and its stored secrets are gone. Its messages
+         *     and the reports stored from them stay.
+         */
+        delete: operations["delete_mailbox"];
+        options?: never;
+        head?: never;
+        /** Change a mailbox's settings or credentials, or enable/disable it. */
+        patch: operations["update_mailbox"];
+        trace?: never;
+    };
+    "/api/v1/mailboxes/{mailbox_id}/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Poll a mailbox now instead of at its next interval (a poll running now finishes first). */
+        post: operations["poll_mailbox"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/reports": {
@@ -849,6 +997,11 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description What happens to a message once its reports are stored.
+         * @enum {string}
+         */
+        AfterKind: "move" | "mark_seen" | "delete";
         /** @description Everything of an aggregate report except its records. */
         AggregateHeader: {
             /** @description `<extension>` content and unknown top-level elements. */
@@ -911,6 +1064,42 @@ export interface components {
         AuthResults: {
             dkim?: components["schemas"]["DkimAuth"][];
             spf?: components["schemas"]["SpfAuth"][];
+        };
+        /**
+         * @description How a mailbox logs in.
+         * @enum {string}
+         */
+        AuthType: "password" | "oauth2";
+        /**
+         * @description The RFC 7489 §7.1 authorization record: TXT `value` at `name`, published in the mail
+         *     domain's zone by the ruad operator (not by the domain owner). Receivers check it before
+         *     sending a domain's reports to an address in another organizational domain.
+         */
+        AuthorizationRecord: {
+            /**
+             * @description The record name for the domain asked about, or the pattern with `{domain}` standing
+             *     for each customer domain.
+             * @example customer.example._report._dmarc.reports.example.net
+             */
+            name: string;
+            /**
+             * @description The TXT value.
+             * @example v=DMARC1
+             */
+            value: string;
+            /**
+             * @description One record at this name authorizes every domain at once (a wildcard: the mail domain
+             *     then accepts any domain's reports, which suits a dedicated report domain).
+             * @example *._report._dmarc.reports.example.net
+             */
+            wildcard_name: string;
+        };
+        /** @description Whether reports for domains the tenant has not registered register them. */
+        AutoRegisterResponse: {
+            /** @description The value in force: the tenant's own, else the nearest ancestor's, else false. */
+            effective: boolean;
+            /** @description The tenant's own value; `null` inherits. */
+            own?: boolean | null;
         };
         /** @description What the BIMI record should point to. */
         BimiInput: {
@@ -987,6 +1176,38 @@ export interface components {
             name: string;
             /** @description Owning tenant (default: the caller's); must be in the caller's subtree. */
             tenant_id?: string | null;
+        };
+        CreateMailboxRequest: {
+            after?: components["schemas"]["MailboxAfter"] | null;
+            auth: components["schemas"]["MailboxAuthRequest"];
+            /** @description Default true. */
+            enabled?: boolean | null;
+            /** @description Folder to read (default `INBOX`). */
+            folder?: string | null;
+            /**
+             * @description IMAP server: a DNS name or IP address that resolves to a public address.
+             * @example outlook.office365.com
+             */
+            host: string;
+            /** @description A name for people (default `username@host`, at most 200 characters). */
+            name?: string | null;
+            /**
+             * Format: int64
+             * @description Seconds between polls (30 to 86400, default 300).
+             */
+            poll_interval_seconds?: number | null;
+            /**
+             * Format: int32
+             * @description Default 993 with implicit TLS, 143 with STARTTLS.
+             */
+            port?: number | null;
+            /** @description Where messages without any report go (default `ruad-rejected`; created when missing). */
+            rejected_folder?: string | null;
+            /** @description Owning tenant (default: the caller's); must be in the caller's subtree. */
+            tenant_id?: string | null;
+            tls?: components["schemas"]["TlsMode"] | null;
+            /** @example dmarc@example.com */
+            username: string;
         };
         CreateTenantRequest: {
             /**
@@ -1292,6 +1513,17 @@ export interface components {
             selector: string;
             worst?: components["schemas"]["Severity"] | null;
         };
+        /** @description A domain's mail intake. */
+        DomainIntakeResponse: components["schemas"]["IntakeRecordsResponse"] & {
+            /** @example example.com */
+            domain: string;
+            /**
+             * @description Whether the address is the domain's own (`POST …/intake/rotate` creates one); else it
+             *     is its tenant's.
+             */
+            own_address: boolean;
+            tenant_id: string;
+        };
         /** @description A page of domains, by name. */
         DomainListResponse: {
             items: components["schemas"]["DomainResponse"][];
@@ -1322,7 +1554,7 @@ export interface components {
          * @description Stable machine-readable error codes (part of the API contract).
          * @enum {string}
          */
-        ErrorCode: "unauthenticated" | "forbidden" | "not_found" | "bad_request" | "conflict" | "payload_too_large" | "request_timeout" | "unsupported_media_type" | "domain_not_registered" | "ambiguous_domain" | "no_report" | "validation_failed" | "method_not_allowed" | "unavailable" | "internal";
+        ErrorCode: "unauthenticated" | "forbidden" | "not_found" | "bad_request" | "conflict" | "payload_too_large" | "request_timeout" | "unsupported_media_type" | "domain_not_registered" | "ambiguous_domain" | "no_report" | "validation_failed" | "method_not_allowed" | "unavailable" | "mail_intake_not_configured" | "internal" | "not_configured";
         /** @description What an evaluation found and changed. */
         EvaluateIssuesResponse: {
             /** @description The domain's open and acknowledged issues after it, most severe first. */
@@ -1575,6 +1807,46 @@ export interface components {
             envelope_to?: string | null;
             header_from?: string | null;
         };
+        /** @description The records that make receivers send reports to a report address. */
+        IntakeRecordsResponse: {
+            /**
+             * @description The report address.
+             * @example k3v7q2…@reports.example.net
+             */
+            address: string;
+            /**
+             * @description The external destination authorization (RFC 7489 §7.1) the operator of the mail
+             *     domain publishes so that receivers send a domain's reports to an address outside it.
+             */
+            authorization: components["schemas"]["AuthorizationRecord"];
+            /**
+             * @description A DMARC record (`_dmarc.<domain>` TXT) with both tags and `p=none`; keep the domain's
+             *     own policy and other tags when it has a record already.
+             * @example v=DMARC1; p=none; rua=mailto:k3v7q2…@reports.example.net; ruf=mailto:k3v7q2…@reports.example.net
+             */
+            dmarc_record: string;
+            /**
+             * @description Value of the DMARC `rua` tag (aggregate reports).
+             * @example mailto:k3v7q2…@reports.example.net
+             */
+            dmarc_rua: string;
+            /** @description Value of the DMARC `ruf` tag (failure reports). */
+            dmarc_ruf: string;
+            /**
+             * @description The TLS-RPT record (`_smtp._tls.<domain>` TXT).
+             * @example v=TLSRPTv1; rua=mailto:k3v7q2…@reports.example.net
+             */
+            tlsrpt_record: string;
+        };
+        /** @description A tenant's mail intake. */
+        IntakeResponse: components["schemas"]["IntakeRecordsResponse"] & {
+            /**
+             * @description `auto_register_domains`: with it, a report for a domain the tenant has not registered
+             *     registers the domain (its organizational domain); without it, the report is refused.
+             */
+            auto_register_domains: components["schemas"]["AutoRegisterResponse"];
+            tenant_id: string;
+        };
         /**
          * @description Stable identifier of a rule's conclusion: clients branch on it, so a code is never renamed
          *     or reused for another meaning.
@@ -1644,6 +1916,161 @@ export interface components {
          * @enum {string}
          */
         IssueStatus: "open" | "acknowledged" | "resolved";
+        /** @description What happens to a message once its reports are stored. */
+        MailboxAfter: {
+            action: components["schemas"]["AfterKind"];
+            /** @description The folder of `move` (required then, unused otherwise). */
+            folder?: string | null;
+        };
+        /** @description How a mailbox logs in, without its secrets. */
+        MailboxAuth: {
+            /** @description OAuth2 client id. */
+            client_id?: string | null;
+            mechanism?: components["schemas"]["OAuthMechanism"] | null;
+            scope?: string | null;
+            /** @description OAuth2 token endpoint. */
+            token_endpoint?: string | null;
+            type: components["schemas"]["AuthType"];
+        };
+        /** @description How to log in; the secrets are stored encrypted and never shown again. */
+        MailboxAuthRequest: {
+            /** @description With `oauth2`: the client id. */
+            client_id?: string | null;
+            /**
+             * Format: password
+             * @description With `oauth2`: the client secret.
+             */
+            client_secret?: string | null;
+            mechanism?: components["schemas"]["OAuthMechanism"] | null;
+            /**
+             * Format: password
+             * @description With `password`: the password (an app password where the provider requires one).
+             */
+            password?: string | null;
+            /**
+             * Format: password
+             * @description With `oauth2`: the refresh token an access token is obtained with whenever needed.
+             */
+            refresh_token?: string | null;
+            /**
+             * @description With `oauth2`: the scope to ask for, when the provider wants one (Microsoft:
+             *     `https://outlook.office.com/IMAP.AccessAsUser.All offline_access`).
+             */
+            scope?: string | null;
+            /**
+             * @description With `oauth2`: the provider's token endpoint (`https`, public address).
+             * @example https://login.microsoftonline.com/common/oauth2/v2.0/token
+             */
+            token_endpoint?: string | null;
+            type: components["schemas"]["AuthType"];
+        };
+        MailboxListResponse: {
+            items: components["schemas"]["MailboxResponse"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present). */
+            next_cursor?: string | null;
+        };
+        /** @description A mailbox (without its secrets). */
+        MailboxResponse: {
+            /** @description What happens to a message once its reports are stored. */
+            after: components["schemas"]["MailboxAfter"];
+            auth: components["schemas"]["MailboxAuth"];
+            /**
+             * Format: int64
+             * @description Unix time of creation.
+             */
+            created_at: number;
+            /** @description A disabled mailbox is not polled. */
+            enabled: boolean;
+            /**
+             * @description The folder read.
+             * @example INBOX
+             */
+            folder: string;
+            /** @example outlook.office365.com */
+            host: string;
+            id: string;
+            name: string;
+            /**
+             * Format: int64
+             * @description Seconds between polls.
+             */
+            poll_interval_seconds: number;
+            /**
+             * Format: int32
+             * @example 993
+             */
+            port: number;
+            /** @description Where messages without any report go (never deleted). */
+            rejected_folder: string;
+            status: components["schemas"]["MailboxStatus"];
+            /** @description Owning tenant; reports are filed under its registered domains. */
+            tenant_id: string;
+            tls: components["schemas"]["TlsMode"];
+            /**
+             * Format: int64
+             * @description Unix time of the last change of the settings.
+             */
+            updated_at: number;
+            /** @example dmarc@example.com */
+            username: string;
+        };
+        /** @description Progress and counters of a mailbox's polling. */
+        MailboxStatus: {
+            /** @description Why the last poll failed; `null` when it went through. */
+            last_error?: string | null;
+            /**
+             * Format: int64
+             * @description Unix time the last poll ended (with or without error).
+             */
+            last_poll_at?: number | null;
+            /** @description Why the last rejected message was moved to the rejected folder. */
+            last_rejection?: string | null;
+            /**
+             * Format: int64
+             * @description Highest UID dealt with (stored and moved, or rejected); later messages are next.
+             */
+            last_uid: number;
+            /**
+             * Format: int64
+             * @description Messages moved to the rejected folder (no report stored from them).
+             */
+            messages_rejected: number;
+            /**
+             * Format: int64
+             * @description Messages dealt with.
+             */
+            messages_seen: number;
+            /**
+             * Format: int64
+             * @description Polls run to their end (with or without error).
+             */
+            polls: number;
+            /**
+             * Format: int64
+             * @description Reports that were already stored.
+             */
+            reports_duplicate: number;
+            /**
+             * Format: int64
+             * @description Reports that could not be stored (unparsable, unregistered domain, …).
+             */
+            reports_failed: number;
+            /**
+             * Format: int64
+             * @description Reports stored from them.
+             */
+            reports_stored: number;
+            /**
+             * Format: int64
+             * @description UIDVALIDITY of the folder the progress is recorded under.
+             */
+            uidvalidity?: number | null;
+            /**
+             * Format: int32
+             * @description Times the folder's UIDVALIDITY changed and it was read again from the start.
+             */
+            uidvalidity_resets: number;
+        };
         /**
          * @description Which kind of evidence named the service.
          * @enum {string}
@@ -1680,6 +2107,11 @@ export interface components {
          * @enum {string}
          */
         MtaStsMode: "enforce" | "testing" | "none";
+        /**
+         * @description The SASL mechanism an OAuth2 access token is presented with.
+         * @enum {string}
+         */
+        OAuthMechanism: "xoauth2" | "oauthbearer";
         /**
          * @description The failing message, as included in the report (RFC 6591 §3.3: the whole message or only
          *     its header block).
@@ -2242,6 +2674,12 @@ export interface components {
             /** @description Empty when the reporter did not say. */
             sending_mta_ip: string;
         };
+        /**
+         * @description How the connection is secured. There is no plain-text mode: credentials never cross the
+         *     network in clear.
+         * @enum {string}
+         */
+        TlsMode: "implicit" | "starttls";
         /** @description Sessions reported by one organization. */
         TlsOrganizationResponse: {
             /** Format: int64 */
@@ -2318,6 +2756,14 @@ export interface components {
              */
             failure_report_privacy: components["schemas"]["FailurePrivacy"];
         };
+        /** @description `PATCH /intake` body. */
+        UpdateIntakeRequest: {
+            /**
+             * @description `true` or `false` sets the tenant's own value; `null` inherits its parent's (false at
+             *     the root). Absent: unchanged.
+             */
+            auto_register_domains?: boolean | null;
+        };
         /** @description A client's change of an issue's status. */
         UpdateIssueRequest: {
             /**
@@ -2325,6 +2771,23 @@ export interface components {
              *     `resolved` is set by ruad when the condition clears.
              */
             status: components["schemas"]["IssueStatus"];
+        };
+        UpdateMailboxRequest: {
+            after?: components["schemas"]["MailboxAfter"] | null;
+            auth?: components["schemas"]["MailboxAuthRequest"] | null;
+            /** @description Enable (polled again at once) or disable polling. */
+            enabled?: boolean | null;
+            folder?: string | null;
+            /** @description A new host, user name or folder starts the progress afresh. */
+            host?: string | null;
+            name?: string | null;
+            /** Format: int64 */
+            poll_interval_seconds?: number | null;
+            /** Format: int32 */
+            port?: number | null;
+            rejected_folder?: string | null;
+            tls?: components["schemas"]["TlsMode"] | null;
+            username?: string | null;
         };
         UpdateTenantRequest: {
             /** @description New display name. */
@@ -2610,6 +3073,7 @@ export interface components {
     };
     pathItems: never;
 }
+export type AfterKind = components['schemas']['AfterKind'];
 export type AggregateHeader = components['schemas']['AggregateHeader'];
 export type AggregateReport = components['schemas']['AggregateReport'];
 export type AggregateSchema = components['schemas']['AggregateSchema'];
@@ -2618,6 +3082,9 @@ export type ApiKeyListResponse = components['schemas']['ApiKeyListResponse'];
 export type ApiKeyResponse = components['schemas']['ApiKeyResponse'];
 export type AuthDomainCount = components['schemas']['AuthDomainCount'];
 export type AuthResults = components['schemas']['AuthResults'];
+export type AuthType = components['schemas']['AuthType'];
+export type AuthorizationRecord = components['schemas']['AuthorizationRecord'];
+export type AutoRegisterResponse = components['schemas']['AutoRegisterResponse'];
 export type BimiInput = components['schemas']['BimiInput'];
 export type Category = components['schemas']['Category'];
 export type CheckKind = components['schemas']['CheckKind'];
@@ -2625,6 +3092,7 @@ export type CheckReport = components['schemas']['CheckReport'];
 export type Counts = components['schemas']['Counts'];
 export type CreateApiKeyRequest = components['schemas']['CreateApiKeyRequest'];
 export type CreateDomainRequest = components['schemas']['CreateDomainRequest'];
+export type CreateMailboxRequest = components['schemas']['CreateMailboxRequest'];
 export type CreateTenantRequest = components['schemas']['CreateTenantRequest'];
 export type CreateTokenRequest = components['schemas']['CreateTokenRequest'];
 export type CreateWebhookRequest = components['schemas']['CreateWebhookRequest'];
@@ -2649,6 +3117,7 @@ export type DmarcServiceResponse = components['schemas']['DmarcServiceResponse']
 export type DmarcSourceResponse = components['schemas']['DmarcSourceResponse'];
 export type DnsSnapshotListResponse = components['schemas']['DnsSnapshotListResponse'];
 export type DnsSnapshotResponse = components['schemas']['DnsSnapshotResponse'];
+export type DomainIntakeResponse = components['schemas']['DomainIntakeResponse'];
 export type DomainListResponse = components['schemas']['DomainListResponse'];
 export type DomainResponse = components['schemas']['DomainResponse'];
 export type ErrorCode = components['schemas']['ErrorCode'];
@@ -2669,14 +3138,23 @@ export type HeaderField = components['schemas']['HeaderField'];
 export type HeaderFromCount = components['schemas']['HeaderFromCount'];
 export type HealthResponse = components['schemas']['HealthResponse'];
 export type Identifiers = components['schemas']['Identifiers'];
+export type IntakeRecordsResponse = components['schemas']['IntakeRecordsResponse'];
+export type IntakeResponse = components['schemas']['IntakeResponse'];
 export type IssueCode = components['schemas']['IssueCode'];
 export type IssueListResponse = components['schemas']['IssueListResponse'];
 export type IssueResponse = components['schemas']['IssueResponse'];
 export type IssueSeverity = components['schemas']['IssueSeverity'];
 export type IssueStatus = components['schemas']['IssueStatus'];
+export type MailboxAfter = components['schemas']['MailboxAfter'];
+export type MailboxAuth = components['schemas']['MailboxAuth'];
+export type MailboxAuthRequest = components['schemas']['MailboxAuthRequest'];
+export type MailboxListResponse = components['schemas']['MailboxListResponse'];
+export type MailboxResponse = components['schemas']['MailboxResponse'];
+export type MailboxStatus = components['schemas']['MailboxStatus'];
 export type MatchedBy = components['schemas']['MatchedBy'];
 export type MtaStsInput = components['schemas']['MtaStsInput'];
 export type MtaStsMode = components['schemas']['MtaStsMode'];
+export type OAuthMechanism = components['schemas']['OAuthMechanism'];
 export type OriginalMessage = components['schemas']['OriginalMessage'];
 export type OverrideReason = components['schemas']['OverrideReason'];
 export type OverrideType = components['schemas']['OverrideType'];
@@ -2720,6 +3198,7 @@ export type TlsBySourceResponse = components['schemas']['TlsBySourceResponse'];
 export type TlsDateRange = components['schemas']['TlsDateRange'];
 export type TlsFailureDetail = components['schemas']['TlsFailureDetail'];
 export type TlsFailurePathResponse = components['schemas']['TlsFailurePathResponse'];
+export type TlsMode = components['schemas']['TlsMode'];
 export type TlsOrganizationResponse = components['schemas']['TlsOrganizationResponse'];
 export type TlsPolicy = components['schemas']['TlsPolicy'];
 export type TlsPolicyResult = components['schemas']['TlsPolicyResult'];
@@ -2729,7 +3208,9 @@ export type TlsResultType = components['schemas']['TlsResultType'];
 export type TlsRptInput = components['schemas']['TlsRptInput'];
 export type TokenResponse = components['schemas']['TokenResponse'];
 export type UpdateFailureSettingsRequest = components['schemas']['UpdateFailureSettingsRequest'];
+export type UpdateIntakeRequest = components['schemas']['UpdateIntakeRequest'];
 export type UpdateIssueRequest = components['schemas']['UpdateIssueRequest'];
+export type UpdateMailboxRequest = components['schemas']['UpdateMailboxRequest'];
 export type UpdateTenantRequest = components['schemas']['UpdateTenantRequest'];
 export type UpdateWebhookRequest = components['schemas']['UpdateWebhookRequest'];
 export type UploadError = components['schemas']['UploadError'];
@@ -3720,6 +4201,85 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    get_domain_intake: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Domain name */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domain's report address and records */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DomainIntakeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            /** @description Mail intake is not configured (`mail_intake_not_configured`: RUAD_MAIL_DOMAIN is unset) */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rotate_domain_intake_address: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Domain name */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The domain's new report address and records */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DomainIntakeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            /** @description Mail intake is not configured (`mail_intake_not_configured`: RUAD_MAIL_DOMAIN is unset) */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     list_domain_issues: {
         parameters: {
             query?: {
@@ -3945,6 +4505,177 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    get_intake: {
+        parameters: {
+            query?: {
+                /** @description The tenant (default: the caller's); must be in the caller's subtree. */
+                tenant_id?: string;
+                /**
+                 * @description A customer domain: the authorization record is named for it (default: the pattern).
+                 * @example customer.example
+                 */
+                domain?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tenant's report address and records */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            /** @description Mail intake is not configured (`mail_intake_not_configured`: RUAD_MAIL_DOMAIN is unset) */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `domain` is not a valid domain name */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    update_intake: {
+        parameters: {
+            query?: {
+                /** @description The tenant (default: the caller's); must be in the caller's subtree. */
+                tenant_id?: string;
+                /**
+                 * @description A customer domain: the authorization record is named for it (default: the pattern).
+                 * @example customer.example
+                 */
+                domain?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateIntakeRequest"];
+            };
+        };
+        responses: {
+            /** @description The tenant's intake after the change */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            /** @description Mail intake is not configured (`mail_intake_not_configured`: RUAD_MAIL_DOMAIN is unset) */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description `domain` is not a valid domain name */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    rotate_intake_address: {
+        parameters: {
+            query?: {
+                /** @description The tenant (default: the caller's); must be in the caller's subtree. */
+                tenant_id?: string;
+                /**
+                 * @description A customer domain: the authorization record is named for it (default: the pattern).
+                 * @example customer.example
+                 */
+                domain?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new report address and records */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            /** @description Mail intake is not configured (`mail_intake_not_configured`: RUAD_MAIL_DOMAIN is unset) */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `domain` is not a valid domain name */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     list_issues: {
         parameters: {
             query?: {
@@ -4072,6 +4803,251 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             /** @description `resolved` cannot be set by clients */
             422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    list_mailboxes: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Page size (1 to 500, default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of mailboxes */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    create_mailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMailboxRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            /** @description Tenant not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid settings: a host that is not public or does not resolve, a bad folder, interval or token endpoint */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            /** @description `not_configured`: this server has no `secret_key`, so it cannot keep mailbox secrets */
+            501: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_mailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mailbox id */
+                mailbox_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The mailbox */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    delete_mailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mailbox id */
+                mailbox_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    update_mailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mailbox id */
+                mailbox_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMailboxRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MailboxResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Invalid settings */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            /** @description `not_configured`: new credentials, and this server has no `secret_key` */
+            501: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    poll_mailbox: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Mailbox id */
+                mailbox_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The poll is queued */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            /** @description The mailbox is disabled */
+            409: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;

@@ -1,5 +1,6 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .after_kind import AfterKind
 from .aggregate_header import AggregateHeader
 from .aggregate_report import AggregateReport
 from .aggregate_schema import AggregateSchema
@@ -8,6 +9,9 @@ from .api_key_list_response import ApiKeyListResponse
 from .api_key_response import ApiKeyResponse
 from .auth_domain_count import AuthDomainCount
 from .auth_results import AuthResults
+from .auth_type import AuthType
+from .authorization_record import AuthorizationRecord
+from .auto_register_response import AutoRegisterResponse
 from .bimi_input import BimiInput
 from .category import Category
 from .check_kind import CheckKind
@@ -17,6 +21,7 @@ from .check_report_parsed_type_0 import CheckReportParsedType0
 from .counts import Counts
 from .create_api_key_request import CreateApiKeyRequest
 from .create_domain_request import CreateDomainRequest
+from .create_mailbox_request import CreateMailboxRequest
 from .create_tenant_request import CreateTenantRequest
 from .create_token_request import CreateTokenRequest
 from .create_webhook_request import CreateWebhookRequest
@@ -39,6 +44,7 @@ from .dmarc_service_response import DmarcServiceResponse
 from .dmarc_source_response import DmarcSourceResponse
 from .dns_snapshot_list_response import DnsSnapshotListResponse
 from .dns_snapshot_response import DnsSnapshotResponse
+from .domain_intake_response import DomainIntakeResponse
 from .domain_list_response import DomainListResponse
 from .domain_response import DomainResponse
 from .error_code import ErrorCode
@@ -59,15 +65,24 @@ from .header_field import HeaderField
 from .header_from_count import HeaderFromCount
 from .health_response import HealthResponse
 from .identifiers import Identifiers
+from .intake_records_response import IntakeRecordsResponse
+from .intake_response import IntakeResponse
 from .issue_code import IssueCode
 from .issue_list_response import IssueListResponse
 from .issue_response import IssueResponse
 from .issue_response_evidence import IssueResponseEvidence
 from .issue_severity import IssueSeverity
 from .issue_status import IssueStatus
+from .mailbox_after import MailboxAfter
+from .mailbox_auth import MailboxAuth
+from .mailbox_auth_request import MailboxAuthRequest
+from .mailbox_list_response import MailboxListResponse
+from .mailbox_response import MailboxResponse
+from .mailbox_status import MailboxStatus
 from .matched_by import MatchedBy
 from .mta_sts_input import MtaStsInput
 from .mta_sts_mode import MtaStsMode
+from .o_auth_mechanism import OAuthMechanism
 from .original_message import OriginalMessage
 from .override_reason import OverrideReason
 from .policy_evaluated import PolicyEvaluated
@@ -106,6 +121,7 @@ from .tls_by_source_response import TlsBySourceResponse
 from .tls_date_range import TlsDateRange
 from .tls_failure_detail import TlsFailureDetail
 from .tls_failure_path_response import TlsFailurePathResponse
+from .tls_mode import TlsMode
 from .tls_organization_response import TlsOrganizationResponse
 from .tls_policy import TlsPolicy
 from .tls_policy_result import TlsPolicyResult
@@ -114,7 +130,9 @@ from .tls_report_extensions import TlsReportExtensions
 from .tls_rpt_input import TlsRptInput
 from .token_response import TokenResponse
 from .update_failure_settings_request import UpdateFailureSettingsRequest
+from .update_intake_request import UpdateIntakeRequest
 from .update_issue_request import UpdateIssueRequest
+from .update_mailbox_request import UpdateMailboxRequest
 from .update_tenant_request import UpdateTenantRequest
 from .update_webhook_request import UpdateWebhookRequest
 from .upload_error import UploadError
@@ -130,6 +148,7 @@ from .webhook_secret_response import WebhookSecretResponse
 from .xml_element import XmlElement
 
 __all__ = (
+    "AfterKind",
     "AggregateHeader",
     "AggregateReport",
     "AggregateSchema",
@@ -138,6 +157,9 @@ __all__ = (
     "ApiKeyResponse",
     "AuthDomainCount",
     "AuthResults",
+    "AuthType",
+    "AuthorizationRecord",
+    "AutoRegisterResponse",
     "BimiInput",
     "Category",
     "CheckKind",
@@ -147,6 +169,7 @@ __all__ = (
     "Counts",
     "CreateApiKeyRequest",
     "CreateDomainRequest",
+    "CreateMailboxRequest",
     "CreateTenantRequest",
     "CreateTokenRequest",
     "CreateWebhookRequest",
@@ -169,6 +192,7 @@ __all__ = (
     "DmarcSourceResponse",
     "DnsSnapshotListResponse",
     "DnsSnapshotResponse",
+    "DomainIntakeResponse",
     "DomainListResponse",
     "DomainResponse",
     "ErrorCode",
@@ -189,15 +213,24 @@ __all__ = (
     "HeaderFromCount",
     "HealthResponse",
     "Identifiers",
+    "IntakeRecordsResponse",
+    "IntakeResponse",
     "IssueCode",
     "IssueListResponse",
     "IssueResponse",
     "IssueResponseEvidence",
     "IssueSeverity",
     "IssueStatus",
+    "MailboxAfter",
+    "MailboxAuth",
+    "MailboxAuthRequest",
+    "MailboxListResponse",
+    "MailboxResponse",
+    "MailboxStatus",
     "MatchedBy",
     "MtaStsInput",
     "MtaStsMode",
+    "OAuthMechanism",
     "OriginalMessage",
     "OverrideReason",
     "PolicyEvaluated",
@@ -236,6 +269,7 @@ __all__ = (
     "TlsDateRange",
     "TlsFailureDetail",
     "TlsFailurePathResponse",
+    "TlsMode",
     "TlsOrganizationResponse",
     "TlsPolicy",
     "TlsPolicyResult",
@@ -244,7 +278,9 @@ __all__ = (
     "TlsRptInput",
     "TokenResponse",
     "UpdateFailureSettingsRequest",
+    "UpdateIntakeRequest",
     "UpdateIssueRequest",
+    "UpdateMailboxRequest",
     "UpdateTenantRequest",
     "UpdateWebhookRequest",
     "UploadError",
