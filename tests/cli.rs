@@ -732,3 +732,67 @@ fn a_failure_report_parses_to_json_with_the_same_summary_fields() {
     let status = ruad().arg("parse").arg(&path).output().unwrap().status;
     assert!(status.success());
 }
+
+#[test]
+fn ingest_with_auto_register_registers_the_report_domains_for_the_tenant() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(&dir);
+    let out = ruad()
+        .args(["admin", "create-tenant", "--name", "Fresh"])
+        .env("RUAD_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    let tenant: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tenant = tenant["id"].as_str().unwrap().to_string();
+    let inputs = tempfile::tempdir().unwrap();
+    let xml = inputs.path().join("r.xml");
+    std::fs::write(
+        &xml,
+        aggregate_xml("auto-1", "mail.example.com", "192.0.2.1", 4),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        ruad()
+            .args(["ingest", "--tenant", &tenant])
+            .args(extra)
+            .arg(&xml)
+            .env("RUAD_DATABASE_URL", &url)
+            .output()
+            .unwrap()
+    };
+    // Without the flag the domain is not registered: refused, nothing registered.
+    let out = run(&[]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("domain_not_registered"),
+        "{}",
+        stderr_of(&out)
+    );
+    // With it, the organizational domain is registered for the tenant and the report filed.
+    let out = run(&["--auto-register"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(summary_of(&out)["reports_stored"], 1);
+    let db = ruad::storage::Db::connect(&url, 1).unwrap();
+    let names: Vec<(String, String)> = db
+        .read(|conn| {
+            use diesel::prelude::*;
+            use ruad::storage::schema::domains::dsl::*;
+            Ok(domains.select((name, tenant_id)).load(conn)?)
+        })
+        .unwrap();
+    assert_eq!(names, vec![("example.com".to_string(), tenant.clone())]);
+    // The flag has no meaning for a server (the upload API never registers): refused.
+    let out = ruad()
+        .args([
+            "ingest",
+            "--url",
+            "http://127.0.0.1:1",
+            "--key",
+            "k",
+            "--auto-register",
+        ])
+        .arg(&xml)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+}

@@ -141,6 +141,11 @@ fn ingest(args: &crate::cli::ingest::IngestArgs) -> ExitCode {
                 scope,
                 limits: settings.limits(),
                 metrics: crate::services::metrics::Metrics::default(),
+                auto_register: args.auto_register.then_some(
+                    crate::services::ingest::AutoRegister {
+                        check_dns: settings.dns_recheck_hours > 0,
+                    },
+                ),
             }))
         }
     };

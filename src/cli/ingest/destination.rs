@@ -4,7 +4,7 @@
 use super::sources::Item;
 use super::{Fatal, ItemError, ItemOutcome, ReportOutcome};
 use crate::reports::Limits;
-use crate::services::ingest::{self, Ingested, Target, Upload};
+use crate::services::ingest::{self, AutoRegister, Ingested, Target, Upload};
 use crate::services::metrics::Metrics;
 use crate::storage::{Db, TenantScope};
 use std::time::Duration;
@@ -39,6 +39,9 @@ pub struct Direct {
     pub scope: TenantScope,
     pub limits: Limits,
     pub metrics: Metrics,
+    /// Register unknown report domains for the tenant (`--auto-register`): the reports are
+    /// then filed under the tenant's own domains, not its subtree's.
+    pub auto_register: Option<AutoRegister>,
 }
 
 impl Direct {
@@ -48,13 +51,14 @@ impl Direct {
             content_type: None,
             file_name: item.file_name.as_deref(),
         };
-        match ingest::ingest(
-            &self.db,
-            &self.metrics,
-            Target::Scope(&self.scope),
-            &upload,
-            &self.limits,
-        ) {
+        let target = match self.auto_register {
+            None => Target::Scope(&self.scope),
+            Some(auto) => Target::Tenant {
+                scope: &self.scope,
+                auto_register: Some(auto),
+            },
+        };
+        match ingest::ingest(&self.db, &self.metrics, target, &upload, &self.limits) {
             Ok(results) => outcome_of(results),
             Err(e) => ItemOutcome::failed("storage", e.to_string()),
         }

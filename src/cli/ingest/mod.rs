@@ -11,6 +11,8 @@
 //! - Progress on stderr: a bar on a terminal (bytes read, items, reports stored, duplicate,
 //!   failed, rate, ETA), else one plain line every `--progress-seconds`.
 //! - `--log FILE`: one JSON line per item (label, outcome, reports, errors).
+//! - `--auto-register` (into the database only): a report about a domain the tenant has not
+//!   registered registers it, as mail to the tenant's report address does.
 //! - Re-running is safe: a stored report comes back `duplicate` (the ingest service's dedup).
 //! - At the end, a JSON summary on stdout; the exit status is 1 when any item failed (no
 //!   report, a report refused, unreadable, too large), 2 when the command could not start or
@@ -50,6 +52,12 @@ pub struct IngestArgs {
     /// --url; with --url, a tenant of the key's subtree (as the upload's `tenant_id`).
     #[arg(long)]
     pub tenant: Option<String>,
+    /// Register the domain of a report the tenant has not registered (its organizational
+    /// domain, with its DNS check queued), as mail to the tenant's report address does with
+    /// auto-registration on; reports are then filed under the tenant's own domains only.
+    /// Without --url only: the upload API never registers domains.
+    #[arg(long, conflicts_with = "url")]
+    pub auto_register: bool,
     /// Items ingested in parallel.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub jobs: u16,
