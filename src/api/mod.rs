@@ -57,6 +57,7 @@ use utoipa_actix_web::{AppExt, scope};
         crate::api::error::ErrorCode,
         webhooks::WebhookEvent,
         crate::domain::event::ReportReceived,
+        crate::domain::event::FailureReportReceived,
     )),
     modifiers(&BearerAuth),
     tags(

@@ -238,7 +238,8 @@ pub struct WebhookEvent {
     pub created_at: String,
     /// The tenant the event is about (a descendant of the webhook's tenant, or itself).
     pub tenant_id: String,
-    /// Event details: `ReportReceived` for `report.received`.
+    /// Event details: `ReportReceived` for `report.received`, `FailureReportReceived` for
+    /// `failure_report.received`.
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }

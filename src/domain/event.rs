@@ -19,14 +19,19 @@ pub enum Event {
     /// An open issue was resolved.
     #[serde(rename = "issue.resolved")]
     IssueResolved,
+    /// A new failure report (RFC 6591) was stored, as redacted as the tenant keeps it (not
+    /// sent again for a duplicate).
+    #[serde(rename = "failure_report.received")]
+    FailureReportReceived,
 }
 
 impl Event {
     /// Every event, in documentation order.
-    pub const ALL: [Event; 3] = [
+    pub const ALL: [Event; 4] = [
         Event::ReportReceived,
         Event::IssueOpened,
         Event::IssueResolved,
+        Event::FailureReportReceived,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -34,6 +39,7 @@ impl Event {
             Event::ReportReceived => "report.received",
             Event::IssueOpened => "issue.opened",
             Event::IssueResolved => "issue.resolved",
+            Event::FailureReportReceived => "failure_report.received",
         }
     }
 
@@ -81,6 +87,30 @@ pub struct ReportReceived {
     /// Another version with the same key and other content was stored before; this one
     /// supersedes it.
     pub conflict: bool,
+}
+
+/// The `data` of a `failure_report.received` event: the stored failure report's summary, as
+/// `GET /domains/{domain}/failures` lists it (nothing the tenant's privacy setting removes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FailureReportReceived {
+    /// ruad's id of the stored failure report (`GET /domains/{domain}/failures/{id}`).
+    #[schema(value_type = String)]
+    pub failure_id: ReportId,
+    /// The registered domain the report was filed under.
+    #[schema(example = "example.com")]
+    pub domain: String,
+    #[schema(value_type = String)]
+    pub domain_id: DomainId,
+    /// The domain the report is about (`Reported-Domain`, else the original From domain).
+    pub policy_domain: String,
+    /// The address that sent the failing message, when the report gives it.
+    pub source_ip: Option<String>,
+    /// What failed (`Auth-Failure`: `dmarc`, `dkim`, `spf`, …).
+    pub auth_failures: Vec<String>,
+    /// When the failing message arrived (Unix time).
+    pub arrival: i64,
+    /// Messages the report stands for (`Incidents`, at least 1).
+    pub incidents: i64,
 }
 
 /// The type of the ping sent by `POST /webhooks/{id}/test`. Not an [`Event`]: nobody

@@ -964,3 +964,49 @@ async fn readers_see_webhooks_and_only_admins_change_them() {
     .await
     .assert_problem(403, "forbidden");
 }
+
+#[actix_web::test]
+async fn a_stored_failure_report_is_announced_redacted_and_a_duplicate_is_not() {
+    let receiver = Receiver::start(0);
+    let app = spawn_app_with(fast).await;
+    app.register_domain("foo-bar.io").await;
+    app.register_domain("example.com").await;
+    let webhook = create_webhook(
+        &app,
+        &app.admin_key,
+        &receiver.url(),
+        &["failure_report.received"],
+    )
+    .await;
+    let secret = webhook["secret"].as_str().unwrap().to_string();
+    // An aggregate report is not what this webhook asked for.
+    upload_dmarc(&app, &app.admin_key, "not-announced").await;
+    let report = crate::failures::failure_report("foo-bar.io", "192.0.2.77", "alice@foo-bar.io", 1);
+    let stored = app
+        .upload(&app.admin_key, report.clone(), "message/rfc822")
+        .await;
+    assert_eq!(stored.status, StatusCode::CREATED, "{:?}", stored.body);
+    let got = receiver.wait_for(1).await;
+    assert_eq!(got[0].header("ruad-event"), "failure_report.received");
+    assert!(verifies(&got[0], &secret));
+    let body = got[0].json();
+    assert_eq!(body["type"], "failure_report.received");
+    let data = &body["data"];
+    assert_eq!(data["failure_id"], stored.body["reports"][0]["id"]);
+    assert_eq!(data["domain"], "foo-bar.io");
+    assert_eq!(data["policy_domain"], "foo-bar.io");
+    assert_eq!(data["source_ip"], "192.0.2.77");
+    assert_eq!(data["auth_failures"], json!(["dmarc"]));
+    assert_eq!(data["incidents"], 1);
+    assert!(data["arrival"].is_i64(), "{data}");
+    assert!(!body.to_string().contains("alice"), "{body}");
+    // The same report again: a duplicate, no second event.
+    let again = app.upload(&app.admin_key, report, "message/rfc822").await;
+    assert_eq!(
+        again.body["reports"][0]["duplicate"], true,
+        "{:?}",
+        again.body
+    );
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(receiver.requests().len(), 1);
+}

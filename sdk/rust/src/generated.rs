@@ -1634,6 +1634,8 @@ pub mod types {
         IssueOpened,
         #[serde(rename = "issue.resolved")]
         IssueResolved,
+        #[serde(rename = "failure_report.received")]
+        FailureReportReceived,
     }
 
     impl ::std::fmt::Display for Event {
@@ -1642,6 +1644,7 @@ pub mod types {
                 Self::ReportReceived => f.write_str("report.received"),
                 Self::IssueOpened => f.write_str("issue.opened"),
                 Self::IssueResolved => f.write_str("issue.resolved"),
+                Self::FailureReportReceived => f.write_str("failure_report.received"),
             }
         }
     }
@@ -1653,6 +1656,7 @@ pub mod types {
                 "report.received" => Ok(Self::ReportReceived),
                 "issue.opened" => Ok(Self::IssueOpened),
                 "issue.resolved" => Ok(Self::IssueResolved),
+                "failure_report.received" => Ok(Self::FailureReportReceived),
                 _ => Err("invalid value".into()),
             }
         }
@@ -1896,6 +1900,33 @@ pub mod types {
 
     impl FailureReport {
         pub fn builder() -> builder::FailureReport {
+            Default::default()
+        }
+    }
+
+    #[doc = "The `data` of a `failure_report.received` event: the stored failure report's summary, as\n`GET /domains/{domain}/failures` lists it (nothing the tenant's privacy setting removes)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct FailureReportReceived {
+        #[doc = "When the failing message arrived (Unix time)."]
+        pub arrival: i64,
+        #[doc = "What failed (`Auth-Failure`: `dmarc`, `dkim`, `spf`, …)."]
+        pub auth_failures: ::std::vec::Vec<::std::string::String>,
+        #[doc = "The registered domain the report was filed under."]
+        pub domain: ::std::string::String,
+        pub domain_id: ::std::string::String,
+        #[doc = "ruad's id of the stored failure report (`GET /domains/{domain}/failures/{id}`)."]
+        pub failure_id: ::std::string::String,
+        #[doc = "Messages the report stands for (`Incidents`, at least 1)."]
+        pub incidents: i64,
+        #[doc = "The domain the report is about (`Reported-Domain`, else the original From domain)."]
+        pub policy_domain: ::std::string::String,
+        #[doc = "The address that sent the failing message, when the report gives it."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source_ip: ::std::option::Option<::std::string::String>,
+    }
+
+    impl FailureReportReceived {
+        pub fn builder() -> builder::FailureReportReceived {
             Default::default()
         }
     }
@@ -4767,7 +4798,7 @@ pub mod types {
     pub struct WebhookEvent {
         #[doc = "When the event happened (RFC 3339, UTC)."]
         pub created_at: ::std::string::String,
-        #[doc = "Event details: `ReportReceived` for `report.received`."]
+        #[doc = "Event details: `ReportReceived` for `report.received`, `FailureReportReceived` for\n`failure_report.received`."]
         pub data: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         #[doc = "Event id: the same in every delivery of this event, to every webhook; deduplicate on it."]
         pub id: ::std::string::String,
@@ -9363,6 +9394,155 @@ pub mod types {
                     spf_dns: Ok(value.spf_dns),
                     user_agent: Ok(value.user_agent),
                     version: Ok(value.version),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct FailureReportReceived {
+            arrival: ::std::result::Result<i64, ::std::string::String>,
+            auth_failures: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            domain_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            failure_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            incidents: ::std::result::Result<i64, ::std::string::String>,
+            policy_domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            source_ip: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for FailureReportReceived {
+            fn default() -> Self {
+                Self {
+                    arrival: Err("no value supplied for arrival".to_string()),
+                    auth_failures: Err("no value supplied for auth_failures".to_string()),
+                    domain: Err("no value supplied for domain".to_string()),
+                    domain_id: Err("no value supplied for domain_id".to_string()),
+                    failure_id: Err("no value supplied for failure_id".to_string()),
+                    incidents: Err("no value supplied for incidents".to_string()),
+                    policy_domain: Err("no value supplied for policy_domain".to_string()),
+                    source_ip: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl FailureReportReceived {
+            pub fn arrival<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.arrival = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for arrival: {e}"));
+                self
+            }
+            pub fn auth_failures<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auth_failures = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for auth_failures: {e}"));
+                self
+            }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain: {e}"));
+                self
+            }
+            pub fn domain_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain_id: {e}"));
+                self
+            }
+            pub fn failure_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failure_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for failure_id: {e}"));
+                self
+            }
+            pub fn incidents<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.incidents = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for incidents: {e}"));
+                self
+            }
+            pub fn policy_domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.policy_domain = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for policy_domain: {e}"));
+                self
+            }
+            pub fn source_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_ip = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for source_ip: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<FailureReportReceived> for super::FailureReportReceived {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: FailureReportReceived,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    arrival: value.arrival?,
+                    auth_failures: value.auth_failures?,
+                    domain: value.domain?,
+                    domain_id: value.domain_id?,
+                    failure_id: value.failure_id?,
+                    incidents: value.incidents?,
+                    policy_domain: value.policy_domain?,
+                    source_ip: value.source_ip?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::FailureReportReceived> for FailureReportReceived {
+            fn from(value: super::FailureReportReceived) -> Self {
+                Self {
+                    arrival: Ok(value.arrival),
+                    auth_failures: Ok(value.auth_failures),
+                    domain: Ok(value.domain),
+                    domain_id: Ok(value.domain_id),
+                    failure_id: Ok(value.failure_id),
+                    incidents: Ok(value.incidents),
+                    policy_domain: Ok(value.policy_domain),
+                    source_ip: Ok(value.source_ip),
                 }
             }
         }

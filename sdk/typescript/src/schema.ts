@@ -1598,7 +1598,7 @@ export interface components {
          * @description Something that happened in a tenant, delivered to the webhooks subscribed to it.
          * @enum {string}
          */
-        Event: "report.received" | "issue.opened" | "issue.resolved";
+        Event: "report.received" | "issue.opened" | "issue.resolved" | "failure_report.received";
         /** @description Reports and incidents of one source or failure type. */
         FailureCountResponse: {
             /** Format: int64 */
@@ -1689,6 +1689,36 @@ export interface components {
             user_agent?: string | null;
             /** @description `Version` of the ARF format the reporter declared. */
             version?: string | null;
+        };
+        /**
+         * @description The `data` of a `failure_report.received` event: the stored failure report's summary, as
+         *     `GET /domains/{domain}/failures` lists it (nothing the tenant's privacy setting removes).
+         */
+        FailureReportReceived: {
+            /**
+             * Format: int64
+             * @description When the failing message arrived (Unix time).
+             */
+            arrival: number;
+            /** @description What failed (`Auth-Failure`: `dmarc`, `dkim`, `spf`, …). */
+            auth_failures: string[];
+            /**
+             * @description The registered domain the report was filed under.
+             * @example example.com
+             */
+            domain: string;
+            domain_id: string;
+            /** @description ruad's id of the stored failure report (`GET /domains/{domain}/failures/{id}`). */
+            failure_id: string;
+            /**
+             * Format: int64
+             * @description Messages the report stands for (`Incidents`, at least 1).
+             */
+            incidents: number;
+            /** @description The domain the report is about (`Reported-Domain`, else the original From domain). */
+            policy_domain: string;
+            /** @description The address that sent the failing message, when the report gives it. */
+            source_ip?: string | null;
         };
         /** @description One stored failure report. */
         FailureResponse: {
@@ -2874,7 +2904,10 @@ export interface components {
              * @example 2026-11-27T10:00:00Z
              */
             created_at: string;
-            /** @description Event details: `ReportReceived` for `report.received`. */
+            /**
+             * @description Event details: `ReportReceived` for `report.received`, `FailureReportReceived` for
+             *     `failure_report.received`.
+             */
             data: Record<string, unknown>;
             /** @description Event id: the same in every delivery of this event, to every webhook; deduplicate on it. */
             id: string;
@@ -3129,6 +3162,7 @@ export type FailureListResponse = components['schemas']['FailureListResponse'];
 export type FailureOption = components['schemas']['FailureOption'];
 export type FailurePrivacy = components['schemas']['FailurePrivacy'];
 export type FailureReport = components['schemas']['FailureReport'];
+export type FailureReportReceived = components['schemas']['FailureReportReceived'];
 export type FailureResponse = components['schemas']['FailureResponse'];
 export type FailureSettingsResponse = components['schemas']['FailureSettingsResponse'];
 export type FailureSummaryResponse = components['schemas']['FailureSummaryResponse'];

@@ -23,6 +23,7 @@
 //! same report twice is a duplicate whatever the privacy mode was at either time.
 
 use super::{Handler, IngestFailure, Ingested, Lookup, TxError};
+use crate::domain::event::{Event, FailureReportReceived};
 use crate::domain::failure::{FailurePrivacy, FailureReport, HeaderField};
 use crate::domain::ids::ReportId;
 use crate::domain::job::JobKind;
@@ -293,6 +294,24 @@ impl Handler<'_> {
                     withhold_upload(conn, &row.tenant_id, upload)?;
                 }
                 let id = failures::insert_failure(conn, &row)?;
+                let data = serde_json::to_value(FailureReportReceived {
+                    failure_id: id.clone(),
+                    domain: filed.name.clone(),
+                    domain_id: row.domain_id.clone(),
+                    policy_domain: row.policy_domain.clone(),
+                    source_ip: row.source_ip.clone(),
+                    auth_failures: row.auth_failures.clone(),
+                    arrival: row.arrival_ts,
+                    incidents: row.incidents,
+                })
+                .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
+                crate::storage::webhooks::emit(
+                    conn,
+                    &row.tenant_id,
+                    Event::FailureReportReceived,
+                    &data,
+                    now(),
+                )?;
                 // The failure burst rule reads these counts.
                 jobs::enqueue_unique(
                     conn,

@@ -56,6 +56,7 @@ from .failure_list_response import FailureListResponse
 from .failure_option import FailureOption
 from .failure_privacy import FailurePrivacy
 from .failure_report import FailureReport
+from .failure_report_received import FailureReportReceived
 from .failure_response import FailureResponse
 from .failure_settings_response import FailureSettingsResponse
 from .failure_summary_response import FailureSummaryResponse
@@ -204,6 +205,7 @@ __all__ = (
     "FailureOption",
     "FailurePrivacy",
     "FailureReport",
+    "FailureReportReceived",
     "FailureResponse",
     "FailureSettingsResponse",
     "FailureSummaryResponse",

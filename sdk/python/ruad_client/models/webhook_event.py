@@ -20,7 +20,8 @@ class WebhookEvent:
 
         Attributes:
             created_at (str): When the event happened (RFC 3339, UTC). Example: 2026-11-27T10:00:00Z.
-            data (WebhookEventData): Event details: `ReportReceived` for `report.received`.
+            data (WebhookEventData): Event details: `ReportReceived` for `report.received`, `FailureReportReceived` for
+                `failure_report.received`.
             id (str): Event id: the same in every delivery of this event, to every webhook; deduplicate on it.
             tenant_id (str): The tenant the event is about (a descendant of the webhook's tenant, or itself).
             type_ (str): `report.received`, `issue.opened`, `issue.resolved`, or `webhook.test`. Example: report.received.

@@ -11,7 +11,10 @@ T = TypeVar("T", bound="WebhookEventData")
 
 @_attrs_define
 class WebhookEventData:
-    """Event details: `ReportReceived` for `report.received`."""
+    """Event details: `ReportReceived` for `report.received`, `FailureReportReceived` for
+    `failure_report.received`.
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
