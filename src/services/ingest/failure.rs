@@ -25,7 +25,6 @@
 use super::{Handler, IngestFailure, Ingested, Lookup, TxError};
 use crate::domain::event::{Event, FailureReportReceived};
 use crate::domain::failure::{FailurePrivacy, FailureReport, HeaderField};
-use crate::domain::ids::ReportId;
 use crate::domain::job::JobKind;
 use crate::reports::{Origin, ParseError, Warning};
 use crate::storage::failures::{self, KIND_FAILURE, NewFailure};
@@ -217,16 +216,7 @@ impl Handler<'_> {
         let filed = match self.file_under(origin, &policy_domain)? {
             Lookup::Filed(filed) => filed,
             Lookup::NotRegistered => {
-                let error = if let super::Target::Domain(d) = &self.target {
-                    IngestFailure::OtherDomain {
-                        domain: policy_domain,
-                        token_domain: d.name.clone(),
-                    }
-                } else {
-                    IngestFailure::DomainNotRegistered {
-                        domain: policy_domain,
-                    }
-                };
+                let error = self.not_registered(policy_domain);
                 self.unfiled(origin, error);
                 return Ok(());
             }
@@ -274,68 +264,55 @@ impl Handler<'_> {
         };
         let upload = &self.upload;
         let full = settings.privacy == FailurePrivacy::Full;
-        let mut outcome: Option<Result<ReportId, TxError>> = None;
-        let written = self.db.write(|conn| {
-            use diesel::Connection;
-            outcome = Some(conn.transaction::<_, TxError, _>(|conn| {
-                if let Some(id) =
-                    failures::find_failure_by_hash(conn, &new.tenant_id, &new.content_hash)?
-                {
-                    return Err(TxError::Duplicate(id));
-                }
-                let mut row = new.clone();
-                if full {
-                    row.upload_id = Some(crate::storage::reports::find_or_insert_upload(
-                        conn,
-                        &row.tenant_id,
-                        upload,
-                    )?);
-                } else {
-                    withhold_upload(conn, &row.tenant_id, upload)?;
-                }
-                let id = failures::insert_failure(conn, &row)?;
-                let data = serde_json::to_value(FailureReportReceived {
-                    failure_id: id.clone(),
-                    domain: filed.name.clone(),
-                    domain_id: row.domain_id.clone(),
-                    policy_domain: row.policy_domain.clone(),
-                    source_ip: row.source_ip.clone(),
-                    auth_failures: row.auth_failures.clone(),
-                    arrival: row.arrival_ts,
-                    incidents: row.incidents,
-                })
-                .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
-                crate::storage::webhooks::emit(
+        let result = super::write_report(self.db, |conn| {
+            if let Some(id) =
+                failures::find_failure_by_hash(conn, &new.tenant_id, &new.content_hash)?
+            {
+                return Err(TxError::Duplicate(id));
+            }
+            let mut row = new.clone();
+            if full {
+                row.upload_id = Some(crate::storage::reports::find_or_insert_upload(
                     conn,
                     &row.tenant_id,
-                    Event::FailureReportReceived,
-                    &data,
-                    now(),
-                )?;
-                // The failure burst rule reads these counts.
-                jobs::enqueue_unique(
-                    conn,
-                    Some(&row.tenant_id),
-                    JobKind::EvaluateIssues,
-                    &serde_json::json!({ "domain_id": row.domain_id }),
-                    now(),
-                )?;
-                Ok(id)
-            }));
-            Ok(())
+                    upload,
+                )?);
+            } else {
+                withhold_upload(conn, &row.tenant_id, upload)?;
+            }
+            let id = failures::insert_failure(conn, &row)?;
+            let data = serde_json::to_value(FailureReportReceived {
+                failure_id: id.clone(),
+                domain: filed.name.clone(),
+                domain_id: row.domain_id.clone(),
+                policy_domain: row.policy_domain.clone(),
+                source_ip: row.source_ip.clone(),
+                auth_failures: row.auth_failures.clone(),
+                arrival: row.arrival_ts,
+                incidents: row.incidents,
+            })
+            .map_err(|e| TxError::Storage(StorageError::Other(e.into())))?;
+            crate::storage::webhooks::emit(
+                conn,
+                &row.tenant_id,
+                Event::FailureReportReceived,
+                &data,
+                now(),
+            )?;
+            // The failure burst rule reads these counts.
+            jobs::enqueue_unique(
+                conn,
+                Some(&row.tenant_id),
+                JobKind::EvaluateIssues,
+                &serde_json::json!({ "domain_id": row.domain_id }),
+                now(),
+            )?;
+            Ok(id)
         });
-        let (id, duplicate) = match (written, outcome) {
-            (Err(e), _) => return Err(ParseError::Handler(Box::new(e))),
-            (Ok(()), Some(Ok(id))) => (id, false),
-            (Ok(()), Some(Err(TxError::Duplicate(id)))) => (id, true),
-            (Ok(()), Some(Err(TxError::Storage(e)))) => {
-                return Err(ParseError::Handler(Box::new(e)));
-            }
-            (Ok(()), None) => {
-                return Err(storage(anyhow::anyhow!(
-                    "the failure report transaction did not run"
-                )));
-            }
+        let (id, duplicate) = match result {
+            Ok(id) => (id, false),
+            Err(TxError::Duplicate(id)) => (id, true),
+            Err(TxError::Storage(e)) => return Err(ParseError::Handler(Box::new(e))),
         };
         self.push(Ingested::Stored {
             id,

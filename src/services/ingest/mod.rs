@@ -409,10 +409,10 @@ fn announce(conn: &mut DbConnection, row: &ReportRow, filed: &Filed) -> Result<(
 }
 
 /// Runs one report's transaction under the writer (on SQLite); nothing else is done there.
-fn write_report(
+fn write_report<T>(
     db: &Db,
-    f: impl FnMut(&mut DbConnection) -> Result<ReportRow, TxError>,
-) -> Result<ReportRow, TxError> {
+    f: impl FnMut(&mut DbConnection) -> Result<T, TxError>,
+) -> Result<T, TxError> {
     use diesel::Connection;
     let mut f = f;
     let mut outcome = None;
@@ -460,6 +460,20 @@ impl Handler<'_> {
             Ingested::Failed { .. } => self.metrics.report("unknown", "rejected"),
         }
         self.results.push(outcome);
+    }
+
+    /// Why a report about `domain`, which the target does not hold, is not stored: another
+    /// domain than a domain token's, or a domain the tenant has not registered.
+    fn not_registered(&self, domain: String) -> IngestFailure {
+        match &self.target {
+            Target::Domain(d) => IngestFailure::OtherDomain {
+                domain,
+                token_domain: d.name.clone(),
+            },
+            Target::Scope(_) | Target::Tenant { .. } => {
+                IngestFailure::DomainNotRegistered { domain }
+            }
+        }
     }
 
     fn unfiled(&mut self, origin: &Origin, error: IngestFailure) {
@@ -719,15 +733,7 @@ impl ReportHandler for Handler<'_> {
                 .first()
                 .map(|p| p.policy.policy_domain.clone())
                 .unwrap_or_default();
-            let error = match &self.target {
-                Target::Domain(d) => IngestFailure::OtherDomain {
-                    domain,
-                    token_domain: d.name.clone(),
-                },
-                Target::Scope(_) | Target::Tenant { .. } => {
-                    IngestFailure::DomainNotRegistered { domain }
-                }
-            };
+            let error = self.not_registered(domain);
             self.unfiled(origin, error);
             return Ok(());
         };
