@@ -747,21 +747,9 @@ fn tally(results: &[Ingested]) -> (i64, i64, i64, Option<String>) {
     (stored, duplicate, failed, last_failure)
 }
 
+/// A failure as the rejection reason: its stable code and the text every front door gives.
 fn describe(failure: &IngestFailure) -> String {
-    match failure {
-        IngestFailure::Parse { code, message } => format!("{code}: {message}"),
-        IngestFailure::DomainNotRegistered { domain } => {
-            format!("domain_not_registered: {domain} is not a registered domain of the tenant")
-        }
-        IngestFailure::OtherDomain {
-            domain,
-            token_domain,
-        } => format!("other_domain: {domain} is not {token_domain}"),
-        IngestFailure::AmbiguousDomain { domain, tenants } => format!(
-            "ambiguous_domain: {domain} is registered by {} tenants",
-            tenants.len()
-        ),
-    }
+    format!("{}: {failure}", failure.code())
 }
 
 async fn read_new(
