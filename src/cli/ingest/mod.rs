@@ -104,6 +104,11 @@ impl ItemOutcome {
         }
     }
 
+    /// Something in the item was not stored (`failed` or `partial`): the run exits 1.
+    pub(crate) fn is_failure(&self) -> bool {
+        self.reports.is_empty() || !self.errors.is_empty()
+    }
+
     /// `stored` (something new), `duplicate` (everything known), `failed` (nothing stored)
     /// or `partial` (reports stored and something refused).
     fn verdict(&self) -> &'static str {
@@ -223,8 +228,8 @@ pub fn run(args: &IngestArgs, destination: Destination) -> ExitCode {
                         } => (label, input_bytes, ItemOutcome::failed(code, detail)),
                     };
                     let verdict = outcome.verdict();
-                    tally.add(&outcome, verdict, input_bytes);
-                    if verdict == "failed" || verdict == "partial" {
+                    tally.add(&outcome, input_bytes);
+                    if outcome.is_failure() {
                         progress.failed(&label, &outcome);
                     }
                     if let Some(log) = &log {

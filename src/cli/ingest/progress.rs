@@ -33,14 +33,14 @@ pub struct Counts {
 }
 
 impl Tally {
-    pub fn add(&self, outcome: &ItemOutcome, verdict: &str, input_bytes: u64) {
+    pub fn add(&self, outcome: &ItemOutcome, input_bytes: u64) {
         let duplicate = outcome.reports.iter().filter(|r| r.duplicate).count() as u64;
         self.stored
             .fetch_add(outcome.reports.len() as u64 - duplicate, Ordering::Relaxed);
         self.duplicate.fetch_add(duplicate, Ordering::Relaxed);
         self.refused
             .fetch_add(outcome.errors.len() as u64, Ordering::Relaxed);
-        if verdict == "failed" || verdict == "partial" {
+        if outcome.is_failure() {
             self.items_failed.fetch_add(1, Ordering::Relaxed);
         }
         self.bytes.fetch_add(input_bytes, Ordering::Relaxed);
