@@ -3,6 +3,7 @@
 //!
 //! Must not depend on actix-web or diesel.
 
+pub mod branding;
 pub mod days;
 pub mod domain_name;
 pub mod event;
