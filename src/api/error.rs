@@ -49,6 +49,15 @@ pub enum ErrorCode {
     Internal,
     /// The server lacks a setting this operation needs (e.g. `secret_key` for mailboxes).
     NotConfigured,
+    /// A branding logo is larger than allowed (256 KiB decoded).
+    LogoTooLarge,
+    /// A branding logo is not an image of its declared format, or has absurd dimensions.
+    LogoInvalid,
+    /// An SVG logo is not well-formed or holds a script, an event handler, `javascript:` or an
+    /// external reference.
+    LogoUnsafe,
+    /// No message catalog covers the language asked for.
+    UnsupportedLanguage,
 }
 
 /// RFC 9457 problem details.
@@ -138,6 +147,9 @@ pub enum ApiError {
     /// The server lacks a setting the operation needs; the text names it.
     #[error("not configured: {0}")]
     NotConfigured(String),
+    /// Well-formed input refused for a reason a client branches on (422 with `code`).
+    #[error("unprocessable ({code:?}): {detail}")]
+    Unprocessable { code: ErrorCode, detail: String },
 }
 
 impl ApiError {
@@ -159,6 +171,7 @@ impl ApiError {
             ApiError::Unavailable(_) => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::NotConfigured(_) => ErrorCode::NotConfigured,
+            ApiError::Unprocessable { code, .. } => *code,
         }
     }
 
@@ -175,7 +188,9 @@ impl ApiError {
             | ApiError::AmbiguousDomain(m)
             | ApiError::NotConfigured(m)
             | ApiError::MailIntakeNotConfigured(m) => m.clone(),
-            ApiError::Upload { detail, .. } => detail.clone(),
+            ApiError::Upload { detail, .. } | ApiError::Unprocessable { detail, .. } => {
+                detail.clone()
+            }
             ApiError::NotFound => "the resource does not exist".into(),
             ApiError::MethodNotAllowed => "the method is not allowed on this resource".into(),
             ApiError::Unavailable(_) => "the database is unavailable; retry later".into(),
@@ -229,7 +244,9 @@ impl ResponseError for ApiError {
                 code: ErrorCode::AmbiguousDomain,
                 ..
             } => StatusCode::CONFLICT,
-            ApiError::Validation(_) | ApiError::Upload { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::Upload { .. } | ApiError::Unprocessable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -7,6 +7,7 @@
 pub mod aggregates;
 pub mod auth;
 pub mod body;
+pub mod branding;
 pub mod dns;
 pub mod domains;
 pub mod error;
@@ -125,6 +126,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(tenants::create_api_key)
                 .service(tenants::list_api_keys)
                 .service(tenants::revoke_api_key)
+                .service(branding::get_branding)
+                .service(branding::put_branding)
+                .service(branding::delete_branding)
                 .service(domains::create_domain)
                 .service(domains::list_domains)
                 .service(domains::get_domain)

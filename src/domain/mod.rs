@@ -11,6 +11,7 @@ pub mod failure;
 pub mod ids;
 pub mod issue;
 pub mod job;
+pub mod logo;
 pub mod mailbox;
 pub mod report;
 pub mod tenant;

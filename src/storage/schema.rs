@@ -373,6 +373,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tenant_branding (tenant_id) {
+        tenant_id -> Text,
+        display_name -> Text,
+        logo_format -> Nullable<Text>,
+        logo -> Nullable<Binary>,
+        primary_color -> Text,
+        accent_color -> Text,
+        footer_text -> Nullable<Text>,
+        support_contact -> Nullable<Text>,
+        language -> Text,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::joinable!(failure_report_types -> failure_reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -400,4 +415,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     failure_settings,
     mailboxes,
     intake_addresses,
+    tenant_branding,
 );

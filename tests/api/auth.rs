@@ -277,6 +277,24 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             Some(json!({"failure_report_privacy": "full"})),
         ),
         (
+            "get",
+            "/api/v1/tenants/{tenant_id}/branding",
+            format!("/api/v1/tenants/{t}/branding"),
+            None,
+        ),
+        (
+            "put",
+            "/api/v1/tenants/{tenant_id}/branding",
+            format!("/api/v1/tenants/{t}/branding"),
+            Some(json!({"display_name": "Stolen"})),
+        ),
+        (
+            "delete",
+            "/api/v1/tenants/{tenant_id}/branding",
+            format!("/api/v1/tenants/{t}/branding"),
+            None,
+        ),
+        (
             "post",
             "/api/v1/webhooks",
             "/api/v1/webhooks".into(),

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod auth;
+mod branding;
 mod consistency;
 mod corpus;
 mod dns;
