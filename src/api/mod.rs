@@ -18,6 +18,7 @@ pub mod issues;
 pub mod mailboxes;
 pub mod metrics;
 pub mod pagination;
+pub mod portfolio;
 pub mod problems;
 pub mod reports;
 pub mod request_id;
@@ -68,6 +69,9 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "domains", description = "Registered domains"),
         (name = "reports", description = "Report upload and retrieval"),
         (name = "aggregates", description = "Per-domain aggregates over time"),
+        (name = "portfolio", description = "Every domain of a tenant subtree at once: volume, \
+            DMARC pass rate, TLS sessions, published policy, unresolved issues, last report, and \
+            whether it needs attention"),
         (name = "dns", description = "DNS record checks, SPF evaluation, record generators and stored check snapshots"),
         (name = "failures", description = "DMARC failure reports (RFC 6591 ARF) of a domain, stored redacted by default, and the tenant's failure report privacy setting"),
         (name = "issues", description = "Problems detected in a domain's reports and DNS, with their remediation"),
@@ -146,6 +150,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(aggregates::get_tls_by_result)
                 .service(aggregates::get_tls_by_source)
                 .service(aggregates::get_timeseries)
+                .service(portfolio::list_portfolio)
                 .service(tlsrpt::receive_tls_report)
                 .service(dns::run_dns_check)
                 .service(dns::evaluate_spf)

@@ -11,6 +11,7 @@ pub mod ingest;
 pub mod intake;
 pub mod mailboxes;
 pub mod metrics;
+pub mod portfolio;
 pub mod secrets;
 pub mod webhooks;
 

@@ -22,6 +22,7 @@ pub mod issues;
 pub mod jobs;
 pub mod keys;
 pub mod mailboxes;
+pub mod portfolio;
 pub mod reports;
 pub mod schema;
 pub mod source_names;

@@ -44,6 +44,7 @@ diesel::table! {
         name -> Text,
         ingest_token -> Text,
         created_at -> BigInt,
+        last_report_at -> Nullable<BigInt>,
     }
 }
 
@@ -388,6 +389,18 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    domain_daily (domain_id, day) {
+        domain_id -> Text,
+        tenant_id -> Text,
+        day -> BigInt,
+        messages -> BigInt,
+        dmarc_pass_messages -> BigInt,
+        tls_successful -> BigInt,
+        tls_failed -> BigInt,
+    }
+}
+
 diesel::joinable!(failure_report_types -> failure_reports (report_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -416,4 +429,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     mailboxes,
     intake_addresses,
     tenant_branding,
+    domain_daily,
 );

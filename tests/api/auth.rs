@@ -278,6 +278,12 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
         ),
         (
             "get",
+            "/api/v1/portfolio",
+            format!("/api/v1/portfolio?tenant={t}"),
+            None,
+        ),
+        (
+            "get",
             "/api/v1/tenants/{tenant_id}/branding",
             format!("/api/v1/tenants/{t}/branding"),
             None,

@@ -17,6 +17,7 @@ mod helpers;
 mod intake;
 mod issues;
 mod jobs;
+mod portfolio;
 mod reports;
 mod resources;
 mod timeseries;

@@ -1,13 +1,17 @@
 //! The read path of stored reports: listing (tenant scope, filters, keyset pages), one
 //! report, its upload, its DMARC records or TLS policies and failures; and deletion, which
-//! lets a version it superseded become current again.
+//! lets a version it superseded become current again (keeping `domain_daily` and the
+//! domain's `last_report_at` exact).
 //!
 //! Tenant-scoped functions take the caller's scope first. Must not depend on `services`,
 //! `api` or `reports`.
 
 use super::ReportRow;
+use super::rollups::apply_domain_daily;
 use crate::domain::ids::ReportId;
-use crate::storage::schema::{dmarc_records, reports, tls_failures, tls_policies, uploads};
+use crate::storage::schema::{
+    dmarc_records, domains, reports, tls_failures, tls_policies, uploads,
+};
 use crate::storage::{DbConnection, StorageError, StorageResult, TenantScope};
 use diesel::prelude::*;
 
@@ -124,10 +128,29 @@ pub fn delete_report(
 ) -> StorageResult<()> {
     let report = get_report(conn, scope, id)?;
     conn.transaction(|conn| {
+        // domain_daily follows which reports are current: this one leaves it (while its
+        // rollup rows still exist), the versions it superseded come back.
+        if report.superseded_by.is_none() {
+            apply_domain_daily(conn, report.id.as_str(), -1)?;
+        }
+        let returning: Vec<String> = reports::table
+            .filter(reports::superseded_by.eq(report.id.as_str()))
+            .select(reports::id)
+            .load(conn)?;
         diesel::update(reports::table.filter(reports::superseded_by.eq(report.id.as_str())))
             .set(reports::superseded_by.eq(None::<String>))
             .execute(conn)?;
+        for older in &returning {
+            apply_domain_daily(conn, older, 1)?;
+        }
         diesel::delete(reports::table.filter(reports::id.eq(report.id.as_str()))).execute(conn)?;
+        let last: Option<i64> = reports::table
+            .filter(reports::domain_id.eq(report.domain_id.as_str()))
+            .select(diesel::dsl::max(reports::created_at))
+            .first(conn)?;
+        diesel::update(domains::table.filter(domains::id.eq(report.domain_id.as_str())))
+            .set(domains::last_report_at.eq(last))
+            .execute(conn)?;
         let still_used: i64 = reports::table
             .filter(reports::upload_id.eq(report.upload_id.as_str()))
             .count()

@@ -7,6 +7,11 @@
 //! - `dmarc_daily_sources`: messages and DMARC passes per (domain, day, source, header from).
 //! - `dmarc_daily_auth`: messages per (domain, day, source, passing DKIM/SPF domain).
 //! - `tls_daily`: sessions per (domain, day, result type, sending address, receiving MX).
+//! - `domain_daily`: per (domain, day), the sums of the rollups above over the domain's
+//!   CURRENT reports only (messages, DMARC pass messages, TLS sessions): what the portfolio
+//!   reads. Unlike the others it is not keyed by report, so every change of which reports are
+//!   current (a new report, a supersede, a delete) adds or subtracts that report's own
+//!   rollup rows, read back by primary key ([`apply_domain_daily`]), in the same transaction.
 //!
 //! Must not depend on `services`, `api` or `reports`.
 
@@ -15,8 +20,9 @@ use crate::domain::days::{day_weights, split};
 use crate::domain::ids::{DomainId, ReportId};
 use crate::domain::report::{Record, TlsReport};
 use crate::storage::schema::{dmarc_daily, dmarc_daily_auth, dmarc_daily_sources, tls_daily};
-use crate::storage::{DbConnection, StorageResult};
+use crate::storage::{DbConnection, StorageResult, sql};
 use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Text};
 use std::collections::HashMap;
 
 /// Distinct (day, source, header_from) groups held before they are flushed to the rollup.
@@ -237,5 +243,59 @@ pub(super) fn insert_tls_daily(
         })
         .collect();
     crate::storage::insert_batch!(conn, tls_daily::table, rows, BATCH)?;
+    Ok(())
+}
+
+/// Adds (`sign` = 1) or subtracts (`sign` = -1) the report's per-day sums to `domain_daily`
+/// (see the module's header). Reads the report's own `dmarc_daily` and `tls_daily` rows by
+/// their primary key's prefix, so it costs O(days × results of this report). Call it when
+/// the report becomes current (stored, or a newer version deleted) and when it stops being
+/// current (superseded, deleted), before its rows are removed.
+pub(crate) fn apply_domain_daily(
+    conn: &mut DbConnection,
+    report_id: &str,
+    sign: i64,
+) -> StorageResult<()> {
+    // One statement on both backends: INSERT … SELECT … ON CONFLICT is SQLite (3.24+) and
+    // PostgreSQL syntax alike; the SELECT has a WHERE so SQLite does not read ON as a join's.
+    let text = "INSERT INTO domain_daily \
+         (domain_id, tenant_id, day, messages, dmarc_pass_messages, tls_successful, tls_failed) \
+         SELECT r.domain_id, r.tenant_id, x.day, \
+           ? * CAST(SUM(x.messages) AS BIGINT), ? * CAST(SUM(x.pass) AS BIGINT), \
+           ? * CAST(SUM(x.ok) AS BIGINT), ? * CAST(SUM(x.failed) AS BIGINT) \
+         FROM ( \
+           SELECT report_id, day, messages, \
+             CASE WHEN dkim_aligned = 'pass' OR spf_aligned = 'pass' THEN messages ELSE 0 END AS pass, \
+             0 AS ok, 0 AS failed \
+           FROM dmarc_daily WHERE report_id = ? \
+           UNION ALL \
+           SELECT report_id, day, 0, 0, successful_sessions, failed_sessions \
+           FROM tls_daily WHERE report_id = ? AND result_type = '' \
+         ) x JOIN reports r ON r.id = x.report_id \
+         WHERE r.id = ? \
+         GROUP BY r.domain_id, r.tenant_id, x.day \
+         ON CONFLICT (domain_id, day) DO UPDATE SET \
+           messages = domain_daily.messages + excluded.messages, \
+           dmarc_pass_messages = domain_daily.dmarc_pass_messages + excluded.dmarc_pass_messages, \
+           tls_successful = domain_daily.tls_successful + excluded.tls_successful, \
+           tls_failed = domain_daily.tls_failed + excluded.tls_failed";
+    diesel::sql_query(sql(conn, text))
+        .bind::<BigInt, _>(sign)
+        .bind::<BigInt, _>(sign)
+        .bind::<BigInt, _>(sign)
+        .bind::<BigInt, _>(sign)
+        .bind::<Text, _>(report_id)
+        .bind::<Text, _>(report_id)
+        .bind::<Text, _>(report_id)
+        .execute(conn)?;
+    if sign < 0 {
+        // A day the domain no longer has any current figure for is no row at all, so the
+        // table equals a recomputation from the per-report rollups.
+        let text = "DELETE FROM domain_daily WHERE domain_id = (SELECT domain_id FROM reports WHERE id = ?) \
+             AND messages = 0 AND dmarc_pass_messages = 0 AND tls_successful = 0 AND tls_failed = 0";
+        diesel::sql_query(sql(conn, text))
+            .bind::<Text, _>(report_id)
+            .execute(conn)?;
+    }
     Ok(())
 }

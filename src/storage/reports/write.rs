@@ -2,14 +2,19 @@
 //! lookups dedup needs (natural key, content hash), supersede, and its content rows (DMARC
 //! records; TLS policies and failure details), each followed by its rollups.
 //!
+//! `domain_daily` and `domains.last_report_at` follow which reports are current: a completed
+//! report adds its sums, a superseded one subtracts them ([`complete_report`], [`supersede`]).
+//!
 //! Every function runs inside the caller's transaction and decides nothing about dedup.
 //! Must not depend on `services`, `api` or `reports`.
 
-use super::rollups::{DmarcRollup, insert_tls_daily};
+use super::rollups::{DmarcRollup, apply_domain_daily, insert_tls_daily};
 use super::{BATCH, ReportRow, json};
 use crate::domain::ids::{DomainId, ReportId, TenantId, UploadId};
 use crate::domain::report::{Record, TlsReport};
-use crate::storage::schema::{dmarc_records, reports, tls_failures, tls_policies, uploads};
+use crate::storage::schema::{
+    dmarc_records, domains, reports, tls_failures, tls_policies, uploads,
+};
 use crate::storage::{DbConnection, StorageResult, now};
 use diesel::prelude::*;
 
@@ -134,6 +139,15 @@ pub fn supersede(
     newer: &ReportId,
 ) -> StorageResult<()> {
     let older: Vec<&str> = older.iter().map(ReportId::as_str).collect();
+    // The versions current until now leave domain_daily before they are marked.
+    let leaving: Vec<String> = reports::table
+        .filter(reports::id.eq_any(&older))
+        .filter(reports::superseded_by.is_null())
+        .select(reports::id)
+        .load(conn)?;
+    for id in &leaving {
+        apply_domain_daily(conn, id, -1)?;
+    }
     diesel::update(reports::table.filter(reports::id.eq_any(&older)))
         .set(reports::conflict.eq(true))
         .execute(conn)?;
@@ -183,7 +197,8 @@ pub fn insert_pending_report(
 }
 
 /// Writes the content fields of a pending row: hash, conflict flag, header, warnings and
-/// counts.
+/// counts; the report, current from now on, adds its sums to `domain_daily` and its arrival
+/// to its domain's `last_report_at`. Called once per stored report, after its rollups.
 pub fn complete_report(conn: &mut DbConnection, row: &ReportRow) -> StorageResult<()> {
     diesel::update(reports::table.filter(reports::id.eq(row.id.as_str())))
         .set((
@@ -195,6 +210,18 @@ pub fn complete_report(conn: &mut DbConnection, row: &ReportRow) -> StorageResul
             reports::message_count.eq(row.message_count),
         ))
         .execute(conn)?;
+    apply_domain_daily(conn, row.id.as_str(), 1)?;
+    diesel::update(
+        domains::table
+            .filter(domains::id.eq(row.domain_id.as_str()))
+            .filter(
+                domains::last_report_at
+                    .is_null()
+                    .or(domains::last_report_at.lt(row.created_at)),
+            ),
+    )
+    .set(domains::last_report_at.eq(row.created_at))
+    .execute(conn)?;
     Ok(())
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE domains DROP COLUMN last_report_at;
+DROP TABLE domain_daily;
