@@ -403,3 +403,30 @@ async fn a_clean_svg_logo_is_stored_byte_for_byte() {
         svg.as_bytes()
     );
 }
+
+#[actix_web::test]
+async fn a_branded_tenant_can_still_be_deleted_and_its_brand_goes_with_it() {
+    let app = spawn_app().await;
+    let (child, child_key) = app.child_tenant("Customer").await;
+    let reply = put(
+        &app,
+        &child_key,
+        &child,
+        json!({ "display_name": "Customer Inc" }),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
+
+    let reply = app
+        .send(
+            Method::DELETE,
+            &format!("/api/v1/tenants/{child}"),
+            Some(&app.admin_key),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{:?}", reply.body);
+    app.get(&branding_path(&child), &app.admin_key)
+        .await
+        .assert_problem(404, "not_found");
+}
