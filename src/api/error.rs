@@ -49,6 +49,18 @@ pub enum ErrorCode {
     Internal,
     /// The server lacks a setting this operation needs (e.g. `secret_key` for mailboxes).
     NotConfigured,
+    /// A recipient is not an email address, or there are none or more than 20.
+    InvalidRecipients,
+    /// A time zone is not an IANA time zone name.
+    InvalidTimeZone,
+    /// A schedule's day or hour is out of range (weekly: ISO weekday 1 to 7; monthly: day
+    /// 1 to 28; hour 0 to 23).
+    InvalidSchedule,
+    /// No message catalog covers the language asked for.
+    UnsupportedLanguage,
+    /// No SMTP relay is configured (`RUAD_SMTP_RELAY_URL`, `RUAD_DIGEST_FROM`): digests
+    /// cannot be sent.
+    DigestRelayNotConfigured,
 }
 
 /// RFC 9457 problem details.
@@ -138,6 +150,13 @@ pub enum ApiError {
     /// The server lacks a setting the operation needs; the text names it.
     #[error("not configured: {0}")]
     NotConfigured(String),
+    /// A well-formed request that is not valid, with a code more precise than
+    /// `validation_failed` (422).
+    #[error("invalid: {detail}")]
+    Invalid { code: ErrorCode, detail: String },
+    /// No SMTP relay to send a digest through (409).
+    #[error("digest relay not configured: {0}")]
+    DigestRelayNotConfigured(String),
 }
 
 impl ApiError {
@@ -159,6 +178,8 @@ impl ApiError {
             ApiError::Unavailable(_) => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::NotConfigured(_) => ErrorCode::NotConfigured,
+            ApiError::Invalid { code, .. } => *code,
+            ApiError::DigestRelayNotConfigured(_) => ErrorCode::DigestRelayNotConfigured,
         }
     }
 
@@ -174,7 +195,9 @@ impl ApiError {
             | ApiError::Validation(m)
             | ApiError::AmbiguousDomain(m)
             | ApiError::NotConfigured(m)
+            | ApiError::DigestRelayNotConfigured(m)
             | ApiError::MailIntakeNotConfigured(m) => m.clone(),
+            ApiError::Invalid { detail, .. } => detail.clone(),
             ApiError::Upload { detail, .. } => detail.clone(),
             ApiError::NotFound => "the resource does not exist".into(),
             ApiError::MethodNotAllowed => "the method is not allowed on this resource".into(),
@@ -225,11 +248,14 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::AmbiguousDomain(_)
             | ApiError::MailIntakeNotConfigured(_)
+            | ApiError::DigestRelayNotConfigured(_)
             | ApiError::Upload {
                 code: ErrorCode::AmbiguousDomain,
                 ..
             } => StatusCode::CONFLICT,
-            ApiError::Validation(_) | ApiError::Upload { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::Upload { .. } | ApiError::Invalid { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

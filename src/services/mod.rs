@@ -2,6 +2,7 @@
 //! they sequence the pure cores (`reports`, `dns`, `analysis`), `storage` and `outbound`.
 
 pub mod aggregates;
+pub mod digests;
 pub mod dns_checks;
 pub mod domains;
 pub mod enrichment;

@@ -13,6 +13,7 @@
 
 pub mod aggregates;
 pub mod analysis_data;
+pub mod digests;
 pub mod dns_snapshots;
 pub mod domains;
 pub mod failures;

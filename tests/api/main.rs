@@ -4,6 +4,7 @@
 mod auth;
 mod consistency;
 mod corpus;
+mod digests;
 mod dns;
 #[path = "../common/dns_server.rs"]
 mod dns_server;
