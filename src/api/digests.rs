@@ -34,7 +34,7 @@ impl From<DigestError> for ApiError {
             DigestError::Schedule(_) | DigestError::Frequency => ErrorCode::InvalidSchedule,
             DigestError::Language(_) => ErrorCode::UnsupportedLanguage,
         };
-        ApiError::Invalid {
+        ApiError::Unprocessable {
             code,
             detail: e.to_string(),
         }

@@ -150,10 +150,9 @@ pub enum ApiError {
     /// The server lacks a setting the operation needs; the text names it.
     #[error("not configured: {0}")]
     NotConfigured(String),
-    /// A well-formed request that is not valid, with a code more precise than
-    /// `validation_failed` (422).
-    #[error("invalid: {detail}")]
-    Invalid { code: ErrorCode, detail: String },
+    /// A well-formed request the server cannot honour, with its own code (422).
+    #[error("unprocessable: {detail}")]
+    Unprocessable { code: ErrorCode, detail: String },
     /// No SMTP relay to send a digest through (409).
     #[error("digest relay not configured: {0}")]
     DigestRelayNotConfigured(String),
@@ -178,7 +177,7 @@ impl ApiError {
             ApiError::Unavailable(_) => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::NotConfigured(_) => ErrorCode::NotConfigured,
-            ApiError::Invalid { code, .. } => *code,
+            ApiError::Unprocessable { code, .. } => *code,
             ApiError::DigestRelayNotConfigured(_) => ErrorCode::DigestRelayNotConfigured,
         }
     }
@@ -197,7 +196,7 @@ impl ApiError {
             | ApiError::NotConfigured(m)
             | ApiError::DigestRelayNotConfigured(m)
             | ApiError::MailIntakeNotConfigured(m) => m.clone(),
-            ApiError::Invalid { detail, .. } => detail.clone(),
+            ApiError::Unprocessable { detail, .. } => detail.clone(),
             ApiError::Upload { detail, .. } => detail.clone(),
             ApiError::NotFound => "the resource does not exist".into(),
             ApiError::MethodNotAllowed => "the method is not allowed on this resource".into(),
@@ -253,7 +252,7 @@ impl ResponseError for ApiError {
                 code: ErrorCode::AmbiguousDomain,
                 ..
             } => StatusCode::CONFLICT,
-            ApiError::Validation(_) | ApiError::Upload { .. } | ApiError::Invalid { .. } => {
+            ApiError::Validation(_) | ApiError::Upload { .. } | ApiError::Unprocessable { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
