@@ -58,6 +58,16 @@ pub enum ErrorCode {
     LogoUnsafe,
     /// No message catalog covers the language asked for.
     UnsupportedLanguage,
+    /// A recipient is not an email address, or there are none or more than 20.
+    InvalidRecipients,
+    /// A time zone is not an IANA time zone name.
+    InvalidTimeZone,
+    /// A schedule's day or hour is out of range (weekly: ISO weekday 1 to 7; monthly: day
+    /// 1 to 28; hour 0 to 23).
+    InvalidSchedule,
+    /// No SMTP relay is configured (`RUAD_SMTP_RELAY_URL`, `RUAD_DIGEST_FROM`): digests
+    /// cannot be sent.
+    DigestRelayNotConfigured,
 }
 
 /// RFC 9457 problem details.
@@ -150,6 +160,9 @@ pub enum ApiError {
     /// Well-formed input refused for a reason a client branches on (422 with `code`).
     #[error("unprocessable ({code:?}): {detail}")]
     Unprocessable { code: ErrorCode, detail: String },
+    /// No SMTP relay to send a digest through (409).
+    #[error("digest relay not configured: {0}")]
+    DigestRelayNotConfigured(String),
 }
 
 impl ApiError {
@@ -172,6 +185,7 @@ impl ApiError {
             ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::NotConfigured(_) => ErrorCode::NotConfigured,
             ApiError::Unprocessable { code, .. } => *code,
+            ApiError::DigestRelayNotConfigured(_) => ErrorCode::DigestRelayNotConfigured,
         }
     }
 
@@ -187,6 +201,7 @@ impl ApiError {
             | ApiError::Validation(m)
             | ApiError::AmbiguousDomain(m)
             | ApiError::NotConfigured(m)
+            | ApiError::DigestRelayNotConfigured(m)
             | ApiError::MailIntakeNotConfigured(m) => m.clone(),
             ApiError::Upload { detail, .. } | ApiError::Unprocessable { detail, .. } => {
                 detail.clone()
@@ -240,6 +255,7 @@ impl ResponseError for ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::AmbiguousDomain(_)
             | ApiError::MailIntakeNotConfigured(_)
+            | ApiError::DigestRelayNotConfigured(_)
             | ApiError::Upload {
                 code: ErrorCode::AmbiguousDomain,
                 ..

@@ -8,6 +8,7 @@ pub mod aggregates;
 pub mod auth;
 pub mod body;
 pub mod branding;
+pub mod digests;
 pub mod dns;
 pub mod domains;
 pub mod error;
@@ -93,6 +94,11 @@ use utoipa_actix_web::{AppExt, scope};
             marked or deleted only once its reports are stored; a message without any report is \
             moved to a rejected folder, never deleted. Secrets are write-only and stored encrypted \
             (`secret_key` setting)."),
+        (name = "digests", description = "Scheduled digests: a domain's report, or a tenant's \
+            portfolio, mailed weekly or monthly at a local day and hour (IANA time zone) as an \
+            HTML mail with the PDF attached, under the tenant's brand, through the SMTP relay of \
+            `RUAD_SMTP_RELAY_URL`; a transient failure is retried with backoff, and every attempt \
+            is in the delivery log. A period without reports is still sent, and says so."),
     )
 )]
 struct ApiDoc;
@@ -188,6 +194,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(mailboxes::update_mailbox)
                 .service(mailboxes::delete_mailbox)
                 .service(mailboxes::poll_mailbox)
+                .service(digests::create_digest)
+                .service(digests::list_digests)
+                .service(digests::get_digest)
+                .service(digests::update_digest)
+                .service(digests::delete_digest)
+                .service(digests::send_digest)
+                .service(digests::list_digest_deliveries)
                 .service(intake::get_intake)
                 .service(intake::update_intake)
                 .service(intake::rotate_intake_address)

@@ -38,4 +38,6 @@ pub struct ApiSettings {
     pub thresholds: Thresholds,
     /// The key mailbox secrets are sealed with (`secret_key`), when configured.
     pub secret_key: Option<crate::services::secrets::SecretKey>,
+    /// Whether digests can be mailed (`smtp_relay_url` and `digest_from` are set).
+    pub digest_relay: bool,
 }

@@ -58,6 +58,8 @@
 //!   delivery attempts this instance makes at once (default 8, 1 to 256).
 //! - `job_concurrency_poll_mailbox` [`RUAD_JOB_CONCURRENCY_POLL_MAILBOX`]: IMAP mailboxes
 //!   this instance polls at once (default 4, 1 to 256).
+//! - `job_concurrency_send_digest` [`RUAD_JOB_CONCURRENCY_SEND_DIGEST`]: digests this
+//!   instance renders and mails at once (default 2, 1 to 256).
 //!
 //!   Each kind of job has its own slots, so webhooks, evaluations and re-checks never wait
 //!   behind enrichment, and within a kind a slow job never holds up the next one.
@@ -128,6 +130,24 @@
 //! - `smtp_max_errors` [`RUAD_SMTP_MAX_ERRORS`]: bad commands and refused recipients before
 //!   the connection is closed (default 10).
 //!
+//! Scheduled digests (mailed through an SMTP relay; without one they are kept but not sent):
+//! - `smtp_relay_url` [`RUAD_SMTP_RELAY_URL`]: the relay digests are submitted to:
+//!   `smtp://user:password@host:587` (STARTTLS required), `smtps://user:password@host:465`
+//!   (TLS from the first byte), or `smtp://127.0.0.1:PORT?tls=none` (plain text, loopback
+//!   only, for tests). User and password are percent-encoded. Unset: scheduled digests are
+//!   recorded as failed deliveries and `POST /digests/{id}/send` answers 409
+//!   `digest_relay_not_configured`.
+//! - `digest_from` [`RUAD_DIGEST_FROM`]: the `From` address of digests (the display name is
+//!   the tenant's brand); needed with `smtp_relay_url`.
+//! - `digest_max_attempts` [`RUAD_DIGEST_MAX_ATTEMPTS`]: attempts per digest mail before it is
+//!   marked failed (default 8, 1 to 100); only transient failures (no connection, timeout,
+//!   TLS, a 4xx answer) are tried again.
+//! - `digest_backoff_base_seconds` [`RUAD_DIGEST_BACKOFF_BASE_SECONDS`]: wait after a digest's
+//!   first failed attempt, doubled after each further one, at most 6 hours (default 60; 0
+//!   retries at once, for tests).
+//! - `digest_schedule_seconds` [`RUAD_DIGEST_SCHEDULE_SECONDS`]: how often due digests are
+//!   looked for (default 60, 1 to 3600).
+//!
 //! [`SETTINGS_HELP`] lists the same keys for `ruad serve --help`; a test keeps it, this list
 //! and README.md's settings table complete.
 
@@ -169,6 +189,7 @@ pub struct Settings {
     pub job_concurrency_check_dns: usize,
     pub job_concurrency_deliver_webhook: usize,
     pub job_concurrency_poll_mailbox: usize,
+    pub job_concurrency_send_digest: usize,
     pub enrich_concurrency: usize,
     pub dns_recheck_hours: u64,
     pub evaluate_delay_seconds: u64,
@@ -197,6 +218,13 @@ pub struct Settings {
     pub smtp_data_end_timeout_seconds: u64,
     pub smtp_max_line_bytes: usize,
     pub smtp_max_errors: u32,
+    // Scheduled digests (issue 15).
+    #[serde(skip_serializing)]
+    pub smtp_relay_url: Option<SecretString>,
+    pub digest_from: Option<String>,
+    pub digest_max_attempts: i32,
+    pub digest_backoff_base_seconds: i64,
+    pub digest_schedule_seconds: u64,
 }
 
 impl Default for Settings {
@@ -228,6 +256,7 @@ impl Default for Settings {
             job_concurrency_check_dns: 4,
             job_concurrency_deliver_webhook: 8,
             job_concurrency_poll_mailbox: 4,
+            job_concurrency_send_digest: 2,
             enrich_concurrency: 32,
             dns_recheck_hours: 24,
             evaluate_delay_seconds: 30,
@@ -254,6 +283,11 @@ impl Default for Settings {
             smtp_data_end_timeout_seconds: 600,
             smtp_max_line_bytes: 65_536,
             smtp_max_errors: 10,
+            smtp_relay_url: None,
+            digest_from: None,
+            digest_max_attempts: 8,
+            digest_backoff_base_seconds: 60,
+            digest_schedule_seconds: 60,
         }
     }
 }
@@ -366,6 +400,11 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
         "job_concurrency_poll_mailbox",
         "4",
         "IMAP mailboxes polled at once (1 to 256)",
+    ),
+    (
+        "job_concurrency_send_digest",
+        "2",
+        "digests rendered and mailed at once (1 to 256)",
     ),
     (
         "enrich_concurrency",
@@ -488,6 +527,31 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
         "smtp_max_errors",
         "10",
         "bad commands and refused recipients before disconnect",
+    ),
+    (
+        "smtp_relay_url",
+        "unset",
+        "SMTP relay for digests: smtp://user:pass@host:587 (STARTTLS), smtps://…:465, or smtp://127.0.0.1:PORT?tls=none",
+    ),
+    (
+        "digest_from",
+        "unset",
+        "From address of digests (display name: the tenant's brand)",
+    ),
+    (
+        "digest_max_attempts",
+        "8",
+        "attempts per digest mail (1 to 100; transient failures only)",
+    ),
+    (
+        "digest_backoff_base_seconds",
+        "60",
+        "wait after a digest's first failed attempt, doubled after each further one (at most 6 h)",
+    ),
+    (
+        "digest_schedule_seconds",
+        "60",
+        "how often due digests are looked for (1 to 3600)",
     ),
 ];
 
@@ -664,6 +728,10 @@ impl Settings {
                 "job_concurrency_poll_mailbox",
                 self.job_concurrency_poll_mailbox,
             ),
+            (
+                "job_concurrency_send_digest",
+                self.job_concurrency_send_digest,
+            ),
         ] {
             if !(1..=256).contains(&value) {
                 return Err(bad(key, "must be between 1 and 256"));
@@ -715,6 +783,7 @@ impl Settings {
         if !matches!(self.log_format.as_str(), "text" | "json") {
             return Err(bad("log_format", "must be text or json"));
         }
+        self.digest_settings()?;
         self.validate_mail()
     }
 
@@ -837,6 +906,7 @@ impl Settings {
                 check_dns: self.job_concurrency_check_dns,
                 deliver_webhook: self.job_concurrency_deliver_webhook,
                 poll_mailbox: self.job_concurrency_poll_mailbox,
+                send_digest: self.job_concurrency_send_digest,
             },
             dns_recheck_interval: seconds(self.dns_recheck_hours.saturating_mul(3600)),
             evaluate_delay: seconds(self.evaluate_delay_seconds),
@@ -848,8 +918,55 @@ impl Settings {
             },
             webhooks: self.webhook_settings(),
             mailboxes: self.mailbox_settings(),
+            digests: self.digest_settings().unwrap_or_default(),
+            digest_schedule_every: std::time::Duration::from_secs(self.digest_schedule_seconds),
             ..Default::default()
         }
+    }
+
+    /// Digest sending: the relay and `From` address parsed, the retry policy checked.
+    pub fn digest_settings(&self) -> Result<crate::services::digests::DigestSettings, ConfigError> {
+        let relay = self
+            .smtp_relay_url
+            .as_ref()
+            .map(|url| {
+                crate::outbound::smtp_submission::RelayConfig::parse(
+                    url.expose_secret(),
+                    std::time::Duration::from_secs(60),
+                )
+                .map_err(|e| bad("smtp_relay_url", e.to_string()))
+            })
+            .transpose()?;
+        let from = self
+            .digest_from
+            .as_deref()
+            .map(|a| {
+                a.trim()
+                    .parse::<lettre::Address>()
+                    .map_err(|_| bad("digest_from", "must be an email address"))
+            })
+            .transpose()?;
+        if relay.is_some() && from.is_none() {
+            return Err(bad("digest_from", "must be set with smtp_relay_url"));
+        }
+        if !(1..=100).contains(&self.digest_max_attempts) {
+            return Err(bad("digest_max_attempts", "must be between 1 and 100"));
+        }
+        if !(0..=86_400).contains(&self.digest_backoff_base_seconds) {
+            return Err(bad(
+                "digest_backoff_base_seconds",
+                "must be between 0 and 86400",
+            ));
+        }
+        if !(1..=3600).contains(&self.digest_schedule_seconds) {
+            return Err(bad("digest_schedule_seconds", "must be between 1 and 3600"));
+        }
+        Ok(crate::services::digests::DigestSettings {
+            relay,
+            from,
+            max_attempts: self.digest_max_attempts,
+            backoff_base: self.digest_backoff_base_seconds,
+        })
     }
 
     /// The key of `secret_key`, when set.
@@ -936,6 +1053,7 @@ impl Settings {
             secret_key: self.secret_key().ok().flatten(),
             mail_domain: self.mail_domain_name(),
             thresholds: crate::analysis::issues::Thresholds::default(),
+            digest_relay: self.digest_settings().is_ok_and(|d| d.can_send()),
         }
     }
 

@@ -125,6 +125,14 @@ id_type!(
     /// An IMAP mailbox polled for reports.
     MailboxId
 );
+id_type!(
+    /// A scheduled digest (a domain's or a portfolio's report mailed weekly or monthly).
+    DigestId
+);
+id_type!(
+    /// One digest mail for one period, with its attempts.
+    DigestDeliveryId
+);
 
 #[cfg(test)]
 mod tests {

@@ -21,16 +21,21 @@ pub enum JobKind {
     /// Read the new messages of one IMAP mailbox into the ingest service, then schedule the
     /// next poll (payload `{"mailbox_id": …}`); one job per mailbox.
     PollMailbox,
+    /// Render and mail one digest delivery (payload `{"delivery_id": …}`, a
+    /// `digest_deliveries` row); the job records each attempt and reschedules itself after a
+    /// transient failure.
+    SendDigest,
 }
 
 impl JobKind {
     /// Every kind, in the order metrics and settings list them.
-    pub const ALL: [JobKind; 5] = [
+    pub const ALL: [JobKind; 6] = [
         JobKind::EnrichSources,
         JobKind::EvaluateIssues,
         JobKind::CheckDns,
         JobKind::DeliverWebhook,
         JobKind::PollMailbox,
+        JobKind::SendDigest,
     ];
 
     /// The name stored in `jobs.kind` and used in metrics and logs.
@@ -41,6 +46,7 @@ impl JobKind {
             JobKind::CheckDns => "check_dns",
             JobKind::DeliverWebhook => "deliver_webhook",
             JobKind::PollMailbox => "poll_mailbox",
+            JobKind::SendDigest => "send_digest",
         }
     }
 
@@ -70,12 +76,13 @@ mod tests {
                 "evaluate_issues",
                 "check_dns",
                 "deliver_webhook",
-                "poll_mailbox"
+                "poll_mailbox",
+                "send_digest"
             ]
         );
         for kind in JobKind::ALL {
             assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
         }
-        assert_eq!(JobKind::parse("send_digest"), None);
+        assert_eq!(JobKind::parse("send_report"), None);
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod branding;
 pub mod days;
+pub mod digest;
 pub mod domain_name;
 pub mod event;
 pub mod failure;

@@ -16,13 +16,15 @@
 //! | `check_dns` | [`check_dns`] | registration, [`schedule_dns_checks`] | runs and stores all DNS checks of a domain, queues an evaluation and the next re-check (`services::dns_checks`) |
 //! | `deliver_webhook` | [`deliver_webhook`] | `storage::webhooks::emit` | one signed POST; records the attempt and reschedules or removes itself (`services::webhooks`) |
 //! | `poll_mailbox` | [`poll_mailbox`] | mailbox creation or enabling, then itself | reads an IMAP mailbox's new messages into ingest, moves them, queues its next run (`services::mailboxes`) |
+//! | `send_digest` | [`send_digest`] | [`schedule_digests`], `POST /digests/{id}/send` | renders a digest's HTML and PDF and mails them; records the attempt and reschedules or removes itself (`services::digests`) |
 //!
 //! [`schedule_dns_checks`] is no job kind: every minute, when re-checks are on, it gives each
-//! domain without a `check_dns` job one.
+//! domain without a `check_dns` job one. Nor is [`schedule_digests`]: every minute it queues
+//! the digests whose next run has come.
 //!
 //! A job that fails with an error is logged (warn: kind, id, attempt, error), counted, and
-//! retried with exponential backoff (60 s doubling, at most 6 h); webhook deliveries follow
-//! their own retry policy and settle themselves.
+//! retried with exponential backoff (60 s doubling, at most 6 h); webhook deliveries and
+//! digests follow their own retry policy and settle themselves.
 
 pub mod check_dns;
 pub mod deliver_webhook;
@@ -30,7 +32,9 @@ pub mod enrich_sources;
 pub mod evaluate_issues;
 pub mod poll_mailbox;
 pub mod runner;
+pub mod schedule_digests;
 pub mod schedule_dns_checks;
+pub mod send_digest;
 
 pub use runner::{Concurrency, Context, JobSettings, run};
 
@@ -56,5 +60,6 @@ pub async fn dispatch(ctx: &Context, job: &Job, lease: &Lease) -> anyhow::Result
         JobKind::CheckDns => check_dns::run(ctx, job).await,
         JobKind::DeliverWebhook => deliver_webhook::run(ctx, job, lease).await,
         JobKind::PollMailbox => poll_mailbox::run(ctx, job, lease).await,
+        JobKind::SendDigest => send_digest::run(ctx, job, lease).await,
     }
 }

@@ -17,13 +17,14 @@
 //! Metrics (`services::metrics`): running per kind, runs completed, failed, retried and
 //! stopped for a lost lease, run durations, and leases freed at startup.
 
-use super::{Finished, dispatch, schedule_dns_checks};
+use super::{Finished, dispatch, schedule_digests, schedule_dns_checks};
 use crate::analysis::issues::Thresholds;
 use crate::dns::checks::Checker;
 use crate::domain::ids::JobId;
 use crate::domain::job::JobKind;
 use crate::outbound::webhook::Sender;
 use crate::services::blocking;
+use crate::services::digests::DigestSettings;
 use crate::services::enrichment::EnrichSettings;
 use crate::services::mailboxes::MailboxSettings;
 use crate::services::metrics::{JobEnd, Metrics};
@@ -47,6 +48,7 @@ pub struct Concurrency {
     pub check_dns: usize,
     pub deliver_webhook: usize,
     pub poll_mailbox: usize,
+    pub send_digest: usize,
 }
 
 impl Default for Concurrency {
@@ -57,6 +59,7 @@ impl Default for Concurrency {
             check_dns: 4,
             deliver_webhook: 8,
             poll_mailbox: 4,
+            send_digest: 2,
         }
     }
 }
@@ -69,6 +72,7 @@ impl Concurrency {
             JobKind::CheckDns => self.check_dns,
             JobKind::DeliverWebhook => self.deliver_webhook,
             JobKind::PollMailbox => self.poll_mailbox,
+            JobKind::SendDigest => self.send_digest,
         }
     }
 }
@@ -97,6 +101,10 @@ pub struct JobSettings {
     pub webhooks: WebhookSettings,
     /// Mailbox polling: the secret key, IMAP connections, batch sizes, limits.
     pub mailboxes: MailboxSettings,
+    /// Digest sending: the relay, the sender address and the retry policy.
+    pub digests: DigestSettings,
+    /// How often due digests are looked for.
+    pub digest_schedule_every: Duration,
 }
 
 impl Default for JobSettings {
@@ -112,6 +120,8 @@ impl Default for JobSettings {
             enrich: EnrichSettings::default(),
             webhooks: WebhookSettings::default(),
             mailboxes: MailboxSettings::default(),
+            digests: DigestSettings::default(),
+            digest_schedule_every: Duration::from_secs(60),
         }
     }
 }
@@ -220,6 +230,9 @@ pub async fn run(ctx: Arc<Context>) {
             .background
             .push(tokio::spawn(schedule_dns_checks::run(ctx.clone())).abort_handle());
     }
+    tasks
+        .background
+        .push(tokio::spawn(schedule_digests::run(ctx.clone())).abort_handle());
     loop {
         let claimed = claim(&ctx, &shared).await;
         let any = !claimed.is_empty();

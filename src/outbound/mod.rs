@@ -10,8 +10,12 @@
 //!   search, fetch, move, flag, expunge, IDLE).
 //!
 //! - [`oauth2`]: the refresh-token exchange at an OAuth2 token endpoint.
+//!
+//! - [`smtp_submission`]: one message handed to the operator's SMTP relay (digests). The
+//!   relay is operator configuration, so it is the one egress allowed to a private address.
 
 pub mod https;
 pub mod imap;
 pub mod oauth2;
+pub mod smtp_submission;
 pub mod webhook;

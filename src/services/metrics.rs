@@ -23,6 +23,7 @@
 //! | `ruad_enrichment_lookups_total` | counter | outcome | source address lookups: `confirmed`, `unconfirmed`, `no_name`, `failed`, `timed_out` |
 //! | `ruad_webhook_deliveries_total` | counter | outcome | delivery job runs: `succeeded`, `retry`, `failed`, `dropped`, `lease_lost` |
 //! | `ruad_webhook_delivery_duration_seconds` | histogram | | time of one delivery attempt |
+//! | `ruad_digests_total` | counter | outcome | digest mail attempts: `sent`, `retry` (a transient failure, tried again), `failed` (permanent, or out of attempts), `dropped` (digest deleted or disabled) |
 //!
 //! The `ruad_jobs_queued`, `_scheduled`, `_leased` and `_oldest_queued_age_seconds` gauges
 //! are read from the job table at scrape time ([`QueueStats`]), so every instance reports the
@@ -155,6 +156,8 @@ pub struct Metrics {
     lookups: Mutex<BTreeMap<&'static str, u64>>,
     deliveries: Mutex<BTreeMap<&'static str, u64>>,
     delivery_latency: Mutex<Histogram>,
+    /// Digest mails by outcome (`services::digests`).
+    digests: Mutex<BTreeMap<&'static str, u64>>,
     /// Mail intake (`crate::smtp`): messages by protocol and reply code, and connections
     /// turned away by a limit.
     mail: Mutex<BTreeMap<(&'static str, u16), u64>>,
@@ -183,6 +186,7 @@ impl Default for Metrics {
             reclaimed: Mutex::default(),
             lookups: Mutex::default(),
             deliveries: Mutex::default(),
+            digests: Mutex::default(),
             delivery_latency: Mutex::new(Histogram::new(LONG_BUCKETS)),
             mail: Mutex::default(),
             mail_refused: Mutex::default(),
@@ -277,6 +281,11 @@ impl Metrics {
         if let Some(took) = attempt {
             lock(&self.delivery_latency).observe(took.as_secs_f64());
         }
+    }
+
+    /// One digest job run (`outcome` as in the table above).
+    pub fn digest(&self, outcome: &'static str) {
+        *lock(&self.digests).entry(outcome).or_default() += 1;
     }
 
     /// One message answered by the mail intake (`protocol`: `smtp` or `lmtp`; one per
@@ -383,6 +392,15 @@ impl Metrics {
             "Time of one webhook delivery attempt.",
         );
         lock(&self.delivery_latency).render(&mut out, "ruad_webhook_delivery_duration_seconds", "");
+        header(
+            &mut out,
+            "ruad_digests_total",
+            "counter",
+            "Digest mail attempts by outcome.",
+        );
+        for (outcome, n) in lock(&self.digests).iter() {
+            let _ = writeln!(out, "ruad_digests_total{{outcome=\"{outcome}\"}} {n}");
+        }
         header(
             &mut out,
             "ruad_mail_messages_total",
@@ -575,7 +593,25 @@ mod tests {
         metrics.webhook_delivery("succeeded", Some(Duration::from_millis(200)));
         let text = metrics.render(None, 0);
         assert!(text.contains("ruad_webhook_deliveries_total{outcome=\"succeeded\"} 1"));
+
         assert!(text.contains("ruad_webhook_delivery_duration_seconds_bucket{le=\"0.25\"} 1"));
         assert!(text.contains("ruad_webhook_delivery_duration_seconds_count 1\n"));
+    }
+
+    #[test]
+    fn digest_mails_are_counted_by_outcome() {
+        let metrics = Metrics::default();
+        metrics.digest("sent");
+        metrics.digest("sent");
+        metrics.digest("failed");
+        let text = metrics.render(None, 0);
+        assert!(
+            text.contains("ruad_digests_total{outcome=\"sent\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("ruad_digests_total{outcome=\"failed\"} 1"),
+            "{text}"
+        );
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod aggregates;
 pub mod branding;
+pub mod digests;
 pub mod dns_checks;
 pub mod domains;
 pub mod enrichment;

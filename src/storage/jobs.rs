@@ -82,6 +82,11 @@ impl Job {
         self.payload_id("mailbox_id")
     }
 
+    /// The delivery of a `send_digest` job (payload `{"delivery_id": …}`).
+    pub fn digest_delivery_id(&self) -> Result<crate::domain::ids::DigestDeliveryId, PayloadError> {
+        self.payload_id("delivery_id")
+    }
+
     /// The id in the string field `key` of the payload.
     fn payload_id<T: From<String>>(&self, key: &'static str) -> Result<T, PayloadError> {
         let payload: serde_json::Value =

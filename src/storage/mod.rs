@@ -14,6 +14,7 @@
 pub mod aggregates;
 pub mod analysis_data;
 pub mod branding;
+pub mod digests;
 pub mod dns_snapshots;
 pub mod domains;
 pub mod failures;

@@ -403,6 +403,49 @@ diesel::table! {
 
 diesel::joinable!(failure_report_types -> failure_reports (report_id));
 
+// Scheduled digests (migration 2026-12-07-000003_digests).
+diesel::table! {
+    digests (id) {
+        id -> Text,
+        tenant_id -> Text,
+        domain_id -> Nullable<Text>,
+        recipients -> Text,
+        frequency -> Text,
+        day -> Integer,
+        hour -> Integer,
+        time_zone -> Text,
+        language -> Nullable<Text>,
+        enabled -> Bool,
+        next_run_at -> BigInt,
+        last_run_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+        updated_at -> BigInt,
+    }
+}
+
+diesel::table! {
+    digest_deliveries (id) {
+        id -> Text,
+        digest_id -> Text,
+        tenant_id -> Text,
+        trigger -> Text,
+        period_from -> BigInt,
+        period_to -> BigInt,
+        scheduled_for -> BigInt,
+        status -> Text,
+        attempts -> Integer,
+        attempt_log -> Text,
+        last_error -> Nullable<Text>,
+        next_attempt_at -> Nullable<BigInt>,
+        smtp_message_id -> Nullable<Text>,
+        smtp_response -> Nullable<Text>,
+        sent_at -> Nullable<BigInt>,
+        created_at -> BigInt,
+    }
+}
+
+diesel::joinable!(digest_deliveries -> digests (digest_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     api_keys,
@@ -430,4 +473,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     intake_addresses,
     tenant_branding,
     domain_daily,
+    digests,
+    digest_deliveries,
 );

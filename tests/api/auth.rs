@@ -24,6 +24,7 @@ struct World {
     victim_webhook: String,
     victim_failure: String,
     victim_mailbox: String,
+    victim_digest: String,
     attacker_key: String,
 }
 
@@ -377,6 +378,46 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             format!("/api/v1/mailboxes/{}/poll", w.victim_mailbox),
             None,
         ),
+        (
+            "post",
+            "/api/v1/digests",
+            "/api/v1/digests".into(),
+            Some(
+                json!({"recipients": ["a@example.com"], "frequency": "weekly", "day": 1,
+                "hour": 8, "tenant_id": t}),
+            ),
+        ),
+        ("get", "/api/v1/digests", "/api/v1/digests".into(), None),
+        (
+            "get",
+            "/api/v1/digests/{digest_id}",
+            format!("/api/v1/digests/{}", w.victim_digest),
+            None,
+        ),
+        (
+            "patch",
+            "/api/v1/digests/{digest_id}",
+            format!("/api/v1/digests/{}", w.victim_digest),
+            Some(json!({"recipients": ["attacker@example.net"]})),
+        ),
+        (
+            "delete",
+            "/api/v1/digests/{digest_id}",
+            format!("/api/v1/digests/{}", w.victim_digest),
+            None,
+        ),
+        (
+            "post",
+            "/api/v1/digests/{digest_id}/send",
+            format!("/api/v1/digests/{}/send", w.victim_digest),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/digests/{digest_id}/deliveries",
+            format!("/api/v1/digests/{}/deliveries", w.victim_digest),
+            None,
+        ),
         // Not tenant resources: the same answer for everyone.
         (
             "get",
@@ -520,6 +561,16 @@ async fn world(app: &TestApp) -> World {
         .await;
     assert_eq!(mailbox.status, StatusCode::CREATED, "{:?}", mailbox.body);
     let victim_mailbox = mailbox.body["id"].as_str().unwrap().to_string();
+    let digest = app
+        .post(
+            "/api/v1/digests",
+            &victim_key,
+            json!({"domain": "foo-bar.io", "recipients": ["victim@foo-bar.io"],
+                "frequency": "weekly", "day": 1, "hour": 8}),
+        )
+        .await;
+    assert_eq!(digest.status, StatusCode::CREATED, "{:?}", digest.body);
+    let victim_digest = digest.body["id"].as_str().unwrap().to_string();
     World {
         victim_tenant,
         victim_key_id,
@@ -528,6 +579,7 @@ async fn world(app: &TestApp) -> World {
         victim_webhook,
         victim_failure,
         victim_mailbox,
+        victim_digest,
         attacker_key,
     }
 }
@@ -621,7 +673,7 @@ async fn another_tenants_resources_are_not_found() {
             (
                 "get",
                 "/api/v1/tenants" | "/api/v1/domains" | "/api/v1/reports" | "/api/v1/issues"
-                | "/api/v1/webhooks" | "/api/v1/mailboxes",
+                | "/api/v1/webhooks" | "/api/v1/mailboxes" | "/api/v1/digests",
             ) => {
                 assert_eq!(reply.status, StatusCode::OK);
                 let text = String::from_utf8_lossy(&reply.bytes);
@@ -691,6 +743,14 @@ async fn another_tenants_resources_are_not_found() {
         .await;
     assert_eq!(mailbox.status, StatusCode::OK);
     assert_eq!(mailbox.body["host"], "1.1.1.1");
+    let digest = app
+        .get(
+            &format!("/api/v1/digests/{}", w.victim_digest),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(digest.status, StatusCode::OK);
+    assert_eq!(digest.body["recipients"], json!(["victim@foo-bar.io"]));
 }
 
 #[actix_web::test]
@@ -704,6 +764,7 @@ async fn the_table_covers_every_operation_of_the_spec() {
         victim_webhook: String::new(),
         victim_failure: String::new(),
         victim_mailbox: String::new(),
+        victim_digest: String::new(),
         attacker_key: String::new(),
     };
     let listed: Vec<(String, String)> = table(&w)

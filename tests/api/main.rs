@@ -5,6 +5,7 @@ mod auth;
 mod branding;
 mod consistency;
 mod corpus;
+mod digests;
 mod dns;
 #[path = "../common/dns_server.rs"]
 mod dns_server;
