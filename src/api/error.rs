@@ -49,6 +49,12 @@ pub enum ErrorCode {
     Internal,
     /// The server lacks a setting this operation needs (e.g. `secret_key` for mailboxes).
     NotConfigured,
+    /// A document was asked for a period longer than documents cover (366 days).
+    PeriodTooLong,
+    /// No message catalog covers the language asked for.
+    UnsupportedLanguage,
+    /// A document format other than `html` or `pdf` was asked for.
+    UnsupportedFormat,
 }
 
 /// RFC 9457 problem details.
@@ -138,6 +144,9 @@ pub enum ApiError {
     /// The server lacks a setting the operation needs; the text names it.
     #[error("not configured: {0}")]
     NotConfigured(String),
+    /// A well-formed request the server cannot honour, with its own code (422).
+    #[error("unprocessable: {detail}")]
+    Unprocessable { code: ErrorCode, detail: String },
 }
 
 impl ApiError {
@@ -159,6 +168,7 @@ impl ApiError {
             ApiError::Unavailable(_) => ErrorCode::Unavailable,
             ApiError::Internal(_) => ErrorCode::Internal,
             ApiError::NotConfigured(_) => ErrorCode::NotConfigured,
+            ApiError::Unprocessable { code, .. } => *code,
         }
     }
 
@@ -175,7 +185,9 @@ impl ApiError {
             | ApiError::AmbiguousDomain(m)
             | ApiError::NotConfigured(m)
             | ApiError::MailIntakeNotConfigured(m) => m.clone(),
-            ApiError::Upload { detail, .. } => detail.clone(),
+            ApiError::Upload { detail, .. } | ApiError::Unprocessable { detail, .. } => {
+                detail.clone()
+            }
             ApiError::NotFound => "the resource does not exist".into(),
             ApiError::MethodNotAllowed => "the method is not allowed on this resource".into(),
             ApiError::Unavailable(_) => "the database is unavailable; retry later".into(),
@@ -229,7 +241,9 @@ impl ResponseError for ApiError {
                 code: ErrorCode::AmbiguousDomain,
                 ..
             } => StatusCode::CONFLICT,
-            ApiError::Validation(_) | ApiError::Upload { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::Upload { .. } | ApiError::Unprocessable { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

@@ -8,6 +8,7 @@ pub mod aggregates;
 pub mod auth;
 pub mod body;
 pub mod dns;
+pub mod documents;
 pub mod domains;
 pub mod error;
 pub mod failures;
@@ -67,6 +68,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "domains", description = "Registered domains"),
         (name = "reports", description = "Report upload and retrieval"),
         (name = "aggregates", description = "Per-domain aggregates over time"),
+        (name = "documents", description = "Readable documents (self-contained HTML or PDF, in English or Dutch, under the caller's brand): a domain's report for a period and one stored report"),
         (name = "dns", description = "DNS record checks, SPF evaluation, record generators and stored check snapshots"),
         (name = "failures", description = "DMARC failure reports (RFC 6591 ARF) of a domain, stored redacted by default, and the tenant's failure report privacy setting"),
         (name = "issues", description = "Problems detected in a domain's reports and DNS, with their remediation"),
@@ -142,6 +144,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(aggregates::get_tls_by_result)
                 .service(aggregates::get_tls_by_source)
                 .service(aggregates::get_timeseries)
+                .service(documents::get_domain_document)
+                .service(documents::get_report_document)
                 .service(tlsrpt::receive_tls_report)
                 .service(dns::run_dns_check)
                 .service(dns::evaluate_spf)

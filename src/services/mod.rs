@@ -3,6 +3,7 @@
 
 pub mod aggregates;
 pub mod dns_checks;
+pub mod documents;
 pub mod domains;
 pub mod enrichment;
 pub mod evaluation;

@@ -54,10 +54,11 @@ impl AggregateQuery {
     }
 }
 
-struct Range {
-    days: DayRange,
-    from: String,
-    to: String,
+/// A validated range of days, with its bounds as ISO dates.
+pub(crate) struct Range {
+    pub(crate) days: DayRange,
+    pub(crate) from: String,
+    pub(crate) to: String,
 }
 
 fn day_string(day: i64) -> String {
@@ -73,7 +74,8 @@ fn range(q: &AggregateQuery) -> Result<Range, ApiError> {
     parse_range(q.from.as_deref(), q.to.as_deref())
 }
 
-fn parse_range(from: Option<&str>, to: Option<&str>) -> Result<Range, ApiError> {
+/// `from` and `to` as every aggregate reads them (defaults: the 30 days before today, UTC).
+pub(crate) fn parse_range(from: Option<&str>, to: Option<&str>) -> Result<Range, ApiError> {
     let to = match to {
         Some(v) => crate::api::parse_day("to", v)? / 86_400,
         None => chrono::Utc::now().timestamp().div_euclid(86_400),
