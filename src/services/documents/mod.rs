@@ -270,7 +270,7 @@ mod tests {
             safe_file_stem("dmarc-example.com-2026"),
             "dmarc-example.com-2026"
         );
-        assert_eq!(safe_file_stem("../\"evil\r\n.pdf"), "-evil--.pdf");
+        assert_eq!(safe_file_stem("../\"evil\r\n.pdf"), "--evil--.pdf");
         assert_eq!(safe_file_stem("..."), "document");
         assert_eq!(safe_file_stem("xn--bcher-kva"), "xn--bcher-kva");
     }
