@@ -68,6 +68,10 @@ pub enum ErrorCode {
     /// No SMTP relay is configured (`RUAD_SMTP_RELAY_URL`, `RUAD_DIGEST_FROM`): digests
     /// cannot be sent.
     DigestRelayNotConfigured,
+    /// A document was asked for a period longer than documents cover (366 days).
+    PeriodTooLong,
+    /// A document format other than `html` or `pdf` was asked for.
+    UnsupportedFormat,
 }
 
 /// RFC 9457 problem details.

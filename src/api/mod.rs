@@ -10,6 +10,7 @@ pub mod body;
 pub mod branding;
 pub mod digests;
 pub mod dns;
+pub mod documents;
 pub mod domains;
 pub mod error;
 pub mod failures;
@@ -73,6 +74,7 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "portfolio", description = "Every domain of a tenant subtree at once: volume, \
             DMARC pass rate, TLS sessions, published policy, unresolved issues, last report, and \
             whether it needs attention"),
+        (name = "documents", description = "Readable documents (self-contained HTML or PDF, in English or Dutch, under the caller's brand): a domain's report for a period and one stored report"),
         (name = "dns", description = "DNS record checks, SPF evaluation, record generators and stored check snapshots"),
         (name = "failures", description = "DMARC failure reports (RFC 6591 ARF) of a domain, stored redacted by default, and the tenant's failure report privacy setting"),
         (name = "issues", description = "Problems detected in a domain's reports and DNS, with their remediation"),
@@ -157,6 +159,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(aggregates::get_tls_by_source)
                 .service(aggregates::get_timeseries)
                 .service(portfolio::list_portfolio)
+                .service(documents::get_domain_document)
+                .service(documents::get_report_document)
                 .service(tlsrpt::receive_tls_report)
                 .service(dns::run_dns_check)
                 .service(dns::evaluate_spf)

@@ -121,9 +121,8 @@ pub fn next_run_at(schedule: &Schedule, now: i64) -> i64 {
 }
 
 /// The brand a digest of `tenant_id` is sent under: the tenant's effective branding.
-/// (Until tenant branding is stored, every tenant has ruad's own.)
-pub fn brand_of(_db: &Db, _tenant_id: &TenantId) -> StorageResult<Branding> {
-    Ok(Branding::ruad())
+pub fn brand_of(db: &Db, tenant_id: &TenantId) -> StorageResult<Branding> {
+    db.read(|conn| crate::services::branding::effective(conn, tenant_id))
 }
 
 /// Seconds to wait after the `attempts`-th failed attempt.

@@ -5,6 +5,7 @@ pub mod aggregates;
 pub mod branding;
 pub mod digests;
 pub mod dns_checks;
+pub mod documents;
 pub mod domains;
 pub mod enrichment;
 pub mod evaluation;

@@ -199,6 +199,18 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             None,
         ),
         (
+            "get",
+            "/api/v1/domains/{domain}/document",
+            "/api/v1/domains/foo-bar.io/document?format=pdf".into(),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/reports/{report_id}/document",
+            format!("/api/v1/reports/{}/document", w.victim_report),
+            None,
+        ),
+        (
             "post",
             "/api/v1/domains/{domain}/dns-checks",
             "/api/v1/domains/foo-bar.io/dns-checks".into(),

@@ -10,6 +10,7 @@ mod dns;
 #[path = "../common/dns_server.rs"]
 mod dns_server;
 mod docs;
+mod documents;
 mod enrich;
 mod errors;
 mod failures;

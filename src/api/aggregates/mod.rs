@@ -54,6 +54,7 @@ impl AggregateQuery {
     }
 }
 
+/// A validated range of days, with its bounds as ISO dates.
 pub(crate) struct Range {
     pub(crate) days: DayRange,
     pub(crate) from: String,
@@ -73,8 +74,7 @@ fn range(q: &AggregateQuery) -> Result<Range, ApiError> {
     parse_range(q.from.as_deref(), q.to.as_deref())
 }
 
-/// `from`/`to` as every aggregate reads them (also the portfolio's period): ISO dates,
-/// default the 30 days before today, UTC.
+/// `from` and `to` as every aggregate reads them (defaults: the 30 days before today, UTC).
 pub(crate) fn parse_range(from: Option<&str>, to: Option<&str>) -> Result<Range, ApiError> {
     let to = match to {
         Some(v) => crate::api::parse_day("to", v)? / 86_400,
