@@ -396,20 +396,47 @@ async fn compose(
 }
 
 /// Renders the digest's document for `period` in HTML and PDF, as the digest's tenant sees
-/// it (its subtree), under `brand` in `language`: through `services::documents`, which is
-/// built beside this module (branch `docs`) and joins it at the merge; until then no digest
-/// can be rendered, and each attempt ends in this error (retried by the runner).
+/// it (its subtree), under `brand` in `language`.
 fn render(
-    _db: &Db,
+    db: &Db,
     digest: &Digest,
-    _period: Period,
-    _brand: &Branding,
-    _language: Language,
+    period: Period,
+    brand: &Branding,
+    language: Language,
 ) -> anyhow::Result<Documents> {
-    anyhow::bail!(
-        "digest {}: documents cannot be rendered: services::documents is not part of this build",
-        digest.id
-    )
+    use crate::services::documents::{self, DayRange, Format, Subject};
+    let tenant = db
+        .read(|conn| crate::storage::tenants::find_tenant_unscoped(conn, &digest.tenant_id))?
+        .ok_or_else(|| anyhow::anyhow!("the digest's tenant {} is gone", digest.tenant_id))?;
+    let scope = tenant.scope();
+    let (first, last) = period.epoch_days();
+    let days = DayRange { first, last };
+    let (subject, domain) = match &digest.domain_id() {
+        Some(id) => {
+            let domain = db
+                .read(|conn| crate::storage::domains::find_domain_by_id(conn, id))?
+                .ok_or_else(|| anyhow::anyhow!("the digest's domain {id} is gone"))?;
+            (
+                Subject::Domain {
+                    domain: domain.id.to_string(),
+                    days,
+                },
+                Some(domain.name),
+            )
+        }
+        None => (Subject::Portfolio { days }, None),
+    };
+    let at = now();
+    let html = documents::render(db, &scope, &subject, Format::Html, brand, language, at)
+        .map_err(|e| anyhow::anyhow!("rendering the HTML document: {e}"))?;
+    let pdf = documents::render(db, &scope, &subject, Format::Pdf, brand, language, at)
+        .map_err(|e| anyhow::anyhow!("rendering the PDF document: {e}"))?;
+    Ok(Documents {
+        domain,
+        html: String::from_utf8_lossy(&html.bytes).into_owned(),
+        pdf_file_name: pdf.file_name,
+        pdf: pdf.bytes,
+    })
 }
 
 #[cfg(test)]
