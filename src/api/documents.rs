@@ -13,7 +13,6 @@ use crate::api::error::{ApiError, ErrorCode, Problem};
 use crate::domain::branding::Language;
 use crate::domain::ids::ReportId;
 use crate::services::documents::{self, DocumentError, Format, Rendered, Subject};
-use crate::storage::TenantScope;
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, get, web};
 use serde::Deserialize;
@@ -72,12 +71,13 @@ fn format_of(value: Option<&str>) -> Result<Format, ApiError> {
 fn language_of(value: Option<&str>) -> Result<Option<Language>, ApiError> {
     value
         .map(|v| {
-            v.parse().map_err(
-                |e: crate::domain::branding::UnsupportedLanguage| ApiError::Unprocessable {
-                    code: ErrorCode::UnsupportedLanguage,
-                    detail: e.to_string(),
-                },
-            )
+            v.parse()
+                .map_err(|e: crate::domain::branding::UnsupportedLanguage| {
+                    ApiError::Unprocessable {
+                        code: ErrorCode::UnsupportedLanguage,
+                        detail: e.to_string(),
+                    }
+                })
         })
         .transpose()
 }

@@ -117,7 +117,7 @@ async fn document(app: &TestApp, path: &str) -> crate::helpers::Reply {
     app.get(path, &app.admin_key).await
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn a_domain_report_pdf_says_what_the_aggregates_api_says_in_both_languages() {
     if !poppler() {
         return;
@@ -196,7 +196,7 @@ async fn a_domain_report_pdf_says_what_the_aggregates_api_says_in_both_languages
     assert!(pdf_text(&nl.bytes).contains("Samenvatting"));
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn a_domain_report_in_html_renders_offline_in_a_browser_with_headings_and_table_headers() {
     let app = spawn_app().await;
     app.register_domain("example.com").await;
@@ -271,7 +271,7 @@ fn assert_not_blank(path: &Path) {
     );
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn a_single_tls_report_document_shows_its_policy_and_failure_details() {
     let app = spawn_app().await;
     app.register_domain("company-y.example").await;
@@ -305,8 +305,17 @@ async fn a_single_tls_report_document_shows_its_policy_and_failure_details() {
             "X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",
             "testing",
         ] {
+            // Narrow table cells wrap long host names and error strings: pdftotext then
+            // splits them with spaces and drops the hyphen at a break, so compare both
+            // without spaces, hyphens and the zero-width spaces that allow the breaks.
+            let squeeze = |s: &str| {
+                s.replace(
+                    |c: char| c.is_whitespace() || c == '-' || c == '\u{200b}',
+                    "",
+                )
+            };
             assert!(
-                text.contains(expected),
+                squeeze(&text).contains(&squeeze(expected)),
                 "{language}: {expected} missing from {text}"
             );
         }
@@ -315,7 +324,7 @@ async fn a_single_tls_report_document_shows_its_policy_and_failure_details() {
     }
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn bad_document_requests_are_clear_problems() {
     let app = spawn_app().await;
     app.register_domain("example.com").await;
@@ -353,7 +362,7 @@ fn scope_of_root(app: &TestApp, db: &Db) -> TenantScope {
         .scope()
 }
 
-#[tokio::test]
+#[actix_web::test]
 async fn a_branded_document_shows_the_brand_and_never_ruad() {
     let app = spawn_app().await;
     app.register_domain("company-y.example").await;

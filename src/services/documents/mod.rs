@@ -272,7 +272,9 @@ pub fn branding_for(
     subject: &Subject,
 ) -> StorageResult<Branding> {
     let owner = match subject {
-        Subject::Domain { domain, .. } => domains::get_domain_by_name(conn, scope, domain)?.tenant_id,
+        Subject::Domain { domain, .. } => {
+            domains::get_domain_by_name(conn, scope, domain)?.tenant_id
+        }
         Subject::Report { id } => get_report(conn, scope, id)?.tenant_id,
         Subject::Portfolio { .. } => scope.tenant_id.clone(),
     };
