@@ -198,3 +198,30 @@ pub async fn get_report_document(
     };
     render(state, caller, subject, format, query.language).await
 }
+
+/// The caller's portfolio as a readable document: every domain of its subtree with volume,
+/// DMARC pass rate, published policy, unresolved issues by severity and the last report
+/// received, those needing attention first (the figures `GET /portfolio` answers for the same
+/// period). Under the brand of the caller's tenant.
+#[utoipa::path(tag = "documents", security(("bearer" = [])), params(DomainDocumentQuery), responses(
+    (status = 200, description = "The document (`Content-Disposition` gives its file name)", content(
+        (DocumentFile = "text/html"),
+        (DocumentFile = "application/pdf"),
+    )),
+    (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
+    (status = 422, description = "Period over 366 days (`period_too_long`), unknown language (`unsupported_language`) or format (`unsupported_format`)", body = Problem, content_type = "application/problem+json"),
+))]
+#[get("/portfolio/document")]
+pub async fn get_portfolio_document(
+    state: web::Data<AppState>,
+    caller: Caller,
+    query: web::Query<DomainDocumentQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let query = query.into_inner();
+    let range = parse_range(query.from.as_deref(), query.to.as_deref())?;
+    let format = format_of(query.format.as_deref())?;
+    documents::check_period(range.days)?;
+    let subject = Subject::Portfolio { days: range.days };
+    render(state, caller, subject, format, query.language).await
+}

@@ -161,6 +161,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(portfolio::list_portfolio)
                 .service(documents::get_domain_document)
                 .service(documents::get_report_document)
+                .service(documents::get_portfolio_document)
                 .service(tlsrpt::receive_tls_report)
                 .service(dns::run_dns_check)
                 .service(dns::evaluate_spf)

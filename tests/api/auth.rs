@@ -206,6 +206,12 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
         ),
         (
             "get",
+            "/api/v1/portfolio/document",
+            "/api/v1/portfolio/document?format=pdf".into(),
+            None,
+        ),
+        (
+            "get",
             "/api/v1/reports/{report_id}/document",
             format!("/api/v1/reports/{}/document", w.victim_report),
             None,
@@ -684,8 +690,14 @@ async fn another_tenants_resources_are_not_found() {
             // Collections answer with the caller's own (empty) subtree.
             (
                 "get",
-                "/api/v1/tenants" | "/api/v1/domains" | "/api/v1/reports" | "/api/v1/issues"
-                | "/api/v1/webhooks" | "/api/v1/mailboxes" | "/api/v1/digests",
+                "/api/v1/tenants"
+                | "/api/v1/domains"
+                | "/api/v1/reports"
+                | "/api/v1/issues"
+                | "/api/v1/webhooks"
+                | "/api/v1/mailboxes"
+                | "/api/v1/digests"
+                | "/api/v1/portfolio/document",
             ) => {
                 assert_eq!(reply.status, StatusCode::OK);
                 let text = String::from_utf8_lossy(&reply.bytes);

@@ -476,3 +476,61 @@ fn hostile_strings_are_escaped_in_html_and_printed_literally_in_the_pdf() {
     assert!(text.contains("Brand ]#["), "{text}");
     assert!(text.contains("#let x = 1"), "{text}");
 }
+
+#[actix_web::test]
+async fn the_portfolio_document_lists_every_domain_with_the_portfolio_apis_figures() {
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    app.register_domain("company-y.example").await;
+    app.register_domain("quiet.example").await;
+    if upload_corpus(&app, LARGE).await.is_none() || upload_corpus(&app, TLS).await.is_none() {
+        return;
+    }
+    let range = "from=2024-03-01&to=2024-04-30";
+    let listed = document(&app, &format!("/api/v1/portfolio?{range}")).await;
+    assert_eq!(listed.status, StatusCode::OK, "{:?}", listed.body);
+    let rows = listed.body["items"].as_array().unwrap().clone();
+    assert_eq!(rows.len(), 3);
+    let html = document(&app, &format!("/api/v1/portfolio/document?{range}")).await;
+    assert_eq!(html.status, StatusCode::OK, "{:?}", html.body);
+    assert_eq!(html.content_type, "text/html; charset=utf-8");
+    let html = String::from_utf8(html.bytes).unwrap();
+    assert!(html.contains("<th"), "no table headers");
+    for row in &rows {
+        assert!(html.contains(row["domain"].as_str().unwrap()));
+    }
+    if !poppler() {
+        return;
+    }
+    for language in [Language::En, Language::Nl] {
+        let pdf = document(
+            &app,
+            &format!("/api/v1/portfolio/document?{range}&format=pdf&language={language}"),
+        )
+        .await;
+        assert_eq!(pdf.status, StatusCode::OK, "{:?}", pdf.body);
+        let text = pdf_text(&pdf.bytes);
+        for row in &rows {
+            let domain = row["domain"].as_str().unwrap();
+            // A narrow column may break a name at its hyphen, which pdftotext then drops.
+            let squeeze = |s: &str| s.replace(|c: char| c.is_whitespace() || c == '-', "");
+            assert!(
+                squeeze(&text).contains(&squeeze(domain)),
+                "{language}: {domain} missing from {text}"
+            );
+            let messages = row["messages"].as_u64().unwrap();
+            assert!(
+                text.contains(&format_count(language, messages)),
+                "{language}: {messages} messages of {domain} missing from {text}"
+            );
+        }
+        assert!(!pdf_pages(&pdf.bytes).is_empty());
+    }
+    let too_long = document(
+        &app,
+        "/api/v1/portfolio/document?from=2024-01-01&to=2025-06-30",
+    )
+    .await;
+    assert_eq!(too_long.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(too_long.body["code"], "period_too_long");
+}

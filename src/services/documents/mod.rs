@@ -30,6 +30,7 @@ pub mod html;
 pub mod i18n;
 pub mod model;
 pub mod pdf;
+pub mod portfolio;
 pub mod single_report;
 
 use crate::domain::branding::{Branding, Language};
@@ -184,7 +185,7 @@ pub fn render(
         Subject::Report { id } => single_report::build(db, scope, id, branding, &tr, now)?,
         Subject::Portfolio { days } => {
             check_period(*days)?;
-            return Err(DocumentError::NotAvailable("portfolio"));
+            portfolio::build(db, scope, *days, branding, &tr, now)?
         }
     };
     tr.finish()

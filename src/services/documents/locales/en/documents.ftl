@@ -206,3 +206,26 @@ warning-occurrence = { $count ->
     [one] once
    *[other] { $countText } times
 }, at { $path }
+
+## Portfolio
+
+portfolio-title = Portfolio of { $brand }
+file-portfolio = portfolio
+figure-domains = Domains
+figure-needing-attention = Needing attention
+section-domains = Domains
+table-domains = Every domain, those needing attention first
+table-empty-domains = No domain is registered yet.
+column-domain = Domain
+column-policy = Policy
+column-issues = Open issues
+portfolio-issues = { $urgent } critical or high, { $other } other
+column-last-report = Last report received
+column-attention = Needs attention because
+value-not-checked = not checked
+value-never = never
+attention-critical-issue = a critical or high issue is open
+attention-no-dmarc-policy = no DMARC record
+attention-policy-none = policy is none
+attention-low-pass-rate = low DMARC pass rate
+attention-no-recent-report = no recent report

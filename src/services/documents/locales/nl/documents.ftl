@@ -205,3 +205,26 @@ warning-occurrence = { $count ->
     [one] één keer
    *[other] { $countText } keer
 }, bij { $path }
+
+## Portfolio
+
+portfolio-title = Portfolio van { $brand }
+file-portfolio = portfolio
+figure-domains = Domeinen
+figure-needing-attention = Vragen aandacht
+section-domains = Domeinen
+table-domains = Alle domeinen, die aandacht vragen eerst
+table-empty-domains = Er is nog geen domein geregistreerd.
+column-domain = Domein
+column-policy = Beleid
+column-issues = Open problemen
+portfolio-issues = { $urgent } kritiek of ernstig, { $other } overig
+column-last-report = Laatste rapport ontvangen
+column-attention = Vraagt aandacht omdat
+value-not-checked = niet gecontroleerd
+value-never = nooit
+attention-critical-issue = er staat een kritiek of ernstig probleem open
+attention-no-dmarc-policy = geen DMARC-record
+attention-policy-none = beleid is none
+attention-low-pass-rate = laag DMARC-slagingspercentage
+attention-no-recent-report = geen recent rapport
