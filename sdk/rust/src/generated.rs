@@ -267,6 +267,74 @@ pub mod types {
         }
     }
 
+    #[doc = "Why a domain needs attention."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum AttentionReason {
+        #[serde(rename = "critical_issue")]
+        CriticalIssue,
+        #[serde(rename = "no_dmarc_policy")]
+        NoDmarcPolicy,
+        #[serde(rename = "policy_none")]
+        PolicyNone,
+        #[serde(rename = "low_pass_rate")]
+        LowPassRate,
+        #[serde(rename = "no_recent_report")]
+        NoRecentReport,
+    }
+
+    impl ::std::fmt::Display for AttentionReason {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::CriticalIssue => f.write_str("critical_issue"),
+                Self::NoDmarcPolicy => f.write_str("no_dmarc_policy"),
+                Self::PolicyNone => f.write_str("policy_none"),
+                Self::LowPassRate => f.write_str("low_pass_rate"),
+                Self::NoRecentReport => f.write_str("no_recent_report"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for AttentionReason {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "critical_issue" => Ok(Self::CriticalIssue),
+                "no_dmarc_policy" => Ok(Self::NoDmarcPolicy),
+                "policy_none" => Ok(Self::PolicyNone),
+                "low_pass_rate" => Ok(Self::LowPassRate),
+                "no_recent_report" => Ok(Self::NoRecentReport),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for AttentionReason {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for AttentionReason {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
     #[doc = "A DKIM or SPF domain that passed, with the messages it passed for."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct AuthDomainCount {
@@ -403,6 +471,38 @@ pub mod types {
 
     impl BimiInput {
         pub fn builder() -> builder::BimiInput {
+            Default::default()
+        }
+    }
+
+    #[doc = "A tenant's effective brand: its own, else its nearest branded ancestor's, else ruad's."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct BrandingResponse {
+        pub accent_color: ::std::string::String,
+        pub display_name: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub footer_text: ::std::option::Option<::std::string::String>,
+        #[doc = "The tenant this brand comes from (the tenant itself when `own`); `null` for ruad's\nbuilt-in brand (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub inherited_from: ::std::option::Option<::std::string::String>,
+        #[doc = "`en` or `nl`."]
+        pub language: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub logo: ::std::option::Option<LogoData>,
+        #[doc = "True when the tenant set this brand itself."]
+        pub own: bool,
+        pub primary_color: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub support_contact: ::std::option::Option<::std::string::String>,
+        #[doc = "The tenant asked about."]
+        pub tenant_id: ::std::string::String,
+        #[doc = "Unix time of the last change of this brand; `null` for the built-in one (always\npresent)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<i64>,
+    }
+
+    impl BrandingResponse {
+        pub fn builder() -> builder::BrandingResponse {
             Default::default()
         }
     }
@@ -629,6 +729,40 @@ pub mod types {
 
     impl CreateApiKeyRequest {
         pub fn builder() -> builder::CreateApiKeyRequest {
+            Default::default()
+        }
+    }
+
+    #[doc = "`CreateDigestRequest`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct CreateDigestRequest {
+        #[doc = "Weekly: ISO weekday (1 = Monday … 7 = Sunday); monthly: day of the month (1 to 28)."]
+        pub day: i32,
+        #[doc = "The domain to report on (name or id, in the caller's subtree); omit for the\nportfolio of `tenant_id`."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain: ::std::option::Option<::std::string::String>,
+        #[doc = "Default true."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        pub frequency: DigestFrequency,
+        #[doc = "Local hour (0 to 23) in `time_zone`."]
+        pub hour: i32,
+        #[doc = "`en` or `nl` (default: the brand's language)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        #[doc = "1 to 20 email addresses (plain addresses, no display names)."]
+        pub recipients: ::std::vec::Vec<::std::string::String>,
+        #[doc = "For a portfolio digest: the tenant whose subtree it covers (default: the caller's).\nNot allowed with `domain` (a domain's digest belongs to the domain's tenant)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tenant_id: ::std::option::Option<::std::string::String>,
+        #[doc = "IANA time zone name (default `UTC`)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub time_zone: ::std::option::Option<::std::string::String>,
+    }
+
+    impl CreateDigestRequest {
+        pub fn builder() -> builder::CreateDigestRequest {
             Default::default()
         }
     }
@@ -896,6 +1030,250 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+
+    #[doc = "One attempt to hand a digest to the relay."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct DigestAttempt {
+        #[doc = "Unix time of the attempt."]
+        pub at: i64,
+        #[doc = "`sent`, `retry` (a transient failure: tried again) or `failed`."]
+        pub outcome: ::std::string::String,
+        #[doc = "The relay's answer, or why there was none."]
+        pub reply: ::std::string::String,
+    }
+
+    impl DigestAttempt {
+        pub fn builder() -> builder::DigestAttempt {
+            Default::default()
+        }
+    }
+
+    #[doc = "`DigestDeliveryListResponse`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct DigestDeliveryListResponse {
+        #[doc = "Newest first."]
+        pub items: ::std::vec::Vec<DigestDeliveryResponse>,
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+    }
+
+    impl DigestDeliveryListResponse {
+        pub fn builder() -> builder::DigestDeliveryListResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "One digest mail for one period."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct DigestDeliveryResponse {
+        #[doc = "Every attempt's outcome, oldest first."]
+        pub attempt_log: ::std::vec::Vec<DigestAttempt>,
+        #[doc = "Attempts made so far."]
+        pub attempts: i32,
+        pub created_at: i64,
+        pub digest_id: ::std::string::String,
+        pub id: ::std::string::String,
+        #[doc = "Why the last attempt failed, if it did."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_error: ::std::option::Option<::std::string::String>,
+        #[doc = "Unix time of the next attempt, while queued."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_attempt_at: ::std::option::Option<i64>,
+        #[doc = "First day reported on (UTC day, `YYYY-MM-DD`)."]
+        pub period_from: ::std::string::String,
+        #[doc = "Last day reported on, included."]
+        pub period_to: ::std::string::String,
+        #[doc = "Unix time of the scheduled run (or of the send now)."]
+        pub scheduled_for: i64,
+        #[doc = "Unix time the relay took the mail."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sent_at: ::std::option::Option<i64>,
+        #[doc = "The `Message-ID` of the mail sent."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub smtp_message_id: ::std::option::Option<::std::string::String>,
+        #[doc = "The relay's answer to the mail sent."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub smtp_response: ::std::option::Option<::std::string::String>,
+        pub status: DigestDeliveryStatus,
+        #[doc = "`schedule` or `manual` (a send now)."]
+        pub trigger: ::std::string::String,
+    }
+
+    impl DigestDeliveryResponse {
+        pub fn builder() -> builder::DigestDeliveryResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "Where a digest delivery stands."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum DigestDeliveryStatus {
+        #[serde(rename = "queued")]
+        Queued,
+        #[serde(rename = "sent")]
+        Sent,
+        #[serde(rename = "failed")]
+        Failed,
+    }
+
+    impl ::std::fmt::Display for DigestDeliveryStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Queued => f.write_str("queued"),
+                Self::Sent => f.write_str("sent"),
+                Self::Failed => f.write_str("failed"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for DigestDeliveryStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "queued" => Ok(Self::Queued),
+                "sent" => Ok(Self::Sent),
+                "failed" => Ok(Self::Failed),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for DigestDeliveryStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for DigestDeliveryStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "How often a digest is sent."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum DigestFrequency {
+        #[serde(rename = "weekly")]
+        Weekly,
+        #[serde(rename = "monthly")]
+        Monthly,
+    }
+
+    impl ::std::fmt::Display for DigestFrequency {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Weekly => f.write_str("weekly"),
+                Self::Monthly => f.write_str("monthly"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for DigestFrequency {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "weekly" => Ok(Self::Weekly),
+                "monthly" => Ok(Self::Monthly),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for DigestFrequency {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for DigestFrequency {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "`DigestListResponse`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct DigestListResponse {
+        pub items: ::std::vec::Vec<DigestResponse>,
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+    }
+
+    impl DigestListResponse {
+        pub fn builder() -> builder::DigestListResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "A scheduled digest."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct DigestResponse {
+        pub created_at: i64,
+        #[doc = "Weekly: ISO weekday (1 = Monday … 7 = Sunday); monthly: day of the month (1 to 28)."]
+        pub day: i32,
+        #[doc = "The domain reported on; `null`: the tenant's portfolio (every domain of its subtree)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub domain_id: ::std::option::Option<::std::string::String>,
+        #[doc = "A disabled digest is not sent on schedule (a send now still is)."]
+        pub enabled: bool,
+        pub frequency: DigestFrequency,
+        #[doc = "Local hour (0 to 23) in `time_zone`."]
+        pub hour: i32,
+        pub id: ::std::string::String,
+        #[doc = "Language of the mail and documents (`en`, `nl`); `null`: the brand's."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        #[doc = "Unix time of the last scheduled send queued."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_run_at: ::std::option::Option<i64>,
+        #[doc = "Unix time of the next scheduled send."]
+        pub next_run_at: i64,
+        #[doc = "Where the digest is mailed."]
+        pub recipients: ::std::vec::Vec<::std::string::String>,
+        #[doc = "Owning tenant: the domain's tenant, or the tenant whose portfolio is sent. Its brand\nis the mail's."]
+        pub tenant_id: ::std::string::String,
+        #[doc = "IANA time zone the day and hour are in."]
+        pub time_zone: ::std::string::String,
+        pub updated_at: i64,
+    }
+
+    impl DigestResponse {
+        pub fn builder() -> builder::DigestResponse {
+            Default::default()
         }
     }
 
@@ -1395,6 +1773,52 @@ pub mod types {
         }
     }
 
+    #[doc = "A document: an HTML page (`text/html`) or a PDF (`application/pdf`)."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    #[serde(transparent)]
+    pub struct DocumentFile(pub ::std::string::String);
+    impl ::std::ops::Deref for DocumentFile {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+
+    impl ::std::convert::From<DocumentFile> for ::std::string::String {
+        fn from(value: DocumentFile) -> Self {
+            value.0
+        }
+    }
+
+    impl ::std::convert::From<::std::string::String> for DocumentFile {
+        fn from(value: ::std::string::String) -> Self {
+            Self(value)
+        }
+    }
+
+    impl ::std::fmt::Display for DocumentFile {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            self.0.fmt(f)
+        }
+    }
+
+    impl ::std::str::FromStr for DocumentFile {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(value.to_string()))
+        }
+    }
+
     #[doc = "A domain's mail intake."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct DomainIntakeResponse {
@@ -1505,6 +1929,26 @@ pub mod types {
         Internal,
         #[serde(rename = "not_configured")]
         NotConfigured,
+        #[serde(rename = "logo_too_large")]
+        LogoTooLarge,
+        #[serde(rename = "logo_invalid")]
+        LogoInvalid,
+        #[serde(rename = "logo_unsafe")]
+        LogoUnsafe,
+        #[serde(rename = "unsupported_language")]
+        UnsupportedLanguage,
+        #[serde(rename = "invalid_recipients")]
+        InvalidRecipients,
+        #[serde(rename = "invalid_time_zone")]
+        InvalidTimeZone,
+        #[serde(rename = "invalid_schedule")]
+        InvalidSchedule,
+        #[serde(rename = "digest_relay_not_configured")]
+        DigestRelayNotConfigured,
+        #[serde(rename = "period_too_long")]
+        PeriodTooLong,
+        #[serde(rename = "unsupported_format")]
+        UnsupportedFormat,
     }
 
     impl ::std::fmt::Display for ErrorCode {
@@ -1527,6 +1971,16 @@ pub mod types {
                 Self::MailIntakeNotConfigured => f.write_str("mail_intake_not_configured"),
                 Self::Internal => f.write_str("internal"),
                 Self::NotConfigured => f.write_str("not_configured"),
+                Self::LogoTooLarge => f.write_str("logo_too_large"),
+                Self::LogoInvalid => f.write_str("logo_invalid"),
+                Self::LogoUnsafe => f.write_str("logo_unsafe"),
+                Self::UnsupportedLanguage => f.write_str("unsupported_language"),
+                Self::InvalidRecipients => f.write_str("invalid_recipients"),
+                Self::InvalidTimeZone => f.write_str("invalid_time_zone"),
+                Self::InvalidSchedule => f.write_str("invalid_schedule"),
+                Self::DigestRelayNotConfigured => f.write_str("digest_relay_not_configured"),
+                Self::PeriodTooLong => f.write_str("period_too_long"),
+                Self::UnsupportedFormat => f.write_str("unsupported_format"),
             }
         }
     }
@@ -1552,6 +2006,16 @@ pub mod types {
                 "mail_intake_not_configured" => Ok(Self::MailIntakeNotConfigured),
                 "internal" => Ok(Self::Internal),
                 "not_configured" => Ok(Self::NotConfigured),
+                "logo_too_large" => Ok(Self::LogoTooLarge),
+                "logo_invalid" => Ok(Self::LogoInvalid),
+                "logo_unsafe" => Ok(Self::LogoUnsafe),
+                "unsupported_language" => Ok(Self::UnsupportedLanguage),
+                "invalid_recipients" => Ok(Self::InvalidRecipients),
+                "invalid_time_zone" => Ok(Self::InvalidTimeZone),
+                "invalid_schedule" => Ok(Self::InvalidSchedule),
+                "digest_relay_not_configured" => Ok(Self::DigestRelayNotConfigured),
+                "period_too_long" => Ok(Self::PeriodTooLong),
+                "unsupported_format" => Ok(Self::UnsupportedFormat),
                 _ => Err("invalid value".into()),
             }
         }
@@ -2441,6 +2905,22 @@ pub mod types {
         }
     }
 
+    #[doc = "Unresolved (open or acknowledged) issues of a domain by severity."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct IssueSeverityCounts {
+        pub critical: i64,
+        pub high: i64,
+        pub info: i64,
+        pub low: i64,
+        pub medium: i64,
+    }
+
+    impl IssueSeverityCounts {
+        pub fn builder() -> builder::IssueSeverityCounts {
+            Default::default()
+        }
+    }
+
     #[doc = "Where an issue is in its lifecycle."]
     #[derive(
         :: serde :: Deserialize,
@@ -2493,6 +2973,201 @@ pub mod types {
     }
 
     impl ::std::convert::TryFrom<::std::string::String> for IssueStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "Sort direction."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ListPortfolioOrder {
+        #[serde(rename = "asc")]
+        Asc,
+        #[serde(rename = "desc")]
+        Desc,
+    }
+
+    impl ::std::fmt::Display for ListPortfolioOrder {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Asc => f.write_str("asc"),
+                Self::Desc => f.write_str("desc"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for ListPortfolioOrder {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "asc" => Ok(Self::Asc),
+                "desc" => Ok(Self::Desc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for ListPortfolioOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for ListPortfolioOrder {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "What the portfolio is sorted by."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ListPortfolioSort {
+        #[serde(rename = "domain")]
+        Domain,
+        #[serde(rename = "messages")]
+        Messages,
+        #[serde(rename = "pass_rate")]
+        PassRate,
+        #[serde(rename = "last_report_at")]
+        LastReportAt,
+        #[serde(rename = "attention")]
+        Attention,
+    }
+
+    impl ::std::fmt::Display for ListPortfolioSort {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Domain => f.write_str("domain"),
+                Self::Messages => f.write_str("messages"),
+                Self::PassRate => f.write_str("pass_rate"),
+                Self::LastReportAt => f.write_str("last_report_at"),
+                Self::Attention => f.write_str("attention"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for ListPortfolioSort {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "domain" => Ok(Self::Domain),
+                "messages" => Ok(Self::Messages),
+                "pass_rate" => Ok(Self::PassRate),
+                "last_report_at" => Ok(Self::LastReportAt),
+                "attention" => Ok(Self::Attention),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for ListPortfolioSort {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for ListPortfolioSort {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "A logo image, base64-encoded."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct LogoData {
+        #[doc = "The image bytes in standard base64 (at most 256 KiB decoded). An SVG must be\nwell-formed and hold no script, event attribute, `<foreignObject>`, `javascript:`,\nDOCTYPE or reference to anything but its own `#fragments`; a PNG must decode and be\nat most 4096 pixels on each side."]
+        pub data: ::std::string::String,
+        pub format: LogoFormatName,
+    }
+
+    impl LogoData {
+        pub fn builder() -> builder::LogoData {
+            Default::default()
+        }
+    }
+
+    #[doc = "The image format of a logo."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum LogoFormatName {
+        #[serde(rename = "png")]
+        Png,
+        #[serde(rename = "svg")]
+        Svg,
+    }
+
+    impl ::std::fmt::Display for LogoFormatName {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Png => f.write_str("png"),
+                Self::Svg => f.write_str("svg"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for LogoFormatName {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "png" => Ok(Self::Png),
+                "svg" => Ok(Self::Svg),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for LogoFormatName {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for LogoFormatName {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -3052,6 +3727,66 @@ pub mod types {
         }
     }
 
+    #[doc = "A page of the portfolio."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct PortfolioResponse {
+        #[doc = "First day of the period (ISO 8601 date)."]
+        pub from: ::std::string::String,
+        pub items: ::std::vec::Vec<PortfolioRow>,
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+        #[doc = "Last day of the period (ISO 8601 date)."]
+        pub to: ::std::string::String,
+        #[doc = "Domains matching the filters (all pages)."]
+        pub total: u64,
+    }
+
+    impl PortfolioResponse {
+        pub fn builder() -> builder::PortfolioResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "One domain of the portfolio."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct PortfolioRow {
+        #[doc = "Why it needs attention, most serious first; empty when it does not."]
+        pub attention_reasons: ::std::vec::Vec<AttentionReason>,
+        #[doc = "When that DNS check ran (Unix seconds); `null` when never (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dmarc_checked_at: ::std::option::Option<i64>,
+        #[doc = "Of those, messages that passed DMARC (DKIM or SPF aligned)."]
+        pub dmarc_pass_messages: i64,
+        #[doc = "The published DMARC policy (`none`, `quarantine`, `reject`), from the `p` tag of\nthe domain's latest stored DMARC DNS check; `null` when that check found no valid\npolicy or the domain was never checked (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dmarc_policy: ::std::option::Option<::std::string::String>,
+        pub domain: ::std::string::String,
+        pub domain_id: ::std::string::String,
+        #[doc = "When the domain's newest stored report arrived (Unix seconds); `null` before the\nfirst (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_report_at: ::std::option::Option<i64>,
+        #[doc = "DMARC messages reported in the period (current report versions)."]
+        pub messages: i64,
+        pub needs_attention: bool,
+        pub open_issues: IssueSeverityCounts,
+        #[doc = "`dmarc_pass_messages / messages`, 0 to 1; `null` without messages (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pass_rate: ::std::option::Option<f64>,
+        #[doc = "The tenant that registered the domain."]
+        pub tenant_id: ::std::string::String,
+        #[doc = "Failed TLS sessions reported in the period."]
+        pub tls_failed_sessions: i64,
+        #[doc = "Successful TLS sessions reported in the period (SMTP TLS reports)."]
+        pub tls_successful_sessions: i64,
+    }
+
+    impl PortfolioRow {
+        pub fn builder() -> builder::PortfolioRow {
+            Default::default()
+        }
+    }
+
     #[doc = "RFC 9457 problem details."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct Problem {
@@ -3169,6 +3904,37 @@ pub mod types {
 
     impl PublishRecord {
         pub fn builder() -> builder::PublishRecord {
+            Default::default()
+        }
+    }
+
+    #[doc = "A tenant's own brand. Omitted optional fields are unset (colours and language then take\nruad's defaults); nothing is merged with an ancestor's brand."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct PutBrandingRequest {
+        #[doc = "`#rrggbb` (or `#rgb`): highlights, the second chart series. Default `#e07a1f`."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub accent_color: ::std::option::Option<::std::string::String>,
+        #[doc = "The name readers see as the sender of documents and digests (1 to 100 characters)."]
+        pub display_name: ::std::string::String,
+        #[doc = "A line at the foot of every page (at most 500 characters)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub footer_text: ::std::option::Option<::std::string::String>,
+        #[doc = "The language of documents and digests: `en` or `nl` (a region such as `nl-BE` is\naccepted and ignored). Default `en`."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub logo: ::std::option::Option<LogoData>,
+        #[doc = "`#rrggbb` (or `#rgb`): headings, chart lines, title bar. Default `#1f4e79`."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub primary_color: ::std::option::Option<::std::string::String>,
+        #[doc = "Where readers ask for help: an email address or an https URL."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub support_contact: ::std::option::Option<::std::string::String>,
+    }
+
+    impl PutBrandingRequest {
+        pub fn builder() -> builder::PutBrandingRequest {
             Default::default()
         }
     }
@@ -4449,6 +5215,36 @@ pub mod types {
         }
     }
 
+    #[doc = "`UpdateDigestRequest`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct UpdateDigestRequest {
+        #[doc = "New day (checked against the new or current frequency)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub day: ::std::option::Option<i32>,
+        #[doc = "Enable or disable scheduled sends."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enabled: ::std::option::Option<bool>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub frequency: ::std::option::Option<DigestFrequency>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub hour: ::std::option::Option<i32>,
+        #[doc = "`en` or `nl`; `\"\"` returns to the brand's language."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub language: ::std::option::Option<::std::string::String>,
+        #[doc = "New recipients (1 to 20)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub recipients: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub time_zone: ::std::option::Option<::std::string::String>,
+    }
+
+    impl UpdateDigestRequest {
+        pub fn builder() -> builder::UpdateDigestRequest {
+            Default::default()
+        }
+    }
+
     #[doc = "Changes to a tenant's failure report settings."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
@@ -5703,6 +6499,203 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct BrandingResponse {
+            accent_color: ::std::result::Result<::std::string::String, ::std::string::String>,
+            display_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            footer_text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            inherited_from: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            language: ::std::result::Result<::std::string::String, ::std::string::String>,
+            logo: ::std::result::Result<
+                ::std::option::Option<super::LogoData>,
+                ::std::string::String,
+            >,
+            own: ::std::result::Result<bool, ::std::string::String>,
+            primary_color: ::std::result::Result<::std::string::String, ::std::string::String>,
+            support_contact: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tenant_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for BrandingResponse {
+            fn default() -> Self {
+                Self {
+                    accent_color: Err("no value supplied for accent_color".to_string()),
+                    display_name: Err("no value supplied for display_name".to_string()),
+                    footer_text: Ok(Default::default()),
+                    inherited_from: Ok(Default::default()),
+                    language: Err("no value supplied for language".to_string()),
+                    logo: Ok(Default::default()),
+                    own: Err("no value supplied for own".to_string()),
+                    primary_color: Err("no value supplied for primary_color".to_string()),
+                    support_contact: Ok(Default::default()),
+                    tenant_id: Err("no value supplied for tenant_id".to_string()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl BrandingResponse {
+            pub fn accent_color<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.accent_color = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for accent_color: {e}"));
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for display_name: {e}"));
+                self
+            }
+            pub fn footer_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.footer_text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for footer_text: {e}"));
+                self
+            }
+            pub fn inherited_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inherited_from = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for inherited_from: {e}")
+                });
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for language: {e}"));
+                self
+            }
+            pub fn logo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LogoData>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.logo = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for logo: {e}"));
+                self
+            }
+            pub fn own<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.own = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for own: {e}"));
+                self
+            }
+            pub fn primary_color<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.primary_color = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for primary_color: {e}"));
+                self
+            }
+            pub fn support_contact<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_contact = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for support_contact: {e}")
+                });
+                self
+            }
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tenant_id: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<BrandingResponse> for super::BrandingResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BrandingResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    accent_color: value.accent_color?,
+                    display_name: value.display_name?,
+                    footer_text: value.footer_text?,
+                    inherited_from: value.inherited_from?,
+                    language: value.language?,
+                    logo: value.logo?,
+                    own: value.own?,
+                    primary_color: value.primary_color?,
+                    support_contact: value.support_contact?,
+                    tenant_id: value.tenant_id?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::BrandingResponse> for BrandingResponse {
+            fn from(value: super::BrandingResponse) -> Self {
+                Self {
+                    accent_color: Ok(value.accent_color),
+                    display_name: Ok(value.display_name),
+                    footer_text: Ok(value.footer_text),
+                    inherited_from: Ok(value.inherited_from),
+                    language: Ok(value.language),
+                    logo: Ok(value.logo),
+                    own: Ok(value.own),
+                    primary_color: Ok(value.primary_color),
+                    support_contact: Ok(value.support_contact),
+                    tenant_id: Ok(value.tenant_id),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct CheckReport {
             details: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -5920,6 +6913,178 @@ pub mod types {
                 Self {
                     name: Ok(value.name),
                     role: Ok(value.role),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct CreateDigestRequest {
+            day: ::std::result::Result<i32, ::std::string::String>,
+            domain: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            frequency: ::std::result::Result<super::DigestFrequency, ::std::string::String>,
+            hour: ::std::result::Result<i32, ::std::string::String>,
+            language: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            recipients: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            tenant_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            time_zone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for CreateDigestRequest {
+            fn default() -> Self {
+                Self {
+                    day: Err("no value supplied for day".to_string()),
+                    domain: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    frequency: Err("no value supplied for frequency".to_string()),
+                    hour: Err("no value supplied for hour".to_string()),
+                    language: Ok(Default::default()),
+                    recipients: Err("no value supplied for recipients".to_string()),
+                    tenant_id: Ok(Default::default()),
+                    time_zone: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl CreateDigestRequest {
+            pub fn day<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.day = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for day: {e}"));
+                self
+            }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain: {e}"));
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for enabled: {e}"));
+                self
+            }
+            pub fn frequency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DigestFrequency>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.frequency = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for frequency: {e}"));
+                self
+            }
+            pub fn hour<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hour = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for hour: {e}"));
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for language: {e}"));
+                self
+            }
+            pub fn recipients<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recipients = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for recipients: {e}"));
+                self
+            }
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tenant_id: {e}"));
+                self
+            }
+            pub fn time_zone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.time_zone = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for time_zone: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<CreateDigestRequest> for super::CreateDigestRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateDigestRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    day: value.day?,
+                    domain: value.domain?,
+                    enabled: value.enabled?,
+                    frequency: value.frequency?,
+                    hour: value.hour?,
+                    language: value.language?,
+                    recipients: value.recipients?,
+                    tenant_id: value.tenant_id?,
+                    time_zone: value.time_zone?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::CreateDigestRequest> for CreateDigestRequest {
+            fn from(value: super::CreateDigestRequest) -> Self {
+                Self {
+                    day: Ok(value.day),
+                    domain: Ok(value.domain),
+                    enabled: Ok(value.enabled),
+                    frequency: Ok(value.frequency),
+                    hour: Ok(value.hour),
+                    language: Ok(value.language),
+                    recipients: Ok(value.recipients),
+                    tenant_id: Ok(value.tenant_id),
+                    time_zone: Ok(value.time_zone),
                 }
             }
         }
@@ -6905,6 +8070,697 @@ pub mod types {
                     response_status: Ok(value.response_status),
                     status: Ok(value.status),
                     webhook_id: Ok(value.webhook_id),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct DigestAttempt {
+            at: ::std::result::Result<i64, ::std::string::String>,
+            outcome: ::std::result::Result<::std::string::String, ::std::string::String>,
+            reply: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for DigestAttempt {
+            fn default() -> Self {
+                Self {
+                    at: Err("no value supplied for at".to_string()),
+                    outcome: Err("no value supplied for outcome".to_string()),
+                    reply: Err("no value supplied for reply".to_string()),
+                }
+            }
+        }
+
+        impl DigestAttempt {
+            pub fn at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for at: {e}"));
+                self
+            }
+            pub fn outcome<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.outcome = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for outcome: {e}"));
+                self
+            }
+            pub fn reply<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reply = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for reply: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<DigestAttempt> for super::DigestAttempt {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DigestAttempt,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    at: value.at?,
+                    outcome: value.outcome?,
+                    reply: value.reply?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::DigestAttempt> for DigestAttempt {
+            fn from(value: super::DigestAttempt) -> Self {
+                Self {
+                    at: Ok(value.at),
+                    outcome: Ok(value.outcome),
+                    reply: Ok(value.reply),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct DigestDeliveryListResponse {
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::DigestDeliveryResponse>,
+                ::std::string::String,
+            >,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for DigestDeliveryListResponse {
+            fn default() -> Self {
+                Self {
+                    items: Err("no value supplied for items".to_string()),
+                    next_cursor: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl DigestDeliveryListResponse {
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DigestDeliveryResponse>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for items: {e}"));
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<DigestDeliveryListResponse> for super::DigestDeliveryListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DigestDeliveryListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    items: value.items?,
+                    next_cursor: value.next_cursor?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::DigestDeliveryListResponse> for DigestDeliveryListResponse {
+            fn from(value: super::DigestDeliveryListResponse) -> Self {
+                Self {
+                    items: Ok(value.items),
+                    next_cursor: Ok(value.next_cursor),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct DigestDeliveryResponse {
+            attempt_log:
+                ::std::result::Result<::std::vec::Vec<super::DigestAttempt>, ::std::string::String>,
+            attempts: ::std::result::Result<i32, ::std::string::String>,
+            created_at: ::std::result::Result<i64, ::std::string::String>,
+            digest_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_error: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            next_attempt_at:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            period_from: ::std::result::Result<::std::string::String, ::std::string::String>,
+            period_to: ::std::result::Result<::std::string::String, ::std::string::String>,
+            scheduled_for: ::std::result::Result<i64, ::std::string::String>,
+            sent_at: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            smtp_message_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            smtp_response: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<super::DigestDeliveryStatus, ::std::string::String>,
+            trigger: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for DigestDeliveryResponse {
+            fn default() -> Self {
+                Self {
+                    attempt_log: Err("no value supplied for attempt_log".to_string()),
+                    attempts: Err("no value supplied for attempts".to_string()),
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    digest_id: Err("no value supplied for digest_id".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    last_error: Ok(Default::default()),
+                    next_attempt_at: Ok(Default::default()),
+                    period_from: Err("no value supplied for period_from".to_string()),
+                    period_to: Err("no value supplied for period_to".to_string()),
+                    scheduled_for: Err("no value supplied for scheduled_for".to_string()),
+                    sent_at: Ok(Default::default()),
+                    smtp_message_id: Ok(Default::default()),
+                    smtp_response: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
+                    trigger: Err("no value supplied for trigger".to_string()),
+                }
+            }
+        }
+
+        impl DigestDeliveryResponse {
+            pub fn attempt_log<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DigestAttempt>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attempt_log = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for attempt_log: {e}"));
+                self
+            }
+            pub fn attempts<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attempts = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for attempts: {e}"));
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn digest_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.digest_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for digest_id: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn last_error<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_error = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for last_error: {e}"));
+                self
+            }
+            pub fn next_attempt_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_attempt_at = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for next_attempt_at: {e}")
+                });
+                self
+            }
+            pub fn period_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.period_from = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for period_from: {e}"));
+                self
+            }
+            pub fn period_to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.period_to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for period_to: {e}"));
+                self
+            }
+            pub fn scheduled_for<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scheduled_for = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for scheduled_for: {e}"));
+                self
+            }
+            pub fn sent_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sent_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sent_at: {e}"));
+                self
+            }
+            pub fn smtp_message_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.smtp_message_id = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for smtp_message_id: {e}")
+                });
+                self
+            }
+            pub fn smtp_response<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.smtp_response = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for smtp_response: {e}"));
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DigestDeliveryStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for status: {e}"));
+                self
+            }
+            pub fn trigger<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for trigger: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<DigestDeliveryResponse> for super::DigestDeliveryResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DigestDeliveryResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attempt_log: value.attempt_log?,
+                    attempts: value.attempts?,
+                    created_at: value.created_at?,
+                    digest_id: value.digest_id?,
+                    id: value.id?,
+                    last_error: value.last_error?,
+                    next_attempt_at: value.next_attempt_at?,
+                    period_from: value.period_from?,
+                    period_to: value.period_to?,
+                    scheduled_for: value.scheduled_for?,
+                    sent_at: value.sent_at?,
+                    smtp_message_id: value.smtp_message_id?,
+                    smtp_response: value.smtp_response?,
+                    status: value.status?,
+                    trigger: value.trigger?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::DigestDeliveryResponse> for DigestDeliveryResponse {
+            fn from(value: super::DigestDeliveryResponse) -> Self {
+                Self {
+                    attempt_log: Ok(value.attempt_log),
+                    attempts: Ok(value.attempts),
+                    created_at: Ok(value.created_at),
+                    digest_id: Ok(value.digest_id),
+                    id: Ok(value.id),
+                    last_error: Ok(value.last_error),
+                    next_attempt_at: Ok(value.next_attempt_at),
+                    period_from: Ok(value.period_from),
+                    period_to: Ok(value.period_to),
+                    scheduled_for: Ok(value.scheduled_for),
+                    sent_at: Ok(value.sent_at),
+                    smtp_message_id: Ok(value.smtp_message_id),
+                    smtp_response: Ok(value.smtp_response),
+                    status: Ok(value.status),
+                    trigger: Ok(value.trigger),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct DigestListResponse {
+            items: ::std::result::Result<
+                ::std::vec::Vec<super::DigestResponse>,
+                ::std::string::String,
+            >,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for DigestListResponse {
+            fn default() -> Self {
+                Self {
+                    items: Err("no value supplied for items".to_string()),
+                    next_cursor: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl DigestListResponse {
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DigestResponse>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for items: {e}"));
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<DigestListResponse> for super::DigestListResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DigestListResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    items: value.items?,
+                    next_cursor: value.next_cursor?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::DigestListResponse> for DigestListResponse {
+            fn from(value: super::DigestListResponse) -> Self {
+                Self {
+                    items: Ok(value.items),
+                    next_cursor: Ok(value.next_cursor),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct DigestResponse {
+            created_at: ::std::result::Result<i64, ::std::string::String>,
+            day: ::std::result::Result<i32, ::std::string::String>,
+            domain_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enabled: ::std::result::Result<bool, ::std::string::String>,
+            frequency: ::std::result::Result<super::DigestFrequency, ::std::string::String>,
+            hour: ::std::result::Result<i32, ::std::string::String>,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            language: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            last_run_at: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            next_run_at: ::std::result::Result<i64, ::std::string::String>,
+            recipients: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            tenant_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            time_zone: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for DigestResponse {
+            fn default() -> Self {
+                Self {
+                    created_at: Err("no value supplied for created_at".to_string()),
+                    day: Err("no value supplied for day".to_string()),
+                    domain_id: Ok(Default::default()),
+                    enabled: Err("no value supplied for enabled".to_string()),
+                    frequency: Err("no value supplied for frequency".to_string()),
+                    hour: Err("no value supplied for hour".to_string()),
+                    id: Err("no value supplied for id".to_string()),
+                    language: Ok(Default::default()),
+                    last_run_at: Ok(Default::default()),
+                    next_run_at: Err("no value supplied for next_run_at".to_string()),
+                    recipients: Err("no value supplied for recipients".to_string()),
+                    tenant_id: Err("no value supplied for tenant_id".to_string()),
+                    time_zone: Err("no value supplied for time_zone".to_string()),
+                    updated_at: Err("no value supplied for updated_at".to_string()),
+                }
+            }
+        }
+
+        impl DigestResponse {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for created_at: {e}"));
+                self
+            }
+            pub fn day<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.day = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for day: {e}"));
+                self
+            }
+            pub fn domain_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain_id: {e}"));
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for enabled: {e}"));
+                self
+            }
+            pub fn frequency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DigestFrequency>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.frequency = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for frequency: {e}"));
+                self
+            }
+            pub fn hour<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hour = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for hour: {e}"));
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for language: {e}"));
+                self
+            }
+            pub fn last_run_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_run_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for last_run_at: {e}"));
+                self
+            }
+            pub fn next_run_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_run_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_run_at: {e}"));
+                self
+            }
+            pub fn recipients<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recipients = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for recipients: {e}"));
+                self
+            }
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tenant_id: {e}"));
+                self
+            }
+            pub fn time_zone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.time_zone = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for time_zone: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<DigestResponse> for super::DigestResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DigestResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    day: value.day?,
+                    domain_id: value.domain_id?,
+                    enabled: value.enabled?,
+                    frequency: value.frequency?,
+                    hour: value.hour?,
+                    id: value.id?,
+                    language: value.language?,
+                    last_run_at: value.last_run_at?,
+                    next_run_at: value.next_run_at?,
+                    recipients: value.recipients?,
+                    tenant_id: value.tenant_id?,
+                    time_zone: value.time_zone?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::DigestResponse> for DigestResponse {
+            fn from(value: super::DigestResponse) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    day: Ok(value.day),
+                    domain_id: Ok(value.domain_id),
+                    enabled: Ok(value.enabled),
+                    frequency: Ok(value.frequency),
+                    hour: Ok(value.hour),
+                    id: Ok(value.id),
+                    language: Ok(value.language),
+                    last_run_at: Ok(value.last_run_at),
+                    next_run_at: Ok(value.next_run_at),
+                    recipients: Ok(value.recipients),
+                    tenant_id: Ok(value.tenant_id),
+                    time_zone: Ok(value.time_zone),
+                    updated_at: Ok(value.updated_at),
                 }
             }
         }
@@ -10984,6 +12840,166 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct IssueSeverityCounts {
+            critical: ::std::result::Result<i64, ::std::string::String>,
+            high: ::std::result::Result<i64, ::std::string::String>,
+            info: ::std::result::Result<i64, ::std::string::String>,
+            low: ::std::result::Result<i64, ::std::string::String>,
+            medium: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for IssueSeverityCounts {
+            fn default() -> Self {
+                Self {
+                    critical: Err("no value supplied for critical".to_string()),
+                    high: Err("no value supplied for high".to_string()),
+                    info: Err("no value supplied for info".to_string()),
+                    low: Err("no value supplied for low".to_string()),
+                    medium: Err("no value supplied for medium".to_string()),
+                }
+            }
+        }
+
+        impl IssueSeverityCounts {
+            pub fn critical<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.critical = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for critical: {e}"));
+                self
+            }
+            pub fn high<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.high = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for high: {e}"));
+                self
+            }
+            pub fn info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.info = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for info: {e}"));
+                self
+            }
+            pub fn low<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.low = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for low: {e}"));
+                self
+            }
+            pub fn medium<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.medium = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for medium: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<IssueSeverityCounts> for super::IssueSeverityCounts {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IssueSeverityCounts,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    critical: value.critical?,
+                    high: value.high?,
+                    info: value.info?,
+                    low: value.low?,
+                    medium: value.medium?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::IssueSeverityCounts> for IssueSeverityCounts {
+            fn from(value: super::IssueSeverityCounts) -> Self {
+                Self {
+                    critical: Ok(value.critical),
+                    high: Ok(value.high),
+                    info: Ok(value.info),
+                    low: Ok(value.low),
+                    medium: Ok(value.medium),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct LogoData {
+            data: ::std::result::Result<::std::string::String, ::std::string::String>,
+            format: ::std::result::Result<super::LogoFormatName, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for LogoData {
+            fn default() -> Self {
+                Self {
+                    data: Err("no value supplied for data".to_string()),
+                    format: Err("no value supplied for format".to_string()),
+                }
+            }
+        }
+
+        impl LogoData {
+            pub fn data<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for data: {e}"));
+                self
+            }
+            pub fn format<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::LogoFormatName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.format = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for format: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<LogoData> for super::LogoData {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: LogoData,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data: value.data?,
+                    format: value.format?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::LogoData> for LogoData {
+            fn from(value: super::LogoData) -> Self {
+                Self {
+                    data: Ok(value.data),
+                    format: Ok(value.format),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct MailboxAfter {
             action: ::std::result::Result<super::AfterKind, ::std::string::String>,
             folder: ::std::result::Result<
@@ -12466,6 +14482,352 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct PortfolioResponse {
+            from: ::std::result::Result<::std::string::String, ::std::string::String>,
+            items:
+                ::std::result::Result<::std::vec::Vec<super::PortfolioRow>, ::std::string::String>,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            to: ::std::result::Result<::std::string::String, ::std::string::String>,
+            total: ::std::result::Result<u64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for PortfolioResponse {
+            fn default() -> Self {
+                Self {
+                    from: Err("no value supplied for from".to_string()),
+                    items: Err("no value supplied for items".to_string()),
+                    next_cursor: Ok(Default::default()),
+                    to: Err("no value supplied for to".to_string()),
+                    total: Err("no value supplied for total".to_string()),
+                }
+            }
+        }
+
+        impl PortfolioResponse {
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for from: {e}"));
+                self
+            }
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PortfolioRow>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for items: {e}"));
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<u64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<PortfolioResponse> for super::PortfolioResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortfolioResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    from: value.from?,
+                    items: value.items?,
+                    next_cursor: value.next_cursor?,
+                    to: value.to?,
+                    total: value.total?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::PortfolioResponse> for PortfolioResponse {
+            fn from(value: super::PortfolioResponse) -> Self {
+                Self {
+                    from: Ok(value.from),
+                    items: Ok(value.items),
+                    next_cursor: Ok(value.next_cursor),
+                    to: Ok(value.to),
+                    total: Ok(value.total),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct PortfolioRow {
+            attention_reasons: ::std::result::Result<
+                ::std::vec::Vec<super::AttentionReason>,
+                ::std::string::String,
+            >,
+            dmarc_checked_at:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            dmarc_pass_messages: ::std::result::Result<i64, ::std::string::String>,
+            dmarc_policy: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            domain_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            last_report_at:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            messages: ::std::result::Result<i64, ::std::string::String>,
+            needs_attention: ::std::result::Result<bool, ::std::string::String>,
+            open_issues: ::std::result::Result<super::IssueSeverityCounts, ::std::string::String>,
+            pass_rate: ::std::result::Result<::std::option::Option<f64>, ::std::string::String>,
+            tenant_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            tls_failed_sessions: ::std::result::Result<i64, ::std::string::String>,
+            tls_successful_sessions: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for PortfolioRow {
+            fn default() -> Self {
+                Self {
+                    attention_reasons: Err("no value supplied for attention_reasons".to_string()),
+                    dmarc_checked_at: Ok(Default::default()),
+                    dmarc_pass_messages: Err(
+                        "no value supplied for dmarc_pass_messages".to_string()
+                    ),
+                    dmarc_policy: Ok(Default::default()),
+                    domain: Err("no value supplied for domain".to_string()),
+                    domain_id: Err("no value supplied for domain_id".to_string()),
+                    last_report_at: Ok(Default::default()),
+                    messages: Err("no value supplied for messages".to_string()),
+                    needs_attention: Err("no value supplied for needs_attention".to_string()),
+                    open_issues: Err("no value supplied for open_issues".to_string()),
+                    pass_rate: Ok(Default::default()),
+                    tenant_id: Err("no value supplied for tenant_id".to_string()),
+                    tls_failed_sessions: Err(
+                        "no value supplied for tls_failed_sessions".to_string()
+                    ),
+                    tls_successful_sessions: Err(
+                        "no value supplied for tls_successful_sessions".to_string()
+                    ),
+                }
+            }
+        }
+
+        impl PortfolioRow {
+            pub fn attention_reasons<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::AttentionReason>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attention_reasons = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for attention_reasons: {e}")
+                });
+                self
+            }
+            pub fn dmarc_checked_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_checked_at = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for dmarc_checked_at: {e}")
+                });
+                self
+            }
+            pub fn dmarc_pass_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_pass_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for dmarc_pass_messages: {e}")
+                });
+                self
+            }
+            pub fn dmarc_policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_policy = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for dmarc_policy: {e}"));
+                self
+            }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain: {e}"));
+                self
+            }
+            pub fn domain_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain_id: {e}"));
+                self
+            }
+            pub fn last_report_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_report_at = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for last_report_at: {e}")
+                });
+                self
+            }
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for messages: {e}"));
+                self
+            }
+            pub fn needs_attention<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.needs_attention = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for needs_attention: {e}")
+                });
+                self
+            }
+            pub fn open_issues<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::IssueSeverityCounts>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.open_issues = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for open_issues: {e}"));
+                self
+            }
+            pub fn pass_rate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pass_rate = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for pass_rate: {e}"));
+                self
+            }
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tenant_id: {e}"));
+                self
+            }
+            pub fn tls_failed_sessions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tls_failed_sessions = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for tls_failed_sessions: {e}")
+                });
+                self
+            }
+            pub fn tls_successful_sessions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tls_successful_sessions = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for tls_successful_sessions: {e}")
+                });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<PortfolioRow> for super::PortfolioRow {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PortfolioRow,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    attention_reasons: value.attention_reasons?,
+                    dmarc_checked_at: value.dmarc_checked_at?,
+                    dmarc_pass_messages: value.dmarc_pass_messages?,
+                    dmarc_policy: value.dmarc_policy?,
+                    domain: value.domain?,
+                    domain_id: value.domain_id?,
+                    last_report_at: value.last_report_at?,
+                    messages: value.messages?,
+                    needs_attention: value.needs_attention?,
+                    open_issues: value.open_issues?,
+                    pass_rate: value.pass_rate?,
+                    tenant_id: value.tenant_id?,
+                    tls_failed_sessions: value.tls_failed_sessions?,
+                    tls_successful_sessions: value.tls_successful_sessions?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::PortfolioRow> for PortfolioRow {
+            fn from(value: super::PortfolioRow) -> Self {
+                Self {
+                    attention_reasons: Ok(value.attention_reasons),
+                    dmarc_checked_at: Ok(value.dmarc_checked_at),
+                    dmarc_pass_messages: Ok(value.dmarc_pass_messages),
+                    dmarc_policy: Ok(value.dmarc_policy),
+                    domain: Ok(value.domain),
+                    domain_id: Ok(value.domain_id),
+                    last_report_at: Ok(value.last_report_at),
+                    messages: Ok(value.messages),
+                    needs_attention: Ok(value.needs_attention),
+                    open_issues: Ok(value.open_issues),
+                    pass_rate: Ok(value.pass_rate),
+                    tenant_id: Ok(value.tenant_id),
+                    tls_failed_sessions: Ok(value.tls_failed_sessions),
+                    tls_successful_sessions: Ok(value.tls_successful_sessions),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct Problem {
             code: ::std::result::Result<super::ErrorCode, ::std::string::String>,
             detail: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -12772,6 +15134,153 @@ pub mod types {
                     rtype: Ok(value.rtype),
                     ttl: Ok(value.ttl),
                     value: Ok(value.value),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct PutBrandingRequest {
+            accent_color: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            display_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            footer_text: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            language: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            logo: ::std::result::Result<
+                ::std::option::Option<super::LogoData>,
+                ::std::string::String,
+            >,
+            primary_color: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            support_contact: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for PutBrandingRequest {
+            fn default() -> Self {
+                Self {
+                    accent_color: Ok(Default::default()),
+                    display_name: Err("no value supplied for display_name".to_string()),
+                    footer_text: Ok(Default::default()),
+                    language: Ok(Default::default()),
+                    logo: Ok(Default::default()),
+                    primary_color: Ok(Default::default()),
+                    support_contact: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl PutBrandingRequest {
+            pub fn accent_color<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.accent_color = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for accent_color: {e}"));
+                self
+            }
+            pub fn display_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.display_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for display_name: {e}"));
+                self
+            }
+            pub fn footer_text<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.footer_text = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for footer_text: {e}"));
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for language: {e}"));
+                self
+            }
+            pub fn logo<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::LogoData>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.logo = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for logo: {e}"));
+                self
+            }
+            pub fn primary_color<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.primary_color = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for primary_color: {e}"));
+                self
+            }
+            pub fn support_contact<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.support_contact = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for support_contact: {e}")
+                });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<PutBrandingRequest> for super::PutBrandingRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PutBrandingRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    accent_color: value.accent_color?,
+                    display_name: value.display_name?,
+                    footer_text: value.footer_text?,
+                    language: value.language?,
+                    logo: value.logo?,
+                    primary_color: value.primary_color?,
+                    support_contact: value.support_contact?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::PutBrandingRequest> for PutBrandingRequest {
+            fn from(value: super::PutBrandingRequest) -> Self {
+                Self {
+                    accent_color: Ok(value.accent_color),
+                    display_name: Ok(value.display_name),
+                    footer_text: Ok(value.footer_text),
+                    language: Ok(value.language),
+                    logo: Ok(value.logo),
+                    primary_color: Ok(value.primary_color),
+                    support_contact: Ok(value.support_contact),
                 }
             }
         }
@@ -16222,6 +18731,149 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct UpdateDigestRequest {
+            day: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+            enabled: ::std::result::Result<::std::option::Option<bool>, ::std::string::String>,
+            frequency: ::std::result::Result<
+                ::std::option::Option<super::DigestFrequency>,
+                ::std::string::String,
+            >,
+            hour: ::std::result::Result<::std::option::Option<i32>, ::std::string::String>,
+            language: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            recipients: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            time_zone: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for UpdateDigestRequest {
+            fn default() -> Self {
+                Self {
+                    day: Ok(Default::default()),
+                    enabled: Ok(Default::default()),
+                    frequency: Ok(Default::default()),
+                    hour: Ok(Default::default()),
+                    language: Ok(Default::default()),
+                    recipients: Ok(Default::default()),
+                    time_zone: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl UpdateDigestRequest {
+            pub fn day<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.day = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for day: {e}"));
+                self
+            }
+            pub fn enabled<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enabled = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for enabled: {e}"));
+                self
+            }
+            pub fn frequency<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::DigestFrequency>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.frequency = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for frequency: {e}"));
+                self
+            }
+            pub fn hour<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.hour = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for hour: {e}"));
+                self
+            }
+            pub fn language<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.language = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for language: {e}"));
+                self
+            }
+            pub fn recipients<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recipients = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for recipients: {e}"));
+                self
+            }
+            pub fn time_zone<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.time_zone = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for time_zone: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<UpdateDigestRequest> for super::UpdateDigestRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateDigestRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    day: value.day?,
+                    enabled: value.enabled?,
+                    frequency: value.frequency?,
+                    hour: value.hour?,
+                    language: value.language?,
+                    recipients: value.recipients?,
+                    time_zone: value.time_zone?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::UpdateDigestRequest> for UpdateDigestRequest {
+            fn from(value: super::UpdateDigestRequest) -> Self {
+                Self {
+                    day: Ok(value.day),
+                    enabled: Ok(value.enabled),
+                    frequency: Ok(value.frequency),
+                    hour: Ok(value.hour),
+                    language: Ok(value.language),
+                    recipients: Ok(value.recipients),
+                    time_zone: Ok(value.time_zone),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct UpdateFailureSettingsRequest {
             failure_report_privacy:
                 ::std::result::Result<super::FailurePrivacy, ::std::string::String>,
@@ -17793,6 +20445,41 @@ impl Client {
         builder::CreateToken::new(self)
     }
 
+    #[doc = "List the digests of the caller's tenant and its descendants, newest first\n\nSends a `GET` request to `/api/v1/digests`\n\nArguments:\n- `cursor`: `next_cursor` of the previous page.\n- `limit`: Page size (1 to 500, default 50).\n```ignore\nlet response = client.list_digests()\n    .cursor(cursor)\n    .limit(limit)\n    .send()\n    .await;\n```"]
+    pub fn list_digests(&self) -> builder::ListDigests<'_> {
+        builder::ListDigests::new(self)
+    }
+
+    #[doc = "Create a digest. It is first sent at the next occurrence of its day and hour\n\nSends a `POST` request to `/api/v1/digests`\n\n```ignore\nlet response = client.create_digest()\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn create_digest(&self) -> builder::CreateDigest<'_> {
+        builder::CreateDigest::new(self)
+    }
+
+    #[doc = "Get a digest\n\nSends a `GET` request to `/api/v1/digests/{digest_id}`\n\nArguments:\n- `digest_id`: Digest id\n```ignore\nlet response = client.get_digest()\n    .digest_id(digest_id)\n    .send()\n    .await;\n```"]
+    pub fn get_digest(&self) -> builder::GetDigest<'_> {
+        builder::GetDigest::new(self)
+    }
+
+    #[doc = "Delete a digest and its delivery log; queued mails are dropped\n\nSends a `DELETE` request to `/api/v1/digests/{digest_id}`\n\nArguments:\n- `digest_id`: Digest id\n```ignore\nlet response = client.delete_digest()\n    .digest_id(digest_id)\n    .send()\n    .await;\n```"]
+    pub fn delete_digest(&self) -> builder::DeleteDigest<'_> {
+        builder::DeleteDigest::new(self)
+    }
+
+    #[doc = "Change a digest's recipients, schedule, language, or enable/disable it. A changed\nschedule, or enabling, sets the next run from now\n\nSends a `PATCH` request to `/api/v1/digests/{digest_id}`\n\nArguments:\n- `digest_id`: Digest id\n- `body`\n```ignore\nlet response = client.update_digest()\n    .digest_id(digest_id)\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn update_digest(&self) -> builder::UpdateDigest<'_> {
+        builder::UpdateDigest::new(self)
+    }
+
+    #[doc = "The delivery log of a digest, newest first: each mail, its state and every attempt\n\nSends a `GET` request to `/api/v1/digests/{digest_id}/deliveries`\n\nArguments:\n- `digest_id`: Digest id\n- `cursor`: `next_cursor` of the previous page.\n- `limit`: Page size (1 to 500, default 50).\n- `status`: Only deliveries in this state.\n```ignore\nlet response = client.list_digest_deliveries()\n    .digest_id(digest_id)\n    .cursor(cursor)\n    .limit(limit)\n    .status(status)\n    .send()\n    .await;\n```"]
+    pub fn list_digest_deliveries(&self) -> builder::ListDigestDeliveries<'_> {
+        builder::ListDigestDeliveries::new(self)
+    }
+
+    #[doc = "Send a digest now, for the last complete period of its schedule (also when it is\ndisabled). The mail is queued; its outcome appears in the delivery log\n\nSends a `POST` request to `/api/v1/digests/{digest_id}/send`\n\nArguments:\n- `digest_id`: Digest id\n```ignore\nlet response = client.send_digest()\n    .digest_id(digest_id)\n    .send()\n    .await;\n```"]
+    pub fn send_digest(&self) -> builder::SendDigest<'_> {
+        builder::SendDigest::new(self)
+    }
+
     #[doc = "Generate a BIMI assertion record (or a declination record)\n\nSends a `POST` request to `/api/v1/dns/bimi/generate`\n\n```ignore\nlet response = client.generate_bimi_record()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn generate_bimi_record(&self) -> builder::GenerateBimiRecord<'_> {
         builder::GenerateBimiRecord::new(self)
@@ -17881,6 +20568,11 @@ impl Client {
     #[doc = "The stored checks of one kind of a registered domain, newest first, to see changes over\ntime\n\nSends a `GET` request to `/api/v1/domains/{domain}/dns-checks/history`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: `next_cursor` of the previous page.\n- `kind`: The check kind.\n- `limit`: Page size (1 to 500, default 50).\n```ignore\nlet response = client.list_domain_dns_check_history()\n    .domain(domain)\n    .cursor(cursor)\n    .kind(kind)\n    .limit(limit)\n    .send()\n    .await;\n```"]
     pub fn list_domain_dns_check_history(&self) -> builder::ListDomainDnsCheckHistory<'_> {
         builder::ListDomainDnsCheckHistory::new(self)
+    }
+
+    #[doc = "A domain's report for a period: summary (messages, DMARC pass rate, published policy,\nchange against the previous period of the same length), daily trend chart, DMARC by\nresult, sending sources and services with their compliance, SMTP TLS by result, per\nreporting organization and per failure path, open issues with their remediation, and the\nlatest DNS check of each kind. HTML and PDF carry the same content; tables list the\nlargest 50 rows and say how many were left out\n\nSends a `GET` request to `/api/v1/domains/{domain}/document`\n\nArguments:\n- `domain`: Domain name or id\n- `format`: `html` (default) or `pdf`.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`). A document covers\nat most 366 days.\n- `language`: The language to write in (`en`, `nl`; a region such as `nl-BE` is ignored). Default:\nthe brand's language.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_domain_document()\n    .domain(domain)\n    .format(format)\n    .from(from)\n    .language(language)\n    .to(to)\n    .send()\n    .await;\n```"]
+    pub fn get_domain_document(&self) -> builder::GetDomainDocument<'_> {
+        builder::GetDomainDocument::new(self)
     }
 
     #[doc = "List a domain's failure reports, newest arrival first\n\nSends a `GET` request to `/api/v1/domains/{domain}/failures`\n\nArguments:\n- `domain`: Domain name\n- `auth_failure`: Only failures with this `Auth-Failure` value (`dmarc`, `spf`, `dkim`, `bodyhash`, …).\n- `cursor`: `next_cursor` of the previous page.\n- `from`: Only failures that arrived on or after this day (ISO 8601 date, UTC).\n- `limit`: Page size (1 to 500, default 50).\n- `policy_domain`: Only failures about this policy domain (the domain or a name below it that the\nreport named).\n- `source_ip`: Only failures of messages from this IP address.\n- `to`: Only failures that arrived on or before this day (ISO 8601 date, UTC).\n```ignore\nlet response = client.list_failures()\n    .domain(domain)\n    .auth_failure(auth_failure)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .policy_domain(policy_domain)\n    .source_ip(source_ip)\n    .to(to)\n    .send()\n    .await;\n```"]
@@ -18003,6 +20695,16 @@ impl Client {
         builder::PollMailbox::new(self)
     }
 
+    #[doc = "Every domain of the caller's subtree with its DMARC volume and pass rate, TLS sessions,\npublished DMARC policy, unresolved issues by severity and last report, and whether it\nneeds attention: an unresolved critical issue, no valid DMARC policy or `p=none`, a pass\nrate under 90 %, or no report for 7 days. Read from per-domain daily rollups kept at\ningest, so its cost grows with the number of domains, not of reports\n\nSends a `GET` request to `/api/v1/portfolio`\n\nArguments:\n- `attention`: `true`: only domains that need attention.\n- `cursor`: `next_cursor` of the previous page (with the same sort and filters).\n- `from`: First day of the period, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: Page size (1 to 500, default 50).\n- `order`: `asc` or `desc`; default `asc` for `domain`, `desc` for the others. Equal values are\nordered by domain name.\n- `sort`: Sort by `domain` (default), `messages`, `pass_rate`, `last_report_at` or `attention`.\n- `tenant`: Only the domains of this tenant and its descendants (a tenant in the caller's subtree).\n- `to`: Last day of the period, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.list_portfolio()\n    .attention(attention)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .order(order)\n    .sort(sort)\n    .tenant(tenant)\n    .to(to)\n    .send()\n    .await;\n```"]
+    pub fn list_portfolio(&self) -> builder::ListPortfolio<'_> {
+        builder::ListPortfolio::new(self)
+    }
+
+    #[doc = "The caller's portfolio as a readable document: every domain of its subtree with volume,\nDMARC pass rate, published policy, unresolved issues by severity and the last report\nreceived, those needing attention first (the figures `GET /portfolio` answers for the same\nperiod). Under the brand of the caller's tenant\n\nSends a `GET` request to `/api/v1/portfolio/document`\n\nArguments:\n- `format`: `html` (default) or `pdf`.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`). A document covers\nat most 366 days.\n- `language`: The language to write in (`en`, `nl`; a region such as `nl-BE` is ignored). Default:\nthe brand's language.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_portfolio_document()\n    .format(format)\n    .from(from)\n    .language(language)\n    .to(to)\n    .send()\n    .await;\n```"]
+    pub fn get_portfolio_document(&self) -> builder::GetPortfolioDocument<'_> {
+        builder::GetPortfolioDocument::new(self)
+    }
+
     #[doc = "List reports, newest range first\n\nSends a `GET` request to `/api/v1/reports`\n\nArguments:\n- `cursor`: `next_cursor` of the previous page.\n- `domain`: Only reports filed under this registered domain.\n- `from`: Only reports whose range ends on or after this day (ISO 8601 date).\n- `kind`: Only this kind.\n- `limit`: Page size (1 to 500, default 50).\n- `reporter`: Only reports from this reporting organization (as sent).\n- `to`: Only reports whose range begins before the end of this day (ISO 8601 date).\n```ignore\nlet response = client.list_reports()\n    .cursor(cursor)\n    .domain(domain)\n    .from(from)\n    .kind(kind)\n    .limit(limit)\n    .reporter(reporter)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn list_reports(&self) -> builder::ListReports<'_> {
         builder::ListReports::new(self)
@@ -18021,6 +20723,11 @@ impl Client {
     #[doc = "Delete a report (its records and its share of the aggregates)\n\nSends a `DELETE` request to `/api/v1/reports/{report_id}`\n\nArguments:\n- `report_id`: Report id\n```ignore\nlet response = client.delete_report()\n    .report_id(report_id)\n    .send()\n    .await;\n```"]
     pub fn delete_report(&self) -> builder::DeleteReport<'_> {
         builder::DeleteReport::new(self)
+    }
+
+    #[doc = "One stored DMARC aggregate or SMTP TLS report as a readable document: who sent it, the\nperiod and the policy published, its records (DMARC) or policies and failure details\n(TLS), and what its reader had to correct, in plain words\n\nSends a `GET` request to `/api/v1/reports/{report_id}/document`\n\nArguments:\n- `report_id`: Report id\n- `format`: `html` (default) or `pdf`.\n- `language`: The language to write in (`en`, `nl`). Default: the brand's language.\n```ignore\nlet response = client.get_report_document()\n    .report_id(report_id)\n    .format(format)\n    .language(language)\n    .send()\n    .await;\n```"]
+    pub fn get_report_document(&self) -> builder::GetReportDocument<'_> {
+        builder::GetReportDocument::new(self)
     }
 
     #[doc = "Download a report's own payload (its XML or JSON, unpacked from whatever container it came\nin), or with `original=true` the whole upload it came in. The media type is what the\nbytes are (never the uploader's declared type), and `Content-Disposition` gives a file\nname: the original one when known (the multipart file name, the zip member or the email\nattachment), else the RFC 7489 §7.2.1.1 / RFC 8460 §5.3.1 name\n`receiver!domain!begin!end.xml|json`\n\nSends a `GET` request to `/api/v1/reports/{report_id}/raw`\n\nArguments:\n- `report_id`: Report id\n- `original`: `true`: the whole original upload (the email, zip or gzip file that held the report),\nas it was sent. Default `false`: the report's own payload, unpacked.\n```ignore\nlet response = client.get_report_raw()\n    .report_id(report_id)\n    .original(original)\n    .send()\n    .await;\n```"]
@@ -18066,6 +20773,21 @@ impl Client {
     #[doc = "Revoke an API key and every token minted with it (it stays listed, with `revoked_at`)\n\nSends a `DELETE` request to `/api/v1/tenants/{tenant_id}/api-keys/{key_id}`\n\nArguments:\n- `tenant_id`: Tenant id\n- `key_id`: API key id\n```ignore\nlet response = client.revoke_api_key()\n    .tenant_id(tenant_id)\n    .key_id(key_id)\n    .send()\n    .await;\n```"]
     pub fn revoke_api_key(&self) -> builder::RevokeApiKey<'_> {
         builder::RevokeApiKey::new(self)
+    }
+
+    #[doc = "The effective brand of a tenant: its own, else its nearest branded ancestor's, else\nruad's; with where it comes from\n\nSends a `GET` request to `/api/v1/tenants/{tenant_id}/branding`\n\nArguments:\n- `tenant_id`: Tenant id\n```ignore\nlet response = client.get_branding()\n    .tenant_id(tenant_id)\n    .send()\n    .await;\n```"]
+    pub fn get_branding(&self) -> builder::GetBranding<'_> {
+        builder::GetBranding::new(self)
+    }
+
+    #[doc = "Set a tenant's own brand (admin). It replaces any brand the tenant had, and applies to the\ntenant and every descendant without a brand of its own\n\nSends a `PUT` request to `/api/v1/tenants/{tenant_id}/branding`\n\nArguments:\n- `tenant_id`: Tenant id\n- `body`\n```ignore\nlet response = client.put_branding()\n    .tenant_id(tenant_id)\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn put_branding(&self) -> builder::PutBranding<'_> {
+        builder::PutBranding::new(self)
+    }
+
+    #[doc = "Remove a tenant's own brand (admin): it inherits its nearest branded ancestor's again\n\nSends a `DELETE` request to `/api/v1/tenants/{tenant_id}/branding`\n\nArguments:\n- `tenant_id`: Tenant id\n```ignore\nlet response = client.delete_branding()\n    .tenant_id(tenant_id)\n    .send()\n    .await;\n```"]
+    pub fn delete_branding(&self) -> builder::DeleteBranding<'_> {
+        builder::DeleteBranding::new(self)
     }
 
     #[doc = "Read a tenant's failure report settings\n\nSends a `GET` request to `/api/v1/tenants/{tenant_id}/failure-settings`\n\nArguments:\n- `tenant_id`: Tenant id\n```ignore\nlet response = client.get_failure_settings()\n    .tenant_id(tenant_id)\n    .send()\n    .await;\n```"]
@@ -18236,6 +20958,711 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::list_digests`]\n\n[`Client::list_digests`]: super::Client::list_digests"]
+    #[derive(Debug, Clone)]
+    pub struct ListDigests<'a> {
+        client: &'a super::Client,
+        cursor: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+    }
+
+    impl<'a> ListDigests<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                cursor: Ok(None),
+                limit: Ok(None),
+            }
+        }
+
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/digests`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DigestListResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                cursor,
+                limit,
+            } = self;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/digests", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_digests",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::create_digest`]\n\n[`Client::create_digest`]: super::Client::create_digest"]
+    #[derive(Debug, Clone)]
+    pub struct CreateDigest<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CreateDigestRequest, String>,
+    }
+
+    impl<'a> CreateDigest<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateDigestRequest>,
+            <V as std::convert::TryInto<types::CreateDigestRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `CreateDigestRequest` for body failed: {}", s));
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::CreateDigestRequest,
+                ) -> types::builder::CreateDigestRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+
+        #[doc = "Sends a `POST` request to `/api/v1/digests`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DigestResponse>, Error<types::Problem>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::CreateDigestRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/digests", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_digest",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::get_digest`]\n\n[`Client::get_digest`]: super::Client::get_digest"]
+    #[derive(Debug, Clone)]
+    pub struct GetDigest<'a> {
+        client: &'a super::Client,
+        digest_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> GetDigest<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                digest_id: Err("digest_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn digest_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.digest_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for digest_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/digests/{digest_id}`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DigestResponse>, Error<types::Problem>> {
+            let Self { client, digest_id } = self;
+            let digest_id = digest_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/digests/{}",
+                client.baseurl,
+                encode_path(&digest_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_digest",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::delete_digest`]\n\n[`Client::delete_digest`]: super::Client::delete_digest"]
+    #[derive(Debug, Clone)]
+    pub struct DeleteDigest<'a> {
+        client: &'a super::Client,
+        digest_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> DeleteDigest<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                digest_id: Err("digest_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn digest_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.digest_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for digest_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `DELETE` request to `/api/v1/digests/{digest_id}`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Problem>> {
+            let Self { client, digest_id } = self;
+            let digest_id = digest_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/digests/{}",
+                client.baseurl,
+                encode_path(&digest_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_digest",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::update_digest`]\n\n[`Client::update_digest`]: super::Client::update_digest"]
+    #[derive(Debug, Clone)]
+    pub struct UpdateDigest<'a> {
+        client: &'a super::Client,
+        digest_id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdateDigestRequest, String>,
+    }
+
+    impl<'a> UpdateDigest<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                digest_id: Err("digest_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn digest_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.digest_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for digest_id failed".to_string()
+            });
+            self
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateDigestRequest>,
+            <V as std::convert::TryInto<types::UpdateDigestRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `UpdateDigestRequest` for body failed: {}", s));
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::UpdateDigestRequest,
+                ) -> types::builder::UpdateDigestRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+
+        #[doc = "Sends a `PATCH` request to `/api/v1/digests/{digest_id}`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DigestResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                digest_id,
+                body,
+            } = self;
+            let digest_id = digest_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::UpdateDigestRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/digests/{}",
+                client.baseurl,
+                encode_path(&digest_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .patch(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_digest",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::list_digest_deliveries`]\n\n[`Client::list_digest_deliveries`]: super::Client::list_digest_deliveries"]
+    #[derive(Debug, Clone)]
+    pub struct ListDigestDeliveries<'a> {
+        client: &'a super::Client,
+        digest_id: Result<::std::string::String, String>,
+        cursor: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        status: Result<Option<types::DigestDeliveryStatus>, String>,
+    }
+
+    impl<'a> ListDigestDeliveries<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                digest_id: Err("digest_id was not initialized".to_string()),
+                cursor: Ok(None),
+                limit: Ok(None),
+                status: Ok(None),
+            }
+        }
+
+        pub fn digest_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.digest_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for digest_id failed".to_string()
+            });
+            self
+        }
+
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
+            self
+        }
+
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DigestDeliveryStatus>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `DigestDeliveryStatus` for status failed".to_string());
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/digests/{digest_id}/deliveries`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DigestDeliveryListResponse>, Error<types::Problem>>
+        {
+            let Self {
+                client,
+                digest_id,
+                cursor,
+                limit,
+                status,
+            } = self;
+            let digest_id = digest_id.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/digests/{}/deliveries",
+                client.baseurl,
+                encode_path(&digest_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_digest_deliveries",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::send_digest`]\n\n[`Client::send_digest`]: super::Client::send_digest"]
+    #[derive(Debug, Clone)]
+    pub struct SendDigest<'a> {
+        client: &'a super::Client,
+        digest_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> SendDigest<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                digest_id: Err("digest_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn digest_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.digest_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for digest_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `POST` request to `/api/v1/digests/{digest_id}/send`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DigestDeliveryResponse>, Error<types::Problem>> {
+            let Self { client, digest_id } = self;
+            let digest_id = digest_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/digests/{}/send",
+                client.baseurl,
+                encode_path(&digest_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "send_digest",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(
@@ -20190,6 +23617,149 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::get_domain_document`]\n\n[`Client::get_domain_document`]: super::Client::get_domain_document"]
+    #[derive(Debug, Clone)]
+    pub struct GetDomainDocument<'a> {
+        client: &'a super::Client,
+        domain: Result<::std::string::String, String>,
+        format: Result<Option<::std::string::String>, String>,
+        from: Result<Option<::std::string::String>, String>,
+        language: Result<Option<::std::string::String>, String>,
+        to: Result<Option<::std::string::String>, String>,
+    }
+
+    impl<'a> GetDomainDocument<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Err("domain was not initialized".to_string()),
+                format: Ok(None),
+                from: Ok(None),
+                language: Ok(None),
+                to: Ok(None),
+            }
+        }
+
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed".to_string()
+            });
+            self
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.format = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for format failed".to_string()
+            });
+            self
+        }
+
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for from failed".to_string()
+            });
+            self
+        }
+
+        pub fn language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.language = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for language failed".to_string()
+            });
+            self
+        }
+
+        pub fn to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.to = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for to failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/domains/{domain}/document`"]
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Problem>> {
+            let Self {
+                client,
+                domain,
+                format,
+                from,
+                language,
+                to,
+            } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let language = language.map_err(Error::InvalidRequest)?;
+            let to = to.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/domains/{}/document",
+                client.baseurl,
+                encode_path(&domain.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("format", &format))
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("language", &language))
+                .query(&progenitor_client::QueryParam::new("to", &to))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_domain_document",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(
@@ -22969,6 +26539,313 @@ pub mod builder {
         }
     }
 
+    #[doc = "Builder for [`Client::list_portfolio`]\n\n[`Client::list_portfolio`]: super::Client::list_portfolio"]
+    #[derive(Debug, Clone)]
+    pub struct ListPortfolio<'a> {
+        client: &'a super::Client,
+        attention: Result<Option<bool>, String>,
+        cursor: Result<Option<::std::string::String>, String>,
+        from: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        order: Result<Option<types::ListPortfolioOrder>, String>,
+        sort: Result<Option<types::ListPortfolioSort>, String>,
+        tenant: Result<Option<::std::string::String>, String>,
+        to: Result<Option<::std::string::String>, String>,
+    }
+
+    impl<'a> ListPortfolio<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                attention: Ok(None),
+                cursor: Ok(None),
+                from: Ok(None),
+                limit: Ok(None),
+                order: Ok(None),
+                sort: Ok(None),
+                tenant: Ok(None),
+                to: Ok(None),
+            }
+        }
+
+        pub fn attention<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.attention = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `bool` for attention failed".to_string());
+            self
+        }
+
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for from failed".to_string()
+            });
+            self
+        }
+
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
+            self
+        }
+
+        pub fn order<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListPortfolioOrder>,
+        {
+            self.order = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ListPortfolioOrder` for order failed".to_string());
+            self
+        }
+
+        pub fn sort<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListPortfolioSort>,
+        {
+            self.sort = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ListPortfolioSort` for sort failed".to_string());
+            self
+        }
+
+        pub fn tenant<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant failed".to_string()
+            });
+            self
+        }
+
+        pub fn to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.to = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for to failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/portfolio`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::PortfolioResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                attention,
+                cursor,
+                from,
+                limit,
+                order,
+                sort,
+                tenant,
+                to,
+            } = self;
+            let attention = attention.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let order = order.map_err(Error::InvalidRequest)?;
+            let sort = sort.map_err(Error::InvalidRequest)?;
+            let tenant = tenant.map_err(Error::InvalidRequest)?;
+            let to = to.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/portfolio", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("attention", &attention))
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("order", &order))
+                .query(&progenitor_client::QueryParam::new("sort", &sort))
+                .query(&progenitor_client::QueryParam::new("tenant", &tenant))
+                .query(&progenitor_client::QueryParam::new("to", &to))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_portfolio",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::get_portfolio_document`]\n\n[`Client::get_portfolio_document`]: super::Client::get_portfolio_document"]
+    #[derive(Debug, Clone)]
+    pub struct GetPortfolioDocument<'a> {
+        client: &'a super::Client,
+        format: Result<Option<::std::string::String>, String>,
+        from: Result<Option<::std::string::String>, String>,
+        language: Result<Option<::std::string::String>, String>,
+        to: Result<Option<::std::string::String>, String>,
+    }
+
+    impl<'a> GetPortfolioDocument<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                format: Ok(None),
+                from: Ok(None),
+                language: Ok(None),
+                to: Ok(None),
+            }
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.format = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for format failed".to_string()
+            });
+            self
+        }
+
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for from failed".to_string()
+            });
+            self
+        }
+
+        pub fn language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.language = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for language failed".to_string()
+            });
+            self
+        }
+
+        pub fn to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.to = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for to failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/portfolio/document`"]
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Problem>> {
+            let Self {
+                client,
+                format,
+                from,
+                language,
+                to,
+            } = self;
+            let format = format.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let language = language.map_err(Error::InvalidRequest)?;
+            let to = to.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/portfolio/document", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("format", &format))
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("language", &language))
+                .query(&progenitor_client::QueryParam::new("to", &to))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_portfolio_document",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
     #[doc = "Builder for [`Client::list_reports`]\n\n[`Client::list_reports`]: super::Client::list_reports"]
     #[derive(Debug, Clone)]
     pub struct ListReports<'a> {
@@ -23402,6 +27279,116 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::get_report_document`]\n\n[`Client::get_report_document`]: super::Client::get_report_document"]
+    #[derive(Debug, Clone)]
+    pub struct GetReportDocument<'a> {
+        client: &'a super::Client,
+        report_id: Result<::std::string::String, String>,
+        format: Result<Option<::std::string::String>, String>,
+        language: Result<Option<::std::string::String>, String>,
+    }
+
+    impl<'a> GetReportDocument<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                report_id: Err("report_id was not initialized".to_string()),
+                format: Ok(None),
+                language: Ok(None),
+            }
+        }
+
+        pub fn report_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.report_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for report_id failed".to_string()
+            });
+            self
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.format = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for format failed".to_string()
+            });
+            self
+        }
+
+        pub fn language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.language = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for language failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/reports/{report_id}/document`"]
+        pub async fn send(self) -> Result<ResponseValue<ByteStream>, Error<types::Problem>> {
+            let Self {
+                client,
+                report_id,
+                format,
+                language,
+            } = self;
+            let report_id = report_id.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
+            let language = language.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/reports/{}/document",
+                client.baseurl,
+                encode_path(&report_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .query(&progenitor_client::QueryParam::new("format", &format))
+                .query(&progenitor_client::QueryParam::new("language", &language))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_report_document",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => Ok(ResponseValue::stream(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(
@@ -24309,6 +28296,294 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "revoke_api_key",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::get_branding`]\n\n[`Client::get_branding`]: super::Client::get_branding"]
+    #[derive(Debug, Clone)]
+    pub struct GetBranding<'a> {
+        client: &'a super::Client,
+        tenant_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> GetBranding<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant_id: Err("tenant_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/tenants/{tenant_id}/branding`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrandingResponse>, Error<types::Problem>> {
+            let Self { client, tenant_id } = self;
+            let tenant_id = tenant_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tenants/{}/branding",
+                client.baseurl,
+                encode_path(&tenant_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_branding",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::put_branding`]\n\n[`Client::put_branding`]: super::Client::put_branding"]
+    #[derive(Debug, Clone)]
+    pub struct PutBranding<'a> {
+        client: &'a super::Client,
+        tenant_id: Result<::std::string::String, String>,
+        body: Result<types::builder::PutBrandingRequest, String>,
+    }
+
+    impl<'a> PutBranding<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant_id: Err("tenant_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant_id failed".to_string()
+            });
+            self
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PutBrandingRequest>,
+            <V as std::convert::TryInto<types::PutBrandingRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `PutBrandingRequest` for body failed: {}", s));
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::PutBrandingRequest,
+                ) -> types::builder::PutBrandingRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+
+        #[doc = "Sends a `PUT` request to `/api/v1/tenants/{tenant_id}/branding`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::BrandingResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                tenant_id,
+                body,
+            } = self;
+            let tenant_id = tenant_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::PutBrandingRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tenants/{}/branding",
+                client.baseurl,
+                encode_path(&tenant_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "put_branding",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::delete_branding`]\n\n[`Client::delete_branding`]: super::Client::delete_branding"]
+    #[derive(Debug, Clone)]
+    pub struct DeleteBranding<'a> {
+        client: &'a super::Client,
+        tenant_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> DeleteBranding<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant_id: Err("tenant_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `DELETE` request to `/api/v1/tenants/{tenant_id}/branding`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Problem>> {
+            let Self { client, tenant_id } = self;
+            let tenant_id = tenant_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tenants/{}/branding",
+                client.baseurl,
+                encode_path(&tenant_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_branding",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

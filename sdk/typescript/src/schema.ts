@@ -19,6 +19,83 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/digests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the digests of the caller's tenant and its descendants, newest first. */
+        get: operations["list_digests"];
+        put?: never;
+        /** Create a digest. It is first sent at the next occurrence of its day and hour. */
+        post: operations["create_digest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/digests/{digest_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a digest. */
+        get: operations["get_digest"];
+        put?: never;
+        post?: never;
+        /** Delete a digest and its delivery log; queued mails are dropped. */
+        delete: operations["delete_digest"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a digest's recipients, schedule, language, or enable/disable it. A changed
+         *     schedule, or enabling, sets the next run from now.
+         */
+        patch: operations["update_digest"];
+        trace?: never;
+    };
+    "/api/v1/digests/{digest_id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery log of a digest, newest first: each mail, its state and every attempt. */
+        get: operations["list_digest_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/digests/{digest_id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a digest now, for the last complete period of its schedule (also when it is
+         *     disabled). The mail is queued; its outcome appears in the delivery log.
+         */
+        post: operations["send_digest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dns/bimi/generate": {
         parameters: {
             query?: never;
@@ -287,6 +364,30 @@ export interface paths {
          *     time.
          */
         get: operations["list_domain_dns_check_history"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{domain}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A domain's report for a period: summary (messages, DMARC pass rate, published policy,
+         *     change against the previous period of the same length), daily trend chart, DMARC by
+         *     result, sending sources and services with their compliance, SMTP TLS by result, per
+         *     reporting organization and per failure path, open issues with their remediation, and the
+         *     latest DNS check of each kind. HTML and PDF carry the same content; tables list the
+         *     largest 50 rows and say how many were left out.
+         */
+        get: operations["get_domain_document"];
         put?: never;
         post?: never;
         delete?: never;
@@ -649,6 +750,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/portfolio": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every domain of the caller's subtree with its DMARC volume and pass rate, TLS sessions,
+         *     published DMARC policy, unresolved issues by severity and last report, and whether it
+         *     needs attention: an unresolved critical issue, no valid DMARC policy or `p=none`, a pass
+         *     rate under 90 %, or no report for 7 days. Read from per-domain daily rollups kept at
+         *     ingest, so its cost grows with the number of domains, not of reports.
+         */
+        get: operations["list_portfolio"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portfolio/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's portfolio as a readable document: every domain of its subtree with volume,
+         *     DMARC pass rate, published policy, unresolved issues by severity and the last report
+         *     received, those needing attention first (the figures `GET /portfolio` answers for the same
+         *     period). Under the brand of the caller's tenant.
+         */
+        get: operations["get_portfolio_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -706,6 +852,27 @@ export interface paths {
         post?: never;
         /** Delete a report (its records and its share of the aggregates). */
         delete: operations["delete_report"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One stored DMARC aggregate or SMTP TLS report as a readable document: who sent it, the
+         *     period and the policy published, its records (DMARC) or policies and failure details
+         *     (TLS), and what its reader had to correct, in plain words.
+         */
+        get: operations["get_report_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -802,6 +969,31 @@ export interface paths {
         post?: never;
         /** Revoke an API key and every token minted with it (it stays listed, with `revoked_at`). */
         delete: operations["revoke_api_key"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The effective brand of a tenant: its own, else its nearest branded ancestor's, else
+         *     ruad's; with where it comes from.
+         */
+        get: operations["get_branding"];
+        /**
+         * Set a tenant's own brand (admin). It replaces any brand the tenant had, and applies to the
+         *     tenant and every descendant without a brand of its own.
+         */
+        put: operations["put_branding"];
+        post?: never;
+        /** Remove a tenant's own brand (admin): it inherits its nearest branded ancestor's again. */
+        delete: operations["delete_branding"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1053,6 +1245,11 @@ export interface components {
             role: components["schemas"]["Role"];
             tenant_id: string;
         };
+        /**
+         * @description Why a domain needs attention.
+         * @enum {string}
+         */
+        AttentionReason: "critical_issue" | "no_dmarc_policy" | "policy_none" | "low_pass_rate" | "no_recent_report";
         /** @description A DKIM or SPF domain that passed, with the messages it passed for. */
         AuthDomainCount: {
             /** @example sendgrid.net */
@@ -1121,6 +1318,37 @@ export interface components {
              */
             selector: string;
         };
+        /** @description A tenant's effective brand: its own, else its nearest branded ancestor's, else ruad's. */
+        BrandingResponse: {
+            /** @example #f1c232 */
+            accent_color: string;
+            display_name: string;
+            footer_text?: string | null;
+            /**
+             * @description The tenant this brand comes from (the tenant itself when `own`); `null` for ruad's
+             *     built-in brand (always present).
+             */
+            inherited_from?: string | null;
+            /**
+             * @description `en` or `nl`.
+             * @example nl
+             */
+            language: string;
+            logo?: components["schemas"]["LogoData"] | null;
+            /** @description True when the tenant set this brand itself. */
+            own: boolean;
+            /** @example #0b5394 */
+            primary_color: string;
+            support_contact?: string | null;
+            /** @description The tenant asked about. */
+            tenant_id: string;
+            /**
+             * Format: int64
+             * @description Unix time of the last change of this brand; `null` for the built-in one (always
+             *     present).
+             */
+            updated_at?: number | null;
+        };
         /**
          * @description What kind of service it is. Hosting providers are generic infrastructure, not a service
          *     sending on the customer's behalf: the customer (or a vendor of theirs) runs the mail
@@ -1167,6 +1395,48 @@ export interface components {
             name?: string | null;
             /** @description At most the caller's own role. */
             role: components["schemas"]["Role"];
+        };
+        CreateDigestRequest: {
+            /**
+             * Format: int32
+             * @description Weekly: ISO weekday (1 = Monday … 7 = Sunday); monthly: day of the month (1 to 28).
+             * @example 1
+             */
+            day: number;
+            /**
+             * @description The domain to report on (name or id, in the caller's subtree); omit for the
+             *     portfolio of `tenant_id`.
+             * @example example.com
+             */
+            domain?: string | null;
+            /** @description Default true. */
+            enabled?: boolean | null;
+            frequency: components["schemas"]["DigestFrequency"];
+            /**
+             * Format: int32
+             * @description Local hour (0 to 23) in `time_zone`.
+             * @example 8
+             */
+            hour: number;
+            /** @description `en` or `nl` (default: the brand's language). */
+            language?: string | null;
+            /**
+             * @description 1 to 20 email addresses (plain addresses, no display names).
+             * @example [
+             *       "security@customer.example"
+             *     ]
+             */
+            recipients: string[];
+            /**
+             * @description For a portfolio digest: the tenant whose subtree it covers (default: the caller's).
+             *     Not allowed with `domain` (a domain's digest belongs to the domain's tenant).
+             */
+            tenant_id?: string | null;
+            /**
+             * @description IANA time zone name (default `UTC`).
+             * @example Europe/Amsterdam
+             */
+            time_zone?: string | null;
         };
         CreateDomainRequest: {
             /**
@@ -1315,6 +1585,153 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatus: "pending" | "succeeded" | "failed";
+        /** @description One attempt to hand a digest to the relay. */
+        DigestAttempt: {
+            /**
+             * Format: int64
+             * @description Unix time of the attempt.
+             */
+            at: number;
+            /**
+             * @description `sent`, `retry` (a transient failure: tried again) or `failed`.
+             * @example retry
+             */
+            outcome: string;
+            /**
+             * @description The relay's answer, or why there was none.
+             * @example 451 4.3.0 try again later
+             */
+            reply: string;
+        };
+        DigestDeliveryListResponse: {
+            /** @description Newest first. */
+            items: components["schemas"]["DigestDeliveryResponse"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present). */
+            next_cursor?: string | null;
+        };
+        /** @description One digest mail for one period. */
+        DigestDeliveryResponse: {
+            /** @description Every attempt's outcome, oldest first. */
+            attempt_log: components["schemas"]["DigestAttempt"][];
+            /**
+             * Format: int32
+             * @description Attempts made so far.
+             */
+            attempts: number;
+            /** Format: int64 */
+            created_at: number;
+            digest_id: string;
+            id: string;
+            /** @description Why the last attempt failed, if it did. */
+            last_error?: string | null;
+            /**
+             * Format: int64
+             * @description Unix time of the next attempt, while queued.
+             */
+            next_attempt_at?: number | null;
+            /**
+             * @description First day reported on (UTC day, `YYYY-MM-DD`).
+             * @example 2026-11-30
+             */
+            period_from: string;
+            /**
+             * @description Last day reported on, included.
+             * @example 2026-12-06
+             */
+            period_to: string;
+            /**
+             * Format: int64
+             * @description Unix time of the scheduled run (or of the send now).
+             */
+            scheduled_for: number;
+            /**
+             * Format: int64
+             * @description Unix time the relay took the mail.
+             */
+            sent_at?: number | null;
+            /** @description The `Message-ID` of the mail sent. */
+            smtp_message_id?: string | null;
+            /** @description The relay's answer to the mail sent. */
+            smtp_response?: string | null;
+            status: components["schemas"]["DigestDeliveryStatus"];
+            /**
+             * @description `schedule` or `manual` (a send now).
+             * @example schedule
+             */
+            trigger: string;
+        };
+        /**
+         * @description Where a digest delivery stands.
+         * @enum {string}
+         */
+        DigestDeliveryStatus: "queued" | "sent" | "failed";
+        /**
+         * @description How often a digest is sent.
+         * @enum {string}
+         */
+        DigestFrequency: "weekly" | "monthly";
+        DigestListResponse: {
+            items: components["schemas"]["DigestResponse"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present). */
+            next_cursor?: string | null;
+        };
+        /** @description A scheduled digest. */
+        DigestResponse: {
+            /** Format: int64 */
+            created_at: number;
+            /**
+             * Format: int32
+             * @description Weekly: ISO weekday (1 = Monday … 7 = Sunday); monthly: day of the month (1 to 28).
+             * @example 1
+             */
+            day: number;
+            /** @description The domain reported on; `null`: the tenant's portfolio (every domain of its subtree). */
+            domain_id?: string | null;
+            /** @description A disabled digest is not sent on schedule (a send now still is). */
+            enabled: boolean;
+            frequency: components["schemas"]["DigestFrequency"];
+            /**
+             * Format: int32
+             * @description Local hour (0 to 23) in `time_zone`.
+             * @example 8
+             */
+            hour: number;
+            id: string;
+            /**
+             * @description Language of the mail and documents (`en`, `nl`); `null`: the brand's.
+             * @example nl
+             */
+            language?: string | null;
+            /**
+             * Format: int64
+             * @description Unix time of the last scheduled send queued.
+             */
+            last_run_at?: number | null;
+            /**
+             * Format: int64
+             * @description Unix time of the next scheduled send.
+             */
+            next_run_at: number;
+            /**
+             * @description Where the digest is mailed.
+             * @example [
+             *       "security@customer.example"
+             *     ]
+             */
+            recipients: string[];
+            /**
+             * @description Owning tenant: the domain's tenant, or the tenant whose portfolio is sent. Its brand
+             *     is the mail's.
+             */
+            tenant_id: string;
+            /**
+             * @description IANA time zone the day and hour are in.
+             * @example Europe/Amsterdam
+             */
+            time_zone: string;
+            /** Format: int64 */
+            updated_at: number;
+        };
         /**
          * @description One of `none`, `quarantine`, `reject`; any other value a reporter sent is kept verbatim.
          * @example none
@@ -1513,6 +1930,11 @@ export interface components {
             selector: string;
             worst?: components["schemas"]["Severity"] | null;
         };
+        /**
+         * Format: binary
+         * @description A document: an HTML page (`text/html`) or a PDF (`application/pdf`).
+         */
+        DocumentFile: Blob;
         /** @description A domain's mail intake. */
         DomainIntakeResponse: components["schemas"]["IntakeRecordsResponse"] & {
             /** @example example.com */
@@ -1554,7 +1976,7 @@ export interface components {
          * @description Stable machine-readable error codes (part of the API contract).
          * @enum {string}
          */
-        ErrorCode: "unauthenticated" | "forbidden" | "not_found" | "bad_request" | "conflict" | "payload_too_large" | "request_timeout" | "unsupported_media_type" | "domain_not_registered" | "ambiguous_domain" | "no_report" | "validation_failed" | "method_not_allowed" | "unavailable" | "mail_intake_not_configured" | "internal" | "not_configured";
+        ErrorCode: "unauthenticated" | "forbidden" | "not_found" | "bad_request" | "conflict" | "payload_too_large" | "request_timeout" | "unsupported_media_type" | "domain_not_registered" | "ambiguous_domain" | "no_report" | "validation_failed" | "method_not_allowed" | "unavailable" | "mail_intake_not_configured" | "internal" | "not_configured" | "logo_too_large" | "logo_invalid" | "logo_unsafe" | "unsupported_language" | "invalid_recipients" | "invalid_time_zone" | "invalid_schedule" | "digest_relay_not_configured" | "period_too_long" | "unsupported_format";
         /** @description What an evaluation found and changed. */
         EvaluateIssuesResponse: {
             /** @description The domain's open and acknowledged issues after it, most severe first. */
@@ -1941,11 +2363,41 @@ export interface components {
          * @enum {string}
          */
         IssueSeverity: "info" | "low" | "medium" | "high" | "critical";
+        /** @description Unresolved (open or acknowledged) issues of a domain by severity. */
+        IssueSeverityCounts: {
+            /** Format: int64 */
+            critical: number;
+            /** Format: int64 */
+            high: number;
+            /** Format: int64 */
+            info: number;
+            /** Format: int64 */
+            low: number;
+            /** Format: int64 */
+            medium: number;
+        };
         /**
          * @description Where an issue is in its lifecycle.
          * @enum {string}
          */
         IssueStatus: "open" | "acknowledged" | "resolved";
+        /** @description A logo image, base64-encoded. */
+        LogoData: {
+            /**
+             * @description The image bytes in standard base64 (at most 256 KiB decoded). An SVG must be
+             *     well-formed and hold no script, event attribute, `<foreignObject>`, `javascript:`,
+             *     DOCTYPE or reference to anything but its own `#fragments`; a PNG must decode and be
+             *     at most 4096 pixels on each side.
+             * @example iVBORw0KGgo…
+             */
+            data: string;
+            format: components["schemas"]["LogoFormatName"];
+        };
+        /**
+         * @description The image format of a logo.
+         * @enum {string}
+         */
+        LogoFormatName: "png" | "svg";
         /** @description What happens to a message once its reports are stored. */
         MailboxAfter: {
             action: components["schemas"]["AfterKind"];
@@ -2207,6 +2659,74 @@ export interface components {
             /** @description RFC 9990 `t` tag as reported (`y` / `n`). */
             testing?: string | null;
         };
+        /** @description A page of the portfolio. */
+        PortfolioResponse: {
+            /** @description First day of the period (ISO 8601 date). */
+            from: string;
+            items: components["schemas"]["PortfolioRow"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present). */
+            next_cursor?: string | null;
+            /** @description Last day of the period (ISO 8601 date). */
+            to: string;
+            /** @description Domains matching the filters (all pages). */
+            total: number;
+        };
+        /** @description One domain of the portfolio. */
+        PortfolioRow: {
+            /** @description Why it needs attention, most serious first; empty when it does not. */
+            attention_reasons: components["schemas"]["AttentionReason"][];
+            /**
+             * Format: int64
+             * @description When that DNS check ran (Unix seconds); `null` when never (always present).
+             */
+            dmarc_checked_at?: number | null;
+            /**
+             * Format: int64
+             * @description Of those, messages that passed DMARC (DKIM or SPF aligned).
+             */
+            dmarc_pass_messages: number;
+            /**
+             * @description The published DMARC policy (`none`, `quarantine`, `reject`), from the `p` tag of
+             *     the domain's latest stored DMARC DNS check; `null` when that check found no valid
+             *     policy or the domain was never checked (always present).
+             * @example quarantine
+             */
+            dmarc_policy?: string | null;
+            /** @example example.com */
+            domain: string;
+            domain_id: string;
+            /**
+             * Format: int64
+             * @description When the domain's newest stored report arrived (Unix seconds); `null` before the
+             *     first (always present).
+             */
+            last_report_at?: number | null;
+            /**
+             * Format: int64
+             * @description DMARC messages reported in the period (current report versions).
+             */
+            messages: number;
+            needs_attention: boolean;
+            /** @description Unresolved (open or acknowledged) issues by severity. */
+            open_issues: components["schemas"]["IssueSeverityCounts"];
+            /**
+             * Format: double
+             * @description `dmarc_pass_messages / messages`, 0 to 1; `null` without messages (always present).
+             */
+            pass_rate?: number | null;
+            /** @description The tenant that registered the domain. */
+            tenant_id: string;
+            /**
+             * Format: int64
+             * @description Failed TLS sessions reported in the period.
+             */
+            tls_failed_sessions: number;
+            /**
+             * Format: int64
+             * @description Successful TLS sessions reported in the period (SMTP TLS reports).
+             */
+            tls_successful_sessions: number;
+        };
         /** @description RFC 9457 problem details. */
         Problem: {
             /** @description Stable error code to branch on. */
@@ -2270,6 +2790,44 @@ export interface components {
             ttl: number;
             /** @description The whole value, as receivers read it (the strings joined). */
             value: string;
+        };
+        /**
+         * @description A tenant's own brand. Omitted optional fields are unset (colours and language then take
+         *     ruad's defaults); nothing is merged with an ancestor's brand.
+         */
+        PutBrandingRequest: {
+            /**
+             * @description `#rrggbb` (or `#rgb`): highlights, the second chart series. Default `#e07a1f`.
+             * @example #f1c232
+             */
+            accent_color?: string | null;
+            /**
+             * @description The name readers see as the sender of documents and digests (1 to 100 characters).
+             * @example Acme Security
+             */
+            display_name: string;
+            /**
+             * @description A line at the foot of every page (at most 500 characters).
+             * @example Acme Security B.V. · Keizersgracht 1 · Amsterdam
+             */
+            footer_text?: string | null;
+            /**
+             * @description The language of documents and digests: `en` or `nl` (a region such as `nl-BE` is
+             *     accepted and ignored). Default `en`.
+             * @example nl
+             */
+            language?: string | null;
+            logo?: components["schemas"]["LogoData"] | null;
+            /**
+             * @description `#rrggbb` (or `#rgb`): headings, chart lines, title bar. Default `#1f4e79`.
+             * @example #0b5394
+             */
+            primary_color?: string | null;
+            /**
+             * @description Where readers ask for help: an email address or an https URL.
+             * @example support@acme.example
+             */
+            support_contact?: string | null;
         };
         /** @description One DNS question asked during a check and how it ended. */
         Query: {
@@ -2778,6 +3336,23 @@ export interface components {
             /** @example Bearer */
             token_type: string;
         };
+        UpdateDigestRequest: {
+            /**
+             * Format: int32
+             * @description New day (checked against the new or current frequency).
+             */
+            day?: number | null;
+            /** @description Enable or disable scheduled sends. */
+            enabled?: boolean | null;
+            frequency?: components["schemas"]["DigestFrequency"] | null;
+            /** Format: int32 */
+            hour?: number | null;
+            /** @description `en` or `nl`; `""` returns to the brand's language. */
+            language?: string | null;
+            /** @description New recipients (1 to 20). */
+            recipients?: string[] | null;
+            time_zone?: string | null;
+        };
         /** @description Changes to a tenant's failure report settings. */
         UpdateFailureSettingsRequest: {
             /**
@@ -3113,17 +3688,20 @@ export type AggregateSchema = components['schemas']['AggregateSchema'];
 export type Alignment = components['schemas']['Alignment'];
 export type ApiKeyListResponse = components['schemas']['ApiKeyListResponse'];
 export type ApiKeyResponse = components['schemas']['ApiKeyResponse'];
+export type AttentionReason = components['schemas']['AttentionReason'];
 export type AuthDomainCount = components['schemas']['AuthDomainCount'];
 export type AuthResults = components['schemas']['AuthResults'];
 export type AuthType = components['schemas']['AuthType'];
 export type AuthorizationRecord = components['schemas']['AuthorizationRecord'];
 export type AutoRegisterResponse = components['schemas']['AutoRegisterResponse'];
 export type BimiInput = components['schemas']['BimiInput'];
+export type BrandingResponse = components['schemas']['BrandingResponse'];
 export type Category = components['schemas']['Category'];
 export type CheckKind = components['schemas']['CheckKind'];
 export type CheckReport = components['schemas']['CheckReport'];
 export type Counts = components['schemas']['Counts'];
 export type CreateApiKeyRequest = components['schemas']['CreateApiKeyRequest'];
+export type CreateDigestRequest = components['schemas']['CreateDigestRequest'];
 export type CreateDomainRequest = components['schemas']['CreateDomainRequest'];
 export type CreateMailboxRequest = components['schemas']['CreateMailboxRequest'];
 export type CreateTenantRequest = components['schemas']['CreateTenantRequest'];
@@ -3134,6 +3712,13 @@ export type DateRange = components['schemas']['DateRange'];
 export type DeliveryListResponse = components['schemas']['DeliveryListResponse'];
 export type DeliveryResponse = components['schemas']['DeliveryResponse'];
 export type DeliveryStatus = components['schemas']['DeliveryStatus'];
+export type DigestAttempt = components['schemas']['DigestAttempt'];
+export type DigestDeliveryListResponse = components['schemas']['DigestDeliveryListResponse'];
+export type DigestDeliveryResponse = components['schemas']['DigestDeliveryResponse'];
+export type DigestDeliveryStatus = components['schemas']['DigestDeliveryStatus'];
+export type DigestFrequency = components['schemas']['DigestFrequency'];
+export type DigestListResponse = components['schemas']['DigestListResponse'];
+export type DigestResponse = components['schemas']['DigestResponse'];
 export type Disposition = components['schemas']['Disposition'];
 export type DkimAuth = components['schemas']['DkimAuth'];
 export type DkimInput = components['schemas']['DkimInput'];
@@ -3150,6 +3735,7 @@ export type DmarcServiceResponse = components['schemas']['DmarcServiceResponse']
 export type DmarcSourceResponse = components['schemas']['DmarcSourceResponse'];
 export type DnsSnapshotListResponse = components['schemas']['DnsSnapshotListResponse'];
 export type DnsSnapshotResponse = components['schemas']['DnsSnapshotResponse'];
+export type DocumentFile = components['schemas']['DocumentFile'];
 export type DomainIntakeResponse = components['schemas']['DomainIntakeResponse'];
 export type DomainListResponse = components['schemas']['DomainListResponse'];
 export type DomainResponse = components['schemas']['DomainResponse'];
@@ -3178,7 +3764,10 @@ export type IssueCode = components['schemas']['IssueCode'];
 export type IssueListResponse = components['schemas']['IssueListResponse'];
 export type IssueResponse = components['schemas']['IssueResponse'];
 export type IssueSeverity = components['schemas']['IssueSeverity'];
+export type IssueSeverityCounts = components['schemas']['IssueSeverityCounts'];
 export type IssueStatus = components['schemas']['IssueStatus'];
+export type LogoData = components['schemas']['LogoData'];
+export type LogoFormatName = components['schemas']['LogoFormatName'];
 export type MailboxAfter = components['schemas']['MailboxAfter'];
 export type MailboxAuth = components['schemas']['MailboxAuth'];
 export type MailboxAuthRequest = components['schemas']['MailboxAuthRequest'];
@@ -3195,10 +3784,13 @@ export type OverrideType = components['schemas']['OverrideType'];
 export type Policy = components['schemas']['Policy'];
 export type PolicyEvaluated = components['schemas']['PolicyEvaluated'];
 export type PolicyPublished = components['schemas']['PolicyPublished'];
+export type PortfolioResponse = components['schemas']['PortfolioResponse'];
+export type PortfolioRow = components['schemas']['PortfolioRow'];
 export type Problem = components['schemas']['Problem'];
 export type Psd = components['schemas']['Psd'];
 export type PublishFile = components['schemas']['PublishFile'];
 export type PublishRecord = components['schemas']['PublishRecord'];
+export type PutBrandingRequest = components['schemas']['PutBrandingRequest'];
 export type Query = components['schemas']['Query'];
 export type ReportContent = components['schemas']['ReportContent'];
 export type ReportFile = components['schemas']['ReportFile'];
@@ -3241,6 +3833,7 @@ export type TlsReport = components['schemas']['TlsReport'];
 export type TlsResultType = components['schemas']['TlsResultType'];
 export type TlsRptInput = components['schemas']['TlsRptInput'];
 export type TokenResponse = components['schemas']['TokenResponse'];
+export type UpdateDigestRequest = components['schemas']['UpdateDigestRequest'];
 export type UpdateFailureSettingsRequest = components['schemas']['UpdateFailureSettingsRequest'];
 export type UpdateIntakeRequest = components['schemas']['UpdateIntakeRequest'];
 export type UpdateIssueRequest = components['schemas']['UpdateIssueRequest'];
@@ -3322,6 +3915,279 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             /** @description Invalid lifetime */
             422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    list_digests: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Page size (1 to 500, default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of digests */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DigestListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    create_digest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDigestRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DigestResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            /** @description Domain or tenant not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            408: components["responses"]["RequestTimeout"];
+            /** @description The domain name is held by several tenants of the caller's subtree (`ambiguous_domain`): name it by id */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A bad recipient (`invalid_recipients`), time zone (`invalid_time_zone`), day or hour (`invalid_schedule`), language (`unsupported_language`), or `tenant_id` with `domain` (`validation_failed`) */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_digest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Digest id */
+                digest_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The digest */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DigestResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    delete_digest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Digest id */
+                digest_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    update_digest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Digest id */
+                digest_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDigestRequest"];
+            };
+        };
+        responses: {
+            /** @description Updated */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DigestResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A bad recipient (`invalid_recipients`), time zone (`invalid_time_zone`), day or hour (`invalid_schedule`) or language (`unsupported_language`) */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    list_digest_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Only deliveries in this state. */
+                status?: components["schemas"]["DigestDeliveryStatus"];
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Page size (1 to 500, default 50). */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Digest id */
+                digest_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of deliveries */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DigestDeliveryListResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    send_digest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Digest id */
+                digest_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued */
+            202: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DigestDeliveryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            /** @description No SMTP relay is configured (`digest_relay_not_configured`) */
+            409: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
                     [name: string]: unknown;
@@ -4042,6 +4908,70 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["AmbiguousDomain"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_domain_document: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First day, inclusive (ISO 8601 date; default: 30 days before `to`). A document covers
+                 *     at most 366 days.
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day, inclusive (ISO 8601 date; default: today, UTC).
+                 * @example 2026-11-30
+                 */
+                to?: string;
+                /**
+                 * @description `html` (default) or `pdf`.
+                 * @example pdf
+                 */
+                format?: string;
+                /**
+                 * @description The language to write in (`en`, `nl`; a region such as `nl-BE` is ignored). Default:
+                 *     the brand's language.
+                 * @example nl
+                 */
+                language?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Domain name or id */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document (`Content-Disposition` gives its file name) */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["DocumentFile"];
+                    "application/pdf": components["schemas"]["DocumentFile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["AmbiguousDomain"];
+            /** @description Period over 366 days (`period_too_long`), unknown language (`unsupported_language`) or format (`unsupported_format`) */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -5094,6 +6024,117 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    list_portfolio: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page (with the same sort and filters). */
+                cursor?: string;
+                /** @description Page size (1 to 500, default 50). */
+                limit?: number;
+                /** @description Sort by `domain` (default), `messages`, `pass_rate`, `last_report_at` or `attention`. */
+                sort?: "domain" | "messages" | "pass_rate" | "last_report_at" | "attention";
+                /**
+                 * @description `asc` or `desc`; default `asc` for `domain`, `desc` for the others. Equal values are
+                 *     ordered by domain name.
+                 */
+                order?: "asc" | "desc";
+                /** @description Only the domains of this tenant and its descendants (a tenant in the caller's subtree). */
+                tenant?: string;
+                /** @description `true`: only domains that need attention. */
+                attention?: boolean;
+                /**
+                 * @description First day of the period, inclusive (ISO 8601 date; default: 30 days before `to`).
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day of the period, inclusive (ISO 8601 date; default: today, UTC).
+                 * @example 2026-11-30
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of domains */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortfolioResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_portfolio_document: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First day, inclusive (ISO 8601 date; default: 30 days before `to`). A document covers
+                 *     at most 366 days.
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day, inclusive (ISO 8601 date; default: today, UTC).
+                 * @example 2026-11-30
+                 */
+                to?: string;
+                /**
+                 * @description `html` (default) or `pdf`.
+                 * @example pdf
+                 */
+                format?: string;
+                /**
+                 * @description The language to write in (`en`, `nl`; a region such as `nl-BE` is ignored). Default:
+                 *     the brand's language.
+                 * @example nl
+                 */
+                language?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document (`Content-Disposition` gives its file name) */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["DocumentFile"];
+                    "application/pdf": components["schemas"]["DocumentFile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description Period over 366 days (`period_too_long`), unknown language (`unsupported_language`) or format (`unsupported_format`) */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     list_reports: {
         parameters: {
             query?: {
@@ -5338,6 +6379,66 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["WriterRequired"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_report_document: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `html` (default) or `pdf`.
+                 * @example pdf
+                 */
+                format?: string;
+                /**
+                 * @description The language to write in (`en`, `nl`). Default: the brand's language.
+                 * @example en
+                 */
+                language?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Report id */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The document (`Content-Disposition` gives its file name) */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": components["schemas"]["DocumentFile"];
+                    "application/pdf": components["schemas"]["DocumentFile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            /** @description Report not found */
+            404: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown language (`unsupported_language`) or format (`unsupported_format`) */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -5680,6 +6781,110 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Revoked */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_branding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The effective brand */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    put_branding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutBrandingRequest"];
+            };
+        };
+        responses: {
+            /** @description The brand as stored */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A field is invalid: `logo_too_large` (over 256 KiB), `logo_invalid` (not a decodable PNG, or over 4096 pixels a side), `logo_unsafe` (an SVG with a script, event attribute, `javascript:`, DOCTYPE or external reference, or not well-formed), `unsupported_language`, or `validation_failed` (name, colour, footer, contact, base64) */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    delete_branding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed (also when the tenant had no brand of its own) */
             204: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];

@@ -7,12 +7,14 @@ from .aggregate_schema import AggregateSchema
 from .alignment import Alignment
 from .api_key_list_response import ApiKeyListResponse
 from .api_key_response import ApiKeyResponse
+from .attention_reason import AttentionReason
 from .auth_domain_count import AuthDomainCount
 from .auth_results import AuthResults
 from .auth_type import AuthType
 from .authorization_record import AuthorizationRecord
 from .auto_register_response import AutoRegisterResponse
 from .bimi_input import BimiInput
+from .branding_response import BrandingResponse
 from .category import Category
 from .check_kind import CheckKind
 from .check_report import CheckReport
@@ -20,6 +22,7 @@ from .check_report_details import CheckReportDetails
 from .check_report_parsed_type_0 import CheckReportParsedType0
 from .counts import Counts
 from .create_api_key_request import CreateApiKeyRequest
+from .create_digest_request import CreateDigestRequest
 from .create_domain_request import CreateDomainRequest
 from .create_mailbox_request import CreateMailboxRequest
 from .create_tenant_request import CreateTenantRequest
@@ -31,6 +34,13 @@ from .delivery_list_response import DeliveryListResponse
 from .delivery_response import DeliveryResponse
 from .delivery_response_payload import DeliveryResponsePayload
 from .delivery_status import DeliveryStatus
+from .digest_attempt import DigestAttempt
+from .digest_delivery_list_response import DigestDeliveryListResponse
+from .digest_delivery_response import DigestDeliveryResponse
+from .digest_delivery_status import DigestDeliveryStatus
+from .digest_frequency import DigestFrequency
+from .digest_list_response import DigestListResponse
+from .digest_response import DigestResponse
 from .dkim_auth import DkimAuth
 from .dkim_input import DkimInput
 from .dkim_key_type import DkimKeyType
@@ -73,7 +83,12 @@ from .issue_list_response import IssueListResponse
 from .issue_response import IssueResponse
 from .issue_response_evidence import IssueResponseEvidence
 from .issue_severity import IssueSeverity
+from .issue_severity_counts import IssueSeverityCounts
 from .issue_status import IssueStatus
+from .list_portfolio_order import ListPortfolioOrder
+from .list_portfolio_sort import ListPortfolioSort
+from .logo_data import LogoData
+from .logo_format_name import LogoFormatName
 from .mailbox_after import MailboxAfter
 from .mailbox_auth import MailboxAuth
 from .mailbox_auth_request import MailboxAuthRequest
@@ -88,10 +103,13 @@ from .original_message import OriginalMessage
 from .override_reason import OverrideReason
 from .policy_evaluated import PolicyEvaluated
 from .policy_published import PolicyPublished
+from .portfolio_response import PortfolioResponse
+from .portfolio_row import PortfolioRow
 from .problem import Problem
 from .psd import Psd
 from .publish_file import PublishFile
 from .publish_record import PublishRecord
+from .put_branding_request import PutBrandingRequest
 from .query import Query
 from .report_files import ReportFiles
 from .report_kind import ReportKind
@@ -130,6 +148,7 @@ from .tls_report import TlsReport
 from .tls_report_extensions import TlsReportExtensions
 from .tls_rpt_input import TlsRptInput
 from .token_response import TokenResponse
+from .update_digest_request import UpdateDigestRequest
 from .update_failure_settings_request import UpdateFailureSettingsRequest
 from .update_intake_request import UpdateIntakeRequest
 from .update_issue_request import UpdateIssueRequest
@@ -156,12 +175,14 @@ __all__ = (
     "Alignment",
     "ApiKeyListResponse",
     "ApiKeyResponse",
+    "AttentionReason",
     "AuthDomainCount",
     "AuthResults",
     "AuthType",
     "AuthorizationRecord",
     "AutoRegisterResponse",
     "BimiInput",
+    "BrandingResponse",
     "Category",
     "CheckKind",
     "CheckReport",
@@ -169,6 +190,7 @@ __all__ = (
     "CheckReportParsedType0",
     "Counts",
     "CreateApiKeyRequest",
+    "CreateDigestRequest",
     "CreateDomainRequest",
     "CreateMailboxRequest",
     "CreateTenantRequest",
@@ -180,6 +202,13 @@ __all__ = (
     "DeliveryResponse",
     "DeliveryResponsePayload",
     "DeliveryStatus",
+    "DigestAttempt",
+    "DigestDeliveryListResponse",
+    "DigestDeliveryResponse",
+    "DigestDeliveryStatus",
+    "DigestFrequency",
+    "DigestListResponse",
+    "DigestResponse",
     "DkimAuth",
     "DkimInput",
     "DkimKeyType",
@@ -222,7 +251,12 @@ __all__ = (
     "IssueResponse",
     "IssueResponseEvidence",
     "IssueSeverity",
+    "IssueSeverityCounts",
     "IssueStatus",
+    "ListPortfolioOrder",
+    "ListPortfolioSort",
+    "LogoData",
+    "LogoFormatName",
     "MailboxAfter",
     "MailboxAuth",
     "MailboxAuthRequest",
@@ -237,10 +271,13 @@ __all__ = (
     "OverrideReason",
     "PolicyEvaluated",
     "PolicyPublished",
+    "PortfolioResponse",
+    "PortfolioRow",
     "Problem",
     "Psd",
     "PublishFile",
     "PublishRecord",
+    "PutBrandingRequest",
     "Query",
     "ReportFiles",
     "ReportKind",
@@ -279,6 +316,7 @@ __all__ = (
     "TlsReportExtensions",
     "TlsRptInput",
     "TokenResponse",
+    "UpdateDigestRequest",
     "UpdateFailureSettingsRequest",
     "UpdateIntakeRequest",
     "UpdateIssueRequest",
