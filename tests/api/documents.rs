@@ -513,7 +513,12 @@ async fn the_portfolio_document_lists_every_domain_with_the_portfolio_apis_figur
         for row in &rows {
             let domain = row["domain"].as_str().unwrap();
             // A narrow column may break a name at its hyphen, which pdftotext then drops.
-            let squeeze = |s: &str| s.replace(|c: char| c.is_whitespace() || c == '-', "");
+            let squeeze = |s: &str| {
+                s.replace(
+                    |c: char| c.is_whitespace() || c == '-' || c == '\u{200b}',
+                    "",
+                )
+            };
             assert!(
                 squeeze(&text).contains(&squeeze(domain)),
                 "{language}: {domain} missing from {text}"
