@@ -226,15 +226,7 @@ impl PutBrandingRequest {
         let defaults = Branding::ruad();
         let language = match self.language.as_deref() {
             None => Language::default(),
-            Some(tag) => {
-                tag.parse()
-                    .map_err(|e: crate::domain::branding::UnsupportedLanguage| {
-                        ApiError::Unprocessable {
-                            code: ErrorCode::UnsupportedLanguage,
-                            detail: e.to_string(),
-                        }
-                    })?
-            }
+            Some(tag) => tag.parse::<Language>()?,
         };
         Ok(Branding {
             display_name: text("display_name", &self.display_name, MAX_DISPLAY_NAME)?,

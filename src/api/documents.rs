@@ -70,15 +70,7 @@ fn format_of(value: Option<&str>) -> Result<Format, ApiError> {
 
 fn language_of(value: Option<&str>) -> Result<Option<Language>, ApiError> {
     value
-        .map(|v| {
-            v.parse()
-                .map_err(|e: crate::domain::branding::UnsupportedLanguage| {
-                    ApiError::Unprocessable {
-                        code: ErrorCode::UnsupportedLanguage,
-                        detail: e.to_string(),
-                    }
-                })
-        })
+        .map(|v| v.parse::<Language>().map_err(ApiError::from))
         .transpose()
 }
 

@@ -169,6 +169,15 @@ pub enum ApiError {
     DigestRelayNotConfigured(String),
 }
 
+impl From<crate::domain::branding::UnsupportedLanguage> for ApiError {
+    fn from(e: crate::domain::branding::UnsupportedLanguage) -> Self {
+        ApiError::Unprocessable {
+            code: ErrorCode::UnsupportedLanguage,
+            detail: e.to_string(),
+        }
+    }
+}
+
 impl ApiError {
     pub fn code(&self) -> ErrorCode {
         match self {

@@ -12,9 +12,9 @@
 
 use super::i18n::{Arg, Tr};
 use super::model::{
-    Align, Block, Callout, Chart, Column, Definition, Document, Figure, Series, Severity, Table,
+    Align, Block, Callout, Chart, Definition, Document, Figure, Series, Severity, Table, col,
 };
-use super::{DayRange, DocumentError, brand, generated, iso_day};
+use super::{DayRange, DocumentError, brand, generated, iso_day, period};
 use crate::analysis::services::Category;
 use crate::domain::branding::Branding;
 use crate::domain::issue::{IssueSeverity, IssueStatus, SuggestedRecord};
@@ -29,10 +29,6 @@ pub const MAX_ROWS: usize = 50;
 /// Colours of the chart's series: DMARC pass and fail.
 const PASS_COLOR: &str = "#2e7d32";
 const FAIL_COLOR: &str = "#c62828";
-
-fn col(title: String, align: Align) -> Column {
-    Column { title, align }
-}
 
 /// Builds the domain report of `domain` (a name or an id in `scope`) over `days`; returns it
 /// with a file name stem.
@@ -165,14 +161,7 @@ pub fn build(
         "domain-report-title",
         &[("domain", Arg::Text(name.clone()))],
     );
-    let subtitle = tr.t_with(
-        "period",
-        &[
-            ("from", Arg::Text(tr.date(days.first))),
-            ("to", Arg::Text(tr.date(days.last))),
-            ("days", Arg::Number(u64::try_from(len).unwrap_or(0))),
-        ],
-    );
+    let subtitle = period(tr, days);
     let stem = format!(
         "{}-{}-{}-{}",
         tr.t("file-domain-report"),

@@ -252,6 +252,19 @@ pub(crate) fn brand(branding: &Branding, tr: &i18n::Tr) -> model::Brand {
     }
 }
 
+/// "1 January 2026 to 31 January 2026 (31 days)": the period a document covers.
+pub(crate) fn period(tr: &i18n::Tr, days: DayRange) -> String {
+    let len = days.last.saturating_sub(days.first).saturating_add(1);
+    tr.t_with(
+        "period",
+        &[
+            ("from", i18n::Arg::Text(tr.date(days.first))),
+            ("to", i18n::Arg::Text(tr.date(days.last))),
+            ("days", i18n::Arg::Number(u64::try_from(len).unwrap_or(0))),
+        ],
+    )
+}
+
 /// "Made on … by …".
 pub(crate) fn generated(branding: &Branding, tr: &i18n::Tr, now: i64) -> String {
     tr.t_with(

@@ -94,6 +94,11 @@ pub struct Column {
     pub align: Align,
 }
 
+/// A column titled `title`, aligned `align`.
+pub fn col(title: String, align: Align) -> Column {
+    Column { title, align }
+}
+
 /// A table with headers; rows of already formatted cells, one per column.
 #[derive(Debug, Clone, Serialize)]
 pub struct Table {

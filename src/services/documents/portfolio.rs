@@ -9,8 +9,8 @@
 
 use super::domain_report::policy_word;
 use super::i18n::{Arg, Tr};
-use super::model::{Align, Block, Column, Document, Figure, Table};
-use super::{DocumentError, brand, generated, iso_day};
+use super::model::{Align, Block, Document, Figure, Table, col};
+use super::{DocumentError, brand, generated, iso_day, period};
 use crate::domain::branding::Branding;
 use crate::services::portfolio::{
     self, AttentionReason, AttentionRules, PortfolioQuery, PortfolioRow, PortfolioSort,
@@ -20,10 +20,6 @@ use crate::storage::{Db, TenantScope};
 
 /// Domains listed in the table; the rest are counted below it.
 pub const MAX_ROWS: usize = 200;
-
-fn col(title: String, align: Align) -> Column {
-    Column { title, align }
-}
 
 fn reason_word(tr: &Tr, reason: AttentionReason) -> String {
     tr.t(match reason {
@@ -167,15 +163,7 @@ pub fn build(
         empty: tr.t("table-empty-domains"),
     }));
 
-    let len = days.last - days.first + 1;
-    let subtitle = tr.t_with(
-        "period",
-        &[
-            ("from", Arg::Text(tr.date(days.first))),
-            ("to", Arg::Text(tr.date(days.last))),
-            ("days", Arg::Number(u64::try_from(len).unwrap_or(0))),
-        ],
-    );
+    let subtitle = period(tr, days);
     let stem = format!(
         "{}-{}-{}",
         tr.t("file-portfolio"),

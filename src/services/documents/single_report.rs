@@ -9,7 +9,7 @@
 
 use super::domain_report::{enum_str, policy_text, policy_word};
 use super::i18n::{Arg, Tr};
-use super::model::{Align, Block, Column, Definition, Document, Table};
+use super::model::{Align, Block, Definition, Document, Table, col};
 use super::{DocumentError, brand, generated, iso_day};
 use crate::domain::branding::Branding;
 use crate::domain::ids::ReportId;
@@ -19,10 +19,6 @@ use crate::storage::{Db, TenantScope};
 
 /// The most rows of a table.
 pub const MAX_ROWS: usize = 50;
-
-fn col(title: String, align: Align) -> Column {
-    Column { title, align }
-}
 
 fn more_rows(tr: &Tr, left: u64) -> Option<String> {
     (left > 0).then(|| {
