@@ -122,6 +122,7 @@ def run_backend(a, backend, big, small, workdir):
         c = sb.Client(srv.port, key)
         frm, to = day_str(BEGIN), day_str(BEGIN + (a.days - 1) * DAY)
         rng = f"from={frm}&to={to}"
+        rng30 = f"from={day_str(BEGIN + (a.days - 30) * DAY)}&to={to}"
         n = a.requests
         res = {}
         base = f"/api/v1/domains/{BIG}"
@@ -129,6 +130,8 @@ def run_backend(a, backend, big, small, workdir):
             ("dmarc/by-result 90 days", f"{base}/dmarc/by-result?{rng}", is_json),
             ("dmarc/by-source limit=100, 90 days", f"{base}/dmarc/by-source?{rng}&limit=100", is_json),
             ("dmarc/by-service 90 days", f"{base}/dmarc/by-service?{rng}", is_json),
+            ("enforcement-readiness 90 days", f"{base}/enforcement-readiness?{rng}", is_json),
+            ("dmarc/by-source limit=100, last 30 days", f"{base}/dmarc/by-source?{rng30}&limit=100", is_json),
             ("domain document HTML, 90 days", f"{base}/document?{rng}&format=html", is_html),
             ("domain document PDF, 90 days", f"{base}/document?{rng}&format=pdf", is_pdf),
             ("portfolio limit=100", f"/api/v1/portfolio?{rng}&limit=100", is_json),
@@ -161,7 +164,8 @@ def run_backend(a, backend, big, small, workdir):
             "p50_ms": sb.pct(times, 50) * 1000, "max_ms": max(times) * 1000, "n": n, "bytes": 0}
         c.close()
         return {"load_s": load_s, "upload_large": up_big, "upload_small": up_small,
-                "peak_rss_mib": (sb.vm_hwm_kib(srv.proc.pid) or 0) / 1024, "results": res}
+                "peak_rss_mib": (sb.vm_hwm_kib(srv.proc.pid) or 0) / 1024, "results": res,
+                "sizes": sb.sizes(srv)}
     finally:
         srv.stop()
         if not a.keep_db:
@@ -214,6 +218,9 @@ def main():
         print(f"| {label} | " + " | ".join(cells) + " |")
     print("| load time | " + " | ".join(f"{b['load_s']:.0f} s" for b in out["backends"].values()) + " |")
     print("| server peak RSS | " + " | ".join(f"{b['peak_rss_mib']:.0f} MiB" for b in out["backends"].values()) + " |")
+    for backend, b in out["backends"].items():
+        sb.log(f"{backend} rows: {b['sizes'].get('rows')}")
+        sb.log(f"{backend} largest objects: {b['sizes'].get('largest_objects')}")
     sb.log(f"results: {path}")
 
 

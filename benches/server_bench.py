@@ -630,23 +630,25 @@ def sizes(srv):
             tables = {}
             try:
                 for name, size in db.execute(
-                        "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 8"):
+                        "SELECT name, SUM(pgsize) FROM dbstat GROUP BY name ORDER BY 2 DESC LIMIT 14"):
                     tables[name] = size
             except sqlite3.Error:
                 pass
             res["largest_objects"] = tables
             res["rows"] = {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                            for t in ("reports", "uploads", "dmarc_records", "dmarc_daily",
-                                     "dmarc_daily_sources", "dmarc_daily_auth", "tls_daily")}
+                                     "dmarc_source_days", "dmarc_source_months", "dmarc_auth_days",
+                                 "dmarc_auth_months", "tls_daily")}
     else:
         res["pg_database_size"] = int(srv.psql(f"SELECT pg_database_size('{srv.db_name}')"))
         rows = srv.psql("SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c "
                         "JOIN pg_namespace n ON n.oid = c.relnamespace "
-                        "WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 2 DESC LIMIT 8")
+                        "WHERE n.nspname = 'public' AND c.relkind = 'r' ORDER BY 2 DESC LIMIT 14")
         res["largest_objects"] = {l.split("|")[0]: int(l.split("|")[1]) for l in rows.splitlines() if l}
         res["rows"] = {t: int(srv.psql(f"SELECT COUNT(*) FROM {t}"))
                        for t in ("reports", "uploads", "dmarc_records", "dmarc_daily",
-                                 "dmarc_daily_sources", "dmarc_daily_auth", "tls_daily")}
+                                 "dmarc_source_days", "dmarc_source_months", "dmarc_auth_days",
+                                 "dmarc_auth_months", "tls_daily")}
     return res
 
 

@@ -9,6 +9,7 @@
 
 pub mod input;
 pub mod issues;
+pub mod readiness;
 mod rules_dmarc;
 mod rules_dns;
 mod rules_failure;

@@ -155,6 +155,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(aggregates::get_dmarc_by_result)
                 .service(aggregates::get_dmarc_by_source)
                 .service(aggregates::get_dmarc_by_service)
+                .service(aggregates::get_enforcement_readiness)
                 .service(aggregates::get_tls_by_result)
                 .service(aggregates::get_tls_by_source)
                 .service(aggregates::get_timeseries)

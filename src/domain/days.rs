@@ -73,6 +73,62 @@ pub fn split(total: u64, weights: &[(i64, i64)]) -> Vec<(i64, u64)> {
     parts.into_iter().map(|(day, n, _)| (day, n)).collect()
 }
 
+/// The epoch day of the first day of the UTC calendar month holding epoch day `day`
+/// (proleptic Gregorian; H. Hinnant's `civil_from_days`). Total: any i64 maps to a month start
+/// at or before it, and `month_start(month_start(d)) == month_start(d)`.
+pub fn month_start(day: i64) -> i64 {
+    day.saturating_sub(day_of_month(day) - 1)
+}
+
+/// The epoch day of the first day of the month after the one holding `day`.
+pub fn next_month_start(day: i64) -> i64 {
+    let start = month_start(day);
+    // Every month has at least 28 days; the 32nd day after its start is in the next month.
+    month_start(start.saturating_add(31))
+}
+
+/// The day of the month (1–31) of an epoch day.
+fn day_of_month(day: i64) -> i64 {
+    let z = i128::from(day) + 719_468;
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    // 1–31 whatever the input, so the conversion cannot fail.
+    i64::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1)
+}
+
+/// An inclusive (first, last) range of epoch days, or none.
+pub type Span = Option<(i64, i64)>;
+
+/// An inclusive range of epoch days cut into whole calendar months and the days at its edges:
+/// (days before the first whole month, the first days of the whole months, days after the
+/// last whole month), each an inclusive (first, last) or `None`. What the per-source rollups
+/// read: whole months from the monthly sums, the rest from the daily ones.
+pub fn months_and_edges(first: i64, last: i64) -> (Span, Span, Span) {
+    if first > last {
+        return (None, None, None);
+    }
+    let first_whole = if month_start(first) == first {
+        first
+    } else {
+        next_month_start(first)
+    };
+    // The last whole month ends at `last`: the day after `last` starts a month.
+    let end_whole = if month_start(last.saturating_add(1)) == last.saturating_add(1) {
+        last.saturating_add(1)
+    } else {
+        month_start(last)
+    };
+    if first_whole >= end_whole {
+        return (Some((first, last)), None, None);
+    }
+    let before = (first < first_whole).then(|| (first, first_whole - 1));
+    let months = Some((first_whole, month_start(end_whole - 1)));
+    let after = (end_whole <= last).then_some((end_whole, last));
+    (before, months, after)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +206,59 @@ mod tests {
     fn absurd_ranges_go_to_the_last_day() {
         assert_eq!(day_weights(0, 1000 * DAY), vec![(999, 1)]);
         assert_eq!(day_weights(5 * DAY, 5 * DAY), vec![(5, 1)]);
+    }
+
+    #[test]
+    fn month_starts_follow_the_calendar() {
+        // 2026-12-06 is epoch day 20_793; 2026-12-01 is 20_788; 2027-01-01 is 20_819.
+        assert_eq!(month_start(20_793), 20_788);
+        assert_eq!(month_start(20_788), 20_788);
+        assert_eq!(next_month_start(20_793), 20_819);
+        // 2024-02-29 (leap day) is 19_782; February 2024 starts at 19_754, March at 19_783.
+        assert_eq!(month_start(19_782), 19_754);
+        assert_eq!(next_month_start(19_754), 19_783);
+        assert_eq!(month_start(0), 0);
+        assert_eq!(month_start(-1), -31);
+    }
+
+    #[test]
+    fn a_range_splits_into_whole_months_and_edge_days() {
+        // 2026-09-07 (20_703) .. 2026-12-05 (20_792): October and November whole.
+        let (before, months, after) = months_and_edges(20_703, 20_792);
+        assert_eq!(before, Some((20_703, 20_726)));
+        assert_eq!(months, Some((20_727, 20_758)));
+        assert_eq!(after, Some((20_788, 20_792)));
+        // Exactly November 2026.
+        assert_eq!(
+            months_and_edges(20_758, 20_787),
+            (None, Some((20_758, 20_758)), None)
+        );
+        // Inside one month: all days.
+        assert_eq!(
+            months_and_edges(20_760, 20_770),
+            (Some((20_760, 20_770)), None, None)
+        );
+        assert_eq!(months_and_edges(5, 4), (None, None, None));
+    }
+
+    proptest! {
+        #[test]
+        fn edges_and_months_cover_a_range_exactly_once(first in -100_000i64..100_000, len in 0i64..800) {
+            let last = first + len;
+            let (before, months, after) = months_and_edges(first, last);
+            let mut covered = Vec::new();
+            if let Some((a, b)) = before { covered.extend(a..=b); }
+            if let Some((a, b)) = months {
+                let mut m = a;
+                while m <= b {
+                    prop_assert_eq!(month_start(m), m);
+                    let next = next_month_start(m);
+                    covered.extend(m..next);
+                    m = next;
+                }
+            }
+            if let Some((a, b)) = after { covered.extend(a..=b); }
+            prop_assert_eq!(covered, (first..=last).collect::<Vec<_>>());
+        }
     }
 }

@@ -128,6 +128,9 @@ pub struct Source {
     pub messages: u64,
     pub dmarc_pass_messages: u64,
     pub dmarc_fail_messages: u64,
+    pub dkim_aligned_messages: u64,
+    pub spf_aligned_messages: u64,
+    pub forwarded_messages: u64,
     /// The From domains it sent, with message counts (`(none)` for an empty one).
     pub header_from: BTreeMap<String, u64>,
     /// Its reverse DNS, once the background enrichment has looked it up.
@@ -206,6 +209,9 @@ pub fn dmarc_by_source(
                 messages: s.messages,
                 dmarc_pass_messages: s.dmarc_pass_messages,
                 dmarc_fail_messages: s.dmarc_fail_messages,
+                dkim_aligned_messages: s.dkim_aligned_messages,
+                spf_aligned_messages: s.spf_aligned_messages,
+                forwarded_messages: s.forwarded_messages,
                 header_from: s.header_from,
                 reverse_dns,
                 dkim_domains,
@@ -297,6 +303,11 @@ pub struct ServiceGroup {
     pub messages: u64,
     pub dmarc_pass_messages: u64,
     pub dmarc_fail_messages: u64,
+    /// Messages receivers reported as forwarded or from a mailing list.
+    pub forwarded_messages: u64,
+    /// Messages receivers quarantined or rejected.
+    pub quarantine_messages: u64,
+    pub reject_messages: u64,
 }
 
 /// The sources of `domain` (a name or an id in `scope`) over `days` grouped by sending
@@ -307,21 +318,29 @@ pub fn dmarc_by_service(
     domain: &str,
     days: DayRange,
 ) -> StorageResult<ForDomain<Vec<ServiceGroup>>> {
-    let (domain, groups) = db.read(|conn| {
+    db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
-        let id = domain.id.clone();
-        // Only the auth domains that name a service can change a source's group.
-        let naming: Vec<(String, String)> = aggregates::dmarc_auth_domains(conn, scope, &id, days)?
-            .into_iter()
-            .filter(|(method, d)| service_of_auth(method, d, None).is_some())
-            .collect();
-        let groups = aggregates::dmarc_evidence_groups(conn, scope, &id, days, &naming)?;
-        Ok((domain.name, groups))
-    })?;
-    Ok(ForDomain {
-        domain,
-        value: service_groups(groups),
+        Ok(ForDomain {
+            value: service_groups_of(conn, scope, &domain.id, days)?,
+            domain: domain.name,
+        })
     })
+}
+
+/// [`dmarc_by_service`] of a domain by id, on a connection the caller holds.
+pub(crate) fn service_groups_of(
+    conn: &mut crate::storage::DbConnection,
+    scope: &TenantScope,
+    id: &crate::domain::ids::DomainId,
+    days: DayRange,
+) -> StorageResult<Vec<ServiceGroup>> {
+    // Only the auth domains that name a service can change a source's group.
+    let naming: Vec<(String, String)> = aggregates::dmarc_auth_domains(conn, scope, id, days)?
+        .into_iter()
+        .filter(|(method, d)| service_of_auth(method, d, None).is_some())
+        .collect();
+    let groups = aggregates::dmarc_evidence_groups(conn, scope, id, days, &naming)?;
+    Ok(service_groups(groups))
 }
 
 /// Merges evidence groups into service groups, largest first.
@@ -349,6 +368,9 @@ fn service_groups(groups: Vec<aggregates::EvidenceGroup>) -> Vec<ServiceGroup> {
                 x.messages = x.messages.saturating_add(g.messages);
                 x.dmarc_pass_messages = x.dmarc_pass_messages.saturating_add(g.dmarc_pass_messages);
                 x.dmarc_fail_messages = x.dmarc_fail_messages.saturating_add(fail);
+                x.forwarded_messages = x.forwarded_messages.saturating_add(g.forwarded_messages);
+                x.quarantine_messages = x.quarantine_messages.saturating_add(g.quarantine_messages);
+                x.reject_messages = x.reject_messages.saturating_add(g.reject_messages);
             }
             None => {
                 index.insert((group, key), merged.len());
@@ -364,6 +386,9 @@ fn service_groups(groups: Vec<aggregates::EvidenceGroup>) -> Vec<ServiceGroup> {
                     messages: g.messages,
                     dmarc_pass_messages: g.dmarc_pass_messages,
                     dmarc_fail_messages: fail,
+                    forwarded_messages: g.forwarded_messages,
+                    quarantine_messages: g.quarantine_messages,
+                    reject_messages: g.reject_messages,
                 });
             }
         }

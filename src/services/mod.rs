@@ -14,6 +14,7 @@ pub mod intake;
 pub mod mailboxes;
 pub mod metrics;
 pub mod portfolio;
+pub mod readiness;
 pub mod secrets;
 pub mod webhooks;
 

@@ -1,7 +1,9 @@
-//! Aggregate queries over the per-day rollups of one domain. Superseded report versions are
-//! left out. by-result costs O(days × result combinations); by-source reads one rollup row
-//! per (report, day, source, header_from), which for reports with mostly distinct sources is
-//! close to one row per record (see docs/benchmarks-server.md).
+//! Aggregate queries over the rollups of one domain. Superseded report versions are left
+//! out. by-result costs O(days × result combinations) (`dmarc_daily`, keyed by report); the
+//! per-source queries read the per-source rollups summed across reports
+//! (`storage::reports::sources`): whole calendar months of the range from the monthly sums,
+//! the days at its edges from the daily ones ([`source_union`]), so they cost
+//! O(distinct sources × buckets), whatever the number of records or reports.
 //!
 //! Every public function takes the caller's [`TenantScope`] and the domain's [`DomainId`]
 //! first and is `StorageError::NotFound` for a domain outside the scope: one lookup by primary
@@ -46,6 +48,56 @@ pub struct DmarcByResult {
 
 /// Source addresses bound in one `IN` list, within both backends' bound-value limits.
 const MAX_SOURCES_PER_QUERY: usize = 10_000;
+
+/// The rows of a per-source rollup (`dmarc_source_*` or `dmarc_auth_*`) for one domain over
+/// a range, as a `UNION ALL` of at most three scans of primary-key ranges: the whole calendar
+/// months from `{prefix}_months`, the days before and after them from `{prefix}_days`. Every
+/// piece selects `columns` and has three binds (domain id, first and last day), in order; see
+/// [`bind_union`].
+fn source_union(prefix: &str, columns: &str, days: DayRange) -> (String, Vec<(i64, i64)>) {
+    let (before, months, after) = crate::domain::days::months_and_edges(days.first, days.last);
+    let mut pieces = Vec::new();
+    let mut binds = Vec::new();
+    for (table, range) in [("days", before), ("months", months), ("days", after)] {
+        if let Some((first, last)) = range {
+            pieces.push(format!(
+                "SELECT {columns} FROM {prefix}_{table} WHERE domain_id = ? AND day >= ? AND day <= ?"
+            ));
+            binds.push((first, last));
+        }
+    }
+    if pieces.is_empty() {
+        // An empty range: a scan that finds nothing, with the same columns.
+        pieces.push(format!(
+            "SELECT {columns} FROM {prefix}_days WHERE domain_id = ? AND day >= ? AND day <= ?"
+        ));
+        binds.push((1, 0));
+    }
+    (pieces.join(" UNION ALL "), binds)
+}
+
+/// Binds a [`source_union`]'s values to a boxed query.
+fn bind_union<'a>(
+    mut query: diesel::query_builder::BoxedSqlQuery<
+        'a,
+        crate::storage::multi_connection_impl::MultiBackend,
+        diesel::query_builder::SqlQuery,
+    >,
+    domain_id: &str,
+    binds: &[(i64, i64)],
+) -> diesel::query_builder::BoxedSqlQuery<
+    'a,
+    crate::storage::multi_connection_impl::MultiBackend,
+    diesel::query_builder::SqlQuery,
+> {
+    for &(first, last) in binds {
+        query = query
+            .bind::<Text, _>(domain_id.to_string())
+            .bind::<BigInt, _>(first)
+            .bind::<BigInt, _>(last);
+    }
+    query
+}
 
 /// The rows of `table` (aliased) for one domain over a range of days, from reports no newer
 /// version supersedes: three binds, domain id, first and last day.
@@ -169,6 +221,12 @@ struct SourceRow {
     messages: i64,
     #[diesel(sql_type = BigInt)]
     pass_messages: i64,
+    #[diesel(sql_type = BigInt)]
+    dkim_aligned_messages: i64,
+    #[diesel(sql_type = BigInt)]
+    spf_aligned_messages: i64,
+    #[diesel(sql_type = BigInt)]
+    forwarded_messages: i64,
     /// Distinct sources in the range, before the limit.
     #[diesel(sql_type = BigInt)]
     total: i64,
@@ -191,8 +249,19 @@ pub struct DmarcSource {
     pub messages: u64,
     pub dmarc_pass_messages: u64,
     pub dmarc_fail_messages: u64,
+    /// Messages whose DKIM result was aligned and passed.
+    pub dkim_aligned_messages: u64,
+    /// Messages whose SPF result was aligned and passed.
+    pub spf_aligned_messages: u64,
+    /// Messages the receiver reported as forwarded (override reason forwarded,
+    /// trusted_forwarder or mailing_list).
+    pub forwarded_messages: u64,
     /// header_from values with their message counts.
     pub header_from: BTreeMap<String, u64>,
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
 }
 
 /// Sources by message volume (largest first, then by address), at most `limit` after the
@@ -211,67 +280,72 @@ pub fn dmarc_by_source(
     // One pass over the range gives the sources of the page and (as a window over the
     // groups, before the page is cut) how many there are; a second gives the header_from
     // split of just those sources.
-    let range = range_sql("s");
+    let (union, union_binds) = source_union(
+        "dmarc_source",
+        "source_ip, header_from, messages, pass_messages, dkim_aligned_messages, \
+         spf_aligned_messages, forwarded_messages",
+        days,
+    );
     let (after_messages, after_ip) = after.unwrap_or((i64::MAX, String::new()));
     let sql = format!(
-        "SELECT g.source_ip, g.messages, g.pass_messages, g.total FROM \
+        "SELECT g.source_ip, g.messages, g.pass_messages, g.dkim_aligned_messages, g.spf_aligned_messages, \
+           g.forwarded_messages, g.total FROM \
            (SELECT s.source_ip, CAST(SUM(s.messages) AS BIGINT) AS messages, CAST(SUM(s.pass_messages) AS BIGINT) AS pass_messages, \
+              CAST(SUM(s.dkim_aligned_messages) AS BIGINT) AS dkim_aligned_messages, \
+              CAST(SUM(s.spf_aligned_messages) AS BIGINT) AS spf_aligned_messages, \
+              CAST(SUM(s.forwarded_messages) AS BIGINT) AS forwarded_messages, \
               CAST(COUNT(*) OVER () AS BIGINT) AS total \
-            FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range} \
-            GROUP BY s.source_ip) g \
+            FROM ({union}) s GROUP BY s.source_ip) g \
          WHERE g.messages < ? OR (g.messages = ? AND g.source_ip > ?) \
          ORDER BY g.messages DESC, g.source_ip ASC LIMIT ?"
     );
-    let rows: Vec<SourceRow> = diesel::sql_query(query_text(conn, &sql))
-        .bind::<Text, _>(domain_id)
-        .bind::<BigInt, _>(days.first)
-        .bind::<BigInt, _>(days.last)
+    let query = diesel::sql_query(query_text(conn, &sql)).into_boxed();
+    let rows: Vec<SourceRow> = bind_union(query, domain_id, &union_binds)
         .bind::<BigInt, _>(after_messages)
         .bind::<BigInt, _>(after_messages)
-        .bind::<Text, _>(&after_ip)
+        .bind::<Text, _>(after_ip)
         .bind::<BigInt, _>(limit)
         .load(conn)?;
     // Without a cursor, `(i64::MAX, "")` admits every source, even one of i64::MAX
     // (saturated) messages.
-    let total = rows
-        .first()
-        .map(|r| u64::try_from(r.total).unwrap_or(0))
-        .unwrap_or(0);
+    let total = rows.first().map(|r| count(r.total)).unwrap_or(0);
     let mut sources: Vec<DmarcSource> = rows
         .into_iter()
         .map(|r| {
-            let messages = u64::try_from(r.messages).unwrap_or(0);
-            let pass = u64::try_from(r.pass_messages).unwrap_or(0);
+            let messages = count(r.messages);
+            let pass = count(r.pass_messages);
             DmarcSource {
                 source_ip: r.source_ip,
                 messages,
                 dmarc_pass_messages: pass,
                 dmarc_fail_messages: messages.saturating_sub(pass),
+                dkim_aligned_messages: count(r.dkim_aligned_messages),
+                spf_aligned_messages: count(r.spf_aligned_messages),
+                forwarded_messages: count(r.forwarded_messages),
                 header_from: BTreeMap::new(),
             }
         })
         .collect();
-    // header_from values of the sources shown. Every scan of the range costs the same
-    // whatever the list's length, so the list is as long as the limit allows (at most
-    // MAX_SOURCES_PER_QUERY bound values).
+    // header_from values of the sources shown.
     let index: std::collections::HashMap<String, usize> = sources
         .iter()
         .enumerate()
         .map(|(i, s)| (s.source_ip.clone(), i))
         .collect();
     let ips: Vec<String> = sources.iter().map(|s| s.source_ip.clone()).collect();
+    let (union, union_binds) =
+        source_union("dmarc_source", "source_ip, header_from, messages", days);
     for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {
         let list = binds(chunk.len());
         let sql = format!(
             "SELECT s.source_ip, s.header_from, CAST(SUM(s.messages) AS BIGINT) AS messages \
-             FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {range} AND s.source_ip IN ({list}) \
-             GROUP BY s.source_ip, s.header_from"
+             FROM ({union}) s WHERE s.source_ip IN ({list}) GROUP BY s.source_ip, s.header_from"
         );
-        let mut query = diesel::sql_query(query_text(conn, &sql))
-            .bind::<Text, _>(domain_id.to_string())
-            .bind::<BigInt, _>(days.first)
-            .bind::<BigInt, _>(days.last)
-            .into_boxed();
+        let mut query = bind_union(
+            diesel::sql_query(query_text(conn, &sql)).into_boxed(),
+            domain_id,
+            &union_binds,
+        );
         for ip in chunk {
             query = query.bind::<Text, _>(ip.clone());
         }
@@ -284,7 +358,7 @@ pub fn dmarc_by_source(
                     row.header_from
                 };
                 let slot = s.header_from.entry(key).or_default();
-                *slot = slot.saturating_add(u64::try_from(row.messages).unwrap_or(0));
+                *slot = slot.saturating_add(count(row.messages));
             }
         }
     }
@@ -512,6 +586,12 @@ struct EvidenceGroupRow {
     messages: i64,
     #[diesel(sql_type = BigInt)]
     pass_messages: i64,
+    #[diesel(sql_type = BigInt)]
+    forwarded_messages: i64,
+    #[diesel(sql_type = BigInt)]
+    quarantine_messages: i64,
+    #[diesel(sql_type = BigInt)]
+    reject_messages: i64,
 }
 
 /// Sources of a domain over a range that share the same evidence of who sends: the same
@@ -530,6 +610,12 @@ pub struct EvidenceGroup {
     pub sources: u64,
     pub messages: u64,
     pub dmarc_pass_messages: u64,
+    /// Messages receivers reported as forwarded (override reason forwarded,
+    /// trusted_forwarder or mailing_list).
+    pub forwarded_messages: u64,
+    /// Messages receivers quarantined or rejected (whatever the reason).
+    pub quarantine_messages: u64,
+    pub reject_messages: u64,
 }
 
 /// Most naming auth domains of one kind passed to one query.
@@ -552,16 +638,13 @@ pub fn dmarc_auth_domains(
         #[diesel(sql_type = Text)]
         auth_domain: String,
     }
+    let (union, union_binds) = source_union("dmarc_auth", "method, auth_domain, messages", days);
     let sql = format!(
-        "SELECT a.method, a.auth_domain FROM dmarc_daily_auth a JOIN reports r ON r.id = a.report_id \
-         WHERE {} GROUP BY a.method, a.auth_domain ORDER BY SUM(a.messages) DESC, a.method, a.auth_domain",
-        range_sql("a")
+        "SELECT a.method, a.auth_domain FROM ({union}) a \
+         GROUP BY a.method, a.auth_domain ORDER BY SUM(a.messages) DESC, a.method, a.auth_domain"
     );
-    let rows: Vec<Row> = diesel::sql_query(query_text(conn, &sql))
-        .bind::<Text, _>(domain_id)
-        .bind::<BigInt, _>(days.first)
-        .bind::<BigInt, _>(days.last)
-        .load(conn)?;
+    let query = diesel::sql_query(query_text(conn, &sql)).into_boxed();
+    let rows: Vec<Row> = bind_union(query, domain_id, &union_binds).load(conn)?;
     Ok(rows
         .into_iter()
         .map(|r| (r.method, r.auth_domain))
@@ -611,44 +694,55 @@ pub fn dmarc_evidence_groups(
         DbConnection::Sqlite(_) => format!("printf('%019d', {complement})"),
         DbConnection::Pg(_) => format!("lpad(CAST({complement} AS TEXT), 19, '0')"),
     };
+    let (auth_union, auth_binds) = source_union(
+        "dmarc_auth",
+        "source_ip, method, auth_domain, messages",
+        days,
+    );
     let auth = if conditions.is_empty() {
         String::new()
     } else {
         format!(
-            " UNION ALL SELECT g.source_ip, 0, 0, \
+            " UNION ALL SELECT g.source_ip, 0, 0, 0, 0, 0, \
                (CASE g.method WHEN 'dkim' THEN '0' ELSE '1' END) || {padded} || g.auth_domain \
              FROM (SELECT a.source_ip, a.method, a.auth_domain, CAST(SUM(a.messages) AS BIGINT) AS messages \
-               FROM dmarc_daily_auth a JOIN reports r ON r.id = a.report_id WHERE {} AND ({}) \
+               FROM ({auth_union}) a WHERE ({}) \
                GROUP BY a.source_ip, a.method, a.auth_domain) g",
-            range_sql("a"),
             conditions.join(" OR ")
         )
     };
+    let (source_union, source_binds) = source_union(
+        "dmarc_source",
+        "source_ip, messages, pass_messages, forwarded_messages, quarantine_messages, reject_messages",
+        days,
+    );
     let sql = format!(
         "SELECT n.confirmed_name, n.org_domain, \
            CAST(CASE WHEN n.ip IS NULL THEN 0 ELSE 1 END AS BIGINT) AS enriched, p.best, \
            CAST(COUNT(*) AS BIGINT) AS sources, CAST(SUM(p.messages) AS BIGINT) AS messages, \
-           CAST(SUM(p.pass_messages) AS BIGINT) AS pass_messages \
+           CAST(SUM(p.pass_messages) AS BIGINT) AS pass_messages, \
+           CAST(SUM(p.forwarded_messages) AS BIGINT) AS forwarded_messages, \
+           CAST(SUM(p.quarantine_messages) AS BIGINT) AS quarantine_messages, \
+           CAST(SUM(p.reject_messages) AS BIGINT) AS reject_messages \
          FROM (SELECT u.source_ip, SUM(u.messages) AS messages, SUM(u.pass_messages) AS pass_messages, \
-                 MIN(u.best) AS best \
-               FROM (SELECT s.source_ip, s.messages, s.pass_messages, CAST(NULL AS TEXT) AS best \
-                     FROM dmarc_daily_sources s JOIN reports r ON r.id = s.report_id WHERE {}{auth}) u \
+                 SUM(u.forwarded_messages) AS forwarded_messages, \
+                 SUM(u.quarantine_messages) AS quarantine_messages, \
+                 SUM(u.reject_messages) AS reject_messages, MIN(u.best) AS best \
+               FROM (SELECT s.source_ip, s.messages, s.pass_messages, s.forwarded_messages, \
+                       s.quarantine_messages, s.reject_messages, CAST(NULL AS TEXT) AS best \
+                     FROM ({source_union}) s{auth}) u \
                GROUP BY u.source_ip) p \
          LEFT JOIN source_names n ON n.ip = p.source_ip \
          GROUP BY n.confirmed_name, n.org_domain, CASE WHEN n.ip IS NULL THEN 0 ELSE 1 END, p.best \
-         ORDER BY messages DESC",
-        range_sql("s")
+         ORDER BY messages DESC"
     );
-    let mut query = diesel::sql_query(query_text(conn, &sql))
-        .bind::<Text, _>(domain_id.to_string())
-        .bind::<BigInt, _>(days.first)
-        .bind::<BigInt, _>(days.last)
-        .into_boxed();
+    let mut query = bind_union(
+        diesel::sql_query(query_text(conn, &sql)).into_boxed(),
+        domain_id,
+        &source_binds,
+    );
     if !conditions.is_empty() {
-        query = query
-            .bind::<Text, _>(domain_id.to_string())
-            .bind::<BigInt, _>(days.first)
-            .bind::<BigInt, _>(days.last);
+        query = bind_union(query, domain_id, &auth_binds);
         for d in dkim.iter().chain(spf.iter()) {
             query = query.bind::<Text, _>((*d).clone());
         }
@@ -662,9 +756,45 @@ pub fn dmarc_evidence_groups(
             enriched: r.enriched > 0,
             auth: r.best.as_deref().and_then(parse_best),
             sources: u64::try_from(r.sources).unwrap_or(0),
-            messages: u64::try_from(r.messages).unwrap_or(0),
-            dmarc_pass_messages: u64::try_from(r.pass_messages).unwrap_or(0),
+            messages: count(r.messages),
+            dmarc_pass_messages: count(r.pass_messages),
+            forwarded_messages: count(r.forwarded_messages),
+            quarantine_messages: count(r.quarantine_messages),
+            reject_messages: count(r.reject_messages),
         })
+        .collect())
+}
+
+/// Messages and DMARC passes of a domain over `days` per header From domain (`""` when the
+/// reporter left it out), most messages first.
+pub fn dmarc_by_header_from(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    domain: &DomainId,
+    days: DayRange,
+) -> StorageResult<Vec<(String, u64, u64)>> {
+    domain_in_scope(conn, scope, domain)?;
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Text)]
+        header_from: String,
+        #[diesel(sql_type = BigInt)]
+        messages: i64,
+        #[diesel(sql_type = BigInt)]
+        pass_messages: i64,
+    }
+    let (union, union_binds) =
+        source_union("dmarc_source", "header_from, messages, pass_messages", days);
+    let sql = format!(
+        "SELECT s.header_from, CAST(SUM(s.messages) AS BIGINT) AS messages, \
+           CAST(SUM(s.pass_messages) AS BIGINT) AS pass_messages \
+         FROM ({union}) s GROUP BY s.header_from ORDER BY messages DESC, s.header_from"
+    );
+    let query = diesel::sql_query(query_text(conn, &sql)).into_boxed();
+    let rows: Vec<Row> = bind_union(query, domain.as_str(), &union_binds).load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.header_from, count(r.messages), count(r.pass_messages)))
         .collect())
 }
 
@@ -709,20 +839,24 @@ pub fn dmarc_source_auth(
 ) -> StorageResult<std::collections::HashMap<String, SourceAuth>> {
     domain_in_scope(conn, scope, domain)?;
     let domain_id = domain.as_str();
-    let range = range_sql("a");
+    let (union, union_binds) = source_union(
+        "dmarc_auth",
+        "source_ip, method, auth_domain, messages",
+        days,
+    );
     let mut out: std::collections::HashMap<String, SourceAuth> = Default::default();
     for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {
         let list = binds(chunk.len());
         let sql = format!(
             "SELECT a.source_ip, a.method, a.auth_domain, CAST(SUM(a.messages) AS BIGINT) AS messages \
-             FROM dmarc_daily_auth a JOIN reports r ON r.id = a.report_id WHERE {range} AND a.source_ip IN ({list}) \
+             FROM ({union}) a WHERE a.source_ip IN ({list}) \
              GROUP BY a.source_ip, a.method, a.auth_domain"
         );
-        let mut query = diesel::sql_query(query_text(conn, &sql))
-            .bind::<Text, _>(domain_id.to_string())
-            .bind::<BigInt, _>(days.first)
-            .bind::<BigInt, _>(days.last)
-            .into_boxed();
+        let mut query = bind_union(
+            diesel::sql_query(query_text(conn, &sql)).into_boxed(),
+            domain_id,
+            &union_binds,
+        );
         for ip in chunk {
             query = query.bind::<Text, _>(ip.clone());
         }

@@ -277,8 +277,9 @@ impl Db {
     }
 }
 
-/// Applies the pending migrations of the connection's backend. SQLite gets WAL here, once,
-/// with foreign keys off so that table-rebuild migrations work.
+/// Applies the pending migrations of the connection's backend, then the rollup rebuilds they
+/// asked for. SQLite gets WAL here, once, with foreign keys off so that table-rebuild
+/// migrations work.
 pub fn run_migrations(conn: &mut DbConnection) -> StorageResult<()> {
     let result = match conn {
         DbConnection::Sqlite(c) => {
@@ -289,7 +290,17 @@ pub fn run_migrations(conn: &mut DbConnection) -> StorageResult<()> {
         }
         DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
     };
-    result.map_err(|e| StorageError::Other(anyhow::anyhow!("failed to run migrations: {e}")))
+    result.map_err(|e| StorageError::Other(anyhow::anyhow!("failed to run migrations: {e}")))?;
+    // Rollups a migration introduced are rebuilt from the stored records by the code that
+    // keeps them at ingest (reports::sources::rebuild_pending); nothing to do usually.
+    let replayed = reports::sources::rebuild_pending(conn)?;
+    if replayed > 0 {
+        tracing::info!(
+            reports = replayed,
+            "rebuilt the per-source rollups from stored records"
+        );
+    }
+    Ok(())
 }
 
 /// Reverts every migration (tests: up → down → up).

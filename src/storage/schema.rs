@@ -171,29 +171,65 @@ diesel::table! {
     }
 }
 
+// Per-source rollups summed across reports (migration 2026-12-08-000001_source_rollups).
 diesel::table! {
-    dmarc_daily_sources (report_id, seq, day, source_ip, header_from) {
-        report_id -> Text,
-        seq -> BigInt,
+    dmarc_source_days (domain_id, day, source_ip, header_from) {
         domain_id -> Text,
         day -> BigInt,
         source_ip -> Text,
         header_from -> Text,
         messages -> BigInt,
         pass_messages -> BigInt,
+        dkim_aligned_messages -> BigInt,
+        spf_aligned_messages -> BigInt,
+        quarantine_messages -> BigInt,
+        reject_messages -> BigInt,
+        forwarded_messages -> BigInt,
     }
 }
 
 diesel::table! {
-    dmarc_daily_auth (report_id, seq, day, source_ip, method, auth_domain) {
-        report_id -> Text,
-        seq -> BigInt,
+    dmarc_source_months (domain_id, day, source_ip, header_from) {
+        domain_id -> Text,
+        day -> BigInt,
+        source_ip -> Text,
+        header_from -> Text,
+        messages -> BigInt,
+        pass_messages -> BigInt,
+        dkim_aligned_messages -> BigInt,
+        spf_aligned_messages -> BigInt,
+        quarantine_messages -> BigInt,
+        reject_messages -> BigInt,
+        forwarded_messages -> BigInt,
+    }
+}
+
+diesel::table! {
+    dmarc_auth_days (domain_id, day, source_ip, method, auth_domain) {
         domain_id -> Text,
         day -> BigInt,
         source_ip -> Text,
         method -> Text,
         auth_domain -> Text,
         messages -> BigInt,
+    }
+}
+
+diesel::table! {
+    dmarc_auth_months (domain_id, day, source_ip, method, auth_domain) {
+        domain_id -> Text,
+        day -> BigInt,
+        source_ip -> Text,
+        method -> Text,
+        auth_domain -> Text,
+        messages -> BigInt,
+    }
+}
+
+diesel::table! {
+    rollup_rebuilds (name) {
+        name -> Text,
+        requested_at -> BigInt,
     }
 }
 
@@ -459,8 +495,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     tls_policies,
     tls_failures,
     dmarc_daily,
-    dmarc_daily_sources,
-    dmarc_daily_auth,
+    dmarc_source_days,
+    dmarc_source_months,
+    dmarc_auth_days,
+    dmarc_auth_months,
+    rollup_rebuilds,
     tls_daily,
     jobs,
     issues,

@@ -182,6 +182,12 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
         ),
         (
             "get",
+            "/api/v1/domains/{domain}/enforcement-readiness",
+            "/api/v1/domains/foo-bar.io/enforcement-readiness".into(),
+            None,
+        ),
+        (
+            "get",
             "/api/v1/domains/{domain}/tls/by-result",
             "/api/v1/domains/foo-bar.io/tls/by-result".into(),
             None,

@@ -144,14 +144,19 @@ async fn rollup_rows_at_the_integer_limit_are_summed_without_overflow() {
     let db = ruad::storage::Db::connect(&app.database_url, 1).unwrap();
     db.write(|conn| {
         use diesel::RunQueryDsl;
-        for table in ["dmarc_daily", "dmarc_daily_sources"] {
+        for table in ["dmarc_daily", "dmarc_source_days", "dmarc_source_months"] {
             diesel::sql_query(format!("UPDATE {table} SET messages = 9223372036854775807"))
                 .execute(conn)
                 .map_err(ruad::storage::StorageError::from)?;
         }
-        diesel::sql_query("UPDATE dmarc_daily_sources SET pass_messages = 9223372036854775807")
+        for table in ["dmarc_source_days", "dmarc_source_months"] {
+            diesel::sql_query(format!(
+                "UPDATE {table} SET pass_messages = 9223372036854775807, \
+                 dkim_aligned_messages = 9223372036854775807"
+            ))
             .execute(conn)
             .map_err(ruad::storage::StorageError::from)?;
+        }
         Ok(())
     })
     .unwrap();

@@ -20,6 +20,7 @@ mod intake;
 mod issues;
 mod jobs;
 mod portfolio;
+mod readiness;
 mod reports;
 mod resources;
 mod timeseries;

@@ -1718,10 +1718,14 @@ pub mod types {
     #[doc = "One sending source (IP address)."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct DmarcSourceResponse {
+        #[doc = "Messages whose DKIM result passed and was aligned with the From domain."]
+        pub dkim_aligned_messages: i64,
         #[doc = "DKIM signing domains (`d=`) whose signatures passed on its mail, most messages first."]
         pub dkim_domains: ::std::vec::Vec<AuthDomainCount>,
         pub dmarc_fail_messages: i64,
         pub dmarc_pass_messages: i64,
+        #[doc = "Messages the receiver said were forwarded (policy override reason `forwarded`,\n`trusted_forwarder` or `mailing_list`)."]
+        pub forwarded_messages: i64,
         #[doc = "The From domains it sent, with message counts."]
         pub header_from: ::std::vec::Vec<HeaderFromCount>,
         pub messages: i64,
@@ -1730,6 +1734,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub service: ::std::option::Option<ServiceMatch>,
         pub source_ip: ::std::string::String,
+        #[doc = "Messages whose SPF result passed and was aligned with the From domain."]
+        pub spf_aligned_messages: i64,
         #[doc = "SPF domains (envelope senders, or HELO names) that passed for it, most messages first."]
         pub spf_domains: ::std::vec::Vec<AuthDomainCount>,
     }
@@ -1877,6 +1883,34 @@ pub mod types {
 
     impl DomainResponse {
         pub fn builder() -> builder::DomainResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "`EnforcementReadinessResponse`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct EnforcementReadinessResponse {
+        pub dmarc_pass_messages: i64,
+        pub domain: ::std::string::String,
+        pub failing_messages: i64,
+        pub forwarders: ForwarderFigures,
+        #[doc = "First day (inclusive)."]
+        pub from: ::std::string::String,
+        pub messages: i64,
+        pub policy: PublishedPolicy,
+        pub quarantine: PolicyEffect,
+        pub recommendation: Recommendation,
+        pub reject: PolicyEffect,
+        #[doc = "Named services failing DMARC, most failing messages first."]
+        pub services_to_fix: ::std::vec::Vec<ServiceToFix>,
+        pub subdomains: SubdomainFigures,
+        #[doc = "Last day (inclusive)."]
+        pub to: ::std::string::String,
+        pub unknown: UnknownFigures,
+    }
+
+    impl EnforcementReadinessResponse {
+        pub fn builder() -> builder::EnforcementReadinessResponse {
             Default::default()
         }
     }
@@ -2479,6 +2513,24 @@ pub mod types {
 
     impl Finding {
         pub fn builder() -> builder::Finding {
+            Default::default()
+        }
+    }
+
+    #[doc = "Mail through forwarders and mailing lists."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct ForwarderFigures {
+        pub failing_messages: i64,
+        pub messages: i64,
+        #[doc = "The rest: saved only when the original DKIM signature, aligned with the domain,\nsurvives the forwarding (sign everything with DKIM; SPF never survives forwarding)."]
+        pub needing_dkim: i64,
+        #[doc = "Failing messages receivers already accepted as forwarded (ARC or a trusted forwarder\nlist: override reason forwarded, trusted_forwarder or mailing_list)."]
+        pub saved_by_receivers: i64,
+        pub sources: i64,
+    }
+
+    impl ForwarderFigures {
+        pub fn builder() -> builder::ForwarderFigures {
             Default::default()
         }
     }
@@ -3675,6 +3727,27 @@ pub mod types {
         }
     }
 
+    #[doc = "What one policy would have done."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct PolicyEffect {
+        #[doc = "Messages failing DMARC: what the policy applies to."]
+        pub failing_messages: i64,
+        #[doc = "Of the newly affected, mail through forwarders and mailing lists."]
+        pub from_forwarders: i64,
+        #[doc = "Of the newly affected, legitimate mail of the domain's named services (would be lost)."]
+        pub from_services: i64,
+        #[doc = "Of the newly affected, mail from unknown sources (what enforcement stops)."]
+        pub from_unknown: i64,
+        #[doc = "Of those, the messages receivers did not already treat this way or stricter: what\npublishing the policy changes."]
+        pub newly_affected_messages: i64,
+    }
+
+    impl PolicyEffect {
+        pub fn builder() -> builder::PolicyEffect {
+            Default::default()
+        }
+    }
+
     #[doc = "`row/policy_evaluated`."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default)]
     pub struct PolicyEvaluated {
@@ -3908,6 +3981,26 @@ pub mod types {
         }
     }
 
+    #[doc = "The policy the domain published, as the newest report of the period says."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default)]
+    pub struct PublishedPolicy {
+        #[doc = "`np` (RFC 9990), when published."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub np: ::std::option::Option<::std::string::String>,
+        #[doc = "`p`: none, quarantine or reject (as sent, lower-case)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub p: ::std::option::Option<::std::string::String>,
+        #[doc = "`sp`, when published."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub sp: ::std::option::Option<::std::string::String>,
+    }
+
+    impl PublishedPolicy {
+        pub fn builder() -> builder::PublishedPolicy {
+            Default::default()
+        }
+    }
+
     #[doc = "A tenant's own brand. Omitted optional fields are unset (colours and language then take\nruad's defaults); nothing is merged with an ancestor's brand."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
@@ -3955,6 +4048,45 @@ pub mod types {
 
     impl Query {
         pub fn builder() -> builder::Query {
+            Default::default()
+        }
+    }
+
+    #[doc = "The assessment."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct Readiness {
+        pub dmarc_pass_messages: i64,
+        pub failing_messages: i64,
+        pub forwarders: ForwarderFigures,
+        pub messages: i64,
+        pub policy: PublishedPolicy,
+        pub quarantine: PolicyEffect,
+        pub recommendation: Recommendation,
+        pub reject: PolicyEffect,
+        #[doc = "Named services failing DMARC, most failing messages first."]
+        pub services_to_fix: ::std::vec::Vec<ServiceToFix>,
+        pub subdomains: SubdomainFigures,
+        pub unknown: UnknownFigures,
+    }
+
+    impl Readiness {
+        pub fn builder() -> builder::Readiness {
+            Default::default()
+        }
+    }
+
+    #[doc = "`Recommendation`"]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct Recommendation {
+        #[doc = "Why, in plain words."]
+        pub explanation: ::std::string::String,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub record: ::std::option::Option<SuggestedRecord>,
+        pub step: Step,
+    }
+
+    impl Recommendation {
+        pub fn builder() -> builder::Recommendation {
             Default::default()
         }
     }
@@ -4395,6 +4527,27 @@ pub mod types {
         }
     }
 
+    #[doc = "A named service of the domain with mail failing DMARC."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct ServiceToFix {
+        #[doc = "Whether it blocks the next step (failing share above 2 %)."]
+        pub blocks_next_step: bool,
+        pub failing_messages: i64,
+        #[doc = "Failing share of the service's messages (0 to 1)."]
+        pub failing_share: f64,
+        #[doc = "What to change, in plain words."]
+        pub fix: ::std::string::String,
+        pub messages: i64,
+        pub service: ServiceMatch,
+        pub sources: i64,
+    }
+
+    impl ServiceToFix {
+        pub fn builder() -> builder::ServiceToFix {
+            Default::default()
+        }
+    }
+
     #[doc = "How much a finding matters."]
     #[derive(
         :: serde :: Deserialize,
@@ -4646,6 +4799,94 @@ pub mod types {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.to_string()))
+        }
+    }
+
+    #[doc = "The next step."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum Step {
+        #[serde(rename = "no_data")]
+        NoData,
+        #[serde(rename = "fix_services_first")]
+        FixServicesFirst,
+        #[serde(rename = "quarantine")]
+        Quarantine,
+        #[serde(rename = "reject")]
+        Reject,
+        #[serde(rename = "reject_subdomains")]
+        RejectSubdomains,
+        #[serde(rename = "enforced")]
+        Enforced,
+    }
+
+    impl ::std::fmt::Display for Step {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::NoData => f.write_str("no_data"),
+                Self::FixServicesFirst => f.write_str("fix_services_first"),
+                Self::Quarantine => f.write_str("quarantine"),
+                Self::Reject => f.write_str("reject"),
+                Self::RejectSubdomains => f.write_str("reject_subdomains"),
+                Self::Enforced => f.write_str("enforced"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for Step {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "no_data" => Ok(Self::NoData),
+                "fix_services_first" => Ok(Self::FixServicesFirst),
+                "quarantine" => Ok(Self::Quarantine),
+                "reject" => Ok(Self::Reject),
+                "reject_subdomains" => Ok(Self::RejectSubdomains),
+                "enforced" => Ok(Self::Enforced),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for Step {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for Step {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "Mail with a From domain below the domain (`sp` applies, or `np` for names that do not\nexist)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct SubdomainFigures {
+        pub failing_messages: i64,
+        pub messages: i64,
+        #[doc = "The policy that applies to them now: `sp`, else `p`."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub policy: ::std::option::Option<::std::string::String>,
+    }
+
+    impl SubdomainFigures {
+        pub fn builder() -> builder::SubdomainFigures {
+            Default::default()
         }
     }
 
@@ -5211,6 +5452,20 @@ pub mod types {
 
     impl TokenResponse {
         pub fn builder() -> builder::TokenResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "Mail from sources no service could be named for."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct UnknownFigures {
+        pub failing_messages: i64,
+        pub messages: i64,
+        pub sources: i64,
+    }
+
+    impl UnknownFigures {
+        pub fn builder() -> builder::UnknownFigures {
             Default::default()
         }
     }
@@ -9817,12 +10072,14 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct DmarcSourceResponse {
+            dkim_aligned_messages: ::std::result::Result<i64, ::std::string::String>,
             dkim_domains: ::std::result::Result<
                 ::std::vec::Vec<super::AuthDomainCount>,
                 ::std::string::String,
             >,
             dmarc_fail_messages: ::std::result::Result<i64, ::std::string::String>,
             dmarc_pass_messages: ::std::result::Result<i64, ::std::string::String>,
+            forwarded_messages: ::std::result::Result<i64, ::std::string::String>,
             header_from: ::std::result::Result<
                 ::std::vec::Vec<super::HeaderFromCount>,
                 ::std::string::String,
@@ -9837,6 +10094,7 @@ pub mod types {
                 ::std::string::String,
             >,
             source_ip: ::std::result::Result<::std::string::String, ::std::string::String>,
+            spf_aligned_messages: ::std::result::Result<i64, ::std::string::String>,
             spf_domains: ::std::result::Result<
                 ::std::vec::Vec<super::AuthDomainCount>,
                 ::std::string::String,
@@ -9846,6 +10104,9 @@ pub mod types {
         impl ::std::default::Default for DmarcSourceResponse {
             fn default() -> Self {
                 Self {
+                    dkim_aligned_messages: Err(
+                        "no value supplied for dkim_aligned_messages".to_string()
+                    ),
                     dkim_domains: Err("no value supplied for dkim_domains".to_string()),
                     dmarc_fail_messages: Err(
                         "no value supplied for dmarc_fail_messages".to_string()
@@ -9853,17 +10114,31 @@ pub mod types {
                     dmarc_pass_messages: Err(
                         "no value supplied for dmarc_pass_messages".to_string()
                     ),
+                    forwarded_messages: Err("no value supplied for forwarded_messages".to_string()),
                     header_from: Err("no value supplied for header_from".to_string()),
                     messages: Err("no value supplied for messages".to_string()),
                     reverse_dns: Ok(Default::default()),
                     service: Ok(Default::default()),
                     source_ip: Err("no value supplied for source_ip".to_string()),
+                    spf_aligned_messages: Err(
+                        "no value supplied for spf_aligned_messages".to_string()
+                    ),
                     spf_domains: Err("no value supplied for spf_domains".to_string()),
                 }
             }
         }
 
         impl DmarcSourceResponse {
+            pub fn dkim_aligned_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dkim_aligned_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for dkim_aligned_messages: {e}")
+                });
+                self
+            }
             pub fn dkim_domains<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::AuthDomainCount>>,
@@ -9891,6 +10166,16 @@ pub mod types {
             {
                 self.dmarc_pass_messages = value.try_into().map_err(|e| {
                     format!("error converting supplied value for dmarc_pass_messages: {e}")
+                });
+                self
+            }
+            pub fn forwarded_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.forwarded_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for forwarded_messages: {e}")
                 });
                 self
             }
@@ -9944,6 +10229,16 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for source_ip: {e}"));
                 self
             }
+            pub fn spf_aligned_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.spf_aligned_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for spf_aligned_messages: {e}")
+                });
+                self
+            }
             pub fn spf_domains<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::AuthDomainCount>>,
@@ -9962,14 +10257,17 @@ pub mod types {
                 value: DmarcSourceResponse,
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
+                    dkim_aligned_messages: value.dkim_aligned_messages?,
                     dkim_domains: value.dkim_domains?,
                     dmarc_fail_messages: value.dmarc_fail_messages?,
                     dmarc_pass_messages: value.dmarc_pass_messages?,
+                    forwarded_messages: value.forwarded_messages?,
                     header_from: value.header_from?,
                     messages: value.messages?,
                     reverse_dns: value.reverse_dns?,
                     service: value.service?,
                     source_ip: value.source_ip?,
+                    spf_aligned_messages: value.spf_aligned_messages?,
                     spf_domains: value.spf_domains?,
                 })
             }
@@ -9978,14 +10276,17 @@ pub mod types {
         impl ::std::convert::From<super::DmarcSourceResponse> for DmarcSourceResponse {
             fn from(value: super::DmarcSourceResponse) -> Self {
                 Self {
+                    dkim_aligned_messages: Ok(value.dkim_aligned_messages),
                     dkim_domains: Ok(value.dkim_domains),
                     dmarc_fail_messages: Ok(value.dmarc_fail_messages),
                     dmarc_pass_messages: Ok(value.dmarc_pass_messages),
+                    forwarded_messages: Ok(value.forwarded_messages),
                     header_from: Ok(value.header_from),
                     messages: Ok(value.messages),
                     reverse_dns: Ok(value.reverse_dns),
                     service: Ok(value.service),
                     source_ip: Ok(value.source_ip),
+                    spf_aligned_messages: Ok(value.spf_aligned_messages),
                     spf_domains: Ok(value.spf_domains),
                 }
             }
@@ -10499,6 +10800,236 @@ pub mod types {
                     name: Ok(value.name),
                     tenant_id: Ok(value.tenant_id),
                     tlsrpt_ingest_path: Ok(value.tlsrpt_ingest_path),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct EnforcementReadinessResponse {
+            dmarc_pass_messages: ::std::result::Result<i64, ::std::string::String>,
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            failing_messages: ::std::result::Result<i64, ::std::string::String>,
+            forwarders: ::std::result::Result<super::ForwarderFigures, ::std::string::String>,
+            from: ::std::result::Result<::std::string::String, ::std::string::String>,
+            messages: ::std::result::Result<i64, ::std::string::String>,
+            policy: ::std::result::Result<super::PublishedPolicy, ::std::string::String>,
+            quarantine: ::std::result::Result<super::PolicyEffect, ::std::string::String>,
+            recommendation: ::std::result::Result<super::Recommendation, ::std::string::String>,
+            reject: ::std::result::Result<super::PolicyEffect, ::std::string::String>,
+            services_to_fix:
+                ::std::result::Result<::std::vec::Vec<super::ServiceToFix>, ::std::string::String>,
+            subdomains: ::std::result::Result<super::SubdomainFigures, ::std::string::String>,
+            to: ::std::result::Result<::std::string::String, ::std::string::String>,
+            unknown: ::std::result::Result<super::UnknownFigures, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for EnforcementReadinessResponse {
+            fn default() -> Self {
+                Self {
+                    dmarc_pass_messages: Err(
+                        "no value supplied for dmarc_pass_messages".to_string()
+                    ),
+                    domain: Err("no value supplied for domain".to_string()),
+                    failing_messages: Err("no value supplied for failing_messages".to_string()),
+                    forwarders: Err("no value supplied for forwarders".to_string()),
+                    from: Err("no value supplied for from".to_string()),
+                    messages: Err("no value supplied for messages".to_string()),
+                    policy: Err("no value supplied for policy".to_string()),
+                    quarantine: Err("no value supplied for quarantine".to_string()),
+                    recommendation: Err("no value supplied for recommendation".to_string()),
+                    reject: Err("no value supplied for reject".to_string()),
+                    services_to_fix: Err("no value supplied for services_to_fix".to_string()),
+                    subdomains: Err("no value supplied for subdomains".to_string()),
+                    to: Err("no value supplied for to".to_string()),
+                    unknown: Err("no value supplied for unknown".to_string()),
+                }
+            }
+        }
+
+        impl EnforcementReadinessResponse {
+            pub fn dmarc_pass_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_pass_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for dmarc_pass_messages: {e}")
+                });
+                self
+            }
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain: {e}"));
+                self
+            }
+            pub fn failing_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failing_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for failing_messages: {e}")
+                });
+                self
+            }
+            pub fn forwarders<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ForwarderFigures>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.forwarders = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for forwarders: {e}"));
+                self
+            }
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for from: {e}"));
+                self
+            }
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for messages: {e}"));
+                self
+            }
+            pub fn policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PublishedPolicy>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.policy = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for policy: {e}"));
+                self
+            }
+            pub fn quarantine<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyEffect>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.quarantine = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for quarantine: {e}"));
+                self
+            }
+            pub fn recommendation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Recommendation>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recommendation = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for recommendation: {e}")
+                });
+                self
+            }
+            pub fn reject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyEffect>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reject = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for reject: {e}"));
+                self
+            }
+            pub fn services_to_fix<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ServiceToFix>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.services_to_fix = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for services_to_fix: {e}")
+                });
+                self
+            }
+            pub fn subdomains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SubdomainFigures>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subdomains = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for subdomains: {e}"));
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+            pub fn unknown<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UnknownFigures>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unknown = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for unknown: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<EnforcementReadinessResponse> for super::EnforcementReadinessResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: EnforcementReadinessResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dmarc_pass_messages: value.dmarc_pass_messages?,
+                    domain: value.domain?,
+                    failing_messages: value.failing_messages?,
+                    forwarders: value.forwarders?,
+                    from: value.from?,
+                    messages: value.messages?,
+                    policy: value.policy?,
+                    quarantine: value.quarantine?,
+                    recommendation: value.recommendation?,
+                    reject: value.reject?,
+                    services_to_fix: value.services_to_fix?,
+                    subdomains: value.subdomains?,
+                    to: value.to?,
+                    unknown: value.unknown?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::EnforcementReadinessResponse> for EnforcementReadinessResponse {
+            fn from(value: super::EnforcementReadinessResponse) -> Self {
+                Self {
+                    dmarc_pass_messages: Ok(value.dmarc_pass_messages),
+                    domain: Ok(value.domain),
+                    failing_messages: Ok(value.failing_messages),
+                    forwarders: Ok(value.forwarders),
+                    from: Ok(value.from),
+                    messages: Ok(value.messages),
+                    policy: Ok(value.policy),
+                    quarantine: Ok(value.quarantine),
+                    recommendation: Ok(value.recommendation),
+                    reject: Ok(value.reject),
+                    services_to_fix: Ok(value.services_to_fix),
+                    subdomains: Ok(value.subdomains),
+                    to: Ok(value.to),
+                    unknown: Ok(value.unknown),
                 }
             }
         }
@@ -11894,6 +12425,107 @@ pub mod types {
                     message: Ok(value.message),
                     rfc: Ok(value.rfc),
                     severity: Ok(value.severity),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct ForwarderFigures {
+            failing_messages: ::std::result::Result<i64, ::std::string::String>,
+            messages: ::std::result::Result<i64, ::std::string::String>,
+            needing_dkim: ::std::result::Result<i64, ::std::string::String>,
+            saved_by_receivers: ::std::result::Result<i64, ::std::string::String>,
+            sources: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ForwarderFigures {
+            fn default() -> Self {
+                Self {
+                    failing_messages: Err("no value supplied for failing_messages".to_string()),
+                    messages: Err("no value supplied for messages".to_string()),
+                    needing_dkim: Err("no value supplied for needing_dkim".to_string()),
+                    saved_by_receivers: Err("no value supplied for saved_by_receivers".to_string()),
+                    sources: Err("no value supplied for sources".to_string()),
+                }
+            }
+        }
+
+        impl ForwarderFigures {
+            pub fn failing_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failing_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for failing_messages: {e}")
+                });
+                self
+            }
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for messages: {e}"));
+                self
+            }
+            pub fn needing_dkim<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.needing_dkim = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for needing_dkim: {e}"));
+                self
+            }
+            pub fn saved_by_receivers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.saved_by_receivers = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for saved_by_receivers: {e}")
+                });
+                self
+            }
+            pub fn sources<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sources = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sources: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ForwarderFigures> for super::ForwarderFigures {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ForwarderFigures,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    failing_messages: value.failing_messages?,
+                    messages: value.messages?,
+                    needing_dkim: value.needing_dkim?,
+                    saved_by_receivers: value.saved_by_receivers?,
+                    sources: value.sources?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ForwarderFigures> for ForwarderFigures {
+            fn from(value: super::ForwarderFigures) -> Self {
+                Self {
+                    failing_messages: Ok(value.failing_messages),
+                    messages: Ok(value.messages),
+                    needing_dkim: Ok(value.needing_dkim),
+                    saved_by_receivers: Ok(value.saved_by_receivers),
+                    sources: Ok(value.sources),
                 }
             }
         }
@@ -14194,6 +14826,109 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct PolicyEffect {
+            failing_messages: ::std::result::Result<i64, ::std::string::String>,
+            from_forwarders: ::std::result::Result<i64, ::std::string::String>,
+            from_services: ::std::result::Result<i64, ::std::string::String>,
+            from_unknown: ::std::result::Result<i64, ::std::string::String>,
+            newly_affected_messages: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for PolicyEffect {
+            fn default() -> Self {
+                Self {
+                    failing_messages: Err("no value supplied for failing_messages".to_string()),
+                    from_forwarders: Err("no value supplied for from_forwarders".to_string()),
+                    from_services: Err("no value supplied for from_services".to_string()),
+                    from_unknown: Err("no value supplied for from_unknown".to_string()),
+                    newly_affected_messages: Err(
+                        "no value supplied for newly_affected_messages".to_string()
+                    ),
+                }
+            }
+        }
+
+        impl PolicyEffect {
+            pub fn failing_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failing_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for failing_messages: {e}")
+                });
+                self
+            }
+            pub fn from_forwarders<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from_forwarders = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for from_forwarders: {e}")
+                });
+                self
+            }
+            pub fn from_services<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from_services = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for from_services: {e}"));
+                self
+            }
+            pub fn from_unknown<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from_unknown = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for from_unknown: {e}"));
+                self
+            }
+            pub fn newly_affected_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.newly_affected_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for newly_affected_messages: {e}")
+                });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<PolicyEffect> for super::PolicyEffect {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PolicyEffect,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    failing_messages: value.failing_messages?,
+                    from_forwarders: value.from_forwarders?,
+                    from_services: value.from_services?,
+                    from_unknown: value.from_unknown?,
+                    newly_affected_messages: value.newly_affected_messages?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::PolicyEffect> for PolicyEffect {
+            fn from(value: super::PolicyEffect) -> Self {
+                Self {
+                    failing_messages: Ok(value.failing_messages),
+                    from_forwarders: Ok(value.from_forwarders),
+                    from_services: Ok(value.from_services),
+                    from_unknown: Ok(value.from_unknown),
+                    newly_affected_messages: Ok(value.newly_affected_messages),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct PolicyEvaluated {
             disposition: ::std::result::Result<
                 ::std::option::Option<super::Disposition>,
@@ -15139,6 +15874,88 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct PublishedPolicy {
+            np: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            p: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sp: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for PublishedPolicy {
+            fn default() -> Self {
+                Self {
+                    np: Ok(Default::default()),
+                    p: Ok(Default::default()),
+                    sp: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl PublishedPolicy {
+            pub fn np<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.np = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for np: {e}"));
+                self
+            }
+            pub fn p<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.p = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for p: {e}"));
+                self
+            }
+            pub fn sp<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sp = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sp: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<PublishedPolicy> for super::PublishedPolicy {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PublishedPolicy,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    np: value.np?,
+                    p: value.p?,
+                    sp: value.sp?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::PublishedPolicy> for PublishedPolicy {
+            fn from(value: super::PublishedPolicy) -> Self {
+                Self {
+                    np: Ok(value.np),
+                    p: Ok(value.p),
+                    sp: Ok(value.sp),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct PutBrandingRequest {
             accent_color: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -15371,6 +16188,270 @@ pub mod types {
                     name: Ok(value.name),
                     outcome: Ok(value.outcome),
                     rtype: Ok(value.rtype),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct Readiness {
+            dmarc_pass_messages: ::std::result::Result<i64, ::std::string::String>,
+            failing_messages: ::std::result::Result<i64, ::std::string::String>,
+            forwarders: ::std::result::Result<super::ForwarderFigures, ::std::string::String>,
+            messages: ::std::result::Result<i64, ::std::string::String>,
+            policy: ::std::result::Result<super::PublishedPolicy, ::std::string::String>,
+            quarantine: ::std::result::Result<super::PolicyEffect, ::std::string::String>,
+            recommendation: ::std::result::Result<super::Recommendation, ::std::string::String>,
+            reject: ::std::result::Result<super::PolicyEffect, ::std::string::String>,
+            services_to_fix:
+                ::std::result::Result<::std::vec::Vec<super::ServiceToFix>, ::std::string::String>,
+            subdomains: ::std::result::Result<super::SubdomainFigures, ::std::string::String>,
+            unknown: ::std::result::Result<super::UnknownFigures, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for Readiness {
+            fn default() -> Self {
+                Self {
+                    dmarc_pass_messages: Err(
+                        "no value supplied for dmarc_pass_messages".to_string()
+                    ),
+                    failing_messages: Err("no value supplied for failing_messages".to_string()),
+                    forwarders: Err("no value supplied for forwarders".to_string()),
+                    messages: Err("no value supplied for messages".to_string()),
+                    policy: Err("no value supplied for policy".to_string()),
+                    quarantine: Err("no value supplied for quarantine".to_string()),
+                    recommendation: Err("no value supplied for recommendation".to_string()),
+                    reject: Err("no value supplied for reject".to_string()),
+                    services_to_fix: Err("no value supplied for services_to_fix".to_string()),
+                    subdomains: Err("no value supplied for subdomains".to_string()),
+                    unknown: Err("no value supplied for unknown".to_string()),
+                }
+            }
+        }
+
+        impl Readiness {
+            pub fn dmarc_pass_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dmarc_pass_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for dmarc_pass_messages: {e}")
+                });
+                self
+            }
+            pub fn failing_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failing_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for failing_messages: {e}")
+                });
+                self
+            }
+            pub fn forwarders<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ForwarderFigures>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.forwarders = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for forwarders: {e}"));
+                self
+            }
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for messages: {e}"));
+                self
+            }
+            pub fn policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PublishedPolicy>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.policy = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for policy: {e}"));
+                self
+            }
+            pub fn quarantine<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyEffect>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.quarantine = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for quarantine: {e}"));
+                self
+            }
+            pub fn recommendation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Recommendation>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.recommendation = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for recommendation: {e}")
+                });
+                self
+            }
+            pub fn reject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyEffect>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.reject = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for reject: {e}"));
+                self
+            }
+            pub fn services_to_fix<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ServiceToFix>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.services_to_fix = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for services_to_fix: {e}")
+                });
+                self
+            }
+            pub fn subdomains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::SubdomainFigures>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subdomains = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for subdomains: {e}"));
+                self
+            }
+            pub fn unknown<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UnknownFigures>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.unknown = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for unknown: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Readiness> for super::Readiness {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Readiness,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    dmarc_pass_messages: value.dmarc_pass_messages?,
+                    failing_messages: value.failing_messages?,
+                    forwarders: value.forwarders?,
+                    messages: value.messages?,
+                    policy: value.policy?,
+                    quarantine: value.quarantine?,
+                    recommendation: value.recommendation?,
+                    reject: value.reject?,
+                    services_to_fix: value.services_to_fix?,
+                    subdomains: value.subdomains?,
+                    unknown: value.unknown?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Readiness> for Readiness {
+            fn from(value: super::Readiness) -> Self {
+                Self {
+                    dmarc_pass_messages: Ok(value.dmarc_pass_messages),
+                    failing_messages: Ok(value.failing_messages),
+                    forwarders: Ok(value.forwarders),
+                    messages: Ok(value.messages),
+                    policy: Ok(value.policy),
+                    quarantine: Ok(value.quarantine),
+                    recommendation: Ok(value.recommendation),
+                    reject: Ok(value.reject),
+                    services_to_fix: Ok(value.services_to_fix),
+                    subdomains: Ok(value.subdomains),
+                    unknown: Ok(value.unknown),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct Recommendation {
+            explanation: ::std::result::Result<::std::string::String, ::std::string::String>,
+            record: ::std::result::Result<
+                ::std::option::Option<super::SuggestedRecord>,
+                ::std::string::String,
+            >,
+            step: ::std::result::Result<super::Step, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for Recommendation {
+            fn default() -> Self {
+                Self {
+                    explanation: Err("no value supplied for explanation".to_string()),
+                    record: Ok(Default::default()),
+                    step: Err("no value supplied for step".to_string()),
+                }
+            }
+        }
+
+        impl Recommendation {
+            pub fn explanation<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.explanation = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for explanation: {e}"));
+                self
+            }
+            pub fn record<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::SuggestedRecord>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.record = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for record: {e}"));
+                self
+            }
+            pub fn step<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Step>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.step = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for step: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Recommendation> for super::Recommendation {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Recommendation,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    explanation: value.explanation?,
+                    record: value.record?,
+                    step: value.step?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Recommendation> for Recommendation {
+            fn from(value: super::Recommendation) -> Self {
+                Self {
+                    explanation: Ok(value.explanation),
+                    record: Ok(value.record),
+                    step: Ok(value.step),
                 }
             }
         }
@@ -16707,6 +17788,135 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct ServiceToFix {
+            blocks_next_step: ::std::result::Result<bool, ::std::string::String>,
+            failing_messages: ::std::result::Result<i64, ::std::string::String>,
+            failing_share: ::std::result::Result<f64, ::std::string::String>,
+            fix: ::std::result::Result<::std::string::String, ::std::string::String>,
+            messages: ::std::result::Result<i64, ::std::string::String>,
+            service: ::std::result::Result<super::ServiceMatch, ::std::string::String>,
+            sources: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ServiceToFix {
+            fn default() -> Self {
+                Self {
+                    blocks_next_step: Err("no value supplied for blocks_next_step".to_string()),
+                    failing_messages: Err("no value supplied for failing_messages".to_string()),
+                    failing_share: Err("no value supplied for failing_share".to_string()),
+                    fix: Err("no value supplied for fix".to_string()),
+                    messages: Err("no value supplied for messages".to_string()),
+                    service: Err("no value supplied for service".to_string()),
+                    sources: Err("no value supplied for sources".to_string()),
+                }
+            }
+        }
+
+        impl ServiceToFix {
+            pub fn blocks_next_step<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.blocks_next_step = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for blocks_next_step: {e}")
+                });
+                self
+            }
+            pub fn failing_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failing_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for failing_messages: {e}")
+                });
+                self
+            }
+            pub fn failing_share<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<f64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failing_share = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for failing_share: {e}"));
+                self
+            }
+            pub fn fix<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fix = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for fix: {e}"));
+                self
+            }
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for messages: {e}"));
+                self
+            }
+            pub fn service<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ServiceMatch>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.service = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for service: {e}"));
+                self
+            }
+            pub fn sources<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sources = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sources: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ServiceToFix> for super::ServiceToFix {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ServiceToFix,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    blocks_next_step: value.blocks_next_step?,
+                    failing_messages: value.failing_messages?,
+                    failing_share: value.failing_share?,
+                    fix: value.fix?,
+                    messages: value.messages?,
+                    service: value.service?,
+                    sources: value.sources?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ServiceToFix> for ServiceToFix {
+            fn from(value: super::ServiceToFix) -> Self {
+                Self {
+                    blocks_next_step: Ok(value.blocks_next_step),
+                    failing_messages: Ok(value.failing_messages),
+                    failing_share: Ok(value.failing_share),
+                    fix: Ok(value.fix),
+                    messages: Ok(value.messages),
+                    service: Ok(value.service),
+                    sources: Ok(value.sources),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct SpfAuth {
             domain: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17035,6 +18245,82 @@ pub mod types {
                     ip6: Ok(value.ip6),
                     mx: Ok(value.mx),
                     redirect: Ok(value.redirect),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct SubdomainFigures {
+            failing_messages: ::std::result::Result<i64, ::std::string::String>,
+            messages: ::std::result::Result<i64, ::std::string::String>,
+            policy: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for SubdomainFigures {
+            fn default() -> Self {
+                Self {
+                    failing_messages: Err("no value supplied for failing_messages".to_string()),
+                    messages: Err("no value supplied for messages".to_string()),
+                    policy: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl SubdomainFigures {
+            pub fn failing_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failing_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for failing_messages: {e}")
+                });
+                self
+            }
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for messages: {e}"));
+                self
+            }
+            pub fn policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.policy = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for policy: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<SubdomainFigures> for super::SubdomainFigures {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SubdomainFigures,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    failing_messages: value.failing_messages?,
+                    messages: value.messages?,
+                    policy: value.policy?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::SubdomainFigures> for SubdomainFigures {
+            fn from(value: super::SubdomainFigures) -> Self {
+                Self {
+                    failing_messages: Ok(value.failing_messages),
+                    messages: Ok(value.messages),
+                    policy: Ok(value.policy),
                 }
             }
         }
@@ -18726,6 +20012,79 @@ pub mod types {
                     tenant_id: Ok(value.tenant_id),
                     token: Ok(value.token),
                     token_type: Ok(value.token_type),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct UnknownFigures {
+            failing_messages: ::std::result::Result<i64, ::std::string::String>,
+            messages: ::std::result::Result<i64, ::std::string::String>,
+            sources: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for UnknownFigures {
+            fn default() -> Self {
+                Self {
+                    failing_messages: Err("no value supplied for failing_messages".to_string()),
+                    messages: Err("no value supplied for messages".to_string()),
+                    sources: Err("no value supplied for sources".to_string()),
+                }
+            }
+        }
+
+        impl UnknownFigures {
+            pub fn failing_messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failing_messages = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for failing_messages: {e}")
+                });
+                self
+            }
+            pub fn messages<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.messages = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for messages: {e}"));
+                self
+            }
+            pub fn sources<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sources = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for sources: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<UnknownFigures> for super::UnknownFigures {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UnknownFigures,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    failing_messages: value.failing_messages?,
+                    messages: value.messages?,
+                    sources: value.sources?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::UnknownFigures> for UnknownFigures {
+            fn from(value: super::UnknownFigures) -> Self {
+                Self {
+                    failing_messages: Ok(value.failing_messages),
+                    messages: Ok(value.messages),
+                    sources: Ok(value.sources),
                 }
             }
         }
@@ -20573,6 +21932,11 @@ impl Client {
     #[doc = "A domain's report for a period: summary (messages, DMARC pass rate, published policy,\nchange against the previous period of the same length), daily trend chart, DMARC by\nresult, sending sources and services with their compliance, SMTP TLS by result, per\nreporting organization and per failure path, open issues with their remediation, and the\nlatest DNS check of each kind. HTML and PDF carry the same content; tables list the\nlargest 50 rows and say how many were left out\n\nSends a `GET` request to `/api/v1/domains/{domain}/document`\n\nArguments:\n- `domain`: Domain name or id\n- `format`: `html` (default) or `pdf`.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`). A document covers\nat most 366 days.\n- `language`: The language to write in (`en`, `nl`; a region such as `nl-BE` is ignored). Default:\nthe brand's language.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_domain_document()\n    .domain(domain)\n    .format(format)\n    .from(from)\n    .language(language)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_domain_document(&self) -> builder::GetDomainDocument<'_> {
         builder::GetDomainDocument::new(self)
+    }
+
+    #[doc = "Enforcement readiness of a domain: from its own aggregate reports over the period, the\nmessages `p=quarantine` and `p=reject` would have affected (failing DMARC and not already\ntreated so by the receiver), split into the domain's named services (legitimate mail that\nwould be lost: each with its fix), forwarders and mailing lists (how much receivers already\naccept, how much needs DKIM that survives forwarding) and unknown sources (what enforcement\nstops); subdomain mail under `sp`; and the recommended next step with the DMARC record to\npublish (the current record with the policy changed)\n\nSends a `GET` request to `/api/v1/domains/{domain}/enforcement-readiness`\n\nArguments:\n- `domain`: Domain name\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_enforcement_readiness()\n    .domain(domain)\n    .from(from)\n    .to(to)\n    .send()\n    .await;\n```"]
+    pub fn get_enforcement_readiness(&self) -> builder::GetEnforcementReadiness<'_> {
+        builder::GetEnforcementReadiness::new(self)
     }
 
     #[doc = "List a domain's failure reports, newest arrival first\n\nSends a `GET` request to `/api/v1/domains/{domain}/failures`\n\nArguments:\n- `domain`: Domain name\n- `auth_failure`: Only failures with this `Auth-Failure` value (`dmarc`, `spf`, `dkim`, `bodyhash`, …).\n- `cursor`: `next_cursor` of the previous page.\n- `from`: Only failures that arrived on or after this day (ISO 8601 date, UTC).\n- `limit`: Page size (1 to 500, default 50).\n- `policy_domain`: Only failures about this policy domain (the domain or a name below it that the\nreport named).\n- `source_ip`: Only failures of messages from this IP address.\n- `to`: Only failures that arrived on or before this day (ISO 8601 date, UTC).\n```ignore\nlet response = client.list_failures()\n    .domain(domain)\n    .auth_failure(auth_failure)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .policy_domain(policy_domain)\n    .source_ip(source_ip)\n    .to(to)\n    .send()\n    .await;\n```"]
@@ -23760,6 +25124,123 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::get_enforcement_readiness`]\n\n[`Client::get_enforcement_readiness`]: super::Client::get_enforcement_readiness"]
+    #[derive(Debug, Clone)]
+    pub struct GetEnforcementReadiness<'a> {
+        client: &'a super::Client,
+        domain: Result<::std::string::String, String>,
+        from: Result<Option<::std::string::String>, String>,
+        to: Result<Option<::std::string::String>, String>,
+    }
+
+    impl<'a> GetEnforcementReadiness<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Err("domain was not initialized".to_string()),
+                from: Ok(None),
+                to: Ok(None),
+            }
+        }
+
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed".to_string()
+            });
+            self
+        }
+
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for from failed".to_string()
+            });
+            self
+        }
+
+        pub fn to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.to = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for to failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/domains/{domain}/enforcement-readiness`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::EnforcementReadinessResponse>, Error<types::Problem>>
+        {
+            let Self {
+                client,
+                domain,
+                from,
+                to,
+            } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let to = to.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/domains/{}/enforcement-readiness",
+                client.baseurl,
+                encode_path(&domain.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("to", &to))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_enforcement_readiness",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(

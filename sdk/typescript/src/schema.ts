@@ -396,6 +396,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/domains/{domain}/enforcement-readiness": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Enforcement readiness of a domain: from its own aggregate reports over the period, the
+         *     messages `p=quarantine` and `p=reject` would have affected (failing DMARC and not already
+         *     treated so by the receiver), split into the domain's named services (legitimate mail that
+         *     would be lost: each with its fix), forwarders and mailing lists (how much receivers already
+         *     accept, how much needs DKIM that survives forwarding) and unknown sources (what enforcement
+         *     stops); subdomain mail under `sp`; and the recommended next step with the DMARC record to
+         *     publish (the current record with the policy changed).
+         */
+        get: operations["get_enforcement_readiness"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/domains/{domain}/failures": {
         parameters: {
             query?: never;
@@ -1898,12 +1923,23 @@ export interface components {
         };
         /** @description One sending source (IP address). */
         DmarcSourceResponse: {
+            /**
+             * Format: int64
+             * @description Messages whose DKIM result passed and was aligned with the From domain.
+             */
+            dkim_aligned_messages: number;
             /** @description DKIM signing domains (`d=`) whose signatures passed on its mail, most messages first. */
             dkim_domains: components["schemas"]["AuthDomainCount"][];
             /** Format: int64 */
             dmarc_fail_messages: number;
             /** Format: int64 */
             dmarc_pass_messages: number;
+            /**
+             * Format: int64
+             * @description Messages the receiver said were forwarded (policy override reason `forwarded`,
+             *     `trusted_forwarder` or `mailing_list`).
+             */
+            forwarded_messages: number;
             /** @description The From domains it sent, with message counts. */
             header_from: components["schemas"]["HeaderFromCount"][];
             /** Format: int64 */
@@ -1911,6 +1947,11 @@ export interface components {
             reverse_dns?: components["schemas"]["ReverseDnsResponse"] | null;
             service?: components["schemas"]["ServiceMatch"] | null;
             source_ip: string;
+            /**
+             * Format: int64
+             * @description Messages whose SPF result passed and was aligned with the From domain.
+             */
+            spf_aligned_messages: number;
             /** @description SPF domains (envelope senders, or HELO names) that passed for it, most messages first. */
             spf_domains: components["schemas"]["AuthDomainCount"][];
         };
@@ -1971,6 +2012,13 @@ export interface components {
              * @example /api/v1/tlsrpt/3q2-7uX…
              */
             tlsrpt_ingest_path?: string | null;
+        };
+        EnforcementReadinessResponse: components["schemas"]["Readiness"] & {
+            domain: string;
+            /** @description First day (inclusive). */
+            from: string;
+            /** @description Last day (inclusive). */
+            to: string;
         };
         /**
          * @description Stable machine-readable error codes (part of the API contract).
@@ -2220,6 +2268,27 @@ export interface components {
              */
             rfc: string;
             severity: components["schemas"]["Severity"];
+        };
+        /** @description Mail through forwarders and mailing lists. */
+        ForwarderFigures: {
+            /** Format: int64 */
+            failing_messages: number;
+            /** Format: int64 */
+            messages: number;
+            /**
+             * Format: int64
+             * @description The rest: saved only when the original DKIM signature, aligned with the domain,
+             *     survives the forwarding (sign everything with DKIM; SPF never survives forwarding).
+             */
+            needing_dkim: number;
+            /**
+             * Format: int64
+             * @description Failing messages receivers already accepted as forwarded (ARC or a trusted forwarder
+             *     list: override reason forwarded, trusted_forwarder or mailing_list).
+             */
+            saved_by_receivers: number;
+            /** Format: int64 */
+            sources: number;
         };
         /** @description What a generator produced. */
         Generated: {
@@ -2636,6 +2705,35 @@ export interface components {
          * @example none
          */
         Policy: string;
+        /** @description What one policy would have done. */
+        PolicyEffect: {
+            /**
+             * Format: int64
+             * @description Messages failing DMARC: what the policy applies to.
+             */
+            failing_messages: number;
+            /**
+             * Format: int64
+             * @description Of the newly affected, mail through forwarders and mailing lists.
+             */
+            from_forwarders: number;
+            /**
+             * Format: int64
+             * @description Of the newly affected, legitimate mail of the domain's named services (would be lost).
+             */
+            from_services: number;
+            /**
+             * Format: int64
+             * @description Of the newly affected, mail from unknown sources (what enforcement stops).
+             */
+            from_unknown: number;
+            /**
+             * Format: int64
+             * @description Of those, the messages receivers did not already treat this way or stricter: what
+             *     publishing the policy changes.
+             */
+            newly_affected_messages: number;
+        };
         /** @description `row/policy_evaluated`. */
         PolicyEvaluated: {
             disposition?: components["schemas"]["Disposition"] | null;
@@ -2791,6 +2889,15 @@ export interface components {
             /** @description The whole value, as receivers read it (the strings joined). */
             value: string;
         };
+        /** @description The policy the domain published, as the newest report of the period says. */
+        PublishedPolicy: {
+            /** @description `np` (RFC 9990), when published. */
+            np?: string | null;
+            /** @description `p`: none, quarantine or reject (as sent, lower-case). */
+            p?: string | null;
+            /** @description `sp`, when published. */
+            sp?: string | null;
+        };
         /**
          * @description A tenant's own brand. Omitted optional fields are unset (colours and language then take
          *     ruad's defaults); nothing is merged with an ancestor's brand.
@@ -2839,6 +2946,30 @@ export interface components {
             outcome: string;
             /** @description `TXT`, `A`, `MX`, `PTR`... */
             rtype: string;
+        };
+        /** @description The assessment. */
+        Readiness: {
+            /** Format: int64 */
+            dmarc_pass_messages: number;
+            /** Format: int64 */
+            failing_messages: number;
+            forwarders: components["schemas"]["ForwarderFigures"];
+            /** Format: int64 */
+            messages: number;
+            policy: components["schemas"]["PublishedPolicy"];
+            quarantine: components["schemas"]["PolicyEffect"];
+            recommendation: components["schemas"]["Recommendation"];
+            reject: components["schemas"]["PolicyEffect"];
+            /** @description Named services failing DMARC, most failing messages first. */
+            services_to_fix: components["schemas"]["ServiceToFix"][];
+            subdomains: components["schemas"]["SubdomainFigures"];
+            unknown: components["schemas"]["UnknownFigures"];
+        };
+        Recommendation: {
+            /** @description Why, in plain words. */
+            explanation: string;
+            record?: components["schemas"]["SuggestedRecord"] | null;
+            step: components["schemas"]["Step"];
         };
         /** @description The normalized report content. */
         ReportContent: components["schemas"]["AggregateReport"] | components["schemas"]["TlsReport"];
@@ -3039,6 +3170,25 @@ export interface components {
             /** @description [`Service::name`]. */
             name: string;
         };
+        /** @description A named service of the domain with mail failing DMARC. */
+        ServiceToFix: {
+            /** @description Whether it blocks the next step (failing share above 2 %). */
+            blocks_next_step: boolean;
+            /** Format: int64 */
+            failing_messages: number;
+            /**
+             * Format: double
+             * @description Failing share of the service's messages (0 to 1).
+             */
+            failing_share: number;
+            /** @description What to change, in plain words. */
+            fix: string;
+            /** Format: int64 */
+            messages: number;
+            service: components["schemas"]["ServiceMatch"];
+            /** Format: int64 */
+            sources: number;
+        };
         /**
          * @description How much a finding matters.
          * @enum {string}
@@ -3098,6 +3248,23 @@ export interface components {
          * @example helo
          */
         SpfScope: string;
+        /**
+         * @description The next step.
+         * @enum {string}
+         */
+        Step: "no_data" | "fix_services_first" | "quarantine" | "reject" | "reject_subdomains" | "enforced";
+        /**
+         * @description Mail with a From domain below the domain (`sp` applies, or `np` for names that do not
+         *     exist).
+         */
+        SubdomainFigures: {
+            /** Format: int64 */
+            failing_messages: number;
+            /** Format: int64 */
+            messages: number;
+            /** @description The policy that applies to them now: `sp`, else `p`. */
+            policy?: string | null;
+        };
         /** @description A DNS record to publish as the fix. */
         SuggestedRecord: {
             /** @description Owner name, e.g. `_dmarc.example.com`. */
@@ -3335,6 +3502,15 @@ export interface components {
             token: string;
             /** @example Bearer */
             token_type: string;
+        };
+        /** @description Mail from sources no service could be named for. */
+        UnknownFigures: {
+            /** Format: int64 */
+            failing_messages: number;
+            /** Format: int64 */
+            messages: number;
+            /** Format: int64 */
+            sources: number;
         };
         UpdateDigestRequest: {
             /**
@@ -3739,6 +3915,7 @@ export type DocumentFile = components['schemas']['DocumentFile'];
 export type DomainIntakeResponse = components['schemas']['DomainIntakeResponse'];
 export type DomainListResponse = components['schemas']['DomainListResponse'];
 export type DomainResponse = components['schemas']['DomainResponse'];
+export type EnforcementReadinessResponse = components['schemas']['EnforcementReadinessResponse'];
 export type ErrorCode = components['schemas']['ErrorCode'];
 export type EvaluateIssuesResponse = components['schemas']['EvaluateIssuesResponse'];
 export type Evaluation = components['schemas']['Evaluation'];
@@ -3753,6 +3930,7 @@ export type FailureResponse = components['schemas']['FailureResponse'];
 export type FailureSettingsResponse = components['schemas']['FailureSettingsResponse'];
 export type FailureSummaryResponse = components['schemas']['FailureSummaryResponse'];
 export type Finding = components['schemas']['Finding'];
+export type ForwarderFigures = components['schemas']['ForwarderFigures'];
 export type Generated = components['schemas']['Generated'];
 export type HeaderField = components['schemas']['HeaderField'];
 export type HeaderFromCount = components['schemas']['HeaderFromCount'];
@@ -3782,6 +3960,7 @@ export type OriginalMessage = components['schemas']['OriginalMessage'];
 export type OverrideReason = components['schemas']['OverrideReason'];
 export type OverrideType = components['schemas']['OverrideType'];
 export type Policy = components['schemas']['Policy'];
+export type PolicyEffect = components['schemas']['PolicyEffect'];
 export type PolicyEvaluated = components['schemas']['PolicyEvaluated'];
 export type PolicyPublished = components['schemas']['PolicyPublished'];
 export type PortfolioResponse = components['schemas']['PortfolioResponse'];
@@ -3790,8 +3969,11 @@ export type Problem = components['schemas']['Problem'];
 export type Psd = components['schemas']['Psd'];
 export type PublishFile = components['schemas']['PublishFile'];
 export type PublishRecord = components['schemas']['PublishRecord'];
+export type PublishedPolicy = components['schemas']['PublishedPolicy'];
 export type PutBrandingRequest = components['schemas']['PutBrandingRequest'];
 export type Query = components['schemas']['Query'];
+export type Readiness = components['schemas']['Readiness'];
+export type Recommendation = components['schemas']['Recommendation'];
 export type ReportContent = components['schemas']['ReportContent'];
 export type ReportFile = components['schemas']['ReportFile'];
 export type ReportFiles = components['schemas']['ReportFiles'];
@@ -3806,12 +3988,15 @@ export type ReverseDnsResponse = components['schemas']['ReverseDnsResponse'];
 export type Role = components['schemas']['Role'];
 export type RunDomainChecksRequest = components['schemas']['RunDomainChecksRequest'];
 export type ServiceMatch = components['schemas']['ServiceMatch'];
+export type ServiceToFix = components['schemas']['ServiceToFix'];
 export type Severity = components['schemas']['Severity'];
 export type SpfAuth = components['schemas']['SpfAuth'];
 export type SpfEvaluateRequest = components['schemas']['SpfEvaluateRequest'];
 export type SpfInput = components['schemas']['SpfInput'];
 export type SpfResult = components['schemas']['SpfResult'];
 export type SpfScope = components['schemas']['SpfScope'];
+export type Step = components['schemas']['Step'];
+export type SubdomainFigures = components['schemas']['SubdomainFigures'];
 export type SuggestedRecord = components['schemas']['SuggestedRecord'];
 export type TenantListResponse = components['schemas']['TenantListResponse'];
 export type TenantResponse = components['schemas']['TenantResponse'];
@@ -3833,6 +4018,7 @@ export type TlsReport = components['schemas']['TlsReport'];
 export type TlsResultType = components['schemas']['TlsResultType'];
 export type TlsRptInput = components['schemas']['TlsRptInput'];
 export type TokenResponse = components['schemas']['TokenResponse'];
+export type UnknownFigures = components['schemas']['UnknownFigures'];
 export type UpdateDigestRequest = components['schemas']['UpdateDigestRequest'];
 export type UpdateFailureSettingsRequest = components['schemas']['UpdateFailureSettingsRequest'];
 export type UpdateIntakeRequest = components['schemas']['UpdateIntakeRequest'];
@@ -4972,6 +5158,47 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_enforcement_readiness: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First day, inclusive (ISO 8601 date; default: 30 days before `to`).
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day, inclusive (ISO 8601 date; default: today, UTC).
+                 * @example 2026-11-30
+                 */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Domain name */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The assessment */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnforcementReadinessResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["AmbiguousDomain"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -89,6 +89,13 @@ pub struct DmarcSourceResponse {
     pub messages: u64,
     pub dmarc_pass_messages: u64,
     pub dmarc_fail_messages: u64,
+    /// Messages whose DKIM result passed and was aligned with the From domain.
+    pub dkim_aligned_messages: u64,
+    /// Messages whose SPF result passed and was aligned with the From domain.
+    pub spf_aligned_messages: u64,
+    /// Messages the receiver said were forwarded (policy override reason `forwarded`,
+    /// `trusted_forwarder` or `mailing_list`).
+    pub forwarded_messages: u64,
     /// The From domains it sent, with message counts.
     pub header_from: Vec<HeaderFromCount>,
     /// What reverse DNS says about the address; absent until the background enrichment has
@@ -220,6 +227,9 @@ pub async fn get_dmarc_by_source(
                 messages: s.messages,
                 dmarc_pass_messages: s.dmarc_pass_messages,
                 dmarc_fail_messages: s.dmarc_fail_messages,
+                dkim_aligned_messages: s.dkim_aligned_messages,
+                spf_aligned_messages: s.spf_aligned_messages,
+                forwarded_messages: s.forwarded_messages,
                 header_from: s
                     .header_from
                     .into_iter()

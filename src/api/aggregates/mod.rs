@@ -1,5 +1,6 @@
 //! Per-domain aggregates over a range of UTC days: `dmarc/by-result|by-source|by-service`
-//! ([`dmarc`]), `tls/by-result|by-source` ([`tls`]) and `timeseries` ([`timeseries`]).
+//! ([`dmarc`]), `tls/by-result|by-source` ([`tls`]), `timeseries` ([`timeseries`]) and
+//! `enforcement-readiness` ([`readiness`]).
 //!
 //! HTTP only: query parsing and validation (the query and range types shared by all of them
 //! live here), the call to `services::aggregates` through the span-carrying `blocking`
@@ -8,10 +9,12 @@
 //! `limit` the same way ([`range`]).
 
 pub mod dmarc;
+pub mod readiness;
 pub mod timeseries;
 pub mod tls;
 
 pub use dmarc::{get_dmarc_by_result, get_dmarc_by_service, get_dmarc_by_source};
+pub use readiness::get_enforcement_readiness;
 pub use timeseries::get_timeseries;
 pub use tls::{get_tls_by_result, get_tls_by_source};
 

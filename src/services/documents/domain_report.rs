@@ -19,7 +19,6 @@ use crate::analysis::services::Category;
 use crate::domain::branding::Branding;
 use crate::domain::issue::{IssueSeverity, IssueStatus, SuggestedRecord};
 use crate::services::aggregates::{self, GroupKind, Interval, Kind, PointTotals, SourcePage};
-use crate::storage::reports::{KIND_DMARC, ReportFilter, StoredHeader, list_reports};
 use crate::storage::{Db, TenantScope, dns_snapshots, domains, issues};
 use std::collections::BTreeMap;
 
@@ -232,25 +231,10 @@ fn published_policy(
     domain: &str,
     days: DayRange,
 ) -> Result<Option<crate::domain::report::PolicyPublished>, DocumentError> {
-    let rows = db.read(|conn| {
+    Ok(db.read(|conn| {
         let d = domains::get_domain_by_name(conn, scope, domain)?;
-        list_reports(
-            conn,
-            scope,
-            &ReportFilter {
-                domain_id: Some(d.id.as_str().to_string()),
-                kind: Some(KIND_DMARC.into()),
-                from: Some(days.first * 86_400),
-                to: Some((days.last + 1) * 86_400),
-                limit: 1,
-                ..ReportFilter::default()
-            },
-        )
-    })?;
-    Ok(rows.first().and_then(|r| match r.header() {
-        Ok(StoredHeader::Dmarc(h)) => Some(h.policy_published),
-        _ => None,
-    }))
+        crate::services::readiness::published_policy(conn, scope, &d.id, days)
+    })?)
 }
 
 /// "+12.5 % against the previous 30 days", or `None` without earlier data.
@@ -457,6 +441,8 @@ fn sources_table(
                 name,
                 tr.count(s.messages),
                 tr.percent(s.dmarc_pass_messages, s.messages),
+                tr.percent(s.dkim_aligned_messages, s.messages),
+                tr.percent(s.spf_aligned_messages, s.messages),
                 s.dkim_domains
                     .first()
                     .map(|d| d.0.clone())
@@ -496,6 +482,8 @@ fn sources_table(
             col(tr.t("column-name"), Align::Start),
             col(tr.t("column-messages"), Align::End),
             col(tr.t("column-dmarc-pass"), Align::End),
+            col(tr.t("column-dkim-aligned"), Align::End),
+            col(tr.t("column-spf-aligned"), Align::End),
             col(tr.t("column-dkim-domain"), Align::Start),
             col(tr.t("column-spf-domain"), Align::Start),
             col(tr.t("column-category"), Align::Start),

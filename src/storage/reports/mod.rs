@@ -4,9 +4,11 @@
 //! - [`write`]: the upload row, the report row (inserted pending, completed once its content
 //!   is in), natural-key and content-hash lookups, supersede, DMARC records, TLS policies and
 //!   failure details.
-//! - [`rollups`]: the per-day sums aggregates read (`dmarc_daily`, `dmarc_daily_sources`,
-//!   `dmarc_daily_auth`, `tls_daily`), summed per (domain, day, source) and spread over the
-//!   days a report covers, written with the report's records.
+//! - [`rollups`]: the per-day sums by result, keyed by report (`dmarc_daily`, `tls_daily`),
+//!   and `domain_daily`, spread over the days a report covers, written with its records.
+//! - [`sources`]: the per-source sums summed across the current reports, per day and per
+//!   month, added at ingest and subtracted (recomputed from the records) when a report stops
+//!   being current.
 //! - [`read`]: listing, getting and deleting reports, their records and their upload.
 //!
 //! Run inside the caller's transaction, a report's writes are all or nothing. Dedup and
@@ -18,6 +20,7 @@
 
 pub mod read;
 pub mod rollups;
+pub mod sources;
 pub mod write;
 
 pub use read::{

@@ -132,6 +132,7 @@ pub fn delete_report(
         // rollup rows still exist), the versions it superseded come back.
         if report.superseded_by.is_none() {
             apply_domain_daily(conn, report.id.as_str(), -1)?;
+            super::sources::apply(conn, report.id.as_str(), -1)?;
         }
         let returning: Vec<String> = reports::table
             .filter(reports::superseded_by.eq(report.id.as_str()))
@@ -142,6 +143,7 @@ pub fn delete_report(
             .execute(conn)?;
         for older in &returning {
             apply_domain_daily(conn, older, 1)?;
+            super::sources::apply(conn, older, 1)?;
         }
         diesel::delete(reports::table.filter(reports::id.eq(report.id.as_str()))).execute(conn)?;
         let last: Option<i64> = reports::table

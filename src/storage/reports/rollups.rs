@@ -1,11 +1,10 @@
-//! Rollups: the per-day sums the aggregate endpoints read, so an aggregate costs
-//! O(days × distinct sources), not O(records). A report's counts are spread over the days it
-//! covers with largest-remainder rounding (`domain::days`), so totals stay exact; rows are
-//! keyed by report, so supersede and delete keep them exact too.
+//! Rollups keyed by report: the per-day sums by result the aggregate endpoints read, so an
+//! aggregate costs O(days × result combinations), not O(records). A report's counts are
+//! spread over the days it covers with largest-remainder rounding (`domain::days`), so totals
+//! stay exact; rows are keyed by report, so supersede and delete keep them exact too. (The
+//! per-source sums, summed across reports, are [`super::sources`].)
 //!
 //! - `dmarc_daily`: messages per (domain, day, disposition, DKIM and SPF alignment).
-//! - `dmarc_daily_sources`: messages and DMARC passes per (domain, day, source, header from).
-//! - `dmarc_daily_auth`: messages per (domain, day, source, passing DKIM/SPF domain).
 //! - `tls_daily`: sessions per (domain, day, result type, sending address, receiving MX).
 //! - `domain_daily`: per (domain, day), the sums of the rollups above over the domain's
 //!   CURRENT reports only (messages, DMARC pass messages, TLS sessions): what the portfolio
@@ -19,60 +18,23 @@ use super::BATCH;
 use crate::domain::days::{day_weights, split};
 use crate::domain::ids::{DomainId, ReportId};
 use crate::domain::report::{Record, TlsReport};
-use crate::storage::schema::{dmarc_daily, dmarc_daily_auth, dmarc_daily_sources, tls_daily};
+use crate::storage::schema::{dmarc_daily, tls_daily};
 use crate::storage::{DbConnection, StorageResult, sql};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
 use std::collections::HashMap;
 
-/// Distinct (day, source, header_from) groups held before they are flushed to the rollup.
-const MAX_SOURCE_GROUPS: usize = 100_000;
-
-/// The distinct (method, domain) pairs of a record's passing DKIM and SPF results, domains
-/// lower-case without trailing dot: what the aggregates name its sending service from.
-fn passing_auth_domains(record: &Record) -> Vec<(&'static str, String)> {
-    use crate::domain::report::{DkimResult, SpfResult, normalized_auth_domain};
-    let dkim = record
-        .auth_results
-        .dkim
-        .iter()
-        .filter(|a| a.result == Some(DkimResult::Pass))
-        .filter_map(|a| a.domain.as_deref().map(|d| ("dkim", d)));
-    let spf = record
-        .auth_results
-        .spf
-        .iter()
-        .filter(|a| a.result == Some(SpfResult::Pass))
-        .filter_map(|a| a.domain.as_deref().map(|d| ("spf", d)));
-    let mut out: Vec<(&'static str, String)> = Vec::new();
-    for (method, domain) in dkim.chain(spf) {
-        let Some(domain) = normalized_auth_domain(domain) else {
-            continue;
-        };
-        if !out.iter().any(|(m, d)| *m == method && *d == domain) {
-            out.push((method, domain));
-        }
-    }
-    out
-}
-
 fn text_or_empty(value: Option<&impl ToString>) -> String {
     value.map(ToString::to_string).unwrap_or_default()
 }
 
-/// A DMARC report's rollups, summed while its records stream by: `dmarc_daily` (per day and
-/// result), `dmarc_daily_sources` (per day, source and header from) and `dmarc_daily_auth`
-/// (per day, source and passing DKIM/SPF domain). Source groups are flushed in numbered
-/// batches when there are many, so memory stays bounded.
+/// A DMARC report's `dmarc_daily` rows (per day and result), summed while its records
+/// stream by. The result combinations are few, so memory stays small.
 pub(super) struct DmarcRollup {
     report_id: String,
     domain_id: String,
     weights: Vec<(i64, i64)>,
     results: HashMap<(i64, String, String, String), u64>,
-    sources: HashMap<(i64, String, String), (u64, u64)>,
-    /// Messages per (day, source, method, domain) of passing DKIM and SPF results.
-    auth: HashMap<(i64, String, &'static str, String), u64>,
-    source_flushes: i64,
     messages: u64,
 }
 
@@ -88,92 +50,28 @@ impl DmarcRollup {
             domain_id: domain_id.as_str().to_string(),
             weights: day_weights(begin, end),
             results: HashMap::new(),
-            sources: HashMap::new(),
-            auth: HashMap::new(),
-            source_flushes: 0,
             messages: 0,
         }
     }
 
-    pub(super) fn add(&mut self, conn: &mut DbConnection, record: &Record) -> StorageResult<()> {
+    pub(super) fn add(&mut self, record: &Record) {
         let e = &record.policy_evaluated;
         let count = record.count;
-        self.messages += count;
+        self.messages = self.messages.saturating_add(count);
         let disposition = text_or_empty(e.disposition.as_ref());
         let dkim = text_or_empty(e.dkim.as_ref());
         let spf = text_or_empty(e.spf.as_ref());
-        let ip = record.source_ip.to_string();
-        let header_from = record.identifiers.header_from.clone().unwrap_or_default();
-        let pass = record.dmarc_pass();
-        let auth = passing_auth_domains(record);
         for (day, n) in split(count, &self.weights) {
-            for (method, domain) in &auth {
-                *self
-                    .auth
-                    .entry((day, ip.clone(), method, domain.clone()))
-                    .or_default() += n;
-            }
-            *self
+            let slot = self
                 .results
                 .entry((day, disposition.clone(), dkim.clone(), spf.clone()))
-                .or_default() += n;
-            let s = self
-                .sources
-                .entry((day, ip.clone(), header_from.clone()))
                 .or_default();
-            s.0 += n;
-            if pass {
-                s.1 += n;
-            }
+            *slot = slot.saturating_add(n);
         }
-        if self.sources.len() + self.auth.len() >= MAX_SOURCE_GROUPS {
-            self.flush_sources(conn)?;
-        }
-        Ok(())
     }
 
-    fn flush_sources(&mut self, conn: &mut DbConnection) -> StorageResult<()> {
-        self.source_flushes += 1;
-        let rows: Vec<_> = self
-            .sources
-            .drain()
-            .map(|((day, ip, from), (messages, pass))| {
-                (
-                    dmarc_daily_sources::report_id.eq(self.report_id.clone()),
-                    dmarc_daily_sources::seq.eq(self.source_flushes),
-                    dmarc_daily_sources::domain_id.eq(self.domain_id.clone()),
-                    dmarc_daily_sources::day.eq(day),
-                    dmarc_daily_sources::source_ip.eq(ip),
-                    dmarc_daily_sources::header_from.eq(from),
-                    dmarc_daily_sources::messages.eq(messages as i64),
-                    dmarc_daily_sources::pass_messages.eq(pass as i64),
-                )
-            })
-            .collect();
-        crate::storage::insert_batch!(conn, dmarc_daily_sources::table, rows, BATCH)?;
-        let rows: Vec<_> = self
-            .auth
-            .drain()
-            .map(|((day, ip, method, domain), messages)| {
-                (
-                    dmarc_daily_auth::report_id.eq(self.report_id.clone()),
-                    dmarc_daily_auth::seq.eq(self.source_flushes),
-                    dmarc_daily_auth::domain_id.eq(self.domain_id.clone()),
-                    dmarc_daily_auth::day.eq(day),
-                    dmarc_daily_auth::source_ip.eq(ip),
-                    dmarc_daily_auth::method.eq(method),
-                    dmarc_daily_auth::auth_domain.eq(domain),
-                    dmarc_daily_auth::messages.eq(messages as i64),
-                )
-            })
-            .collect();
-        crate::storage::insert_batch!(conn, dmarc_daily_auth::table, rows, BATCH)?;
-        Ok(())
-    }
-
-    /// Writes what is still summed; returns the report's messages.
+    /// Writes the sums; returns the report's messages.
     pub(super) fn finish(mut self, conn: &mut DbConnection) -> StorageResult<u64> {
-        self.flush_sources(conn)?;
         let rows: Vec<_> = self
             .results
             .drain()
@@ -185,7 +83,7 @@ impl DmarcRollup {
                     dmarc_daily::disposition.eq(disposition),
                     dmarc_daily::dkim_aligned.eq(dkim),
                     dmarc_daily::spf_aligned.eq(spf),
-                    dmarc_daily::messages.eq(messages as i64),
+                    dmarc_daily::messages.eq(i64::try_from(messages).unwrap_or(i64::MAX)),
                 )
             })
             .collect();

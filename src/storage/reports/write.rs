@@ -9,6 +9,7 @@
 //! Must not depend on `services`, `api` or `reports`.
 
 use super::rollups::{DmarcRollup, apply_domain_daily, insert_tls_daily};
+use super::sources::{self, Facts, SourceRollup};
 use super::{BATCH, ReportRow, json};
 use crate::domain::ids::{DomainId, ReportId, TenantId, UploadId};
 use crate::domain::report::{Record, TlsReport};
@@ -147,6 +148,7 @@ pub fn supersede(
         .load(conn)?;
     for id in &leaving {
         apply_domain_daily(conn, id, -1)?;
+        sources::apply(conn, id, -1)?;
     }
     diesel::update(reports::table.filter(reports::id.eq_any(&older)))
         .set(reports::conflict.eq(true))
@@ -254,6 +256,7 @@ pub struct DmarcWriter {
     batch: Vec<NewRecord>,
     seq: i64,
     rollup: DmarcRollup,
+    sources: SourceRollup,
 }
 
 impl DmarcWriter {
@@ -264,12 +267,14 @@ impl DmarcWriter {
             batch: Vec::with_capacity(BATCH),
             seq: 0,
             rollup: DmarcRollup::new(report_id, domain_id, begin, end),
+            sources: SourceRollup::new(domain_id.as_str(), begin, end, 1),
         }
     }
 
     pub fn add(&mut self, conn: &mut DbConnection, record: &Record) -> StorageResult<()> {
         let e = &record.policy_evaluated;
-        self.rollup.add(conn, record)?;
+        self.rollup.add(record);
+        self.sources.add(conn, &Facts::of_record(record))?;
         self.seq += 1;
         self.batch.push(NewRecord {
             report_id: self.report_id.clone(),
@@ -309,6 +314,7 @@ impl DmarcWriter {
     pub fn finish(mut self, conn: &mut DbConnection) -> StorageResult<(i64, i64)> {
         self.flush_records(conn)?;
         let messages = self.rollup.finish(conn)?;
+        self.sources.finish(conn)?;
         Ok((self.seq, i64::try_from(messages).unwrap_or(i64::MAX)))
     }
 }

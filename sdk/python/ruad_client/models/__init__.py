@@ -57,6 +57,7 @@ from .dns_snapshot_response import DnsSnapshotResponse
 from .domain_intake_response import DomainIntakeResponse
 from .domain_list_response import DomainListResponse
 from .domain_response import DomainResponse
+from .enforcement_readiness_response import EnforcementReadinessResponse
 from .error_code import ErrorCode
 from .evaluate_issues_response import EvaluateIssuesResponse
 from .evaluation import Evaluation
@@ -71,6 +72,7 @@ from .failure_response import FailureResponse
 from .failure_settings_response import FailureSettingsResponse
 from .failure_summary_response import FailureSummaryResponse
 from .finding import Finding
+from .forwarder_figures import ForwarderFigures
 from .generated import Generated
 from .header_field import HeaderField
 from .header_from_count import HeaderFromCount
@@ -101,6 +103,7 @@ from .mta_sts_mode import MtaStsMode
 from .o_auth_mechanism import OAuthMechanism
 from .original_message import OriginalMessage
 from .override_reason import OverrideReason
+from .policy_effect import PolicyEffect
 from .policy_evaluated import PolicyEvaluated
 from .policy_published import PolicyPublished
 from .portfolio_response import PortfolioResponse
@@ -109,8 +112,11 @@ from .problem import Problem
 from .psd import Psd
 from .publish_file import PublishFile
 from .publish_record import PublishRecord
+from .published_policy import PublishedPolicy
 from .put_branding_request import PutBrandingRequest
 from .query import Query
+from .readiness import Readiness
+from .recommendation import Recommendation
 from .report_files import ReportFiles
 from .report_kind import ReportKind
 from .report_list_response import ReportListResponse
@@ -123,11 +129,14 @@ from .reverse_dns_response import ReverseDnsResponse
 from .role import Role
 from .run_domain_checks_request import RunDomainChecksRequest
 from .service_match import ServiceMatch
+from .service_to_fix import ServiceToFix
 from .severity import Severity
 from .spf_auth import SpfAuth
 from .spf_evaluate_request import SpfEvaluateRequest
 from .spf_input import SpfInput
 from .spf_result import SpfResult
+from .step import Step
+from .subdomain_figures import SubdomainFigures
 from .suggested_record import SuggestedRecord
 from .tenant_list_response import TenantListResponse
 from .tenant_response import TenantResponse
@@ -148,6 +157,7 @@ from .tls_report import TlsReport
 from .tls_report_extensions import TlsReportExtensions
 from .tls_rpt_input import TlsRptInput
 from .token_response import TokenResponse
+from .unknown_figures import UnknownFigures
 from .update_digest_request import UpdateDigestRequest
 from .update_failure_settings_request import UpdateFailureSettingsRequest
 from .update_intake_request import UpdateIntakeRequest
@@ -225,6 +235,7 @@ __all__ = (
     "DomainIntakeResponse",
     "DomainListResponse",
     "DomainResponse",
+    "EnforcementReadinessResponse",
     "ErrorCode",
     "EvaluateIssuesResponse",
     "Evaluation",
@@ -239,6 +250,7 @@ __all__ = (
     "FailureSettingsResponse",
     "FailureSummaryResponse",
     "Finding",
+    "ForwarderFigures",
     "Generated",
     "HeaderField",
     "HeaderFromCount",
@@ -269,6 +281,7 @@ __all__ = (
     "OAuthMechanism",
     "OriginalMessage",
     "OverrideReason",
+    "PolicyEffect",
     "PolicyEvaluated",
     "PolicyPublished",
     "PortfolioResponse",
@@ -277,8 +290,11 @@ __all__ = (
     "Psd",
     "PublishFile",
     "PublishRecord",
+    "PublishedPolicy",
     "PutBrandingRequest",
     "Query",
+    "Readiness",
+    "Recommendation",
     "ReportFiles",
     "ReportKind",
     "ReportListResponse",
@@ -291,11 +307,14 @@ __all__ = (
     "Role",
     "RunDomainChecksRequest",
     "ServiceMatch",
+    "ServiceToFix",
     "Severity",
     "SpfAuth",
     "SpfEvaluateRequest",
     "SpfInput",
     "SpfResult",
+    "Step",
+    "SubdomainFigures",
     "SuggestedRecord",
     "TenantListResponse",
     "TenantResponse",
@@ -316,6 +335,7 @@ __all__ = (
     "TlsReportExtensions",
     "TlsRptInput",
     "TokenResponse",
+    "UnknownFigures",
     "UpdateDigestRequest",
     "UpdateFailureSettingsRequest",
     "UpdateIntakeRequest",

@@ -23,25 +23,32 @@ class DmarcSourceResponse:
     """One sending source (IP address).
 
     Attributes:
+        dkim_aligned_messages (int): Messages whose DKIM result passed and was aligned with the From domain.
         dkim_domains (list[AuthDomainCount]): DKIM signing domains (`d=`) whose signatures passed on its mail, most
             messages first.
         dmarc_fail_messages (int):
         dmarc_pass_messages (int):
+        forwarded_messages (int): Messages the receiver said were forwarded (policy override reason `forwarded`,
+            `trusted_forwarder` or `mailing_list`).
         header_from (list[HeaderFromCount]): The From domains it sent, with message counts.
         messages (int):
         source_ip (str):
+        spf_aligned_messages (int): Messages whose SPF result passed and was aligned with the From domain.
         spf_domains (list[AuthDomainCount]): SPF domains (envelope senders, or HELO names) that passed for it, most
             messages first.
         reverse_dns (None | ReverseDnsResponse | Unset):
         service (None | ServiceMatch | Unset):
     """
 
+    dkim_aligned_messages: int
     dkim_domains: list[AuthDomainCount]
     dmarc_fail_messages: int
     dmarc_pass_messages: int
+    forwarded_messages: int
     header_from: list[HeaderFromCount]
     messages: int
     source_ip: str
+    spf_aligned_messages: int
     spf_domains: list[AuthDomainCount]
     reverse_dns: None | ReverseDnsResponse | Unset = UNSET
     service: None | ServiceMatch | Unset = UNSET
@@ -50,6 +57,8 @@ class DmarcSourceResponse:
     def to_dict(self) -> dict[str, Any]:
         from ..models.reverse_dns_response import ReverseDnsResponse
         from ..models.service_match import ServiceMatch
+
+        dkim_aligned_messages = self.dkim_aligned_messages
 
         dkim_domains = []
         for dkim_domains_item_data in self.dkim_domains:
@@ -60,6 +69,8 @@ class DmarcSourceResponse:
 
         dmarc_pass_messages = self.dmarc_pass_messages
 
+        forwarded_messages = self.forwarded_messages
+
         header_from = []
         for header_from_item_data in self.header_from:
             header_from_item = header_from_item_data.to_dict()
@@ -68,6 +79,8 @@ class DmarcSourceResponse:
         messages = self.messages
 
         source_ip = self.source_ip
+
+        spf_aligned_messages = self.spf_aligned_messages
 
         spf_domains = []
         for spf_domains_item_data in self.spf_domains:
@@ -94,12 +107,15 @@ class DmarcSourceResponse:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
+                "dkim_aligned_messages": dkim_aligned_messages,
                 "dkim_domains": dkim_domains,
                 "dmarc_fail_messages": dmarc_fail_messages,
                 "dmarc_pass_messages": dmarc_pass_messages,
+                "forwarded_messages": forwarded_messages,
                 "header_from": header_from,
                 "messages": messages,
                 "source_ip": source_ip,
+                "spf_aligned_messages": spf_aligned_messages,
                 "spf_domains": spf_domains,
             }
         )
@@ -118,6 +134,8 @@ class DmarcSourceResponse:
         from ..models.service_match import ServiceMatch
 
         d = dict(src_dict)
+        dkim_aligned_messages = d.pop("dkim_aligned_messages")
+
         dkim_domains = []
         _dkim_domains = d.pop("dkim_domains")
         for dkim_domains_item_data in _dkim_domains:
@@ -129,6 +147,8 @@ class DmarcSourceResponse:
 
         dmarc_pass_messages = d.pop("dmarc_pass_messages")
 
+        forwarded_messages = d.pop("forwarded_messages")
+
         header_from = []
         _header_from = d.pop("header_from")
         for header_from_item_data in _header_from:
@@ -139,6 +159,8 @@ class DmarcSourceResponse:
         messages = d.pop("messages")
 
         source_ip = d.pop("source_ip")
+
+        spf_aligned_messages = d.pop("spf_aligned_messages")
 
         spf_domains = []
         _spf_domains = d.pop("spf_domains")
@@ -182,12 +204,15 @@ class DmarcSourceResponse:
         service = _parse_service(d.pop("service", UNSET))
 
         dmarc_source_response = cls(
+            dkim_aligned_messages=dkim_aligned_messages,
             dkim_domains=dkim_domains,
             dmarc_fail_messages=dmarc_fail_messages,
             dmarc_pass_messages=dmarc_pass_messages,
+            forwarded_messages=forwarded_messages,
             header_from=header_from,
             messages=messages,
             source_ip=source_ip,
+            spf_aligned_messages=spf_aligned_messages,
             spf_domains=spf_domains,
             reverse_dns=reverse_dns,
             service=service,
