@@ -110,6 +110,14 @@ def run_backend(a, backend, big, small, workdir):
     try:
         key = srv.bootstrap()
         srv.start()
+        # The domains the reports are about: docs.example and the small ones.
+        setup = sb.Client(srv.port, key)
+        for name in [BIG] + [f"p{d:04}.example" for d in range(a.domains)]:
+            status, body, _ = setup.request("POST", "/api/v1/domains",
+                                            json.dumps({"name": name}).encode(), "application/json")
+            if status != 201:
+                raise RuntimeError(f"POST /api/v1/domains {name}: {status} {body[:300]!r}")
+        setup.close()
         problems = sb.Problems()
         t0 = time.perf_counter()
         up_big = sb.upload_phase("large", srv, key, big, a.clients, problems, a.records_per_day)

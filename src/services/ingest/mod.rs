@@ -408,24 +408,56 @@ fn announce(conn: &mut DbConnection, row: &ReportRow, filed: &Filed) -> Result<(
     Ok(())
 }
 
+/// Attempts of one report's transaction when PostgreSQL aborts it as a deadlock victim or a
+/// serialization failure (reports of one domain written at once share rollup rows).
+const TRANSACTION_ATTEMPTS: usize = 4;
+
+/// Whether the database rolled the transaction back only to break a lock cycle or keep
+/// transactions serializable, so running it again will do.
+fn is_transient(e: &TxError) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        TxError::Storage(StorageError::Database(Error::DatabaseError(kind, info))) => {
+            matches!(kind, DatabaseErrorKind::SerializationFailure)
+                || info.message().contains("deadlock detected")
+        }
+        _ => false,
+    }
+}
+
 /// Runs one report's transaction under the writer (on SQLite); nothing else is done there.
+/// A transaction PostgreSQL aborted as a deadlock victim runs again (it is all or nothing, and
+/// it reads its staged report from the start each time).
 fn write_report<T>(
     db: &Db,
     f: impl FnMut(&mut DbConnection) -> Result<T, TxError>,
 ) -> Result<T, TxError> {
     use diesel::Connection;
     let mut f = f;
-    let mut outcome = None;
-    let written = db.write(|conn| {
-        outcome = Some(conn.transaction::<_, TxError, _>(&mut f));
-        Ok(())
-    });
-    match (written, outcome) {
-        (Err(e), _) => Err(TxError::Storage(e)),
-        (Ok(()), Some(result)) => result,
-        (Ok(()), None) => Err(TxError::Storage(StorageError::Other(anyhow::anyhow!(
-            "the report transaction did not run"
-        )))),
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let mut outcome = None;
+        let written = db.write(|conn| {
+            outcome = Some(conn.transaction::<_, TxError, _>(&mut f));
+            Ok(())
+        });
+        let result = match (written, outcome) {
+            (Err(e), _) => Err(TxError::Storage(e)),
+            (Ok(()), Some(result)) => result,
+            (Ok(()), None) => Err(TxError::Storage(StorageError::Other(anyhow::anyhow!(
+                "the report transaction did not run"
+            )))),
+        };
+        match result {
+            Err(e) if attempt < TRANSACTION_ATTEMPTS && is_transient(&e) => {
+                tracing::warn!(
+                    attempt,
+                    "report transaction aborted by the database; running it again"
+                );
+            }
+            other => return other,
+        }
     }
 }
 

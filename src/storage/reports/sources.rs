@@ -212,7 +212,7 @@ impl SourceRollup {
     fn flush(&mut self, conn: &mut DbConnection) -> StorageResult<()> {
         let sign = self.sign;
         let mut months: HashMap<(i64, String, String), Sums> = HashMap::new();
-        let days: Vec<(i64, String, String, Sums)> = self
+        let mut days: Vec<(i64, String, String, Sums)> = self
             .sources
             .drain()
             .map(|((day, ip, from), sums)| {
@@ -225,15 +225,19 @@ impl SourceRollup {
                 (day, ip, from, sums.map(|s| s.saturating_mul(sign)))
             })
             .collect();
-        let months: Vec<(i64, String, String, Sums)> = months
+        let mut months: Vec<(i64, String, String, Sums)> = months
             .into_iter()
             .map(|((m, ip, from), sums)| (m, ip, from, sums.map(|s| s.saturating_mul(sign))))
             .collect();
+        // Rows in key order: concurrent writers of one domain (PostgreSQL) then lock shared
+        // rows in the same order and wait for each other instead of deadlocking.
+        days.sort_unstable_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
+        months.sort_unstable_by(|a, b| (a.0, &a.1, &a.2).cmp(&(b.0, &b.1, &b.2)));
         upsert_sources(conn, "dmarc_source_days", &self.domain_id, &days)?;
         upsert_sources(conn, "dmarc_source_months", &self.domain_id, &months)?;
 
         let mut auth_months: HashMap<(i64, String, &'static str, String), i64> = HashMap::new();
-        let auth_days: Vec<(i64, String, &'static str, String, i64)> = self
+        let mut auth_days: Vec<(i64, String, &'static str, String, i64)> = self
             .auth
             .drain()
             .map(|((day, ip, method, domain), n)| {
@@ -244,10 +248,12 @@ impl SourceRollup {
                 (day, ip, method, domain, n.saturating_mul(sign))
             })
             .collect();
-        let auth_months: Vec<(i64, String, &'static str, String, i64)> = auth_months
+        let mut auth_months: Vec<(i64, String, &'static str, String, i64)> = auth_months
             .into_iter()
             .map(|((m, ip, method, domain), n)| (m, ip, method, domain, n.saturating_mul(sign)))
             .collect();
+        auth_days.sort_unstable_by(|a, b| (a.0, &a.1, a.2, &a.3).cmp(&(b.0, &b.1, b.2, &b.3)));
+        auth_months.sort_unstable_by(|a, b| (a.0, &a.1, a.2, &a.3).cmp(&(b.0, &b.1, b.2, &b.3)));
         upsert_auth(conn, "dmarc_auth_days", &self.domain_id, &auth_days)?;
         upsert_auth(conn, "dmarc_auth_months", &self.domain_id, &auth_months)?;
         Ok(())
