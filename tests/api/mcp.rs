@@ -88,6 +88,21 @@ async fn mcp_over_http_needs_the_api_credentials_and_answers_401_problems_withou
     let jwt = token.body["token"].as_str().unwrap().to_string();
     let (status, _, body) = rpc(&app, Some(&jwt), initialize).await;
     assert_eq!(status, StatusCode::OK, "{body:?}");
+    // Stateless: no server-sent event stream to open, and no session to end; the credential
+    // is checked before that too.
+    for method in [reqwest::Method::GET, reqwest::Method::DELETE] {
+        let anonymous = app.send(method.clone(), "/mcp", None, None).await;
+        anonymous.assert_problem(401, "unauthenticated");
+        let reply = app
+            .client
+            .request(method.clone(), format!("{}/mcp", app.address))
+            .bearer_auth(&app.admin_key)
+            .header("accept", "text/event-stream")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), StatusCode::METHOD_NOT_ALLOWED, "{method}");
+    }
 }
 
 #[actix_web::test]
