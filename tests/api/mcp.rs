@@ -5,7 +5,7 @@
 //! notice when `python3 -c 'import mcp'` fails, unless `TEST_REQUIRE_MCP=1` (as `.ci/run`
 //! sets).
 
-use crate::helpers::{JWT_SECRET, TestApp, fixture, spawn_app};
+use crate::helpers::{JWT_SECRET, TestApp, fixture, into_reply, spawn_app};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -40,20 +40,8 @@ async fn rpc(app: &TestApp, key: Option<&str>, message: Value) -> (StatusCode, S
     if let Some(key) = key {
         request = request.bearer_auth(key);
     }
-    let response = request.send().await.expect("request");
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let bytes = response.bytes().await.expect("body");
-    (
-        status,
-        content_type,
-        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-    )
+    let reply = into_reply(request.send().await.expect("request")).await;
+    (reply.status, reply.content_type, reply.body)
 }
 
 /// `tools/call` over HTTP; the call's result.
