@@ -609,3 +609,52 @@ fn local_refs(value: &mut serde_json::Value, found: &mut Vec<String>) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    fn refs(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(r)) = map.get("$ref") {
+                    out.push(r.clone());
+                }
+                map.values().for_each(|v| refs(v, out));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn the_generator_schema_holds_every_definition_it_refers_to() {
+        let schema = serde_json::Value::Object(generate_input_schema().unwrap());
+        let defs = schema["$defs"].as_object().unwrap();
+        let mut found = Vec::new();
+        refs(&schema, &mut found);
+        assert!(found.len() >= GENERATORS.len());
+        for reference in found {
+            let name = reference
+                .strip_prefix("#/$defs/")
+                .expect("a local reference");
+            assert!(defs.contains_key(name), "{reference} is not defined");
+        }
+        for (_, input) in GENERATORS {
+            assert_eq!(defs[input]["type"], "object", "{input}");
+        }
+    }
+
+    #[test]
+    fn a_generator_input_that_does_not_fit_is_a_bad_request_naming_the_field() {
+        let input = serde_json::json!({"domain": "example.com"});
+        let serde_json::Value::Object(input) = input else {
+            unreachable!()
+        };
+        match generate_record("dmarc", input) {
+            Err(ApiError::BadRequest(detail)) => assert!(detail.contains("missing field p")),
+            other => panic!("{:?}", other.map(|_| ())),
+        }
+    }
+}
