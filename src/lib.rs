@@ -4,6 +4,9 @@
 //! (`tests/architecture.rs` keeps it so):
 //!
 //! - `app`: the composition root: settings, telemetry, startup. Nothing imports it.
+//! - `mcp`: the Model Context Protocol front door (`ruad mcp`, `/mcp`): read-only tools over
+//!   the services, answering the API's own DTOs behind the API's own authentication, so it
+//!   sits above `api` (which never imports it).
 //! - `api`, `cli`: front doors (HTTP handlers and DTOs, commands); a new intake channel
 //!   (SMTP, IMAP, `ruad ingest`) is another front door calling `services::ingest`.
 //! - `smtp`: the SMTP and LMTP receiver of `ruad serve`, a front door beside `api`
@@ -24,6 +27,7 @@ pub mod cli;
 pub mod dns;
 pub mod domain;
 pub mod jobs;
+pub mod mcp;
 pub mod outbound;
 pub mod reports;
 pub mod services;

@@ -37,7 +37,7 @@ pub struct DnsCheckQuery {
     pub ip: Option<String>,
 }
 
-fn kind_of(raw: &str) -> Result<CheckKind, ApiError> {
+pub(crate) fn kind_of(raw: &str) -> Result<CheckKind, ApiError> {
     CheckKind::parse(raw).ok_or_else(|| {
         ApiError::BadRequest(format!(
             "unknown check kind '{raw}' (dmarc, spf, dkim, bimi, mta_sts, tlsrpt, fcrdns)"
@@ -61,24 +61,38 @@ pub async fn run_dns_check(
     kind: web::Path<String>,
     query: web::Query<DnsCheckQuery>,
 ) -> Result<web::Json<CheckReport>, ApiError> {
-    let kind = kind_of(&kind)?;
+    check(
+        &state.checker,
+        &kind,
+        query.domain.as_deref(),
+        query.selector.as_deref(),
+        query.ip.as_deref(),
+    )
+    .await
+    .map(web::Json)
+}
+
+/// One live check of `kind` (as `GET /dns/{kind}/check` names it) for a domain, or for an
+/// address (`fcrdns`), through the configured resolver.
+pub(crate) async fn check(
+    checker: &checks::Checker,
+    kind: &str,
+    domain: Option<&str>,
+    selector: Option<&str>,
+    ip: Option<&str>,
+) -> Result<CheckReport, ApiError> {
+    let kind = kind_of(kind)?;
     let target = match kind {
-        CheckKind::Fcrdns => query
-            .ip
-            .clone()
-            .ok_or_else(|| ApiError::BadRequest("fcrdns needs ?ip=".into()))?,
-        _ => query
-            .domain
-            .clone()
+        CheckKind::Fcrdns => ip.ok_or_else(|| ApiError::BadRequest("fcrdns needs ?ip=".into()))?,
+        _ => domain
             .ok_or_else(|| ApiError::BadRequest(format!("{} needs ?domain=", kind.as_str())))?,
     };
-    let selectors: Vec<String> = query.selector.iter().cloned().collect();
-    let mut reports = checks::run(&state.checker, kind, &target, &selectors)
+    let selectors: Vec<String> = selector.iter().map(|s| s.to_string()).collect();
+    let mut reports = checks::run(checker, kind, target, &selectors)
         .await
         .map_err(|e| ApiError::Validation(e.to_string()))?;
     reports
         .pop()
-        .map(web::Json)
         .ok_or_else(|| ApiError::BadRequest("dkim needs ?selector=".into()))
 }
 
@@ -232,7 +246,7 @@ pub struct DnsSnapshotListResponse {
     pub next_cursor: Option<String>,
 }
 
-fn snapshot_list(
+pub(crate) fn snapshot_list(
     rows: Vec<DnsSnapshot>,
     next_cursor: Option<String>,
 ) -> Result<DnsSnapshotListResponse, ApiError> {

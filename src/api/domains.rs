@@ -38,7 +38,7 @@ pub struct DomainResponse {
 impl DomainResponse {
     /// The domain as a caller of `role` may see it: its ingest token only for writers and
     /// admins.
-    fn for_role(d: Domain, role: Role) -> Self {
+    pub(crate) fn for_role(d: Domain, role: Role) -> Self {
         let token = (role >= Role::Writer).then_some(d.ingest_token);
         DomainResponse {
             tlsrpt_ingest_path: token.as_ref().map(|t| format!("/api/v1/tlsrpt/{t}")),

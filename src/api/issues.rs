@@ -166,7 +166,7 @@ fn parse_list<T>(
 }
 
 /// The filter common to both listings.
-fn filter(
+pub(crate) fn filter(
     severity: Option<&str>,
     status: Option<&str>,
     code: Option<IssueCode>,
@@ -193,7 +193,10 @@ fn filter(
     ))
 }
 
-fn page(rows: Vec<(IssueRow, String)>, limit: i64) -> Result<IssueListResponse, ApiError> {
+pub(crate) fn page(
+    rows: Vec<(IssueRow, String)>,
+    limit: i64,
+) -> Result<IssueListResponse, ApiError> {
     let (rows, next_cursor) = pagination::page(rows, limit, |(r, _)| {
         format!("{}:{}:{}", r.severity_rank, r.last_seen_at, r.id)
     });

@@ -5,7 +5,7 @@
 //! shared with the portfolio document. The period is parsed as the aggregates parse theirs.
 
 use crate::api::AppState;
-use crate::api::aggregates::parse_range;
+use crate::api::aggregates::{Range, parse_range};
 use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::ApiError;
@@ -84,7 +84,32 @@ pub async fn list_portfolio(
     caller: Caller,
     query: web::Query<PortfolioListQuery>,
 ) -> Result<web::Json<PortfolioResponse>, ApiError> {
-    let q = query.into_inner();
+    let (query, range) = portfolio_query(query.into_inner())?;
+    let page = blocking(move || {
+        Ok(state
+            .db
+            .read(|conn| portfolio::list(conn, &caller.scope, &query))?)
+    })
+    .await?;
+    Ok(web::Json(PortfolioResponse::new(range, page)))
+}
+
+impl PortfolioResponse {
+    /// A page of `services::portfolio::list`, with the cursor of the next one.
+    pub(crate) fn new(range: Range, page: portfolio::PortfolioPage) -> Self {
+        PortfolioResponse {
+            from: range.from,
+            to: range.to,
+            total: page.total,
+            items: page.rows,
+            next_cursor: page.next.map(|k| pagination::encode_cursor(&k.encode())),
+        }
+    }
+}
+
+/// The service's query for a `GET /portfolio` query string (limit, period, sort, cursor
+/// checked as every list checks them), and the period as days.
+pub(crate) fn portfolio_query(q: PortfolioListQuery) -> Result<(PortfolioQuery, Range), ApiError> {
     let limit = checked_limit(q.limit)?;
     let range = parse_range(q.from.as_deref(), q.to.as_deref())?;
     let sort = q.sort.unwrap_or_default();
@@ -122,17 +147,5 @@ pub async fn list_portfolio(
         now: chrono::Utc::now().timestamp(),
         rules: Default::default(),
     };
-    let page = blocking(move || {
-        Ok(state
-            .db
-            .read(|conn| portfolio::list(conn, &caller.scope, &query))?)
-    })
-    .await?;
-    Ok(web::Json(PortfolioResponse {
-        from: range.from,
-        to: range.to,
-        total: page.total,
-        items: page.rows,
-        next_cursor: page.next.map(|k| pagination::encode_cursor(&k.encode())),
-    }))
+    Ok((query, range))
 }

@@ -12,6 +12,7 @@ pub mod telemetry;
 pub use server::Application;
 pub use settings::Settings;
 
+use crate::api::auth::AuthKeys;
 use clap::{Parser, Subcommand};
 use std::io::Write;
 use std::process::ExitCode;
@@ -50,6 +51,10 @@ pub enum Command {
         #[command(subcommand)]
         command: crate::cli::dns::DnsCommand,
     },
+    /// Serve read-only tools to an AI agent over the Model Context Protocol on stdin/stdout
+    /// (domains, portfolio, aggregates, issues, DNS checks and generators), in the tenant
+    /// scope of an API key. `ruad serve` offers the same tools at /mcp (streamable HTTP).
+    Mcp(crate::mcp::stdio::McpArgs),
 }
 
 /// `ruad`: parses the command line and runs it.
@@ -64,6 +69,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve => serve(),
         Command::Dns { command } => crate::cli::dns::run(&command),
         Command::Ingest(args) => ingest(&args),
+        Command::Mcp(args) => mcp(&args),
         Command::Admin { command } => match admin(&command) {
             Ok(value) => {
                 let _ = writeln!(std::io::stdout(), "{value}");
@@ -150,6 +156,52 @@ fn ingest(args: &crate::cli::ingest::IngestArgs) -> ExitCode {
         }
     };
     crate::cli::ingest::run(args, destination)
+}
+
+/// `ruad mcp`: the key's scope, then the tools on stdio until the client closes.
+fn mcp(args: &crate::mcp::stdio::McpArgs) -> ExitCode {
+    let fail = |message: String| {
+        let _ = writeln!(std::io::stderr(), "ruad mcp: {message}");
+        ExitCode::from(2)
+    };
+    let Some(key) = args.api_key.clone().filter(|k| !k.trim().is_empty()) else {
+        return fail("give --api-key KEY (or RUAD_MCP_API_KEY)".into());
+    };
+    let settings = match Settings::load() {
+        Ok(s) => s,
+        Err(e) => return fail(e.to_string()),
+    };
+    // Logs on stderr: stdout carries the protocol.
+    telemetry::init(&settings.log_format);
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return fail(format!("cannot start the runtime: {e}")),
+    };
+    let result = runtime.block_on(async move {
+        let db = crate::storage::Db::connect(&settings.database_url, 4)
+            .map_err(|e| anyhow::anyhow!("cannot open the database: {e}"))?;
+        // An API key needs no JWT key: read (or create) one only for a JWT, so a key works
+        // where the JWT key file cannot be written.
+        let keys = if key.trim().starts_with(crate::storage::keys::KEY_PREFIX) {
+            AuthKeys::new(&secrecy::SecretString::from(crate::storage::new_id()))
+        } else {
+            AuthKeys::new(&settings.jwt_key()?)
+        };
+        let caller = crate::api::auth::extract::authenticate(&db, &keys, key.trim())
+            .map_err(|e| anyhow::anyhow!("the API key was refused: {}", e.problem().detail))?;
+        let checker = settings
+            .checker()
+            .map_err(|e| anyhow::anyhow!("dns checks: {e}"))?;
+        tracing::info!(tenant_id = %caller.scope.tenant_id, "ruad mcp: serving on stdio");
+        crate::mcp::stdio::serve(crate::mcp::Context::new(db, checker), caller.scope).await
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(format!("{e:#}")),
+    }
 }
 
 fn serve() -> ExitCode {

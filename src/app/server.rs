@@ -73,6 +73,10 @@ impl Application {
         let workers = settings
             .workers
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()));
+        let mcp = web::Data::new(crate::mcp::http::Transport::new(crate::mcp::Context::new(
+            state.db.clone(),
+            state.checker.clone(),
+        )));
         let max_body = settings.max_upload_bytes as usize;
         let body_limits = web::Data::new(settings.body_limits());
         let server = HttpServer::new(move || {
@@ -92,6 +96,7 @@ impl Application {
                 .app_data(web::PathConfig::default().error_handler(api::path_error))
                 .app_data(web::QueryConfig::default().error_handler(api::query_error))
                 .service(api::docs())
+                .service(crate::mcp::http::resource(mcp.clone()))
                 .route("/docs", web::get().to(api::docs_redirect))
                 .default_service(web::to(api::not_found))
                 .wrap(actix_web::middleware::from_fn(api::body::guard))

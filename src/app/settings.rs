@@ -652,7 +652,14 @@ impl Settings {
             }
             figment = figment.merge(Toml::file(path));
         }
-        figment = figment.merge(Env::prefixed("RUAD_").ignore(&["CONFIG", "CORPUS_DIR"]));
+        // Not settings: the credentials `ruad ingest` (`RUAD_API_KEY`) and `ruad mcp`
+        // (`RUAD_MCP_API_KEY`) take from the environment through their own flags.
+        figment = figment.merge(Env::prefixed("RUAD_").ignore(&[
+            "CONFIG",
+            "CORPUS_DIR",
+            "API_KEY",
+            "MCP_API_KEY",
+        ]));
         let settings: Settings = figment.extract().map_err(|e| {
             let key = e.path.join(".");
             bad(

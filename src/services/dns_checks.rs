@@ -187,3 +187,13 @@ pub fn schedule_rechecks(db: &Db, now: i64) -> StorageResult<usize> {
         })
     })
 }
+
+/// The latest stored check of each kind (and selector) of `domain` (a name or an id in
+/// `scope`; another tenant's is not found).
+pub fn latest(
+    db: &Db,
+    scope: &crate::storage::TenantScope,
+    domain: &str,
+) -> StorageResult<Vec<DnsSnapshot>> {
+    db.read(|conn| dns_snapshots::list_latest(conn, scope, domain))
+}

@@ -31,3 +31,14 @@ pub fn register_domain(
         Ok(())
     })
 }
+
+/// One page of the domains `scope` sees, by name after `after`, at most `limit` (front doors
+/// ask for one more than they show, to know whether a page follows).
+pub fn list_domains(
+    db: &crate::storage::Db,
+    scope: &TenantScope,
+    after: Option<&str>,
+    limit: i64,
+) -> StorageResult<Vec<Domain>> {
+    db.read(|conn| domains::list_domains(conn, scope, after, limit))
+}

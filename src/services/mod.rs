@@ -11,6 +11,7 @@ pub mod enrichment;
 pub mod evaluation;
 pub mod ingest;
 pub mod intake;
+pub mod issues;
 pub mod mailboxes;
 pub mod metrics;
 pub mod portfolio;

@@ -19,6 +19,7 @@ mod helpers;
 mod intake;
 mod issues;
 mod jobs;
+mod mcp;
 mod portfolio;
 mod readiness;
 mod reports;

@@ -2,7 +2,7 @@
 //! passing auth domains and the service they name) and sources grouped by service. DTOs and
 //! HTTP only; the figures come from `services::aggregates`. Must not read storage.
 
-use super::{AggregateQuery, Counts, range};
+use super::{AggregateQuery, Counts, Range, range};
 use crate::api::AppState;
 use crate::api::auth::Caller;
 use crate::api::blocking;
@@ -53,7 +53,7 @@ pub async fn get_dmarc_by_result(
     let r = range(&query)?;
     let name = path.into_inner();
     let days = r.days;
-    let ForDomain { domain, value: t } = blocking(move || {
+    let answer = blocking(move || {
         Ok(aggregates::dmarc_by_result(
             &state.db,
             &caller.scope,
@@ -62,17 +62,26 @@ pub async fn get_dmarc_by_result(
         )?)
     })
     .await?;
-    Ok(web::Json(DmarcByResultResponse {
-        domain,
-        from: r.from,
-        to: r.to,
-        total_messages: t.total_messages,
-        dmarc_pass_messages: t.dmarc_pass_messages,
-        dmarc_fail_messages: t.dmarc_fail_messages,
-        disposition: t.disposition,
-        dkim_aligned: t.dkim_aligned,
-        spf_aligned: t.spf_aligned,
-    }))
+    Ok(web::Json(DmarcByResultResponse::new(r, answer)))
+}
+
+impl DmarcByResultResponse {
+    /// The answer of `services::aggregates::dmarc_by_result` for a range, as every front door
+    /// gives it.
+    pub(crate) fn new(r: Range, answer: ForDomain<aggregates::DmarcResults>) -> Self {
+        let ForDomain { domain, value: t } = answer;
+        DmarcByResultResponse {
+            domain,
+            from: r.from,
+            to: r.to,
+            total_messages: t.total_messages,
+            dmarc_pass_messages: t.dmarc_pass_messages,
+            dmarc_fail_messages: t.dmarc_fail_messages,
+            disposition: t.disposition,
+            dkim_aligned: t.dkim_aligned,
+            spf_aligned: t.spf_aligned,
+        }
+    }
 }
 
 /// Messages of one header_from value from a source.
@@ -195,7 +204,7 @@ pub async fn get_dmarc_by_source(
     let name = path.into_inner();
     let days = r.days;
     let page = aggregates::SourcePage { limit, after };
-    let ForDomain { domain, value } = blocking(move || {
+    let answer = blocking(move || {
         Ok(aggregates::dmarc_by_source(
             &state.db,
             &caller.scope,
@@ -205,42 +214,49 @@ pub async fn get_dmarc_by_source(
         )?)
     })
     .await?;
-    let next_cursor =
-        value.more.then(|| value.sources.last()).flatten().map(|s| {
+    Ok(web::Json(DmarcBySourceResponse::new(r, answer)))
+}
+
+impl DmarcBySourceResponse {
+    /// A page of `services::aggregates::dmarc_by_source`, with the cursor of the next one.
+    pub(crate) fn new(r: Range, answer: ForDomain<aggregates::Sources>) -> Self {
+        let ForDomain { domain, value } = answer;
+        let next_cursor = value.more.then(|| value.sources.last()).flatten().map(|s| {
             crate::api::pagination::encode_cursor(&format!("{}:{}", s.messages, s.source_ip))
         });
-    Ok(web::Json(DmarcBySourceResponse {
-        domain,
-        from: r.from,
-        to: r.to,
-        total_sources: value.total,
-        next_cursor,
-        sources: value
-            .sources
-            .into_iter()
-            .map(|s| DmarcSourceResponse {
-                reverse_dns: s.reverse_dns.map(ReverseDnsResponse::from),
-                service: s.service,
-                dkim_domains: auth_counts(&s.dkim_domains),
-                spf_domains: auth_counts(&s.spf_domains),
-                source_ip: s.source_ip,
-                messages: s.messages,
-                dmarc_pass_messages: s.dmarc_pass_messages,
-                dmarc_fail_messages: s.dmarc_fail_messages,
-                dkim_aligned_messages: s.dkim_aligned_messages,
-                spf_aligned_messages: s.spf_aligned_messages,
-                forwarded_messages: s.forwarded_messages,
-                header_from: s
-                    .header_from
-                    .into_iter()
-                    .map(|(header_from, messages)| HeaderFromCount {
-                        header_from,
-                        messages,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    }))
+        DmarcBySourceResponse {
+            domain,
+            from: r.from,
+            to: r.to,
+            total_sources: value.total,
+            next_cursor,
+            sources: value
+                .sources
+                .into_iter()
+                .map(|s| DmarcSourceResponse {
+                    reverse_dns: s.reverse_dns.map(ReverseDnsResponse::from),
+                    service: s.service,
+                    dkim_domains: auth_counts(&s.dkim_domains),
+                    spf_domains: auth_counts(&s.spf_domains),
+                    source_ip: s.source_ip,
+                    messages: s.messages,
+                    dmarc_pass_messages: s.dmarc_pass_messages,
+                    dmarc_fail_messages: s.dmarc_fail_messages,
+                    dkim_aligned_messages: s.dkim_aligned_messages,
+                    spf_aligned_messages: s.spf_aligned_messages,
+                    forwarded_messages: s.forwarded_messages,
+                    header_from: s
+                        .header_from
+                        .into_iter()
+                        .map(|(header_from, messages)| HeaderFromCount {
+                            header_from,
+                            messages,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// One group of sources by sending service.
@@ -292,7 +308,7 @@ pub async fn get_dmarc_by_service(
     let r = range(&query)?;
     let name = path.into_inner();
     let days = r.days;
-    let ForDomain { domain, value } = blocking(move || {
+    let answer = blocking(move || {
         Ok(aggregates::dmarc_by_service(
             &state.db,
             &caller.scope,
@@ -301,21 +317,29 @@ pub async fn get_dmarc_by_service(
         )?)
     })
     .await?;
-    Ok(web::Json(DmarcByServiceResponse {
-        domain,
-        from: r.from,
-        to: r.to,
-        services: value
-            .into_iter()
-            .map(|g| DmarcServiceResponse {
-                service: g.service,
-                group: g.group.as_str().to_string(),
-                org_domain: g.org_domain,
-                sources: g.sources,
-                messages: g.messages,
-                dmarc_pass_messages: g.dmarc_pass_messages,
-                dmarc_fail_messages: g.dmarc_fail_messages,
-            })
-            .collect(),
-    }))
+    Ok(web::Json(DmarcByServiceResponse::new(r, answer)))
+}
+
+impl DmarcByServiceResponse {
+    /// The groups of `services::aggregates::dmarc_by_service`, largest first.
+    pub(crate) fn new(r: Range, answer: ForDomain<Vec<aggregates::ServiceGroup>>) -> Self {
+        let ForDomain { domain, value } = answer;
+        DmarcByServiceResponse {
+            domain,
+            from: r.from,
+            to: r.to,
+            services: value
+                .into_iter()
+                .map(|g| DmarcServiceResponse {
+                    service: g.service,
+                    group: g.group.as_str().to_string(),
+                    org_domain: g.org_domain,
+                    sources: g.sources,
+                    messages: g.messages,
+                    dmarc_pass_messages: g.dmarc_pass_messages,
+                    dmarc_fail_messages: g.dmarc_fail_messages,
+                })
+                .collect(),
+        }
+    }
 }

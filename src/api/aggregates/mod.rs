@@ -46,7 +46,7 @@ pub struct AggregateQuery {
 
 impl AggregateQuery {
     /// The list length, or 400 when it is outside 1..=10000.
-    fn limit(&self) -> Result<i64, ApiError> {
+    pub(crate) fn limit(&self) -> Result<i64, ApiError> {
         let limit = self.limit.unwrap_or(100);
         if !(1..=10_000).contains(&limit) {
             return Err(ApiError::BadRequest(
@@ -72,7 +72,7 @@ fn day_string(day: i64) -> String {
 
 /// The range of an aggregate query; its `limit` is checked here too, so every aggregate
 /// refuses the same bad values whether it returns a list or not.
-fn range(q: &AggregateQuery) -> Result<Range, ApiError> {
+pub(crate) fn range(q: &AggregateQuery) -> Result<Range, ApiError> {
     q.limit()?;
     parse_range(q.from.as_deref(), q.to.as_deref())
 }

@@ -2,7 +2,7 @@
 //! (kind, interval, range; the point limit is the service's `Series::new`) and maps the
 //! service's points to DTOs. Must not read storage.
 
-use super::{Counts, day_string, parse_range};
+use super::{Counts, Range, day_string, parse_range};
 use crate::api::AppState;
 use crate::api::auth::Caller;
 use crate::api::blocking;
@@ -71,7 +71,7 @@ pub struct TimeseriesQuery {
     pub to: Option<String>,
 }
 
-fn timeseries_kind(raw: &str) -> Result<TimeseriesKind, ApiError> {
+pub(crate) fn timeseries_kind(raw: &str) -> Result<TimeseriesKind, ApiError> {
     match raw {
         "dmarc" => Ok(TimeseriesKind::Dmarc),
         "tls" => Ok(TimeseriesKind::Tls),
@@ -81,7 +81,7 @@ fn timeseries_kind(raw: &str) -> Result<TimeseriesKind, ApiError> {
     }
 }
 
-fn timeseries_interval(raw: Option<&str>) -> Result<TimeseriesInterval, ApiError> {
+pub(crate) fn timeseries_interval(raw: Option<&str>) -> Result<TimeseriesInterval, ApiError> {
     match raw {
         None | Some("day") => Ok(TimeseriesInterval::Day),
         Some("week") => Ok(TimeseriesInterval::Week),
@@ -219,7 +219,7 @@ pub async fn get_timeseries(
     let series = aggregates::Series::new(kind.into(), interval.into(), r.days)
         .map_err(|e| ApiError::BadRequest(e.to_string()))?;
     let name = path.into_inner();
-    let ForDomain { domain, value } = blocking(move || {
+    let answer = blocking(move || {
         Ok(aggregates::timeseries(
             &state.db,
             &caller.scope,
@@ -228,12 +228,27 @@ pub async fn get_timeseries(
         )?)
     })
     .await?;
-    Ok(web::Json(TimeseriesResponse {
-        domain,
-        kind,
-        interval,
-        from: r.from,
-        to: r.to,
-        points: value.into_iter().map(TimeseriesPoint::from_point).collect(),
-    }))
+    Ok(web::Json(TimeseriesResponse::new(
+        kind, interval, r, answer,
+    )))
+}
+
+impl TimeseriesResponse {
+    /// The points of `services::aggregates::timeseries`, every bucket present.
+    pub(crate) fn new(
+        kind: TimeseriesKind,
+        interval: TimeseriesInterval,
+        r: Range,
+        answer: ForDomain<Vec<aggregates::Point>>,
+    ) -> Self {
+        let ForDomain { domain, value } = answer;
+        TimeseriesResponse {
+            domain,
+            kind,
+            interval,
+            from: r.from,
+            to: r.to,
+            points: value.into_iter().map(TimeseriesPoint::from_point).collect(),
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! reporting organization and per failure path. DTOs and HTTP only; the figures come from
 //! `services::aggregates`. Must not read storage.
 
-use super::{AggregateQuery, Counts, range};
+use super::{AggregateQuery, Counts, Range, range};
 use crate::api::AppState;
 use crate::api::auth::Caller;
 use crate::api::blocking;
@@ -44,7 +44,7 @@ pub async fn get_tls_by_result(
     let r = range(&query)?;
     let name = path.into_inner();
     let days = r.days;
-    let ForDomain { domain, value: t } = blocking(move || {
+    let answer = blocking(move || {
         Ok(aggregates::tls_by_result(
             &state.db,
             &caller.scope,
@@ -53,15 +53,23 @@ pub async fn get_tls_by_result(
         )?)
     })
     .await?;
-    Ok(web::Json(TlsByResultResponse {
-        domain,
-        from: r.from,
-        to: r.to,
-        total_sessions: t.total_sessions,
-        successful_sessions: t.successful_sessions,
-        failed_sessions: t.failed_sessions,
-        failed_sessions_by_result_type: t.failed_sessions_by_result_type,
-    }))
+    Ok(web::Json(TlsByResultResponse::new(r, answer)))
+}
+
+impl TlsByResultResponse {
+    /// The answer of `services::aggregates::tls_by_result` for a range.
+    pub(crate) fn new(r: Range, answer: ForDomain<aggregates::TlsResults>) -> Self {
+        let ForDomain { domain, value: t } = answer;
+        TlsByResultResponse {
+            domain,
+            from: r.from,
+            to: r.to,
+            total_sessions: t.total_sessions,
+            successful_sessions: t.successful_sessions,
+            failed_sessions: t.failed_sessions,
+            failed_sessions_by_result_type: t.failed_sessions_by_result_type,
+        }
+    }
 }
 
 /// Sessions reported by one organization.
@@ -114,7 +122,7 @@ pub async fn get_tls_by_source(
     let limit = query.limit()?;
     let name = path.into_inner();
     let days = r.days;
-    let ForDomain { domain, value } = blocking(move || {
+    let answer = blocking(move || {
         Ok(aggregates::tls_by_source(
             &state.db,
             &caller.scope,
@@ -124,29 +132,37 @@ pub async fn get_tls_by_source(
         )?)
     })
     .await?;
-    Ok(web::Json(TlsBySourceResponse {
-        domain,
-        from: r.from,
-        to: r.to,
-        organizations: value
-            .organizations
-            .into_iter()
-            .map(|o| TlsOrganizationResponse {
-                organization: o.organization,
-                successful_sessions: o.successful_sessions,
-                failed_sessions: o.failed_sessions,
-            })
-            .collect(),
-        total_failures: value.total_failures,
-        failures: value
-            .failures
-            .into_iter()
-            .map(|p| TlsFailurePathResponse {
-                sending_mta_ip: p.sending_mta_ip,
-                receiving_mx_hostname: p.receiving_mx_hostname,
-                result_type: p.result_type,
-                failed_sessions: p.failed_sessions,
-            })
-            .collect(),
-    }))
+    Ok(web::Json(TlsBySourceResponse::new(r, answer)))
+}
+
+impl TlsBySourceResponse {
+    /// The answer of `services::aggregates::tls_by_source` for a range.
+    pub(crate) fn new(r: Range, answer: ForDomain<aggregates::TlsSources>) -> Self {
+        let ForDomain { domain, value } = answer;
+        TlsBySourceResponse {
+            domain,
+            from: r.from,
+            to: r.to,
+            organizations: value
+                .organizations
+                .into_iter()
+                .map(|o| TlsOrganizationResponse {
+                    organization: o.organization,
+                    successful_sessions: o.successful_sessions,
+                    failed_sessions: o.failed_sessions,
+                })
+                .collect(),
+            total_failures: value.total_failures,
+            failures: value
+                .failures
+                .into_iter()
+                .map(|p| TlsFailurePathResponse {
+                    sending_mta_ip: p.sending_mta_ip,
+                    receiving_mx_hostname: p.receiving_mx_hostname,
+                    result_type: p.result_type,
+                    failed_sessions: p.failed_sessions,
+                })
+                .collect(),
+        }
+    }
 }

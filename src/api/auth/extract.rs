@@ -57,7 +57,10 @@ fn bearer(req: &HttpRequest) -> Result<String, ApiError> {
     Ok(token.trim().to_string())
 }
 
-fn authenticate(db: &Db, keys: &AuthKeys, token: &str) -> Result<Caller, ApiError> {
+/// Who a credential is: an API key (`ruad_…`) or a JWT, checked as every request's is. The
+/// `ruad mcp` command resolves its key through this too, so it gets exactly the scope the
+/// HTTP API would give the same key.
+pub fn authenticate(db: &Db, keys: &AuthKeys, token: &str) -> Result<Caller, ApiError> {
     let invalid = || ApiError::Unauthenticated("invalid or revoked credentials".into());
     let mut conn = db.conn()?;
     let (tenant_id, role, key_id, via_token) = if token.starts_with(KEY_PREFIX) {
