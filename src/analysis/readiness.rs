@@ -13,6 +13,7 @@
 //!   override the policy, the rest is saved by DKIM signatures that survive forwarding;
 //! - **unknown sources**: what enforcement is for, mostly spoofing.
 
+use crate::analysis::issues::percent;
 use crate::analysis::services::{Category, MatchedBy, ServiceMatch};
 use crate::domain::issue::SuggestedRecord;
 use serde::Serialize;
@@ -262,10 +263,6 @@ fn share(part: u64, whole: u64) -> f64 {
     } else {
         part as f64 / whole as f64
     }
-}
-
-fn percent(part: u64, whole: u64) -> String {
-    format!("{:.1} %", share(part, whole) * 100.0)
 }
 
 /// What each class of sender contributes to a policy's newly affected messages: failing

@@ -140,7 +140,7 @@ pub fn dmarc_by_result(
 
 impl DmarcByResult {
     fn add(&mut self, row: ResultRow) {
-        let n = u64::try_from(row.messages).unwrap_or(0);
+        let n = count(row.messages);
         self.total_messages = self.total_messages.saturating_add(n);
         if row.dkim_aligned == "pass" || row.spf_aligned == "pass" {
             self.dmarc_pass_messages = self.dmarc_pass_messages.saturating_add(n);
@@ -434,8 +434,8 @@ impl TlsByResult {
     /// Adds one rollup group: the summary rows (empty result type) carry the session
     /// counts, the failure-detail rows the failed sessions by result type.
     fn add(&mut self, result_type: String, successful: i64, failed: i64) {
-        let ok = u64::try_from(successful).unwrap_or(0);
-        let failed = u64::try_from(failed).unwrap_or(0);
+        let ok = count(successful);
+        let failed = count(failed);
         if result_type.is_empty() {
             self.successful_sessions = self.successful_sessions.saturating_add(ok);
             self.failed_sessions = self.failed_sessions.saturating_add(failed);
@@ -539,8 +539,8 @@ pub fn tls_by_source(
     .into_iter()
     .map(|r| TlsByOrganization {
         organization: r.key1,
-        successful_sessions: u64::try_from(r.successful).unwrap_or(0),
-        failed_sessions: u64::try_from(r.failed).unwrap_or(0),
+        successful_sessions: count(r.successful),
+        failed_sessions: count(r.failed),
     })
     .collect();
     let mut paths: Vec<TlsFailurePath> = tls_rows(
@@ -559,7 +559,7 @@ pub fn tls_by_source(
         sending_mta_ip: r.key1,
         receiving_mx_hostname: r.key2,
         result_type: r.key3,
-        failed_sessions: u64::try_from(r.failed).unwrap_or(0),
+        failed_sessions: count(r.failed),
     })
     .collect();
     paths.sort_by(|a, b| {
@@ -755,7 +755,7 @@ pub fn dmarc_evidence_groups(
             org_domain: r.org_domain,
             enriched: r.enriched > 0,
             auth: r.best.as_deref().and_then(parse_best),
-            sources: u64::try_from(r.sources).unwrap_or(0),
+            sources: count(r.sources),
             messages: count(r.messages),
             dmarc_pass_messages: count(r.pass_messages),
             forwarded_messages: count(r.forwarded_messages),
@@ -868,7 +868,7 @@ pub fn dmarc_source_auth(
             } else {
                 &mut entry.spf
             };
-            list.push((row.auth_domain, u64::try_from(row.messages).unwrap_or(0)));
+            list.push((row.auth_domain, count(row.messages)));
         }
     }
     for auth in out.values_mut() {

@@ -102,6 +102,19 @@ fn passing_auth_domains(auth: &AuthResults) -> Vec<(&'static str, String)> {
 }
 
 impl Facts {
+    /// Which of the [`SOURCE_COLUMNS`] counters the record's messages add to.
+    fn counted(&self) -> [bool; 7] {
+        [
+            true,
+            self.dkim || self.spf,
+            self.dkim,
+            self.spf,
+            self.quarantine,
+            self.reject,
+            self.forwarded,
+        ]
+    }
+
     pub(crate) fn of_record(record: &Record) -> Facts {
         use crate::domain::report::{Disposition, DmarcResult};
         let e = &record.policy_evaluated;
@@ -181,16 +194,7 @@ impl SourceRollup {
                 .sources
                 .entry((day, facts.source_ip.clone(), facts.header_from.clone()))
                 .or_default();
-            let pass = facts.dkim || facts.spf;
-            for (slot, counted) in sums.iter_mut().zip([
-                true,
-                pass,
-                facts.dkim,
-                facts.spf,
-                facts.quarantine,
-                facts.reject,
-                facts.forwarded,
-            ]) {
+            for (slot, counted) in sums.iter_mut().zip(facts.counted()) {
                 if counted {
                     *slot = slot.saturating_add(n);
                 }
@@ -555,19 +559,11 @@ pub fn check(
                     continue;
                 }
                 let n = clamp(n);
-                let pass = f.dkim || f.spf;
-                let values: Vec<i64> = [
-                    true,
-                    pass,
-                    f.dkim,
-                    f.spf,
-                    f.quarantine,
-                    f.reject,
-                    f.forwarded,
-                ]
-                .iter()
-                .map(|&counted| if counted { n } else { 0 })
-                .collect();
+                let values: Vec<i64> = f
+                    .counted()
+                    .iter()
+                    .map(|&counted| if counted { n } else { 0 })
+                    .collect();
                 for (table, bucket) in [
                     ("dmarc_source_days", day),
                     ("dmarc_source_months", month_start(day)),
