@@ -81,7 +81,8 @@ const INSTRUCTIONS: &str = "ruad holds the DMARC aggregate and SMTP TLS (RFC 846
     the domains your credential sees. Start with list_domains or get_portfolio (which domains \
     need attention and why), then ask about one domain: list_domain_issues (problems with their \
     remediation and the DNS record to publish), get_dmarc_by_source and get_dmarc_by_service \
-    (who sends mail as the domain, and whether it passes DMARC), get_dmarc_by_result, \
+    (who sends mail as the domain, and whether it passes DMARC), get_enforcement_readiness \
+    (what p=quarantine or p=reject would block, and the next policy step), get_dmarc_by_result, \
     get_timeseries, get_tls_by_result, get_tls_by_source, list_domain_dns_checks (the stored \
     DNS checks). check_dns looks a record up live; generate_dns_record writes a record to \
     publish. Days are YYYY-MM-DD (UTC) and default to the last 30 days. Every tool only reads.";
