@@ -671,3 +671,164 @@ mod source_rollups_exact {
         }
     }
 }
+
+/// The group commit (`storage::commit`): many threads' units in few transactions, each unit
+/// whole or not at all, on SQLite and (with `TEST_DATABASE_URL`) PostgreSQL.
+mod group_commit {
+    use super::databases;
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::BigInt;
+    use ruad::storage::commit::{Outcome, Rollback, Unit};
+    use ruad::storage::{Db, DbConnection, StorageError};
+    use std::time::Duration;
+
+    /// Inserts its rows; refuses after writing when asked to, or fails on a duplicate key.
+    struct Rows {
+        ids: Vec<i64>,
+        refuse: bool,
+        pause: Duration,
+        panic: bool,
+        error: Option<String>,
+    }
+
+    impl Rows {
+        fn new(ids: Vec<i64>) -> Rows {
+            Rows {
+                ids,
+                refuse: false,
+                pause: Duration::ZERO,
+                panic: false,
+                error: None,
+            }
+        }
+    }
+
+    impl Unit for Rows {
+        fn write(&mut self, conn: &mut DbConnection) -> Result<(), Rollback> {
+            std::thread::sleep(self.pause);
+            for id in &self.ids {
+                let inserted = diesel::sql_query("INSERT INTO gc_rows (id) VALUES ($1)")
+                    .bind::<BigInt, _>(*id)
+                    .execute(conn);
+                if let Err(e) = inserted {
+                    self.error = Some(e.to_string());
+                    return Err(Rollback);
+                }
+            }
+            assert!(!self.panic, "a unit that panics");
+            if self.refuse { Err(Rollback) } else { Ok(()) }
+        }
+    }
+
+    fn setup(db: &Db) {
+        db.write(|c| {
+            diesel::sql_query("CREATE TABLE gc_rows (id BIGINT PRIMARY KEY)")
+                .execute(c)
+                .map_err(StorageError::from)
+        })
+        .unwrap();
+    }
+
+    fn stored(db: &Db) -> Vec<i64> {
+        #[derive(diesel::QueryableByName)]
+        struct Id {
+            #[diesel(sql_type = BigInt)]
+            id: i64,
+        }
+        let rows: Vec<Id> = db
+            .read(|c| {
+                diesel::sql_query("SELECT id FROM gc_rows ORDER BY id")
+                    .load(c)
+                    .map_err(StorageError::from)
+            })
+            .unwrap();
+        rows.into_iter().map(|r| r.id).collect()
+    }
+
+    #[test]
+    fn units_from_many_threads_share_transactions_and_stay_whole() {
+        for (db, _dir) in databases() {
+            setup(&db);
+            // The first unit holds the writer while the others queue behind it.
+            let mut first = Rows::new(vec![1000]);
+            first.pause = Duration::from_millis(300);
+            let db1 = db.clone();
+            let head = std::thread::spawn(move || db1.commit(first).unwrap().1);
+            std::thread::sleep(Duration::from_millis(50));
+            let threads: Vec<_> = (0..24i64)
+                .map(|i| {
+                    let db = db.clone();
+                    std::thread::spawn(move || {
+                        let mut unit = Rows::new(vec![i * 10, i * 10 + 1]);
+                        // Every third unit refuses after writing; every fourth collides
+                        // with the first unit's row (a database error inside the batch).
+                        unit.refuse = i % 3 == 0;
+                        if i % 4 == 1 {
+                            unit.ids.push(1000);
+                        }
+                        let (unit, outcome) = db.commit(unit).unwrap();
+                        (i, unit, outcome)
+                    })
+                })
+                .collect();
+            assert!(matches!(head.join().unwrap(), Outcome::Committed));
+            let mut want = vec![1000];
+            for t in threads {
+                let (i, unit, outcome) = t.join().unwrap();
+                if i % 3 == 0 {
+                    assert!(
+                        matches!(outcome, Outcome::RolledBack),
+                        "unit {i}: {outcome:?}"
+                    );
+                } else if i % 4 == 1 {
+                    assert!(
+                        matches!(outcome, Outcome::RolledBack),
+                        "unit {i}: {outcome:?}"
+                    );
+                    assert!(unit.error.is_some(), "unit {i} kept no error");
+                } else {
+                    assert!(
+                        matches!(outcome, Outcome::Committed),
+                        "unit {i}: {outcome:?}"
+                    );
+                    want.extend([i * 10, i * 10 + 1]);
+                }
+            }
+            want.sort_unstable();
+            assert_eq!(stored(&db), want, "{:?}", db.backend());
+            let (batches, units) = db.commit_stats();
+            assert_eq!(units, 25);
+            // 24 units queued behind the first: far fewer transactions than units.
+            assert!(batches <= 4, "{batches} transactions for {units} units");
+        }
+    }
+
+    #[test]
+    fn a_panicking_unit_fails_its_batch_and_the_writer_goes_on() {
+        for (db, _dir) in databases() {
+            setup(&db);
+            let mut first = Rows::new(vec![1]);
+            first.pause = Duration::from_millis(200);
+            let db1 = db.clone();
+            let head = std::thread::spawn(move || db1.commit(first).unwrap().1);
+            std::thread::sleep(Duration::from_millis(50));
+            let db2 = db.clone();
+            let bad = std::thread::spawn(move || {
+                let mut unit = Rows::new(vec![2]);
+                unit.panic = true;
+                db2.commit(unit).unwrap().1
+            });
+            let db3 = db.clone();
+            let good = std::thread::spawn(move || db3.commit(Rows::new(vec![3])).unwrap());
+            assert!(matches!(head.join().unwrap(), Outcome::Committed));
+            assert!(matches!(bad.join().unwrap(), Outcome::Failed(_)));
+            // The good unit shared the panicking unit's batch: it comes back untouched,
+            // to be written again.
+            let (again, outcome) = good.join().unwrap();
+            assert!(matches!(outcome, Outcome::Failed(_)), "{outcome:?}");
+            assert_eq!(stored(&db), vec![1]);
+            assert!(matches!(db.commit(again).unwrap().1, Outcome::Committed));
+            assert_eq!(stored(&db), vec![1, 3]);
+        }
+    }
+}

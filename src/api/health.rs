@@ -82,5 +82,9 @@ pub async fn get_metrics(state: web::Data<AppState>) -> HttpResponse {
     };
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(queues.as_deref(), at))
+        .body(
+            state
+                .metrics
+                .render(queues.as_deref(), state.db.commit_stats(), at),
+        )
 }

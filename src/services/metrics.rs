@@ -8,6 +8,8 @@
 //! | `ruad_reports_ingested_total` | counter | kind, outcome | reports found in uploads |
 //! | `ruad_ingest_duration_seconds` | histogram | | time to ingest one upload (file, body or message), unpacking to last commit |
 //! | `ruad_ingest_records` | histogram | kind | records per stored report (DMARC records, TLS policies); duplicates are not stored |
+//! | `ruad_group_commit_batches_total` | counter | | transactions of the group commit (small reports written together) |
+//! | `ruad_group_commit_units_total` | counter | | reports written by the group commit (per transaction: units / batches) |
 //! | `ruad_database_up` | gauge | | whether the scrape could read the database |
 //! | `ruad_jobs_queued` | gauge | kind | due jobs no instance holds, all instances (database) |
 //! | `ruad_jobs_scheduled` | gauge | kind | jobs not due yet, all instances (database) |
@@ -300,8 +302,14 @@ impl Metrics {
     }
 
     /// The exposition text; `queues`: the job table read at `now` for this scrape (`None`
-    /// when the database could not be read).
-    pub fn render(&self, queues: Option<&[QueueStats]>, now: i64) -> String {
+    /// when the database could not be read); `group_commit`: the group commit's (batches,
+    /// units) so far (`storage::Db::commit_stats`).
+    pub fn render(
+        &self,
+        queues: Option<&[QueueStats]>,
+        group_commit: (u64, u64),
+        now: i64,
+    ) -> String {
         let mut out = String::new();
         header(
             &mut out,
@@ -360,6 +368,21 @@ impl Metrics {
                 &format!("kind=\"{kind}\","),
             );
         }
+        let (batches, units) = group_commit;
+        header(
+            &mut out,
+            "ruad_group_commit_batches_total",
+            "counter",
+            "Transactions of the group commit (small reports written together).",
+        );
+        let _ = writeln!(out, "ruad_group_commit_batches_total {batches}");
+        header(
+            &mut out,
+            "ruad_group_commit_units_total",
+            "counter",
+            "Reports written by the group commit.",
+        );
+        let _ = writeln!(out, "ruad_group_commit_units_total {units}");
         self.render_jobs(&mut out, queues, now);
         header(
             &mut out,
@@ -549,7 +572,7 @@ mod tests {
             scheduled: 0,
             oldest_due: Some(900),
         }];
-        let text = metrics.render(Some(&queues), 1000);
+        let text = metrics.render(Some(&queues), (0, 0), 1000);
         for line in [
             "ruad_database_up 1",
             "ruad_jobs_queued{kind=\"enrich_sources\"} 3",
@@ -563,7 +586,7 @@ mod tests {
         ] {
             assert!(text.contains(line), "{line} missing in:\n{text}");
         }
-        let down = metrics.render(None, 1000);
+        let down = metrics.render(None, (0, 0), 1000);
         assert!(down.contains("ruad_database_up 0"));
         assert!(!down.contains("ruad_jobs_queued{"));
     }
@@ -574,7 +597,7 @@ mod tests {
         metrics.ingest_duration(Duration::from_millis(40));
         metrics.ingest_records("dmarc_aggregate", 3);
         metrics.ingest_records("dmarc_aggregate", 700);
-        let text = metrics.render(None, 0);
+        let text = metrics.render(None, (0, 0), 0);
         for line in [
             "ruad_ingest_duration_seconds_bucket{le=\"0.05\"} 1",
             "ruad_ingest_duration_seconds_count 1\n",
@@ -591,7 +614,7 @@ mod tests {
     fn histograms_without_labels_render_bare_sums() {
         let metrics = Metrics::default();
         metrics.webhook_delivery("succeeded", Some(Duration::from_millis(200)));
-        let text = metrics.render(None, 0);
+        let text = metrics.render(None, (0, 0), 0);
         assert!(text.contains("ruad_webhook_deliveries_total{outcome=\"succeeded\"} 1"));
 
         assert!(text.contains("ruad_webhook_delivery_duration_seconds_bucket{le=\"0.25\"} 1"));
@@ -604,7 +627,7 @@ mod tests {
         metrics.digest("sent");
         metrics.digest("sent");
         metrics.digest("failed");
-        let text = metrics.render(None, 0);
+        let text = metrics.render(None, (0, 0), 0);
         assert!(
             text.contains("ruad_digests_total{outcome=\"sent\"} 2"),
             "{text}"

@@ -14,6 +14,7 @@
 pub mod aggregates;
 pub mod analysis_data;
 pub mod branding;
+pub mod commit;
 pub mod digests;
 pub mod dns_snapshots;
 pub mod domains;
@@ -35,7 +36,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -190,20 +191,25 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection given back while a panic unwinds, or with a transaction still open or
+    /// broken, is closed rather than pooled.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking() || conn.is_broken()
     }
 }
 
 pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
-/// The database: a pool plus, on SQLite, the single-writer lock.
+/// The database: a pool plus, on SQLite, the single-writer lock, and the group commit's
+/// writer thread ([`commit`]), started when first used.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
     backend: Backend,
     writer: Option<Arc<Mutex<()>>>,
+    committer: Arc<OnceLock<Result<commit::Committer, String>>>,
 }
 
 impl Db {
@@ -229,6 +235,40 @@ impl Db {
             pool,
             backend,
             writer: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
+            committer: Arc::new(OnceLock::new()),
+        })
+    }
+
+    /// Writes `unit` with others in one transaction of the group commit ([`commit`]), and
+    /// returns it with its outcome once that transaction has ended.
+    pub fn commit<U: commit::Unit>(&self, unit: U) -> StorageResult<(U, commit::Outcome)> {
+        self.committer()?.commit(unit)
+    }
+
+    /// The group commit's counts so far (zero before its first unit).
+    pub fn commit_stats(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering;
+        match self.committer.get() {
+            Some(Ok(c)) => (
+                c.stats.batches.load(Ordering::Relaxed),
+                c.stats.units.load(Ordering::Relaxed),
+            ),
+            _ => (0, 0),
+        }
+    }
+
+    fn committer(&self) -> StorageResult<&commit::Committer> {
+        let started = self.committer.get_or_init(|| {
+            // The thread's own handle holds no committer, so dropping every other handle
+            // ends it.
+            let db = Db {
+                committer: Arc::new(OnceLock::new()),
+                ..self.clone()
+            };
+            commit::Committer::start(db).map_err(|e| e.to_string())
+        });
+        started.as_ref().map_err(|e| {
+            StorageError::Other(anyhow::anyhow!("the database writer did not start: {e}"))
         })
     }
 

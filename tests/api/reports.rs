@@ -704,3 +704,111 @@ async fn metrics_show_each_upload_and_the_records_of_each_stored_report() {
         );
     }
 }
+
+/// Concurrent small uploads go through the group commit (several reports per transaction):
+/// every report is answered after its own commit, a report sent twice at once is stored once
+/// (the second answer names the first's id), two versions of one report sent at once end with
+/// exactly one current, and the aggregates count each current report once.
+#[actix_web::test]
+async fn concurrent_uploads_are_each_stored_once_whole() {
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    let distinct = 30u64;
+    let mut bodies = Vec::new();
+    for i in 0..distinct {
+        let begin = (i as i64 % 5) * DAY;
+        let xml = report_xml(
+            &format!("c{i}"),
+            begin,
+            begin + DAY - 1,
+            &[
+                ("192.0.2.1", i + 1, "none", "pass", "fail"),
+                ("198.51.100.7", 2, "reject", "fail", "fail"),
+            ],
+        );
+        // Each report twice: once plain, once gzip (the same content, another upload).
+        bodies.push((i, xml.clone().into_bytes()));
+        bodies.push((i, gzip(xml.as_bytes())));
+    }
+    // Two versions of one more report: the same key, other content.
+    let v = |n: u64| {
+        report_xml(
+            "versions",
+            0,
+            DAY - 1,
+            &[("203.0.113.9", n, "none", "pass", "pass")],
+        )
+        .into_bytes()
+    };
+    bodies.push((100, v(1_000)));
+    bodies.push((101, v(5_000)));
+    let mut tasks = Vec::new();
+    for (i, body) in bodies {
+        let client = app.client.clone();
+        let url = format!("{}/api/v1/reports", app.address);
+        let key = app.admin_key.clone();
+        tasks.push(actix_web::rt::spawn(async move {
+            let reply = client
+                .post(url)
+                .bearer_auth(key)
+                .header("content-type", "application/octet-stream")
+                .body(body)
+                .send()
+                .await
+                .expect("request");
+            let status = reply.status();
+            let body: Value = reply.json().await.expect("json");
+            (i, status, body)
+        }));
+    }
+    let mut stored: std::collections::BTreeMap<u64, Vec<(String, bool)>> = Default::default();
+    for task in tasks {
+        let (i, status, body) = task.await.unwrap();
+        assert_eq!(status, StatusCode::CREATED, "{body:?}");
+        let report = &body["reports"][0];
+        stored.entry(i).or_default().push((
+            report["id"].as_str().unwrap().to_string(),
+            report["duplicate"].as_bool().unwrap(),
+        ));
+    }
+    for i in 0..distinct {
+        let answers = &stored[&i];
+        assert_eq!(answers.len(), 2);
+        assert_eq!(answers[0].0, answers[1].0, "report {i} stored twice");
+        assert_eq!(
+            answers.iter().filter(|(_, dup)| *dup).count(),
+            1,
+            "report {i}: {answers:?}"
+        );
+    }
+    let list = app.get("/api/v1/reports?limit=200", &app.admin_key).await;
+    let items = list.body["items"].as_array().unwrap();
+    assert_eq!(items.len() as u64, distinct + 2);
+    let current_versions: Vec<&Value> = items
+        .iter()
+        .filter(|r| r["report_id"] == "versions" && r["superseded_by"].is_null())
+        .collect();
+    assert_eq!(current_versions.len(), 1, "{items:?}");
+    let current = current_versions[0]["messages"].as_i64().unwrap() as u64;
+    assert!(current == 1_000 || current == 5_000);
+    let want: u64 = (0..distinct).map(|i| i + 1 + 2).sum::<u64>() + current;
+    let totals = by_result(&app, "1970-01-01", "1970-01-10").await;
+    assert_eq!(totals["total_messages"], want, "{totals:?}");
+    // Every report went through the group commit (each duplicate too, rolled back).
+    let metrics = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let units: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("ruad_group_commit_units_total "))
+        .expect("the group commit's counter")
+        .parse()
+        .unwrap();
+    assert_eq!(units, 2 * distinct + 2, "{metrics}");
+}

@@ -11,11 +11,16 @@
 //!    [`Limits`]) and streams each report it holds to this module, in upload order.
 //! 3. Per report: the registered domain it is about is looked up (a read), and the report is
 //!    staged whole: parsed to its last record, its content hash computed.
-//! 4. Then, under `Db::write`, one transaction per report: the dedup decision (same natural
-//!    key and hash: a duplicate, nothing written), the upload row, the report row, its
-//!    records and rollups, the conflict decision (same key, other hash: the new version
+//! 4. Then the report's writes, all or nothing ([`ReportWrite`]): the dedup decision (same
+//!    natural key and hash: a duplicate, nothing written), the upload row, the report row,
+//!    its records and rollups, the conflict decision (same key, other hash: the new version
 //!    supersedes the older ones, all flagged), its job (`enrich_sources` for DMARC,
-//!    `evaluate_issues` for TLS) and its `report.received` webhook event.
+//!    `evaluate_issues` for TLS) and its `report.received` webhook event. A small report
+//!    (at most [`GROUP_COMMIT_MAX_RECORDS`]) is written by the group commit
+//!    (`storage::commit`): one writer thread puts the reports queued by all front doors into
+//!    one transaction, each in a savepoint, so a report refused (a duplicate) or failing
+//!    leaves the others stored. A large report, or a small one whose batch failed or that
+//!    PostgreSQL aborted as a deadlock victim, takes a transaction of its own.
 //! 5. The outcome of each report is returned in upload order ([`Ingested`]) and counted in
 //!    `/metrics` (`services::metrics`): `ruad_reports_ingested_total` per outcome,
 //!    `ruad_ingest_records` per stored report, `ruad_ingest_duration_seconds` per upload.
@@ -57,6 +62,7 @@ use crate::reports::{
     AggregateReader, Input, Limits, Origin, ParseError, ReportHandler, Warning, parse_input,
 };
 use crate::services::metrics::Metrics;
+use crate::storage::commit::{Outcome, Rollback, Unit};
 use crate::storage::domains::{self, Domain};
 use crate::storage::reports::{
     self as store, DmarcWriter, KIND_DMARC, KIND_TLS, NewUpload, ReportKey, ReportRow,
@@ -64,6 +70,7 @@ use crate::storage::reports::{
 };
 use crate::storage::{Db, DbConnection, StorageError, StorageResult, TenantScope, jobs, now};
 use stage::{StageError, StagedDmarc};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The bytes one request, file or message brought, and what the sender said of them.
@@ -209,8 +216,8 @@ pub enum TlsrptError {
     Storage(#[from] StorageError),
 }
 
-/// Unpacks and parses `upload`, and stores every report found that belongs to `target`, one
-/// transaction per report. Returns, in upload order, what happened to each report; a storage
+/// Unpacks and parses `upload`, and stores every report found that belongs to `target`, each
+/// all or nothing (with other uploads' reports in a group commit when small). Returns, in upload order, what happened to each report; a storage
 /// failure is an error (see the module's invariants).
 #[tracing::instrument(skip_all, fields(bytes = upload.bytes.len()))]
 pub fn ingest(
@@ -227,7 +234,7 @@ pub fn ingest(
         db,
         metrics,
         target,
-        upload: stored,
+        upload: Arc::new(stored),
         results: Vec::new(),
     };
     match parse_input(Input::Bytes(upload.bytes), limits, &mut handler) {
@@ -262,7 +269,7 @@ pub fn ingest_tlsrpt(
         db,
         metrics,
         target: Target::Domain(domain),
-        upload: stored,
+        upload: Arc::new(stored),
         results: Vec::new(),
     };
     let origin = Origin::default();
@@ -461,12 +468,213 @@ fn write_report<T>(
     }
 }
 
+/// Reports with at most this many records (DMARC) or failure details (TLS) are written by the
+/// group commit ([`Db::commit`]), several to a transaction; larger ones, whose own writes
+/// dwarf a transaction's fixed cost, take a transaction of their own, so they never hold up
+/// the small reports queued with them (and on PostgreSQL they write side by side).
+pub const GROUP_COMMIT_MAX_RECORDS: usize = 2_000;
+
+/// A report's natural key, owned (the group commit's writer runs on another thread).
+struct OwnedKey {
+    tenant_id: TenantId,
+    kind: &'static str,
+    org_name: String,
+    external_id: String,
+    policy_domain: String,
+    begin: i64,
+    end: i64,
+}
+
+impl OwnedKey {
+    fn key(&self) -> ReportKey<'_> {
+        ReportKey {
+            tenant_id: &self.tenant_id,
+            kind: self.kind,
+            org_name: &self.org_name,
+            external_id: &self.external_id,
+            policy_domain: &self.policy_domain,
+            begin: self.begin,
+            end: self.end,
+        }
+    }
+}
+
+/// What a staged report holds.
+enum Content {
+    Dmarc(Box<StagedDmarc>),
+    Tls(Box<StagedTls>),
+}
+
+/// A TLS report with what staging computed of it.
+struct StagedTls {
+    report: TlsReport,
+    hash: String,
+    header: String,
+    warnings: Vec<Warning>,
+}
+
+/// One staged report's transaction: everything it writes, owned, so that the group commit's
+/// writer can run it. Its outcome stays with it ([`ReportWrite::result`]).
+struct ReportWrite {
+    key: OwnedKey,
+    filed: Filed,
+    upload: Arc<NewUpload>,
+    origin_json: String,
+    content: Content,
+    result: Option<Result<ReportRow, TxError>>,
+}
+
+impl ReportWrite {
+    /// Whether the report is small enough for the group commit.
+    fn small(&self) -> bool {
+        match &self.content {
+            Content::Dmarc(staged) => staged.records.len() <= GROUP_COMMIT_MAX_RECORDS,
+            Content::Tls(staged) => {
+                staged
+                    .report
+                    .policies
+                    .iter()
+                    .map(|p| 1 + p.failure_details.len())
+                    .sum::<usize>()
+                    <= GROUP_COMMIT_MAX_RECORDS
+            }
+        }
+    }
+
+    /// The report's writes (see the module's order): dedup, upload, report row, content and
+    /// rollups, the conflict decision, its job and its webhook event. Runs again from the
+    /// start when a transaction is retried.
+    fn write(&mut self, conn: &mut DbConnection) -> Result<ReportRow, TxError> {
+        let key = self.key.key();
+        let filed = &self.filed;
+        let hash = match &self.content {
+            Content::Dmarc(staged) => &staged.hash,
+            Content::Tls(staged) => &staged.hash,
+        };
+        if let Some(id) = store::find_report_by_hash(conn, &key, hash)? {
+            return Err(TxError::Duplicate(id));
+        }
+        let upload_id = store::find_or_insert_upload(conn, key.tenant_id, &self.upload)?;
+        let row = store::insert_pending_report(
+            conn,
+            &key,
+            &filed.domain_id,
+            &upload_id,
+            &self.origin_json,
+        )?;
+        match &mut self.content {
+            Content::Dmarc(staged) => {
+                let mut writer = DmarcWriter::new(&row.id, &filed.domain_id, key.begin, key.end);
+                staged
+                    .records
+                    .for_each(|record| writer.add(conn, record).map_err(TxError::from))?;
+                let (records, messages) = writer.finish(conn)?;
+                let row = ReportRow {
+                    content_hash: staged.hash.clone(),
+                    header: json(&staged.header)?,
+                    warnings: json(&staged.warnings)?,
+                    record_count: records,
+                    message_count: messages,
+                    ..row
+                };
+                let row = settle(conn, &key, row)?;
+                announce(conn, &row, filed)?;
+                // Committed with the report, so every stored report gets its sources enriched.
+                jobs::enqueue(
+                    conn,
+                    Some(&filed.tenant_id),
+                    JobKind::EnrichSources,
+                    &serde_json::json!({ "report_id": row.id }),
+                    now(),
+                )?;
+                Ok(row)
+            }
+            Content::Tls(staged) => {
+                let StagedTls {
+                    report,
+                    hash,
+                    header,
+                    warnings,
+                } = &**staged;
+                let (policies, sessions) =
+                    store::insert_tls(conn, &row.id, &filed.domain_id, report)?;
+                let row = ReportRow {
+                    content_hash: hash.clone(),
+                    header: header.clone(),
+                    warnings: json(warnings)?,
+                    record_count: policies,
+                    message_count: sessions,
+                    ..row
+                };
+                let row = settle(conn, &key, row)?;
+                // TLS data needs no enrichment: evaluate the domain's issues.
+                jobs::enqueue_unique(
+                    conn,
+                    Some(&filed.tenant_id),
+                    JobKind::EvaluateIssues,
+                    &serde_json::json!({ "domain_id": filed.domain_id }),
+                    now(),
+                )?;
+                announce(conn, &row, filed)?;
+                Ok(row)
+            }
+        }
+    }
+}
+
+impl Unit for ReportWrite {
+    fn write(&mut self, conn: &mut DbConnection) -> Result<(), Rollback> {
+        let result = ReportWrite::write(self, conn);
+        let kept = result.is_ok();
+        self.result = Some(result);
+        if kept { Ok(()) } else { Err(Rollback) }
+    }
+}
+
+/// Stores one staged report: a small one through the group commit, a large one (or a small
+/// one whose batch failed, or that the database aborted to break a lock cycle) in a
+/// transaction of its own. Returns where it was filed and the transaction's result; `Ok`
+/// only once the report is committed.
+fn store_report(db: &Db, mut unit: ReportWrite) -> Result<ReportRow, TxError> {
+    if unit.small() {
+        match db.commit(unit) {
+            Ok((done, Outcome::Committed)) => {
+                return done.result.unwrap_or_else(|| {
+                    Err(TxError::Storage(StorageError::Other(anyhow::anyhow!(
+                        "a committed report left no result"
+                    ))))
+                });
+            }
+            Ok((done, Outcome::RolledBack)) => match done.result {
+                Some(Err(e)) if !is_transient(&e) => return Err(e),
+                // Aborted by the database, not refused: on its own.
+                _ => {
+                    unit = ReportWrite {
+                        result: None,
+                        ..done
+                    }
+                }
+            },
+            Ok((done, Outcome::Failed(e))) => {
+                tracing::warn!(error = %e, "a report's group commit failed; writing it alone");
+                unit = ReportWrite {
+                    result: None,
+                    ..done
+                };
+            }
+            // The writer is gone with the unit: nothing of it is stored.
+            Err(e) => return Err(TxError::Storage(e)),
+        }
+    }
+    write_report(db, |conn| ReportWrite::write(&mut unit, conn))
+}
+
 /// Receives the reports of one upload from the parser and stores each.
 struct Handler<'a> {
     db: &'a Db,
     metrics: &'a Metrics,
     target: Target<'a>,
-    upload: NewUpload,
+    upload: Arc<NewUpload>,
     results: Vec<Ingested>,
 }
 
@@ -633,7 +841,7 @@ impl Handler<'_> {
         origin: &Origin,
         kind: &'static str,
         policy_domain: &str,
-        filed: &Filed,
+        domain_name: &str,
         result: Result<ReportRow, TxError>,
     ) -> Result<(), ParseError> {
         let (id, duplicate, conflict) = match result {
@@ -648,7 +856,7 @@ impl Handler<'_> {
             id,
             kind,
             policy_domain: policy_domain.to_string(),
-            domain: filed.name.clone(),
+            domain: domain_name.to_string(),
             duplicate,
             conflict,
             origin: origin.clone(),
@@ -684,61 +892,32 @@ impl ReportHandler for Handler<'_> {
             Lookup::Recorded => return Ok(()),
         };
         // Parse everything before the writer is taken.
-        let mut staged = match StagedDmarc::read(reader) {
+        let staged = match StagedDmarc::read(reader) {
             Ok(staged) => staged,
             Err(e) => return self.stage_failed(origin, e),
         };
         let origin_json = serde_json::to_string(origin).unwrap_or_else(|_| "[]".into());
         let meta = &header.report_metadata;
-        let key = ReportKey {
-            tenant_id: &filed.tenant_id,
+        let key = OwnedKey {
+            tenant_id: filed.tenant_id.clone(),
             kind: KIND_DMARC,
-            org_name: &meta.org_name,
-            external_id: &meta.report_id,
-            policy_domain: &policy_domain,
+            org_name: meta.org_name.clone(),
+            external_id: meta.report_id.clone(),
+            policy_domain: policy_domain.clone(),
             begin: meta.date_range.begin,
             end: meta.date_range.end,
         };
-        let upload = &self.upload;
-        let result = write_report(self.db, |conn| {
-            if let Some(id) = store::find_report_by_hash(conn, &key, &staged.hash)? {
-                return Err(TxError::Duplicate(id));
-            }
-            let upload_id = store::find_or_insert_upload(conn, key.tenant_id, upload)?;
-            let row = store::insert_pending_report(
-                conn,
-                &key,
-                &filed.domain_id,
-                &upload_id,
-                &origin_json,
-            )?;
-            let id = row.id.clone();
-            let mut writer = DmarcWriter::new(&id, &filed.domain_id, key.begin, key.end);
-            staged
-                .records
-                .for_each(|record| writer.add(conn, record).map_err(TxError::from))?;
-            let (records, messages) = writer.finish(conn)?;
-            let row = ReportRow {
-                content_hash: staged.hash.clone(),
-                header: json(&staged.header)?,
-                warnings: json(&staged.warnings)?,
-                record_count: records,
-                message_count: messages,
-                ..row
-            };
-            let row = settle(conn, &key, row)?;
-            announce(conn, &row, &filed)?;
-            // Committed with the report, so every stored report gets its sources enriched.
-            jobs::enqueue(
-                conn,
-                Some(&filed.tenant_id),
-                JobKind::EnrichSources,
-                &serde_json::json!({ "report_id": row.id }),
-                now(),
-            )?;
-            Ok(row)
-        });
-        self.written(origin, KIND_DMARC, &policy_domain, &filed, result)
+        let domain_name = filed.name.clone();
+        let unit = ReportWrite {
+            key,
+            filed,
+            upload: Arc::clone(&self.upload),
+            origin_json,
+            content: Content::Dmarc(Box::new(staged)),
+            result: None,
+        };
+        let result = store_report(self.db, unit);
+        self.written(origin, KIND_DMARC, &policy_domain, &domain_name, result)
     }
 
     fn tls(
@@ -775,51 +954,31 @@ impl ReportHandler for Handler<'_> {
             Err(e) => return self.stage_failed(origin, e),
         };
         let origin_json = serde_json::to_string(origin).unwrap_or_else(|_| "[]".into());
-        let key = ReportKey {
-            tenant_id: &filed.tenant_id,
+        let key = OwnedKey {
+            tenant_id: filed.tenant_id.clone(),
             kind: KIND_TLS,
-            org_name: &report.organization_name,
-            external_id: &report.report_id,
-            policy_domain: &policy_domain,
+            org_name: report.organization_name.clone(),
+            external_id: report.report_id.clone(),
+            policy_domain: policy_domain.clone(),
             begin: report.date_range.begin,
             end: report.date_range.end,
         };
-        let upload = &self.upload;
-        let result = write_report(self.db, |conn| {
-            if let Some(id) = store::find_report_by_hash(conn, &key, &hash)? {
-                return Err(TxError::Duplicate(id));
-            }
-            let upload_id = store::find_or_insert_upload(conn, key.tenant_id, upload)?;
-            let row = store::insert_pending_report(
-                conn,
-                &key,
-                &filed.domain_id,
-                &upload_id,
-                &origin_json,
-            )?;
-            let id = row.id.clone();
-            let (policies, sessions) = store::insert_tls(conn, &id, &filed.domain_id, &report)?;
-            let row = ReportRow {
-                content_hash: hash.clone(),
-                header: header.clone(),
-                warnings: json(&warnings)?,
-                record_count: policies,
-                message_count: sessions,
-                ..row
-            };
-            let row = settle(conn, &key, row)?;
-            // TLS data needs no enrichment: evaluate the domain's issues.
-            jobs::enqueue_unique(
-                conn,
-                Some(&filed.tenant_id),
-                JobKind::EvaluateIssues,
-                &serde_json::json!({ "domain_id": filed.domain_id }),
-                now(),
-            )?;
-            announce(conn, &row, &filed)?;
-            Ok(row)
-        });
-        self.written(origin, KIND_TLS, &policy_domain, &filed, result)
+        let domain_name = filed.name.clone();
+        let unit = ReportWrite {
+            key,
+            filed,
+            upload: Arc::clone(&self.upload),
+            origin_json,
+            content: Content::Tls(Box::new(StagedTls {
+                report,
+                hash,
+                header,
+                warnings,
+            })),
+            result: None,
+        };
+        let result = store_report(self.db, unit);
+        self.written(origin, KIND_TLS, &policy_domain, &domain_name, result)
     }
 
     fn failure(

@@ -108,6 +108,7 @@ pub(super) fn tls_hash_and_header(report: &TlsReport) -> Result<(String, String)
 /// Records held in memory, or in a temporary file of JSON lines once there are many.
 #[derive(Default)]
 pub(super) struct Spill {
+    count: usize,
     memory: Vec<Record>,
     file: Option<std::io::BufWriter<std::fs::File>>,
     spilled: Option<std::fs::File>,
@@ -115,6 +116,7 @@ pub(super) struct Spill {
 
 impl Spill {
     fn push(&mut self, record: Record, line: &str) -> Result<(), StageError> {
+        self.count += 1;
         if self.file.is_none() && self.memory.len() < SPILL_AFTER {
             self.memory.push(record);
             return Ok(());
@@ -130,6 +132,11 @@ impl Spill {
             }
         };
         writeln!(file, "{line}").map_err(io)
+    }
+
+    /// The records held.
+    pub fn len(&self) -> usize {
+        self.count
     }
 
     /// Ends writing: the records can now be read back with [`Spill::for_each`].
