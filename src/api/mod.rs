@@ -13,6 +13,7 @@ pub mod dns;
 pub mod documents;
 pub mod domains;
 pub mod error;
+pub mod export;
 pub mod failures;
 pub mod health;
 pub mod intake;
@@ -22,6 +23,7 @@ pub mod metrics;
 pub mod pagination;
 pub mod portfolio;
 pub mod problems;
+pub mod records;
 pub mod reports;
 pub mod request_id;
 pub mod state;
@@ -151,6 +153,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(reports::list_reports)
                 .service(reports::get_report)
                 .service(reports::get_report_raw)
+                .service(records::list_report_records)
+                .service(records::list_domain_records)
                 .service(reports::delete_report)
                 .service(aggregates::get_dmarc_by_result)
                 .service(aggregates::get_dmarc_by_source)

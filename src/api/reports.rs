@@ -538,7 +538,8 @@ pub struct ReportResponse {
     pub report: ReportContent,
 }
 
-fn to_record(row: store::RecordRow) -> Result<Record, ApiError> {
+/// A stored record as the API shows it.
+pub(crate) fn to_record(row: store::RecordRow) -> Result<Record, ApiError> {
     let corrupt = |what: &str| {
         ApiError::Internal(anyhow::anyhow!(
             "stored record {} has an unreadable {what}",

@@ -82,7 +82,8 @@ pub struct TimeseriesArgs {
     pub domain: String,
     /// `dmarc` (messages by result) or `tls` (sessions by result).
     pub kind: String,
-    /// `day` (default) or `week` (ISO weeks); at most 366 days or 260 weeks.
+    /// `day` (default), `week` (ISO weeks) or `month`; at most 366 days, 523 weeks or 121
+    /// months.
     pub interval: Option<String>,
     /// First day, inclusive, `YYYY-MM-DD` (default: 30 days before `to`).
     pub from: Option<String>,
@@ -392,7 +393,7 @@ impl Ruad {
     }
 
     #[tool(
-        description = "A domain's DMARC or TLS results per day or ISO week, every bucket present (as GET /api/v1/domains/{domain}/timeseries).",
+        description = "A domain's DMARC or TLS results per day, ISO week or calendar month, every bucket present (as GET /api/v1/domains/{domain}/timeseries).",
         annotations(read_only_hint = true)
     )]
     async fn get_timeseries(&self, Parameters(args): Parameters<TimeseriesArgs>) -> CallToolResult {
@@ -528,6 +529,7 @@ fn aggregate_query(args: &DomainSourcesArgs) -> AggregateQuery {
         to: args.to.clone(),
         limit: args.limit,
         cursor: args.cursor.clone(),
+        format: None,
     }
 }
 

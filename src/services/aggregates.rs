@@ -18,6 +18,7 @@
 //! or on HTTP: range parsing, cursors and DTOs belong to the front doors.
 
 use crate::analysis::services::{ConfirmedName, Evidence, ServiceMatch, classify};
+use crate::domain::days::{month_start, next_month_start};
 use crate::storage::aggregates::{self, DmarcByResult, TlsByResult};
 use crate::storage::source_names::{self, SourceName};
 use crate::storage::{Db, StorageResult, TenantScope, domains};
@@ -479,14 +480,19 @@ pub enum Interval {
     Day,
     /// One ISO week, Monday to Sunday (UTC).
     Week,
+    /// One calendar month (UTC).
+    Month,
 }
 
 impl Interval {
-    /// The most buckets one series may have.
+    /// The most buckets one series may have: a year of days; ten years of weeks or months
+    /// (a range of ten years touches at most 523 ISO weeks and 121 months, its first and last
+    /// partly).
     pub const fn max_points(self) -> i64 {
         match self {
             Interval::Day => 366,
-            Interval::Week => 260,
+            Interval::Week => 523,
+            Interval::Month => 121,
         }
     }
 
@@ -494,6 +500,7 @@ impl Interval {
         match self {
             Interval::Day => "day",
             Interval::Week => "week",
+            Interval::Month => "month",
         }
     }
 }
@@ -606,20 +613,24 @@ fn monday(day: i64) -> i64 {
 }
 
 /// The buckets covering a range, in order, as inclusive (first, last) epoch days: single days,
-/// or ISO weeks (Monday to Sunday) with the first and last clipped to the range.
+/// ISO weeks (Monday to Sunday) or calendar months, the first and last clipped to the range.
 fn buckets(days: DayRange, interval: Interval) -> Vec<(i64, i64)> {
-    match interval {
-        Interval::Day => (days.first..=days.last).map(|d| (d, d)).collect(),
-        Interval::Week => {
-            let mut out = Vec::new();
-            let mut start = monday(days.first);
-            while start <= days.last {
-                out.push((start.max(days.first), (start + 6).min(days.last)));
-                start += 7;
-            }
-            out
-        }
+    let mut out = Vec::new();
+    let mut start = match interval {
+        Interval::Day => days.first,
+        Interval::Week => monday(days.first),
+        Interval::Month => month_start(days.first),
+    };
+    while start <= days.last {
+        let next = match interval {
+            Interval::Day => start + 1,
+            Interval::Week => start + 7,
+            Interval::Month => next_month_start(start),
+        };
+        out.push((start.max(days.first), (next - 1).min(days.last)));
+        start = next;
     }
+    out
 }
 
 /// How many buckets cover a range (without building them).
@@ -627,7 +638,21 @@ fn bucket_count(days: DayRange, interval: Interval) -> i64 {
     match interval {
         Interval::Day => days.last - days.first + 1,
         Interval::Week => (monday(days.last) - monday(days.first)) / 7 + 1,
+        Interval::Month => {
+            let (y0, m0) = year_month(days.first);
+            let (y1, m1) = year_month(days.last);
+            (y1 - y0) * 12 + (m1 - m0) + 1
+        }
     }
+}
+
+/// The (year, month) of an epoch day.
+fn year_month(day: i64) -> (i64, i64) {
+    use chrono::Datelike;
+    let date = chrono::DateTime::from_timestamp(day.saturating_mul(86_400), 0)
+        .unwrap_or_default()
+        .date_naive();
+    (i64::from(date.year()), i64::from(date.month()))
 }
 
 /// Sums per-day totals into buckets; days without a total count as zero.
@@ -703,6 +728,46 @@ mod tests {
             ]
         );
         assert_eq!(spans("1970-01-01", "1970-01-04", Interval::Week).len(), 1);
+    }
+
+    #[test]
+    fn months_are_calendar_months_clipped_to_the_range() {
+        assert_eq!(
+            spans("2023-12-15", "2024-03-01", Interval::Month),
+            vec![
+                ("2023-12-15".into(), "2023-12-31".into()),
+                ("2024-01-01".into(), "2024-01-31".into()),
+                ("2024-02-01".into(), "2024-02-29".into()),
+                ("2024-03-01".into(), "2024-03-01".into()),
+            ]
+        );
+        assert_eq!(
+            spans("1969-11-30", "1970-01-01", Interval::Month),
+            vec![
+                ("1969-11-30".into(), "1969-11-30".into()),
+                ("1969-12-01".into(), "1969-12-31".into()),
+                ("1970-01-01".into(), "1970-01-01".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn ten_years_of_weeks_or_months_are_allowed_and_no_more() {
+        // Ten years, starting and ending in the middle of a week and of a month.
+        let days = DayRange {
+            first: day("2016-01-13"),
+            last: day("2026-01-14"),
+        };
+        assert_eq!(bucket_count(days, Interval::Month), 121);
+        assert_eq!(bucket_count(days, Interval::Week), 523);
+        assert!(Series::new(Kind::Dmarc, Interval::Week, days).is_ok());
+        assert!(Series::new(Kind::Tls, Interval::Month, days).is_ok());
+        let longer = DayRange {
+            first: day("2016-01-13"),
+            last: day("2026-02-02"),
+        };
+        assert!(Series::new(Kind::Dmarc, Interval::Week, longer).is_err());
+        assert!(Series::new(Kind::Dmarc, Interval::Month, longer).is_err());
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod mailboxes;
 pub mod metrics;
 pub mod portfolio;
 pub mod readiness;
+pub mod records;
 pub mod secrets;
 pub mod webhooks;
 

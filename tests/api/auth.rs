@@ -157,6 +157,18 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             None,
         ),
         (
+            "get",
+            "/api/v1/reports/{report_id}/records",
+            format!("/api/v1/reports/{}/records", w.victim_report),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/domains/{domain}/records",
+            "/api/v1/domains/foo-bar.io/records".into(),
+            None,
+        ),
+        (
             "delete",
             "/api/v1/reports/{report_id}",
             format!("/api/v1/reports/{}", w.victim_report),

@@ -13,6 +13,7 @@ mod docs;
 mod documents;
 mod enrich;
 mod errors;
+mod exports;
 mod failures;
 mod guard;
 mod helpers;

@@ -251,6 +251,22 @@ async fn dmarc_days_and_weeks_match_by_result_with_every_bucket_present() {
     }
     assert_points_match_by_result(&app, "example.com", &weeks).await;
 
+    // Calendar months, the first and last clipped to the range, match by-result too.
+    let months = series(
+        &app,
+        "example.com",
+        "kind=dmarc&interval=month&from=2023-12-20&to=2024-02-10",
+    )
+    .await;
+    assert_eq!(months["interval"], "month");
+    let points = months["points"].as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    assert_eq!(points[0]["end"], "2023-12-31");
+    assert_eq!(points[1]["start"], "2024-01-01");
+    assert_eq!(points[1]["messages"], 20);
+    assert_eq!(points[2]["end"], "2024-02-10");
+    assert_points_match_by_result(&app, "example.com", &months).await;
+
     // A range starting on a Monday and ending on a Sunday has only whole weeks.
     let whole = series(
         &app,
@@ -270,7 +286,13 @@ async fn dmarc_days_and_weeks_match_by_result_with_every_bucket_present() {
     assert_eq!(default["points"][30]["end"], default["to"]);
 }
 
-fn tls_json(id: &str, start: &str, end: &str, ok: u64, failures: &[(&str, u64)]) -> Vec<u8> {
+pub(crate) fn tls_json(
+    id: &str,
+    start: &str,
+    end: &str,
+    ok: u64,
+    failures: &[(&str, u64)],
+) -> Vec<u8> {
     let failed: u64 = failures.iter().map(|(_, n)| n).sum();
     let details: Vec<Value> = failures
         .iter()
@@ -386,7 +408,7 @@ async fn bad_parameters_are_problems_and_other_tenants_domains_are_not_found() {
         "kind=spf",
         "kind=DMARC",
         "interval=day",
-        "kind=dmarc&interval=month",
+        "kind=dmarc&interval=Month",
         "kind=dmarc&from=2024-02-01&to=2024-01-01",
         "kind=dmarc&from=yesterday",
         "kind=dmarc&to=2024-13-01",
@@ -421,22 +443,45 @@ async fn bad_parameters_are_problems_and_other_tenants_domains_are_not_found() {
         .await;
     days.assert_problem(400, "bad_request");
     assert!(days.body["detail"].as_str().unwrap().contains("366"));
-    // 2024-01-01 is a Monday: 260 weeks end on Sunday 2028-12-24.
+    // Ten years: 2016-01-13 (a Wednesday) to 2026-01-14 touch 523 ISO weeks and 121 months.
     let max = series(
         &app,
         "example.com",
-        "kind=tls&interval=week&from=2024-01-01&to=2028-12-24",
+        "kind=tls&interval=week&from=2016-01-13&to=2026-01-14",
     )
     .await;
-    assert_eq!(max["points"].as_array().unwrap().len(), 260);
-    let weeks = app
-        .get(
-            &format!("{base}?kind=tls&interval=week&from=2024-01-01&to=2028-12-25"),
-            &app.admin_key,
-        )
-        .await;
-    weeks.assert_problem(400, "bad_request");
-    assert!(weeks.body["detail"].as_str().unwrap().contains("260"));
+    assert_eq!(max["points"].as_array().unwrap().len(), 523);
+    let months = series(
+        &app,
+        "example.com",
+        "kind=dmarc&interval=month&from=2016-01-13&to=2026-01-14",
+    )
+    .await;
+    let points = months["points"].as_array().unwrap();
+    assert_eq!(points.len(), 121);
+    assert_eq!(points[0]["start"], "2016-01-13");
+    assert_eq!(points[0]["end"], "2016-01-31");
+    assert_eq!(points[1]["start"], "2016-02-01");
+    assert_eq!(points[1]["end"], "2016-02-29");
+    assert_eq!(points[120]["start"], "2026-01-01");
+    assert_eq!(points[120]["end"], "2026-01-14");
+    for (interval, to, max) in [
+        ("week", "2026-01-19", "523"),
+        ("month", "2026-02-01", "121"),
+    ] {
+        let refused = app
+            .get(
+                &format!("{base}?kind=tls&interval={interval}&from=2016-01-13&to={to}"),
+                &app.admin_key,
+            )
+            .await;
+        refused.assert_problem(400, "bad_request");
+        assert!(
+            refused.body["detail"].as_str().unwrap().contains(max),
+            "{:?}",
+            refused.body
+        );
+    }
 
     // Another tenant's domain, and a domain nobody registered.
     let (_, other_key) = app.child_tenant("other").await;

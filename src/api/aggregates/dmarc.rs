@@ -7,8 +7,9 @@ use crate::api::AppState;
 use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
+use crate::api::export::{self, Table, label, pairs};
 use crate::services::aggregates::{self, ForDomain};
-use actix_web::{get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -38,7 +39,7 @@ pub struct DmarcByResultResponse {
 
 /// DMARC results for a domain over a range of days.
 #[utoipa::path(tag = "aggregates", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name"), AggregateQuery), responses(
-    (status = 200, description = "Totals", body = DmarcByResultResponse),
+    (status = 200, description = "Totals (CSV: one row per figure: `dimension`, `value`, `messages`)", content((DmarcByResultResponse = "application/json"), (String = "text/csv"))),
     (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
@@ -47,9 +48,11 @@ pub struct DmarcByResultResponse {
 pub async fn get_dmarc_by_result(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<AggregateQuery>,
-) -> Result<web::Json<DmarcByResultResponse>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
+    let format = export::negotiate(&req, query.format.as_deref())?;
     let r = range(&query)?;
     let name = path.into_inner();
     let days = r.days;
@@ -62,10 +65,51 @@ pub async fn get_dmarc_by_result(
         )?)
     })
     .await?;
-    Ok(web::Json(DmarcByResultResponse::new(r, answer)))
+    let answer = DmarcByResultResponse::new(r, answer);
+    let name = format!(
+        "{}-dmarc-by-result-{}-{}",
+        answer.domain, answer.from, answer.to
+    );
+    export::respond(format, answer, DmarcByResultResponse::table, &name)
 }
 
 impl DmarcByResultResponse {
+    /// One row per figure: the total, DMARC pass and fail, then each disposition, DKIM and
+    /// SPF result.
+    fn table(&self) -> Table {
+        let mut t = Table::new(vec![
+            "domain",
+            "from",
+            "to",
+            "dimension",
+            "value",
+            "messages",
+        ]);
+        let mut row = |dimension: &str, value: &str, n: u64| {
+            t.row(vec![
+                self.domain.clone(),
+                self.from.clone(),
+                self.to.clone(),
+                dimension.to_string(),
+                value.to_string(),
+                n.to_string(),
+            ]);
+        };
+        row("total", "", self.total_messages);
+        row("dmarc", "pass", self.dmarc_pass_messages);
+        row("dmarc", "fail", self.dmarc_fail_messages);
+        for (dimension, counts) in [
+            ("disposition", &self.disposition),
+            ("dkim_aligned", &self.dkim_aligned),
+            ("spf_aligned", &self.spf_aligned),
+        ] {
+            for (value, n) in counts {
+                row(dimension, value, *n);
+            }
+        }
+        t
+    }
+
     /// The answer of `services::aggregates::dmarc_by_result` for a range, as every front door
     /// gives it.
     pub(crate) fn new(r: Range, answer: ForDomain<aggregates::DmarcResults>) -> Self {
@@ -186,7 +230,7 @@ pub struct DmarcBySourceResponse {
 
 /// DMARC results per sending source for a domain over a range of days.
 #[utoipa::path(tag = "aggregates", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name"), AggregateQuery), responses(
-    (status = 200, description = "Sources", body = DmarcBySourceResponse),
+    (status = 200, description = "Sources (CSV: one row per source; without `limit` and `cursor`, every source of the range)", content((DmarcBySourceResponse = "application/json"), (String = "text/csv"))),
     (status = 400, description = "Bad range or limit", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
@@ -195,29 +239,144 @@ pub struct DmarcBySourceResponse {
 pub async fn get_dmarc_by_source(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<AggregateQuery>,
-) -> Result<web::Json<DmarcBySourceResponse>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
+    let format = export::negotiate(&req, query.format.as_deref())?;
     let r = range(&query)?;
     let limit = query.limit()?;
     let after = crate::api::pagination::number_cursor(query.cursor.as_deref())?;
     let name = path.into_inner();
     let days = r.days;
-    let page = aggregates::SourcePage { limit, after };
-    let answer = blocking(move || {
-        Ok(aggregates::dmarc_by_source(
-            &state.db,
-            &caller.scope,
-            &name,
-            days,
-            page,
-        )?)
-    })
-    .await?;
-    Ok(web::Json(DmarcBySourceResponse::new(r, answer)))
+    let everything = format == export::Format::Csv && query.limit.is_none() && after.is_none();
+    let page = aggregates::SourcePage {
+        // The first page of a whole export also checks the domain before streaming.
+        limit: if everything { EXPORT_PAGE } else { limit },
+        after,
+    };
+    let db = state.db.clone();
+    let scope = caller.scope.clone();
+    let first = {
+        let name = name.clone();
+        blocking(move || Ok(aggregates::dmarc_by_source(&db, &scope, &name, days, page)?)).await?
+    };
+    let answer = DmarcBySourceResponse::new(r, first);
+    let file = format!(
+        "{}-dmarc-by-source-{}-{}",
+        answer.domain, answer.from, answer.to
+    );
+    if !everything {
+        return export::respond(format, answer, DmarcBySourceResponse::table, &file);
+    }
+    // Every source: the first page, then the next ones, each read while the client takes
+    // the previous.
+    Ok(export::stream(&file, SOURCE_COLUMNS, move |sink| {
+        let mut cursor = answer.next_cursor.clone();
+        for row in answer.rows() {
+            sink.row(row)?;
+        }
+        while let Some(next) = cursor.take() {
+            let after = crate::api::pagination::number_cursor(Some(&next))?;
+            let page = aggregates::SourcePage {
+                limit: EXPORT_PAGE,
+                after,
+            };
+            let value = aggregates::dmarc_by_source(&state.db, &caller.scope, &name, days, page)?;
+            let more = DmarcBySourceResponse::new(
+                Range {
+                    days,
+                    from: answer.from.clone(),
+                    to: answer.to.clone(),
+                },
+                value,
+            );
+            for row in more.rows() {
+                sink.row(row)?;
+            }
+            cursor = more.next_cursor;
+        }
+        Ok(())
+    }))
 }
 
+/// Sources per page of a whole by-source export.
+const EXPORT_PAGE: i64 = 10_000;
+
+/// The columns of a by-source CSV.
+const SOURCE_COLUMNS: &[&str] = &[
+    "source_ip",
+    "messages",
+    "dmarc_pass_messages",
+    "dmarc_fail_messages",
+    "dkim_aligned_messages",
+    "spf_aligned_messages",
+    "forwarded_messages",
+    "header_from",
+    "reverse_dns",
+    "org_domain",
+    "service",
+    "service_category",
+    "matched_by",
+    "dkim_domains",
+    "spf_domains",
+];
+
 impl DmarcBySourceResponse {
+    /// One row per source (`SOURCE_COLUMNS`); lists are `name=messages` pairs joined by `;`.
+    fn rows(&self) -> impl Iterator<Item = Vec<String>> + '_ {
+        self.sources.iter().map(|s| {
+            let dns = s.reverse_dns.as_ref();
+            vec![
+                s.source_ip.clone(),
+                s.messages.to_string(),
+                s.dmarc_pass_messages.to_string(),
+                s.dmarc_fail_messages.to_string(),
+                s.dkim_aligned_messages.to_string(),
+                s.spf_aligned_messages.to_string(),
+                s.forwarded_messages.to_string(),
+                pairs(
+                    s.header_from
+                        .iter()
+                        .map(|h| (h.header_from.as_str(), h.messages)),
+                ),
+                dns.and_then(|d| d.confirmed_name.clone())
+                    .unwrap_or_default(),
+                dns.and_then(|d| d.org_domain.clone()).unwrap_or_default(),
+                s.service
+                    .as_ref()
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
+                s.service
+                    .as_ref()
+                    .map(|m| label(&m.category))
+                    .unwrap_or_default(),
+                s.service
+                    .as_ref()
+                    .map(|m| label(&m.matched_by))
+                    .unwrap_or_default(),
+                pairs(
+                    s.dkim_domains
+                        .iter()
+                        .map(|d| (d.domain.as_str(), d.messages)),
+                ),
+                pairs(
+                    s.spf_domains
+                        .iter()
+                        .map(|d| (d.domain.as_str(), d.messages)),
+                ),
+            ]
+        })
+    }
+
+    fn table(&self) -> Table {
+        let mut t = Table::new(SOURCE_COLUMNS.to_vec());
+        for row in self.rows() {
+            t.row(row);
+        }
+        t
+    }
+
     /// A page of `services::aggregates::dmarc_by_source`, with the cursor of the next one.
     pub(crate) fn new(r: Range, answer: ForDomain<aggregates::Sources>) -> Self {
         let ForDomain { domain, value } = answer;
@@ -293,7 +452,7 @@ pub struct DmarcByServiceResponse {
 /// domains that passed for it, else from its passing SPF domains; the rest are grouped by the
 /// organization of their confirmed PTR names, or as unconfirmed, or as not looked up yet.
 #[utoipa::path(tag = "aggregates", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name"), AggregateQuery), responses(
-    (status = 200, description = "Services", body = DmarcByServiceResponse),
+    (status = 200, description = "Services (CSV: one row per group)", content((DmarcByServiceResponse = "application/json"), (String = "text/csv"))),
     (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
@@ -302,9 +461,11 @@ pub struct DmarcByServiceResponse {
 pub async fn get_dmarc_by_service(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<AggregateQuery>,
-) -> Result<web::Json<DmarcByServiceResponse>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
+    let format = export::negotiate(&req, query.format.as_deref())?;
     let r = range(&query)?;
     let name = path.into_inner();
     let days = r.days;
@@ -317,10 +478,47 @@ pub async fn get_dmarc_by_service(
         )?)
     })
     .await?;
-    Ok(web::Json(DmarcByServiceResponse::new(r, answer)))
+    let answer = DmarcByServiceResponse::new(r, answer);
+    let name = format!(
+        "{}-dmarc-by-service-{}-{}",
+        answer.domain, answer.from, answer.to
+    );
+    export::respond(format, answer, DmarcByServiceResponse::table, &name)
 }
 
 impl DmarcByServiceResponse {
+    fn table(&self) -> Table {
+        let mut t = Table::new(vec![
+            "group",
+            "service",
+            "service_category",
+            "org_domain",
+            "sources",
+            "messages",
+            "dmarc_pass_messages",
+            "dmarc_fail_messages",
+        ]);
+        for g in &self.services {
+            t.row(vec![
+                g.group.clone(),
+                g.service
+                    .as_ref()
+                    .map(|m| m.name.clone())
+                    .unwrap_or_default(),
+                g.service
+                    .as_ref()
+                    .map(|m| label(&m.category))
+                    .unwrap_or_default(),
+                g.org_domain.clone().unwrap_or_default(),
+                g.sources.to_string(),
+                g.messages.to_string(),
+                g.dmarc_pass_messages.to_string(),
+                g.dmarc_fail_messages.to_string(),
+            ]);
+        }
+        t
+    }
+
     /// The groups of `services::aggregates::dmarc_by_service`, largest first.
     pub(crate) fn new(r: Range, answer: ForDomain<Vec<aggregates::ServiceGroup>>) -> Self {
         let ForDomain { domain, value } = answer;

@@ -42,6 +42,11 @@ pub struct AggregateQuery {
     pub limit: Option<i64>,
     /// dmarc/by-source: `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
+    /// it too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every
+    /// source of the range, streamed.
+    #[param(value_type = Option<crate::api::export::ExportFormat>)]
+    pub format: Option<String>,
 }
 
 impl AggregateQuery {

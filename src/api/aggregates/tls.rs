@@ -7,8 +7,9 @@ use crate::api::AppState;
 use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
+use crate::api::export::{self, Table};
 use crate::services::aggregates::{self, ForDomain};
-use actix_web::{get, web};
+use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -29,7 +30,7 @@ pub struct TlsByResultResponse {
 
 /// SMTP TLS results for a domain over a range of days.
 #[utoipa::path(tag = "aggregates", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name"), AggregateQuery), responses(
-    (status = 200, description = "Totals", body = TlsByResultResponse),
+    (status = 200, description = "Totals (CSV: one row per figure: `dimension`, `value`, `sessions`)", content((TlsByResultResponse = "application/json"), (String = "text/csv"))),
     (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
@@ -38,9 +39,11 @@ pub struct TlsByResultResponse {
 pub async fn get_tls_by_result(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<AggregateQuery>,
-) -> Result<web::Json<TlsByResultResponse>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
+    let format = export::negotiate(&req, query.format.as_deref())?;
     let r = range(&query)?;
     let name = path.into_inner();
     let days = r.days;
@@ -53,10 +56,43 @@ pub async fn get_tls_by_result(
         )?)
     })
     .await?;
-    Ok(web::Json(TlsByResultResponse::new(r, answer)))
+    let answer = TlsByResultResponse::new(r, answer);
+    let name = format!(
+        "{}-tls-by-result-{}-{}",
+        answer.domain, answer.from, answer.to
+    );
+    export::respond(format, answer, TlsByResultResponse::table, &name)
 }
 
 impl TlsByResultResponse {
+    fn table(&self) -> Table {
+        let mut t = Table::new(vec![
+            "domain",
+            "from",
+            "to",
+            "dimension",
+            "value",
+            "sessions",
+        ]);
+        let mut row = |dimension: &str, value: &str, n: u64| {
+            t.row(vec![
+                self.domain.clone(),
+                self.from.clone(),
+                self.to.clone(),
+                dimension.to_string(),
+                value.to_string(),
+                n.to_string(),
+            ]);
+        };
+        row("total", "", self.total_sessions);
+        row("sessions", "successful", self.successful_sessions);
+        row("sessions", "failed", self.failed_sessions);
+        for (value, n) in &self.failed_sessions_by_result_type {
+            row("failed_result_type", value, *n);
+        }
+        t
+    }
+
     /// The answer of `services::aggregates::tls_by_result` for a range.
     pub(crate) fn new(r: Range, answer: ForDomain<aggregates::TlsResults>) -> Self {
         let ForDomain { domain, value: t } = answer;
@@ -106,7 +142,7 @@ pub struct TlsBySourceResponse {
 
 /// SMTP TLS results per reporting organization and per sending MTA / receiving MX.
 #[utoipa::path(tag = "aggregates", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name"), AggregateQuery), responses(
-    (status = 200, description = "Breakdown", body = TlsBySourceResponse),
+    (status = 200, description = "Breakdown (CSV: one row per organization (`kind` `organization`), then per failure path (`failure_path`))", content((TlsBySourceResponse = "application/json"), (String = "text/csv"))),
     (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
@@ -115,9 +151,11 @@ pub struct TlsBySourceResponse {
 pub async fn get_tls_by_source(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
     path: web::Path<String>,
     query: web::Query<AggregateQuery>,
-) -> Result<web::Json<TlsBySourceResponse>, ApiError> {
+) -> Result<HttpResponse, ApiError> {
+    let format = export::negotiate(&req, query.format.as_deref())?;
     let r = range(&query)?;
     let limit = query.limit()?;
     let name = path.into_inner();
@@ -132,10 +170,50 @@ pub async fn get_tls_by_source(
         )?)
     })
     .await?;
-    Ok(web::Json(TlsBySourceResponse::new(r, answer)))
+    let answer = TlsBySourceResponse::new(r, answer);
+    let name = format!(
+        "{}-tls-by-source-{}-{}",
+        answer.domain, answer.from, answer.to
+    );
+    export::respond(format, answer, TlsBySourceResponse::table, &name)
 }
 
 impl TlsBySourceResponse {
+    fn table(&self) -> Table {
+        let mut t = Table::new(vec![
+            "kind",
+            "organization",
+            "sending_mta_ip",
+            "receiving_mx_hostname",
+            "result_type",
+            "successful_sessions",
+            "failed_sessions",
+        ]);
+        for o in &self.organizations {
+            t.row(vec![
+                "organization".into(),
+                o.organization.clone(),
+                String::new(),
+                String::new(),
+                String::new(),
+                o.successful_sessions.to_string(),
+                o.failed_sessions.to_string(),
+            ]);
+        }
+        for p in &self.failures {
+            t.row(vec![
+                "failure_path".into(),
+                String::new(),
+                p.sending_mta_ip.clone(),
+                p.receiving_mx_hostname.clone(),
+                p.result_type.clone(),
+                String::new(),
+                p.failed_sessions.to_string(),
+            ]);
+        }
+        t
+    }
+
     /// The answer of `services::aggregates::tls_by_source` for a range.
     pub(crate) fn new(r: Range, answer: ForDomain<aggregates::TlsSources>) -> Self {
         let ForDomain { domain, value } = answer;

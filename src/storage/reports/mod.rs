@@ -24,8 +24,10 @@ pub mod sources;
 pub mod write;
 
 pub use read::{
-    RecordRow, ReportFilter, StoredUpload, TlsFailureRow, TlsPolicyRow, delete_report, get_report,
-    get_report_upload, list_records, list_records_page, list_reports, list_tls,
+    RecordRow, ReportFilter, ReportRef, StoredUpload, TlsFailureRow, TlsPolicyRow,
+    count_current_dmarc_records, delete_report, find_current_dmarc_report, get_report,
+    get_report_upload, list_current_dmarc_reports, list_records, list_records_page, list_reports,
+    list_tls,
 };
 pub use write::{
     DmarcWriter, NewUpload, ReportKey, ReportVersion, complete_report, find_or_insert_upload,

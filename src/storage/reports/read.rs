@@ -200,6 +200,94 @@ pub fn list_records_page(
         .load(conn)?)
 }
 
+/// A current DMARC report of a domain, as a record list names it.
+#[derive(Debug, Clone, Queryable)]
+pub struct ReportRef {
+    pub id: String,
+    pub org_name: String,
+    pub begin_ts: i64,
+    pub end_ts: i64,
+}
+
+/// The current (not superseded) DMARC reports of a domain whose period overlaps
+/// `first_ts..=last_ts`, ordered by (begin, id), after the report `after` (that begin and id),
+/// at most `limit`. Runs on `reports_domain` (domain, begin).
+pub fn list_current_dmarc_reports(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    (first_ts, last_ts): (i64, i64),
+    after: Option<(i64, &str)>,
+    limit: i64,
+) -> StorageResult<Vec<ReportRef>> {
+    let mut query = reports::table
+        .filter(reports::domain_id.eq(domain_id))
+        .filter(reports::kind.eq(super::KIND_DMARC))
+        .filter(reports::superseded_by.is_null())
+        .filter(reports::begin_ts.le(last_ts))
+        .filter(reports::end_ts.ge(first_ts))
+        .into_boxed();
+    if let Some((begin, id)) = after {
+        query = query.filter(
+            reports::begin_ts
+                .gt(begin)
+                .or(reports::begin_ts.eq(begin).and(reports::id.gt(id))),
+        );
+    }
+    Ok(query
+        .order((reports::begin_ts.asc(), reports::id.asc()))
+        .limit(limit)
+        .select((
+            reports::id,
+            reports::org_name,
+            reports::begin_ts,
+            reports::end_ts,
+        ))
+        .load(conn)?)
+}
+
+/// The report `id` if it is one of those [`list_current_dmarc_reports`] lists.
+pub fn find_current_dmarc_report(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    (first_ts, last_ts): (i64, i64),
+    id: &str,
+) -> StorageResult<Option<ReportRef>> {
+    Ok(reports::table
+        .filter(reports::id.eq(id))
+        .filter(reports::domain_id.eq(domain_id))
+        .filter(reports::kind.eq(super::KIND_DMARC))
+        .filter(reports::superseded_by.is_null())
+        .filter(reports::begin_ts.le(last_ts))
+        .filter(reports::end_ts.ge(first_ts))
+        .select((
+            reports::id,
+            reports::org_name,
+            reports::begin_ts,
+            reports::end_ts,
+        ))
+        .first(conn)
+        .optional()?)
+}
+
+/// The records the current DMARC reports of a domain overlapping `first_ts..=last_ts` hold.
+pub fn count_current_dmarc_records(
+    conn: &mut DbConnection,
+    domain_id: &str,
+    (first_ts, last_ts): (i64, i64),
+) -> StorageResult<i64> {
+    let total: Option<i64> = reports::table
+        .filter(reports::domain_id.eq(domain_id))
+        .filter(reports::kind.eq(super::KIND_DMARC))
+        .filter(reports::superseded_by.is_null())
+        .filter(reports::begin_ts.le(last_ts))
+        .filter(reports::end_ts.ge(first_ts))
+        .select(diesel::dsl::sql::<
+            diesel::sql_types::Nullable<diesel::sql_types::BigInt>,
+        >("CAST(SUM(record_count) AS BIGINT)"))
+        .first(conn)?;
+    Ok(total.unwrap_or(0))
+}
+
 pub fn list_records(
     conn: &mut DbConnection,
     report_id: &ReportId,
