@@ -155,6 +155,27 @@ impl Table {
             .push(cells.iter().map(|c| cell(c).into_owned()).collect());
     }
 
+    /// A by-result answer as one row per figure: `domain`, `from`, `to`, `dimension`,
+    /// `value` and the count, named `unit` (`messages`, `sessions`).
+    pub fn figures<'a>(
+        (domain, from, to): (&str, &str, &str),
+        unit: &'static str,
+        figures: impl IntoIterator<Item = (&'a str, &'a str, u64)>,
+    ) -> Table {
+        let mut t = Table::new(vec!["domain", "from", "to", "dimension", "value", unit]);
+        for (dimension, value, n) in figures {
+            t.row(vec![
+                domain.to_string(),
+                from.to_string(),
+                to.to_string(),
+                dimension.to_string(),
+                value.to_string(),
+                n.to_string(),
+            ]);
+        }
+        t
+    }
+
     fn bytes(&self) -> Result<Vec<u8>, ApiError> {
         let mut out = csv::Writer::from_writer(Vec::new());
         out.write_record(&self.header).map_err(internal)?;

@@ -77,37 +77,23 @@ impl DmarcByResultResponse {
     /// One row per figure: the total, DMARC pass and fail, then each disposition, DKIM and
     /// SPF result.
     fn table(&self) -> Table {
-        let mut t = Table::new(vec![
-            "domain",
-            "from",
-            "to",
-            "dimension",
-            "value",
-            "messages",
-        ]);
-        let mut row = |dimension: &str, value: &str, n: u64| {
-            t.row(vec![
-                self.domain.clone(),
-                self.from.clone(),
-                self.to.clone(),
-                dimension.to_string(),
-                value.to_string(),
-                n.to_string(),
-            ]);
-        };
-        row("total", "", self.total_messages);
-        row("dmarc", "pass", self.dmarc_pass_messages);
-        row("dmarc", "fail", self.dmarc_fail_messages);
+        let mut figures = vec![
+            ("total", "", self.total_messages),
+            ("dmarc", "pass", self.dmarc_pass_messages),
+            ("dmarc", "fail", self.dmarc_fail_messages),
+        ];
         for (dimension, counts) in [
             ("disposition", &self.disposition),
             ("dkim_aligned", &self.dkim_aligned),
             ("spf_aligned", &self.spf_aligned),
         ] {
-            for (value, n) in counts {
-                row(dimension, value, *n);
-            }
+            figures.extend(
+                counts
+                    .iter()
+                    .map(|(value, n)| (dimension, value.as_str(), *n)),
+            );
         }
-        t
+        Table::figures((&self.domain, &self.from, &self.to), "messages", figures)
     }
 
     /// The answer of `services::aggregates::dmarc_by_result` for a range, as every front door

@@ -66,31 +66,17 @@ pub async fn get_tls_by_result(
 
 impl TlsByResultResponse {
     fn table(&self) -> Table {
-        let mut t = Table::new(vec![
-            "domain",
-            "from",
-            "to",
-            "dimension",
-            "value",
-            "sessions",
-        ]);
-        let mut row = |dimension: &str, value: &str, n: u64| {
-            t.row(vec![
-                self.domain.clone(),
-                self.from.clone(),
-                self.to.clone(),
-                dimension.to_string(),
-                value.to_string(),
-                n.to_string(),
-            ]);
-        };
-        row("total", "", self.total_sessions);
-        row("sessions", "successful", self.successful_sessions);
-        row("sessions", "failed", self.failed_sessions);
-        for (value, n) in &self.failed_sessions_by_result_type {
-            row("failed_result_type", value, *n);
-        }
-        t
+        let mut figures = vec![
+            ("total", "", self.total_sessions),
+            ("sessions", "successful", self.successful_sessions),
+            ("sessions", "failed", self.failed_sessions),
+        ];
+        figures.extend(
+            self.failed_sessions_by_result_type
+                .iter()
+                .map(|(value, n)| ("failed_result_type", value.as_str(), *n)),
+        );
+        Table::figures((&self.domain, &self.from, &self.to), "sessions", figures)
     }
 
     /// The answer of `services::aggregates::tls_by_result` for a range.
