@@ -152,7 +152,8 @@ pub async fn get_domain(
     Ok(web::Json(DomainResponse::for_role(domain, role)))
 }
 
-/// Delete a domain and all its reports.
+/// Delete a domain and all its reports (in batches: a large domain takes a while, and other
+/// writes go on meanwhile).
 #[utoipa::path(tag = "domains", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name")), responses(
     (status = 204, description = "Deleted"),
     (status = 403, response = AdminRequired),
@@ -167,9 +168,11 @@ pub async fn delete_domain(
     caller.require(Role::Admin)?;
     let name = path.into_inner();
     blocking(move || {
-        Ok(state
-            .db
-            .write(|conn| domains::delete_domain(conn, &caller.scope, &name))?)
+        Ok(crate::services::domains::delete_domain(
+            &state.db,
+            &caller.scope,
+            &name,
+        )?)
     })
     .await?;
     Ok(HttpResponse::NoContent().finish())

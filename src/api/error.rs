@@ -72,6 +72,8 @@ pub enum ErrorCode {
     PeriodTooLong,
     /// A document format other than `html` or `pdf` was asked for.
     UnsupportedFormat,
+    /// The data asked for was deleted by the tenant's retention (410).
+    Expired,
 }
 
 /// RFC 9457 problem details.
@@ -167,6 +169,9 @@ pub enum ApiError {
     /// No SMTP relay to send a digest through (409).
     #[error("digest relay not configured: {0}")]
     DigestRelayNotConfigured(String),
+    /// Deleted by retention (410 `expired`).
+    #[error("expired: {0}")]
+    Expired(String),
 }
 
 impl From<crate::domain::branding::UnsupportedLanguage> for ApiError {
@@ -199,6 +204,7 @@ impl ApiError {
             ApiError::NotConfigured(_) => ErrorCode::NotConfigured,
             ApiError::Unprocessable { code, .. } => *code,
             ApiError::DigestRelayNotConfigured(_) => ErrorCode::DigestRelayNotConfigured,
+            ApiError::Expired(_) => ErrorCode::Expired,
         }
     }
 
@@ -215,6 +221,7 @@ impl ApiError {
             | ApiError::AmbiguousDomain(m)
             | ApiError::NotConfigured(m)
             | ApiError::DigestRelayNotConfigured(m)
+            | ApiError::Expired(m)
             | ApiError::MailIntakeNotConfigured(m) => m.clone(),
             ApiError::Upload { detail, .. } | ApiError::Unprocessable { detail, .. } => {
                 detail.clone()
@@ -280,6 +287,7 @@ impl ResponseError for ApiError {
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::NotConfigured(_) => StatusCode::NOT_IMPLEMENTED,
+            ApiError::Expired(_) => StatusCode::GONE,
         }
     }
 

@@ -26,6 +26,7 @@ pub mod problems;
 pub mod records;
 pub mod reports;
 pub mod request_id;
+pub mod retention;
 pub mod state;
 pub mod tenants;
 pub mod tlsrpt;
@@ -143,6 +144,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(branding::get_branding)
                 .service(branding::put_branding)
                 .service(branding::delete_branding)
+                .service(retention::get_retention)
+                .service(retention::put_retention)
+                .service(retention::delete_retention)
                 .service(domains::create_domain)
                 .service(domains::list_domains)
                 .service(domains::get_domain)

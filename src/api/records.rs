@@ -249,6 +249,7 @@ fn write_rows(sink: &mut Sink, page: RecordPage) -> Result<(), ApiError> {
     (status = 400, description = "Bad limit, cursor or format, or a TLS report (its policies are in `GET /reports/{id}`)", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 410, description = "`expired`: the tenant's retention deleted the report's records", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/reports/{report_id}/records")]
 pub async fn list_report_records(
@@ -272,6 +273,9 @@ pub async fn list_report_records(
         )?)
     })
     .await?;
+    if row.records_purged_at.is_some() {
+        return Err(crate::api::reports::expired());
+    }
     let Some(page) = page else {
         return Err(ApiError::BadRequest(
             "only DMARC aggregate reports have records; a TLS report's policies and failures are in GET /reports/{id}".into(),

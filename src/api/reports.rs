@@ -443,6 +443,9 @@ pub struct ReportSummary {
     /// Tolerances applied while parsing.
     pub warnings: Vec<Warning>,
     pub created_at: i64,
+    /// When the tenant's retention deleted the report's records (DMARC) or policies (TLS)
+    /// and its original upload; it still counts in the aggregates until its rollups expire.
+    pub records_expired_at: Option<i64>,
 }
 
 impl From<&ReportRow> for ReportSummary {
@@ -464,6 +467,7 @@ impl From<&ReportRow> for ReportSummary {
             part: (!origin.is_empty()).then(|| origin.join(" > ")),
             warnings: serde_json::from_str(&r.warnings).unwrap_or_default(),
             created_at: r.created_at,
+            records_expired_at: r.records_purged_at,
         }
     }
 }
@@ -536,6 +540,13 @@ pub struct ReportResponse {
     pub summary: ReportSummary,
     /// The normalized report: DMARC header and records, or the TLS report.
     pub report: ReportContent,
+}
+
+/// 410 for data the tenant's retention deleted.
+pub(crate) fn expired() -> ApiError {
+    ApiError::Expired(
+        "the tenant's retention deleted this report's records and original upload; its figures remain in the aggregates until its rollups expire".into(),
+    )
 }
 
 /// A stored record as the API shows it.
@@ -671,6 +682,7 @@ pub struct RawQuery {
     (status = 200, description = "The report's payload (`application/xml` or `application/tlsrpt+json`), or with `original=true` the whole upload (`application/gzip`, `application/zip`, `message/rfc822`, …)", body = inline(ReportFile), content_type = "application/octet-stream"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 410, description = "`expired`: the tenant's retention deleted the upload", body = Problem, content_type = "application/problem+json"),
 ))]
 #[get("/reports/{report_id}/raw")]
 pub async fn get_report_raw(
@@ -683,9 +695,13 @@ pub async fn get_report_raw(
     let original = query.original.unwrap_or(false);
     let limits = state.limits;
     let (bytes, media, filename) = blocking(move || {
-        let upload = state
-            .db
-            .read(|conn| store::get_report_upload(conn, &caller.scope, &id))?;
+        let upload = state.db.read(|conn| {
+            let report = store::get_report(conn, &caller.scope, &id)?;
+            if report.records_purged_at.is_some() {
+                return Ok(Err(expired()));
+            }
+            Ok(Ok(store::get_report_upload(conn, &caller.scope, &id)?))
+        })??;
         let mut bytes = Vec::new();
         flate2::read::GzDecoder::new(&upload.compressed[..])
             .read_to_end(&mut bytes)
@@ -824,6 +840,7 @@ fn conventional_name(report: &store::ReportRow, tls: bool) -> String {
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Needs the writer role", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Not found", body = Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`conflict`: the report's records (or those of the version it replaced) expired under the tenant's retention, so its share of the aggregates cannot be taken out; it goes when its rollups expire", body = Problem, content_type = "application/problem+json"),
 ))]
 #[delete("/reports/{report_id}")]
 pub async fn delete_report(

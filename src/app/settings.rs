@@ -147,6 +147,9 @@
 //!   retries at once, for tests).
 //! - `digest_schedule_seconds` [`RUAD_DIGEST_SCHEDULE_SECONDS`]: how often due digests are
 //!   looked for (default 60, 1 to 3600).
+//! - `retention_sweep_seconds` [`RUAD_RETENTION_SWEEP_SECONDS`]: how often the retention
+//!   sweep deletes what tenants' retention settings let expire (default 600; 0 turns it off,
+//!   at most 86400). One sweep runs at most a minute; the next goes on where it stopped.
 //!
 //! [`SETTINGS_HELP`] lists the same keys for `ruad serve --help`; a test keeps it, this list
 //! and README.md's settings table complete.
@@ -225,6 +228,7 @@ pub struct Settings {
     pub digest_max_attempts: i32,
     pub digest_backoff_base_seconds: i64,
     pub digest_schedule_seconds: u64,
+    pub retention_sweep_seconds: u64,
 }
 
 impl Default for Settings {
@@ -288,6 +292,7 @@ impl Default for Settings {
             digest_max_attempts: 8,
             digest_backoff_base_seconds: 60,
             digest_schedule_seconds: 60,
+            retention_sweep_seconds: 600,
         }
     }
 }
@@ -552,6 +557,11 @@ pub const SETTINGS_HELP: &[(&str, &str, &str)] = &[
         "digest_schedule_seconds",
         "60",
         "how often due digests are looked for (1 to 3600)",
+    ),
+    (
+        "retention_sweep_seconds",
+        "600",
+        "how often the retention sweep deletes expired data (0: never, at most 86400)",
     ),
 ];
 
@@ -927,6 +937,7 @@ impl Settings {
             mailboxes: self.mailbox_settings(),
             digests: self.digest_settings().unwrap_or_default(),
             digest_schedule_every: std::time::Duration::from_secs(self.digest_schedule_seconds),
+            retention_sweep_every: std::time::Duration::from_secs(self.retention_sweep_seconds),
             ..Default::default()
         }
     }
@@ -967,6 +978,12 @@ impl Settings {
         }
         if !(1..=3600).contains(&self.digest_schedule_seconds) {
             return Err(bad("digest_schedule_seconds", "must be between 1 and 3600"));
+        }
+        if self.retention_sweep_seconds > 86_400 {
+            return Err(bad(
+                "retention_sweep_seconds",
+                "must be between 0 and 86400",
+            ));
         }
         Ok(crate::services::digests::DigestSettings {
             relay,

@@ -35,6 +35,7 @@ pub mod runner;
 pub mod schedule_digests;
 pub mod schedule_dns_checks;
 pub mod send_digest;
+pub mod sweep_retention;
 
 pub use runner::{Concurrency, Context, JobSettings, run};
 

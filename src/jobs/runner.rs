@@ -17,7 +17,7 @@
 //! Metrics (`services::metrics`): running per kind, runs completed, failed, retried and
 //! stopped for a lost lease, run durations, and leases freed at startup.
 
-use super::{Finished, dispatch, schedule_digests, schedule_dns_checks};
+use super::{Finished, dispatch, schedule_digests, schedule_dns_checks, sweep_retention};
 use crate::analysis::issues::Thresholds;
 use crate::dns::checks::Checker;
 use crate::domain::ids::JobId;
@@ -105,6 +105,8 @@ pub struct JobSettings {
     pub digests: DigestSettings,
     /// How often due digests are looked for.
     pub digest_schedule_every: Duration,
+    /// How often the retention sweep runs; zero turns it off.
+    pub retention_sweep_every: Duration,
 }
 
 impl Default for JobSettings {
@@ -122,6 +124,7 @@ impl Default for JobSettings {
             mailboxes: MailboxSettings::default(),
             digests: DigestSettings::default(),
             digest_schedule_every: Duration::from_secs(60),
+            retention_sweep_every: Duration::ZERO,
         }
     }
 }
@@ -233,6 +236,11 @@ pub async fn run(ctx: Arc<Context>) {
     tasks
         .background
         .push(tokio::spawn(schedule_digests::run(ctx.clone())).abort_handle());
+    if !ctx.settings.retention_sweep_every.is_zero() {
+        tasks
+            .background
+            .push(tokio::spawn(sweep_retention::run(ctx.clone())).abort_handle());
+    }
     loop {
         let claimed = claim(&ctx, &shared).await;
         let any = !claimed.is_empty();

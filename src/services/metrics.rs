@@ -10,6 +10,7 @@
 //! | `ruad_ingest_records` | histogram | kind | records per stored report (DMARC records, TLS policies); duplicates are not stored |
 //! | `ruad_group_commit_batches_total` | counter | | transactions of the group commit (small reports written together) |
 //! | `ruad_group_commit_units_total` | counter | | reports written by the group commit (per transaction: units / batches) |
+//! | `ruad_retention_deleted_total` | counter | what | deleted by the retention sweep: `records`, `report_records`, `upload_bytes`, `uploads`, `failure_reports`, `reports`, `rollup_rows` |
 //! | `ruad_database_up` | gauge | | whether the scrape could read the database |
 //! | `ruad_jobs_queued` | gauge | kind | due jobs no instance holds, all instances (database) |
 //! | `ruad_jobs_scheduled` | gauge | kind | jobs not due yet, all instances (database) |
@@ -164,6 +165,8 @@ pub struct Metrics {
     /// turned away by a limit.
     mail: Mutex<BTreeMap<(&'static str, u16), u64>>,
     mail_refused: Mutex<u64>,
+    /// Rows and items the retention sweep deleted, by what (`services::retention`).
+    retention: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 impl Default for Metrics {
@@ -192,6 +195,7 @@ impl Default for Metrics {
             delivery_latency: Mutex::new(Histogram::new(LONG_BUCKETS)),
             mail: Mutex::default(),
             mail_refused: Mutex::default(),
+            retention: Mutex::default(),
         }
     }
 }
@@ -294,6 +298,13 @@ impl Metrics {
     /// recipient in LMTP), by its reply code.
     pub fn mail_message(&self, protocol: &'static str, code: u16) {
         *lock(&self.mail).entry((protocol, code)).or_default() += 1;
+    }
+
+    /// `n` things of one kind deleted by the retention sweep.
+    pub fn retention_deleted(&self, what: &'static str, n: u64) {
+        if n > 0 {
+            *lock(&self.retention).entry(what).or_default() += n;
+        }
     }
 
     /// One mail connection turned away by a connection limit.
@@ -447,6 +458,15 @@ impl Metrics {
             "ruad_mail_connections_refused_total {}",
             *lock(&self.mail_refused)
         );
+        header(
+            &mut out,
+            "ruad_retention_deleted_total",
+            "counter",
+            "What the retention sweep deleted: records, report_records (reports whose records went), upload_bytes, uploads, failure_reports, reports, rollup_rows.",
+        );
+        for (what, n) in lock(&self.retention).iter() {
+            let _ = writeln!(out, "ruad_retention_deleted_total{{what=\"{what}\"}} {n}");
+        }
         out
     }
 

@@ -17,6 +17,7 @@ pub mod metrics;
 pub mod portfolio;
 pub mod readiness;
 pub mod records;
+pub mod retention;
 pub mod secrets;
 pub mod webhooks;
 

@@ -133,6 +133,7 @@ fn refusal(error: &IngestFailure) -> Reply {
             "5.7.1",
             format!("report for {domain}, which several tenants hold"),
         ),
+        IngestFailure::Expired { .. } => Reply::new(550, "5.7.1", error.to_string()),
         IngestFailure::Parse { code, message } => match *code {
             "empty_input" | "not_a_report" => Reply::new(
                 554,

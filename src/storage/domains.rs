@@ -233,6 +233,17 @@ pub fn delete_domain(
     })
 }
 
+/// The ids of a domain's reports (its deletion goes through them in batches).
+pub fn list_domain_report_ids(
+    conn: &mut DbConnection,
+    domain_id: &str,
+) -> StorageResult<Vec<String>> {
+    Ok(reports::table
+        .filter(reports::domain_id.eq(domain_id))
+        .select(reports::id)
+        .load(conn)?)
+}
+
 /// The domain with id `id`, whoever owns it (background jobs, which have no caller).
 pub fn find_domain_by_id(conn: &mut DbConnection, id: &DomainId) -> StorageResult<Option<Domain>> {
     Ok(domains::table

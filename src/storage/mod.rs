@@ -26,6 +26,7 @@ pub mod keys;
 pub mod mailboxes;
 pub mod portfolio;
 pub mod reports;
+pub mod retention;
 pub mod schema;
 pub mod source_names;
 pub mod tenants;

@@ -84,6 +84,7 @@ diesel::table! {
         data -> Binary,
         created_at -> BigInt,
         filename -> Nullable<Text>,
+        purged_at -> Nullable<BigInt>,
     }
 }
 
@@ -108,6 +109,7 @@ diesel::table! {
         record_count -> BigInt,
         message_count -> BigInt,
         created_at -> BigInt,
+        records_purged_at -> Nullable<BigInt>,
     }
 }
 
@@ -482,6 +484,15 @@ diesel::table! {
 
 diesel::joinable!(digest_deliveries -> digests (digest_id));
 
+diesel::table! {
+    tenant_retention (tenant_id) {
+        tenant_id -> Text,
+        records_days -> Nullable<BigInt>,
+        rollups_days -> Nullable<BigInt>,
+        updated_at -> BigInt,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
     tenants,
     api_keys,
@@ -511,6 +522,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     mailboxes,
     intake_addresses,
     tenant_branding,
+    tenant_retention,
     domain_daily,
     digests,
     digest_deliveries,

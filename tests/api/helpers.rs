@@ -71,6 +71,8 @@ pub fn settings(database_url: &str) -> Settings {
         )),
         // Report addresses exist (the mail intake API answers); no mail listener is bound.
         mail_domain: Some("reports.ruad.test".into()),
+        // The retention sweep deletes only what a test asks it to.
+        retention_sweep_seconds: 0,
         ..Settings::default()
     }
 }

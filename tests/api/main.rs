@@ -25,5 +25,6 @@ mod portfolio;
 mod readiness;
 mod reports;
 mod resources;
+mod retention;
 mod timeseries;
 mod webhooks;

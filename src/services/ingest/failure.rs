@@ -313,6 +313,11 @@ impl Handler<'_> {
             Ok(id) => (id, false),
             Err(TxError::Duplicate(id)) => (id, true),
             Err(TxError::Storage(e)) => return Err(ParseError::Handler(Box::new(e))),
+            Err(TxError::Expired(_)) => {
+                return Err(ParseError::Handler(Box::new(StorageError::Other(
+                    anyhow::anyhow!("a failure report has no versions to expire"),
+                ))));
+            }
         };
         self.push(Ingested::Stored {
             id,

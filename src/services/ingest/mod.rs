@@ -154,6 +154,10 @@ pub enum IngestFailure {
         domain: String,
         tenants: Vec<String>,
     },
+    /// A newer version of a stored DMARC report whose records retention has deleted: what
+    /// the stored version added to the per-source sums can no longer be recomputed, so it
+    /// cannot be replaced.
+    Expired { domain: String, report_id: ReportId },
 }
 
 impl IngestFailure {
@@ -166,6 +170,7 @@ impl IngestFailure {
                 "domain_not_registered"
             }
             IngestFailure::AmbiguousDomain { .. } => "ambiguous_domain",
+            IngestFailure::Expired { .. } => "report_expired",
         }
     }
 
@@ -175,7 +180,8 @@ impl IngestFailure {
             IngestFailure::Parse { .. } => None,
             IngestFailure::DomainNotRegistered { domain }
             | IngestFailure::OtherDomain { domain, .. }
-            | IngestFailure::AmbiguousDomain { domain, .. } => Some(domain),
+            | IngestFailure::AmbiguousDomain { domain, .. }
+            | IngestFailure::Expired { domain, .. } => Some(domain),
         }
     }
 }
@@ -201,6 +207,10 @@ impl std::fmt::Display for IngestFailure {
                 "the report is about {domain}, which {} tenants of your subtree have registered ({}); upload again with tenant_id naming one",
                 tenants.len(),
                 tenants.join(", ")
+            ),
+            IngestFailure::Expired { report_id, .. } => write!(
+                f,
+                "this is a newer version of report {report_id}, whose records have expired under the tenant's retention; it cannot replace it"
             ),
         }
     }
@@ -325,6 +335,8 @@ enum TxError {
     Storage(StorageError),
     /// Same key and content already stored: roll back, answer with the stored id.
     Duplicate(ReportId),
+    /// Other content under the key of a DMARC report whose records have expired: roll back.
+    Expired(ReportId),
 }
 
 impl From<diesel::result::Error> for TxError {
@@ -384,6 +396,11 @@ fn settle(
     match verdict(&others, &row.content_hash) {
         Verdict::Duplicate(id) => return Err(TxError::Duplicate(id)),
         Verdict::Conflict(older) => {
+            if key.kind == KIND_DMARC
+                && let Some(expired) = store::find_expired_current(conn, &older)?
+            {
+                return Err(TxError::Expired(expired));
+            }
             row.conflict = true;
             store::supersede(conn, &older, &id)?;
         }
@@ -850,6 +867,16 @@ impl Handler<'_> {
                 (row.id, false, row.conflict)
             }
             Err(TxError::Duplicate(id)) => (id, true, false),
+            Err(TxError::Expired(report_id)) => {
+                self.unfiled(
+                    origin,
+                    IngestFailure::Expired {
+                        domain: domain_name.to_string(),
+                        report_id,
+                    },
+                );
+                return Ok(());
+            }
             Err(TxError::Storage(e)) => return Err(ParseError::Handler(Box::new(e))),
         };
         self.push(Ingested::Stored {

@@ -30,8 +30,9 @@ pub use read::{
     list_tls,
 };
 pub use write::{
-    DmarcWriter, NewUpload, ReportKey, ReportVersion, complete_report, find_or_insert_upload,
-    find_report_by_hash, insert_pending_report, insert_tls, list_versions, supersede,
+    DmarcWriter, NewUpload, ReportKey, ReportVersion, complete_report, find_expired_current,
+    find_or_insert_upload, find_report_by_hash, insert_pending_report, insert_tls, list_versions,
+    supersede,
 };
 
 use super::schema::reports;
@@ -73,6 +74,8 @@ pub struct ReportRow {
     pub record_count: i64,
     pub message_count: i64,
     pub created_at: i64,
+    /// When retention deleted its records (DMARC) or policies (TLS); its rollups remain.
+    pub records_purged_at: Option<i64>,
 }
 
 /// A stored report's header, typed by the report's kind.
@@ -148,6 +151,7 @@ mod tests {
             record_count: 0,
             message_count: 0,
             created_at: 0,
+            records_purged_at: None,
         }
     }
 

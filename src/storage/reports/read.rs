@@ -128,6 +128,28 @@ pub fn delete_report(
 ) -> StorageResult<()> {
     let report = get_report(conn, scope, id)?;
     conn.transaction(|conn| {
+        // A DMARC report whose records retention deleted cannot leave the per-source sums
+        // (nor come back into them): what it added can no longer be recomputed.
+        let current = if report.superseded_by.is_none() {
+            Some(report.id.as_str())
+        } else {
+            None
+        };
+        let expired: i64 = reports::table
+            .filter(reports::kind.eq(super::KIND_DMARC))
+            .filter(reports::records_purged_at.is_not_null())
+            .filter(
+                reports::superseded_by
+                    .eq(report.id.as_str())
+                    .or(reports::id.nullable().eq(current)),
+            )
+            .count()
+            .get_result(conn)?;
+        if expired > 0 {
+            return Err(StorageError::Conflict(
+                "the records of this report (or of the version it replaced) have expired under the tenant's retention, so its share of the aggregates can no longer be recomputed; it is deleted with its rollups when they expire".into(),
+            ));
+        }
         // domain_daily follows which reports are current: this one leaves it (while its
         // rollup rows still exist), the versions it superseded come back.
         if report.superseded_by.is_none() {
@@ -223,6 +245,7 @@ pub fn list_current_dmarc_reports(
         .filter(reports::domain_id.eq(domain_id))
         .filter(reports::kind.eq(super::KIND_DMARC))
         .filter(reports::superseded_by.is_null())
+        .filter(reports::records_purged_at.is_null())
         .filter(reports::begin_ts.le(last_ts))
         .filter(reports::end_ts.ge(first_ts))
         .into_boxed();
@@ -257,6 +280,7 @@ pub fn find_current_dmarc_report(
         .filter(reports::domain_id.eq(domain_id))
         .filter(reports::kind.eq(super::KIND_DMARC))
         .filter(reports::superseded_by.is_null())
+        .filter(reports::records_purged_at.is_null())
         .filter(reports::begin_ts.le(last_ts))
         .filter(reports::end_ts.ge(first_ts))
         .select((
@@ -279,6 +303,7 @@ pub fn count_current_dmarc_records(
         .filter(reports::domain_id.eq(domain_id))
         .filter(reports::kind.eq(super::KIND_DMARC))
         .filter(reports::superseded_by.is_null())
+        .filter(reports::records_purged_at.is_null())
         .filter(reports::begin_ts.le(last_ts))
         .filter(reports::end_ts.ge(first_ts))
         .select(diesel::dsl::sql::<

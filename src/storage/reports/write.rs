@@ -133,6 +133,22 @@ pub fn list_versions(
         .collect())
 }
 
+/// The first of `ids` that is current and whose records retention has deleted.
+pub fn find_expired_current(
+    conn: &mut DbConnection,
+    ids: &[ReportId],
+) -> StorageResult<Option<ReportId>> {
+    let ids: Vec<&str> = ids.iter().map(ReportId::as_str).collect();
+    Ok(reports::table
+        .filter(reports::id.eq_any(&ids))
+        .filter(reports::superseded_by.is_null())
+        .filter(reports::records_purged_at.is_not_null())
+        .select(reports::id)
+        .first::<String>(conn)
+        .optional()?
+        .map(ReportId::from))
+}
+
 /// Flags `older` as conflicting and lets `newer` supersede those not superseded yet.
 pub fn supersede(
     conn: &mut DbConnection,
@@ -191,6 +207,7 @@ pub fn insert_pending_report(
         record_count: 0,
         message_count: 0,
         created_at: now(),
+        records_purged_at: None,
     };
     diesel::insert_into(reports::table)
         .values(row.clone())

@@ -1,0 +1,427 @@
+//! Retention: how long each tenant keeps its raw data and its rollups, and the sweep that
+//! deletes what expired.
+//!
+//! # Settings
+//! Two fields per tenant, each inherited on its own from the nearest tenant up the tree that
+//! sets it (the tenant itself first); nobody setting a field keeps that data forever:
+//! - `records_days`: raw data. The DMARC records and TLS policies of reports that ended more
+//!   than this many days ago, the original uploads once all their reports are past it, and
+//!   failure reports that arrived before it. The report rows stay (their summaries list and
+//!   their rollups count), marked `records_expired_at`.
+//! - `rollups_days`: everything else. Reports that ended before the cutoff, with their
+//!   per-report rollups, and the per-source, per-day and per-month sums of the days before
+//!   it. Rollups are kept in whole calendar months: the cutoff is the first day of the month
+//!   `rollups_days` ago, so a month is never partly counted, and data stays at most a month
+//!   longer than asked.
+//!
+//! `rollups_days` may not be shorter than `records_days` (the effective values are checked
+//! when a tenant's own settings change).
+//!
+//! # The sweep
+//! [`sweep`] walks the tenants with an effective setting and deletes what expired in small
+//! batches ([`BATCH`] rows, one transaction each, under the writer on SQLite), until nothing
+//! is left or its time budget is spent (the next sweep goes on). Nothing is deleted before its
+//! time: cutoffs are computed from `now` and the settings when the sweep starts. Each deletion
+//! is counted in `/metrics` (`ruad_retention_deleted_total{what}`).
+//!
+//! Guards elsewhere keep the per-source rollups exact after a report's records are gone: such
+//! a report cannot be deleted, nor replaced by a newer version (`services::ingest`,
+//! `storage::reports::delete_report`), since what it added could no longer be recomputed.
+//!
+//! Must not depend on `api` or actix-web.
+
+use crate::domain::days::month_start;
+use crate::domain::ids::TenantId;
+use crate::services::metrics::Metrics;
+use crate::storage::retention as store;
+use crate::storage::{Db, StorageError, StorageResult, TenantScope, tenants};
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+/// Rows one sweep transaction deletes at most.
+pub const BATCH: i64 = 5_000;
+
+/// Reports read per step of the sweep.
+const REPORTS_PER_STEP: i64 = 100;
+
+/// The longest retention accepted (100 years).
+pub const MAX_DAYS: i64 = 36_500;
+
+/// One field of a tenant's effective settings, with the tenant that set it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Inherited {
+    pub days: i64,
+    pub from: TenantId,
+}
+
+/// A tenant's settings: its own, and what applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retention {
+    pub own_records_days: Option<i64>,
+    pub own_rollups_days: Option<i64>,
+    pub records: Option<Inherited>,
+    pub rollups: Option<Inherited>,
+    pub updated_at: Option<i64>,
+}
+
+/// Why settings were refused.
+#[derive(Debug, thiserror::Error)]
+pub enum RetentionError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+/// Resolves the fields of the tenant at `path` from every tenant's own settings.
+fn resolve(
+    path: &str,
+    own: &HashMap<String, store::OwnRetention>,
+) -> (Option<Inherited>, Option<Inherited>) {
+    let mut records = None;
+    let mut rollups = None;
+    for id in crate::storage::branding::path_ancestors(path) {
+        if let Some(o) = own.get(id) {
+            if let Some(days) = o.records_days {
+                records = Some(Inherited {
+                    days,
+                    from: TenantId::from(id),
+                });
+            }
+            if let Some(days) = o.rollups_days {
+                rollups = Some(Inherited {
+                    days,
+                    from: TenantId::from(id),
+                });
+            }
+        }
+    }
+    (records, rollups)
+}
+
+fn own_map(
+    conn: &mut crate::storage::DbConnection,
+) -> StorageResult<HashMap<String, store::OwnRetention>> {
+    Ok(store::list_own_retention(conn)?
+        .into_iter()
+        .map(|o| (o.tenant_id.clone(), o))
+        .collect())
+}
+
+/// The settings of a tenant in the caller's scope.
+pub fn get(db: &Db, scope: &TenantScope, tenant: &TenantId) -> StorageResult<Retention> {
+    db.read(|conn| {
+        let t = tenants::get_tenant(conn, scope, tenant)?;
+        let own = own_map(conn)?;
+        let (records, rollups) = resolve(&t.path, &own);
+        let mine = own.get(tenant.as_str());
+        Ok(Retention {
+            own_records_days: mine.and_then(|o| o.records_days),
+            own_rollups_days: mine.and_then(|o| o.rollups_days),
+            records,
+            rollups,
+            updated_at: mine.map(|o| o.updated_at),
+        })
+    })
+}
+
+fn check_days(name: &str, days: Option<i64>) -> Result<(), RetentionError> {
+    match days {
+        Some(d) if !(1..=MAX_DAYS).contains(&d) => Err(RetentionError::Invalid(format!(
+            "{name} must be between 1 and {MAX_DAYS}"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Sets a tenant's own settings (`None` fields inherit); refused when the tenant would keep
+/// rollups for less time than records, or a descendant would.
+pub fn put(
+    db: &Db,
+    scope: &TenantScope,
+    tenant: &TenantId,
+    records_days: Option<i64>,
+    rollups_days: Option<i64>,
+    now: i64,
+) -> Result<Retention, RetentionError> {
+    check_days("records_days", records_days)?;
+    check_days("rollups_days", rollups_days)?;
+    db.write(|conn| {
+        let t = tenants::get_tenant(conn, scope, tenant)?;
+        let mut own = own_map(conn)?;
+        own.insert(
+            tenant.as_str().to_string(),
+            store::OwnRetention {
+                tenant_id: tenant.as_str().to_string(),
+                records_days,
+                rollups_days,
+                updated_at: now,
+            },
+        );
+        // The tenant and every tenant below it must stay consistent.
+        for (_, path) in store::list_tenant_paths(conn)? {
+            if !path.split('/').any(|id| id == tenant.as_str()) {
+                continue;
+            }
+            if let (Some(r), Some(u)) = resolve(&path, &own)
+                && u.days < r.days
+            {
+                {
+                    return Ok(Err(RetentionError::Invalid(format!(
+                        "rollups would be kept {} days and records {} days{}: rollups_days may not be shorter than records_days",
+                        u.days,
+                        r.days,
+                        if path == t.path { String::new() } else { format!(" for a tenant below (its path: {path})") }
+                    ))));
+                }
+            }
+        }
+        store::upsert_retention(conn, tenant, records_days, rollups_days, now)?;
+        Ok(Ok(()))
+    })??;
+    Ok(get(db, scope, tenant)?)
+}
+
+/// Removes a tenant's own settings (it inherits again); whether it had any.
+pub fn delete(db: &Db, scope: &TenantScope, tenant: &TenantId) -> StorageResult<bool> {
+    db.write(|conn| {
+        tenants::get_tenant(conn, scope, tenant)?;
+        store::delete_retention(conn, tenant)
+    })
+}
+
+/// What one sweep deleted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Swept {
+    /// DMARC records, TLS policies and failure details.
+    pub records: u64,
+    /// Reports whose records went (marked).
+    pub reports_purged: u64,
+    /// Uploads whose bytes went.
+    pub uploads_purged: u64,
+    pub failure_reports: u64,
+    /// Reports deleted whole (their rollups expired).
+    pub reports: u64,
+    /// Per-day and per-month rollup rows.
+    pub rollup_rows: u64,
+    /// Uploads deleted (no report uses them any more).
+    pub uploads: u64,
+    /// Whether everything that expired is gone (else the budget ran out first).
+    pub done: bool,
+}
+
+/// Deletes what expired at `now` for every tenant with an effective setting, batch by batch,
+/// until done or `budget` is spent.
+pub fn sweep(db: &Db, metrics: &Metrics, now: i64, budget: Duration) -> StorageResult<Swept> {
+    let started = Instant::now();
+    let over = || started.elapsed() >= budget;
+    let (paths, own) = db.read(|conn| Ok((store::list_tenant_paths(conn)?, own_map(conn)?)))?;
+    let mut swept = Swept::default();
+    let today = now.div_euclid(86_400);
+    for (tenant, path) in paths {
+        let (records, rollups) = resolve(&path, &own);
+        if let Some(r) = records {
+            let cutoff = (today - r.days).saturating_mul(86_400);
+            if !purge_raw(db, metrics, &tenant, cutoff, now, &mut swept, &over)? {
+                return Ok(swept);
+            }
+        }
+        if let Some(u) = rollups {
+            let cutoff_day = month_start(today - u.days);
+            if !expire_rollups(db, metrics, &tenant, cutoff_day, now, &mut swept, &over)? {
+                return Ok(swept);
+            }
+        }
+    }
+    swept.done = true;
+    Ok(swept)
+}
+
+/// Raw data of one tenant older than `cutoff` (Unix time); `false` when the budget ran out.
+fn purge_raw(
+    db: &Db,
+    metrics: &Metrics,
+    tenant: &str,
+    cutoff: i64,
+    now: i64,
+    swept: &mut Swept,
+    over: &impl Fn() -> bool,
+) -> StorageResult<bool> {
+    loop {
+        let reports =
+            db.read(|c| store::list_reports_to_purge(c, tenant, cutoff, REPORTS_PER_STEP))?;
+        if reports.is_empty() {
+            break;
+        }
+        for (id, _kind) in reports {
+            loop {
+                let n = db.write(|c| store::delete_report_records(c, &id, BATCH))?;
+                swept.records += n as u64;
+                metrics.retention_deleted("records", n as u64);
+                if (n as i64) < BATCH {
+                    break;
+                }
+                if over() {
+                    return Ok(false);
+                }
+            }
+            db.write(|c| store::mark_records_purged(c, &id, now))?;
+            swept.reports_purged += 1;
+            metrics.retention_deleted("report_records", 1);
+            if over() {
+                return Ok(false);
+            }
+        }
+    }
+    loop {
+        let n = db.write(|c| store::purge_uploads(c, tenant, now, 100))?;
+        swept.uploads_purged += n as u64;
+        metrics.retention_deleted("upload_bytes", n as u64);
+        if n < 100 {
+            break;
+        }
+        if over() {
+            return Ok(false);
+        }
+    }
+    for domain in db.read(|c| store::list_tenant_domain_ids(c, tenant))? {
+        loop {
+            let n = db.write(|c| store::delete_failure_reports(c, &domain, cutoff, BATCH))?;
+            swept.failure_reports += n as u64;
+            metrics.retention_deleted("failure_reports", n as u64);
+            if (n as i64) < BATCH {
+                break;
+            }
+            if over() {
+                return Ok(false);
+            }
+        }
+    }
+    loop {
+        let n = db.write(|c| store::delete_orphan_uploads(c, tenant, 100))?;
+        swept.uploads += n as u64;
+        metrics.retention_deleted("uploads", n as u64);
+        if n < 100 {
+            break;
+        }
+    }
+    Ok(!over())
+}
+
+/// Rollups of one tenant before `cutoff_day` (the first day of a month); `false` when the
+/// budget ran out.
+fn expire_rollups(
+    db: &Db,
+    metrics: &Metrics,
+    tenant: &str,
+    cutoff_day: i64,
+    now: i64,
+    swept: &mut Swept,
+    over: &impl Fn() -> bool,
+) -> StorageResult<bool> {
+    let cutoff = cutoff_day.saturating_mul(86_400);
+    // The records of the reports about to go, in batches, so that no report's delete
+    // cascades over many rows at once.
+    loop {
+        let reports =
+            db.read(|c| store::list_reports_to_purge(c, tenant, cutoff, REPORTS_PER_STEP))?;
+        if reports.is_empty() {
+            break;
+        }
+        for (id, _) in reports {
+            loop {
+                let n = db.write(|c| store::delete_report_records(c, &id, BATCH))?;
+                swept.records += n as u64;
+                metrics.retention_deleted("records", n as u64);
+                if (n as i64) < BATCH {
+                    break;
+                }
+            }
+            db.write(|c| store::mark_records_purged(c, &id, now))?;
+            if over() {
+                return Ok(false);
+            }
+        }
+    }
+    loop {
+        let n = db.write(|c| store::delete_expired_reports(c, tenant, cutoff, REPORTS_PER_STEP))?;
+        swept.reports += n as u64;
+        metrics.retention_deleted("reports", n as u64);
+        if (n as i64) < REPORTS_PER_STEP {
+            break;
+        }
+        if over() {
+            return Ok(false);
+        }
+    }
+    for domain in db.read(|c| store::list_tenant_domain_ids(c, tenant))? {
+        loop {
+            let n = db.write(|c| store::delete_rollup_day(c, &domain, cutoff_day))?;
+            swept.rollup_rows += n as u64;
+            metrics.retention_deleted("rollup_rows", n as u64);
+            if n == 0 {
+                break;
+            }
+            if over() {
+                return Ok(false);
+            }
+        }
+    }
+    loop {
+        let n = db.write(|c| store::delete_orphan_uploads(c, tenant, 100))?;
+        swept.uploads += n as u64;
+        metrics.retention_deleted("uploads", n as u64);
+        if n < 100 {
+            break;
+        }
+    }
+    Ok(!over())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used)]
+mod tests {
+    use super::*;
+
+    fn own(id: &str, records: Option<i64>, rollups: Option<i64>) -> (String, store::OwnRetention) {
+        (
+            id.to_string(),
+            store::OwnRetention {
+                tenant_id: id.to_string(),
+                records_days: records,
+                rollups_days: rollups,
+                updated_at: 0,
+            },
+        )
+    }
+
+    #[test]
+    fn each_field_comes_from_the_nearest_tenant_that_sets_it() {
+        let settings: HashMap<_, _> = [
+            own("root", Some(90), Some(730)),
+            own("mssp", None, Some(365)),
+            own("customer", Some(30), None),
+        ]
+        .into_iter()
+        .collect();
+        let (records, rollups) = resolve("/root/mssp/customer/", &settings);
+        assert_eq!(
+            records.unwrap(),
+            Inherited {
+                days: 30,
+                from: TenantId::from("customer")
+            }
+        );
+        assert_eq!(
+            rollups.unwrap(),
+            Inherited {
+                days: 365,
+                from: TenantId::from("mssp")
+            }
+        );
+        let (records, rollups) = resolve("/root/mssp/", &settings);
+        assert_eq!(records.unwrap().from, TenantId::from("root"));
+        assert_eq!(rollups.unwrap().days, 365);
+        assert_eq!(resolve("/other/", &settings), (None, None));
+    }
+}

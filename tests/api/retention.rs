@@ -1,0 +1,420 @@
+//! Retention: settings inherited down the tenant tree, field by field; the sweep deleting
+//! raw data (records, uploads) while the aggregates stay, then whole reports and rollups by
+//! calendar month; the guards that keep the per-source sums exact; the metrics.
+
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::reports::report_xml;
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const DAY: i64 = 86_400;
+
+async fn put(app: &TestApp, tenant: &str, key: &str, body: Value) -> crate::helpers::Reply {
+    app.send(
+        reqwest::Method::PUT,
+        &format!("/api/v1/tenants/{tenant}/retention"),
+        Some(key),
+        Some(body),
+    )
+    .await
+}
+
+#[actix_web::test]
+async fn settings_are_inherited_field_by_field_and_checked() {
+    let app = spawn_app().await;
+    let root = app.tenant_id.clone();
+    let (child, child_key) = app.child_tenant("customer").await;
+    let none = app
+        .get(
+            &format!("/api/v1/tenants/{child}/retention"),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::OK);
+    assert!(none.body["records"].is_null() && none.body["rollups"].is_null());
+
+    let r = put(
+        &app,
+        &root,
+        &app.admin_key,
+        json!({"records_days": 90, "rollups_days": 730}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    let r = put(&app, &child, &app.admin_key, json!({"records_days": 30})).await;
+    assert_eq!(r.status, StatusCode::OK, "{:?}", r.body);
+    assert_eq!(
+        r.body["records"],
+        json!({"days": 30, "inherited_from": child})
+    );
+    assert_eq!(
+        r.body["rollups"],
+        json!({"days": 730, "inherited_from": root})
+    );
+    assert_eq!(r.body["own_records_days"], 30);
+    assert!(r.body["own_rollups_days"].is_null());
+
+    // Rollups may not be kept for less time than records, here or below.
+    put(&app, &child, &app.admin_key, json!({"records_days": 800}))
+        .await
+        .assert_problem(422, "validation_failed");
+    put(
+        &app,
+        &root,
+        &app.admin_key,
+        json!({"records_days": 90, "rollups_days": 20}),
+    )
+    .await
+    .assert_problem(422, "validation_failed");
+    put(&app, &root, &app.admin_key, json!({"records_days": 0}))
+        .await
+        .assert_problem(422, "validation_failed");
+    put(&app, &root, &app.admin_key, json!({"records": 5}))
+        .await
+        .assert_problem(400, "bad_request");
+    // Admins only, and only within the caller's scope.
+    let (_, reader) = {
+        let r = app
+            .post(
+                &format!("/api/v1/tenants/{child}/api-keys"),
+                &app.admin_key,
+                json!({"name": "reader", "role": "reader"}),
+            )
+            .await;
+        (
+            r.body["id"].clone(),
+            r.body["key"].as_str().unwrap().to_string(),
+        )
+    };
+    put(&app, &child, &reader, json!({"records_days": 10}))
+        .await
+        .assert_problem(403, "forbidden");
+    put(&app, &root, &child_key, json!({"records_days": 10}))
+        .await
+        .assert_problem(404, "not_found");
+
+    // Removing the child's own setting: it inherits the root's again.
+    let gone = app
+        .send(
+            reqwest::Method::DELETE,
+            &format!("/api/v1/tenants/{child}/retention"),
+            Some(&app.admin_key),
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    let r = app
+        .get(
+            &format!("/api/v1/tenants/{child}/retention"),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(
+        r.body["records"],
+        json!({"days": 90, "inherited_from": root})
+    );
+}
+
+async fn upload(app: &TestApp, xml: String) -> Value {
+    let reply = app
+        .upload(&app.admin_key, xml.into_bytes(), "application/xml")
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{:?}", reply.body);
+    reply.body["reports"][0].clone()
+}
+
+async fn json_at(app: &TestApp, path: &str) -> Value {
+    let r = app.get(path, &app.admin_key).await;
+    assert_eq!(r.status, StatusCode::OK, "{path}: {:?}", r.body);
+    r.body
+}
+
+async fn metric(app: &TestApp, what: &str) -> u64 {
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let prefix = format!("ruad_retention_deleted_total{{what=\"{what}\"}} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .map_or(0, |n| n.parse().unwrap())
+}
+
+/// A by-source answer without what enrichment adds meanwhile.
+fn counts(mut by_source: Value) -> Value {
+    for s in by_source["sources"].as_array_mut().unwrap() {
+        s.as_object_mut().unwrap().remove("reverse_dns");
+    }
+    by_source
+}
+
+/// Waits until `done` holds for the answer of `path` (the sweep runs every second).
+async fn wait_for(app: &TestApp, path: &str, done: impl Fn(&crate::helpers::Reply) -> bool) {
+    for _ in 0..120 {
+        let r = app.get(path, &app.admin_key).await;
+        if done(&r) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    panic!("the sweep did not get to {path}");
+}
+
+#[actix_web::test]
+async fn the_sweep_deletes_raw_data_then_rollups_and_keeps_the_aggregates_exact() {
+    let app = spawn_app_with(|s| s.retention_sweep_seconds = 1).await;
+    app.register_domain("example.com").await;
+    let today = chrono::Utc::now().timestamp().div_euclid(DAY);
+    // Two old reports (1970) and a recent one (yesterday).
+    let old = upload(
+        &app,
+        report_xml(
+            "old-1",
+            0,
+            DAY - 1,
+            &[
+                ("192.0.2.1", 40, "none", "pass", "fail"),
+                ("192.0.2.2", 2, "reject", "fail", "fail"),
+            ],
+        ),
+    )
+    .await;
+    let old2 = upload(
+        &app,
+        report_xml(
+            "old-2",
+            DAY,
+            2 * DAY - 1,
+            &[("192.0.2.1", 7, "none", "pass", "pass")],
+        ),
+    )
+    .await;
+    let recent_begin = (today - 1) * DAY;
+    let recent = upload(
+        &app,
+        report_xml(
+            "recent",
+            recent_begin,
+            recent_begin + DAY - 1,
+            &[("198.51.100.1", 5, "none", "pass", "pass")],
+        ),
+    )
+    .await;
+    let old_range = "from=1970-01-01&to=1970-01-02";
+    let before_result = json_at(
+        &app,
+        &format!("/api/v1/domains/example.com/dmarc/by-result?{old_range}"),
+    )
+    .await;
+    let before_sources = counts(
+        json_at(
+            &app,
+            &format!("/api/v1/domains/example.com/dmarc/by-source?{old_range}"),
+        )
+        .await,
+    );
+    assert_eq!(before_result["total_messages"], 49);
+
+    // Records kept 30 days: the old reports lose their records and uploads; the aggregates
+    // stay as they were.
+    let root = app.tenant_id.clone();
+    let r = put(&app, &root, &app.admin_key, json!({"records_days": 30})).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let old_id = old["id"].as_str().unwrap();
+    wait_for(
+        &app,
+        &format!("/api/v1/reports/{}", old2["id"].as_str().unwrap()),
+        |r| !r.body["records_expired_at"].is_null(),
+    )
+    .await;
+    let summary = json_at(&app, &format!("/api/v1/reports/{old_id}")).await;
+    assert!(summary["records_expired_at"].is_i64(), "{summary}");
+    assert_eq!(summary["report"]["records"], json!([]));
+    app.get(&format!("/api/v1/reports/{old_id}/raw"), &app.admin_key)
+        .await
+        .assert_problem(410, "expired");
+    app.get(&format!("/api/v1/reports/{old_id}/records"), &app.admin_key)
+        .await
+        .assert_problem(410, "expired");
+    let listed = json_at(
+        &app,
+        &format!("/api/v1/domains/example.com/records?{old_range}"),
+    )
+    .await;
+    assert_eq!(listed["total_records"], 0);
+    assert_eq!(
+        json_at(
+            &app,
+            &format!("/api/v1/domains/example.com/dmarc/by-result?{old_range}")
+        )
+        .await,
+        before_result
+    );
+    assert_eq!(
+        counts(
+            json_at(
+                &app,
+                &format!("/api/v1/domains/example.com/dmarc/by-source?{old_range}")
+            )
+            .await
+        ),
+        before_sources
+    );
+    // The recent report is untouched.
+    let fresh = json_at(
+        &app,
+        &format!("/api/v1/reports/{}/records", recent["id"].as_str().unwrap()),
+    )
+    .await;
+    assert_eq!(fresh["total_records"], 1);
+    assert_eq!(fresh["items"].as_array().unwrap().len(), 1);
+    assert!(metric(&app, "records").await >= 3);
+    assert!(metric(&app, "report_records").await >= 2);
+    assert!(metric(&app, "upload_bytes").await >= 2);
+
+    // What it added to the per-source sums can no longer be recomputed: it cannot be deleted
+    // nor replaced.
+    app.send(
+        reqwest::Method::DELETE,
+        &format!("/api/v1/reports/{old_id}"),
+        Some(&app.admin_key),
+        None,
+    )
+    .await
+    .assert_problem(409, "conflict");
+    let newer = report_xml(
+        "old-1",
+        0,
+        DAY - 1,
+        &[("192.0.2.1", 41, "none", "pass", "fail")],
+    );
+    let refused = app
+        .upload(&app.admin_key, newer.into_bytes(), "application/xml")
+        .await;
+    assert_eq!(refused.status.as_u16(), 422, "{:?}", refused.body);
+    assert_eq!(refused.body["errors"][0]["code"], "report_expired");
+    assert_eq!(
+        json_at(
+            &app,
+            &format!("/api/v1/domains/example.com/dmarc/by-result?{old_range}")
+        )
+        .await,
+        before_result
+    );
+
+    // Rollups kept a year: the old reports go whole, with their sums; the recent stays.
+    let r = put(
+        &app,
+        &root,
+        &app.admin_key,
+        json!({"records_days": 30, "rollups_days": 365}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    wait_for(&app, &format!("/api/v1/reports/{old_id}"), |r| {
+        r.status == StatusCode::NOT_FOUND
+    })
+    .await;
+    wait_for(
+        &app,
+        &format!("/api/v1/domains/example.com/dmarc/by-source?{old_range}"),
+        |r| r.body["total_sources"] == 0,
+    )
+    .await;
+    let after = json_at(
+        &app,
+        &format!("/api/v1/domains/example.com/dmarc/by-result?{old_range}"),
+    )
+    .await;
+    assert_eq!(after["total_messages"], 0);
+    let recent_range = format!(
+        "from={}&to={}",
+        chrono::DateTime::from_timestamp(recent_begin, 0)
+            .unwrap()
+            .format("%Y-%m-%d"),
+        chrono::DateTime::from_timestamp(recent_begin, 0)
+            .unwrap()
+            .format("%Y-%m-%d")
+    );
+    let kept = json_at(
+        &app,
+        &format!("/api/v1/domains/example.com/dmarc/by-source?{recent_range}"),
+    )
+    .await;
+    assert_eq!(kept["total_sources"], 1);
+    assert!(metric(&app, "reports").await >= 2);
+    assert!(metric(&app, "rollup_rows").await >= 1);
+}
+
+/// Counts the rows of `table` (the whole database of the app).
+fn rows(app: &TestApp, table: &str) -> i64 {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct N {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        n: i64,
+    }
+    let db = ruad::storage::Db::connect(&app.database_url, 1).unwrap();
+    db.read(|c| {
+        Ok(
+            diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"))
+                .get_result::<N>(c)?
+                .n,
+        )
+    })
+    .unwrap()
+}
+
+#[actix_web::test]
+async fn a_large_domain_is_deleted_in_batches_with_everything_it_holds() {
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    let sources: Vec<(String, u64, &str, &str, &str)> = (0..12_000)
+        .map(|i| {
+            (
+                format!("10.{}.{}.{}", i / 62_500, (i / 250) % 250, i % 250 + 1),
+                1,
+                "none",
+                "pass",
+                "fail",
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, u64, &str, &str, &str)> = sources
+        .iter()
+        .map(|(ip, c, d, k, s)| (ip.as_str(), *c, *d, *k, *s))
+        .collect();
+    upload(&app, report_xml("big", 0, 2 * DAY - 1, &refs)).await;
+    assert_eq!(rows(&app, "dmarc_records"), 12_000);
+    assert!(rows(&app, "dmarc_source_days") >= 12_000);
+    let gone = app
+        .send(
+            reqwest::Method::DELETE,
+            "/api/v1/domains/example.com",
+            Some(&app.admin_key),
+            None,
+        )
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT, "{:?}", gone.body);
+    app.get("/api/v1/domains/example.com", &app.admin_key)
+        .await
+        .assert_problem(404, "not_found");
+    for table in [
+        "reports",
+        "dmarc_records",
+        "dmarc_daily",
+        "dmarc_source_days",
+        "dmarc_source_months",
+        "dmarc_auth_days",
+        "domain_daily",
+        "uploads",
+    ] {
+        assert_eq!(rows(&app, table), 0, "{table}");
+    }
+}
