@@ -72,6 +72,9 @@ pub enum ErrorCode {
     PeriodTooLong,
     /// A document format other than `html` or `pdf` was asked for.
     UnsupportedFormat,
+    /// A flexible query exceeds a bound (domains, rows, raw records, time, or day/week
+    /// buckets over more than 366 days): narrow it.
+    QueryTooLarge,
 }
 
 /// RFC 9457 problem details.

@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod keys;
 pub mod mailboxes;
 pub mod portfolio;
+pub mod query;
 pub mod reports;
 pub mod schema;
 pub mod source_names;
