@@ -1292,7 +1292,10 @@ fn answer_dmarc(
                     one(&match (field, m) {
                         (_, None) => String::new(),
                         (DmarcField::Service, Some(m)) => m.id.clone(),
-                        (_, Some(m)) => name_of(&m.category).to_string(),
+                        (_, Some(m)) => serde_json::to_value(m.category)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_string))
+                            .unwrap_or_default(),
                     })
                 }
                 DmarcField::Reporter => one(&fact.reporter),

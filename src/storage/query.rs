@@ -27,7 +27,7 @@ use super::reports::read::RecordRow;
 use super::reports::sources::passing_auth_domains_of_row;
 use super::reports::{KIND_DMARC, KIND_TLS};
 use super::{DbConnection, StorageError, StorageResult, TenantScope, binds, domain_in_scope, sql};
-use crate::domain::days::{day_weights, month_start, split, week_start};
+use crate::domain::days::{day_weights, month_start, next_month_start, split, week_start};
 use crate::domain::ids::{DomainId, ReportId};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
@@ -283,7 +283,7 @@ fn domains_sql(alias: &str, q: &FactQuery, binds_out: &mut Vec<Bind>) -> String 
 
 /// The pieces of a per-source rollup over the range: `(table suffix, first, last, bucket
 /// SQL)`. Without a bucket, or by month, whole months come from `_months` and the edges from
-/// `_days` (each edge lies in one month, so its month bucket is a constant); by day or week
+/// `_days` (by month, cut at month ends so each piece's bucket is a constant); by day or week
 /// only `_days` has the detail.
 fn rollup_pieces(q: &FactQuery) -> Vec<(&'static str, i64, i64, String)> {
     let (first, last) = (q.days.first, q.days.last);
@@ -300,13 +300,24 @@ fn rollup_pieces(q: &FactQuery) -> Vec<(&'static str, i64, i64, String)> {
             let (before, months, after) = crate::domain::days::months_and_edges(first, last);
             let mut out = Vec::new();
             for (table, span) in [("days", before), ("months", months), ("days", after)] {
-                if let Some((a, b)) = span {
-                    let bucket = match q.bucket {
-                        Bucket::Month if table == "months" => "day".to_string(),
-                        Bucket::Month => format!("CAST({} AS BIGINT)", month_start(a)),
-                        _ => "CAST(0 AS BIGINT)".to_string(),
-                    };
-                    out.push((table, a, b, bucket));
+                let Some((a, b)) = span else { continue };
+                match q.bucket {
+                    Bucket::Month if table == "months" => out.push((table, a, b, "day".into())),
+                    // Daily rows by month: one piece per month, its bucket a constant (a range
+                    // without a whole month is all edge, and may cross a month's end).
+                    Bucket::Month => {
+                        let mut start = a;
+                        while start <= b {
+                            let end = next_month_start(start).saturating_sub(1).min(b);
+                            let bucket = format!("CAST({} AS BIGINT)", month_start(start));
+                            out.push((table, start, end, bucket));
+                            if end == i64::MAX {
+                                break;
+                            }
+                            start = end + 1;
+                        }
+                    }
+                    _ => out.push((table, a, b, "CAST(0 AS BIGINT)".into())),
                 }
             }
             out
@@ -324,6 +335,12 @@ fn rollup_sql(
     holds: &[Column],
     binds_out: &mut Vec<Bind>,
 ) -> String {
+    let inner = columns
+        .iter()
+        .chain(sums)
+        .map(|c| format!("s.{c}"))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut pieces = Vec::new();
     for (table, first, last, bucket) in rollup_pieces(q) {
         let domains = domains_sql("s", q, binds_out);
@@ -331,23 +348,13 @@ fn rollup_sql(
         binds_out.push(Bind::Int(last));
         let conditions = conditions_sql(q, "s", holds, binds_out);
         pieces.push(format!(
-            "SELECT s.domain_id, {bucket} AS bucket, {} FROM {prefix}_{table} s \
-             WHERE {domains} AND s.day >= ? AND s.day <= ?{extra_where}{conditions}",
-            columns
-                .iter()
-                .map(|c| format!("s.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "SELECT s.domain_id, {bucket} AS bucket, {inner} FROM {prefix}_{table} s \
+             WHERE {domains} AND s.day >= ? AND s.day <= ?{extra_where}{conditions}"
         ));
     }
     if pieces.is_empty() {
         pieces.push(format!(
-            "SELECT s.domain_id, CAST(0 AS BIGINT) AS bucket, {} FROM {prefix}_days s WHERE 1 = 0",
-            columns
-                .iter()
-                .map(|c| format!("s.{c}"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "SELECT s.domain_id, CAST(0 AS BIGINT) AS bucket, {inner} FROM {prefix}_days s WHERE 1 = 0"
         ));
     }
     let union = pieces.join(" UNION ALL ");

@@ -199,6 +199,18 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             None,
         ),
         (
+            "post",
+            "/api/v1/query/dmarc",
+            "/api/v1/query/dmarc".into(),
+            Some(json!({"domains": ["foo-bar.io"], "group_by": ["source_ip"]})),
+        ),
+        (
+            "post",
+            "/api/v1/query/tls",
+            "/api/v1/query/tls".into(),
+            Some(json!({"domains": ["foo-bar.io"], "group_by": ["reporter"]})),
+        ),
+        (
             "get",
             "/api/v1/domains/{domain}/timeseries",
             "/api/v1/domains/foo-bar.io/timeseries?kind=dmarc".into(),
