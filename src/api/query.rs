@@ -9,7 +9,7 @@ use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::{ApiError, ErrorCode, Problem};
 use crate::api::pagination::{decode_cursor, encode_cursor};
-use crate::api::problems::NotFound;
+use crate::api::problems::{AmbiguousDomain, NotFound};
 use crate::services::query::{
     self, AnsweredFrom, DmarcField, DmarcFilter, DmarcMetric, DmarcOrder, QueryError, TlsField,
     TlsFilter, TlsMetric, TlsOrder,
@@ -96,15 +96,25 @@ pub struct TlsQueryRequest {
     pub cursor: Option<String>,
 }
 
+/// A group's fields by name (`day`, `source_ip`, …); `null` where the reports gave no value.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct GroupKey(BTreeMap<String, Option<String>>);
+
+/// A group's metrics by name (`messages`, `dmarc_pass`, …).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct GroupMetrics(BTreeMap<String, u64>);
+
 /// One group: its grouped fields and its metrics.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct QueryGroup {
     /// The grouped fields, by name; `null` where the reports gave no value (e.g. a source no
     /// service is named for).
-    #[schema(example = json!({"source_ip": "192.0.2.1", "month": "2026-11"}))]
+    #[schema(value_type = GroupKey, example = json!({"source_ip": "192.0.2.1", "month": "2026-11"}))]
     pub key: BTreeMap<String, Option<String>>,
     /// The requested metrics, by name.
-    #[schema(example = json!({"messages": 120, "dmarc_pass": 118}))]
+    #[schema(value_type = GroupMetrics, example = json!({"messages": 120, "dmarc_pass": 118}))]
     pub metrics: BTreeMap<String, u64>,
 }
 
@@ -231,7 +241,7 @@ pub(crate) async fn run_tls_query(
     responses(
         (status = 200, description = "A page of groups", body = QueryResponse),
         (status = 404, response = NotFound),
-        (status = 409, description = "A domain name held by several tenants of the scope (`ambiguous_domain`): name it by id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, response = AmbiguousDomain),
         (status = 422, description = "The query exceeds a bound (`query_too_large`): too many domains, rows or records, too long, or day/week buckets over more than 366 days", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/query/dmarc")]
@@ -254,7 +264,7 @@ pub async fn query_dmarc(
     responses(
         (status = 200, description = "A page of groups", body = QueryResponse),
         (status = 404, response = NotFound),
-        (status = 409, description = "A domain name held by several tenants of the scope (`ambiguous_domain`): name it by id", body = Problem, content_type = "application/problem+json"),
+        (status = 409, response = AmbiguousDomain),
         (status = 422, description = "The query exceeds a bound (`query_too_large`)", body = Problem, content_type = "application/problem+json"),
 ))]
 #[post("/query/tls")]

@@ -266,7 +266,7 @@ fn conditions_sql(
                 // substr, not LIKE: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
                 binds_out.push(Bind::Int(i64::try_from(v.chars().count()).unwrap_or(0)));
                 binds_out.push(Bind::Text(v.clone()));
-                format!("substr({name}, 1, ?) = ?")
+                format!("substr({name}, 1, CAST(? AS INTEGER)) = ?")
             }
         };
         out.push_str(" AND ");
