@@ -521,8 +521,9 @@ type CheckedFilter<K> = Result<Checked<<K as Kind>::Field, <K as Kind>::Metric>,
 trait Kind {
     type Field: Copy + Eq + std::hash::Hash + Serialize + std::fmt::Debug;
     type Metric: Copy + Eq + Serialize + std::fmt::Debug;
+    /// What kind of values a field holds (which operators fit it).
     fn shape(field: Self::Field) -> Shape;
-    /// Index of a metric in the sums [`Kind::metric`] reads.
+    /// The metric of a query that names none.
     fn default_metric() -> Self::Metric;
 }
 
