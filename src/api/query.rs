@@ -228,7 +228,9 @@ pub(crate) async fn run_tls_query(
     Ok(QueryResponse::new(r, answer))
 }
 
-/// Query DMARC traffic of one or more domains: group by any of day, week, month, domain,
+/// Query DMARC traffic of one or more domains.
+///
+/// Group by any of day, week, month, domain,
 /// header_from, source_ip, source_network (/24, /48), service, service_category, reporter,
 /// disposition, dkim_result, spf_result, dkim_domain, spf_domain, alignment and policy;
 /// filter (`equals`, `not`, `in`, `not_in`, `prefix`, `cidr`; `range` on metrics, per
@@ -255,7 +257,9 @@ pub async fn query_dmarc(
     ))
 }
 
-/// Query SMTP TLS sessions of one or more domains: group by day, week, month, domain,
+/// Query SMTP TLS sessions of one or more domains.
+///
+/// Group by day, week, month, domain,
 /// reporter, result_type, sending_mta_ip, receiving_mx_hostname, policy_type or
 /// policy_domain; filter, pick metrics (successful, failed, total sessions), order and page
 /// like the DMARC query. Policy fields are read from the raw policy rows
