@@ -74,6 +74,9 @@ pub enum ErrorCode {
     UnsupportedFormat,
     /// The data asked for was deleted by the tenant's retention (410).
     Expired,
+    /// A flexible query exceeds a bound (domains, rows, raw records, time, or day/week
+    /// buckets over more than 366 days): narrow it.
+    QueryTooLarge,
 }
 
 /// RFC 9457 problem details.

@@ -23,6 +23,7 @@ pub mod metrics;
 pub mod pagination;
 pub mod portfolio;
 pub mod problems;
+pub mod query;
 pub mod records;
 pub mod reports;
 pub mod request_id;
@@ -74,6 +75,10 @@ use utoipa_actix_web::{AppExt, scope};
         (name = "domains", description = "Registered domains"),
         (name = "reports", description = "Report upload and retrieval"),
         (name = "aggregates", description = "Per-domain aggregates over time"),
+        (name = "query", description = "The flexible query: DMARC or TLS figures of one or \
+            more domains grouped by any of a fixed set of fields, filtered, ordered and paged, \
+            answered from the rollups when one holds every field named, else from the raw \
+            records within bounds"),
         (name = "portfolio", description = "Every domain of a tenant subtree at once: volume, \
             DMARC pass rate, TLS sessions, published policy, unresolved issues, last report, and \
             whether it needs attention"),
@@ -167,6 +172,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(aggregates::get_tls_by_result)
                 .service(aggregates::get_tls_by_source)
                 .service(aggregates::get_timeseries)
+                .service(query::query_dmarc)
+                .service(query::query_tls)
                 .service(portfolio::list_portfolio)
                 .service(documents::get_domain_document)
                 .service(documents::get_report_document)

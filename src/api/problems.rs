@@ -190,7 +190,13 @@ macro_rules! response_types {
     )*};
 }
 
-response_types!(AdminRequired, WriterRequired, NotFound, ValidationFailed);
+response_types!(
+    AdminRequired,
+    WriterRequired,
+    NotFound,
+    ValidationFailed,
+    AmbiguousDomain
+);
 
 /// The name of the `x-request-id` header under `components.headers`.
 const REQUEST_ID_HEADER: &str = "RequestId";

@@ -80,6 +80,12 @@ pub fn month_start(day: i64) -> i64 {
     day.saturating_sub(day_of_month(day) - 1)
 }
 
+/// The epoch day of the Monday starting the ISO week that holds epoch day `day` (epoch day 0,
+/// 1970-01-01, was a Thursday).
+pub fn week_start(day: i64) -> i64 {
+    day.saturating_sub(day.saturating_add(3).rem_euclid(7))
+}
+
 /// The epoch day of the first day of the month after the one holding `day`.
 pub fn next_month_start(day: i64) -> i64 {
     let start = month_start(day);

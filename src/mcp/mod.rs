@@ -84,7 +84,9 @@ const INSTRUCTIONS: &str = "ruad holds the DMARC aggregate and SMTP TLS (RFC 846
     (who sends mail as the domain, and whether it passes DMARC), get_enforcement_readiness \
     (what p=quarantine or p=reject would block, and the next policy step), get_dmarc_by_result, \
     get_timeseries, get_tls_by_result, get_tls_by_source, list_domain_dns_checks (the stored \
-    DNS checks). check_dns looks a record up live; generate_dns_record writes a record to \
+    DNS checks). query_dmarc and query_tls answer anything else, over one or more domains: \
+    group by fields (source, network, service, reporter, results, DKIM/SPF domains, policy, \
+    day/week/month), filter, order and page. check_dns looks a record up live; generate_dns_record writes a record to \
     publish. Days are YYYY-MM-DD (UTC) and default to the last 30 days. Every tool only reads.";
 
 #[tool_handler(router = self.tool_router)]

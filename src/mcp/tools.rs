@@ -3,10 +3,9 @@
 //! conversions from what `services` returns). Inputs are small schemars structs, so every
 //! tool publishes a JSON Schema of its arguments.
 //!
-//! Extension point (issue 16): when the flexible query (`POST /query/dmarc`, `/query/tls`)
-//! lands, add it here as `query_dmarc` / `query_tls`, each a `#[tool]` calling its service and
-//! answering the API's DTO, like the aggregate tools below (`get_enforcement_readiness` is
-//! one). Until then there is deliberately no tool for it.
+//! The flexible query (`POST /query/dmarc`, `/query/tls`) is `query_dmarc` / `query_tls`: its
+//! arguments are the API's request body itself (the same DTO, with a JSON Schema of its
+//! typed fields, operators and metrics), its answer the API's.
 
 use super::{Ruad, answer, answer_for};
 use crate::api::aggregates::dmarc::{
@@ -23,6 +22,7 @@ use crate::api::domains::{DomainListResponse, DomainResponse};
 use crate::api::error::ApiError;
 use crate::api::pagination::{self, PageQuery};
 use crate::api::portfolio::{PortfolioListQuery, PortfolioResponse, SortOrder, portfolio_query};
+use crate::api::query::{DmarcQueryRequest, QueryResponse, TlsQueryRequest};
 use crate::dns::generate::{self, GenerateError, Generated};
 use crate::domain::issue::IssueCode;
 use crate::domain::tenant::Role;
@@ -488,6 +488,30 @@ impl Ruad {
             )
             .await,
         )
+    }
+
+    #[tool(
+        description = "Query DMARC traffic of one or more domains (default: every domain of the credential, at most 100) over a range of days: group_by any of day, week, month, domain, header_from, source_ip, source_network, service, service_category, reporter, disposition, dkim_result, spf_result, dkim_domain, spf_domain, alignment, policy (at most 4); filters [{field, op: equals|not|in|not_in|prefix|cidr, value|values}] on fields and [{field: <metric>, op: range, min, max}] on group metrics; metrics messages, dmarc_pass, dmarc_fail, dkim_aligned, spf_aligned, disposition_none, disposition_quarantine, disposition_reject; order_by [{field, direction}]; limit and cursor (as POST /api/v1/query/dmarc). Says whether it was answered from rollups or raw records.",
+        annotations(read_only_hint = true)
+    )]
+    async fn query_dmarc(&self, Parameters(args): Parameters<DmarcQueryRequest>) -> CallToolResult {
+        answer(self.dmarc_query(args).await)
+    }
+
+    async fn dmarc_query(&self, args: DmarcQueryRequest) -> Result<QueryResponse, ApiError> {
+        crate::api::query::run_dmarc_query(self.ctx.db.clone(), self.scope.clone(), args).await
+    }
+
+    #[tool(
+        description = "Query SMTP TLS sessions of one or more domains (default: every domain of the credential, at most 100): group_by any of day, week, month, domain, reporter, result_type, sending_mta_ip, receiving_mx_hostname, policy_type, policy_domain; filters, metrics successful_sessions, failed_sessions, total_sessions, order_by, limit and cursor like query_dmarc (as POST /api/v1/query/tls). Failure fields (result_type, sending_mta_ip, receiving_mx_hostname) have failed_sessions only.",
+        annotations(read_only_hint = true)
+    )]
+    async fn query_tls(&self, Parameters(args): Parameters<TlsQueryRequest>) -> CallToolResult {
+        answer(self.tls_query(args).await)
+    }
+
+    async fn tls_query(&self, args: TlsQueryRequest) -> Result<QueryResponse, ApiError> {
+        crate::api::query::run_tls_query(self.ctx.db.clone(), self.scope.clone(), args).await
     }
 
     #[tool(

@@ -233,7 +233,7 @@ pub fn dmarc_by_source(
 
 /// The service behind a source: its confirmed PTR name first, then its passing DKIM
 /// domains, then its passing SPF domains, each in order (see `analysis::services`).
-fn service_of(
+pub(crate) fn service_of(
     confirmed_name: Option<&str>,
     dkim_domains: &[&str],
     spf_domains: &[&str],

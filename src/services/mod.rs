@@ -15,6 +15,7 @@ pub mod issues;
 pub mod mailboxes;
 pub mod metrics;
 pub mod portfolio;
+pub mod query;
 pub mod readiness;
 pub mod records;
 pub mod retention;

@@ -25,6 +25,7 @@ pub mod jobs;
 pub mod keys;
 pub mod mailboxes;
 pub mod portfolio;
+pub mod query;
 pub mod reports;
 pub mod retention;
 pub mod schema;

@@ -211,6 +211,18 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             None,
         ),
         (
+            "post",
+            "/api/v1/query/dmarc",
+            "/api/v1/query/dmarc".into(),
+            Some(json!({"domains": ["foo-bar.io"], "group_by": ["source_ip"]})),
+        ),
+        (
+            "post",
+            "/api/v1/query/tls",
+            "/api/v1/query/tls".into(),
+            Some(json!({"domains": ["foo-bar.io"], "group_by": ["reporter"]})),
+        ),
+        (
             "get",
             "/api/v1/domains/{domain}/timeseries",
             "/api/v1/domains/foo-bar.io/timeseries?kind=dmarc".into(),
@@ -335,6 +347,24 @@ fn table(w: &World) -> Vec<(&'static str, &'static str, String, Option<Value>)> 
             "delete",
             "/api/v1/tenants/{tenant_id}/branding",
             format!("/api/v1/tenants/{t}/branding"),
+            None,
+        ),
+        (
+            "get",
+            "/api/v1/tenants/{tenant_id}/retention",
+            format!("/api/v1/tenants/{t}/retention"),
+            None,
+        ),
+        (
+            "put",
+            "/api/v1/tenants/{tenant_id}/retention",
+            format!("/api/v1/tenants/{t}/retention"),
+            Some(json!({"records_days": 1, "rollups_days": 1})),
+        ),
+        (
+            "delete",
+            "/api/v1/tenants/{tenant_id}/retention",
+            format!("/api/v1/tenants/{t}/retention"),
             None,
         ),
         (

@@ -22,6 +22,7 @@ mod issues;
 mod jobs;
 mod mcp;
 mod portfolio;
+mod query;
 mod readiness;
 mod reports;
 mod resources;

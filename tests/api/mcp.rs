@@ -96,7 +96,7 @@ async fn mcp_over_http_needs_the_api_credentials_and_answers_401_problems_withou
 #[actix_web::test]
 async fn mcp_over_http_initializes_lists_the_tools_and_answers_what_the_rest_api_answers() {
     let app = spawn_app().await;
-    let (a_key, _) = two_tenants(&app).await;
+    let (a_key, b_key) = two_tenants(&app).await;
 
     let (status, content_type, body) = rpc(
         &app,
@@ -147,6 +147,8 @@ async fn mcp_over_http_initializes_lists_the_tools_and_answers_what_the_rest_api
         "list_domain_dns_checks",
         "check_dns",
         "generate_dns_record",
+        "query_dmarc",
+        "query_tls",
     ] {
         assert!(
             names.contains(&expected),
@@ -208,6 +210,43 @@ async fn mcp_over_http_initializes_lists_the_tools_and_answers_what_the_rest_api
     )
     .await;
     assert_eq!(by_result["structuredContent"]["total_messages"], 1);
+
+    // The flexible query: the API's request body as arguments (with its typed schema), the
+    // API's answer.
+    let query_tool = tools.iter().find(|t| t["name"] == "query_dmarc").unwrap();
+    let schema = query_tool["inputSchema"].to_string();
+    assert!(
+        schema.contains("source_network") && schema.contains("cidr"),
+        "{schema}"
+    );
+    for (tool, path, arguments) in [
+        (
+            "query_dmarc",
+            "/api/v1/query/dmarc",
+            json!({"domains": [DOMAIN], "from": FROM, "to": TO,
+                   "group_by": ["source_ip", "disposition"], "metrics": ["messages", "dmarc_pass"]}),
+        ),
+        (
+            "query_tls",
+            "/api/v1/query/tls",
+            json!({"from": FROM, "to": TO, "group_by": ["reporter"]}),
+        ),
+    ] {
+        let result = call(&app, &a_key, tool, arguments.clone()).await;
+        assert_eq!(result["isError"], false, "{tool}: {result:?}");
+        let rest = app.post(path, &a_key, arguments).await;
+        assert_eq!(result["structuredContent"], rest.body, "{tool}");
+    }
+    let refused = call(
+        &app,
+        &a_key,
+        "query_dmarc",
+        json!({"group_by": ["header_from"], "filters": [{"field": "header_from", "op": "cidr", "value": "192.0.2.0/24"}]}),
+    )
+    .await;
+    assert_eq!(refused["isError"], true, "{refused:?}");
+    let other = call(&app, &b_key, "query_dmarc", json!({"domains": [DOMAIN]})).await;
+    assert_eq!(other["isError"], true, "{other:?}");
 
     let domains = call(&app, &a_key, "list_domains", json!({})).await;
     let items = domains["structuredContent"]["items"].as_array().unwrap();
@@ -489,6 +528,17 @@ fn check_client_report(report: &Value, transport: &str) {
     }
     assert_eq!(by_name(5)["structured"]["code"], "not_found");
     assert_eq!(by_name(6)["structured"]["code"], "bad_request");
+    // query_dmarc
+    let query = &by_name(7)["structured"];
+    assert_eq!(query["answered_from"], "rollups", "{transport}: {query:?}");
+    assert_eq!(
+        query["groups"][0]["key"]["source_ip"], "1.2.3.4",
+        "{transport}"
+    );
+    assert!(
+        tools["query_dmarc"]["properties"]["group_by"].is_object(),
+        "{transport}"
+    );
 }
 
 #[actix_web::test]

@@ -48,6 +48,12 @@ async def exercise(session, domain, day_from, day_to):
     # Failures are tool errors with a message, not protocol errors.
     await call("get_dmarc_by_result", {"domain": "not-registered.example", "from": day_from, "to": day_to})
     await call("get_dmarc_by_result", {"domain": domain, "from": "yesterday"})
+    # The flexible query takes the API's request body, typed fields and all.
+    await call(
+        "query_dmarc",
+        {"domains": [domain], "from": day_from, "to": day_to, "group_by": ["source_ip"],
+         "filters": [{"field": "source_ip", "op": "cidr", "value": "1.2.3.0/24"}]},
+    )
     return out
 
 

@@ -101,6 +101,29 @@ fn passing_auth_domains(auth: &AuthResults) -> Vec<(&'static str, String)> {
     out
 }
 
+/// The passing DKIM and SPF domains of a stored record (lower-case, no trailing dot), as the
+/// per-source rollups count them: what the flexible query groups `dkim_domain` and
+/// `spf_domain` by when it reads raw records.
+pub(crate) fn passing_auth_domains_of_row(
+    row: &RecordRow,
+) -> StorageResult<(Vec<String>, Vec<String>)> {
+    let auth = AuthResults {
+        dkim: serde_json::from_str::<Vec<DkimAuth>>(&row.dkim)
+            .map_err(|e| StorageError::Other(e.into()))?,
+        spf: serde_json::from_str::<Vec<SpfAuth>>(&row.spf)
+            .map_err(|e| StorageError::Other(e.into()))?,
+    };
+    let (mut dkim, mut spf) = (Vec::new(), Vec::new());
+    for (method, domain) in passing_auth_domains(&auth) {
+        if method == "dkim" {
+            dkim.push(domain);
+        } else {
+            spf.push(domain);
+        }
+    }
+    Ok((dkim, spf))
+}
+
 impl Facts {
     /// Which of the [`SOURCE_COLUMNS`] counters the record's messages add to.
     fn counted(&self) -> [bool; 7] {
