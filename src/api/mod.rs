@@ -63,6 +63,7 @@ use utoipa_actix_web::{AppExt, scope};
     components(schemas(
         Problem,
         crate::api::error::ErrorCode,
+        crate::api::export::ExportFormat,
         webhooks::WebhookEvent,
         crate::domain::event::ReportReceived,
         crate::domain::event::FailureReportReceived,

@@ -231,6 +231,62 @@ pub mod types {
         }
     }
 
+    #[doc = "Where an answer came from."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum AnsweredFrom {
+        #[serde(rename = "rollups")]
+        Rollups,
+        #[serde(rename = "records")]
+        Records,
+    }
+
+    impl ::std::fmt::Display for AnsweredFrom {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Rollups => f.write_str("rollups"),
+                Self::Records => f.write_str("records"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for AnsweredFrom {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "rollups" => Ok(Self::Rollups),
+                "records" => Ok(Self::Records),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for AnsweredFrom {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for AnsweredFrom {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
     #[doc = "A page of a tenant's API keys, oldest first."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct ApiKeyListResponse {
@@ -1277,6 +1333,62 @@ pub mod types {
         }
     }
 
+    #[doc = "Sort direction."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum Direction {
+        #[serde(rename = "asc")]
+        Asc,
+        #[serde(rename = "desc")]
+        Desc,
+    }
+
+    impl ::std::fmt::Display for Direction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Asc => f.write_str("asc"),
+                Self::Desc => f.write_str("desc"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for Direction {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "asc" => Ok(Self::Asc),
+                "desc" => Ok(Self::Desc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for Direction {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for Direction {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
     #[doc = "One of `none`, `quarantine`, `reject`; any other value a reporter sent is kept verbatim."]
     #[derive(
         :: serde :: Deserialize,
@@ -1531,6 +1643,144 @@ pub mod types {
         }
     }
 
+    #[doc = "A DMARC field to group or filter by."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum DmarcField {
+        #[serde(rename = "day")]
+        Day,
+        #[serde(rename = "week")]
+        Week,
+        #[serde(rename = "month")]
+        Month,
+        #[serde(rename = "domain")]
+        Domain,
+        #[serde(rename = "header_from")]
+        HeaderFrom,
+        #[serde(rename = "source_ip")]
+        SourceIp,
+        #[serde(rename = "source_network")]
+        SourceNetwork,
+        #[serde(rename = "service")]
+        Service,
+        #[serde(rename = "service_category")]
+        ServiceCategory,
+        #[serde(rename = "reporter")]
+        Reporter,
+        #[serde(rename = "disposition")]
+        Disposition,
+        #[serde(rename = "dkim_result")]
+        DkimResult,
+        #[serde(rename = "spf_result")]
+        SpfResult,
+        #[serde(rename = "dkim_domain")]
+        DkimDomain,
+        #[serde(rename = "spf_domain")]
+        SpfDomain,
+        #[serde(rename = "alignment")]
+        Alignment,
+        #[serde(rename = "policy")]
+        Policy,
+    }
+
+    impl ::std::fmt::Display for DmarcField {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Day => f.write_str("day"),
+                Self::Week => f.write_str("week"),
+                Self::Month => f.write_str("month"),
+                Self::Domain => f.write_str("domain"),
+                Self::HeaderFrom => f.write_str("header_from"),
+                Self::SourceIp => f.write_str("source_ip"),
+                Self::SourceNetwork => f.write_str("source_network"),
+                Self::Service => f.write_str("service"),
+                Self::ServiceCategory => f.write_str("service_category"),
+                Self::Reporter => f.write_str("reporter"),
+                Self::Disposition => f.write_str("disposition"),
+                Self::DkimResult => f.write_str("dkim_result"),
+                Self::SpfResult => f.write_str("spf_result"),
+                Self::DkimDomain => f.write_str("dkim_domain"),
+                Self::SpfDomain => f.write_str("spf_domain"),
+                Self::Alignment => f.write_str("alignment"),
+                Self::Policy => f.write_str("policy"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for DmarcField {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "day" => Ok(Self::Day),
+                "week" => Ok(Self::Week),
+                "month" => Ok(Self::Month),
+                "domain" => Ok(Self::Domain),
+                "header_from" => Ok(Self::HeaderFrom),
+                "source_ip" => Ok(Self::SourceIp),
+                "source_network" => Ok(Self::SourceNetwork),
+                "service" => Ok(Self::Service),
+                "service_category" => Ok(Self::ServiceCategory),
+                "reporter" => Ok(Self::Reporter),
+                "disposition" => Ok(Self::Disposition),
+                "dkim_result" => Ok(Self::DkimResult),
+                "spf_result" => Ok(Self::SpfResult),
+                "dkim_domain" => Ok(Self::DkimDomain),
+                "spf_domain" => Ok(Self::SpfDomain),
+                "alignment" => Ok(Self::Alignment),
+                "policy" => Ok(Self::Policy),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for DmarcField {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for DmarcField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "One condition. `equals`, `not`, `prefix`, `cidr` take `value`; `in`, `not_in` take\n`values`; `range` (metrics only) takes `min` and/or `max`."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct DmarcFilter {
+        pub field: DmarcTerm,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub min: ::std::option::Option<i64>,
+        pub op: FilterOp,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl DmarcFilter {
+        pub fn builder() -> builder::DmarcFilter {
+            Default::default()
+        }
+    }
+
     #[doc = "What the DMARC record should say."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     #[serde(deny_unknown_fields)]
@@ -1564,6 +1814,101 @@ pub mod types {
 
     impl DmarcInput {
         pub fn builder() -> builder::DmarcInput {
+            Default::default()
+        }
+    }
+
+    #[doc = "A DMARC metric: messages, summed over a group."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum DmarcMetric {
+        #[serde(rename = "messages")]
+        Messages,
+        #[serde(rename = "dmarc_pass")]
+        DmarcPass,
+        #[serde(rename = "dmarc_fail")]
+        DmarcFail,
+        #[serde(rename = "dkim_aligned")]
+        DkimAligned,
+        #[serde(rename = "spf_aligned")]
+        SpfAligned,
+        #[serde(rename = "disposition_none")]
+        DispositionNone,
+        #[serde(rename = "disposition_quarantine")]
+        DispositionQuarantine,
+        #[serde(rename = "disposition_reject")]
+        DispositionReject,
+    }
+
+    impl ::std::fmt::Display for DmarcMetric {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Messages => f.write_str("messages"),
+                Self::DmarcPass => f.write_str("dmarc_pass"),
+                Self::DmarcFail => f.write_str("dmarc_fail"),
+                Self::DkimAligned => f.write_str("dkim_aligned"),
+                Self::SpfAligned => f.write_str("spf_aligned"),
+                Self::DispositionNone => f.write_str("disposition_none"),
+                Self::DispositionQuarantine => f.write_str("disposition_quarantine"),
+                Self::DispositionReject => f.write_str("disposition_reject"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for DmarcMetric {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "messages" => Ok(Self::Messages),
+                "dmarc_pass" => Ok(Self::DmarcPass),
+                "dmarc_fail" => Ok(Self::DmarcFail),
+                "dkim_aligned" => Ok(Self::DkimAligned),
+                "spf_aligned" => Ok(Self::SpfAligned),
+                "disposition_none" => Ok(Self::DispositionNone),
+                "disposition_quarantine" => Ok(Self::DispositionQuarantine),
+                "disposition_reject" => Ok(Self::DispositionReject),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for DmarcMetric {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for DmarcMetric {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "One sort key: a grouped field or a metric."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct DmarcOrder {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<Direction>,
+        pub field: DmarcTerm,
+    }
+
+    impl DmarcOrder {
+        pub fn builder() -> builder::DmarcOrder {
             Default::default()
         }
     }
@@ -1625,6 +1970,45 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+
+    #[doc = "A DMARC query: which domains and days, grouped how, filtered how, which metrics, in\nwhich order, which page."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct DmarcQueryRequest {
+        #[doc = "`next_cursor` of the previous page of the same query."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cursor: ::std::option::Option<::std::string::String>,
+        #[doc = "Domains (names or ids) of the caller's scope; absent or empty: every domain in scope\n(at most 100; name them beyond that). A domain outside the scope is a 404."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub domains: ::std::vec::Vec<::std::string::String>,
+        #[doc = "Conditions, all of which must hold (at most 20): on fields, per message row; `range`\non metrics, per group."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub filters: ::std::vec::Vec<DmarcFilter>,
+        #[doc = "First day, inclusive (ISO 8601 date; default: 30 days before `to`)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub from: ::std::option::Option<::std::string::String>,
+        #[doc = "Fields to group by, at most 4 (none: one group of everything)."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub group_by: ::std::vec::Vec<DmarcField>,
+        #[doc = "Groups per page, 1 to 1000 (default 100)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        #[doc = "Metrics of each group (default `messages`)."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub metrics: ::std::vec::Vec<DmarcMetric>,
+        #[doc = "Sort keys, at most 4: grouped fields or requested metrics (default: the first metric,\ndescending). Ties are ordered by the grouped fields, ascending."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub order_by: ::std::vec::Vec<DmarcOrder>,
+        #[doc = "Last day, inclusive (ISO 8601 date; default: today, UTC)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to: ::std::option::Option<::std::string::String>,
+    }
+
+    impl DmarcQueryRequest {
+        pub fn builder() -> builder::DmarcQueryRequest {
+            Default::default()
         }
     }
 
@@ -1743,6 +2127,64 @@ pub mod types {
     impl DmarcSourceResponse {
         pub fn builder() -> builder::DmarcSourceResponse {
             Default::default()
+        }
+    }
+
+    #[doc = "A DMARC field or metric."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(untagged)]
+    pub enum DmarcTerm {
+        Field(DmarcField),
+        Metric(DmarcMetric),
+    }
+
+    impl ::std::fmt::Display for DmarcTerm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Field(x) => x.fmt(f),
+                Self::Metric(x) => x.fmt(f),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for DmarcTerm {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if let Ok(v) = value.parse() {
+                Ok(Self::Field(v))
+            } else if let Ok(v) = value.parse() {
+                Ok(Self::Metric(v))
+            } else {
+                Err("string conversion failed for all variants".into())
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for DmarcTerm {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for DmarcTerm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::From<DmarcField> for DmarcTerm {
+        fn from(value: DmarcField) -> Self {
+            Self::Field(value)
+        }
+    }
+
+    impl ::std::convert::From<DmarcMetric> for DmarcTerm {
+        fn from(value: DmarcMetric) -> Self {
+            Self::Metric(value)
         }
     }
 
@@ -1866,6 +2308,29 @@ pub mod types {
         }
     }
 
+    #[doc = "A page of a domain's records over a range."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct DomainRecordsResponse {
+        pub domain: ::std::string::String,
+        #[doc = "First day (inclusive)."]
+        pub from: ::std::string::String,
+        #[doc = "By report (begin, then id), then by record number."]
+        pub items: ::std::vec::Vec<RecordItem>,
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+        #[doc = "Last day (inclusive)."]
+        pub to: ::std::string::String,
+        #[doc = "Records of the current reports overlapping the range (every page)."]
+        pub total_records: i64,
+    }
+
+    impl DomainRecordsResponse {
+        pub fn builder() -> builder::DomainRecordsResponse {
+            Default::default()
+        }
+    }
+
     #[doc = "A registered domain."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct DomainResponse {
@@ -1983,6 +2448,10 @@ pub mod types {
         PeriodTooLong,
         #[serde(rename = "unsupported_format")]
         UnsupportedFormat,
+        #[serde(rename = "expired")]
+        Expired,
+        #[serde(rename = "query_too_large")]
+        QueryTooLarge,
     }
 
     impl ::std::fmt::Display for ErrorCode {
@@ -2015,6 +2484,8 @@ pub mod types {
                 Self::DigestRelayNotConfigured => f.write_str("digest_relay_not_configured"),
                 Self::PeriodTooLong => f.write_str("period_too_long"),
                 Self::UnsupportedFormat => f.write_str("unsupported_format"),
+                Self::Expired => f.write_str("expired"),
+                Self::QueryTooLarge => f.write_str("query_too_large"),
             }
         }
     }
@@ -2050,6 +2521,8 @@ pub mod types {
                 "digest_relay_not_configured" => Ok(Self::DigestRelayNotConfigured),
                 "period_too_long" => Ok(Self::PeriodTooLong),
                 "unsupported_format" => Ok(Self::UnsupportedFormat),
+                "expired" => Ok(Self::Expired),
+                "query_too_large" => Ok(Self::QueryTooLarge),
                 _ => Err("invalid value".into()),
             }
         }
@@ -2168,6 +2641,62 @@ pub mod types {
     }
 
     impl ::std::convert::TryFrom<::std::string::String> for Event {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "The format parameter as the spec shows it."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum ExportFormat {
+        #[serde(rename = "json")]
+        Json,
+        #[serde(rename = "csv")]
+        Csv,
+    }
+
+    impl ::std::fmt::Display for ExportFormat {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Json => f.write_str("json"),
+                Self::Csv => f.write_str("csv"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for ExportFormat {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "json" => Ok(Self::Json),
+                "csv" => Ok(Self::Csv),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for ExportFormat {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for ExportFormat {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -2499,6 +3028,82 @@ pub mod types {
         }
     }
 
+    #[doc = "A filter's operator."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum FilterOp {
+        #[serde(rename = "equals")]
+        Equals,
+        #[serde(rename = "not")]
+        Not,
+        #[serde(rename = "in")]
+        In,
+        #[serde(rename = "not_in")]
+        NotIn,
+        #[serde(rename = "prefix")]
+        Prefix,
+        #[serde(rename = "cidr")]
+        Cidr,
+        #[serde(rename = "range")]
+        Range,
+    }
+
+    impl ::std::fmt::Display for FilterOp {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Equals => f.write_str("equals"),
+                Self::Not => f.write_str("not"),
+                Self::In => f.write_str("in"),
+                Self::NotIn => f.write_str("not_in"),
+                Self::Prefix => f.write_str("prefix"),
+                Self::Cidr => f.write_str("cidr"),
+                Self::Range => f.write_str("range"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for FilterOp {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "equals" => Ok(Self::Equals),
+                "not" => Ok(Self::Not),
+                "in" => Ok(Self::In),
+                "not_in" => Ok(Self::NotIn),
+                "prefix" => Ok(Self::Prefix),
+                "cidr" => Ok(Self::Cidr),
+                "range" => Ok(Self::Range),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for FilterOp {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for FilterOp {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
     #[doc = "One observation about a record, with the rule it comes from."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct Finding {
@@ -2552,6 +3157,86 @@ pub mod types {
     impl Generated {
         pub fn builder() -> builder::Generated {
             Default::default()
+        }
+    }
+
+    #[doc = "A group's fields by name (`day`, `source_ip`, …); `null` where the reports gave no value."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct GroupKey(
+        pub  ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        >,
+    );
+    impl ::std::ops::Deref for GroupKey {
+        type Target = ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        >;
+        fn deref(
+            &self,
+        ) -> &::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        > {
+            &self.0
+        }
+    }
+
+    impl ::std::convert::From<GroupKey>
+        for ::std::collections::HashMap<
+            ::std::string::String,
+            ::std::option::Option<::std::string::String>,
+        >
+    {
+        fn from(value: GroupKey) -> Self {
+            value.0
+        }
+    }
+
+    impl
+        ::std::convert::From<
+            ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
+        > for GroupKey
+    {
+        fn from(
+            value: ::std::collections::HashMap<
+                ::std::string::String,
+                ::std::option::Option<::std::string::String>,
+            >,
+        ) -> Self {
+            Self(value)
+        }
+    }
+
+    #[doc = "A group's metrics by name (`messages`, `dmarc_pass`, …)."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(transparent)]
+    pub struct GroupMetrics(pub ::std::collections::HashMap<::std::string::String, i64>);
+    impl ::std::ops::Deref for GroupMetrics {
+        type Target = ::std::collections::HashMap<::std::string::String, i64>;
+        fn deref(&self) -> &::std::collections::HashMap<::std::string::String, i64> {
+            &self.0
+        }
+    }
+
+    impl ::std::convert::From<GroupMetrics>
+        for ::std::collections::HashMap<::std::string::String, i64>
+    {
+        fn from(value: GroupMetrics) -> Self {
+            value.0
+        }
+    }
+
+    impl ::std::convert::From<::std::collections::HashMap<::std::string::String, i64>>
+        for GroupMetrics
+    {
+        fn from(value: ::std::collections::HashMap<::std::string::String, i64>) -> Self {
+            Self(value)
         }
     }
 
@@ -4032,6 +4717,24 @@ pub mod types {
         }
     }
 
+    #[doc = "A tenant's own retention; a field left out or `null` is inherited from the nearest\nancestor that sets it."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct PutRetentionRequest {
+        #[doc = "Days raw data is kept after a report's end (1 to 36500)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub records_days: ::std::option::Option<::std::num::NonZeroU64>,
+        #[doc = "Days reports and rollups are kept (1 to 36500; not less than the effective\n`records_days`, here or in any tenant below)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rollups_days: ::std::option::Option<::std::num::NonZeroU64>,
+    }
+
+    impl PutRetentionRequest {
+        pub fn builder() -> builder::PutRetentionRequest {
+            Default::default()
+        }
+    }
+
     #[doc = "One DNS question asked during a check and how it ended."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct Query {
@@ -4048,6 +4751,45 @@ pub mod types {
 
     impl Query {
         pub fn builder() -> builder::Query {
+            Default::default()
+        }
+    }
+
+    #[doc = "One group: its grouped fields and its metrics."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct QueryGroup {
+        pub key: GroupKey,
+        pub metrics: GroupMetrics,
+    }
+
+    impl QueryGroup {
+        pub fn builder() -> builder::QueryGroup {
+            Default::default()
+        }
+    }
+
+    #[doc = "One page of a query's answer."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct QueryResponse {
+        pub answered_from: AnsweredFrom,
+        #[doc = "The domains covered, by name."]
+        pub domains: ::std::vec::Vec<::std::string::String>,
+        #[doc = "First day (inclusive)."]
+        pub from: ::std::string::String,
+        pub groups: ::std::vec::Vec<QueryGroup>,
+        #[doc = "Pass as `cursor` (with the same query) for the next page; `null` on the last page."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+        #[doc = "Stored rows read to answer (rollup groups or raw records)."]
+        pub scanned_rows: i64,
+        #[doc = "Last day (inclusive)."]
+        pub to: ::std::string::String,
+        #[doc = "Groups in all pages (after the `range` filters)."]
+        pub total_groups: i64,
+    }
+
+    impl QueryResponse {
+        pub fn builder() -> builder::QueryResponse {
             Default::default()
         }
     }
@@ -4087,6 +4829,33 @@ pub mod types {
 
     impl Recommendation {
         pub fn builder() -> builder::Recommendation {
+            Default::default()
+        }
+    }
+
+    #[doc = "One DMARC record with the report it came in."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct RecordItem {
+        pub auth_results: AuthResults,
+        #[doc = "The report's period (Unix time)."]
+        pub begin: i64,
+        pub count: i64,
+        pub end: i64,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub extensions: ::std::vec::Vec<XmlElement>,
+        pub identifiers: Identifiers,
+        #[doc = "The reporting organization."]
+        pub org_name: ::std::string::String,
+        pub policy_evaluated: PolicyEvaluated,
+        #[doc = "The stored report."]
+        pub report_id: ::std::string::String,
+        #[doc = "The record's place in its report, from 1."]
+        pub seq: i64,
+        pub source_ip: ::std::string::String,
+    }
+
+    impl RecordItem {
+        pub fn builder() -> builder::RecordItem {
             Default::default()
         }
     }
@@ -4304,6 +5073,24 @@ pub mod types {
         }
     }
 
+    #[doc = "A page of one report's records."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct ReportRecordsResponse {
+        pub items: ::std::vec::Vec<RecordItem>,
+        #[doc = "Pass as `cursor` to get the next page; `null` on the last page (always present)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
+        pub report_id: ::std::string::String,
+        #[doc = "Records of the report (every page)."]
+        pub total_records: i64,
+    }
+
+    impl ReportRecordsResponse {
+        pub fn builder() -> builder::ReportRecordsResponse {
+            Default::default()
+        }
+    }
+
     #[doc = "`ReportResponse`"]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct ReportResponse {
@@ -4328,6 +5115,9 @@ pub mod types {
         pub policy_domain: ::std::string::String,
         #[doc = "DMARC records, or TLS policies."]
         pub records: i64,
+        #[doc = "When the tenant's retention deleted the report's records (DMARC) or policies (TLS)\nand its original upload; it still counts in the aggregates until its rollups expire."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub records_expired_at: ::std::option::Option<i64>,
         pub report: ReportContent,
         #[doc = "The reporter's report id."]
         pub report_id: ::std::string::String,
@@ -4368,6 +5158,9 @@ pub mod types {
         pub policy_domain: ::std::string::String,
         #[doc = "DMARC records, or TLS policies."]
         pub records: i64,
+        #[doc = "When the tenant's retention deleted the report's records (DMARC) or policies (TLS)\nand its original upload; it still counts in the aggregates until its rollups expire."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub records_expired_at: ::std::option::Option<i64>,
         #[doc = "The reporter's report id."]
         pub report_id: ::std::string::String,
         #[doc = "Id of the version that replaced this one in aggregates."]
@@ -4402,6 +5195,45 @@ pub mod types {
 
     impl ReporterInfo {
         pub fn builder() -> builder::ReporterInfo {
+            Default::default()
+        }
+    }
+
+    #[doc = "A tenant's retention: what applies to its data, and its own settings."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct RetentionResponse {
+        #[doc = "The tenant's own `records_days` (`null`: inherited)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub own_records_days: ::std::option::Option<i64>,
+        #[doc = "The tenant's own `rollups_days` (`null`: inherited)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub own_rollups_days: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub records: ::std::option::Option<RetentionSetting>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rollups: ::std::option::Option<RetentionSetting>,
+        pub tenant_id: ::std::string::String,
+        #[doc = "When the tenant's own settings last changed (Unix time)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<i64>,
+    }
+
+    impl RetentionResponse {
+        pub fn builder() -> builder::RetentionResponse {
+            Default::default()
+        }
+    }
+
+    #[doc = "One effective setting and the tenant it comes from."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    pub struct RetentionSetting {
+        pub days: i64,
+        #[doc = "The tenant that set it: this one, or the nearest ancestor that did."]
+        pub inherited_from: ::std::string::String,
+    }
+
+    impl RetentionSetting {
+        pub fn builder() -> builder::RetentionSetting {
             Default::default()
         }
     }
@@ -4959,6 +5791,8 @@ pub mod types {
         Day,
         #[serde(rename = "week")]
         Week,
+        #[serde(rename = "month")]
+        Month,
     }
 
     impl ::std::fmt::Display for TimeseriesInterval {
@@ -4966,6 +5800,7 @@ pub mod types {
             match *self {
                 Self::Day => f.write_str("day"),
                 Self::Week => f.write_str("week"),
+                Self::Month => f.write_str("month"),
             }
         }
     }
@@ -4976,6 +5811,7 @@ pub mod types {
             match value {
                 "day" => Ok(Self::Day),
                 "week" => Ok(Self::Week),
+                "month" => Ok(Self::Month),
                 _ => Err("invalid value".into()),
             }
         }
@@ -5066,7 +5902,7 @@ pub mod types {
         #[doc = "dmarc: messages where DMARC-aligned DKIM or SPF passed."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dmarc_pass_messages: ::std::option::Option<i64>,
-        #[doc = "Last day of the bucket (inclusive; the range's last day for a clipped last week)."]
+        #[doc = "Last day of the bucket (inclusive; the range's last day for a clipped last week or month)."]
         pub end: ::std::string::String,
         #[doc = "tls: failed sessions."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5078,7 +5914,7 @@ pub mod types {
         pub messages: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub spf_aligned: ::std::option::Option<Counts>,
-        #[doc = "First day of the bucket (inclusive; the range's first day for a clipped first week)."]
+        #[doc = "First day of the bucket (inclusive; the range's first day for a clipped first week or month)."]
         pub start: ::std::string::String,
         #[doc = "tls: successful sessions."]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5091,7 +5927,7 @@ pub mod types {
         }
     }
 
-    #[doc = "A domain's DMARC or TLS totals per day or week."]
+    #[doc = "A domain's DMARC or TLS totals per day, week or month."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct TimeseriesResponse {
         pub domain: ::std::string::String,
@@ -5099,7 +5935,7 @@ pub mod types {
         pub from: ::std::string::String,
         pub interval: TimeseriesInterval,
         pub kind: TimeseriesKind,
-        #[doc = "One point per day or week of the range, oldest first, days without reports included\n(as zeros)."]
+        #[doc = "One point per day, week or month of the range, oldest first, days without reports included\n(as zeros)."]
         pub points: ::std::vec::Vec<TimeseriesPoint>,
         #[doc = "Last day (inclusive)."]
         pub to: ::std::string::String,
@@ -5206,6 +6042,176 @@ pub mod types {
         }
     }
 
+    #[doc = "A TLS field to group or filter by."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum TlsField {
+        #[serde(rename = "day")]
+        Day,
+        #[serde(rename = "week")]
+        Week,
+        #[serde(rename = "month")]
+        Month,
+        #[serde(rename = "domain")]
+        Domain,
+        #[serde(rename = "reporter")]
+        Reporter,
+        #[serde(rename = "result_type")]
+        ResultType,
+        #[serde(rename = "sending_mta_ip")]
+        SendingMtaIp,
+        #[serde(rename = "receiving_mx_hostname")]
+        ReceivingMxHostname,
+        #[serde(rename = "policy_type")]
+        PolicyType,
+        #[serde(rename = "policy_domain")]
+        PolicyDomain,
+    }
+
+    impl ::std::fmt::Display for TlsField {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Day => f.write_str("day"),
+                Self::Week => f.write_str("week"),
+                Self::Month => f.write_str("month"),
+                Self::Domain => f.write_str("domain"),
+                Self::Reporter => f.write_str("reporter"),
+                Self::ResultType => f.write_str("result_type"),
+                Self::SendingMtaIp => f.write_str("sending_mta_ip"),
+                Self::ReceivingMxHostname => f.write_str("receiving_mx_hostname"),
+                Self::PolicyType => f.write_str("policy_type"),
+                Self::PolicyDomain => f.write_str("policy_domain"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for TlsField {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "day" => Ok(Self::Day),
+                "week" => Ok(Self::Week),
+                "month" => Ok(Self::Month),
+                "domain" => Ok(Self::Domain),
+                "reporter" => Ok(Self::Reporter),
+                "result_type" => Ok(Self::ResultType),
+                "sending_mta_ip" => Ok(Self::SendingMtaIp),
+                "receiving_mx_hostname" => Ok(Self::ReceivingMxHostname),
+                "policy_type" => Ok(Self::PolicyType),
+                "policy_domain" => Ok(Self::PolicyDomain),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for TlsField {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for TlsField {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    #[doc = "One condition. `equals`, `not`, `prefix`, `cidr` take `value`; `in`, `not_in` take\n`values`; `range` (metrics only) takes `min` and/or `max`."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct TlsFilter {
+        pub field: TlsTerm,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub min: ::std::option::Option<i64>,
+        pub op: FilterOp,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+
+    impl TlsFilter {
+        pub fn builder() -> builder::TlsFilter {
+            Default::default()
+        }
+    }
+
+    #[doc = "A TLS metric: sessions, summed over a group."]
+    #[derive(
+        :: serde :: Deserialize,
+        :: serde :: Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+    )]
+    pub enum TlsMetric {
+        #[serde(rename = "successful_sessions")]
+        SuccessfulSessions,
+        #[serde(rename = "failed_sessions")]
+        FailedSessions,
+        #[serde(rename = "total_sessions")]
+        TotalSessions,
+    }
+
+    impl ::std::fmt::Display for TlsMetric {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::SuccessfulSessions => f.write_str("successful_sessions"),
+                Self::FailedSessions => f.write_str("failed_sessions"),
+                Self::TotalSessions => f.write_str("total_sessions"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for TlsMetric {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "successful_sessions" => Ok(Self::SuccessfulSessions),
+                "failed_sessions" => Ok(Self::FailedSessions),
+                "total_sessions" => Ok(Self::TotalSessions),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for TlsMetric {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for TlsMetric {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
     #[doc = "How the connection is secured. There is no plain-text mode: credentials never cross the\nnetwork in clear."]
     #[derive(
         :: serde :: Deserialize,
@@ -5259,6 +6265,21 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+
+    #[doc = "One sort key: a grouped field or a metric."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(deny_unknown_fields)]
+    pub struct TlsOrder {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub direction: ::std::option::Option<Direction>,
+        pub field: TlsTerm,
+    }
+
+    impl TlsOrder {
+        pub fn builder() -> builder::TlsOrder {
+            Default::default()
         }
     }
 
@@ -5356,6 +6377,43 @@ pub mod types {
         }
     }
 
+    #[doc = "A TLS query, shaped like the DMARC one."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug, Default)]
+    #[serde(deny_unknown_fields)]
+    pub struct TlsQueryRequest {
+        #[doc = "`next_cursor` of the previous page of the same query."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cursor: ::std::option::Option<::std::string::String>,
+        #[doc = "Domains (names or ids) of the caller's scope; absent or empty: every domain in scope\n(at most 100)."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub domains: ::std::vec::Vec<::std::string::String>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub filters: ::std::vec::Vec<TlsFilter>,
+        #[doc = "First day, inclusive (ISO 8601 date; default: 30 days before `to`)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub from: ::std::option::Option<::std::string::String>,
+        #[doc = "Fields to group by, at most 4. Failure fields (`result_type`, `sending_mta_ip`,\n`receiving_mx_hostname`) have `failed_sessions` only; policy fields (`policy_type`,\n`policy_domain`) are read from the raw policy rows and do not combine with them."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub group_by: ::std::vec::Vec<TlsField>,
+        #[doc = "Groups per page, 1 to 1000 (default 100)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub limit: ::std::option::Option<i64>,
+        #[doc = "Metrics of each group (default `failed_sessions`)."]
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub metrics: ::std::vec::Vec<TlsMetric>,
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub order_by: ::std::vec::Vec<TlsOrder>,
+        #[doc = "Last day, inclusive (ISO 8601 date; default: today, UTC)."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub to: ::std::option::Option<::std::string::String>,
+    }
+
+    impl TlsQueryRequest {
+        pub fn builder() -> builder::TlsQueryRequest {
+            Default::default()
+        }
+    }
+
     #[doc = "An SMTP TLS report (RFC 8460 §4)."]
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct TlsReport {
@@ -5435,6 +6493,64 @@ pub mod types {
     impl TlsRptInput {
         pub fn builder() -> builder::TlsRptInput {
             Default::default()
+        }
+    }
+
+    #[doc = "A TLS field or metric."]
+    #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
+    #[serde(untagged)]
+    pub enum TlsTerm {
+        Field(TlsField),
+        Metric(TlsMetric),
+    }
+
+    impl ::std::fmt::Display for TlsTerm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::Field(x) => x.fmt(f),
+                Self::Metric(x) => x.fmt(f),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for TlsTerm {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if let Ok(v) = value.parse() {
+                Ok(Self::Field(v))
+            } else if let Ok(v) = value.parse() {
+                Ok(Self::Metric(v))
+            } else {
+                Err("string conversion failed for all variants".into())
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for TlsTerm {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for TlsTerm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::From<TlsField> for TlsTerm {
+        fn from(value: TlsField) -> Self {
+            Self::Field(value)
+        }
+    }
+
+    impl ::std::convert::From<TlsMetric> for TlsTerm {
+        fn from(value: TlsMetric) -> Self {
+            Self::Metric(value)
         }
     }
 
@@ -9613,6 +10729,129 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct DmarcFilter {
+            field: ::std::result::Result<super::DmarcTerm, ::std::string::String>,
+            max: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            min: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            op: ::std::result::Result<super::FilterOp, ::std::string::String>,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            values: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for DmarcFilter {
+            fn default() -> Self {
+                Self {
+                    field: Err("no value supplied for field".to_string()),
+                    max: Ok(Default::default()),
+                    min: Ok(Default::default()),
+                    op: Err("no value supplied for op".to_string()),
+                    value: Ok(Default::default()),
+                    values: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl DmarcFilter {
+            pub fn field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DmarcTerm>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for field: {e}"));
+                self
+            }
+            pub fn max<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for max: {e}"));
+                self
+            }
+            pub fn min<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for min: {e}"));
+                self
+            }
+            pub fn op<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::FilterOp>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.op = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for op: {e}"));
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
+                self
+            }
+            pub fn values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.values = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for values: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<DmarcFilter> for super::DmarcFilter {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DmarcFilter,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    field: value.field?,
+                    max: value.max?,
+                    min: value.min?,
+                    op: value.op?,
+                    value: value.value?,
+                    values: value.values?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::DmarcFilter> for DmarcFilter {
+            fn from(value: super::DmarcFilter) -> Self {
+                Self {
+                    field: Ok(value.field),
+                    max: Ok(value.max),
+                    min: Ok(value.min),
+                    op: Ok(value.op),
+                    value: Ok(value.value),
+                    values: Ok(value.values),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct DmarcInput {
             adkim: ::std::result::Result<
                 ::std::option::Option<super::Alignment>,
@@ -9811,6 +11050,241 @@ pub mod types {
                     ruf: Ok(value.ruf),
                     sp: Ok(value.sp),
                     t: Ok(value.t),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct DmarcOrder {
+            direction: ::std::result::Result<
+                ::std::option::Option<super::Direction>,
+                ::std::string::String,
+            >,
+            field: ::std::result::Result<super::DmarcTerm, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for DmarcOrder {
+            fn default() -> Self {
+                Self {
+                    direction: Ok(Default::default()),
+                    field: Err("no value supplied for field".to_string()),
+                }
+            }
+        }
+
+        impl DmarcOrder {
+            pub fn direction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Direction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.direction = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for direction: {e}"));
+                self
+            }
+            pub fn field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::DmarcTerm>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for field: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<DmarcOrder> for super::DmarcOrder {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DmarcOrder,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    direction: value.direction?,
+                    field: value.field?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::DmarcOrder> for DmarcOrder {
+            fn from(value: super::DmarcOrder) -> Self {
+                Self {
+                    direction: Ok(value.direction),
+                    field: Ok(value.field),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct DmarcQueryRequest {
+            cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            domains: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            filters:
+                ::std::result::Result<::std::vec::Vec<super::DmarcFilter>, ::std::string::String>,
+            from: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            group_by:
+                ::std::result::Result<::std::vec::Vec<super::DmarcField>, ::std::string::String>,
+            limit: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            metrics:
+                ::std::result::Result<::std::vec::Vec<super::DmarcMetric>, ::std::string::String>,
+            order_by:
+                ::std::result::Result<::std::vec::Vec<super::DmarcOrder>, ::std::string::String>,
+            to: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for DmarcQueryRequest {
+            fn default() -> Self {
+                Self {
+                    cursor: Ok(Default::default()),
+                    domains: Ok(Default::default()),
+                    filters: Ok(Default::default()),
+                    from: Ok(Default::default()),
+                    group_by: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    metrics: Ok(Default::default()),
+                    order_by: Ok(Default::default()),
+                    to: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl DmarcQueryRequest {
+            pub fn cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for cursor: {e}"));
+                self
+            }
+            pub fn domains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domains = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domains: {e}"));
+                self
+            }
+            pub fn filters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DmarcFilter>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filters = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for filters: {e}"));
+                self
+            }
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for from: {e}"));
+                self
+            }
+            pub fn group_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DmarcField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group_by = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for group_by: {e}"));
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for limit: {e}"));
+                self
+            }
+            pub fn metrics<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DmarcMetric>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metrics = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for metrics: {e}"));
+                self
+            }
+            pub fn order_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DmarcOrder>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_by = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for order_by: {e}"));
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<DmarcQueryRequest> for super::DmarcQueryRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DmarcQueryRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cursor: value.cursor?,
+                    domains: value.domains?,
+                    filters: value.filters?,
+                    from: value.from?,
+                    group_by: value.group_by?,
+                    limit: value.limit?,
+                    metrics: value.metrics?,
+                    order_by: value.order_by?,
+                    to: value.to?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::DmarcQueryRequest> for DmarcQueryRequest {
+            fn from(value: super::DmarcQueryRequest) -> Self {
+                Self {
+                    cursor: Ok(value.cursor),
+                    domains: Ok(value.domains),
+                    filters: Ok(value.filters),
+                    from: Ok(value.from),
+                    group_by: Ok(value.group_by),
+                    limit: Ok(value.limit),
+                    metrics: Ok(value.metrics),
+                    order_by: Ok(value.order_by),
+                    to: Ok(value.to),
                 }
             }
         }
@@ -10679,6 +12153,124 @@ pub mod types {
                 Self {
                     items: Ok(value.items),
                     next_cursor: Ok(value.next_cursor),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct DomainRecordsResponse {
+            domain: ::std::result::Result<::std::string::String, ::std::string::String>,
+            from: ::std::result::Result<::std::string::String, ::std::string::String>,
+            items: ::std::result::Result<::std::vec::Vec<super::RecordItem>, ::std::string::String>,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            to: ::std::result::Result<::std::string::String, ::std::string::String>,
+            total_records: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for DomainRecordsResponse {
+            fn default() -> Self {
+                Self {
+                    domain: Err("no value supplied for domain".to_string()),
+                    from: Err("no value supplied for from".to_string()),
+                    items: Err("no value supplied for items".to_string()),
+                    next_cursor: Ok(Default::default()),
+                    to: Err("no value supplied for to".to_string()),
+                    total_records: Err("no value supplied for total_records".to_string()),
+                }
+            }
+        }
+
+        impl DomainRecordsResponse {
+            pub fn domain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domain = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domain: {e}"));
+                self
+            }
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for from: {e}"));
+                self
+            }
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::RecordItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for items: {e}"));
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+            pub fn total_records<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_records = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_records: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<DomainRecordsResponse> for super::DomainRecordsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DomainRecordsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    domain: value.domain?,
+                    from: value.from?,
+                    items: value.items?,
+                    next_cursor: value.next_cursor?,
+                    to: value.to?,
+                    total_records: value.total_records?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::DomainRecordsResponse> for DomainRecordsResponse {
+            fn from(value: super::DomainRecordsResponse) -> Self {
+                Self {
+                    domain: Ok(value.domain),
+                    from: Ok(value.from),
+                    items: Ok(value.items),
+                    next_cursor: Ok(value.next_cursor),
+                    to: Ok(value.to),
+                    total_records: Ok(value.total_records),
                 }
             }
         }
@@ -16103,6 +17695,71 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct PutRetentionRequest {
+            records_days: ::std::result::Result<
+                ::std::option::Option<::std::num::NonZeroU64>,
+                ::std::string::String,
+            >,
+            rollups_days: ::std::result::Result<
+                ::std::option::Option<::std::num::NonZeroU64>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for PutRetentionRequest {
+            fn default() -> Self {
+                Self {
+                    records_days: Ok(Default::default()),
+                    rollups_days: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl PutRetentionRequest {
+            pub fn records_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.records_days = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for records_days: {e}"));
+                self
+            }
+            pub fn rollups_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::num::NonZeroU64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rollups_days = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for rollups_days: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<PutRetentionRequest> for super::PutRetentionRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PutRetentionRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    records_days: value.records_days?,
+                    rollups_days: value.rollups_days?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::PutRetentionRequest> for PutRetentionRequest {
+            fn from(value: super::PutRetentionRequest) -> Self {
+                Self {
+                    records_days: Ok(value.records_days),
+                    rollups_days: Ok(value.rollups_days),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct Query {
             error: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16188,6 +17845,215 @@ pub mod types {
                     name: Ok(value.name),
                     outcome: Ok(value.outcome),
                     rtype: Ok(value.rtype),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct QueryGroup {
+            key: ::std::result::Result<super::GroupKey, ::std::string::String>,
+            metrics: ::std::result::Result<super::GroupMetrics, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for QueryGroup {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                    metrics: Err("no value supplied for metrics".to_string()),
+                }
+            }
+        }
+
+        impl QueryGroup {
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GroupKey>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for key: {e}"));
+                self
+            }
+            pub fn metrics<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::GroupMetrics>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metrics = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for metrics: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<QueryGroup> for super::QueryGroup {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QueryGroup,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    metrics: value.metrics?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::QueryGroup> for QueryGroup {
+            fn from(value: super::QueryGroup) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    metrics: Ok(value.metrics),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct QueryResponse {
+            answered_from: ::std::result::Result<super::AnsweredFrom, ::std::string::String>,
+            domains: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            from: ::std::result::Result<::std::string::String, ::std::string::String>,
+            groups:
+                ::std::result::Result<::std::vec::Vec<super::QueryGroup>, ::std::string::String>,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            scanned_rows: ::std::result::Result<i64, ::std::string::String>,
+            to: ::std::result::Result<::std::string::String, ::std::string::String>,
+            total_groups: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for QueryResponse {
+            fn default() -> Self {
+                Self {
+                    answered_from: Err("no value supplied for answered_from".to_string()),
+                    domains: Err("no value supplied for domains".to_string()),
+                    from: Err("no value supplied for from".to_string()),
+                    groups: Err("no value supplied for groups".to_string()),
+                    next_cursor: Ok(Default::default()),
+                    scanned_rows: Err("no value supplied for scanned_rows".to_string()),
+                    to: Err("no value supplied for to".to_string()),
+                    total_groups: Err("no value supplied for total_groups".to_string()),
+                }
+            }
+        }
+
+        impl QueryResponse {
+            pub fn answered_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AnsweredFrom>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.answered_from = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for answered_from: {e}"));
+                self
+            }
+            pub fn domains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domains = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domains: {e}"));
+                self
+            }
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for from: {e}"));
+                self
+            }
+            pub fn groups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::QueryGroup>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.groups = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for groups: {e}"));
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
+                self
+            }
+            pub fn scanned_rows<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scanned_rows = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for scanned_rows: {e}"));
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+            pub fn total_groups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_groups = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_groups: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<QueryResponse> for super::QueryResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QueryResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    answered_from: value.answered_from?,
+                    domains: value.domains?,
+                    from: value.from?,
+                    groups: value.groups?,
+                    next_cursor: value.next_cursor?,
+                    scanned_rows: value.scanned_rows?,
+                    to: value.to?,
+                    total_groups: value.total_groups?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::QueryResponse> for QueryResponse {
+            fn from(value: super::QueryResponse) -> Self {
+                Self {
+                    answered_from: Ok(value.answered_from),
+                    domains: Ok(value.domains),
+                    from: Ok(value.from),
+                    groups: Ok(value.groups),
+                    next_cursor: Ok(value.next_cursor),
+                    scanned_rows: Ok(value.scanned_rows),
+                    to: Ok(value.to),
+                    total_groups: Ok(value.total_groups),
                 }
             }
         }
@@ -16452,6 +18318,192 @@ pub mod types {
                     explanation: Ok(value.explanation),
                     record: Ok(value.record),
                     step: Ok(value.step),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct RecordItem {
+            auth_results: ::std::result::Result<super::AuthResults, ::std::string::String>,
+            begin: ::std::result::Result<i64, ::std::string::String>,
+            count: ::std::result::Result<i64, ::std::string::String>,
+            end: ::std::result::Result<i64, ::std::string::String>,
+            extensions:
+                ::std::result::Result<::std::vec::Vec<super::XmlElement>, ::std::string::String>,
+            identifiers: ::std::result::Result<super::Identifiers, ::std::string::String>,
+            org_name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            policy_evaluated: ::std::result::Result<super::PolicyEvaluated, ::std::string::String>,
+            report_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            seq: ::std::result::Result<i64, ::std::string::String>,
+            source_ip: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for RecordItem {
+            fn default() -> Self {
+                Self {
+                    auth_results: Err("no value supplied for auth_results".to_string()),
+                    begin: Err("no value supplied for begin".to_string()),
+                    count: Err("no value supplied for count".to_string()),
+                    end: Err("no value supplied for end".to_string()),
+                    extensions: Ok(Default::default()),
+                    identifiers: Err("no value supplied for identifiers".to_string()),
+                    org_name: Err("no value supplied for org_name".to_string()),
+                    policy_evaluated: Err("no value supplied for policy_evaluated".to_string()),
+                    report_id: Err("no value supplied for report_id".to_string()),
+                    seq: Err("no value supplied for seq".to_string()),
+                    source_ip: Err("no value supplied for source_ip".to_string()),
+                }
+            }
+        }
+
+        impl RecordItem {
+            pub fn auth_results<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AuthResults>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.auth_results = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for auth_results: {e}"));
+                self
+            }
+            pub fn begin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.begin = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for begin: {e}"));
+                self
+            }
+            pub fn count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.count = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for count: {e}"));
+                self
+            }
+            pub fn end<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for end: {e}"));
+                self
+            }
+            pub fn extensions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::XmlElement>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.extensions = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for extensions: {e}"));
+                self
+            }
+            pub fn identifiers<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Identifiers>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.identifiers = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for identifiers: {e}"));
+                self
+            }
+            pub fn org_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.org_name = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for org_name: {e}"));
+                self
+            }
+            pub fn policy_evaluated<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyEvaluated>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.policy_evaluated = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for policy_evaluated: {e}")
+                });
+                self
+            }
+            pub fn report_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.report_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for report_id: {e}"));
+                self
+            }
+            pub fn seq<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.seq = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for seq: {e}"));
+                self
+            }
+            pub fn source_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_ip = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for source_ip: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<RecordItem> for super::RecordItem {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RecordItem,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    auth_results: value.auth_results?,
+                    begin: value.begin?,
+                    count: value.count?,
+                    end: value.end?,
+                    extensions: value.extensions?,
+                    identifiers: value.identifiers?,
+                    org_name: value.org_name?,
+                    policy_evaluated: value.policy_evaluated?,
+                    report_id: value.report_id?,
+                    seq: value.seq?,
+                    source_ip: value.source_ip?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::RecordItem> for RecordItem {
+            fn from(value: super::RecordItem) -> Self {
+                Self {
+                    auth_results: Ok(value.auth_results),
+                    begin: Ok(value.begin),
+                    count: Ok(value.count),
+                    end: Ok(value.end),
+                    extensions: Ok(value.extensions),
+                    identifiers: Ok(value.identifiers),
+                    org_name: Ok(value.org_name),
+                    policy_evaluated: Ok(value.policy_evaluated),
+                    report_id: Ok(value.report_id),
+                    seq: Ok(value.seq),
+                    source_ip: Ok(value.source_ip),
                 }
             }
         }
@@ -16905,6 +18957,96 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct ReportRecordsResponse {
+            items: ::std::result::Result<::std::vec::Vec<super::RecordItem>, ::std::string::String>,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            report_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            total_records: ::std::result::Result<i64, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for ReportRecordsResponse {
+            fn default() -> Self {
+                Self {
+                    items: Err("no value supplied for items".to_string()),
+                    next_cursor: Ok(Default::default()),
+                    report_id: Err("no value supplied for report_id".to_string()),
+                    total_records: Err("no value supplied for total_records".to_string()),
+                }
+            }
+        }
+
+        impl ReportRecordsResponse {
+            pub fn items<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::RecordItem>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.items = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for items: {e}"));
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
+                self
+            }
+            pub fn report_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.report_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for report_id: {e}"));
+                self
+            }
+            pub fn total_records<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_records = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for total_records: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<ReportRecordsResponse> for super::ReportRecordsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ReportRecordsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    items: value.items?,
+                    next_cursor: value.next_cursor?,
+                    report_id: value.report_id?,
+                    total_records: value.total_records?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::ReportRecordsResponse> for ReportRecordsResponse {
+            fn from(value: super::ReportRecordsResponse) -> Self {
+                Self {
+                    items: Ok(value.items),
+                    next_cursor: Ok(value.next_cursor),
+                    report_id: Ok(value.report_id),
+                    total_records: Ok(value.total_records),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct ReportResponse {
             begin: ::std::result::Result<i64, ::std::string::String>,
             conflict: ::std::result::Result<bool, ::std::string::String>,
@@ -16921,6 +19063,8 @@ pub mod types {
             >,
             policy_domain: ::std::result::Result<::std::string::String, ::std::string::String>,
             records: ::std::result::Result<i64, ::std::string::String>,
+            records_expired_at:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             report: ::std::result::Result<super::ReportContent, ::std::string::String>,
             report_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             superseded_by: ::std::result::Result<
@@ -16945,6 +19089,7 @@ pub mod types {
                     part: Ok(Default::default()),
                     policy_domain: Err("no value supplied for policy_domain".to_string()),
                     records: Err("no value supplied for records".to_string()),
+                    records_expired_at: Ok(Default::default()),
                     report: Err("no value supplied for report".to_string()),
                     report_id: Err("no value supplied for report_id".to_string()),
                     superseded_by: Ok(Default::default()),
@@ -17074,6 +19219,16 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for records: {e}"));
                 self
             }
+            pub fn records_expired_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.records_expired_at = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for records_expired_at: {e}")
+                });
+                self
+            }
             pub fn report<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportContent>,
@@ -17134,6 +19289,7 @@ pub mod types {
                     part: value.part?,
                     policy_domain: value.policy_domain?,
                     records: value.records?,
+                    records_expired_at: value.records_expired_at?,
                     report: value.report?,
                     report_id: value.report_id?,
                     superseded_by: value.superseded_by?,
@@ -17157,6 +19313,7 @@ pub mod types {
                     part: Ok(value.part),
                     policy_domain: Ok(value.policy_domain),
                     records: Ok(value.records),
+                    records_expired_at: Ok(value.records_expired_at),
                     report: Ok(value.report),
                     report_id: Ok(value.report_id),
                     superseded_by: Ok(value.superseded_by),
@@ -17182,6 +19339,8 @@ pub mod types {
             >,
             policy_domain: ::std::result::Result<::std::string::String, ::std::string::String>,
             records: ::std::result::Result<i64, ::std::string::String>,
+            records_expired_at:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
             report_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             superseded_by: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17205,6 +19364,7 @@ pub mod types {
                     part: Ok(Default::default()),
                     policy_domain: Err("no value supplied for policy_domain".to_string()),
                     records: Err("no value supplied for records".to_string()),
+                    records_expired_at: Ok(Default::default()),
                     report_id: Err("no value supplied for report_id".to_string()),
                     superseded_by: Ok(Default::default()),
                     warnings: Err("no value supplied for warnings".to_string()),
@@ -17333,6 +19493,16 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for records: {e}"));
                 self
             }
+            pub fn records_expired_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.records_expired_at = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for records_expired_at: {e}")
+                });
+                self
+            }
             pub fn report_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -17383,6 +19553,7 @@ pub mod types {
                     part: value.part?,
                     policy_domain: value.policy_domain?,
                     records: value.records?,
+                    records_expired_at: value.records_expired_at?,
                     report_id: value.report_id?,
                     superseded_by: value.superseded_by?,
                     warnings: value.warnings?,
@@ -17405,6 +19576,7 @@ pub mod types {
                     part: Ok(value.part),
                     policy_domain: Ok(value.policy_domain),
                     records: Ok(value.records),
+                    records_expired_at: Ok(value.records_expired_at),
                     report_id: Ok(value.report_id),
                     superseded_by: Ok(value.superseded_by),
                     warnings: Ok(value.warnings),
@@ -17504,6 +19676,188 @@ pub mod types {
                     from: Ok(value.from),
                     message_id: Ok(value.message_id),
                     subject: Ok(value.subject),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct RetentionResponse {
+            own_records_days:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            own_rollups_days:
+                ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            records: ::std::result::Result<
+                ::std::option::Option<super::RetentionSetting>,
+                ::std::string::String,
+            >,
+            rollups: ::std::result::Result<
+                ::std::option::Option<super::RetentionSetting>,
+                ::std::string::String,
+            >,
+            tenant_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            updated_at: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for RetentionResponse {
+            fn default() -> Self {
+                Self {
+                    own_records_days: Ok(Default::default()),
+                    own_rollups_days: Ok(Default::default()),
+                    records: Ok(Default::default()),
+                    rollups: Ok(Default::default()),
+                    tenant_id: Err("no value supplied for tenant_id".to_string()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl RetentionResponse {
+            pub fn own_records_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.own_records_days = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for own_records_days: {e}")
+                });
+                self
+            }
+            pub fn own_rollups_days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.own_rollups_days = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for own_rollups_days: {e}")
+                });
+                self
+            }
+            pub fn records<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RetentionSetting>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.records = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for records: {e}"));
+                self
+            }
+            pub fn rollups<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::RetentionSetting>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rollups = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for rollups: {e}"));
+                self
+            }
+            pub fn tenant_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tenant_id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for tenant_id: {e}"));
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for updated_at: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<RetentionResponse> for super::RetentionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RetentionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    own_records_days: value.own_records_days?,
+                    own_rollups_days: value.own_rollups_days?,
+                    records: value.records?,
+                    rollups: value.rollups?,
+                    tenant_id: value.tenant_id?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::RetentionResponse> for RetentionResponse {
+            fn from(value: super::RetentionResponse) -> Self {
+                Self {
+                    own_records_days: Ok(value.own_records_days),
+                    own_rollups_days: Ok(value.own_rollups_days),
+                    records: Ok(value.records),
+                    rollups: Ok(value.rollups),
+                    tenant_id: Ok(value.tenant_id),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct RetentionSetting {
+            days: ::std::result::Result<i64, ::std::string::String>,
+            inherited_from: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for RetentionSetting {
+            fn default() -> Self {
+                Self {
+                    days: Err("no value supplied for days".to_string()),
+                    inherited_from: Err("no value supplied for inherited_from".to_string()),
+                }
+            }
+        }
+
+        impl RetentionSetting {
+            pub fn days<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.days = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for days: {e}"));
+                self
+            }
+            pub fn inherited_from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.inherited_from = value.try_into().map_err(|e| {
+                    format!("error converting supplied value for inherited_from: {e}")
+                });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<RetentionSetting> for super::RetentionSetting {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RetentionSetting,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    days: value.days?,
+                    inherited_from: value.inherited_from?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::RetentionSetting> for RetentionSetting {
+            fn from(value: super::RetentionSetting) -> Self {
+                Self {
+                    days: Ok(value.days),
+                    inherited_from: Ok(value.inherited_from),
                 }
             }
         }
@@ -19464,6 +21818,191 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct TlsFilter {
+            field: ::std::result::Result<super::TlsTerm, ::std::string::String>,
+            max: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            min: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            op: ::std::result::Result<super::FilterOp, ::std::string::String>,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            values: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for TlsFilter {
+            fn default() -> Self {
+                Self {
+                    field: Err("no value supplied for field".to_string()),
+                    max: Ok(Default::default()),
+                    min: Ok(Default::default()),
+                    op: Err("no value supplied for op".to_string()),
+                    value: Ok(Default::default()),
+                    values: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl TlsFilter {
+            pub fn field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TlsTerm>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for field: {e}"));
+                self
+            }
+            pub fn max<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for max: {e}"));
+                self
+            }
+            pub fn min<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.min = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for min: {e}"));
+                self
+            }
+            pub fn op<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::FilterOp>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.op = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for op: {e}"));
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for value: {e}"));
+                self
+            }
+            pub fn values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                        ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                    >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.values = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for values: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<TlsFilter> for super::TlsFilter {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TlsFilter,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    field: value.field?,
+                    max: value.max?,
+                    min: value.min?,
+                    op: value.op?,
+                    value: value.value?,
+                    values: value.values?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::TlsFilter> for TlsFilter {
+            fn from(value: super::TlsFilter) -> Self {
+                Self {
+                    field: Ok(value.field),
+                    max: Ok(value.max),
+                    min: Ok(value.min),
+                    op: Ok(value.op),
+                    value: Ok(value.value),
+                    values: Ok(value.values),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct TlsOrder {
+            direction: ::std::result::Result<
+                ::std::option::Option<super::Direction>,
+                ::std::string::String,
+            >,
+            field: ::std::result::Result<super::TlsTerm, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for TlsOrder {
+            fn default() -> Self {
+                Self {
+                    direction: Ok(Default::default()),
+                    field: Err("no value supplied for field".to_string()),
+                }
+            }
+        }
+
+        impl TlsOrder {
+            pub fn direction<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::Direction>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.direction = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for direction: {e}"));
+                self
+            }
+            pub fn field<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TlsTerm>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.field = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for field: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<TlsOrder> for super::TlsOrder {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TlsOrder,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    direction: value.direction?,
+                    field: value.field?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::TlsOrder> for TlsOrder {
+            fn from(value: super::TlsOrder) -> Self {
+                Self {
+                    direction: Ok(value.direction),
+                    field: Ok(value.field),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct TlsOrganizationResponse {
             failed_sessions: ::std::result::Result<i64, ::std::string::String>,
             organization: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -19723,6 +22262,179 @@ pub mod types {
                     policy: Ok(value.policy),
                     total_failure_session_count: Ok(value.total_failure_session_count),
                     total_successful_session_count: Ok(value.total_successful_session_count),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct TlsQueryRequest {
+            cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            domains: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
+            filters:
+                ::std::result::Result<::std::vec::Vec<super::TlsFilter>, ::std::string::String>,
+            from: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            group_by:
+                ::std::result::Result<::std::vec::Vec<super::TlsField>, ::std::string::String>,
+            limit: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            metrics:
+                ::std::result::Result<::std::vec::Vec<super::TlsMetric>, ::std::string::String>,
+            order_by:
+                ::std::result::Result<::std::vec::Vec<super::TlsOrder>, ::std::string::String>,
+            to: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for TlsQueryRequest {
+            fn default() -> Self {
+                Self {
+                    cursor: Ok(Default::default()),
+                    domains: Ok(Default::default()),
+                    filters: Ok(Default::default()),
+                    from: Ok(Default::default()),
+                    group_by: Ok(Default::default()),
+                    limit: Ok(Default::default()),
+                    metrics: Ok(Default::default()),
+                    order_by: Ok(Default::default()),
+                    to: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl TlsQueryRequest {
+            pub fn cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for cursor: {e}"));
+                self
+            }
+            pub fn domains<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.domains = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for domains: {e}"));
+                self
+            }
+            pub fn filters<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TlsFilter>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.filters = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for filters: {e}"));
+                self
+            }
+            pub fn from<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.from = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for from: {e}"));
+                self
+            }
+            pub fn group_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TlsField>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.group_by = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for group_by: {e}"));
+                self
+            }
+            pub fn limit<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.limit = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for limit: {e}"));
+                self
+            }
+            pub fn metrics<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TlsMetric>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.metrics = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for metrics: {e}"));
+                self
+            }
+            pub fn order_by<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TlsOrder>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.order_by = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for order_by: {e}"));
+                self
+            }
+            pub fn to<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.to = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for to: {e}"));
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<TlsQueryRequest> for super::TlsQueryRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TlsQueryRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cursor: value.cursor?,
+                    domains: value.domains?,
+                    filters: value.filters?,
+                    from: value.from?,
+                    group_by: value.group_by?,
+                    limit: value.limit?,
+                    metrics: value.metrics?,
+                    order_by: value.order_by?,
+                    to: value.to?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::TlsQueryRequest> for TlsQueryRequest {
+            fn from(value: super::TlsQueryRequest) -> Self {
+                Self {
+                    cursor: Ok(value.cursor),
+                    domains: Ok(value.domains),
+                    filters: Ok(value.filters),
+                    from: Ok(value.from),
+                    group_by: Ok(value.group_by),
+                    limit: Ok(value.limit),
+                    metrics: Ok(value.metrics),
+                    order_by: Ok(value.order_by),
+                    to: Ok(value.to),
                 }
             }
         }
@@ -21894,22 +24606,22 @@ impl Client {
         builder::GetDomain::new(self)
     }
 
-    #[doc = "Delete a domain and all its reports\n\nSends a `DELETE` request to `/api/v1/domains/{domain}`\n\nArguments:\n- `domain`: Domain name\n```ignore\nlet response = client.delete_domain()\n    .domain(domain)\n    .send()\n    .await;\n```"]
+    #[doc = "Delete a domain and all its reports (in batches: a large domain takes a while, and other\nwrites go on meanwhile)\n\nSends a `DELETE` request to `/api/v1/domains/{domain}`\n\nArguments:\n- `domain`: Domain name\n```ignore\nlet response = client.delete_domain()\n    .domain(domain)\n    .send()\n    .await;\n```"]
     pub fn delete_domain(&self) -> builder::DeleteDomain<'_> {
         builder::DeleteDomain::new(self)
     }
 
-    #[doc = "DMARC results for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-result`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_result()\n    .domain(domain)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "DMARC results for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-result`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_result()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_dmarc_by_result(&self) -> builder::GetDmarcByResult<'_> {
         builder::GetDmarcByResult::new(self)
     }
 
-    #[doc = "DMARC results per sending service for a domain over a range of days. Each source is named\nthrough ruad's service table from its forward-confirmed PTR name, else from the DKIM\ndomains that passed for it, else from its passing SPF domains; the rest are grouped by the\norganization of their confirmed PTR names, or as unconfirmed, or as not looked up yet\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-service`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_service()\n    .domain(domain)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "DMARC results per sending service for a domain over a range of days. Each source is named\nthrough ruad's service table from its forward-confirmed PTR name, else from the DKIM\ndomains that passed for it, else from its passing SPF domains; the rest are grouped by the\norganization of their confirmed PTR names, or as unconfirmed, or as not looked up yet\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-service`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_service()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_dmarc_by_service(&self) -> builder::GetDmarcByService<'_> {
         builder::GetDmarcByService::new(self)
     }
 
-    #[doc = "DMARC results per sending source for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-source`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_source()\n    .domain(domain)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "DMARC results per sending source for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-source`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_source()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_dmarc_by_source(&self) -> builder::GetDmarcBySource<'_> {
         builder::GetDmarcBySource::new(self)
     }
@@ -21984,17 +24696,22 @@ impl Client {
         builder::EvaluateDomainIssues::new(self)
     }
 
-    #[doc = "DMARC or SMTP TLS results of a domain per day or ISO week, to draw trends\n\nEach point holds the figures of `dmarc/by-result` (`kind=dmarc`) or `tls/by-result`\n(`kind=tls`) for its bucket. Every bucket of the range is present, zero when no report\ncovers it; weeks run Monday to Sunday (UTC), the first and last clipped to the range.\n\nSends a `GET` request to `/api/v1/domains/{domain}/timeseries`\n\nArguments:\n- `domain`: Domain name\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `interval`: `day` (default) or `week` (ISO weeks, starting Monday). At most 366 daily or 260\nweekly points.\n- `kind`: `dmarc` (messages) or `tls` (sessions).\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_timeseries()\n    .domain(domain)\n    .from(from)\n    .interval(interval)\n    .kind(kind)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "The DMARC records of a domain's current reports (not superseded) whose period overlaps a\nrange of days, whole reports, page by page (JSON) or as CSV\n\nSends a `GET` request to `/api/v1/domains/{domain}/records`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A CSV without `limit` and `cursor` holds every record of the range, streamed.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: Records per page (1 to 5000, default 500).\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.list_domain_records()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    pub fn list_domain_records(&self) -> builder::ListDomainRecords<'_> {
+        builder::ListDomainRecords::new(self)
+    }
+
+    #[doc = "DMARC or SMTP TLS results of a domain per day, ISO week or calendar month, to draw trends\n\nEach point holds the figures of `dmarc/by-result` (`kind=dmarc`) or `tls/by-result`\n(`kind=tls`) for its bucket. Every bucket of the range is present, zero when no report\ncovers it; weeks run Monday to Sunday (UTC), months are calendar months, the first and\nlast bucket clipped to the range. Days span at most a year, weeks and months ten years.\n\nSends a `GET` request to `/api/v1/domains/{domain}/timeseries`\n\nArguments:\n- `domain`: Domain name\n- `format`: `json` (default) or `csv` (`text/csv`, one row per point; `Accept: text/csv` asks for\nit too).\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `interval`: `day` (default), `week` (ISO weeks, starting Monday) or `month` (calendar months). At\nmost 366 daily points (a year), 523 weekly or 121 monthly points (ten years).\n- `kind`: `dmarc` (messages) or `tls` (sessions).\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_timeseries()\n    .domain(domain)\n    .format(format)\n    .from(from)\n    .interval(interval)\n    .kind(kind)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_timeseries(&self) -> builder::GetTimeseries<'_> {
         builder::GetTimeseries::new(self)
     }
 
-    #[doc = "SMTP TLS results for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/tls/by-result`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_tls_by_result()\n    .domain(domain)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "SMTP TLS results for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/tls/by-result`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_tls_by_result()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_tls_by_result(&self) -> builder::GetTlsByResult<'_> {
         builder::GetTlsByResult::new(self)
     }
 
-    #[doc = "SMTP TLS results per reporting organization and per sending MTA / receiving MX\n\nSends a `GET` request to `/api/v1/domains/{domain}/tls/by-source`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_tls_by_source()\n    .domain(domain)\n    .cursor(cursor)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "SMTP TLS results per reporting organization and per sending MTA / receiving MX\n\nSends a `GET` request to `/api/v1/domains/{domain}/tls/by-source`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_tls_by_source()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_tls_by_source(&self) -> builder::GetTlsBySource<'_> {
         builder::GetTlsBySource::new(self)
     }
@@ -22069,6 +24786,16 @@ impl Client {
         builder::GetPortfolioDocument::new(self)
     }
 
+    #[doc = "Query DMARC traffic of one or more domains\n\nGroup by any of day, week, month, domain,\nheader_from, source_ip, source_network (/24, /48), service, service_category, reporter,\ndisposition, dkim_result, spf_result, dkim_domain, spf_domain, alignment and policy;\nfilter (`equals`, `not`, `in`, `not_in`, `prefix`, `cidr`; `range` on metrics, per\ngroup); pick metrics; order; page with `limit` and `cursor`. Queries whose fields a\nrollup holds are answered from it (`answered_from: rollups`); the others (`policy`,\nresult fields with source fields, DKIM/SPF domains with metrics other than `messages`)\nscan the raw records within bounds (`answered_from: records`) and are refused with 422\n`query_too_large` beyond them.\n\nSends a `POST` request to `/api/v1/query/dmarc`\n\n```ignore\nlet response = client.query_dmarc()\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn query_dmarc(&self) -> builder::QueryDmarc<'_> {
+        builder::QueryDmarc::new(self)
+    }
+
+    #[doc = "Query SMTP TLS sessions of one or more domains\n\nGroup by day, week, month, domain,\nreporter, result_type, sending_mta_ip, receiving_mx_hostname, policy_type or\npolicy_domain; filter, pick metrics (successful, failed, total sessions), order and page\nlike the DMARC query. Policy fields are read from the raw policy rows\n(`answered_from: records`, bounded).\n\nSends a `POST` request to `/api/v1/query/tls`\n\n```ignore\nlet response = client.query_tls()\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn query_tls(&self) -> builder::QueryTls<'_> {
+        builder::QueryTls::new(self)
+    }
+
     #[doc = "List reports, newest range first\n\nSends a `GET` request to `/api/v1/reports`\n\nArguments:\n- `cursor`: `next_cursor` of the previous page.\n- `domain`: Only reports filed under this registered domain.\n- `from`: Only reports whose range ends on or after this day (ISO 8601 date).\n- `kind`: Only this kind.\n- `limit`: Page size (1 to 500, default 50).\n- `reporter`: Only reports from this reporting organization (as sent).\n- `to`: Only reports whose range begins before the end of this day (ISO 8601 date).\n```ignore\nlet response = client.list_reports()\n    .cursor(cursor)\n    .domain(domain)\n    .from(from)\n    .kind(kind)\n    .limit(limit)\n    .reporter(reporter)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn list_reports(&self) -> builder::ListReports<'_> {
         builder::ListReports::new(self)
@@ -22097,6 +24824,11 @@ impl Client {
     #[doc = "Download a report's own payload (its XML or JSON, unpacked from whatever container it came\nin), or with `original=true` the whole upload it came in. The media type is what the\nbytes are (never the uploader's declared type), and `Content-Disposition` gives a file\nname: the original one when known (the multipart file name, the zip member or the email\nattachment), else the RFC 7489 §7.2.1.1 / RFC 8460 §5.3.1 name\n`receiver!domain!begin!end.xml|json`\n\nSends a `GET` request to `/api/v1/reports/{report_id}/raw`\n\nArguments:\n- `report_id`: Report id\n- `original`: `true`: the whole original upload (the email, zip or gzip file that held the report),\nas it was sent. Default `false`: the report's own payload, unpacked.\n```ignore\nlet response = client.get_report_raw()\n    .report_id(report_id)\n    .original(original)\n    .send()\n    .await;\n```"]
     pub fn get_report_raw(&self) -> builder::GetReportRaw<'_> {
         builder::GetReportRaw::new(self)
+    }
+
+    #[doc = "A DMARC report's records, page by page (JSON), or as CSV\n\nSends a `GET` request to `/api/v1/reports/{report_id}/records`\n\nArguments:\n- `report_id`: Report id\n- `cursor`: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A CSV without `limit` and `cursor` holds every record, streamed.\n- `limit`: Records per page (1 to 5000, default 500).\n```ignore\nlet response = client.list_report_records()\n    .report_id(report_id)\n    .cursor(cursor)\n    .format(format)\n    .limit(limit)\n    .send()\n    .await;\n```"]
+    pub fn list_report_records(&self) -> builder::ListReportRecords<'_> {
+        builder::ListReportRecords::new(self)
     }
 
     #[doc = "List the caller's tenant and every tenant below it, shallowest first\n\nSends a `GET` request to `/api/v1/tenants`\n\nArguments:\n- `cursor`: `next_cursor` of the previous page.\n- `limit`: Page size (1 to 500, default 50).\n```ignore\nlet response = client.list_tenants()\n    .cursor(cursor)\n    .limit(limit)\n    .send()\n    .await;\n```"]
@@ -22162,6 +24894,21 @@ impl Client {
     #[doc = "Change a tenant's failure report settings (admin)\n\nSends a `PATCH` request to `/api/v1/tenants/{tenant_id}/failure-settings`\n\nArguments:\n- `tenant_id`: Tenant id\n- `body`\n```ignore\nlet response = client.update_failure_settings()\n    .tenant_id(tenant_id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_failure_settings(&self) -> builder::UpdateFailureSettings<'_> {
         builder::UpdateFailureSettings::new(self)
+    }
+
+    #[doc = "A tenant's retention: what applies (own or inherited, per field) and its own settings\n\nSends a `GET` request to `/api/v1/tenants/{tenant_id}/retention`\n\nArguments:\n- `tenant_id`: Tenant id\n```ignore\nlet response = client.get_retention()\n    .tenant_id(tenant_id)\n    .send()\n    .await;\n```"]
+    pub fn get_retention(&self) -> builder::GetRetention<'_> {
+        builder::GetRetention::new(self)
+    }
+
+    #[doc = "Set a tenant's own retention (admin). It applies to the tenant and to every tenant below\nwithout a setting of its own; the sweep deletes what expires within\n`RUAD_RETENTION_SWEEP_SECONDS`\n\nSends a `PUT` request to `/api/v1/tenants/{tenant_id}/retention`\n\nArguments:\n- `tenant_id`: Tenant id\n- `body`\n```ignore\nlet response = client.put_retention()\n    .tenant_id(tenant_id)\n    .body(body)\n    .send()\n    .await;\n```"]
+    pub fn put_retention(&self) -> builder::PutRetention<'_> {
+        builder::PutRetention::new(self)
+    }
+
+    #[doc = "Remove a tenant's own retention (admin): it inherits again\n\nSends a `DELETE` request to `/api/v1/tenants/{tenant_id}/retention`\n\nArguments:\n- `tenant_id`: Tenant id\n```ignore\nlet response = client.delete_retention()\n    .tenant_id(tenant_id)\n    .send()\n    .await;\n```"]
+    pub fn delete_retention(&self) -> builder::DeleteRetention<'_> {
+        builder::DeleteRetention::new(self)
     }
 
     #[doc = "List the webhooks of the caller's tenant and its descendants, newest first\n\nSends a `GET` request to `/api/v1/webhooks`\n\nArguments:\n- `cursor`: `next_cursor` of the previous page.\n- `limit`: Page size (1 to 500, default 50).\n```ignore\nlet response = client.list_webhooks()\n    .cursor(cursor)\n    .limit(limit)\n    .send()\n    .await;\n```"]
@@ -24216,6 +26963,7 @@ pub mod builder {
         client: &'a super::Client,
         domain: Result<::std::string::String, String>,
         cursor: Result<Option<::std::string::String>, String>,
+        format: Result<Option<types::ExportFormat>, String>,
         from: Result<Option<::std::string::String>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         to: Result<Option<::std::string::String>, String>,
@@ -24227,6 +26975,7 @@ pub mod builder {
                 client: client,
                 domain: Err("domain was not initialized".to_string()),
                 cursor: Ok(None),
+                format: Ok(None),
                 from: Ok(None),
                 limit: Ok(None),
                 to: Ok(None),
@@ -24250,6 +26999,17 @@ pub mod builder {
             self.cursor = value.try_into().map(Some).map_err(|_| {
                 "conversion to `:: std :: string :: String` for cursor failed".to_string()
             });
+            self
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportFormat>,
+        {
+            self.format = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportFormat` for format failed".to_string());
             self
         }
 
@@ -24291,12 +27051,14 @@ pub mod builder {
                 client,
                 domain,
                 cursor,
+                format,
                 from,
                 limit,
                 to,
             } = self;
             let domain = domain.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
@@ -24319,6 +27081,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("format", &format))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("to", &to))
@@ -24362,6 +27125,7 @@ pub mod builder {
         client: &'a super::Client,
         domain: Result<::std::string::String, String>,
         cursor: Result<Option<::std::string::String>, String>,
+        format: Result<Option<types::ExportFormat>, String>,
         from: Result<Option<::std::string::String>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         to: Result<Option<::std::string::String>, String>,
@@ -24373,6 +27137,7 @@ pub mod builder {
                 client: client,
                 domain: Err("domain was not initialized".to_string()),
                 cursor: Ok(None),
+                format: Ok(None),
                 from: Ok(None),
                 limit: Ok(None),
                 to: Ok(None),
@@ -24396,6 +27161,17 @@ pub mod builder {
             self.cursor = value.try_into().map(Some).map_err(|_| {
                 "conversion to `:: std :: string :: String` for cursor failed".to_string()
             });
+            self
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportFormat>,
+        {
+            self.format = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportFormat` for format failed".to_string());
             self
         }
 
@@ -24437,12 +27213,14 @@ pub mod builder {
                 client,
                 domain,
                 cursor,
+                format,
                 from,
                 limit,
                 to,
             } = self;
             let domain = domain.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
@@ -24465,6 +27243,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("format", &format))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("to", &to))
@@ -24508,6 +27287,7 @@ pub mod builder {
         client: &'a super::Client,
         domain: Result<::std::string::String, String>,
         cursor: Result<Option<::std::string::String>, String>,
+        format: Result<Option<types::ExportFormat>, String>,
         from: Result<Option<::std::string::String>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         to: Result<Option<::std::string::String>, String>,
@@ -24519,6 +27299,7 @@ pub mod builder {
                 client: client,
                 domain: Err("domain was not initialized".to_string()),
                 cursor: Ok(None),
+                format: Ok(None),
                 from: Ok(None),
                 limit: Ok(None),
                 to: Ok(None),
@@ -24542,6 +27323,17 @@ pub mod builder {
             self.cursor = value.try_into().map(Some).map_err(|_| {
                 "conversion to `:: std :: string :: String` for cursor failed".to_string()
             });
+            self
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportFormat>,
+        {
+            self.format = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportFormat` for format failed".to_string());
             self
         }
 
@@ -24583,12 +27375,14 @@ pub mod builder {
                 client,
                 domain,
                 cursor,
+                format,
                 from,
                 limit,
                 to,
             } = self;
             let domain = domain.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
@@ -24611,6 +27405,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("format", &format))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("to", &to))
@@ -26273,11 +29068,174 @@ pub mod builder {
         }
     }
 
+    #[doc = "Builder for [`Client::list_domain_records`]\n\n[`Client::list_domain_records`]: super::Client::list_domain_records"]
+    #[derive(Debug, Clone)]
+    pub struct ListDomainRecords<'a> {
+        client: &'a super::Client,
+        domain: Result<::std::string::String, String>,
+        cursor: Result<Option<::std::string::String>, String>,
+        format: Result<Option<types::ExportFormat>, String>,
+        from: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+        to: Result<Option<::std::string::String>, String>,
+    }
+
+    impl<'a> ListDomainRecords<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                domain: Err("domain was not initialized".to_string()),
+                cursor: Ok(None),
+                format: Ok(None),
+                from: Ok(None),
+                limit: Ok(None),
+                to: Ok(None),
+            }
+        }
+
+        pub fn domain<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.domain = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for domain failed".to_string()
+            });
+            self
+        }
+
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportFormat>,
+        {
+            self.format = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportFormat` for format failed".to_string());
+            self
+        }
+
+        pub fn from<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.from = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for from failed".to_string()
+            });
+            self
+        }
+
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
+            self
+        }
+
+        pub fn to<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.to = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for to failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/domains/{domain}/records`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DomainRecordsResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                domain,
+                cursor,
+                format,
+                from,
+                limit,
+                to,
+            } = self;
+            let domain = domain.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
+            let from = from.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let to = to.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/domains/{}/records",
+                client.baseurl,
+                encode_path(&domain.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("format", &format))
+                .query(&progenitor_client::QueryParam::new("from", &from))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("to", &to))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_domain_records",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
     #[doc = "Builder for [`Client::get_timeseries`]\n\n[`Client::get_timeseries`]: super::Client::get_timeseries"]
     #[derive(Debug, Clone)]
     pub struct GetTimeseries<'a> {
         client: &'a super::Client,
         domain: Result<::std::string::String, String>,
+        format: Result<Option<types::ExportFormat>, String>,
         from: Result<Option<::std::string::String>, String>,
         interval: Result<Option<types::TimeseriesInterval>, String>,
         kind: Result<types::TimeseriesKind, String>,
@@ -26289,6 +29247,7 @@ pub mod builder {
             Self {
                 client: client,
                 domain: Err("domain was not initialized".to_string()),
+                format: Ok(None),
                 from: Ok(None),
                 interval: Ok(None),
                 kind: Err("kind was not initialized".to_string()),
@@ -26303,6 +29262,17 @@ pub mod builder {
             self.domain = value.try_into().map_err(|_| {
                 "conversion to `:: std :: string :: String` for domain failed".to_string()
             });
+            self
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportFormat>,
+        {
+            self.format = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportFormat` for format failed".to_string());
             self
         }
 
@@ -26354,12 +29324,14 @@ pub mod builder {
             let Self {
                 client,
                 domain,
+                format,
                 from,
                 interval,
                 kind,
                 to,
             } = self;
             let domain = domain.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let interval = interval.map_err(Error::InvalidRequest)?;
             let kind = kind.map_err(Error::InvalidRequest)?;
@@ -26382,6 +29354,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
+                .query(&progenitor_client::QueryParam::new("format", &format))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("interval", &interval))
                 .query(&progenitor_client::QueryParam::new("kind", &kind))
@@ -26426,6 +29399,7 @@ pub mod builder {
         client: &'a super::Client,
         domain: Result<::std::string::String, String>,
         cursor: Result<Option<::std::string::String>, String>,
+        format: Result<Option<types::ExportFormat>, String>,
         from: Result<Option<::std::string::String>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         to: Result<Option<::std::string::String>, String>,
@@ -26437,6 +29411,7 @@ pub mod builder {
                 client: client,
                 domain: Err("domain was not initialized".to_string()),
                 cursor: Ok(None),
+                format: Ok(None),
                 from: Ok(None),
                 limit: Ok(None),
                 to: Ok(None),
@@ -26460,6 +29435,17 @@ pub mod builder {
             self.cursor = value.try_into().map(Some).map_err(|_| {
                 "conversion to `:: std :: string :: String` for cursor failed".to_string()
             });
+            self
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportFormat>,
+        {
+            self.format = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportFormat` for format failed".to_string());
             self
         }
 
@@ -26501,12 +29487,14 @@ pub mod builder {
                 client,
                 domain,
                 cursor,
+                format,
                 from,
                 limit,
                 to,
             } = self;
             let domain = domain.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
@@ -26529,6 +29517,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("format", &format))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("to", &to))
@@ -26572,6 +29561,7 @@ pub mod builder {
         client: &'a super::Client,
         domain: Result<::std::string::String, String>,
         cursor: Result<Option<::std::string::String>, String>,
+        format: Result<Option<types::ExportFormat>, String>,
         from: Result<Option<::std::string::String>, String>,
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         to: Result<Option<::std::string::String>, String>,
@@ -26583,6 +29573,7 @@ pub mod builder {
                 client: client,
                 domain: Err("domain was not initialized".to_string()),
                 cursor: Ok(None),
+                format: Ok(None),
                 from: Ok(None),
                 limit: Ok(None),
                 to: Ok(None),
@@ -26606,6 +29597,17 @@ pub mod builder {
             self.cursor = value.try_into().map(Some).map_err(|_| {
                 "conversion to `:: std :: string :: String` for cursor failed".to_string()
             });
+            self
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportFormat>,
+        {
+            self.format = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportFormat` for format failed".to_string());
             self
         }
 
@@ -26647,12 +29649,14 @@ pub mod builder {
                 client,
                 domain,
                 cursor,
+                format,
                 from,
                 limit,
                 to,
             } = self;
             let domain = domain.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
             let from = from.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
@@ -26675,6 +29679,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("format", &format))
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("to", &to))
@@ -28327,6 +31332,216 @@ pub mod builder {
         }
     }
 
+    #[doc = "Builder for [`Client::query_dmarc`]\n\n[`Client::query_dmarc`]: super::Client::query_dmarc"]
+    #[derive(Debug, Clone)]
+    pub struct QueryDmarc<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::DmarcQueryRequest, String>,
+    }
+
+    impl<'a> QueryDmarc<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::DmarcQueryRequest>,
+            <V as std::convert::TryInto<types::DmarcQueryRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `DmarcQueryRequest` for body failed: {}", s));
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::DmarcQueryRequest,
+                ) -> types::builder::DmarcQueryRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+
+        #[doc = "Sends a `POST` request to `/api/v1/query/dmarc`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::QueryResponse>, Error<types::Problem>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::DmarcQueryRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/query/dmarc", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "query_dmarc",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::query_tls`]\n\n[`Client::query_tls`]: super::Client::query_tls"]
+    #[derive(Debug, Clone)]
+    pub struct QueryTls<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::TlsQueryRequest, String>,
+    }
+
+    impl<'a> QueryTls<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TlsQueryRequest>,
+            <V as std::convert::TryInto<types::TlsQueryRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `TlsQueryRequest` for body failed: {}", s));
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(types::builder::TlsQueryRequest) -> types::builder::TlsQueryRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+
+        #[doc = "Sends a `POST` request to `/api/v1/query/tls`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::QueryResponse>, Error<types::Problem>> {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| types::TlsQueryRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/api/v1/query/tls", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "query_tls",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
     #[doc = "Builder for [`Client::list_reports`]\n\n[`Client::list_reports`]: super::Client::list_reports"]
     #[derive(Debug, Clone)]
     pub struct ListReports<'a> {
@@ -28762,6 +31977,9 @@ pub mod builder {
                 404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
+                409u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
                 500u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
@@ -28963,6 +32181,141 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                410u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::list_report_records`]\n\n[`Client::list_report_records`]: super::Client::list_report_records"]
+    #[derive(Debug, Clone)]
+    pub struct ListReportRecords<'a> {
+        client: &'a super::Client,
+        report_id: Result<::std::string::String, String>,
+        cursor: Result<Option<::std::string::String>, String>,
+        format: Result<Option<types::ExportFormat>, String>,
+        limit: Result<Option<::std::num::NonZeroU64>, String>,
+    }
+
+    impl<'a> ListReportRecords<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                report_id: Err("report_id was not initialized".to_string()),
+                cursor: Ok(None),
+                format: Ok(None),
+                limit: Ok(None),
+            }
+        }
+
+        pub fn report_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.report_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for report_id failed".to_string()
+            });
+            self
+        }
+
+        pub fn cursor<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cursor = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: string :: String` for cursor failed".to_string()
+            });
+            self
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportFormat>,
+        {
+            self.format = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportFormat` for format failed".to_string());
+            self
+        }
+
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU64>,
+        {
+            self.limit = value.try_into().map(Some).map_err(|_| {
+                "conversion to `:: std :: num :: NonZeroU64` for limit failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/reports/{report_id}/records`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::ReportRecordsResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                report_id,
+                cursor,
+                format,
+                limit,
+            } = self;
+            let report_id = report_id.map_err(Error::InvalidRequest)?;
+            let cursor = cursor.map_err(Error::InvalidRequest)?;
+            let format = format.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/reports/{}/records",
+                client.baseurl,
+                encode_path(&report_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cursor", &cursor))
+                .query(&progenitor_client::QueryParam::new("format", &format))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_report_records",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                410u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(
@@ -30291,6 +33644,294 @@ pub mod builder {
                     ResponseValue::from_response(response).await?,
                 )),
                 415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::get_retention`]\n\n[`Client::get_retention`]: super::Client::get_retention"]
+    #[derive(Debug, Clone)]
+    pub struct GetRetention<'a> {
+        client: &'a super::Client,
+        tenant_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> GetRetention<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant_id: Err("tenant_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `GET` request to `/api/v1/tenants/{tenant_id}/retention`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RetentionResponse>, Error<types::Problem>> {
+            let Self { client, tenant_id } = self;
+            let tenant_id = tenant_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tenants/{}/retention",
+                client.baseurl,
+                encode_path(&tenant_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_retention",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::put_retention`]\n\n[`Client::put_retention`]: super::Client::put_retention"]
+    #[derive(Debug, Clone)]
+    pub struct PutRetention<'a> {
+        client: &'a super::Client,
+        tenant_id: Result<::std::string::String, String>,
+        body: Result<types::builder::PutRetentionRequest, String>,
+    }
+
+    impl<'a> PutRetention<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant_id: Err("tenant_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+
+        pub fn tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant_id failed".to_string()
+            });
+            self
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::PutRetentionRequest>,
+            <V as std::convert::TryInto<types::PutRetentionRequest>>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| format!("conversion to `PutRetentionRequest` for body failed: {}", s));
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                    types::builder::PutRetentionRequest,
+                ) -> types::builder::PutRetentionRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+
+        #[doc = "Sends a `PUT` request to `/api/v1/tenants/{tenant_id}/retention`"]
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::RetentionResponse>, Error<types::Problem>> {
+            let Self {
+                client,
+                tenant_id,
+                body,
+            } = self;
+            let tenant_id = tenant_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| types::PutRetentionRequest::try_from(v).map_err(|e| e.to_string()))
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tenants/{}/retention",
+                client.baseurl,
+                encode_path(&tenant_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "put_retention",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                408u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                413u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                415u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                422u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                500u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                503u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+
+    #[doc = "Builder for [`Client::delete_retention`]\n\n[`Client::delete_retention`]: super::Client::delete_retention"]
+    #[derive(Debug, Clone)]
+    pub struct DeleteRetention<'a> {
+        client: &'a super::Client,
+        tenant_id: Result<::std::string::String, String>,
+    }
+
+    impl<'a> DeleteRetention<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                tenant_id: Err("tenant_id was not initialized".to_string()),
+            }
+        }
+
+        pub fn tenant_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.tenant_id = value.try_into().map_err(|_| {
+                "conversion to `:: std :: string :: String` for tenant_id failed".to_string()
+            });
+            self
+        }
+
+        #[doc = "Sends a `DELETE` request to `/api/v1/tenants/{tenant_id}/retention`"]
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Problem>> {
+            let Self { client, tenant_id } = self;
+            let tenant_id = tenant_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/api/v1/tenants/{}/retention",
+                client.baseurl,
+                encode_path(&tenant_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map.append(
+                ::reqwest::header::HeaderName::from_static("api-version"),
+                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_retention",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                401u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                403u16 => Err(Error::ErrorResponse(
+                    ResponseValue::from_response(response).await?,
+                )),
+                404u16 => Err(Error::ErrorResponse(
                     ResponseValue::from_response(response).await?,
                 )),
                 500u16 => Err(Error::ErrorResponse(

@@ -10,8 +10,16 @@ import type { paths } from "./schema.js";
 
 export type * from "./schema.js";
 
+/**
+ * The media types the client's answers are typed by: JSON and problem+json. Aggregates and
+ * record lists also answer `text/csv` (`format: "csv"` in the query, read with
+ * `parseAs: "text"` or `"stream"`), raw downloads and documents their own types
+ * (`parseAs: "blob"`); typing every answer as JSON keeps `data` precise for the JSON calls.
+ */
+export type RuadMedia = `${string}/${string}json`;
+
 /** A client for every ruad endpoint. */
-export type RuadClient = Client<paths>;
+export type RuadClient = Client<paths, RuadMedia>;
 
 export interface RuadClientOptions extends ClientOptions {
   /** Where ruad listens, e.g. `http://127.0.0.1:8080`. */
@@ -22,7 +30,7 @@ export interface RuadClientOptions extends ClientOptions {
 
 /** Creates a client; with `token`, every request carries `Authorization: Bearer <token>`. */
 export function createRuadClient({ token, ...options }: RuadClientOptions): RuadClient {
-  const client = createClient<paths>(options);
+  const client = createClient<paths, RuadMedia>(options);
   if (token !== undefined) {
     client.use(bearerAuth(token));
   }

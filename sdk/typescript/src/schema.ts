@@ -268,7 +268,10 @@ export interface paths {
         get: operations["get_domain"];
         put?: never;
         post?: never;
-        /** Delete a domain and all its reports. */
+        /**
+         * Delete a domain and all its reports (in batches: a large domain takes a while, and other
+         *     writes go on meanwhile).
+         */
         delete: operations["delete_domain"];
         options?: never;
         head?: never;
@@ -570,6 +573,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/domains/{domain}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The DMARC records of a domain's current reports (not superseded) whose period overlaps a
+         *     range of days, whole reports, page by page (JSON) or as CSV.
+         */
+        get: operations["list_domain_records"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/domains/{domain}/timeseries": {
         parameters: {
             query?: never;
@@ -578,10 +601,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * DMARC or SMTP TLS results of a domain per day or ISO week, to draw trends.
+         * DMARC or SMTP TLS results of a domain per day, ISO week or calendar month, to draw trends.
          * @description Each point holds the figures of `dmarc/by-result` (`kind=dmarc`) or `tls/by-result`
          *     (`kind=tls`) for its bucket. Every bucket of the range is present, zero when no report
-         *     covers it; weeks run Monday to Sunday (UTC), the first and last clipped to the range.
+         *     covers it; weeks run Monday to Sunday (UTC), months are calendar months, the first and
+         *     last bucket clipped to the range. Days span at most a year, weeks and months ten years.
          */
         get: operations["get_timeseries"];
         put?: never;
@@ -820,6 +844,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/query/dmarc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Query DMARC traffic of one or more domains.
+         * @description Group by any of day, week, month, domain,
+         *     header_from, source_ip, source_network (/24, /48), service, service_category, reporter,
+         *     disposition, dkim_result, spf_result, dkim_domain, spf_domain, alignment and policy;
+         *     filter (`equals`, `not`, `in`, `not_in`, `prefix`, `cidr`; `range` on metrics, per
+         *     group); pick metrics; order; page with `limit` and `cursor`. Queries whose fields a
+         *     rollup holds are answered from it (`answered_from: rollups`); the others (`policy`,
+         *     result fields with source fields, DKIM/SPF domains with metrics other than `messages`)
+         *     scan the raw records within bounds (`answered_from: records`) and are refused with 422
+         *     `query_too_large` beyond them.
+         */
+        post: operations["query_dmarc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/query/tls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Query SMTP TLS sessions of one or more domains.
+         * @description Group by day, week, month, domain,
+         *     reporter, result_type, sending_mta_ip, receiving_mx_hostname, policy_type or
+         *     policy_domain; filter, pick metrics (successful, failed, total sessions), order and page
+         *     like the DMARC query. Policy fields are read from the raw policy rows
+         *     (`answered_from: records`, bounded).
+         */
+        post: operations["query_tls"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reports": {
         parameters: {
             query?: never;
@@ -919,6 +995,23 @@ export interface paths {
          *     `receiver!domain!begin!end.xml|json`.
          */
         get: operations["get_report_raw"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reports/{report_id}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A DMARC report's records, page by page (JSON), or as CSV. */
+        get: operations["list_report_records"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1040,6 +1133,29 @@ export interface paths {
         head?: never;
         /** Change a tenant's failure report settings (admin). */
         patch: operations["update_failure_settings"];
+        trace?: never;
+    };
+    "/api/v1/tenants/{tenant_id}/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's retention: what applies (own or inherited, per field) and its own settings. */
+        get: operations["get_retention"];
+        /**
+         * Set a tenant's own retention (admin). It applies to the tenant and to every tenant below
+         *     without a setting of its own; the sweep deletes what expires within
+         *     `RUAD_RETENTION_SWEEP_SECONDS`.
+         */
+        put: operations["put_retention"];
+        post?: never;
+        /** Remove a tenant's own retention (admin): it inherits again. */
+        delete: operations["delete_retention"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/tlsrpt/{ingest_token}": {
@@ -1245,6 +1361,11 @@ export interface components {
          * @enum {string}
          */
         Alignment: "relaxed" | "strict";
+        /**
+         * @description Where an answer came from.
+         * @enum {string}
+         */
+        AnsweredFrom: "rollups" | "records";
         /** @description A page of a tenant's API keys, oldest first. */
         ApiKeyListResponse: {
             items: components["schemas"]["ApiKeyResponse"][];
@@ -1758,6 +1879,11 @@ export interface components {
             updated_at: number;
         };
         /**
+         * @description Sort direction.
+         * @enum {string}
+         */
+        Direction: "asc" | "desc";
+        /**
          * @description One of `none`, `quarantine`, `reject`; any other value a reporter sent is kept verbatim.
          * @example none
          */
@@ -1852,6 +1978,31 @@ export interface components {
              */
             total_sources: number;
         };
+        /**
+         * @description A DMARC field to group or filter by.
+         * @enum {string}
+         */
+        DmarcField: "day" | "week" | "month" | "domain" | "header_from" | "source_ip" | "source_network" | "service" | "service_category" | "reporter" | "disposition" | "dkim_result" | "spf_result" | "dkim_domain" | "spf_domain" | "alignment" | "policy";
+        /**
+         * @description One condition. `equals`, `not`, `prefix`, `cidr` take `value`; `in`, `not_in` take
+         *     `values`; `range` (metrics only) takes `min` and/or `max`.
+         * @example {
+         *       "field": "source_ip",
+         *       "op": "cidr",
+         *       "value": "192.0.2.0/24"
+         *     }
+         */
+        DmarcFilter: {
+            /** @description The field (or, for `range`, the metric) the condition is about. */
+            field: components["schemas"]["DmarcTerm"];
+            /** Format: int64 */
+            max?: number | null;
+            /** Format: int64 */
+            min?: number | null;
+            op: components["schemas"]["FilterOp"];
+            value?: string | null;
+            values?: string[] | null;
+        };
         /** @description What the DMARC record should say. */
         DmarcInput: {
             adkim?: components["schemas"]["Alignment"] | null;
@@ -1876,10 +2027,87 @@ export interface components {
             t?: boolean | null;
         };
         /**
+         * @description A DMARC metric: messages, summed over a group.
+         * @enum {string}
+         */
+        DmarcMetric: "messages" | "dmarc_pass" | "dmarc_fail" | "dkim_aligned" | "spf_aligned" | "disposition_none" | "disposition_quarantine" | "disposition_reject";
+        /** @description One sort key: a grouped field or a metric. */
+        DmarcOrder: {
+            /** @description Default `desc`. */
+            direction?: components["schemas"]["Direction"];
+            field: components["schemas"]["DmarcTerm"];
+        };
+        /**
          * @description A requested disposition for mail failing DMARC, ordered from weakest to strongest.
          * @enum {string}
          */
         DmarcPolicy: "none" | "quarantine" | "reject";
+        /**
+         * @description A DMARC query: which domains and days, grouped how, filtered how, which metrics, in
+         *     which order, which page.
+         * @example {
+         *       "domains": [
+         *         "example.com"
+         *       ],
+         *       "filters": [
+         *         {
+         *           "field": "messages",
+         *           "min": 10,
+         *           "op": "range"
+         *         }
+         *       ],
+         *       "from": "2026-09-01",
+         *       "group_by": [
+         *         "source_ip",
+         *         "header_from",
+         *         "month"
+         *       ],
+         *       "limit": 100,
+         *       "metrics": [
+         *         "messages",
+         *         "dmarc_pass"
+         *       ],
+         *       "order_by": [
+         *         {
+         *           "direction": "desc",
+         *           "field": "messages"
+         *         }
+         *       ],
+         *       "to": "2026-11-30"
+         *     }
+         */
+        DmarcQueryRequest: {
+            /** @description `next_cursor` of the previous page of the same query. */
+            cursor?: string | null;
+            /**
+             * @description Domains (names or ids) of the caller's scope; absent or empty: every domain in scope
+             *     (at most 100; name them beyond that). A domain outside the scope is a 404.
+             */
+            domains?: string[];
+            /**
+             * @description Conditions, all of which must hold (at most 20): on fields, per message row; `range`
+             *     on metrics, per group.
+             */
+            filters?: components["schemas"]["DmarcFilter"][];
+            /** @description First day, inclusive (ISO 8601 date; default: 30 days before `to`). */
+            from?: string | null;
+            /** @description Fields to group by, at most 4 (none: one group of everything). */
+            group_by?: components["schemas"]["DmarcField"][];
+            /**
+             * Format: int64
+             * @description Groups per page, 1 to 1000 (default 100).
+             */
+            limit?: number | null;
+            /** @description Metrics of each group (default `messages`). */
+            metrics?: components["schemas"]["DmarcMetric"][];
+            /**
+             * @description Sort keys, at most 4: grouped fields or requested metrics (default: the first metric,
+             *     descending). Ties are ordered by the grouped fields, ascending.
+             */
+            order_by?: components["schemas"]["DmarcOrder"][];
+            /** @description Last day, inclusive (ISO 8601 date; default: today, UTC). */
+            to?: string | null;
+        };
         /** @description One `<record>`: messages from one source with one set of results. */
         DmarcRecord: {
             auth_results: components["schemas"]["AuthResults"];
@@ -1955,6 +2183,8 @@ export interface components {
             /** @description SPF domains (envelope senders, or HELO names) that passed for it, most messages first. */
             spf_domains: components["schemas"]["AuthDomainCount"][];
         };
+        /** @description A DMARC field or metric. */
+        DmarcTerm: components["schemas"]["DmarcField"] | components["schemas"]["DmarcMetric"];
         /** @description Stored checks. The latest checks of a domain are always one page. */
         DnsSnapshotListResponse: {
             items: components["schemas"]["DnsSnapshotResponse"][];
@@ -1993,6 +2223,23 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; `null` on the last page (always present).(always present). */
             next_cursor?: string | null;
         };
+        /** @description A page of a domain's records over a range. */
+        DomainRecordsResponse: {
+            domain: string;
+            /** @description First day (inclusive). */
+            from: string;
+            /** @description By report (begin, then id), then by record number. */
+            items: components["schemas"]["RecordItem"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present). */
+            next_cursor?: string | null;
+            /** @description Last day (inclusive). */
+            to: string;
+            /**
+             * Format: int64
+             * @description Records of the current reports overlapping the range (every page).
+             */
+            total_records: number;
+        };
         /** @description A registered domain. */
         DomainResponse: {
             /** Format: int64 */
@@ -2024,7 +2271,7 @@ export interface components {
          * @description Stable machine-readable error codes (part of the API contract).
          * @enum {string}
          */
-        ErrorCode: "unauthenticated" | "forbidden" | "not_found" | "bad_request" | "conflict" | "payload_too_large" | "request_timeout" | "unsupported_media_type" | "domain_not_registered" | "ambiguous_domain" | "no_report" | "validation_failed" | "method_not_allowed" | "unavailable" | "mail_intake_not_configured" | "internal" | "not_configured" | "logo_too_large" | "logo_invalid" | "logo_unsafe" | "unsupported_language" | "invalid_recipients" | "invalid_time_zone" | "invalid_schedule" | "digest_relay_not_configured" | "period_too_long" | "unsupported_format";
+        ErrorCode: "unauthenticated" | "forbidden" | "not_found" | "bad_request" | "conflict" | "payload_too_large" | "request_timeout" | "unsupported_media_type" | "domain_not_registered" | "ambiguous_domain" | "no_report" | "validation_failed" | "method_not_allowed" | "unavailable" | "mail_intake_not_configured" | "internal" | "not_configured" | "logo_too_large" | "logo_invalid" | "logo_unsafe" | "unsupported_language" | "invalid_recipients" | "invalid_time_zone" | "invalid_schedule" | "digest_relay_not_configured" | "period_too_long" | "unsupported_format" | "expired" | "query_too_large";
         /** @description What an evaluation found and changed. */
         EvaluateIssuesResponse: {
             /** @description The domain's open and acknowledged issues after it, most severe first. */
@@ -2069,6 +2316,11 @@ export interface components {
          * @enum {string}
          */
         Event: "report.received" | "issue.opened" | "issue.resolved" | "failure_report.received";
+        /**
+         * @description The format parameter as the spec shows it.
+         * @enum {string}
+         */
+        ExportFormat: "json" | "csv";
         /** @description Reports and incidents of one source or failure type. */
         FailureCountResponse: {
             /** Format: int64 */
@@ -2253,6 +2505,11 @@ export interface components {
             /** @description Last day counted (ISO 8601 date). */
             to: string;
         };
+        /**
+         * @description A filter's operator.
+         * @enum {string}
+         */
+        FilterOp: "equals" | "not" | "in" | "not_in" | "prefix" | "cidr" | "range";
         /** @description One observation about a record, with the rule it comes from. */
         Finding: {
             /**
@@ -2302,6 +2559,14 @@ export interface components {
              *     record a third-party report destination needs).
              */
             records: components["schemas"]["PublishRecord"][];
+        };
+        /** @description A group's fields by name (`day`, `source_ip`, …); `null` where the reports gave no value. */
+        GroupKey: {
+            [key: string]: string | null;
+        };
+        /** @description A group's metrics by name (`messages`, `dmarc_pass`, …). */
+        GroupMetrics: {
+            [key: string]: number;
         };
         /** @description One header field. */
         HeaderField: {
@@ -2936,6 +3201,25 @@ export interface components {
              */
             support_contact?: string | null;
         };
+        /**
+         * @description A tenant's own retention; a field left out or `null` is inherited from the nearest
+         *     ancestor that sets it.
+         */
+        PutRetentionRequest: {
+            /**
+             * Format: int64
+             * @description Days raw data is kept after a report's end (1 to 36500).
+             * @example 90
+             */
+            records_days?: number | null;
+            /**
+             * Format: int64
+             * @description Days reports and rollups are kept (1 to 36500; not less than the effective
+             *     `records_days`, here or in any tenant below).
+             * @example 730
+             */
+            rollups_days?: number | null;
+        };
         /** @description One DNS question asked during a check and how it ended. */
         Query: {
             /** @description Why it failed, when it did. */
@@ -2946,6 +3230,43 @@ export interface components {
             outcome: string;
             /** @description `TXT`, `A`, `MX`, `PTR`... */
             rtype: string;
+        };
+        /** @description One group: its grouped fields and its metrics. */
+        QueryGroup: {
+            /**
+             * @description The grouped fields, by name; `null` where the reports gave no value (e.g. a source no
+             *     service is named for).
+             */
+            key: components["schemas"]["GroupKey"];
+            /** @description The requested metrics, by name. */
+            metrics: components["schemas"]["GroupMetrics"];
+        };
+        /** @description One page of a query's answer. */
+        QueryResponse: {
+            /**
+             * @description `rollups` (the sums kept at ingest) or `records` (the raw rows, scanned within the
+             *     server's bounds: at most 200,000 rows and 10 seconds).
+             */
+            answered_from: components["schemas"]["AnsweredFrom"];
+            /** @description The domains covered, by name. */
+            domains: string[];
+            /** @description First day (inclusive). */
+            from: string;
+            groups: components["schemas"]["QueryGroup"][];
+            /** @description Pass as `cursor` (with the same query) for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+            /**
+             * Format: int64
+             * @description Stored rows read to answer (rollup groups or raw records).
+             */
+            scanned_rows: number;
+            /** @description Last day (inclusive). */
+            to: string;
+            /**
+             * Format: int64
+             * @description Groups in all pages (after the `range` filters).
+             */
+            total_groups: number;
         };
         /** @description The assessment. */
         Readiness: {
@@ -2970,6 +3291,25 @@ export interface components {
             explanation: string;
             record?: components["schemas"]["SuggestedRecord"] | null;
             step: components["schemas"]["Step"];
+        };
+        /** @description One DMARC record with the report it came in. */
+        RecordItem: components["schemas"]["DmarcRecord"] & {
+            /**
+             * Format: int64
+             * @description The report's period (Unix time).
+             */
+            begin: number;
+            /** Format: int64 */
+            end: number;
+            /** @description The reporting organization. */
+            org_name: string;
+            /** @description The stored report. */
+            report_id: string;
+            /**
+             * Format: int64
+             * @description The record's place in its report, from 1.
+             */
+            seq: number;
         };
         /** @description The normalized report content. */
         ReportContent: components["schemas"]["AggregateReport"] | components["schemas"]["TlsReport"];
@@ -3059,6 +3399,18 @@ export interface components {
             /** @description ruad's id of the stored report. */
             report_id: string;
         };
+        /** @description A page of one report's records. */
+        ReportRecordsResponse: {
+            items: components["schemas"]["RecordItem"][];
+            /** @description Pass as `cursor` to get the next page; `null` on the last page (always present). */
+            next_cursor?: string | null;
+            report_id: string;
+            /**
+             * Format: int64
+             * @description Records of the report (every page).
+             */
+            total_records: number;
+        };
         ReportResponse: components["schemas"]["ReportSummary"] & {
             /** @description The normalized report: DMARC header and records, or the TLS report. */
             report: components["schemas"]["ReportContent"];
@@ -3098,6 +3450,12 @@ export interface components {
              * @description DMARC records, or TLS policies.
              */
             records: number;
+            /**
+             * Format: int64
+             * @description When the tenant's retention deleted the report's records (DMARC) or policies (TLS)
+             *     and its original upload; it still counts in the aggregates until its rollups expire.
+             */
+            records_expired_at?: number | null;
             /** @description The reporter's report id. */
             report_id: string;
             /** @description Id of the version that replaced this one in aggregates. */
@@ -3118,6 +3476,34 @@ export interface components {
             message_id?: string | null;
             /** @description Its Subject: reporters often copy the failing message's subject into it. */
             subject?: string | null;
+        };
+        /** @description A tenant's retention: what applies to its data, and its own settings. */
+        RetentionResponse: {
+            /**
+             * Format: int64
+             * @description The tenant's own `records_days` (`null`: inherited).
+             */
+            own_records_days?: number | null;
+            /**
+             * Format: int64
+             * @description The tenant's own `rollups_days` (`null`: inherited).
+             */
+            own_rollups_days?: number | null;
+            records?: components["schemas"]["RetentionSetting"] | null;
+            rollups?: components["schemas"]["RetentionSetting"] | null;
+            tenant_id: string;
+            /**
+             * Format: int64
+             * @description When the tenant's own settings last changed (Unix time).
+             */
+            updated_at?: number | null;
+        };
+        /** @description One effective setting and the tenant it comes from. */
+        RetentionSetting: {
+            /** Format: int64 */
+            days: number;
+            /** @description The tenant that set it: this one, or the nearest ancestor that did. */
+            inherited_from: string;
         };
         /** @description Reverse DNS of a source address. */
         ReverseDnsResponse: {
@@ -3296,7 +3682,7 @@ export interface components {
          * @description How long a timeseries bucket is.
          * @enum {string}
          */
-        TimeseriesInterval: "day" | "week";
+        TimeseriesInterval: "day" | "week" | "month";
         /**
          * @description What a timeseries counts.
          * @enum {string}
@@ -3326,7 +3712,7 @@ export interface components {
              */
             dmarc_pass_messages?: number;
             /**
-             * @description Last day of the bucket (inclusive; the range's last day for a clipped last week).
+             * @description Last day of the bucket (inclusive; the range's last day for a clipped last week or month).
              * @example 2026-11-08
              */
             end: string;
@@ -3345,7 +3731,7 @@ export interface components {
             /** @description dmarc: messages by DMARC-aligned SPF result (`pass`, `fail`, …). */
             spf_aligned?: components["schemas"]["Counts"];
             /**
-             * @description First day of the bucket (inclusive; the range's first day for a clipped first week).
+             * @description First day of the bucket (inclusive; the range's first day for a clipped first week or month).
              * @example 2026-11-02
              */
             start: string;
@@ -3355,7 +3741,7 @@ export interface components {
              */
             successful_sessions?: number;
         };
-        /** @description A domain's DMARC or TLS totals per day or week. */
+        /** @description A domain's DMARC or TLS totals per day, week or month. */
         TimeseriesResponse: {
             domain: string;
             /** @description First day (inclusive). */
@@ -3363,7 +3749,7 @@ export interface components {
             interval: components["schemas"]["TimeseriesInterval"];
             kind: components["schemas"]["TimeseriesKind"];
             /**
-             * @description One point per day or week of the range, oldest first, days without reports included
+             * @description One point per day, week or month of the range, oldest first, days without reports included
              *     (as zeros).
              */
             points: components["schemas"]["TimeseriesPoint"][];
@@ -3430,11 +3816,47 @@ export interface components {
             sending_mta_ip: string;
         };
         /**
+         * @description A TLS field to group or filter by.
+         * @enum {string}
+         */
+        TlsField: "day" | "week" | "month" | "domain" | "reporter" | "result_type" | "sending_mta_ip" | "receiving_mx_hostname" | "policy_type" | "policy_domain";
+        /**
+         * @description One condition. `equals`, `not`, `prefix`, `cidr` take `value`; `in`, `not_in` take
+         *     `values`; `range` (metrics only) takes `min` and/or `max`.
+         * @example {
+         *       "field": "result_type",
+         *       "op": "equals",
+         *       "value": "certificate-expired"
+         *     }
+         */
+        TlsFilter: {
+            /** @description The field (or, for `range`, the metric) the condition is about. */
+            field: components["schemas"]["TlsTerm"];
+            /** Format: int64 */
+            max?: number | null;
+            /** Format: int64 */
+            min?: number | null;
+            op: components["schemas"]["FilterOp"];
+            value?: string | null;
+            values?: string[] | null;
+        };
+        /**
+         * @description A TLS metric: sessions, summed over a group.
+         * @enum {string}
+         */
+        TlsMetric: "successful_sessions" | "failed_sessions" | "total_sessions";
+        /**
          * @description How the connection is secured. There is no plain-text mode: credentials never cross the
          *     network in clear.
          * @enum {string}
          */
         TlsMode: "implicit" | "starttls";
+        /** @description One sort key: a grouped field or a metric. */
+        TlsOrder: {
+            /** @description Default `desc`. */
+            direction?: components["schemas"]["Direction"];
+            field: components["schemas"]["TlsTerm"];
+        };
         /** @description Sessions reported by one organization. */
         TlsOrganizationResponse: {
             /** Format: int64 */
@@ -3465,6 +3887,48 @@ export interface components {
          * @example tlsa
          */
         TlsPolicyType: string;
+        /**
+         * @description A TLS query, shaped like the DMARC one.
+         * @example {
+         *       "from": "2026-11-01",
+         *       "group_by": [
+         *         "receiving_mx_hostname",
+         *         "result_type"
+         *       ],
+         *       "metrics": [
+         *         "failed_sessions"
+         *       ],
+         *       "to": "2026-11-30"
+         *     }
+         */
+        TlsQueryRequest: {
+            /** @description `next_cursor` of the previous page of the same query. */
+            cursor?: string | null;
+            /**
+             * @description Domains (names or ids) of the caller's scope; absent or empty: every domain in scope
+             *     (at most 100).
+             */
+            domains?: string[];
+            filters?: components["schemas"]["TlsFilter"][];
+            /** @description First day, inclusive (ISO 8601 date; default: 30 days before `to`). */
+            from?: string | null;
+            /**
+             * @description Fields to group by, at most 4. Failure fields (`result_type`, `sending_mta_ip`,
+             *     `receiving_mx_hostname`) have `failed_sessions` only; policy fields (`policy_type`,
+             *     `policy_domain`) are read from the raw policy rows and do not combine with them.
+             */
+            group_by?: components["schemas"]["TlsField"][];
+            /**
+             * Format: int64
+             * @description Groups per page, 1 to 1000 (default 100).
+             */
+            limit?: number | null;
+            /** @description Metrics of each group (default `failed_sessions`). */
+            metrics?: components["schemas"]["TlsMetric"][];
+            order_by?: components["schemas"]["TlsOrder"][];
+            /** @description Last day, inclusive (ISO 8601 date; default: today, UTC). */
+            to?: string | null;
+        };
         /** @description An SMTP TLS report (RFC 8460 §4). */
         TlsReport: {
             contact_info?: string | null;
@@ -3490,6 +3954,8 @@ export interface components {
             /** @description Report destinations: addresses (`mailto:` is added), `mailto:` or `https:` URIs. */
             rua: string[];
         };
+        /** @description A TLS field or metric. */
+        TlsTerm: components["schemas"]["TlsField"] | components["schemas"]["TlsMetric"];
         TokenResponse: {
             /**
              * Format: int64
@@ -3862,6 +4328,7 @@ export type AggregateHeader = components['schemas']['AggregateHeader'];
 export type AggregateReport = components['schemas']['AggregateReport'];
 export type AggregateSchema = components['schemas']['AggregateSchema'];
 export type Alignment = components['schemas']['Alignment'];
+export type AnsweredFrom = components['schemas']['AnsweredFrom'];
 export type ApiKeyListResponse = components['schemas']['ApiKeyListResponse'];
 export type ApiKeyResponse = components['schemas']['ApiKeyResponse'];
 export type AttentionReason = components['schemas']['AttentionReason'];
@@ -3895,6 +4362,7 @@ export type DigestDeliveryStatus = components['schemas']['DigestDeliveryStatus']
 export type DigestFrequency = components['schemas']['DigestFrequency'];
 export type DigestListResponse = components['schemas']['DigestListResponse'];
 export type DigestResponse = components['schemas']['DigestResponse'];
+export type Direction = components['schemas']['Direction'];
 export type Disposition = components['schemas']['Disposition'];
 export type DkimAuth = components['schemas']['DkimAuth'];
 export type DkimInput = components['schemas']['DkimInput'];
@@ -3903,23 +4371,31 @@ export type DkimResult = components['schemas']['DkimResult'];
 export type DmarcByResultResponse = components['schemas']['DmarcByResultResponse'];
 export type DmarcByServiceResponse = components['schemas']['DmarcByServiceResponse'];
 export type DmarcBySourceResponse = components['schemas']['DmarcBySourceResponse'];
+export type DmarcField = components['schemas']['DmarcField'];
+export type DmarcFilter = components['schemas']['DmarcFilter'];
 export type DmarcInput = components['schemas']['DmarcInput'];
+export type DmarcMetric = components['schemas']['DmarcMetric'];
+export type DmarcOrder = components['schemas']['DmarcOrder'];
 export type DmarcPolicy = components['schemas']['DmarcPolicy'];
+export type DmarcQueryRequest = components['schemas']['DmarcQueryRequest'];
 export type DmarcRecord = components['schemas']['DmarcRecord'];
 export type DmarcResult = components['schemas']['DmarcResult'];
 export type DmarcServiceResponse = components['schemas']['DmarcServiceResponse'];
 export type DmarcSourceResponse = components['schemas']['DmarcSourceResponse'];
+export type DmarcTerm = components['schemas']['DmarcTerm'];
 export type DnsSnapshotListResponse = components['schemas']['DnsSnapshotListResponse'];
 export type DnsSnapshotResponse = components['schemas']['DnsSnapshotResponse'];
 export type DocumentFile = components['schemas']['DocumentFile'];
 export type DomainIntakeResponse = components['schemas']['DomainIntakeResponse'];
 export type DomainListResponse = components['schemas']['DomainListResponse'];
+export type DomainRecordsResponse = components['schemas']['DomainRecordsResponse'];
 export type DomainResponse = components['schemas']['DomainResponse'];
 export type EnforcementReadinessResponse = components['schemas']['EnforcementReadinessResponse'];
 export type ErrorCode = components['schemas']['ErrorCode'];
 export type EvaluateIssuesResponse = components['schemas']['EvaluateIssuesResponse'];
 export type Evaluation = components['schemas']['Evaluation'];
 export type Event = components['schemas']['Event'];
+export type ExportFormat = components['schemas']['ExportFormat'];
 export type FailureCountResponse = components['schemas']['FailureCountResponse'];
 export type FailureListResponse = components['schemas']['FailureListResponse'];
 export type FailureOption = components['schemas']['FailureOption'];
@@ -3929,9 +4405,12 @@ export type FailureReportReceived = components['schemas']['FailureReportReceived
 export type FailureResponse = components['schemas']['FailureResponse'];
 export type FailureSettingsResponse = components['schemas']['FailureSettingsResponse'];
 export type FailureSummaryResponse = components['schemas']['FailureSummaryResponse'];
+export type FilterOp = components['schemas']['FilterOp'];
 export type Finding = components['schemas']['Finding'];
 export type ForwarderFigures = components['schemas']['ForwarderFigures'];
 export type Generated = components['schemas']['Generated'];
+export type GroupKey = components['schemas']['GroupKey'];
+export type GroupMetrics = components['schemas']['GroupMetrics'];
 export type HeaderField = components['schemas']['HeaderField'];
 export type HeaderFromCount = components['schemas']['HeaderFromCount'];
 export type HealthResponse = components['schemas']['HealthResponse'];
@@ -3971,9 +4450,13 @@ export type PublishFile = components['schemas']['PublishFile'];
 export type PublishRecord = components['schemas']['PublishRecord'];
 export type PublishedPolicy = components['schemas']['PublishedPolicy'];
 export type PutBrandingRequest = components['schemas']['PutBrandingRequest'];
+export type PutRetentionRequest = components['schemas']['PutRetentionRequest'];
 export type Query = components['schemas']['Query'];
+export type QueryGroup = components['schemas']['QueryGroup'];
+export type QueryResponse = components['schemas']['QueryResponse'];
 export type Readiness = components['schemas']['Readiness'];
 export type Recommendation = components['schemas']['Recommendation'];
+export type RecordItem = components['schemas']['RecordItem'];
 export type ReportContent = components['schemas']['ReportContent'];
 export type ReportFile = components['schemas']['ReportFile'];
 export type ReportFiles = components['schemas']['ReportFiles'];
@@ -3981,9 +4464,12 @@ export type ReportKind = components['schemas']['ReportKind'];
 export type ReportListResponse = components['schemas']['ReportListResponse'];
 export type ReportMetadata = components['schemas']['ReportMetadata'];
 export type ReportReceived = components['schemas']['ReportReceived'];
+export type ReportRecordsResponse = components['schemas']['ReportRecordsResponse'];
 export type ReportResponse = components['schemas']['ReportResponse'];
 export type ReportSummary = components['schemas']['ReportSummary'];
 export type ReporterInfo = components['schemas']['ReporterInfo'];
+export type RetentionResponse = components['schemas']['RetentionResponse'];
+export type RetentionSetting = components['schemas']['RetentionSetting'];
 export type ReverseDnsResponse = components['schemas']['ReverseDnsResponse'];
 export type Role = components['schemas']['Role'];
 export type RunDomainChecksRequest = components['schemas']['RunDomainChecksRequest'];
@@ -4009,14 +4495,20 @@ export type TlsBySourceResponse = components['schemas']['TlsBySourceResponse'];
 export type TlsDateRange = components['schemas']['TlsDateRange'];
 export type TlsFailureDetail = components['schemas']['TlsFailureDetail'];
 export type TlsFailurePathResponse = components['schemas']['TlsFailurePathResponse'];
+export type TlsField = components['schemas']['TlsField'];
+export type TlsFilter = components['schemas']['TlsFilter'];
+export type TlsMetric = components['schemas']['TlsMetric'];
 export type TlsMode = components['schemas']['TlsMode'];
+export type TlsOrder = components['schemas']['TlsOrder'];
 export type TlsOrganizationResponse = components['schemas']['TlsOrganizationResponse'];
 export type TlsPolicy = components['schemas']['TlsPolicy'];
 export type TlsPolicyResult = components['schemas']['TlsPolicyResult'];
 export type TlsPolicyType = components['schemas']['TlsPolicyType'];
+export type TlsQueryRequest = components['schemas']['TlsQueryRequest'];
 export type TlsReport = components['schemas']['TlsReport'];
 export type TlsResultType = components['schemas']['TlsResultType'];
 export type TlsRptInput = components['schemas']['TlsRptInput'];
+export type TlsTerm = components['schemas']['TlsTerm'];
 export type TokenResponse = components['schemas']['TokenResponse'];
 export type UnknownFigures = components['schemas']['UnknownFigures'];
 export type UpdateDigestRequest = components['schemas']['UpdateDigestRequest'];
@@ -4853,6 +5345,12 @@ export interface operations {
                 limit?: number;
                 /** @description dmarc/by-source: `next_cursor` of the previous page. */
                 cursor?: string;
+                /**
+                 * @description `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
+                 *     it too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every
+                 *     source of the range, streamed.
+                 */
+                format?: components["schemas"]["ExportFormat"];
             };
             header?: never;
             path: {
@@ -4863,7 +5361,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Totals */
+            /** @description Totals (CSV: one row per figure: `dimension`, `value`, `messages`) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4871,6 +5369,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DmarcByResultResponse"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4902,6 +5401,12 @@ export interface operations {
                 limit?: number;
                 /** @description dmarc/by-source: `next_cursor` of the previous page. */
                 cursor?: string;
+                /**
+                 * @description `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
+                 *     it too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every
+                 *     source of the range, streamed.
+                 */
+                format?: components["schemas"]["ExportFormat"];
             };
             header?: never;
             path: {
@@ -4912,7 +5417,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Services */
+            /** @description Services (CSV: one row per group) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4920,6 +5425,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DmarcByServiceResponse"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4951,6 +5457,12 @@ export interface operations {
                 limit?: number;
                 /** @description dmarc/by-source: `next_cursor` of the previous page. */
                 cursor?: string;
+                /**
+                 * @description `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
+                 *     it too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every
+                 *     source of the range, streamed.
+                 */
+                format?: components["schemas"]["ExportFormat"];
             };
             header?: never;
             path: {
@@ -4961,7 +5473,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Sources */
+            /** @description Sources (CSV: one row per source; without `limit` and `cursor`, every source of the range) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -4969,6 +5481,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DmarcBySourceResponse"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5546,6 +6059,57 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    list_domain_records: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First day, inclusive (ISO 8601 date; default: 30 days before `to`).
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description Last day, inclusive (ISO 8601 date; default: today, UTC).
+                 * @example 2026-11-22
+                 */
+                to?: string;
+                /** @description Records per page (1 to 5000, default 500). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /**
+                 * @description `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
+                 *     it too). A CSV without `limit` and `cursor` holds every record of the range, streamed.
+                 */
+                format?: components["schemas"]["ExportFormat"];
+            };
+            header?: never;
+            path: {
+                /** @description Domain name */
+                domain: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of records, by report then record number (CSV: one row per record; without `limit` and `cursor`, every record of the range) */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DomainRecordsResponse"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["AmbiguousDomain"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     get_timeseries: {
         parameters: {
             query: {
@@ -5555,8 +6119,8 @@ export interface operations {
                  */
                 kind: components["schemas"]["TimeseriesKind"];
                 /**
-                 * @description `day` (default) or `week` (ISO weeks, starting Monday). At most 366 daily or 260
-                 *     weekly points.
+                 * @description `day` (default), `week` (ISO weeks, starting Monday) or `month` (calendar months). At
+                 *     most 366 daily points (a year), 523 weekly or 121 monthly points (ten years).
                  * @example week
                  */
                 interval?: components["schemas"]["TimeseriesInterval"];
@@ -5570,6 +6134,11 @@ export interface operations {
                  * @example 2026-11-22
                  */
                 to?: string;
+                /**
+                 * @description `json` (default) or `csv` (`text/csv`, one row per point; `Accept: text/csv` asks for
+                 *     it too).
+                 */
+                format?: components["schemas"]["ExportFormat"];
             };
             header?: never;
             path: {
@@ -5580,7 +6149,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Points, oldest first */
+            /** @description Points, oldest first (CSV: one row per point, a column per figure, `disposition_none` … for the keyed counts) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -5588,6 +6157,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TimeseriesResponse"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5619,6 +6189,12 @@ export interface operations {
                 limit?: number;
                 /** @description dmarc/by-source: `next_cursor` of the previous page. */
                 cursor?: string;
+                /**
+                 * @description `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
+                 *     it too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every
+                 *     source of the range, streamed.
+                 */
+                format?: components["schemas"]["ExportFormat"];
             };
             header?: never;
             path: {
@@ -5629,7 +6205,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Totals */
+            /** @description Totals (CSV: one row per figure: `dimension`, `value`, `sessions`) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -5637,6 +6213,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TlsByResultResponse"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -5668,6 +6245,12 @@ export interface operations {
                 limit?: number;
                 /** @description dmarc/by-source: `next_cursor` of the previous page. */
                 cursor?: string;
+                /**
+                 * @description `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
+                 *     it too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every
+                 *     source of the range, streamed.
+                 */
+                format?: components["schemas"]["ExportFormat"];
             };
             header?: never;
             path: {
@@ -5678,7 +6261,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Breakdown */
+            /** @description Breakdown (CSV: one row per organization (`kind` `organization`), then per failure path (`failure_path`)) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -5686,6 +6269,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TlsBySourceResponse"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6362,6 +6946,94 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    query_dmarc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DmarcQueryRequest"];
+            };
+        };
+        responses: {
+            /** @description A page of groups */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["AmbiguousDomain"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The query exceeds a bound (`query_too_large`): too many domains, rows or records, too long, or day/week buckets over more than 366 days */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    query_tls: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TlsQueryRequest"];
+            };
+        };
+        responses: {
+            /** @description A page of groups */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            409: components["responses"]["AmbiguousDomain"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description The query exceeds a bound (`query_too_large`) */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     list_reports: {
         parameters: {
             query?: {
@@ -6606,6 +7278,16 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["WriterRequired"];
             404: components["responses"]["NotFound"];
+            /** @description `conflict`: the report's records (or those of the version it replaced) expired under the tenant's retention, so its share of the aggregates cannot be taken out; it goes when its rollups expire */
+            409: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -6701,6 +7383,66 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            /** @description `expired`: the tenant's retention deleted the upload */
+            410: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    list_report_records: {
+        parameters: {
+            query?: {
+                /** @description Records per page (1 to 5000, default 500). */
+                limit?: number;
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string;
+                /**
+                 * @description `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
+                 *     it too). A CSV without `limit` and `cursor` holds every record, streamed.
+                 */
+                format?: components["schemas"]["ExportFormat"];
+            };
+            header?: never;
+            path: {
+                /** @description Report id */
+                report_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of records in report order (CSV: one row per record; without `limit` and `cursor`, every record) */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReportRecordsResponse"];
+                    "text/csv": string;
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            /** @description `expired`: the tenant's retention deleted the report's records */
+            410: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -7189,6 +7931,110 @@ export interface operations {
             408: components["responses"]["RequestTimeout"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    get_retention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The retention */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    put_retention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutRetentionRequest"];
+            };
+        };
+        responses: {
+            /** @description The retention as it now applies */
+            200: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["RequestTimeout"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description `validation_failed`: days out of range, or rollups kept for less time than records */
+            422: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    delete_retention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Tenant id */
+                tenant_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed (also when the tenant had none of its own) */
+            204: {
+                headers: {
+                    "x-request-id": components["headers"]["RequestId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["AdminRequired"];
+            404: components["responses"]["NotFound"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

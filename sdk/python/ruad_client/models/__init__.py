@@ -5,6 +5,7 @@ from .aggregate_header import AggregateHeader
 from .aggregate_report import AggregateReport
 from .aggregate_schema import AggregateSchema
 from .alignment import Alignment
+from .answered_from import AnsweredFrom
 from .api_key_list_response import ApiKeyListResponse
 from .api_key_response import ApiKeyResponse
 from .attention_reason import AttentionReason
@@ -41,14 +42,20 @@ from .digest_delivery_status import DigestDeliveryStatus
 from .digest_frequency import DigestFrequency
 from .digest_list_response import DigestListResponse
 from .digest_response import DigestResponse
+from .direction import Direction
 from .dkim_auth import DkimAuth
 from .dkim_input import DkimInput
 from .dkim_key_type import DkimKeyType
 from .dmarc_by_result_response import DmarcByResultResponse
 from .dmarc_by_service_response import DmarcByServiceResponse
 from .dmarc_by_source_response import DmarcBySourceResponse
+from .dmarc_field import DmarcField
+from .dmarc_filter import DmarcFilter
 from .dmarc_input import DmarcInput
+from .dmarc_metric import DmarcMetric
+from .dmarc_order import DmarcOrder
 from .dmarc_policy import DmarcPolicy
+from .dmarc_query_request import DmarcQueryRequest
 from .dmarc_record import DmarcRecord
 from .dmarc_service_response import DmarcServiceResponse
 from .dmarc_source_response import DmarcSourceResponse
@@ -56,12 +63,14 @@ from .dns_snapshot_list_response import DnsSnapshotListResponse
 from .dns_snapshot_response import DnsSnapshotResponse
 from .domain_intake_response import DomainIntakeResponse
 from .domain_list_response import DomainListResponse
+from .domain_records_response import DomainRecordsResponse
 from .domain_response import DomainResponse
 from .enforcement_readiness_response import EnforcementReadinessResponse
 from .error_code import ErrorCode
 from .evaluate_issues_response import EvaluateIssuesResponse
 from .evaluation import Evaluation
 from .event import Event
+from .export_format import ExportFormat
 from .failure_count_response import FailureCountResponse
 from .failure_list_response import FailureListResponse
 from .failure_option import FailureOption
@@ -71,9 +80,12 @@ from .failure_report_received import FailureReportReceived
 from .failure_response import FailureResponse
 from .failure_settings_response import FailureSettingsResponse
 from .failure_summary_response import FailureSummaryResponse
+from .filter_op import FilterOp
 from .finding import Finding
 from .forwarder_figures import ForwarderFigures
 from .generated import Generated
+from .group_key import GroupKey
+from .group_metrics import GroupMetrics
 from .header_field import HeaderField
 from .header_from_count import HeaderFromCount
 from .health_response import HealthResponse
@@ -114,17 +126,24 @@ from .publish_file import PublishFile
 from .publish_record import PublishRecord
 from .published_policy import PublishedPolicy
 from .put_branding_request import PutBrandingRequest
+from .put_retention_request import PutRetentionRequest
 from .query import Query
+from .query_group import QueryGroup
+from .query_response import QueryResponse
 from .readiness import Readiness
 from .recommendation import Recommendation
+from .record_item import RecordItem
 from .report_files import ReportFiles
 from .report_kind import ReportKind
 from .report_list_response import ReportListResponse
 from .report_metadata import ReportMetadata
 from .report_received import ReportReceived
+from .report_records_response import ReportRecordsResponse
 from .report_response import ReportResponse
 from .report_summary import ReportSummary
 from .reporter_info import ReporterInfo
+from .retention_response import RetentionResponse
+from .retention_setting import RetentionSetting
 from .reverse_dns_response import ReverseDnsResponse
 from .role import Role
 from .run_domain_checks_request import RunDomainChecksRequest
@@ -149,10 +168,15 @@ from .tls_by_source_response import TlsBySourceResponse
 from .tls_date_range import TlsDateRange
 from .tls_failure_detail import TlsFailureDetail
 from .tls_failure_path_response import TlsFailurePathResponse
+from .tls_field import TlsField
+from .tls_filter import TlsFilter
+from .tls_metric import TlsMetric
 from .tls_mode import TlsMode
+from .tls_order import TlsOrder
 from .tls_organization_response import TlsOrganizationResponse
 from .tls_policy import TlsPolicy
 from .tls_policy_result import TlsPolicyResult
+from .tls_query_request import TlsQueryRequest
 from .tls_report import TlsReport
 from .tls_report_extensions import TlsReportExtensions
 from .tls_rpt_input import TlsRptInput
@@ -183,6 +207,7 @@ __all__ = (
     "AggregateReport",
     "AggregateSchema",
     "Alignment",
+    "AnsweredFrom",
     "ApiKeyListResponse",
     "ApiKeyResponse",
     "AttentionReason",
@@ -219,14 +244,20 @@ __all__ = (
     "DigestFrequency",
     "DigestListResponse",
     "DigestResponse",
+    "Direction",
     "DkimAuth",
     "DkimInput",
     "DkimKeyType",
     "DmarcByResultResponse",
     "DmarcByServiceResponse",
     "DmarcBySourceResponse",
+    "DmarcField",
+    "DmarcFilter",
     "DmarcInput",
+    "DmarcMetric",
+    "DmarcOrder",
     "DmarcPolicy",
+    "DmarcQueryRequest",
     "DmarcRecord",
     "DmarcServiceResponse",
     "DmarcSourceResponse",
@@ -234,12 +265,14 @@ __all__ = (
     "DnsSnapshotResponse",
     "DomainIntakeResponse",
     "DomainListResponse",
+    "DomainRecordsResponse",
     "DomainResponse",
     "EnforcementReadinessResponse",
     "ErrorCode",
     "EvaluateIssuesResponse",
     "Evaluation",
     "Event",
+    "ExportFormat",
     "FailureCountResponse",
     "FailureListResponse",
     "FailureOption",
@@ -249,9 +282,12 @@ __all__ = (
     "FailureResponse",
     "FailureSettingsResponse",
     "FailureSummaryResponse",
+    "FilterOp",
     "Finding",
     "ForwarderFigures",
     "Generated",
+    "GroupKey",
+    "GroupMetrics",
     "HeaderField",
     "HeaderFromCount",
     "HealthResponse",
@@ -292,17 +328,24 @@ __all__ = (
     "PublishRecord",
     "PublishedPolicy",
     "PutBrandingRequest",
+    "PutRetentionRequest",
     "Query",
+    "QueryGroup",
+    "QueryResponse",
     "Readiness",
     "Recommendation",
+    "RecordItem",
     "ReportFiles",
     "ReportKind",
     "ReportListResponse",
     "ReportMetadata",
     "ReportReceived",
+    "ReportRecordsResponse",
     "ReportResponse",
     "ReportSummary",
     "ReporterInfo",
+    "RetentionResponse",
+    "RetentionSetting",
     "ReverseDnsResponse",
     "Role",
     "RunDomainChecksRequest",
@@ -327,10 +370,15 @@ __all__ = (
     "TlsDateRange",
     "TlsFailureDetail",
     "TlsFailurePathResponse",
+    "TlsField",
+    "TlsFilter",
+    "TlsMetric",
     "TlsMode",
+    "TlsOrder",
     "TlsOrganizationResponse",
     "TlsPolicy",
     "TlsPolicyResult",
+    "TlsQueryRequest",
     "TlsReport",
     "TlsReportExtensions",
     "TlsRptInput",

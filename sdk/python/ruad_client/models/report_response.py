@@ -37,6 +37,9 @@ class ReportResponse:
         warnings (list[Warning_]): Tolerances applied while parsing.
         report (AggregateReport | TlsReport): The normalized report content.
         part (None | str | Unset): Where inside its upload the report was found.
+        records_expired_at (int | None | Unset): When the tenant's retention deleted the report's records (DMARC) or
+            policies (TLS)
+            and its original upload; it still counts in the aggregates until its rollups expire.
         superseded_by (None | str | Unset): Id of the version that replaced this one in aggregates.
     """
 
@@ -55,6 +58,7 @@ class ReportResponse:
     warnings: list[Warning_]
     report: AggregateReport | TlsReport
     part: None | str | Unset = UNSET
+    records_expired_at: int | None | Unset = UNSET
     superseded_by: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -102,6 +106,12 @@ class ReportResponse:
         else:
             part = self.part
 
+        records_expired_at: int | None | Unset
+        if isinstance(self.records_expired_at, Unset):
+            records_expired_at = UNSET
+        else:
+            records_expired_at = self.records_expired_at
+
         superseded_by: None | str | Unset
         if isinstance(self.superseded_by, Unset):
             superseded_by = UNSET
@@ -130,6 +140,8 @@ class ReportResponse:
         )
         if part is not UNSET:
             field_dict["part"] = part
+        if records_expired_at is not UNSET:
+            field_dict["records_expired_at"] = records_expired_at
         if superseded_by is not UNSET:
             field_dict["superseded_by"] = superseded_by
 
@@ -201,6 +213,17 @@ class ReportResponse:
 
         part = _parse_part(d.pop("part", UNSET))
 
+        def _parse_records_expired_at(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        records_expired_at = _parse_records_expired_at(
+            d.pop("records_expired_at", UNSET)
+        )
+
         def _parse_superseded_by(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -226,6 +249,7 @@ class ReportResponse:
             warnings=warnings,
             report=report,
             part=part,
+            records_expired_at=records_expired_at,
             superseded_by=superseded_by,
         )
 

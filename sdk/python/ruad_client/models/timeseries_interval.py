@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class TimeseriesInterval(StrEnum):
     DAY = "day"
+    MONTH = "month"
     WEEK = "week"
 
     def __str__(self) -> str:

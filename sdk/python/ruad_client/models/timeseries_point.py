@@ -22,10 +22,10 @@ class TimeseriesPoint:
     `successful_sessions` … `failed_sessions_by_result_type`), each present in every point.
 
         Attributes:
-            end (str): Last day of the bucket (inclusive; the range's last day for a clipped last week). Example:
+            end (str): Last day of the bucket (inclusive; the range's last day for a clipped last week or month). Example:
                 2026-11-08.
-            start (str): First day of the bucket (inclusive; the range's first day for a clipped first week). Example:
-                2026-11-02.
+            start (str): First day of the bucket (inclusive; the range's first day for a clipped first week or month).
+                Example: 2026-11-02.
             disposition (Counts | Unset): Counts keyed by a value as reporters sent it (a disposition, a result, a result
                 type).
             dkim_aligned (Counts | Unset): Counts keyed by a value as reporters sent it (a disposition, a result, a result

@@ -18,15 +18,15 @@ T = TypeVar("T", bound="TimeseriesResponse")
 
 @_attrs_define
 class TimeseriesResponse:
-    """A domain's DMARC or TLS totals per day or week.
+    """A domain's DMARC or TLS totals per day, week or month.
 
     Attributes:
         domain (str):
         from_ (str): First day (inclusive).
         interval (TimeseriesInterval): How long a timeseries bucket is.
         kind (TimeseriesKind): What a timeseries counts.
-        points (list[TimeseriesPoint]): One point per day or week of the range, oldest first, days without reports
-            included
+        points (list[TimeseriesPoint]): One point per day, week or month of the range, oldest first, days without
+            reports included
             (as zeros).
         to (str): Last day (inclusive).
     """

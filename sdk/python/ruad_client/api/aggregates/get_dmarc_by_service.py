@@ -7,6 +7,7 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.dmarc_by_service_response import DmarcByServiceResponse
+from ...models.export_format import ExportFormat
 from ...models.problem import Problem
 from ...types import UNSET, Response, Unset
 
@@ -18,6 +19,7 @@ def _get_kwargs(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -29,6 +31,12 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["cursor"] = cursor
+
+    json_format_: str | Unset = UNSET
+    if not isinstance(format_, Unset):
+        json_format_ = format_.value
+
+    params["format"] = json_format_
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -106,6 +114,7 @@ def sync_detailed(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Response[DmarcByServiceResponse | Problem]:
     """DMARC results per sending service for a domain over a range of days. Each source is named
     through ruad's service table from its forward-confirmed PTR name, else from the DKIM
@@ -118,6 +127,7 @@ def sync_detailed(
         to (str | Unset):
         limit (int | Unset):
         cursor (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -133,6 +143,7 @@ def sync_detailed(
         to=to,
         limit=limit,
         cursor=cursor,
+        format_=format_,
     )
 
     response = client.get_httpx_client().request(
@@ -150,6 +161,7 @@ def sync(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> DmarcByServiceResponse | Problem | None:
     """DMARC results per sending service for a domain over a range of days. Each source is named
     through ruad's service table from its forward-confirmed PTR name, else from the DKIM
@@ -162,6 +174,7 @@ def sync(
         to (str | Unset):
         limit (int | Unset):
         cursor (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -178,6 +191,7 @@ def sync(
         to=to,
         limit=limit,
         cursor=cursor,
+        format_=format_,
     ).parsed
 
 
@@ -189,6 +203,7 @@ async def asyncio_detailed(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Response[DmarcByServiceResponse | Problem]:
     """DMARC results per sending service for a domain over a range of days. Each source is named
     through ruad's service table from its forward-confirmed PTR name, else from the DKIM
@@ -201,6 +216,7 @@ async def asyncio_detailed(
         to (str | Unset):
         limit (int | Unset):
         cursor (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -216,6 +232,7 @@ async def asyncio_detailed(
         to=to,
         limit=limit,
         cursor=cursor,
+        format_=format_,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -231,6 +248,7 @@ async def asyncio(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> DmarcByServiceResponse | Problem | None:
     """DMARC results per sending service for a domain over a range of days. Each source is named
     through ruad's service table from its forward-confirmed PTR name, else from the DKIM
@@ -243,6 +261,7 @@ async def asyncio(
         to (str | Unset):
         limit (int | Unset):
         cursor (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -260,5 +279,6 @@ async def asyncio(
             to=to,
             limit=limit,
             cursor=cursor,
+            format_=format_,
         )
     ).parsed

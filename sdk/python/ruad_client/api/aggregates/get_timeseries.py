@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.export_format import ExportFormat
 from ...models.problem import Problem
 from ...models.timeseries_interval import TimeseriesInterval
 from ...models.timeseries_kind import TimeseriesKind
@@ -20,6 +21,7 @@ def _get_kwargs(
     interval: TimeseriesInterval | Unset = UNSET,
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -36,6 +38,12 @@ def _get_kwargs(
     params["from"] = from_
 
     params["to"] = to
+
+    json_format_: str | Unset = UNSET
+    if not isinstance(format_, Unset):
+        json_format_ = format_.value
+
+    params["format"] = json_format_
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -113,12 +121,14 @@ def sync_detailed(
     interval: TimeseriesInterval | Unset = UNSET,
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Response[Problem | TimeseriesResponse]:
-    """DMARC or SMTP TLS results of a domain per day or ISO week, to draw trends.
+    """DMARC or SMTP TLS results of a domain per day, ISO week or calendar month, to draw trends.
 
      Each point holds the figures of `dmarc/by-result` (`kind=dmarc`) or `tls/by-result`
     (`kind=tls`) for its bucket. Every bucket of the range is present, zero when no report
-    covers it; weeks run Monday to Sunday (UTC), the first and last clipped to the range.
+    covers it; weeks run Monday to Sunday (UTC), months are calendar months, the first and
+    last bucket clipped to the range. Days span at most a year, weeks and months ten years.
 
     Args:
         domain (str):
@@ -126,6 +136,7 @@ def sync_detailed(
         interval (TimeseriesInterval | Unset): How long a timeseries bucket is.
         from_ (str | Unset):
         to (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -141,6 +152,7 @@ def sync_detailed(
         interval=interval,
         from_=from_,
         to=to,
+        format_=format_,
     )
 
     response = client.get_httpx_client().request(
@@ -158,12 +170,14 @@ def sync(
     interval: TimeseriesInterval | Unset = UNSET,
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Problem | TimeseriesResponse | None:
-    """DMARC or SMTP TLS results of a domain per day or ISO week, to draw trends.
+    """DMARC or SMTP TLS results of a domain per day, ISO week or calendar month, to draw trends.
 
      Each point holds the figures of `dmarc/by-result` (`kind=dmarc`) or `tls/by-result`
     (`kind=tls`) for its bucket. Every bucket of the range is present, zero when no report
-    covers it; weeks run Monday to Sunday (UTC), the first and last clipped to the range.
+    covers it; weeks run Monday to Sunday (UTC), months are calendar months, the first and
+    last bucket clipped to the range. Days span at most a year, weeks and months ten years.
 
     Args:
         domain (str):
@@ -171,6 +185,7 @@ def sync(
         interval (TimeseriesInterval | Unset): How long a timeseries bucket is.
         from_ (str | Unset):
         to (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,6 +202,7 @@ def sync(
         interval=interval,
         from_=from_,
         to=to,
+        format_=format_,
     ).parsed
 
 
@@ -198,12 +214,14 @@ async def asyncio_detailed(
     interval: TimeseriesInterval | Unset = UNSET,
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Response[Problem | TimeseriesResponse]:
-    """DMARC or SMTP TLS results of a domain per day or ISO week, to draw trends.
+    """DMARC or SMTP TLS results of a domain per day, ISO week or calendar month, to draw trends.
 
      Each point holds the figures of `dmarc/by-result` (`kind=dmarc`) or `tls/by-result`
     (`kind=tls`) for its bucket. Every bucket of the range is present, zero when no report
-    covers it; weeks run Monday to Sunday (UTC), the first and last clipped to the range.
+    covers it; weeks run Monday to Sunday (UTC), months are calendar months, the first and
+    last bucket clipped to the range. Days span at most a year, weeks and months ten years.
 
     Args:
         domain (str):
@@ -211,6 +229,7 @@ async def asyncio_detailed(
         interval (TimeseriesInterval | Unset): How long a timeseries bucket is.
         from_ (str | Unset):
         to (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -226,6 +245,7 @@ async def asyncio_detailed(
         interval=interval,
         from_=from_,
         to=to,
+        format_=format_,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -241,12 +261,14 @@ async def asyncio(
     interval: TimeseriesInterval | Unset = UNSET,
     from_: str | Unset = UNSET,
     to: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Problem | TimeseriesResponse | None:
-    """DMARC or SMTP TLS results of a domain per day or ISO week, to draw trends.
+    """DMARC or SMTP TLS results of a domain per day, ISO week or calendar month, to draw trends.
 
      Each point holds the figures of `dmarc/by-result` (`kind=dmarc`) or `tls/by-result`
     (`kind=tls`) for its bucket. Every bucket of the range is present, zero when no report
-    covers it; weeks run Monday to Sunday (UTC), the first and last clipped to the range.
+    covers it; weeks run Monday to Sunday (UTC), months are calendar months, the first and
+    last bucket clipped to the range. Days span at most a year, weeks and months ten years.
 
     Args:
         domain (str):
@@ -254,6 +276,7 @@ async def asyncio(
         interval (TimeseriesInterval | Unset): How long a timeseries bucket is.
         from_ (str | Unset):
         to (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -271,5 +294,6 @@ async def asyncio(
             interval=interval,
             from_=from_,
             to=to,
+            format_=format_,
         )
     ).parsed

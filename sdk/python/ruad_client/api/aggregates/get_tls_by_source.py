@@ -6,6 +6,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.export_format import ExportFormat
 from ...models.problem import Problem
 from ...models.tls_by_source_response import TlsBySourceResponse
 from ...types import UNSET, Response, Unset
@@ -18,6 +19,7 @@ def _get_kwargs(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> dict[str, Any]:
 
     params: dict[str, Any] = {}
@@ -29,6 +31,12 @@ def _get_kwargs(
     params["limit"] = limit
 
     params["cursor"] = cursor
+
+    json_format_: str | Unset = UNSET
+    if not isinstance(format_, Unset):
+        json_format_ = format_.value
+
+    params["format"] = json_format_
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -106,6 +114,7 @@ def sync_detailed(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Response[Problem | TlsBySourceResponse]:
     """SMTP TLS results per reporting organization and per sending MTA / receiving MX.
 
@@ -115,6 +124,7 @@ def sync_detailed(
         to (str | Unset):
         limit (int | Unset):
         cursor (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -130,6 +140,7 @@ def sync_detailed(
         to=to,
         limit=limit,
         cursor=cursor,
+        format_=format_,
     )
 
     response = client.get_httpx_client().request(
@@ -147,6 +158,7 @@ def sync(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Problem | TlsBySourceResponse | None:
     """SMTP TLS results per reporting organization and per sending MTA / receiving MX.
 
@@ -156,6 +168,7 @@ def sync(
         to (str | Unset):
         limit (int | Unset):
         cursor (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -172,6 +185,7 @@ def sync(
         to=to,
         limit=limit,
         cursor=cursor,
+        format_=format_,
     ).parsed
 
 
@@ -183,6 +197,7 @@ async def asyncio_detailed(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Response[Problem | TlsBySourceResponse]:
     """SMTP TLS results per reporting organization and per sending MTA / receiving MX.
 
@@ -192,6 +207,7 @@ async def asyncio_detailed(
         to (str | Unset):
         limit (int | Unset):
         cursor (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -207,6 +223,7 @@ async def asyncio_detailed(
         to=to,
         limit=limit,
         cursor=cursor,
+        format_=format_,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -222,6 +239,7 @@ async def asyncio(
     to: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Problem | TlsBySourceResponse | None:
     """SMTP TLS results per reporting organization and per sending MTA / receiving MX.
 
@@ -231,6 +249,7 @@ async def asyncio(
         to (str | Unset):
         limit (int | Unset):
         cursor (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -248,5 +267,6 @@ async def asyncio(
             to=to,
             limit=limit,
             cursor=cursor,
+            format_=format_,
         )
     ).parsed

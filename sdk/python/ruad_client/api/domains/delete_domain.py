@@ -88,7 +88,8 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Any | Problem]:
-    """Delete a domain and all its reports.
+    """Delete a domain and all its reports (in batches: a large domain takes a while, and other
+    writes go on meanwhile).
 
     Args:
         domain (str):
@@ -117,7 +118,8 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Any | Problem | None:
-    """Delete a domain and all its reports.
+    """Delete a domain and all its reports (in batches: a large domain takes a while, and other
+    writes go on meanwhile).
 
     Args:
         domain (str):
@@ -141,7 +143,8 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Any | Problem]:
-    """Delete a domain and all its reports.
+    """Delete a domain and all its reports (in batches: a large domain takes a while, and other
+    writes go on meanwhile).
 
     Args:
         domain (str):
@@ -168,7 +171,8 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Any | Problem | None:
-    """Delete a domain and all its reports.
+    """Delete a domain and all its reports (in batches: a large domain takes a while, and other
+    writes go on meanwhile).
 
     Args:
         domain (str):

@@ -1,0 +1,242 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.export_format import ExportFormat
+from ...models.problem import Problem
+from ...models.report_records_response import ReportRecordsResponse
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    report_id: str,
+    *,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["limit"] = limit
+
+    params["cursor"] = cursor
+
+    json_format_: str | Unset = UNSET
+    if not isinstance(format_, Unset):
+        json_format_ = format_.value
+
+    params["format"] = json_format_
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/api/v1/reports/{report_id}/records".format(
+            report_id=quote(str(report_id), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Problem | ReportRecordsResponse | None:
+    if response.status_code == 200:
+        response_200 = ReportRecordsResponse.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Problem.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 410:
+        response_410 = Problem.from_dict(response.json())
+
+        return response_410
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Problem | ReportRecordsResponse]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    report_id: str,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
+) -> Response[Problem | ReportRecordsResponse]:
+    """A DMARC report's records, page by page (JSON), or as CSV.
+
+    Args:
+        report_id (str):
+        limit (int | Unset):
+        cursor (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ReportRecordsResponse]
+    """
+
+    kwargs = _get_kwargs(
+        report_id=report_id,
+        limit=limit,
+        cursor=cursor,
+        format_=format_,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    report_id: str,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
+) -> Problem | ReportRecordsResponse | None:
+    """A DMARC report's records, page by page (JSON), or as CSV.
+
+    Args:
+        report_id (str):
+        limit (int | Unset):
+        cursor (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ReportRecordsResponse
+    """
+
+    return sync_detailed(
+        report_id=report_id,
+        client=client,
+        limit=limit,
+        cursor=cursor,
+        format_=format_,
+    ).parsed
+
+
+async def asyncio_detailed(
+    report_id: str,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
+) -> Response[Problem | ReportRecordsResponse]:
+    """A DMARC report's records, page by page (JSON), or as CSV.
+
+    Args:
+        report_id (str):
+        limit (int | Unset):
+        cursor (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Problem | ReportRecordsResponse]
+    """
+
+    kwargs = _get_kwargs(
+        report_id=report_id,
+        limit=limit,
+        cursor=cursor,
+        format_=format_,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    report_id: str,
+    *,
+    client: AuthenticatedClient,
+    limit: int | Unset = UNSET,
+    cursor: str | Unset = UNSET,
+    format_: ExportFormat | Unset = UNSET,
+) -> Problem | ReportRecordsResponse | None:
+    """A DMARC report's records, page by page (JSON), or as CSV.
+
+    Args:
+        report_id (str):
+        limit (int | Unset):
+        cursor (str | Unset):
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Problem | ReportRecordsResponse
+    """
+
+    return (
+        await asyncio_detailed(
+            report_id=report_id,
+            client=client,
+            limit=limit,
+            cursor=cursor,
+            format_=format_,
+        )
+    ).parsed

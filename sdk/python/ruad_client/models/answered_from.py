@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class AnsweredFrom(StrEnum):
+    RECORDS = "records"
+    ROLLUPS = "rollups"
+
+    def __str__(self) -> str:
+        return str(self.value)
