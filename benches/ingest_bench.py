@@ -36,6 +36,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 _spec = importlib.util.spec_from_file_location("server_bench", os.path.join(HERE, "server_bench.py"))
 sb = importlib.util.module_from_spec(_spec)
+sys.modules["server_bench"] = sb  # so worker processes can pickle its functions
 _spec.loader.exec_module(sb)
 
 DAY = 86_400
@@ -182,6 +183,13 @@ def run_backend(a, backend, reps, workdir):
     srv.start()
     res = {"backend": backend}
     try:
+        c = sb.Client(srv.port, key)
+        for dom in (SMALL_DOMAIN, LARGE_DOMAIN):
+            st, body, _ = c.request("POST", "/api/v1/domains", body=json.dumps({"name": dom}).encode(),
+                                    ctype="application/json")
+            if st != 201:
+                raise RuntimeError(f"POST /api/v1/domains {dom}: {st} {body[:300]!r}")
+        c.close()
         for phase in ("small", "large"):
             if not reps[phase]:
                 continue
