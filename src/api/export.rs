@@ -305,12 +305,15 @@ pub fn stream(
                     tx: tx.clone(),
                 }),
             };
-            let written = sink
-                .out
-                .write_record(header)
-                .map_err(internal)
-                .and_then(|()| produce(&mut sink))
-                .and_then(|()| sink.finish());
+            // A panic in the producer must not end the body as if it were complete.
+            let written = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                sink.out
+                    .write_record(header)
+                    .map_err(internal)
+                    .and_then(|()| produce(&mut sink))
+                    .and_then(|()| sink.finish())
+            }))
+            .unwrap_or_else(|_| Err(ApiError::Internal(anyhow::anyhow!("the export panicked"))));
             if let Err(e) = written {
                 tracing::warn!(error = %e, "a CSV export ended early");
                 let _ = tx.blocking_send(Err(std::io::Error::other("the export failed")));

@@ -147,6 +147,7 @@ pub async fn put_retention(
         (status = 204, description = "Removed (also when the tenant had none of its own)"),
         (status = 403, response = AdminRequired),
         (status = 404, response = NotFound),
+        (status = 422, description = "`validation_failed`: the tenant, or one below it, would then keep rollups for less time than records", body = Problem, content_type = "application/problem+json"),
 ))]
 #[delete("/tenants/{tenant_id}/retention")]
 pub async fn delete_retention(
@@ -156,6 +157,12 @@ pub async fn delete_retention(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
     let id = path.into_inner();
-    blocking(move || Ok(retention::delete(&state.db, &caller.scope, &id)?)).await?;
+    blocking(move || {
+        retention::delete(&state.db, &caller.scope, &id).map_err(|e| match e {
+            RetentionError::Invalid(m) => ApiError::Validation(m),
+            RetentionError::Storage(e) => e.into(),
+        })
+    })
+    .await?;
     Ok(HttpResponse::NoContent().finish())
 }

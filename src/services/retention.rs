@@ -158,23 +158,8 @@ pub fn put(
                 updated_at: now,
             },
         );
-        // The tenant and every tenant below it must stay consistent.
-        for (_, path) in store::list_tenant_paths(conn)? {
-            if !path.split('/').any(|id| id == tenant.as_str()) {
-                continue;
-            }
-            if let (Some(r), Some(u)) = resolve(&path, &own)
-                && u.days < r.days
-            {
-                {
-                    return Ok(Err(RetentionError::Invalid(format!(
-                        "rollups would be kept {} days and records {} days{}: rollups_days may not be shorter than records_days",
-                        u.days,
-                        r.days,
-                        if path == t.path { String::new() } else { format!(" for a tenant below (its path: {path})") }
-                    ))));
-                }
-            }
+        if let Err(why) = consistent(conn, tenant, &t.path, &own)? {
+            return Ok(Err(why));
         }
         store::upsert_retention(conn, tenant, records_days, rollups_days, now)?;
         Ok(Ok(()))
@@ -182,12 +167,47 @@ pub fn put(
     Ok(get(db, scope, tenant)?)
 }
 
-/// Removes a tenant's own settings (it inherits again); whether it had any.
-pub fn delete(db: &Db, scope: &TenantScope, tenant: &TenantId) -> StorageResult<bool> {
+/// Whether, with `own` as every tenant's own settings, the tenant at `path` and every tenant
+/// below it keep rollups at least as long as records.
+fn consistent(
+    conn: &mut crate::storage::DbConnection,
+    tenant: &TenantId,
+    path: &str,
+    own: &HashMap<String, store::OwnRetention>,
+) -> StorageResult<Result<(), RetentionError>> {
+    for (_, below) in store::list_tenant_paths(conn)? {
+        if !below.split('/').any(|id| id == tenant.as_str()) {
+            continue;
+        }
+        if let (Some(r), Some(u)) = resolve(&below, own)
+            && u.days < r.days
+        {
+            let whose = if below == path {
+                String::new()
+            } else {
+                format!(" for a tenant below (its path: {below})")
+            };
+            return Ok(Err(RetentionError::Invalid(format!(
+                "rollups would be kept {} days and records {} days{whose}: rollups_days may not be shorter than records_days",
+                u.days, r.days
+            ))));
+        }
+    }
+    Ok(Ok(()))
+}
+
+/// Removes a tenant's own settings (it inherits again); whether it had any. Refused when the
+/// tenant or one below it would then keep rollups for less time than records.
+pub fn delete(db: &Db, scope: &TenantScope, tenant: &TenantId) -> Result<bool, RetentionError> {
     db.write(|conn| {
-        tenants::get_tenant(conn, scope, tenant)?;
-        store::delete_retention(conn, tenant)
-    })
+        let t = tenants::get_tenant(conn, scope, tenant)?;
+        let mut own = own_map(conn)?;
+        own.remove(tenant.as_str());
+        if let Err(why) = consistent(conn, tenant, &t.path, &own)? {
+            return Ok(Err(why));
+        }
+        Ok(Ok(store::delete_retention(conn, tenant)?))
+    })?
 }
 
 /// What one sweep deleted.
@@ -221,6 +241,7 @@ pub fn sweep(db: &Db, metrics: &Metrics, now: i64, budget: Duration) -> StorageR
     for (tenant, path) in paths {
         let (records, rollups) = resolve(&path, &own);
         if let Some(r) = records {
+            // A report ending at this midnight covers only the days before it.
             let cutoff = (today - r.days).saturating_mul(86_400);
             if !purge_raw(db, metrics, &tenant, cutoff, now, &mut swept, &over)? {
                 return Ok(swept);
@@ -237,6 +258,71 @@ pub fn sweep(db: &Db, metrics: &Metrics, now: i64, budget: Duration) -> StorageR
     Ok(swept)
 }
 
+/// Marks the reports of a tenant that ended by `cutoff`, then deletes the records of
+/// every marked one in batches until none is left (the mark comes first, so a report never
+/// loses records while it may still be deleted or replaced; deleting until nothing is left,
+/// so a sweep that stops half-way, or another instance sweeping too, leaves nothing behind).
+/// `false` when the budget ran out.
+fn purge_records(
+    db: &Db,
+    metrics: &Metrics,
+    tenant: &str,
+    cutoff: i64,
+    now: i64,
+    swept: &mut Swept,
+    over: &impl Fn() -> bool,
+) -> StorageResult<bool> {
+    loop {
+        let n =
+            db.write(|c| store::mark_reports_to_purge(c, tenant, cutoff, now, REPORTS_PER_STEP))?;
+        swept.reports_purged += n as u64;
+        metrics.retention_deleted("report_records", n as u64);
+        if (n as i64) < REPORTS_PER_STEP {
+            break;
+        }
+        if over() {
+            return Ok(false);
+        }
+    }
+    loop {
+        let reports =
+            db.read(|c| store::list_marked_with_records(c, tenant, cutoff, REPORTS_PER_STEP))?;
+        if reports.is_empty() {
+            return Ok(true);
+        }
+        for id in reports {
+            loop {
+                let n = db.write(|c| store::delete_report_records(c, &id, BATCH))?;
+                swept.records += n as u64;
+                metrics.retention_deleted("records", n as u64);
+                if n == 0 {
+                    break;
+                }
+                if over() {
+                    return Ok(false);
+                }
+            }
+        }
+    }
+}
+
+/// Deletes the uploads of a tenant no row uses any more, in batches.
+fn delete_orphans(
+    db: &Db,
+    metrics: &Metrics,
+    tenant: &str,
+    swept: &mut Swept,
+) -> StorageResult<()> {
+    loop {
+        let n = db.write(|c| store::delete_orphan_uploads(c, tenant, 100))?;
+        swept.uploads += n as u64;
+        metrics.retention_deleted("uploads", n as u64);
+        if n < 100 {
+            return Ok(());
+        }
+    }
+}
+
 /// Raw data of one tenant older than `cutoff` (Unix time); `false` when the budget ran out.
 fn purge_raw(
     db: &Db,
@@ -247,31 +333,8 @@ fn purge_raw(
     swept: &mut Swept,
     over: &impl Fn() -> bool,
 ) -> StorageResult<bool> {
-    loop {
-        let reports =
-            db.read(|c| store::list_reports_to_purge(c, tenant, cutoff, REPORTS_PER_STEP))?;
-        if reports.is_empty() {
-            break;
-        }
-        for (id, _kind) in reports {
-            loop {
-                let n = db.write(|c| store::delete_report_records(c, &id, BATCH))?;
-                swept.records += n as u64;
-                metrics.retention_deleted("records", n as u64);
-                if (n as i64) < BATCH {
-                    break;
-                }
-                if over() {
-                    return Ok(false);
-                }
-            }
-            db.write(|c| store::mark_records_purged(c, &id, now))?;
-            swept.reports_purged += 1;
-            metrics.retention_deleted("report_records", 1);
-            if over() {
-                return Ok(false);
-            }
-        }
+    if !purge_records(db, metrics, tenant, cutoff, now, swept, over)? {
+        return Ok(false);
     }
     loop {
         let n = db.write(|c| store::purge_uploads(c, tenant, now, 100))?;
@@ -297,14 +360,7 @@ fn purge_raw(
             }
         }
     }
-    loop {
-        let n = db.write(|c| store::delete_orphan_uploads(c, tenant, 100))?;
-        swept.uploads += n as u64;
-        metrics.retention_deleted("uploads", n as u64);
-        if n < 100 {
-            break;
-        }
-    }
+    delete_orphans(db, metrics, tenant, swept)?;
     Ok(!over())
 }
 
@@ -322,26 +378,8 @@ fn expire_rollups(
     let cutoff = cutoff_day.saturating_mul(86_400);
     // The records of the reports about to go, in batches, so that no report's delete
     // cascades over many rows at once.
-    loop {
-        let reports =
-            db.read(|c| store::list_reports_to_purge(c, tenant, cutoff, REPORTS_PER_STEP))?;
-        if reports.is_empty() {
-            break;
-        }
-        for (id, _) in reports {
-            loop {
-                let n = db.write(|c| store::delete_report_records(c, &id, BATCH))?;
-                swept.records += n as u64;
-                metrics.retention_deleted("records", n as u64);
-                if (n as i64) < BATCH {
-                    break;
-                }
-            }
-            db.write(|c| store::mark_records_purged(c, &id, now))?;
-            if over() {
-                return Ok(false);
-            }
-        }
+    if !purge_records(db, metrics, tenant, cutoff, now, swept, over)? {
+        return Ok(false);
     }
     loop {
         let n = db.write(|c| store::delete_expired_reports(c, tenant, cutoff, REPORTS_PER_STEP))?;
@@ -367,14 +405,7 @@ fn expire_rollups(
             }
         }
     }
-    loop {
-        let n = db.write(|c| store::delete_orphan_uploads(c, tenant, 100))?;
-        swept.uploads += n as u64;
-        metrics.retention_deleted("uploads", n as u64);
-        if n < 100 {
-            break;
-        }
-    }
+    delete_orphans(db, metrics, tenant, swept)?;
     Ok(!over())
 }
 

@@ -7,7 +7,8 @@
 //!   transaction holding it has committed or failed; it then returns the unit with its
 //!   [`Outcome`]. A caller that answers a client only after `commit` returned
 //!   [`Outcome::Committed`] never acknowledges data that is not stored.
-//! - A batch is what queued while the previous one was written, up to [`MAX_BATCH`] units: no
+//! - A batch is what queued while the previous one was written, up to [`MAX_BATCH`] units
+//!   or [`MAX_BATCH_WEIGHT`] rows: no
 //!   unit ever waits for more work to arrive, so a lone unit costs what its own transaction
 //!   did.
 //! - A unit that fails rolls back to its savepoint: the batch goes on without it
@@ -33,6 +34,10 @@ use std::sync::{Arc, mpsc};
 /// The most units one transaction holds.
 pub const MAX_BATCH: usize = 64;
 
+/// The most work one transaction holds, in [`Unit::weight`] (rows): a batch stops taking
+/// units past it, so no transaction holds the writer for long.
+pub const MAX_BATCH_WEIGHT: usize = 10_000;
+
 /// Units queued for the writer, at most: a caller past it waits to queue (backpressure).
 const QUEUE: usize = 1024;
 
@@ -41,6 +46,11 @@ pub trait Unit: Send + 'static {
     /// Writes the unit inside the batch's transaction. `Err` rolls back what this unit wrote,
     /// and only that; the unit keeps why itself.
     fn write(&mut self, conn: &mut DbConnection) -> Result<(), Rollback>;
+
+    /// About how many rows the unit writes (a batch is capped by [`MAX_BATCH_WEIGHT`]).
+    fn weight(&self) -> usize {
+        1
+    }
 }
 
 /// A unit's refusal: roll back what it wrote.
@@ -70,6 +80,7 @@ pub struct CommitStats {
 /// A unit on its way to the writer, with the way back to its caller.
 trait Queued: Send {
     fn write(&mut self, conn: &mut DbConnection) -> Result<(), Rollback>;
+    fn weight(&self) -> usize;
     fn reply(self: Box<Self>, outcome: Outcome);
 }
 
@@ -81,6 +92,10 @@ struct Envelope<U: Unit> {
 impl<U: Unit> Queued for Envelope<U> {
     fn write(&mut self, conn: &mut DbConnection) -> Result<(), Rollback> {
         self.unit.write(conn)
+    }
+
+    fn weight(&self) -> usize {
+        self.unit.weight()
     }
 
     fn reply(self: Box<Self>, outcome: Outcome) {
@@ -141,10 +156,14 @@ impl From<diesel::result::Error> for SavepointError {
 /// transaction, answers every unit, and starts over.
 fn writer(db: &Db, units: &mpsc::Receiver<Box<dyn Queued>>, stats: &CommitStats) {
     while let Ok(first) = units.recv() {
+        let mut weight = first.weight();
         let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
+        while batch.len() < MAX_BATCH && weight < MAX_BATCH_WEIGHT {
             match units.try_recv() {
-                Ok(unit) => batch.push(unit),
+                Ok(unit) => {
+                    weight += unit.weight();
+                    batch.push(unit);
+                }
                 Err(_) => break,
             }
         }

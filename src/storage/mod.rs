@@ -444,6 +444,20 @@ pub(crate) fn wide_sums(conn: &DbConnection, sql: String) -> String {
 /// Raw SQL written once for both backends, with `?` for every bind: on PostgreSQL the `?`s
 /// become `$1`, `$2`, … in order, so positions are generated, never counted by hand. A `?`
 /// inside a quoted literal or identifier is left alone.
+/// Takes, for the rest of the current transaction, the lock that orders every write to one
+/// domain's cross-report rollups (per-source sums, `domain_daily`, the domain row). On
+/// PostgreSQL, reports of one domain written at once (by several clients or instances) would
+/// otherwise upsert shared rows in different orders and deadlock: with the lock they take
+/// turns, and different domains still write side by side. SQLite has one writer anyway.
+pub fn lock_domain_rollups(conn: &mut DbConnection, domain_id: &str) -> StorageResult<()> {
+    if let DbConnection::Pg(_) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 1623))")
+            .bind::<diesel::sql_types::Text, _>(domain_id)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 pub(crate) fn sql(conn: &DbConnection, text: &str) -> String {
     match conn {
         DbConnection::Sqlite(_) => text.to_string(),

@@ -92,26 +92,47 @@ pub fn delete_retention(conn: &mut DbConnection, tenant_id: &TenantId) -> Storag
 struct Expired {
     #[diesel(sql_type = Text)]
     id: String,
-    #[diesel(sql_type = Text)]
-    kind: String,
 }
 
-/// Reports of a tenant that ended before `before` (Unix time) and still hold their records,
-/// at most `limit`: `(id, kind)`.
-pub fn list_reports_to_purge(
+/// Marks up to `limit` reports of a tenant that ended by `before` (Unix time) as having lost
+/// their records, before any record goes: from then on nothing may delete or replace them
+/// (their share of the per-source sums could no longer be recomputed). The reports marked.
+pub fn mark_reports_to_purge(
+    conn: &mut DbConnection,
+    tenant_id: &str,
+    before: i64,
+    now: i64,
+    limit: i64,
+) -> StorageResult<usize> {
+    let text = "UPDATE reports SET records_purged_at = ? WHERE id IN (SELECT id FROM reports \
+                WHERE tenant_id = ? AND end_ts <= ? AND records_purged_at IS NULL LIMIT ?)";
+    Ok(diesel::sql_query(sql(conn, text))
+        .bind::<BigInt, _>(now)
+        .bind::<Text, _>(tenant_id)
+        .bind::<BigInt, _>(before)
+        .bind::<BigInt, _>(limit)
+        .execute(conn)?)
+}
+
+/// Marked reports of a tenant that ended by `before` and still hold records, policies or
+/// failure details, at most `limit`.
+pub fn list_marked_with_records(
     conn: &mut DbConnection,
     tenant_id: &str,
     before: i64,
     limit: i64,
-) -> StorageResult<Vec<(String, String)>> {
-    let text = "SELECT id, kind FROM reports WHERE tenant_id = ? AND end_ts < ? \
-                AND records_purged_at IS NULL ORDER BY end_ts LIMIT ?";
+) -> StorageResult<Vec<String>> {
+    let text = "SELECT r.id FROM reports r WHERE r.tenant_id = ? AND r.end_ts <= ? \
+                AND r.records_purged_at IS NOT NULL \
+                AND (EXISTS (SELECT 1 FROM dmarc_records d WHERE d.report_id = r.id) \
+                     OR EXISTS (SELECT 1 FROM tls_policies p WHERE p.report_id = r.id)) \
+                LIMIT ?";
     let rows: Vec<Expired> = diesel::sql_query(sql(conn, text))
         .bind::<Text, _>(tenant_id)
         .bind::<BigInt, _>(before)
         .bind::<BigInt, _>(limit)
         .load(conn)?;
-    Ok(rows.into_iter().map(|r| (r.id, r.kind)).collect())
+    Ok(rows.into_iter().map(|r| r.id).collect())
 }
 
 /// Deletes up to `limit` of a report's records (DMARC) or all its policies and failure
@@ -128,26 +149,24 @@ pub fn delete_report_records(
         .bind::<Text, _>(report_id)
         .bind::<BigInt, _>(limit)
         .execute(conn)?;
-    for table in ["tls_failures", "tls_policies"] {
-        let text = format!("DELETE FROM {table} WHERE report_id = ?");
-        deleted += diesel::sql_query(sql(conn, &text))
+    // TLS: failure details first (they refer to their policy), each bounded.
+    let text = "DELETE FROM tls_failures WHERE report_id = ? AND (policy_seq, seq) IN \
+                (SELECT policy_seq, seq FROM tls_failures WHERE report_id = ? LIMIT ?)";
+    deleted += diesel::sql_query(sql(conn, text))
+        .bind::<Text, _>(report_id)
+        .bind::<Text, _>(report_id)
+        .bind::<BigInt, _>(limit)
+        .execute(conn)?;
+    if deleted == 0 {
+        let text = "DELETE FROM tls_policies WHERE report_id = ? AND seq IN \
+                    (SELECT seq FROM tls_policies WHERE report_id = ? LIMIT ?)";
+        deleted += diesel::sql_query(sql(conn, text))
             .bind::<Text, _>(report_id)
+            .bind::<Text, _>(report_id)
+            .bind::<BigInt, _>(limit)
             .execute(conn)?;
     }
     Ok(deleted)
-}
-
-/// Marks a report whose records are gone.
-pub fn mark_records_purged(
-    conn: &mut DbConnection,
-    report_id: &str,
-    now: i64,
-) -> StorageResult<()> {
-    use super::schema::reports;
-    diesel::update(reports::table.filter(reports::id.eq(report_id)))
-        .set(reports::records_purged_at.eq(now))
-        .execute(conn)?;
-    Ok(())
 }
 
 /// Empties up to `limit` uploads of a tenant whose reports have all lost their records; the
@@ -188,7 +207,7 @@ pub fn delete_failure_reports(
         .execute(conn)?)
 }
 
-/// Deletes up to `limit` reports of a tenant that ended before `before` (Unix time), with
+/// Deletes up to `limit` reports of a tenant that ended by `before` (Unix time), with
 /// whatever records and per-report rollups they still hold; the reports deleted.
 pub fn delete_expired_reports(
     conn: &mut DbConnection,
@@ -199,7 +218,7 @@ pub fn delete_expired_reports(
     // Records first, so each report's delete cascades over few rows (the caller purged
     // them already, in batches, unless their retention is longer than the rollups').
     let text = "DELETE FROM reports WHERE id IN (SELECT id FROM reports \
-                WHERE tenant_id = ? AND end_ts < ? ORDER BY end_ts LIMIT ?)";
+                WHERE tenant_id = ? AND end_ts <= ? ORDER BY end_ts LIMIT ?)";
     Ok(diesel::sql_query(sql(conn, text))
         .bind::<Text, _>(tenant_id)
         .bind::<BigInt, _>(before)
@@ -209,12 +228,15 @@ pub fn delete_expired_reports(
 
 /// The per-day and per-month sums of a domain, by table: day-keyed tables hold epoch days,
 /// month-keyed ones the first epoch day of each month.
-const ROLLUP_TABLES: [&str; 5] = [
+const ROLLUP_TABLES: [&str; 7] = [
     "dmarc_source_days",
     "dmarc_auth_days",
     "dmarc_source_months",
     "dmarc_auth_months",
     "domain_daily",
+    // Per-report rows of reports that straddle the cutoff (the others went with them).
+    "dmarc_daily",
+    "tls_daily",
 ];
 
 /// Deletes the sums of a domain's oldest day (or month) before `before_day` in one rollup

@@ -1,3 +1,5 @@
+DROP INDEX failure_reports_upload;
+DROP INDEX reports_upload;
 DROP INDEX reports_expiry;
 ALTER TABLE uploads DROP COLUMN purged_at;
 ALTER TABLE reports DROP COLUMN records_purged_at;

@@ -15,5 +15,8 @@ CREATE TABLE tenant_retention (
 ALTER TABLE reports ADD COLUMN records_purged_at BIGINT;
 -- When the upload's bytes were deleted by retention (data is then empty).
 ALTER TABLE uploads ADD COLUMN purged_at BIGINT;
--- The sweep finds a tenant's expired reports by their end.
+-- The sweep finds a tenant's expired reports by their end, and the reports and failure
+-- reports of an upload (whether its bytes or its row may go).
 CREATE INDEX reports_expiry ON reports(tenant_id, end_ts);
+CREATE INDEX reports_upload ON reports(upload_id);
+CREATE INDEX failure_reports_upload ON failure_reports(upload_id);

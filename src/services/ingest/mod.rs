@@ -571,6 +571,8 @@ impl ReportWrite {
         if let Some(id) = store::find_report_by_hash(conn, &key, hash)? {
             return Err(TxError::Duplicate(id));
         }
+        // Reports of one domain take turns at its shared rollup rows (PostgreSQL).
+        crate::storage::lock_domain_rollups(conn, filed.domain_id.as_str())?;
         let upload_id = store::find_or_insert_upload(conn, key.tenant_id, &self.upload)?;
         let row = store::insert_pending_report(
             conn,
@@ -640,6 +642,13 @@ impl ReportWrite {
 }
 
 impl Unit for ReportWrite {
+    fn weight(&self) -> usize {
+        match &self.content {
+            Content::Dmarc(staged) => staged.records.len().max(1),
+            Content::Tls(staged) => staged.report.policies.len().max(1),
+        }
+    }
+
     fn write(&mut self, conn: &mut DbConnection) -> Result<(), Rollback> {
         let result = ReportWrite::write(self, conn);
         let kept = result.is_ok();

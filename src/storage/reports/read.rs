@@ -128,6 +128,7 @@ pub fn delete_report(
 ) -> StorageResult<()> {
     let report = get_report(conn, scope, id)?;
     conn.transaction(|conn| {
+        crate::storage::lock_domain_rollups(conn, report.domain_id.as_str())?;
         // A DMARC report whose records retention deleted cannot leave the per-source sums
         // (nor come back into them): what it added can no longer be recomputed.
         let current = if report.superseded_by.is_none() {

@@ -53,13 +53,22 @@ pub fn find_or_insert_upload(
     tenant_id: &TenantId,
     upload: &NewUpload,
 ) -> StorageResult<UploadId> {
-    let existing: Option<String> = uploads::table
+    let existing: Option<(String, Option<i64>)> = uploads::table
         .filter(uploads::tenant_id.eq(tenant_id.as_str()))
         .filter(uploads::sha256.eq(&upload.sha256))
-        .select(uploads::id)
+        .select((uploads::id, uploads::purged_at))
         .first(conn)
         .optional()?;
-    if let Some(id) = existing {
+    if let Some((id, purged)) = existing {
+        if purged.is_some() {
+            // Retention emptied it; the report now stored needs its bytes again.
+            diesel::update(uploads::table.filter(uploads::id.eq(&id)))
+                .set((
+                    uploads::data.eq(&upload.compressed),
+                    uploads::purged_at.eq(None::<i64>),
+                ))
+                .execute(conn)?;
+        }
         return Ok(UploadId::from(id));
     }
     let id = UploadId::generate();
