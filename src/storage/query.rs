@@ -682,6 +682,9 @@ struct ReportRow {
     end_ts: i64,
     #[diesel(sql_type = Text)]
     header: String,
+    /// 1 when retention deleted the report's raw rows.
+    #[diesel(sql_type = BigInt)]
+    purged: i64,
     #[diesel(sql_type = BigInt)]
     record_count: i64,
 }
@@ -701,12 +704,24 @@ fn reports_in_range(
     ));
     values.push(Bind::Int(q.days.first.saturating_mul(86_400)));
     let text = format!(
-        "SELECT r.id, r.domain_id, r.org_name, r.begin_ts, r.end_ts, r.header, r.record_count \
+        "SELECT r.id, r.domain_id, r.org_name, r.begin_ts, r.end_ts, r.header, r.record_count, \
+         CAST(CASE WHEN r.records_purged_at IS NULL THEN 0 ELSE 1 END AS BIGINT) AS purged \
          FROM reports r WHERE {domains} AND r.kind = ? AND r.superseded_by IS NULL \
          AND r.begin_ts <= ? AND r.end_ts >= ? ORDER BY r.id"
     );
     let query = diesel::sql_query(sql(conn, &text)).into_boxed();
     Ok(bind_all(query, values).load(conn)?)
+}
+
+/// Refusal when reports of the range lost their raw rows to retention: an answer from the
+/// rest would count less than the rollups do, silently.
+fn expired_records(reports: &[ReportRow]) -> Option<TooLarge> {
+    let expired = reports.iter().filter(|r| r.purged != 0).count();
+    (expired > 0).then(|| {
+        TooLarge(format!(
+            "the query needs the raw records, and the tenant's retention has deleted those of {expired} reports in the range; group by fields the rollups hold, or narrow the range to recent days"
+        ))
+    })
 }
 
 fn too_many_records(limit: u64, found: u64) -> TooLarge {
@@ -750,6 +765,9 @@ pub fn dmarc_record_facts(
     in_scope(conn, scope, q)?;
     bounded_read(conn, q.statement_timeout_ms, |conn| {
         let reports = reports_in_range(conn, q, KIND_DMARC)?;
+        if let Some(refused) = expired_records(&reports) {
+            return Ok(Err(refused));
+        }
         let total: u64 = reports
             .iter()
             .fold(0u64, |acc, r| acc.saturating_add(count(r.record_count)));
@@ -960,6 +978,9 @@ pub fn tls_policy_facts(
     in_scope(conn, scope, q)?;
     bounded_read(conn, q.statement_timeout_ms, |conn| {
         let reports = reports_in_range(conn, q, KIND_TLS)?;
+        if let Some(refused) = expired_records(&reports) {
+            return Ok(Err(refused));
+        }
         if reports.len() as u64 > q.max_records {
             return Ok(Err(too_many_records(q.max_records, reports.len() as u64)));
         }
