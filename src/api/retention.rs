@@ -77,6 +77,15 @@ pub struct PutRetentionRequest {
     pub rollups_days: Option<i64>,
 }
 
+impl From<RetentionError> for ApiError {
+    fn from(e: RetentionError) -> Self {
+        match e {
+            RetentionError::Invalid(m) => ApiError::Validation(m),
+            RetentionError::Storage(e) => e.into(),
+        }
+    }
+}
+
 /// A tenant's retention: what applies (own or inherited, per field) and its own settings.
 #[utoipa::path(tag = "tenants", security(("bearer" = [])),
     params(("tenant_id" = String, Path, description = "Tenant id")),
@@ -131,10 +140,7 @@ pub async fn put_retention(
             rollups_days,
             now(),
         )
-        .map_err(|e| match e {
-            RetentionError::Invalid(m) => ApiError::Validation(m),
-            RetentionError::Storage(e) => e.into(),
-        })
+        .map_err(ApiError::from)
     })
     .await?;
     Ok(web::Json(RetentionResponse::new(id, r)))
@@ -157,12 +163,7 @@ pub async fn delete_retention(
 ) -> Result<HttpResponse, ApiError> {
     caller.require(Role::Admin)?;
     let id = path.into_inner();
-    blocking(move || {
-        retention::delete(&state.db, &caller.scope, &id).map_err(|e| match e {
-            RetentionError::Invalid(m) => ApiError::Validation(m),
-            RetentionError::Storage(e) => e.into(),
-        })
-    })
-    .await?;
+    blocking(move || retention::delete(&state.db, &caller.scope, &id).map_err(ApiError::from))
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
