@@ -258,6 +258,31 @@ pub fn sweep(db: &Db, metrics: &Metrics, now: i64, budget: Duration) -> StorageR
     Ok(swept)
 }
 
+/// Runs `step` (one short write transaction) until it deletes fewer than `full` rows; counts
+/// each batch in `count` and in the metric `what`. With `budgeted`, stops early (`false`)
+/// after a full batch once the budget is spent.
+fn drain(
+    db: &Db,
+    metrics: &Metrics,
+    what: &'static str,
+    count: &mut u64,
+    full: usize,
+    over: Option<&dyn Fn() -> bool>,
+    mut step: impl FnMut(&mut crate::storage::DbConnection) -> StorageResult<usize>,
+) -> StorageResult<bool> {
+    loop {
+        let n = db.write(&mut step)?;
+        *count += n as u64;
+        metrics.retention_deleted(what, n as u64);
+        if n < full {
+            return Ok(true);
+        }
+        if over.is_some_and(|over| over()) {
+            return Ok(false);
+        }
+    }
+}
+
 /// Marks the reports of a tenant that ended by `cutoff`, then deletes the records of
 /// every marked one in batches until none is left (the mark comes first, so a report never
 /// loses records while it may still be deleted or replaced; deleting until nothing is left,
@@ -272,17 +297,17 @@ fn purge_records(
     swept: &mut Swept,
     over: &impl Fn() -> bool,
 ) -> StorageResult<bool> {
-    loop {
-        let n =
-            db.write(|c| store::mark_reports_to_purge(c, tenant, cutoff, now, REPORTS_PER_STEP))?;
-        swept.reports_purged += n as u64;
-        metrics.retention_deleted("report_records", n as u64);
-        if (n as i64) < REPORTS_PER_STEP {
-            break;
-        }
-        if over() {
-            return Ok(false);
-        }
+    let step = REPORTS_PER_STEP as usize;
+    if !drain(
+        db,
+        metrics,
+        "report_records",
+        &mut swept.reports_purged,
+        step,
+        Some(over),
+        |c| store::mark_reports_to_purge(c, tenant, cutoff, now, REPORTS_PER_STEP),
+    )? {
+        return Ok(false);
     }
     loop {
         let reports =
@@ -291,16 +316,16 @@ fn purge_records(
             return Ok(true);
         }
         for id in reports {
-            loop {
-                let n = db.write(|c| store::delete_report_records(c, &id, BATCH))?;
-                swept.records += n as u64;
-                metrics.retention_deleted("records", n as u64);
-                if n == 0 {
-                    break;
-                }
-                if over() {
-                    return Ok(false);
-                }
+            if !drain(
+                db,
+                metrics,
+                "records",
+                &mut swept.records,
+                1,
+                Some(over),
+                |c| store::delete_report_records(c, &id, BATCH),
+            )? {
+                return Ok(false);
             }
         }
     }
@@ -313,14 +338,10 @@ fn delete_orphans(
     tenant: &str,
     swept: &mut Swept,
 ) -> StorageResult<()> {
-    loop {
-        let n = db.write(|c| store::delete_orphan_uploads(c, tenant, 100))?;
-        swept.uploads += n as u64;
-        metrics.retention_deleted("uploads", n as u64);
-        if n < 100 {
-            return Ok(());
-        }
-    }
+    drain(db, metrics, "uploads", &mut swept.uploads, 100, None, |c| {
+        store::delete_orphan_uploads(c, tenant, 100)
+    })?;
+    Ok(())
 }
 
 /// Raw data of one tenant older than `cutoff` (Unix time); `false` when the budget ran out.
@@ -336,28 +357,29 @@ fn purge_raw(
     if !purge_records(db, metrics, tenant, cutoff, now, swept, over)? {
         return Ok(false);
     }
-    loop {
-        let n = db.write(|c| store::purge_uploads(c, tenant, now, 100))?;
-        swept.uploads_purged += n as u64;
-        metrics.retention_deleted("upload_bytes", n as u64);
-        if n < 100 {
-            break;
-        }
-        if over() {
-            return Ok(false);
-        }
+    if !drain(
+        db,
+        metrics,
+        "upload_bytes",
+        &mut swept.uploads_purged,
+        100,
+        Some(over),
+        |c| store::purge_uploads(c, tenant, now, 100),
+    )? {
+        return Ok(false);
     }
     for domain in db.read(|c| store::list_tenant_domain_ids(c, tenant))? {
-        loop {
-            let n = db.write(|c| store::delete_failure_reports(c, &domain, cutoff, BATCH))?;
-            swept.failure_reports += n as u64;
-            metrics.retention_deleted("failure_reports", n as u64);
-            if (n as i64) < BATCH {
-                break;
-            }
-            if over() {
-                return Ok(false);
-            }
+        let full = BATCH as usize;
+        if !drain(
+            db,
+            metrics,
+            "failure_reports",
+            &mut swept.failure_reports,
+            full,
+            Some(over),
+            |c| store::delete_failure_reports(c, &domain, cutoff, BATCH),
+        )? {
+            return Ok(false);
         }
     }
     delete_orphans(db, metrics, tenant, swept)?;
@@ -381,28 +403,29 @@ fn expire_rollups(
     if !purge_records(db, metrics, tenant, cutoff, now, swept, over)? {
         return Ok(false);
     }
-    loop {
-        let n = db.write(|c| store::delete_expired_reports(c, tenant, cutoff, REPORTS_PER_STEP))?;
-        swept.reports += n as u64;
-        metrics.retention_deleted("reports", n as u64);
-        if (n as i64) < REPORTS_PER_STEP {
-            break;
-        }
-        if over() {
-            return Ok(false);
-        }
+    let step = REPORTS_PER_STEP as usize;
+    if !drain(
+        db,
+        metrics,
+        "reports",
+        &mut swept.reports,
+        step,
+        Some(over),
+        |c| store::delete_expired_reports(c, tenant, cutoff, REPORTS_PER_STEP),
+    )? {
+        return Ok(false);
     }
     for domain in db.read(|c| store::list_tenant_domain_ids(c, tenant))? {
-        loop {
-            let n = db.write(|c| store::delete_rollup_day(c, &domain, cutoff_day))?;
-            swept.rollup_rows += n as u64;
-            metrics.retention_deleted("rollup_rows", n as u64);
-            if n == 0 {
-                break;
-            }
-            if over() {
-                return Ok(false);
-            }
+        if !drain(
+            db,
+            metrics,
+            "rollup_rows",
+            &mut swept.rollup_rows,
+            1,
+            Some(over),
+            |c| store::delete_rollup_day(c, &domain, cutoff_day),
+        )? {
+            return Ok(false);
         }
     }
     delete_orphans(db, metrics, tenant, swept)?;
