@@ -65,6 +65,10 @@ pub struct PolicyObservation {
     pub end: i64,
     /// `p=` as reported, lower-case (`none`, `quarantine`, `reject`, or what was sent).
     pub p: String,
+    /// `sp=` as reported, lower-case, when reported.
+    pub sp: Option<String>,
+    /// `np=` (RFC 9990) as reported, lower-case, when reported.
+    pub np: Option<String>,
     /// `pct=`, when reported.
     pub pct: Option<u32>,
     /// RFC 9990 `t=y`.
@@ -123,6 +127,8 @@ pub struct SourceData {
     pub forwarded_reason: u64,
     /// `header_from` domains (lower-case) and their messages.
     pub header_from: BTreeMap<String, u64>,
+    /// Of those, the messages passing DMARC, per `header_from` domain.
+    pub header_from_pass: BTreeMap<String, u64>,
     /// DKIM `d=` domains with a passing signature, and their messages.
     pub dkim_pass_domains: BTreeMap<String, u64>,
     /// DKIM `d=` domains whose signature failed, and their messages.

@@ -1,6 +1,7 @@
 //! DMARC rules: known services failing alignment (and why), mail of known services blocked,
-//! likely spoofing from unknown sources, forwarding, a `p=none` policy ready to enforce, and
-//! reports that stopped arriving.
+//! likely spoofing from unknown sources, forwarding, the next enforcement step when the
+//! domain is ready for it (`p=none` → quarantine → reject → `sp=reject`, judged by
+//! `analysis::readiness`), and reports that stopped arriving.
 //!
 //! Sources are named only from a forward-confirmed PTR name or from passing DKIM / SPF
 //! domains (see `services`); unconfirmed PTR names are shown in evidence, never trusted.
@@ -13,6 +14,9 @@
 
 use super::input::{DomainInput, SourceData, SourceNames};
 use super::issues::{DAY, Evaluation, Thresholds, date, first, list, percent};
+use super::readiness::{
+    self, GroupFigures, PolicyEffect, PublishedPolicy, ReadinessInput, Sender, Step,
+};
 use super::services::{self, Category, ConfirmedName, Evidence, ServiceMatch};
 use crate::domain::issue::{DetectedIssue, IssueCode, IssueSeverity, SuggestedRecord};
 use serde_json::json;
@@ -40,7 +44,7 @@ pub fn detect(input: &DomainInput, t: &Thresholds, out: &mut Evaluation) {
     let service_failing = services_rules(&ctx, t, out);
     forwarding(&ctx, t, out);
     spoofing(&ctx, t, out);
-    policy_none(&ctx, t, service_failing, out);
+    enforcement(&ctx, t, service_failing, out);
     reports(input, t, out);
 }
 
@@ -656,47 +660,201 @@ fn enforcing_record(ctx: &Context) -> Option<SuggestedRecord> {
     })
 }
 
-/// `p=none` for long enough with nearly everything passing.
-fn policy_none(ctx: &Context, t: &Thresholds, service_failing: bool, out: &mut Evaluation) {
-    let policies = &ctx.input.dmarc.policies;
-    if policies.first().is_none_or(|p| p.p != "none") || service_failing {
-        return;
+/// The groups of senders `analysis::readiness` weighs, from the sources' roles: each named
+/// service (forwarders included) is a group; everything else, sources not looked up yet
+/// included, is unknown, as `GET /domains/{domain}/enforcement-readiness` counts them.
+fn readiness_groups(ctx: &Context) -> Vec<GroupFigures> {
+    let mut groups: Vec<GroupFigures> = Vec::new();
+    let mut index: BTreeMap<Option<String>, usize> = BTreeMap::new();
+    for (s, role) in &ctx.sources {
+        let sender = match role {
+            Role::Service(m) | Role::Forwarder(m) => Sender::Service(m.clone()),
+            Role::Unknown(_) | Role::Pending => Sender::Unknown,
+        };
+        let key = match &sender {
+            Sender::Service(m) => Some(m.id.clone()),
+            Sender::Unknown => None,
+        };
+        let i = *index.entry(key).or_insert_with(|| {
+            groups.push(GroupFigures {
+                sender,
+                sources: 0,
+                messages: 0,
+                dmarc_pass_messages: 0,
+                forwarded_messages: 0,
+                quarantine_messages: 0,
+                reject_messages: 0,
+            });
+            groups.len() - 1
+        });
+        let g = &mut groups[i];
+        g.sources += 1;
+        g.messages = g.messages.saturating_add(s.messages);
+        g.dmarc_pass_messages = g.dmarc_pass_messages.saturating_add(s.dmarc_pass);
+        g.forwarded_messages = g.forwarded_messages.saturating_add(s.forwarded_reason);
+        g.quarantine_messages = g.quarantine_messages.saturating_add(s.quarantined);
+        g.reject_messages = g.reject_messages.saturating_add(s.rejected);
     }
+    groups
+}
+
+/// Messages and DMARC passes per header From domain over the window.
+fn header_from_totals(ctx: &Context) -> Vec<(String, u64, u64)> {
+    let mut totals: BTreeMap<&str, (u64, u64)> = BTreeMap::new();
+    for (s, _) in &ctx.sources {
+        for (h, n) in &s.header_from {
+            let slot = totals.entry(h).or_default();
+            slot.0 = slot.0.saturating_add(*n);
+            slot.1 = slot
+                .1
+                .saturating_add(s.header_from_pass.get(h).copied().unwrap_or(0));
+        }
+    }
+    totals
+        .into_iter()
+        .map(|(h, (m, p))| (h.to_string(), m, p))
+        .collect()
+}
+
+/// The next enforcement step, once the current policy has held for long enough over enough
+/// mail: `analysis::readiness` judges it from the window's own data (the domain's named
+/// services must pass; what the step would do to forwarded and unknown mail is the
+/// evidence), as the enforcement-readiness endpoint does.
+/// - `p=none` → `p=quarantine` (`policy_none_ready_to_enforce`), with nearly all mail passing;
+/// - `p=quarantine` (all mail: `pct` 100, not testing) → `p=reject`
+///   (`policy_quarantine_ready_to_reject`), with nearly all mail passing;
+/// - `p=reject` with a weaker `sp=` → `sp=reject` (`subdomain_policy_not_enforced`).
+///
+/// A service the service rules found failing (`service_failing`) holds back the first two,
+/// as it holds back the readiness step.
+fn enforcement(ctx: &Context, t: &Thresholds, service_failing: bool, out: &mut Evaluation) {
+    let policies = &ctx.input.dmarc.policies;
+    let Some(newest) = policies.first() else {
+        return;
+    };
+    let (code, step, severity) = match newest.p.as_str() {
+        "none" => (
+            IssueCode::PolicyNoneReadyToEnforce,
+            Step::Quarantine,
+            IssueSeverity::Medium,
+        ),
+        "quarantine" if ctx.enforcing => (
+            IssueCode::PolicyQuarantineReadyToReject,
+            Step::Reject,
+            IssueSeverity::Low,
+        ),
+        "reject" if ctx.enforcing => (
+            IssueCode::SubdomainPolicyNotEnforced,
+            Step::RejectSubdomains,
+            IssueSeverity::Low,
+        ),
+        _ => return,
+    };
     let since = policies
         .iter()
-        .take_while(|p| p.p == "none")
+        .take_while(|p| p.p == newest.p)
         .map(|p| p.begin)
         .min()
         .unwrap_or(ctx.input.dmarc.to);
     let days = (ctx.input.dmarc.to - since) / DAY;
+    let mostly_passing =
+        (ctx.total_pass as f64) >= t.policy_none_min_pass_share * ctx.total_messages as f64;
     if days < t.policy_none_min_days
         || ctx.total_messages < t.policy_none_min_messages
-        || (ctx.total_pass as f64) < t.policy_none_min_pass_share * ctx.total_messages as f64
+        || (step != Step::RejectSubdomains && (service_failing || !mostly_passing))
     {
         return;
     }
+    let groups = readiness_groups(ctx);
+    let header_from = header_from_totals(ctx);
+    let record = ctx.dmarc_record();
+    let r = readiness::assess(&ReadinessInput {
+        domain: &ctx.input.domain,
+        policy: Some(PublishedPolicy {
+            p: Some(newest.p.clone()),
+            sp: newest.sp.clone(),
+            np: newest.np.clone(),
+        }),
+        dmarc_record: record.as_deref(),
+        groups: &groups,
+        header_from: &header_from,
+    });
+    if r.recommendation.step != step {
+        return;
+    }
     let domain = &ctx.input.domain;
-    let mut found = issue(
-        IssueCode::PolicyNoneReadyToEnforce,
-        IssueSeverity::Medium,
-        "",
-        format!("{domain} is ready for an enforcing DMARC policy"),
+    let held = format!(
+        "The policy has been p={} since at least {} ({days} days), and {} of {} messages in the last {} days passed DMARC.",
+        newest.p,
+        date(since),
+        percent(ctx.total_pass, ctx.total_messages),
+        ctx.total_messages,
+        t.dmarc_window_days
+    );
+    let effect = |e: &PolicyEffect, verb: &str| {
         format!(
-            "The policy has been p=none since at least {} ({days} days), and {} of {} messages in the last {} days passed DMARC. p=none only monitors: mail failing DMARC, spoofing included, is still delivered.",
-            date(since),
-            percent(ctx.total_pass, ctx.total_messages),
-            ctx.total_messages,
-            t.dmarc_window_days
+            "Under it, {} failing messages would have been {verb}: {} from unknown sources (what enforcement is for), {} through forwarders and mailing lists ({} of those only if their DKIM signature survives the forwarding), {} from your own named services.",
+            e.newly_affected_messages,
+            e.from_unknown,
+            e.from_forwarders,
+            r.forwarders.needing_dkim.min(e.from_forwarders),
+            e.from_services
+        )
+    };
+    let (title, explanation) = match step {
+        Step::Quarantine => (
+            format!("{domain} is ready for an enforcing DMARC policy"),
+            format!(
+                "{held} p=none only monitors: mail failing DMARC, spoofing included, is still delivered. {}",
+                effect(&r.quarantine, "sent to spam")
+            ),
         ),
-        "Publish p=quarantine now, watch the reports for a few weeks for legitimate mail that fails, then move to p=reject.".to_string(),
+        Step::Reject => (
+            format!("{domain} is ready for p=reject"),
+            format!(
+                "{held} p=quarantine still delivers failing mail, to the spam folder. {}",
+                effect(&r.reject, "refused")
+            ),
+        ),
+        _ => (
+            format!("Subdomains of {domain} are not protected by p=reject"),
+            format!(
+                "The policy has been p=reject since at least {} ({days} days), but subdomains are at sp={}: mail failing DMARC in the name of any name under {domain} is still delivered. {} messages from subdomains were seen in the last {} days, {} of them failing.",
+                date(since),
+                newest.sp.as_deref().unwrap_or(""),
+                r.subdomains.messages,
+                t.dmarc_window_days,
+                r.subdomains.failing_messages
+            ),
+        ),
+    };
+    let mut found = issue(
+        code,
+        severity,
+        "",
+        title,
+        explanation,
+        r.recommendation.explanation.clone(),
         json!({
-            "policy_none_since": date(since),
+            "policy": newest.p,
+            "subdomain_policy": newest.sp,
+            "policy_since": date(since),
             "days": days,
             "messages": ctx.total_messages,
             "dmarc_pass_messages": ctx.total_pass,
+            "quarantine": r.quarantine,
+            "reject": r.reject,
+            "forwarders": r.forwarders,
+            "unknown": r.unknown,
+            "subdomains": r.subdomains,
+            "services_to_fix": r.services_to_fix,
         }),
     );
-    found.record = enforcing_record(ctx);
+    if code == IssueCode::PolicyNoneReadyToEnforce {
+        // Kept for clients of the first version of this issue.
+        found.evidence["policy_none_since"] = json!(date(since));
+    }
+    found.record = r.recommendation.record;
     out.issues.push(found);
 }
 

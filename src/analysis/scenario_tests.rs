@@ -60,6 +60,7 @@ fn source(ip: &str, names: SourceNames, messages: u64, dkim: u64, spf: u64) -> S
         dkim_aligned: dkim,
         spf_aligned: spf,
         header_from: map(&[("example.com", messages)]),
+        header_from_pass: map(&[("example.com", dkim.max(spf))]),
         reporters: ["google.com".to_string()].into(),
         report_ids: ["r1".to_string()].into(),
         ..Default::default()
@@ -72,6 +73,8 @@ fn policy(p: &str, days: i64) -> Vec<PolicyObservation> {
             begin: NOW - (d + 1) * DAY,
             end: NOW - d * DAY,
             p: p.into(),
+            sp: None,
+            np: None,
             pct: None,
             testing: false,
         })
@@ -590,6 +593,137 @@ fn a_young_or_failing_p_none_is_not_ready() {
     let mut enforced = with_sources(vec![passing(1000)], "reject");
     enforced.dmarc.policies = policy("reject", 45);
     assert!(codes(&enforced).is_empty());
+}
+
+/// A policy history of `days` daily reports with `p`, `sp` and `pct` as given.
+fn policy_with(p: &str, sp: Option<&str>, pct: Option<u32>, days: i64) -> Vec<PolicyObservation> {
+    policy(p, days)
+        .into_iter()
+        .map(|o| PolicyObservation {
+            sp: sp.map(str::to_string),
+            pct,
+            ..o
+        })
+        .collect()
+}
+
+#[test]
+fn the_p_none_step_says_what_quarantine_would_do_to_each_kind_of_sender() {
+    // 3,000 passing messages of the domain's own service, 20 forwarded through a mailing list
+    // (5 of them accepted as forwarded by the receiver), 25 from an unknown source.
+    let mut list = source("209.85.220.1", unconfirmed("x"), 20, 0, 0);
+    list.dkim_pass_domains = map(&[("googlegroups.com", 20)]);
+    list.forwarded_reason = 5;
+    let spoofer = source("203.0.113.9", unconfirmed("host.example.net"), 25, 0, 0);
+    let mut i = with_sources(vec![passing(3000), list, spoofer], "none");
+    i.dmarc.policies = policy("none", 45);
+    let e = detect(&i, &Thresholds::default());
+    let issue = e
+        .issues
+        .iter()
+        .find(|x| x.code == IssueCode::PolicyNoneReadyToEnforce)
+        .expect("ready to enforce");
+    assert_eq!(issue.evidence["quarantine"]["newly_affected_messages"], 45);
+    assert_eq!(issue.evidence["quarantine"]["from_unknown"], 25);
+    assert_eq!(issue.evidence["quarantine"]["from_forwarders"], 20);
+    assert_eq!(issue.evidence["quarantine"]["from_services"], 0);
+    assert_eq!(issue.evidence["forwarders"]["saved_by_receivers"], 5);
+    assert_eq!(issue.evidence["forwarders"]["needing_dkim"], 15);
+    assert_eq!(
+        issue.evidence["policy_none_since"],
+        issue.evidence["policy_since"]
+    );
+    assert!(
+        issue.explanation.contains("25 from unknown sources"),
+        "{}",
+        issue.explanation
+    );
+    assert_eq!(
+        issue.record.as_ref().unwrap().value,
+        "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@example.com"
+    );
+}
+
+#[test]
+fn a_long_full_quarantine_with_services_passing_is_ready_for_reject() {
+    let mut i = with_sources(
+        vec![
+            passing(1000),
+            source("203.0.113.9", unconfirmed("x"), 10, 0, 0),
+        ],
+        "quarantine",
+    );
+    i.dmarc.policies = policy_with("quarantine", None, Some(100), 40);
+    i.dns = vec![dns(
+        "dmarc",
+        &["v=DMARC1; p=quarantine; rua=mailto:d@example.com"],
+        &[],
+        json!({}),
+    )];
+    let e = detect(&i, &Thresholds::default());
+    let issue = e
+        .issues
+        .iter()
+        .find(|x| x.code == IssueCode::PolicyQuarantineReadyToReject)
+        .expect("ready for reject");
+    assert_eq!(issue.severity, IssueSeverity::Low);
+    assert_eq!(issue.evidence["reject"]["newly_affected_messages"], 10);
+    assert_eq!(
+        issue.record.as_ref().unwrap().value,
+        "v=DMARC1; p=reject; rua=mailto:d@example.com"
+    );
+    // Not while it applies to part of the mail, nor while it is young.
+    for policies in [
+        policy_with("quarantine", None, Some(50), 40),
+        policy_with("quarantine", None, None, 10),
+    ] {
+        let mut partial = i.clone();
+        partial.dmarc.policies = policies;
+        assert!(!codes(&partial).contains(&IssueCode::PolicyQuarantineReadyToReject));
+    }
+    // Nor while one of the domain's services fails.
+    let mut failing = i.clone();
+    failing.dmarc.sources.push(source(
+        "198.51.100.20",
+        confirmed("o1.ptr1234.sendgrid.net"),
+        10,
+        0,
+        0,
+    ));
+    assert!(!codes(&failing).contains(&IssueCode::PolicyQuarantineReadyToReject));
+}
+
+#[test]
+fn p_reject_with_a_weaker_sp_leaves_subdomains_unprotected() {
+    let mut sub = source("203.0.113.9", unconfirmed("x"), 30, 0, 0);
+    sub.header_from = map(&[("news.example.com", 30)]);
+    sub.header_from_pass = BTreeMap::new();
+    let mut i = with_sources(vec![passing(1000), sub], "reject");
+    i.dmarc.policies = policy_with("reject", Some("none"), None, 60);
+    i.dns = vec![dns(
+        "dmarc",
+        &["v=DMARC1; p=reject; sp=none; rua=mailto:d@example.com"],
+        &[],
+        json!({}),
+    )];
+    let e = detect(&i, &Thresholds::default());
+    let issue = e
+        .issues
+        .iter()
+        .find(|x| x.code == IssueCode::SubdomainPolicyNotEnforced)
+        .expect("subdomains not enforced");
+    assert_eq!(issue.evidence["subdomains"]["messages"], 30);
+    assert_eq!(issue.evidence["subdomains"]["failing_messages"], 30);
+    assert_eq!(
+        issue.record.as_ref().unwrap().value,
+        "v=DMARC1; p=reject; sp=reject; rua=mailto:d@example.com"
+    );
+    // sp=reject, or no sp (subdomains take p): nothing to say.
+    for sp in [Some("reject"), None] {
+        let mut enforced = i.clone();
+        enforced.dmarc.policies = policy_with("reject", sp, None, 60);
+        assert!(!codes(&enforced).contains(&IssueCode::SubdomainPolicyNotEnforced));
+    }
 }
 
 #[test]

@@ -8,17 +8,18 @@ use crate::api::aggregates::{Range, parse_range};
 use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::{ApiError, ErrorCode, Problem};
+use crate::api::export;
 use crate::api::pagination::{decode_cursor, encode_cursor};
 use crate::api::problems::{AmbiguousDomain, NotFound};
 use crate::services::query::{
     self, AnsweredFrom, DmarcField, DmarcFilter, DmarcMetric, DmarcOrder, QueryError, TlsField,
     TlsFilter, TlsMetric, TlsOrder,
 };
-use actix_web::{post, web};
+use actix_web::{HttpRequest, HttpResponse, post, web};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// A DMARC query: which domains and days, grouped how, filtered how, which metrics, in
 /// which order, which page.
@@ -137,11 +138,64 @@ pub struct QueryResponse {
     pub groups: Vec<QueryGroup>,
     /// Pass as `cursor` (with the same query) for the next page; `null` on the last page.
     pub next_cursor: Option<String>,
+    /// The grouped fields, then the metrics, in request order: the columns of the CSV
+    /// form of this answer.
+    pub columns: Vec<String>,
+}
+
+impl QueryResponse {
+    /// One row per group: the grouped fields (empty where absent), then the metrics.
+    fn table(&self) -> export::Table {
+        let mut t = export::Table::new(self.columns.clone());
+        for g in &self.groups {
+            t.row(
+                self.columns
+                    .iter()
+                    .map(|c| match (g.key.get(c), g.metrics.get(c)) {
+                        (Some(v), _) => v.clone().unwrap_or_default(),
+                        (None, Some(n)) => n.to_string(),
+                        (None, None) => String::new(),
+                    })
+                    .collect(),
+            );
+        }
+        t
+    }
+}
+
+/// The answer's format.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct QueryFormat {
+    /// `json` (default) or `csv` (`text/csv`: a header row of the grouped fields and the
+    /// metrics, then one row per group; `Accept: text/csv` asks for it too). A CSV asked for
+    /// without `limit` and `cursor` holds every group of the answer, not a page.
+    #[param(value_type = Option<crate::api::export::ExportFormat>)]
+    pub format: Option<String>,
+}
+
+/// Answers a query read from the body, as JSON or as CSV (every group when the body names no
+/// page).
+async fn respond<B>(
+    req: &HttpRequest,
+    format: &QueryFormat,
+    body: B,
+    paged: impl Fn(&B) -> bool,
+    name: &str,
+    run: impl AsyncFnOnce(B, bool) -> Result<QueryResponse, ApiError>,
+) -> Result<HttpResponse, ApiError> {
+    let format = export::negotiate(req, format.format.as_deref())?;
+    let whole = format == export::Format::Csv && !paged(&body);
+    let answer = run(body, whole).await?;
+    let file = format!("{name}-{}-{}", answer.from, answer.to);
+    export::respond(format, answer, QueryResponse::table, &file)
 }
 
 impl QueryResponse {
     pub(crate) fn new(r: Range, answer: query::Answer) -> Self {
         QueryResponse {
+            columns: answer.columns.iter().map(|c| c.to_string()).collect(),
             domains: answer.domains,
             from: r.from,
             to: r.to,
@@ -191,6 +245,7 @@ pub(crate) async fn run_dmarc_query(
     db: crate::storage::Db,
     scope: crate::storage::TenantScope,
     body: DmarcQueryRequest,
+    whole: bool,
 ) -> Result<QueryResponse, ApiError> {
     let r = parse_range(body.from.as_deref(), body.to.as_deref())?;
     let q = query::DmarcQuery {
@@ -202,6 +257,7 @@ pub(crate) async fn run_dmarc_query(
         order_by: body.order_by,
         limit: body.limit,
         after: cursor(body.cursor.as_deref())?,
+        whole,
     };
     let answer = blocking(move || Ok(query::query_dmarc(&db, &scope, q)?)).await?;
     Ok(QueryResponse::new(r, answer))
@@ -212,6 +268,7 @@ pub(crate) async fn run_tls_query(
     db: crate::storage::Db,
     scope: crate::storage::TenantScope,
     body: TlsQueryRequest,
+    whole: bool,
 ) -> Result<QueryResponse, ApiError> {
     let r = parse_range(body.from.as_deref(), body.to.as_deref())?;
     let q = query::TlsQuery {
@@ -223,6 +280,7 @@ pub(crate) async fn run_tls_query(
         order_by: body.order_by,
         limit: body.limit,
         after: cursor(body.cursor.as_deref())?,
+        whole,
     };
     let answer = blocking(move || Ok(query::query_tls(&db, &scope, q)?)).await?;
     Ok(QueryResponse::new(r, answer))
@@ -239,9 +297,9 @@ pub(crate) async fn run_tls_query(
 /// result fields with source fields, DKIM/SPF domains with metrics other than `messages`)
 /// scan the raw records within bounds (`answered_from: records`) and are refused with 422
 /// `query_too_large` beyond them.
-#[utoipa::path(tag = "query", security(("bearer" = [])), request_body = DmarcQueryRequest,
+#[utoipa::path(tag = "query", security(("bearer" = [])), request_body = DmarcQueryRequest, params(QueryFormat),
     responses(
-        (status = 200, description = "A page of groups", body = QueryResponse),
+        (status = 200, description = "A page of groups (CSV: a header row of the grouped fields and metrics, one row per group; without `limit` and `cursor`, every group)", content((QueryResponse = "application/json"), (String = "text/csv"))),
         (status = 404, response = NotFound),
         (status = 409, response = AmbiguousDomain),
         (status = 422, description = "The query exceeds a bound (`query_too_large`): too many domains, rows or records, too long, or day/week buckets over more than 366 days", body = Problem, content_type = "application/problem+json"),
@@ -250,11 +308,19 @@ pub(crate) async fn run_tls_query(
 pub async fn query_dmarc(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
+    format: web::Query<QueryFormat>,
     body: web::Json<DmarcQueryRequest>,
-) -> Result<web::Json<QueryResponse>, ApiError> {
-    Ok(web::Json(
-        run_dmarc_query(state.db.clone(), caller.scope, body.into_inner()).await?,
-    ))
+) -> Result<HttpResponse, ApiError> {
+    respond(
+        &req,
+        &format,
+        body.into_inner(),
+        |b| b.limit.is_some() || b.cursor.is_some(),
+        "dmarc-query",
+        async |body, whole| run_dmarc_query(state.db.clone(), caller.scope, body, whole).await,
+    )
+    .await
 }
 
 /// Query SMTP TLS sessions of one or more domains.
@@ -264,9 +330,9 @@ pub async fn query_dmarc(
 /// policy_domain; filter, pick metrics (successful, failed, total sessions), order and page
 /// like the DMARC query. Policy fields are read from the raw policy rows
 /// (`answered_from: records`, bounded).
-#[utoipa::path(tag = "query", security(("bearer" = [])), request_body = TlsQueryRequest,
+#[utoipa::path(tag = "query", security(("bearer" = [])), request_body = TlsQueryRequest, params(QueryFormat),
     responses(
-        (status = 200, description = "A page of groups", body = QueryResponse),
+        (status = 200, description = "A page of groups (CSV: a header row of the grouped fields and metrics, one row per group; without `limit` and `cursor`, every group)", content((QueryResponse = "application/json"), (String = "text/csv"))),
         (status = 404, response = NotFound),
         (status = 409, response = AmbiguousDomain),
         (status = 422, description = "The query exceeds a bound (`query_too_large`)", body = Problem, content_type = "application/problem+json"),
@@ -275,9 +341,17 @@ pub async fn query_dmarc(
 pub async fn query_tls(
     state: web::Data<AppState>,
     caller: Caller,
+    req: HttpRequest,
+    format: web::Query<QueryFormat>,
     body: web::Json<TlsQueryRequest>,
-) -> Result<web::Json<QueryResponse>, ApiError> {
-    Ok(web::Json(
-        run_tls_query(state.db.clone(), caller.scope, body.into_inner()).await?,
-    ))
+) -> Result<HttpResponse, ApiError> {
+    respond(
+        &req,
+        &format,
+        body.into_inner(),
+        |b| b.limit.is_some() || b.cursor.is_some(),
+        "tls-query",
+        async |body, whole| run_tls_query(state.db.clone(), caller.scope, body, whole).await,
+    )
+    .await
 }

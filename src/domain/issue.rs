@@ -92,6 +92,12 @@ pub enum IssueCode {
     DmarcReportsNotReceived,
     /// DMARC failure reports: a burst of failures about messages from one source address.
     FailureReportBurst,
+    /// The policy has been `p=quarantine` long enough, with the domain's own services passing,
+    /// to move to `p=reject`.
+    PolicyQuarantineReadyToReject,
+    /// The domain is at `p=reject` but its subdomains are not (`sp=` weaker): anyone can still
+    /// send as a name under the domain.
+    SubdomainPolicyNotEnforced,
 }
 
 impl IssueCode {
@@ -129,6 +135,8 @@ impl IssueCode {
         IssueCode::DkimKeyInvalid,
         IssueCode::DmarcReportsNotReceived,
         IssueCode::FailureReportBurst,
+        IssueCode::PolicyQuarantineReadyToReject,
+        IssueCode::SubdomainPolicyNotEnforced,
     ];
 
     /// The snake_case name (as in the API).
@@ -166,6 +174,8 @@ impl IssueCode {
             IssueCode::DkimKeyInvalid => "dkim_key_invalid",
             IssueCode::DmarcReportsNotReceived => "dmarc_reports_not_received",
             IssueCode::FailureReportBurst => "failure_report_burst",
+            IssueCode::PolicyQuarantineReadyToReject => "policy_quarantine_ready_to_reject",
+            IssueCode::SubdomainPolicyNotEnforced => "subdomain_policy_not_enforced",
         }
     }
 

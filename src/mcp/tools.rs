@@ -499,7 +499,8 @@ impl Ruad {
     }
 
     async fn dmarc_query(&self, args: DmarcQueryRequest) -> Result<QueryResponse, ApiError> {
-        crate::api::query::run_dmarc_query(self.ctx.db.clone(), self.scope.clone(), args).await
+        crate::api::query::run_dmarc_query(self.ctx.db.clone(), self.scope.clone(), args, false)
+            .await
     }
 
     #[tool(
@@ -511,7 +512,7 @@ impl Ruad {
     }
 
     async fn tls_query(&self, args: TlsQueryRequest) -> Result<QueryResponse, ApiError> {
-        crate::api::query::run_tls_query(self.ctx.db.clone(), self.scope.clone(), args).await
+        crate::api::query::run_tls_query(self.ctx.db.clone(), self.scope.clone(), args, false).await
     }
 
     #[tool(

@@ -195,6 +195,8 @@ fn load_dmarc(
                     .as_ref()
                     .map(|p| p.as_str().trim().to_ascii_lowercase())
                     .unwrap_or_default(),
+                sp: word(p.sp.as_ref().map(|p| p.as_str())),
+                np: word(p.np.as_ref().map(|p| p.as_str())),
                 pct: p.pct.as_deref().and_then(|s| s.trim().parse().ok()),
                 testing: p.testing.as_deref().is_some_and(|s| s.trim() == "y"),
             })
@@ -265,6 +267,12 @@ fn load_dmarc(
     })
 }
 
+/// A policy word as reported, trimmed and lower-case; `None` when absent or empty.
+fn word(p: Option<&str>) -> Option<String> {
+    p.map(|p| p.trim().to_ascii_lowercase())
+        .filter(|p| !p.is_empty())
+}
+
 /// Folds one stored record into its source's figures.
 fn add_record(s: &mut SourceData, row: &reports::RecordRow, org: &str, report_id: &str) {
     let n = u64::try_from(row.count).unwrap_or(0);
@@ -300,7 +308,12 @@ fn add_record(s: &mut SourceData, row: &reports::RecordRow, org: &str, report_id
         s.forwarded_reason = s.forwarded_reason.saturating_add(n);
     }
     if let Some(h) = row.header_from.as_deref().filter(|h| !h.is_empty()) {
-        let slot = s.header_from.entry(h.to_ascii_lowercase()).or_default();
+        let h = h.to_ascii_lowercase();
+        if dkim || spf {
+            let slot = s.header_from_pass.entry(h.clone()).or_default();
+            *slot = slot.saturating_add(n);
+        }
+        let slot = s.header_from.entry(h).or_default();
         *slot = slot.saturating_add(n);
     }
     add_auth(

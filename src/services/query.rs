@@ -295,6 +295,10 @@ pub struct Query<Filter, Order, Field, Metric> {
     pub limit: Option<i64>,
     /// The `next_cursor` of the previous page, decoded.
     pub after: Option<String>,
+    /// Every group in one answer (an export), instead of a page: `limit` and `after` must be
+    /// absent. The groups are already bounded by what a query may read ([`MAX_ROWS`] rollup
+    /// rows, [`MAX_RECORDS`] records).
+    pub whole: bool,
 }
 
 pub type DmarcQuery = Query<DmarcFilter, DmarcOrder, DmarcField, DmarcMetric>;
@@ -331,6 +335,9 @@ pub struct Answer {
     pub groups: Vec<Group>,
     /// The key of the next page (to encode as a cursor), if there is one.
     pub next: Option<String>,
+    /// The grouped fields, then the metrics, by name, in the order each group gives them
+    /// (the columns of a table of the answer, also when it has no group).
+    pub columns: Vec<&'static str>,
 }
 
 /// Why a query was not answered.
@@ -720,8 +727,7 @@ fn plan<K: Kind, T>(
     metrics: &[K::Metric],
     order_by: &[(T, Direction)],
     term: impl Fn(&T) -> Result<K::Field, K::Metric>,
-    limit: Option<i64>,
-    after: Option<&str>,
+    (limit, after, whole): (Option<i64>, Option<&str>, bool),
 ) -> Result<Plan<K>, QueryError> {
     if group_by.len() > MAX_GROUP_BY {
         return Err(invalid(format!(
@@ -788,8 +794,16 @@ fn plan<K: Kind, T>(
             order.push((SortKey::Metric(*first), Direction::Desc));
         }
     }
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
-    if !(MIN_LIMIT..=MAX_LIMIT).contains(&limit) {
+    if whole && (limit.is_some() || after.is_some()) {
+        return Err(invalid("a whole answer takes neither limit nor cursor"));
+    }
+    let limit = if whole {
+        i64::try_from(MAX_ROWS.max(usize::try_from(MAX_RECORDS).unwrap_or(MAX_ROWS)))
+            .unwrap_or(i64::MAX)
+    } else {
+        limit.unwrap_or(DEFAULT_LIMIT)
+    };
+    if !whole && !(MIN_LIMIT..=MAX_LIMIT).contains(&limit) {
         return Err(invalid(format!(
             "limit must be between {MIN_LIMIT} and {MAX_LIMIT}"
         )));
@@ -1174,8 +1188,7 @@ pub fn query_dmarc(db: &Db, scope: &TenantScope, q: DmarcQuery) -> Result<Answer
             DmarcTerm::Field(x) => Ok(*x),
             DmarcTerm::Metric(m) => Err(*m),
         },
-        q.limit,
-        q.after.as_deref(),
+        (q.limit, q.after.as_deref(), q.whole),
     )?;
     let fields = &plan.needed;
     let mut used_metrics = plan.metrics.clone();
@@ -1194,6 +1207,38 @@ pub fn query_dmarc(db: &Db, scope: &TenantScope, q: DmarcQuery) -> Result<Answer
     })?
 }
 
+/// The domain names by id, and an answer with no group yet, read from the raw records or
+/// not.
+fn empty_answer<K: Kind>(
+    plan: &Plan<K>,
+    domains: &[Domain],
+    from_records: bool,
+) -> (HashMap<String, String>, Answer) {
+    let names = domains
+        .iter()
+        .map(|d| (d.id.as_str().to_string(), d.name.clone()))
+        .collect();
+    let answer = Answer {
+        domains: domains.iter().map(|d| d.name.clone()).collect(),
+        answered_from: if from_records {
+            AnsweredFrom::Records
+        } else {
+            AnsweredFrom::Rollups
+        },
+        scanned_rows: 0,
+        total_groups: 0,
+        groups: Vec::new(),
+        next: None,
+        columns: plan
+            .group_by
+            .iter()
+            .map(|f| name_of(f))
+            .chain(plan.metrics.iter().map(|m| name_of(m)))
+            .collect(),
+    };
+    (names, answer)
+}
+
 fn answer_dmarc(
     conn: &mut DbConnection,
     scope: &TenantScope,
@@ -1203,22 +1248,7 @@ fn answer_dmarc(
     days: DayRange,
     domains: Vec<Domain>,
 ) -> Result<Answer, QueryError> {
-    let names: HashMap<String, String> = domains
-        .iter()
-        .map(|d| (d.id.as_str().to_string(), d.name.clone()))
-        .collect();
-    let mut answer = Answer {
-        domains: domains.iter().map(|d| d.name.clone()).collect(),
-        answered_from: if source == DmarcSource::Records {
-            AnsweredFrom::Records
-        } else {
-            AnsweredFrom::Rollups
-        },
-        scanned_rows: 0,
-        total_groups: 0,
-        groups: Vec::new(),
-        next: None,
-    };
+    let (names, mut answer) = empty_answer(plan, &domains, source == DmarcSource::Records);
     let fields = &plan.needed;
     let has = |f: DmarcField| fields.contains(&f);
     let mut q = fact_query(&domains, days, bucket);
@@ -1360,8 +1390,7 @@ pub fn query_tls(db: &Db, scope: &TenantScope, q: TlsQuery) -> Result<Answer, Qu
             TlsTerm::Field(x) => Ok(*x),
             TlsTerm::Metric(m) => Err(*m),
         },
-        q.limit,
-        q.after.as_deref(),
+        (q.limit, q.after.as_deref(), q.whole),
     )?;
     let fields = plan.needed.clone();
     let has = |f: TlsField| fields.contains(&f);
@@ -1411,22 +1440,7 @@ fn answer_tls(
     days: DayRange,
     domains: Vec<Domain>,
 ) -> Result<Answer, QueryError> {
-    let names: HashMap<String, String> = domains
-        .iter()
-        .map(|d| (d.id.as_str().to_string(), d.name.clone()))
-        .collect();
-    let mut answer = Answer {
-        domains: domains.iter().map(|d| d.name.clone()).collect(),
-        answered_from: if source == TlsSource::Policies {
-            AnsweredFrom::Records
-        } else {
-            AnsweredFrom::Rollups
-        },
-        scanned_rows: 0,
-        total_groups: 0,
-        groups: Vec::new(),
-        next: None,
-    };
+    let (names, mut answer) = empty_answer(plan, &domains, source == TlsSource::Policies);
     let fields = &plan.needed;
     let has = |f: TlsField| fields.contains(&f);
     let mut q = fact_query(&domains, days, bucket);

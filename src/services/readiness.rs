@@ -7,7 +7,7 @@
 use crate::analysis::readiness::{self, GroupFigures, PublishedPolicy, Readiness, Sender};
 use crate::domain::ids::DomainId;
 use crate::domain::report::PolicyPublished;
-use crate::services::aggregates::{ForDomain, GroupKind, service_groups_of};
+use crate::services::aggregates::{ForDomain, GroupKind, ServiceGroup, service_groups_of};
 use crate::storage::aggregates::{self, DayRange};
 use crate::storage::reports::{KIND_DMARC, ReportFilter, StoredHeader, list_reports};
 use crate::storage::{Db, DbConnection, StorageResult, TenantScope, dns_snapshots, domains};
@@ -51,49 +51,62 @@ pub fn enforcement_readiness(
 ) -> StorageResult<ForDomain<Readiness>> {
     db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
-        let id = domain.id.clone();
-        let groups: Vec<GroupFigures> = service_groups_of(conn, scope, &id, days)?
-            .into_iter()
-            .map(|g| GroupFigures {
-                sender: match (g.group, g.service) {
-                    (GroupKind::Service, Some(m)) => Sender::Service(m),
-                    _ => Sender::Unknown,
-                },
-                sources: g.sources,
-                messages: g.messages,
-                dmarc_pass_messages: g.dmarc_pass_messages,
-                forwarded_messages: g.forwarded_messages,
-                quarantine_messages: g.quarantine_messages,
-                reject_messages: g.reject_messages,
-            })
-            .collect();
-        let header_from = aggregates::dmarc_by_header_from(conn, scope, &id, days)?;
-        let policy = published_policy(conn, scope, &id, days)?.map(|p| PublishedPolicy {
-            p: policy_word(p.p.as_ref().map(|p| p.as_str())),
-            sp: policy_word(p.sp.as_ref().map(|p| p.as_str())),
-            np: policy_word(p.np.as_ref().map(|p| p.as_str())),
-        });
-        let record: Option<String> = dns_snapshots::latest_for_domain(conn, &id)?
-            .into_iter()
-            .find(|s| s.kind == "dmarc")
-            .and_then(|s| {
-                let report: serde_json::Value = serde_json::from_str(&s.report).ok()?;
-                report["records"]
-                    .as_array()?
-                    .first()?
-                    .as_str()
-                    .map(str::to_string)
-            });
-        let value = readiness::assess(&readiness::ReadinessInput {
-            domain: &domain.name,
-            policy,
-            dmarc_record: record.as_deref(),
-            groups: &groups,
-            header_from: &header_from,
-        });
+        let groups = service_groups_of(conn, scope, &domain.id, days)?;
+        let value = assess_groups(conn, scope, (&domain.id, &domain.name), days, &groups)?;
         Ok(ForDomain {
             domain: domain.name,
             value,
         })
     })
+}
+
+/// The readiness of a domain (id and name) whose service groups over `days` the caller
+/// already holds (the domain document shows them too): adds the header From split, the
+/// published policy and the DMARC record.
+pub fn assess_groups(
+    conn: &mut DbConnection,
+    scope: &TenantScope,
+    (id, name): (&DomainId, &str),
+    days: DayRange,
+    groups: &[ServiceGroup],
+) -> StorageResult<Readiness> {
+    let groups: Vec<GroupFigures> = groups
+        .iter()
+        .map(|g| GroupFigures {
+            sender: match (g.group, &g.service) {
+                (GroupKind::Service, Some(m)) => Sender::Service(m.clone()),
+                _ => Sender::Unknown,
+            },
+            sources: g.sources,
+            messages: g.messages,
+            dmarc_pass_messages: g.dmarc_pass_messages,
+            forwarded_messages: g.forwarded_messages,
+            quarantine_messages: g.quarantine_messages,
+            reject_messages: g.reject_messages,
+        })
+        .collect();
+    let header_from = aggregates::dmarc_by_header_from(conn, scope, id, days)?;
+    let policy = published_policy(conn, scope, id, days)?.map(|p| PublishedPolicy {
+        p: policy_word(p.p.as_ref().map(|p| p.as_str())),
+        sp: policy_word(p.sp.as_ref().map(|p| p.as_str())),
+        np: policy_word(p.np.as_ref().map(|p| p.as_str())),
+    });
+    let record: Option<String> = dns_snapshots::latest_for_domain(conn, id)?
+        .into_iter()
+        .find(|s| s.kind == "dmarc")
+        .and_then(|s| {
+            let report: serde_json::Value = serde_json::from_str(&s.report).ok()?;
+            report["records"]
+                .as_array()?
+                .first()?
+                .as_str()
+                .map(str::to_string)
+        });
+    Ok(readiness::assess(&readiness::ReadinessInput {
+        domain: name,
+        policy,
+        dmarc_record: record.as_deref(),
+        groups: &groups,
+        header_from: &header_from,
+    }))
 }

@@ -113,6 +113,16 @@ async fn upload_corpus(app: &TestApp, file: &str) -> Option<serde_json::Value> {
     Some(reply.body)
 }
 
+/// Text without spaces, hyphens and zero-width spaces. Narrow table cells wrap long host
+/// names and error strings: pdftotext then splits them with spaces and drops the hyphen at a
+/// break, so PDF text is compared squeezed.
+fn squeeze(s: &str) -> String {
+    s.replace(
+        |c: char| c.is_whitespace() || c == '-' || c == '\u{200b}',
+        "",
+    )
+}
+
 async fn document(app: &TestApp, path: &str) -> crate::helpers::Reply {
     app.get(path, &app.admin_key).await
 }
@@ -155,6 +165,17 @@ async fn a_domain_report_pdf_says_what_the_aggregates_api_says_in_both_languages
         })
         .collect();
     assert_eq!(top.len(), 5);
+    let readiness = document(
+        &app,
+        &format!("/api/v1/domains/example.com/enforcement-readiness?{range}"),
+    )
+    .await;
+    assert_eq!(readiness.status, StatusCode::OK, "{:?}", readiness.body);
+    let affected = |policy: &str| {
+        readiness.body[policy]["newly_affected_messages"]
+            .as_u64()
+            .unwrap()
+    };
     for language in [Language::En, Language::Nl] {
         let reply = document(
             &app,
@@ -184,6 +205,26 @@ async fn a_domain_report_pdf_says_what_the_aggregates_api_says_in_both_languages
             Language::Nl => "bronnen met samen",
         };
         assert!(text.contains(more), "{language}: {text}");
+        // Enforcement readiness, as the readiness endpoint says.
+        let heading = match language {
+            Language::En => "Enforcement readiness",
+            Language::Nl => "Klaar voor handhaving",
+        };
+        let (_, section) = text
+            .split_once(heading)
+            .unwrap_or_else(|| panic!("{language}: no readiness in {text}"));
+        // pdftotext reads the table's label column first, then the figures row by row: the
+        // total row's two figures end the figures.
+        let total_row = format!(
+            "{} {}",
+            format_count(language, affected("quarantine")),
+            format_count(language, affected("reject"))
+        );
+        let section = section.split("SMTP TLS").next().unwrap_or_default();
+        assert!(
+            squeeze(section).ends_with(&squeeze(&total_row)),
+            "{language}: the readiness table does not end with '{total_row}': {section}"
+        );
         let pages = pdf_pages(&reply.bytes);
         assert!(!pages.is_empty());
         assert!(pages.iter().all(|&s| s > 1000), "{pages:?}");
@@ -305,15 +346,6 @@ async fn a_single_tls_report_document_shows_its_policy_and_failure_details() {
             "X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",
             "testing",
         ] {
-            // Narrow table cells wrap long host names and error strings: pdftotext then
-            // splits them with spaces and drops the hyphen at a break, so compare both
-            // without spaces, hyphens and the zero-width spaces that allow the breaks.
-            let squeeze = |s: &str| {
-                s.replace(
-                    |c: char| c.is_whitespace() || c == '-' || c == '\u{200b}',
-                    "",
-                )
-            };
             assert!(
                 squeeze(&text).contains(&squeeze(expected)),
                 "{language}: {expected} missing from {text}"

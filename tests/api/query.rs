@@ -291,6 +291,55 @@ async fn all_pages(app: &TestApp, key: &str, path: &str, mut body: Value) -> (Va
     panic!("paging did not end");
 }
 
+/// A query's answer as CSV (`?format=csv`, or `Accept: text/csv` when `accept`): the
+/// header and the rows, in order.
+async fn query_csv(
+    app: &TestApp,
+    key: &str,
+    path: &str,
+    body: &Value,
+    accept: bool,
+) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut request = if accept {
+        app.client
+            .post(format!("{}{path}", app.address))
+            .header("accept", "text/csv, application/json;q=0.5")
+    } else {
+        app.client.post(format!("{}{path}?format=csv", app.address))
+    };
+    request = request.bearer_auth(key).json(body);
+    let reply = request.send().await.expect("request");
+    assert_eq!(reply.status(), StatusCode::OK, "{body}");
+    assert_eq!(
+        reply.headers()["content-type"],
+        "text/csv; charset=utf-8; header=present"
+    );
+    let disposition = reply.headers()["content-disposition"].to_str().unwrap();
+    assert!(disposition.contains("-query-"), "{disposition}");
+    let bytes = reply.bytes().await.unwrap();
+    let mut reader = csv::Reader::from_reader(&bytes[..]);
+    let header = reader.headers().unwrap().iter().map(String::from).collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    (header, rows)
+}
+
+/// JSON groups as CSV rows: the grouped fields (null as ""), then the metrics.
+fn as_rows(groups: &[Value], group_by: &[&str], metrics: &[&str]) -> Vec<Vec<String>> {
+    groups
+        .iter()
+        .map(|g| {
+            group_by
+                .iter()
+                .map(|f| g["key"][f].as_str().unwrap_or("").to_string())
+                .chain(metrics.iter().map(|m| g["metrics"][m].to_string()))
+                .collect()
+        })
+        .collect()
+}
+
 /// The answer's groups as brute-force-shaped groups (absent values as "").
 fn as_groups(groups: &[Value], group_by: &[&str], metrics: &[&str]) -> Groups {
     let mut out = Groups::new();
@@ -393,7 +442,54 @@ async fn every_grouping_equals_a_brute_force_sum_over_the_uploaded_records() {
             expected,
             "{group_by:?}"
         );
+        // The CSV without limit or cursor: every group, in the pages' order, with a header
+        // of the grouped fields and the metrics.
+        let whole = json!({"from": FROM, "to": TO, "group_by": group_by, "metrics": metrics});
+        let (header, rows) = query_csv(
+            &app,
+            &key,
+            "/api/v1/query/dmarc",
+            &whole,
+            group_by.len() % 2 == 0,
+        )
+        .await;
+        let columns: Vec<&str> = group_by.iter().chain(&metrics).copied().collect();
+        assert_eq!(header, columns, "{group_by:?}");
+        assert_eq!(rows, as_rows(&groups, &group_by, &metrics), "{group_by:?}");
     }
+    // With a limit, the CSV is that page.
+    let body = json!({"from": FROM, "to": TO, "group_by": ["source_ip"], "limit": 3});
+    let (header, rows) = query_csv(&app, &key, "/api/v1/query/dmarc", &body, false).await;
+    assert_eq!(header, ["source_ip", "messages"]);
+    let page = app.post("/api/v1/query/dmarc", &key, body).await;
+    assert_eq!(
+        rows,
+        as_rows(
+            page.body["groups"].as_array().unwrap(),
+            &["source_ip"],
+            &["messages"]
+        )
+    );
+    assert_eq!(rows.len(), 3);
+    // No group: the header alone.
+    let body = json!({"from": FROM, "to": TO, "group_by": ["source_ip"],
+                      "filters": [{"field": "source_ip", "op": "equals", "value": "203.0.113.254"}]});
+    let (header, rows) = query_csv(&app, &key, "/api/v1/query/dmarc", &body, false).await;
+    assert_eq!(
+        (header, rows.len()),
+        (vec!["source_ip".to_string(), "messages".to_string()], 0)
+    );
+    // An unknown format is a 400 problem.
+    let reply = app
+        .client
+        .post(format!("{}/api/v1/query/dmarc?format=xml", app.address))
+        .bearer_auth(&key)
+        .json(&json!({"from": FROM, "to": TO}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(reply.headers()["content-type"], "application/problem+json");
 }
 
 #[actix_web::test]
@@ -958,6 +1054,19 @@ async fn tls_queries_equal_the_tls_aggregates() {
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{:?}", reply.body);
     assert_eq!(reply.body["total_groups"], 2, "{:?}", reply.body);
+    let whole = body(json!({"group_by": ["receiving_mx_hostname", "week"],
+                            "metrics": ["failed_sessions"],
+                            "filters": [{"field": "sending_mta_ip", "op": "cidr", "value": "192.0.2.0/30"}]}));
+    let (header, rows) = query_csv(&app, &key, "/api/v1/query/tls", &whole, false).await;
+    assert_eq!(header, ["receiving_mx_hostname", "week", "failed_sessions"]);
+    assert_eq!(
+        rows,
+        as_rows(
+            reply.body["groups"].as_array().unwrap(),
+            &["receiving_mx_hostname", "week"],
+            &["failed_sessions"]
+        )
+    );
 
     let reply = app
         .post(

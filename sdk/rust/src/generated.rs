@@ -3420,6 +3420,10 @@ pub mod types {
         DmarcReportsNotReceived,
         #[serde(rename = "failure_report_burst")]
         FailureReportBurst,
+        #[serde(rename = "policy_quarantine_ready_to_reject")]
+        PolicyQuarantineReadyToReject,
+        #[serde(rename = "subdomain_policy_not_enforced")]
+        SubdomainPolicyNotEnforced,
     }
 
     impl ::std::fmt::Display for IssueCode {
@@ -3457,6 +3461,10 @@ pub mod types {
                 Self::DkimKeyInvalid => f.write_str("dkim_key_invalid"),
                 Self::DmarcReportsNotReceived => f.write_str("dmarc_reports_not_received"),
                 Self::FailureReportBurst => f.write_str("failure_report_burst"),
+                Self::PolicyQuarantineReadyToReject => {
+                    f.write_str("policy_quarantine_ready_to_reject")
+                }
+                Self::SubdomainPolicyNotEnforced => f.write_str("subdomain_policy_not_enforced"),
             }
         }
     }
@@ -3497,6 +3505,8 @@ pub mod types {
                 "dkim_key_invalid" => Ok(Self::DkimKeyInvalid),
                 "dmarc_reports_not_received" => Ok(Self::DmarcReportsNotReceived),
                 "failure_report_burst" => Ok(Self::FailureReportBurst),
+                "policy_quarantine_ready_to_reject" => Ok(Self::PolicyQuarantineReadyToReject),
+                "subdomain_policy_not_enforced" => Ok(Self::SubdomainPolicyNotEnforced),
                 _ => Err("invalid value".into()),
             }
         }
@@ -4772,6 +4782,8 @@ pub mod types {
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct QueryResponse {
         pub answered_from: AnsweredFrom,
+        #[doc = "The grouped fields, then the metrics, in request order: the columns of the CSV\nform of this answer."]
+        pub columns: ::std::vec::Vec<::std::string::String>,
         #[doc = "The domains covered, by name."]
         pub domains: ::std::vec::Vec<::std::string::String>,
         #[doc = "First day (inclusive)."]
@@ -17911,6 +17923,10 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct QueryResponse {
             answered_from: ::std::result::Result<super::AnsweredFrom, ::std::string::String>,
+            columns: ::std::result::Result<
+                ::std::vec::Vec<::std::string::String>,
+                ::std::string::String,
+            >,
             domains: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
@@ -17931,6 +17947,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     answered_from: Err("no value supplied for answered_from".to_string()),
+                    columns: Err("no value supplied for columns".to_string()),
                     domains: Err("no value supplied for domains".to_string()),
                     from: Err("no value supplied for from".to_string()),
                     groups: Err("no value supplied for groups".to_string()),
@@ -17951,6 +17968,16 @@ pub mod types {
                 self.answered_from = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for answered_from: {e}"));
+                self
+            }
+            pub fn columns<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.columns = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for columns: {e}"));
                 self
             }
             pub fn domains<T>(mut self, value: T) -> Self
@@ -18032,6 +18059,7 @@ pub mod types {
             ) -> ::std::result::Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     answered_from: value.answered_from?,
+                    columns: value.columns?,
                     domains: value.domains?,
                     from: value.from?,
                     groups: value.groups?,
@@ -18047,6 +18075,7 @@ pub mod types {
             fn from(value: super::QueryResponse) -> Self {
                 Self {
                     answered_from: Ok(value.answered_from),
+                    columns: Ok(value.columns),
                     domains: Ok(value.domains),
                     from: Ok(value.from),
                     groups: Ok(value.groups),
@@ -24786,12 +24815,12 @@ impl Client {
         builder::GetPortfolioDocument::new(self)
     }
 
-    #[doc = "Query DMARC traffic of one or more domains\n\nGroup by any of day, week, month, domain,\nheader_from, source_ip, source_network (/24, /48), service, service_category, reporter,\ndisposition, dkim_result, spf_result, dkim_domain, spf_domain, alignment and policy;\nfilter (`equals`, `not`, `in`, `not_in`, `prefix`, `cidr`; `range` on metrics, per\ngroup); pick metrics; order; page with `limit` and `cursor`. Queries whose fields a\nrollup holds are answered from it (`answered_from: rollups`); the others (`policy`,\nresult fields with source fields, DKIM/SPF domains with metrics other than `messages`)\nscan the raw records within bounds (`answered_from: records`) and are refused with 422\n`query_too_large` beyond them.\n\nSends a `POST` request to `/api/v1/query/dmarc`\n\n```ignore\nlet response = client.query_dmarc()\n    .body(body)\n    .send()\n    .await;\n```"]
+    #[doc = "Query DMARC traffic of one or more domains\n\nGroup by any of day, week, month, domain,\nheader_from, source_ip, source_network (/24, /48), service, service_category, reporter,\ndisposition, dkim_result, spf_result, dkim_domain, spf_domain, alignment and policy;\nfilter (`equals`, `not`, `in`, `not_in`, `prefix`, `cidr`; `range` on metrics, per\ngroup); pick metrics; order; page with `limit` and `cursor`. Queries whose fields a\nrollup holds are answered from it (`answered_from: rollups`); the others (`policy`,\nresult fields with source fields, DKIM/SPF domains with metrics other than `messages`)\nscan the raw records within bounds (`answered_from: records`) and are refused with 422\n`query_too_large` beyond them.\n\nSends a `POST` request to `/api/v1/query/dmarc`\n\nArguments:\n- `format`: `json` (default) or `csv` (`text/csv`: a header row of the grouped fields and the\nmetrics, then one row per group; `Accept: text/csv` asks for it too). A CSV asked for\nwithout `limit` and `cursor` holds every group of the answer, not a page.\n- `body`\n```ignore\nlet response = client.query_dmarc()\n    .format(format)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn query_dmarc(&self) -> builder::QueryDmarc<'_> {
         builder::QueryDmarc::new(self)
     }
 
-    #[doc = "Query SMTP TLS sessions of one or more domains\n\nGroup by day, week, month, domain,\nreporter, result_type, sending_mta_ip, receiving_mx_hostname, policy_type or\npolicy_domain; filter, pick metrics (successful, failed, total sessions), order and page\nlike the DMARC query. Policy fields are read from the raw policy rows\n(`answered_from: records`, bounded).\n\nSends a `POST` request to `/api/v1/query/tls`\n\n```ignore\nlet response = client.query_tls()\n    .body(body)\n    .send()\n    .await;\n```"]
+    #[doc = "Query SMTP TLS sessions of one or more domains\n\nGroup by day, week, month, domain,\nreporter, result_type, sending_mta_ip, receiving_mx_hostname, policy_type or\npolicy_domain; filter, pick metrics (successful, failed, total sessions), order and page\nlike the DMARC query. Policy fields are read from the raw policy rows\n(`answered_from: records`, bounded).\n\nSends a `POST` request to `/api/v1/query/tls`\n\nArguments:\n- `format`: `json` (default) or `csv` (`text/csv`: a header row of the grouped fields and the\nmetrics, then one row per group; `Accept: text/csv` asks for it too). A CSV asked for\nwithout `limit` and `cursor` holds every group of the answer, not a page.\n- `body`\n```ignore\nlet response = client.query_tls()\n    .format(format)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn query_tls(&self) -> builder::QueryTls<'_> {
         builder::QueryTls::new(self)
     }
@@ -31336,6 +31365,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct QueryDmarc<'a> {
         client: &'a super::Client,
+        format: Result<Option<types::ExportFormat>, String>,
         body: Result<types::builder::DmarcQueryRequest, String>,
     }
 
@@ -31343,8 +31373,20 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
+                format: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportFormat>,
+        {
+            self.format = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportFormat` for format failed".to_string());
+            self
         }
 
         pub fn body<V>(mut self, value: V) -> Self
@@ -31373,7 +31415,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::QueryResponse>, Error<types::Problem>> {
-            let Self { client, body } = self;
+            let Self {
+                client,
+                format,
+                body,
+            } = self;
+            let format = format.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::DmarcQueryRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -31392,6 +31439,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
+                .query(&progenitor_client::QueryParam::new("format", &format))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -31442,6 +31490,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct QueryTls<'a> {
         client: &'a super::Client,
+        format: Result<Option<types::ExportFormat>, String>,
         body: Result<types::builder::TlsQueryRequest, String>,
     }
 
@@ -31449,8 +31498,20 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
+                format: Ok(None),
                 body: Ok(::std::default::Default::default()),
             }
+        }
+
+        pub fn format<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportFormat>,
+        {
+            self.format = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `ExportFormat` for format failed".to_string());
+            self
         }
 
         pub fn body<V>(mut self, value: V) -> Self
@@ -31477,7 +31538,12 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::QueryResponse>, Error<types::Problem>> {
-            let Self { client, body } = self;
+            let Self {
+                client,
+                format,
+                body,
+            } = self;
+            let format = format.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| types::TlsQueryRequest::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
@@ -31496,6 +31562,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
+                .query(&progenitor_client::QueryParam::new("format", &format))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {

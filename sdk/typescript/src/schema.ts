@@ -2638,7 +2638,7 @@ export interface components {
          *     or reused for another meaning.
          * @enum {string}
          */
-        IssueCode: "service_failing_dmarc" | "service_dkim_unaligned" | "service_spf_unaligned" | "service_mail_blocked" | "spoofing_suspected" | "policy_none_ready_to_enforce" | "reports_stopped" | "no_recent_reports" | "forwarding_detected" | "tls_certificate_expired" | "tls_certificate_host_mismatch" | "tls_starttls_not_supported" | "tls_sts_policy_fetch_error" | "tls_sts_policy_invalid" | "tls_sts_webpki_invalid" | "tls_validation_failure" | "tls_tlsa_invalid" | "tls_dnssec_invalid" | "tls_dane_required" | "tls_other_failure" | "tls_failure_rate_jump" | "dmarc_record_missing" | "dmarc_no_rua" | "spf_record_missing" | "spf_lookup_limit_exceeded" | "spf_pass_all" | "mta_sts_mx_not_covered" | "tlsrpt_missing" | "mta_sts_policy_unavailable" | "dkim_key_invalid" | "dmarc_reports_not_received" | "failure_report_burst";
+        IssueCode: "service_failing_dmarc" | "service_dkim_unaligned" | "service_spf_unaligned" | "service_mail_blocked" | "spoofing_suspected" | "policy_none_ready_to_enforce" | "reports_stopped" | "no_recent_reports" | "forwarding_detected" | "tls_certificate_expired" | "tls_certificate_host_mismatch" | "tls_starttls_not_supported" | "tls_sts_policy_fetch_error" | "tls_sts_policy_invalid" | "tls_sts_webpki_invalid" | "tls_validation_failure" | "tls_tlsa_invalid" | "tls_dnssec_invalid" | "tls_dane_required" | "tls_other_failure" | "tls_failure_rate_jump" | "dmarc_record_missing" | "dmarc_no_rua" | "spf_record_missing" | "spf_lookup_limit_exceeded" | "spf_pass_all" | "mta_sts_mx_not_covered" | "tlsrpt_missing" | "mta_sts_policy_unavailable" | "dkim_key_invalid" | "dmarc_reports_not_received" | "failure_report_burst" | "policy_quarantine_ready_to_reject" | "subdomain_policy_not_enforced";
         /** @description A page of issues. */
         IssueListResponse: {
             items: components["schemas"]["IssueResponse"][];
@@ -3248,6 +3248,11 @@ export interface components {
              *     server's bounds: at most 200,000 rows and 10 seconds).
              */
             answered_from: components["schemas"]["AnsweredFrom"];
+            /**
+             * @description The grouped fields, then the metrics, in request order: the columns of the CSV
+             *     form of this answer.
+             */
+            columns: string[];
             /** @description The domains covered, by name. */
             domains: string[];
             /** @description First day (inclusive). */
@@ -6948,7 +6953,14 @@ export interface operations {
     };
     query_dmarc: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `json` (default) or `csv` (`text/csv`: a header row of the grouped fields and the
+                 *     metrics, then one row per group; `Accept: text/csv` asks for it too). A CSV asked for
+                 *     without `limit` and `cursor` holds every group of the answer, not a page.
+                 */
+                format?: components["schemas"]["ExportFormat"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6959,7 +6971,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A page of groups */
+            /** @description A page of groups (CSV: a header row of the grouped fields and metrics, one row per group; without `limit` and `cursor`, every group) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -6967,6 +6979,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QueryResponse"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -6992,7 +7005,14 @@ export interface operations {
     };
     query_tls: {
         parameters: {
-            query?: never;
+            query?: {
+                /**
+                 * @description `json` (default) or `csv` (`text/csv`: a header row of the grouped fields and the
+                 *     metrics, then one row per group; `Accept: text/csv` asks for it too). A CSV asked for
+                 *     without `limit` and `cursor` holds every group of the answer, not a page.
+                 */
+                format?: components["schemas"]["ExportFormat"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -7003,7 +7023,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description A page of groups */
+            /** @description A page of groups (CSV: a header row of the grouped fields and metrics, one row per group; without `limit` and `cursor`, every group) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];
@@ -7011,6 +7031,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["QueryResponse"];
+                    "text/csv": string;
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,8 +1,9 @@
 //! The domain report: one registered domain over a period. Summary (messages, DMARC pass
 //! rate, the published policy, change against the previous period of the same length), the
 //! daily trend, DMARC by result, sending sources and services with their compliance, SMTP
-//! TLS by result, per reporting organization and per failure path, open issues with what to
-//! do, and the latest DNS check of each kind.
+//! TLS by result, per reporting organization and per failure path, enforcement readiness
+//! (the next policy step, what it would do to each kind of sender, the services to fix
+//! first), open issues with what to do, and the latest DNS check of each kind.
 //!
 //! Invariants:
 //! - Figures come from `services::aggregates` (rollups), so a document's cost grows with days
@@ -14,7 +15,8 @@ use super::i18n::{Arg, Tr};
 use super::model::{
     Align, Block, Callout, Chart, Definition, Document, Figure, Series, Severity, Table, col,
 };
-use super::{DayRange, DocumentError, brand, generated, iso_day, period};
+use super::{DayRange, DocumentError, brand, generated, iso_day, more_rows, period};
+use crate::analysis::readiness::Step;
 use crate::analysis::services::Category;
 use crate::domain::branding::Branding;
 use crate::domain::issue::{IssueSeverity, IssueStatus, SuggestedRecord};
@@ -133,7 +135,22 @@ pub fn build(
         tr,
         dmarc.total_messages,
     )?));
-    blocks.push(Block::Table(services_table(db, scope, domain, days, tr)?));
+    let service_groups = aggregates::dmarc_by_service(db, scope, domain, days)?.value;
+    blocks.push(Block::Table(services_table(tr, &service_groups)));
+
+    // Enforcement readiness, from the same service groups.
+    blocks.push(Block::Heading {
+        level: 2,
+        text: tr.t("section-readiness"),
+    });
+    blocks.extend(readiness_blocks(
+        db,
+        scope,
+        domain,
+        days,
+        tr,
+        &service_groups,
+    )?);
 
     // SMTP TLS.
     blocks.push(Block::Heading {
@@ -494,14 +511,7 @@ fn sources_table(
     })
 }
 
-fn services_table(
-    db: &Db,
-    scope: &TenantScope,
-    domain: &str,
-    days: DayRange,
-    tr: &Tr,
-) -> Result<Table, DocumentError> {
-    let groups = aggregates::dmarc_by_service(db, scope, domain, days)?.value;
+fn services_table(tr: &Tr, groups: &[aggregates::ServiceGroup]) -> Table {
     let total = groups.len();
     let rows = groups
         .iter()
@@ -528,7 +538,7 @@ fn services_table(
         })
         .collect();
     let left = total.saturating_sub(MAX_ROWS) as u64;
-    Ok(Table {
+    Table {
         caption: tr.t("table-services"),
         columns: vec![
             col(tr.t("column-service"), Align::Start),
@@ -538,17 +548,152 @@ fn services_table(
             col(tr.t("column-dmarc-pass"), Align::End),
         ],
         rows,
-        more: (left > 0).then(|| {
-            tr.t_with(
-                "table-more-rows",
-                &[
-                    ("count", Arg::Number(left)),
-                    ("countText", Arg::Text(tr.count(left))),
-                ],
-            )
-        }),
+        more: more_rows(tr, left),
         empty: tr.t("table-empty-sources"),
-    })
+    }
+}
+
+/// The enforcement readiness of the period: the next step (with what to do and the record
+/// to publish), what quarantine and reject would have done to each kind of sender, and the
+/// named services to fix first.
+fn readiness_blocks(
+    db: &Db,
+    scope: &TenantScope,
+    domain: &str,
+    days: DayRange,
+    tr: &Tr,
+    groups: &[aggregates::ServiceGroup],
+) -> Result<Vec<Block>, DocumentError> {
+    let r = db.read(|conn| {
+        let d = domains::get_domain_by_name(conn, scope, domain)?;
+        crate::services::readiness::assess_groups(conn, scope, (&d.id, &d.name), days, groups)
+    })?;
+    let step = enum_str(&r.recommendation.step).replace('_', "-");
+    let sp = r.policy.sp.clone().unwrap_or_default();
+    let mut blocks = vec![Block::Callout(Callout {
+        severity: if r.recommendation.step == Step::FixServicesFirst {
+            Severity::Warning
+        } else {
+            Severity::Info
+        },
+        severity_label: tr.t("readiness-next-step"),
+        title: tr.t_with(
+            &format!("readiness-step-{step}"),
+            &[("sp", Arg::Text(policy_word(tr, &sp)))],
+        ),
+        explanation: tr.t_with(
+            "readiness-summary",
+            &[
+                ("messages", Arg::Number(r.messages)),
+                ("messagesText", Arg::Text(tr.count(r.messages))),
+                ("failing", Arg::Text(tr.count(r.failing_messages))),
+                (
+                    "quarantine",
+                    Arg::Text(tr.count(r.quarantine.newly_affected_messages)),
+                ),
+                (
+                    "reject",
+                    Arg::Text(tr.count(r.reject.newly_affected_messages)),
+                ),
+            ],
+        ),
+        remediation_label: tr.t("issue-remediation"),
+        remediation: tr.t(&format!("readiness-do-{step}")),
+        record_label: tr.t("issue-record"),
+        record: r
+            .recommendation
+            .record
+            .as_ref()
+            .map(|s| format!("{} {} \"{}\"", s.name, s.record_type, s.value)),
+    })];
+    if r.messages == 0 {
+        return Ok(blocks);
+    }
+    let row = |label: &str, q: u64, rj: u64| vec![tr.t(label), tr.count(q), tr.count(rj)];
+    blocks.push(Block::Table(Table {
+        caption: tr.t("table-readiness"),
+        columns: vec![
+            col(tr.t("column-sender"), Align::Start),
+            col(tr.t("column-if-quarantine"), Align::End),
+            col(tr.t("column-if-reject"), Align::End),
+        ],
+        rows: vec![
+            row(
+                "readiness-row-services",
+                r.quarantine.from_services,
+                r.reject.from_services,
+            ),
+            row(
+                "readiness-row-forwarders",
+                r.quarantine.from_forwarders,
+                r.reject.from_forwarders,
+            ),
+            row(
+                "readiness-row-unknown",
+                r.quarantine.from_unknown,
+                r.reject.from_unknown,
+            ),
+            row(
+                "readiness-row-total",
+                r.quarantine.newly_affected_messages,
+                r.reject.newly_affected_messages,
+            ),
+        ],
+        more: None,
+        empty: tr.t("table-empty"),
+    }));
+    if r.forwarders.failing_messages > 0 {
+        blocks.push(Block::Paragraph {
+            text: tr.t_with(
+                "readiness-forwarders",
+                &[
+                    (
+                        "failing",
+                        Arg::Text(tr.count(r.forwarders.failing_messages)),
+                    ),
+                    (
+                        "saved",
+                        Arg::Text(tr.count(r.forwarders.saved_by_receivers)),
+                    ),
+                    ("dkim", Arg::Text(tr.count(r.forwarders.needing_dkim))),
+                ],
+            ),
+        });
+    }
+    if !r.services_to_fix.is_empty() {
+        let left = r.services_to_fix.len().saturating_sub(MAX_ROWS) as u64;
+        blocks.push(Block::Table(Table {
+            caption: tr.t("table-services-to-fix"),
+            columns: vec![
+                col(tr.t("column-service"), Align::Start),
+                col(tr.t("column-messages"), Align::End),
+                col(tr.t("column-failing-messages"), Align::End),
+                col(tr.t("column-failing-share"), Align::End),
+                col(tr.t("column-blocks-next-step"), Align::Start),
+            ],
+            rows: r
+                .services_to_fix
+                .iter()
+                .take(MAX_ROWS)
+                .map(|s| {
+                    vec![
+                        s.service.name.clone(),
+                        tr.count(s.messages),
+                        tr.count(s.failing_messages),
+                        tr.percent(s.failing_messages, s.messages),
+                        tr.t(if s.blocks_next_step {
+                            "value-yes"
+                        } else {
+                            "value-no"
+                        }),
+                    ]
+                })
+                .collect(),
+            more: more_rows(tr, left),
+            empty: tr.t("table-empty"),
+        }));
+    }
+    Ok(blocks)
 }
 
 fn tls_blocks(
@@ -619,16 +764,7 @@ fn tls_blocks(
                 ]
             })
             .collect(),
-        more: (orgs > MAX_ROWS).then(|| {
-            let left = (orgs - MAX_ROWS) as u64;
-            tr.t_with(
-                "table-more-rows",
-                &[
-                    ("count", Arg::Number(left)),
-                    ("countText", Arg::Text(tr.count(left))),
-                ],
-            )
-        }),
+        more: more_rows(tr, orgs.saturating_sub(MAX_ROWS) as u64),
         empty: tr.t("table-empty-tls"),
     }));
     let left = sources
@@ -654,15 +790,7 @@ fn tls_blocks(
                 ]
             })
             .collect(),
-        more: (left > 0).then(|| {
-            tr.t_with(
-                "table-more-rows",
-                &[
-                    ("count", Arg::Number(left)),
-                    ("countText", Arg::Text(tr.count(left))),
-                ],
-            )
-        }),
+        more: more_rows(tr, left),
         empty: tr.t("table-empty-tls-failures"),
     }));
     Ok(blocks)
@@ -799,4 +927,42 @@ fn dns_block(db: &Db, scope: &TenantScope, domain: &str, tr: &Tr) -> Result<Bloc
         })
         .collect();
     Ok(Block::Definitions { items })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::services::documents::i18n::keys;
+
+    #[test]
+    fn every_readiness_key_built_at_run_time_is_in_every_catalog() {
+        let steps = [
+            Step::NoData,
+            Step::FixServicesFirst,
+            Step::Quarantine,
+            Step::Reject,
+            Step::RejectSubdomains,
+            Step::Enforced,
+        ];
+        let mut wanted: Vec<String> = steps
+            .iter()
+            .flat_map(|s| {
+                let step = enum_str(s).replace('_', "-");
+                [
+                    format!("readiness-step-{step}"),
+                    format!("readiness-do-{step}"),
+                ]
+            })
+            .collect();
+        for row in ["services", "forwarders", "unknown", "total"] {
+            wanted.push(format!("readiness-row-{row}"));
+        }
+        for &language in crate::domain::branding::Language::ALL {
+            let catalog = keys(language).unwrap();
+            for key in &wanted {
+                assert!(catalog.contains(key), "{language}: {key}");
+            }
+        }
+    }
 }

@@ -253,6 +253,19 @@ pub(crate) fn brand(branding: &Branding, tr: &i18n::Tr) -> model::Brand {
 }
 
 /// "1 January 2026 to 31 January 2026 (31 days)": the period a document covers.
+/// "… and N more rows", when `left` rows were left out of a table.
+pub(crate) fn more_rows(tr: &i18n::Tr, left: u64) -> Option<String> {
+    (left > 0).then(|| {
+        tr.t_with(
+            "table-more-rows",
+            &[
+                ("count", i18n::Arg::Number(left)),
+                ("countText", i18n::Arg::Text(tr.count(left))),
+            ],
+        )
+    })
+}
+
 pub(crate) fn period(tr: &i18n::Tr, days: DayRange) -> String {
     let len = days.last.saturating_sub(days.first).saturating_add(1);
     tr.t_with(

@@ -151,15 +151,7 @@ pub fn build(
             .take(MAX_ROWS)
             .map(|r| row_cells(tr, r))
             .collect(),
-        more: (left_out > 0).then(|| {
-            tr.t_with(
-                "table-more-rows",
-                &[
-                    ("count", Arg::Number(left_out)),
-                    ("countText", Arg::Text(tr.count(left_out))),
-                ],
-            )
-        }),
+        more: super::more_rows(tr, left_out),
         empty: tr.t("table-empty-domains"),
     }));
 

@@ -10,7 +10,7 @@
 use super::domain_report::{enum_str, policy_text, policy_word};
 use super::i18n::{Arg, Tr};
 use super::model::{Align, Block, Definition, Document, Table, col};
-use super::{DocumentError, brand, generated, iso_day};
+use super::{DocumentError, brand, generated, iso_day, more_rows};
 use crate::domain::branding::Branding;
 use crate::domain::ids::ReportId;
 use crate::reports::Warning;
@@ -19,18 +19,6 @@ use crate::storage::{Db, TenantScope};
 
 /// The most rows of a table.
 pub const MAX_ROWS: usize = 50;
-
-fn more_rows(tr: &Tr, left: u64) -> Option<String> {
-    (left > 0).then(|| {
-        tr.t_with(
-            "table-more-rows",
-            &[
-                ("count", Arg::Number(left)),
-                ("countText", Arg::Text(tr.count(left))),
-            ],
-        )
-    })
-}
 
 /// Builds the document of report `id` (in `scope`); returns it with a file name stem.
 pub fn build(

@@ -22,6 +22,8 @@ class QueryResponse:
 
     Attributes:
         answered_from (AnsweredFrom): Where an answer came from.
+        columns (list[str]): The grouped fields, then the metrics, in request order: the columns of the CSV
+            form of this answer.
         domains (list[str]): The domains covered, by name.
         from_ (str): First day (inclusive).
         groups (list[QueryGroup]):
@@ -33,6 +35,7 @@ class QueryResponse:
     """
 
     answered_from: AnsweredFrom
+    columns: list[str]
     domains: list[str]
     from_: str
     groups: list[QueryGroup]
@@ -44,6 +47,8 @@ class QueryResponse:
 
     def to_dict(self) -> dict[str, Any]:
         answered_from = self.answered_from.value
+
+        columns = self.columns
 
         domains = self.domains
 
@@ -71,6 +76,7 @@ class QueryResponse:
         field_dict.update(
             {
                 "answered_from": answered_from,
+                "columns": columns,
                 "domains": domains,
                 "from": from_,
                 "groups": groups,
@@ -90,6 +96,8 @@ class QueryResponse:
 
         d = dict(src_dict)
         answered_from = AnsweredFrom(d.pop("answered_from"))
+
+        columns = cast(list[str], d.pop("columns"))
 
         domains = cast(list[str], d.pop("domains"))
 
@@ -119,6 +127,7 @@ class QueryResponse:
 
         query_response = cls(
             answered_from=answered_from,
+            columns=columns,
             domains=domains,
             from_=from_,
             groups=groups,

@@ -6,20 +6,33 @@ import httpx
 from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.dmarc_query_request import DmarcQueryRequest
+from ...models.export_format import ExportFormat
 from ...models.problem import Problem
 from ...models.query_response import QueryResponse
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: DmarcQueryRequest,
+    format_: ExportFormat | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    json_format_: str | Unset = UNSET
+    if not isinstance(format_, Unset):
+        json_format_ = format_.value
+
+    params["format"] = json_format_
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/query/dmarc",
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -109,6 +122,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: DmarcQueryRequest,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Response[Problem | QueryResponse]:
     """Query DMARC traffic of one or more domains.
 
@@ -123,6 +137,7 @@ def sync_detailed(
     `query_too_large` beyond them.
 
     Args:
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
         body (DmarcQueryRequest): A DMARC query: which domains and days, grouped how, filtered
             how, which metrics, in
             which order, which page. Example: {'domains': ['example.com'], 'filters': [{'field':
@@ -140,6 +155,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        format_=format_,
     )
 
     response = client.get_httpx_client().request(
@@ -153,6 +169,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: DmarcQueryRequest,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Problem | QueryResponse | None:
     """Query DMARC traffic of one or more domains.
 
@@ -167,6 +184,7 @@ def sync(
     `query_too_large` beyond them.
 
     Args:
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
         body (DmarcQueryRequest): A DMARC query: which domains and days, grouped how, filtered
             how, which metrics, in
             which order, which page. Example: {'domains': ['example.com'], 'filters': [{'field':
@@ -185,6 +203,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        format_=format_,
     ).parsed
 
 
@@ -192,6 +211,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: DmarcQueryRequest,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Response[Problem | QueryResponse]:
     """Query DMARC traffic of one or more domains.
 
@@ -206,6 +226,7 @@ async def asyncio_detailed(
     `query_too_large` beyond them.
 
     Args:
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
         body (DmarcQueryRequest): A DMARC query: which domains and days, grouped how, filtered
             how, which metrics, in
             which order, which page. Example: {'domains': ['example.com'], 'filters': [{'field':
@@ -223,6 +244,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        format_=format_,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -234,6 +256,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: DmarcQueryRequest,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Problem | QueryResponse | None:
     """Query DMARC traffic of one or more domains.
 
@@ -248,6 +271,7 @@ async def asyncio(
     `query_too_large` beyond them.
 
     Args:
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
         body (DmarcQueryRequest): A DMARC query: which domains and days, grouped how, filtered
             how, which metrics, in
             which order, which page. Example: {'domains': ['example.com'], 'filters': [{'field':
@@ -267,5 +291,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            format_=format_,
         )
     ).parsed

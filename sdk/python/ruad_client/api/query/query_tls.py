@@ -5,21 +5,34 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.export_format import ExportFormat
 from ...models.problem import Problem
 from ...models.query_response import QueryResponse
 from ...models.tls_query_request import TlsQueryRequest
-from ...types import Response
+from ...types import UNSET, Response, Unset
 
 
 def _get_kwargs(
     *,
     body: TlsQueryRequest,
+    format_: ExportFormat | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+
+    params: dict[str, Any] = {}
+
+    json_format_: str | Unset = UNSET
+    if not isinstance(format_, Unset):
+        json_format_ = format_.value
+
+    params["format"] = json_format_
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/api/v1/query/tls",
+        "params": params,
     }
 
     _kwargs["json"] = body.to_dict()
@@ -109,6 +122,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     body: TlsQueryRequest,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Response[Problem | QueryResponse]:
     """Query SMTP TLS sessions of one or more domains.
 
@@ -119,6 +133,7 @@ def sync_detailed(
     (`answered_from: records`, bounded).
 
     Args:
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
         body (TlsQueryRequest): A TLS query, shaped like the DMARC one. Example: {'from':
             '2026-11-01', 'group_by': ['receiving_mx_hostname', 'result_type'], 'metrics':
             ['failed_sessions'], 'to': '2026-11-30'}.
@@ -133,6 +148,7 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        format_=format_,
     )
 
     response = client.get_httpx_client().request(
@@ -146,6 +162,7 @@ def sync(
     *,
     client: AuthenticatedClient,
     body: TlsQueryRequest,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Problem | QueryResponse | None:
     """Query SMTP TLS sessions of one or more domains.
 
@@ -156,6 +173,7 @@ def sync(
     (`answered_from: records`, bounded).
 
     Args:
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
         body (TlsQueryRequest): A TLS query, shaped like the DMARC one. Example: {'from':
             '2026-11-01', 'group_by': ['receiving_mx_hostname', 'result_type'], 'metrics':
             ['failed_sessions'], 'to': '2026-11-30'}.
@@ -171,6 +189,7 @@ def sync(
     return sync_detailed(
         client=client,
         body=body,
+        format_=format_,
     ).parsed
 
 
@@ -178,6 +197,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     body: TlsQueryRequest,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Response[Problem | QueryResponse]:
     """Query SMTP TLS sessions of one or more domains.
 
@@ -188,6 +208,7 @@ async def asyncio_detailed(
     (`answered_from: records`, bounded).
 
     Args:
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
         body (TlsQueryRequest): A TLS query, shaped like the DMARC one. Example: {'from':
             '2026-11-01', 'group_by': ['receiving_mx_hostname', 'result_type'], 'metrics':
             ['failed_sessions'], 'to': '2026-11-30'}.
@@ -202,6 +223,7 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         body=body,
+        format_=format_,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -213,6 +235,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     body: TlsQueryRequest,
+    format_: ExportFormat | Unset = UNSET,
 ) -> Problem | QueryResponse | None:
     """Query SMTP TLS sessions of one or more domains.
 
@@ -223,6 +246,7 @@ async def asyncio(
     (`answered_from: records`, bounded).
 
     Args:
+        format_ (ExportFormat | Unset): The format parameter as the spec shows it.
         body (TlsQueryRequest): A TLS query, shaped like the DMARC one. Example: {'from':
             '2026-11-01', 'group_by': ['receiving_mx_hostname', 'result_type'], 'metrics':
             ['failed_sessions'], 'to': '2026-11-30'}.
@@ -239,5 +263,6 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             body=body,
+            format_=format_,
         )
     ).parsed

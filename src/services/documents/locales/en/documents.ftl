@@ -158,6 +158,40 @@ severity-info = information
 issue-remediation = What to do:
 issue-record = Record to publish:
 
+section-readiness = Enforcement readiness
+readiness-next-step = Next step
+readiness-step-no-data = No DMARC report covers the period
+readiness-step-fix-services-first = Fix your own services before enforcing
+readiness-step-quarantine = Ready for p=quarantine
+readiness-step-reject = Ready for p=reject
+readiness-step-reject-subdomains = Protect the subdomains too (they are at { $sp })
+readiness-step-enforced = Fully enforced: p=reject on the domain and its subdomains
+readiness-summary = Of { $messagesText } { $messages ->
+    [one] message
+   *[other] messages
+}, { $failing } failed DMARC. Of those, p=quarantine would have affected { $quarantine } that receivers did not already quarantine or reject, and p=reject { $reject } that they did not already reject.
+readiness-do-no-data = Check that the domain's DMARC record sends aggregate reports (rua=) here.
+readiness-do-fix-services-first = Keep the current policy. Set up DKIM signing with your own domain (and SPF where it helps) in each service marked below, then check again.
+readiness-do-quarantine = Publish p=quarantine, watch the reports for a few weeks for legitimate mail that fails, then move to p=reject.
+readiness-do-reject = Publish p=reject, so failing mail is refused instead of delivered to the spam folder.
+readiness-do-reject-subdomains = Publish sp=reject (or remove sp=, so subdomains take p=reject).
+readiness-do-enforced = Nothing to publish. Keep watching the reports for new sending services.
+table-readiness = Failing messages a stricter policy would have affected, by sender
+column-sender = Sender
+column-if-quarantine = Under p=quarantine
+column-if-reject = Under p=reject
+readiness-row-services = Your named services
+readiness-row-forwarders = Forwarders and mailing lists
+readiness-row-unknown = Unknown sources
+readiness-row-total = Total
+readiness-forwarders = Forwarders and mailing lists carried { $failing } failing messages: receivers already accepted { $saved } of them as forwarded; the other { $dkim } arrive only if the original DKIM signature survives the forwarding, so sign all mail with DKIM.
+table-services-to-fix = Your services with mail failing DMARC
+column-failing-messages = Failing
+column-failing-share = Failing share
+column-blocks-next-step = Blocks the next step
+value-yes = yes
+value-no = no
+
 section-dns = DNS checks
 dns-none = The domain's DNS records have not been checked yet.
 dns-no-findings = no findings

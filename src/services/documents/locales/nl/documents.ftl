@@ -157,6 +157,40 @@ severity-info = informatie
 issue-remediation = Wat te doen:
 issue-record = Te publiceren record:
 
+section-readiness = Klaar voor handhaving
+readiness-next-step = Volgende stap
+readiness-step-no-data = Geen DMARC-rapport over deze periode
+readiness-step-fix-services-first = Herstel eerst uw eigen diensten
+readiness-step-quarantine = Klaar voor p=quarantine
+readiness-step-reject = Klaar voor p=reject
+readiness-step-reject-subdomains = Bescherm ook de subdomeinen (die staan op { $sp })
+readiness-step-enforced = Volledig gehandhaafd: p=reject op het domein en zijn subdomeinen
+readiness-summary = Van { $messagesText } { $messages ->
+    [one] bericht
+   *[other] berichten
+} faalden er { $failing } voor DMARC. Daarvan had p=quarantine er { $quarantine } geraakt die ontvangers nog niet in quarantaine zetten of weigerden, en p=reject { $reject } die ze nog niet weigerden.
+readiness-do-no-data = Controleer of het DMARC-record van het domein de geaggregeerde rapporten (rua=) hierheen stuurt.
+readiness-do-fix-services-first = Houd het huidige beleid aan. Stel in elke hieronder gemarkeerde dienst DKIM-ondertekening met uw eigen domein in (en SPF waar dat helpt), en kijk dan opnieuw.
+readiness-do-quarantine = Publiceer p=quarantine, volg de rapporten enkele weken op legitieme mail die faalt, en ga dan naar p=reject.
+readiness-do-reject = Publiceer p=reject, zodat falende mail geweigerd wordt in plaats van in de spammap te belanden.
+readiness-do-reject-subdomains = Publiceer sp=reject (of verwijder sp=, zodat subdomeinen p=reject volgen).
+readiness-do-enforced = Niets te publiceren. Volg de rapporten verder op nieuwe verzendende diensten.
+table-readiness = Falende berichten die een strenger beleid had geraakt, per afzender
+column-sender = Afzender
+column-if-quarantine = Met p=quarantine
+column-if-reject = Met p=reject
+readiness-row-services = Uw eigen diensten
+readiness-row-forwarders = Doorstuurders en mailinglijsten
+readiness-row-unknown = Onbekende bronnen
+readiness-row-total = Totaal
+readiness-forwarders = Doorstuurders en mailinglijsten brachten { $failing } falende berichten: ontvangers accepteerden er al { $saved } als doorgestuurd; de overige { $dkim } komen alleen aan als de oorspronkelijke DKIM-handtekening het doorsturen overleeft, dus onderteken alle mail met DKIM.
+table-services-to-fix = Uw diensten met mail die niet slaagt voor DMARC
+column-failing-messages = Falend
+column-failing-share = Aandeel falend
+column-blocks-next-step = Blokkeert de volgende stap
+value-yes = ja
+value-no = nee
+
 section-dns = DNS-controles
 dns-none = De DNS-records van het domein zijn nog niet gecontroleerd.
 dns-no-findings = geen bevindingen
