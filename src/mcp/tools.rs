@@ -70,7 +70,7 @@ pub struct DomainSourcesArgs {
     /// How many sources (or TLS failure paths) to return, largest first: 1 to 10000
     /// (default 100).
     pub limit: Option<i64>,
-    /// `next_cursor` of the previous page (DMARC sources only).
+    /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
 }
 
@@ -384,10 +384,10 @@ impl Ruad {
     ) -> Result<TlsBySourceResponse, ApiError> {
         let query = aggregate_query(args);
         let r = range(&query)?;
-        let limit = query.limit()?;
+        let page = crate::api::aggregates::failure_page(&query)?;
         let (db, scope, name, days) = self.for_domain(&args.domain, r.days);
         let found =
-            blocking(move || Ok(aggregates::tls_by_source(&db, &scope, &name, days, limit)?))
+            blocking(move || Ok(aggregates::tls_by_source(&db, &scope, &name, days, page)?))
                 .await?;
         Ok(TlsBySourceResponse::new(r, found))
     }

@@ -431,18 +431,40 @@ pub struct TlsSources {
     pub organizations: Vec<TlsByOrganization>,
     /// Distinct failure paths in the range.
     pub total_failures: u64,
-    /// The largest `limit` failure paths, most failed sessions first.
+    /// The page of failure paths, in [`failure_order`].
     pub failures: Vec<TlsFailurePath>,
+    /// Whether failure paths follow this page.
+    pub more: bool,
+}
+
+/// Which failure paths a tls/by-source answer holds: those after `after` in
+/// [`failure_order`], at most `limit` (`None`: every one).
+#[derive(Debug, Clone, Default)]
+pub struct FailurePage {
+    pub limit: Option<i64>,
+    pub after: Option<TlsFailurePath>,
+}
+
+/// The order of failure paths, a total one so pages neither repeat nor skip: most failed
+/// sessions first, then by sending address, receiving MX and result type.
+pub fn failure_order(a: &TlsFailurePath, b: &TlsFailurePath) -> std::cmp::Ordering {
+    b.failed_sessions
+        .cmp(&a.failed_sessions)
+        .then_with(|| a.sending_mta_ip.cmp(&b.sending_mta_ip))
+        .then_with(|| a.receiving_mx_hostname.cmp(&b.receiving_mx_hostname))
+        .then_with(|| a.result_type.cmp(&b.result_type))
 }
 
 /// SMTP TLS results of `domain` (a name or an id in `scope`) over `days` per reporting
-/// organization and per failure path (at most `limit` of those).
+/// organization and per failure path (the page `page` asks for). TLS reports come once a
+/// day per reporting organization, so the failure paths of a range are few (their sending
+/// addresses are the reporters' own servers); they are summed and ordered whole, then paged.
 pub fn tls_by_source(
     db: &Db,
     scope: &TenantScope,
     domain: &str,
     days: DayRange,
-    limit: i64,
+    page: FailurePage,
 ) -> StorageResult<ForDomain<TlsSources>> {
     let (domain, (organizations, mut failures)) = db.read(|conn| {
         let domain = domains::get_domain_by_name(conn, scope, domain)?;
@@ -453,13 +475,23 @@ pub fn tls_by_source(
         ))
     })?;
     let total_failures = failures.len() as u64;
-    failures.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    failures.sort_by(failure_order);
+    if let Some(after) = &page.after {
+        failures.retain(|p| failure_order(p, after) == std::cmp::Ordering::Greater);
+    }
+    let limit = page
+        .limit
+        .and_then(|l| usize::try_from(l).ok())
+        .unwrap_or(usize::MAX);
+    let more = failures.len() > limit;
+    failures.truncate(limit);
     Ok(ForDomain {
         domain,
         value: TlsSources {
             organizations,
             total_failures,
             failures,
+            more,
         },
     })
 }

@@ -543,7 +543,7 @@ pub fn tls_by_source(
         failed_sessions: count(r.failed),
     })
     .collect();
-    let mut paths: Vec<TlsFailurePath> = tls_rows(
+    let paths: Vec<TlsFailurePath> = tls_rows(
         conn,
         domain_id,
         days,
@@ -562,11 +562,6 @@ pub fn tls_by_source(
         failed_sessions: count(r.failed),
     })
     .collect();
-    paths.sort_by(|a, b| {
-        b.failed_sessions
-            .cmp(&a.failed_sessions)
-            .then_with(|| a.sending_mta_ip.cmp(&b.sending_mta_ip))
-    });
     Ok((orgs, paths))
 }
 

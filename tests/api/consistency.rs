@@ -144,6 +144,8 @@ async fn next_cursor_is_always_present_and_null_on_the_last_page() {
         "/api/v1/webhooks",
         &format!("/api/v1/tenants/{}/api-keys", app.tenant_id),
         "/api/v1/domains/example.com/dns-checks/history?kind=dmarc",
+        "/api/v1/domains/example.com/dmarc/by-source",
+        "/api/v1/domains/example.com/tls/by-source",
     ] {
         let reply = app.get(path, &app.admin_key).await;
         assert_eq!(reply.status, StatusCode::OK, "{path}: {:?}", reply.body);

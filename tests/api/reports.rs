@@ -516,6 +516,47 @@ async fn the_rfc8460_receiver_takes_tls_reports_for_its_domain_only() {
         .map(|f| f["sending_mta_ip"].as_str().unwrap())
         .collect();
     assert_eq!(ips, vec!["192.0.2.21", "192.0.2.22"]);
+    // The next page: the ties at one failed session by address, then no cursor.
+    let cursor = top.body["next_cursor"].as_str().expect("a next page");
+    let rest = app
+        .get(
+            &format!("/api/v1/domains/example.org/tls/by-source?from=2023-11-14&to=2023-11-14&limit=2&cursor={cursor}"),
+            &app.admin_key,
+        )
+        .await;
+    assert_eq!(rest.status, StatusCode::OK, "{:?}", rest.body);
+    let ips: Vec<&str> = rest.body["failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["sending_mta_ip"].as_str().unwrap())
+        .collect();
+    assert_eq!(ips, vec!["192.0.2.23", "192.0.2.9"]);
+    assert!(rest.body["next_cursor"].is_null());
+    assert_eq!(rest.body["total_failures"], 4);
+    // A CSV page holds the page; a CSV without limit and cursor every failure path.
+    for (query, paths) in [("&limit=2", 2), ("", 4)] {
+        let csv = app
+            .client
+            .get(format!(
+                "{}/api/v1/domains/example.org/tls/by-source?from=2023-11-14&to=2023-11-14&format=csv{query}",
+                app.address
+            ))
+            .bearer_auth(&app.admin_key)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert_eq!(csv.matches("\nfailure_path,").count(), paths, "{csv}");
+    }
+    app.get(
+        "/api/v1/domains/example.org/tls/by-source?cursor=bm90LWEtY3Vyc29y",
+        &app.admin_key,
+    )
+    .await
+    .assert_problem(400, "bad_request");
     app.get(
         "/api/v1/domains/example.org/tls/by-source?limit=0",
         &app.admin_key,

@@ -5981,13 +5981,16 @@ pub mod types {
     #[derive(:: serde :: Deserialize, :: serde :: Serialize, Clone, Debug)]
     pub struct TlsBySourceResponse {
         pub domain: ::std::string::String,
-        #[doc = "Failures per sending MTA IP, receiving MX and result type, largest first."]
+        #[doc = "A page of failures per sending MTA IP, receiving MX and result type: most failed\nsessions first, then by address, MX and result type (`limit`, default 100)."]
         pub failures: ::std::vec::Vec<TlsFailurePathResponse>,
         pub from: ::std::string::String,
+        #[doc = "Pass as `cursor` for the next page of failures; `null` on the last page."]
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub next_cursor: ::std::option::Option<::std::string::String>,
         #[doc = "Per reporting organization."]
         pub organizations: ::std::vec::Vec<TlsOrganizationResponse>,
         pub to: ::std::string::String,
-        #[doc = "Distinct failure paths in the range (the list holds at most `limit`)."]
+        #[doc = "Distinct failure paths in the range (in all pages)."]
         pub total_failures: i64,
     }
 
@@ -21393,6 +21396,10 @@ pub mod types {
                 ::std::string::String,
             >,
             from: ::std::result::Result<::std::string::String, ::std::string::String>,
+            next_cursor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
             organizations: ::std::result::Result<
                 ::std::vec::Vec<super::TlsOrganizationResponse>,
                 ::std::string::String,
@@ -21407,6 +21414,7 @@ pub mod types {
                     domain: Err("no value supplied for domain".to_string()),
                     failures: Err("no value supplied for failures".to_string()),
                     from: Err("no value supplied for from".to_string()),
+                    next_cursor: Ok(Default::default()),
                     organizations: Err("no value supplied for organizations".to_string()),
                     to: Err("no value supplied for to".to_string()),
                     total_failures: Err("no value supplied for total_failures".to_string()),
@@ -21443,6 +21451,16 @@ pub mod types {
                 self.from = value
                     .try_into()
                     .map_err(|e| format!("error converting supplied value for from: {e}"));
+                self
+            }
+            pub fn next_cursor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.next_cursor = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for next_cursor: {e}"));
                 self
             }
             pub fn organizations<T>(mut self, value: T) -> Self
@@ -21486,6 +21504,7 @@ pub mod types {
                     domain: value.domain?,
                     failures: value.failures?,
                     from: value.from?,
+                    next_cursor: value.next_cursor?,
                     organizations: value.organizations?,
                     to: value.to?,
                     total_failures: value.total_failures?,
@@ -21499,6 +21518,7 @@ pub mod types {
                     domain: Ok(value.domain),
                     failures: Ok(value.failures),
                     from: Ok(value.from),
+                    next_cursor: Ok(value.next_cursor),
                     organizations: Ok(value.organizations),
                     to: Ok(value.to),
                     total_failures: Ok(value.total_failures),
@@ -24640,17 +24660,17 @@ impl Client {
         builder::DeleteDomain::new(self)
     }
 
-    #[doc = "DMARC results for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-result`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_result()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "DMARC results for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-result`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source and tls/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed; a tls/by-source one every failure path.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_result()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_dmarc_by_result(&self) -> builder::GetDmarcByResult<'_> {
         builder::GetDmarcByResult::new(self)
     }
 
-    #[doc = "DMARC results per sending service for a domain over a range of days. Each source is named\nthrough ruad's service table from its forward-confirmed PTR name, else from the DKIM\ndomains that passed for it, else from its passing SPF domains; the rest are grouped by the\norganization of their confirmed PTR names, or as unconfirmed, or as not looked up yet\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-service`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_service()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "DMARC results per sending service for a domain over a range of days. Each source is named\nthrough ruad's service table from its forward-confirmed PTR name, else from the DKIM\ndomains that passed for it, else from its passing SPF domains; the rest are grouped by the\norganization of their confirmed PTR names, or as unconfirmed, or as not looked up yet\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-service`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source and tls/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed; a tls/by-source one every failure path.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_service()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_dmarc_by_service(&self) -> builder::GetDmarcByService<'_> {
         builder::GetDmarcByService::new(self)
     }
 
-    #[doc = "DMARC results per sending source for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-source`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_source()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "DMARC results per sending source for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/dmarc/by-source`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source and tls/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed; a tls/by-source one every failure path.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_dmarc_by_source()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_dmarc_by_source(&self) -> builder::GetDmarcBySource<'_> {
         builder::GetDmarcBySource::new(self)
     }
@@ -24735,12 +24755,12 @@ impl Client {
         builder::GetTimeseries::new(self)
     }
 
-    #[doc = "SMTP TLS results for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/tls/by-result`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_tls_by_result()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "SMTP TLS results for a domain over a range of days\n\nSends a `GET` request to `/api/v1/domains/{domain}/tls/by-result`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source and tls/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed; a tls/by-source one every failure path.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_tls_by_result()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_tls_by_result(&self) -> builder::GetTlsByResult<'_> {
         builder::GetTlsByResult::new(self)
     }
 
-    #[doc = "SMTP TLS results per reporting organization and per sending MTA / receiving MX\n\nSends a `GET` request to `/api/v1/domains/{domain}/tls/by-source`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_tls_by_source()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
+    #[doc = "SMTP TLS results per reporting organization and per sending MTA / receiving MX\n\nSends a `GET` request to `/api/v1/domains/{domain}/tls/by-source`\n\nArguments:\n- `domain`: Domain name\n- `cursor`: dmarc/by-source and tls/by-source: `next_cursor` of the previous page.\n- `format`: `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for\nit too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every\nsource of the range, streamed; a tls/by-source one every failure path.\n- `from`: First day, inclusive (ISO 8601 date; default: 30 days before `to`).\n- `limit`: How many sources (dmarc/by-source) or failure paths (tls/by-source) to return,\nlargest first (1 to 10000, default 100). Checked the same way on every aggregate,\nincluding those that return no list.\n- `to`: Last day, inclusive (ISO 8601 date; default: today, UTC).\n```ignore\nlet response = client.get_tls_by_source()\n    .domain(domain)\n    .cursor(cursor)\n    .format(format)\n    .from(from)\n    .limit(limit)\n    .to(to)\n    .send()\n    .await;\n```"]
     pub fn get_tls_by_source(&self) -> builder::GetTlsBySource<'_> {
         builder::GetTlsBySource::new(self)
     }

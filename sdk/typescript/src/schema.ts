@@ -3777,15 +3777,20 @@ export interface components {
         };
         TlsBySourceResponse: {
             domain: string;
-            /** @description Failures per sending MTA IP, receiving MX and result type, largest first. */
+            /**
+             * @description A page of failures per sending MTA IP, receiving MX and result type: most failed
+             *     sessions first, then by address, MX and result type (`limit`, default 100).
+             */
             failures: components["schemas"]["TlsFailurePathResponse"][];
             from: string;
+            /** @description Pass as `cursor` for the next page of failures; `null` on the last page. */
+            next_cursor?: string | null;
             /** @description Per reporting organization. */
             organizations: components["schemas"]["TlsOrganizationResponse"][];
             to: string;
             /**
              * Format: int64
-             * @description Distinct failure paths in the range (the list holds at most `limit`).
+             * @description Distinct failure paths in the range (in all pages).
              */
             total_failures: number;
         };
@@ -5348,12 +5353,12 @@ export interface operations {
                  *     including those that return no list.
                  */
                 limit?: number;
-                /** @description dmarc/by-source: `next_cursor` of the previous page. */
+                /** @description dmarc/by-source and tls/by-source: `next_cursor` of the previous page. */
                 cursor?: string;
                 /**
                  * @description `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
                  *     it too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every
-                 *     source of the range, streamed.
+                 *     source of the range, streamed; a tls/by-source one every failure path.
                  */
                 format?: components["schemas"]["ExportFormat"];
             };
@@ -5404,12 +5409,12 @@ export interface operations {
                  *     including those that return no list.
                  */
                 limit?: number;
-                /** @description dmarc/by-source: `next_cursor` of the previous page. */
+                /** @description dmarc/by-source and tls/by-source: `next_cursor` of the previous page. */
                 cursor?: string;
                 /**
                  * @description `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
                  *     it too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every
-                 *     source of the range, streamed.
+                 *     source of the range, streamed; a tls/by-source one every failure path.
                  */
                 format?: components["schemas"]["ExportFormat"];
             };
@@ -5460,12 +5465,12 @@ export interface operations {
                  *     including those that return no list.
                  */
                 limit?: number;
-                /** @description dmarc/by-source: `next_cursor` of the previous page. */
+                /** @description dmarc/by-source and tls/by-source: `next_cursor` of the previous page. */
                 cursor?: string;
                 /**
                  * @description `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
                  *     it too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every
-                 *     source of the range, streamed.
+                 *     source of the range, streamed; a tls/by-source one every failure path.
                  */
                 format?: components["schemas"]["ExportFormat"];
             };
@@ -6192,12 +6197,12 @@ export interface operations {
                  *     including those that return no list.
                  */
                 limit?: number;
-                /** @description dmarc/by-source: `next_cursor` of the previous page. */
+                /** @description dmarc/by-source and tls/by-source: `next_cursor` of the previous page. */
                 cursor?: string;
                 /**
                  * @description `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
                  *     it too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every
-                 *     source of the range, streamed.
+                 *     source of the range, streamed; a tls/by-source one every failure path.
                  */
                 format?: components["schemas"]["ExportFormat"];
             };
@@ -6248,12 +6253,12 @@ export interface operations {
                  *     including those that return no list.
                  */
                 limit?: number;
-                /** @description dmarc/by-source: `next_cursor` of the previous page. */
+                /** @description dmarc/by-source and tls/by-source: `next_cursor` of the previous page. */
                 cursor?: string;
                 /**
                  * @description `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
                  *     it too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every
-                 *     source of the range, streamed.
+                 *     source of the range, streamed; a tls/by-source one every failure path.
                  */
                 format?: components["schemas"]["ExportFormat"];
             };
@@ -6266,7 +6271,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Breakdown (CSV: one row per organization (`kind` `organization`), then per failure path (`failure_path`)) */
+            /** @description Breakdown (CSV: one row per organization (`kind` `organization`), then per failure path (`failure_path`); without `limit` and `cursor`, every failure path) */
             200: {
                 headers: {
                     "x-request-id": components["headers"]["RequestId"];

@@ -16,6 +16,7 @@ pub mod tls;
 pub use dmarc::{get_dmarc_by_result, get_dmarc_by_service, get_dmarc_by_source};
 pub use readiness::get_enforcement_readiness;
 pub use timeseries::get_timeseries;
+pub(crate) use tls::failure_page;
 pub use tls::{get_tls_by_result, get_tls_by_source};
 
 use crate::api::error::ApiError;
@@ -40,11 +41,11 @@ pub struct AggregateQuery {
     /// including those that return no list.
     #[param(minimum = 1, maximum = 10000)]
     pub limit: Option<i64>,
-    /// dmarc/by-source: `next_cursor` of the previous page.
+    /// dmarc/by-source and tls/by-source: `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// `json` (default) or `csv` (`text/csv` with a header row; `Accept: text/csv` asks for
     /// it too). A dmarc/by-source CSV asked for without `limit` and `cursor` holds every
-    /// source of the range, streamed.
+    /// source of the range, streamed; a tls/by-source one every failure path.
     #[param(value_type = Option<crate::api::export::ExportFormat>)]
     pub format: Option<String>,
 }

@@ -8,6 +8,7 @@ use crate::api::auth::Caller;
 use crate::api::blocking;
 use crate::api::error::{ApiError, Problem};
 use crate::api::export::{self, Table};
+use crate::services::aggregates::TlsFailurePath;
 use crate::services::aggregates::{self, ForDomain};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
@@ -120,16 +121,19 @@ pub struct TlsBySourceResponse {
     pub to: String,
     /// Per reporting organization.
     pub organizations: Vec<TlsOrganizationResponse>,
-    /// Distinct failure paths in the range (the list holds at most `limit`).
+    /// Distinct failure paths in the range (in all pages).
     pub total_failures: u64,
-    /// Failures per sending MTA IP, receiving MX and result type, largest first.
+    /// A page of failures per sending MTA IP, receiving MX and result type: most failed
+    /// sessions first, then by address, MX and result type (`limit`, default 100).
     pub failures: Vec<TlsFailurePathResponse>,
+    /// Pass as `cursor` for the next page of failures; `null` on the last page.
+    pub next_cursor: Option<String>,
 }
 
 /// SMTP TLS results per reporting organization and per sending MTA / receiving MX.
 #[utoipa::path(tag = "aggregates", security(("bearer" = [])), params(("domain" = String, Path, description = "Domain name"), AggregateQuery), responses(
-    (status = 200, description = "Breakdown (CSV: one row per organization (`kind` `organization`), then per failure path (`failure_path`))", content((TlsBySourceResponse = "application/json"), (String = "text/csv"))),
-    (status = 400, description = "Bad range", body = Problem, content_type = "application/problem+json"),
+    (status = 200, description = "Breakdown (CSV: one row per organization (`kind` `organization`), then per failure path (`failure_path`); without `limit` and `cursor`, every failure path)", content((TlsBySourceResponse = "application/json"), (String = "text/csv"))),
+    (status = 400, description = "Bad range, limit or cursor", body = Problem, content_type = "application/problem+json"),
     (status = 401, description = "Unauthenticated", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "Domain not found", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -143,7 +147,16 @@ pub async fn get_tls_by_source(
 ) -> Result<HttpResponse, ApiError> {
     let format = export::negotiate(&req, query.format.as_deref())?;
     let r = range(&query)?;
-    let limit = query.limit()?;
+    let page = failure_page(&query)?;
+    // A CSV asked for without a page holds every failure path.
+    let page = if format == export::Format::Csv && query.limit.is_none() && page.after.is_none() {
+        aggregates::FailurePage {
+            limit: None,
+            after: None,
+        }
+    } else {
+        page
+    };
     let name = path.into_inner();
     let days = r.days;
     let answer = blocking(move || {
@@ -152,7 +165,7 @@ pub async fn get_tls_by_source(
             &caller.scope,
             &name,
             days,
-            limit,
+            page,
         )?)
     })
     .await?;
@@ -162,6 +175,43 @@ pub async fn get_tls_by_source(
         answer.domain, answer.from, answer.to
     );
     export::respond(format, answer, TlsBySourceResponse::table, &name)
+}
+
+/// The page of failure paths `limit` and `cursor` ask for.
+pub(crate) fn failure_page(query: &AggregateQuery) -> Result<aggregates::FailurePage, ApiError> {
+    let after = query
+        .cursor
+        .as_deref()
+        .map(|c| {
+            let raw = crate::api::pagination::decode_cursor(c)?;
+            let (failed_sessions, sending_mta_ip, receiving_mx_hostname, result_type) =
+                serde_json::from_str::<(u64, String, String, String)>(&raw)
+                    .map_err(|_| crate::api::pagination::bad_cursor())?;
+            Ok::<_, ApiError>(TlsFailurePath {
+                sending_mta_ip,
+                receiving_mx_hostname,
+                result_type,
+                failed_sessions,
+            })
+        })
+        .transpose()?;
+    Ok(aggregates::FailurePage {
+        limit: Some(query.limit()?),
+        after,
+    })
+}
+
+/// The cursor after a failure path.
+fn failure_cursor(p: &TlsFailurePathResponse) -> String {
+    crate::api::pagination::encode_cursor(
+        &serde_json::json!([
+            p.failed_sessions,
+            p.sending_mta_ip,
+            p.receiving_mx_hostname,
+            p.result_type
+        ])
+        .to_string(),
+    )
 }
 
 impl TlsBySourceResponse {
@@ -203,7 +253,8 @@ impl TlsBySourceResponse {
     /// The answer of `services::aggregates::tls_by_source` for a range.
     pub(crate) fn new(r: Range, answer: ForDomain<aggregates::TlsSources>) -> Self {
         let ForDomain { domain, value } = answer;
-        TlsBySourceResponse {
+        let more = value.more;
+        let mut response = TlsBySourceResponse {
             domain,
             from: r.from,
             to: r.to,
@@ -227,6 +278,11 @@ impl TlsBySourceResponse {
                     failed_sessions: p.failed_sessions,
                 })
                 .collect(),
+            next_cursor: None,
+        };
+        if more {
+            response.next_cursor = response.failures.last().map(failure_cursor);
         }
+        response
     }
 }

@@ -738,7 +738,17 @@ fn tls_blocks(
         more: None,
         empty: tr.t("table-empty-tls-failures"),
     }));
-    let sources = aggregates::tls_by_source(db, scope, domain, days, MAX_ROWS as i64)?.value;
+    let sources = aggregates::tls_by_source(
+        db,
+        scope,
+        domain,
+        days,
+        aggregates::FailurePage {
+            limit: Some(MAX_ROWS as i64),
+            after: None,
+        },
+    )?
+    .value;
     let orgs = sources.organizations.len();
     blocks.push(Block::Table(Table {
         caption: tr.t("table-tls-organizations"),

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.tls_failure_path_response import TlsFailurePathResponse
@@ -19,12 +21,14 @@ class TlsBySourceResponse:
     """
     Attributes:
         domain (str):
-        failures (list[TlsFailurePathResponse]): Failures per sending MTA IP, receiving MX and result type, largest
-            first.
+        failures (list[TlsFailurePathResponse]): A page of failures per sending MTA IP, receiving MX and result type:
+            most failed
+            sessions first, then by address, MX and result type (`limit`, default 100).
         from_ (str):
         organizations (list[TlsOrganizationResponse]): Per reporting organization.
         to (str):
-        total_failures (int): Distinct failure paths in the range (the list holds at most `limit`).
+        total_failures (int): Distinct failure paths in the range (in all pages).
+        next_cursor (None | str | Unset): Pass as `cursor` for the next page of failures; `null` on the last page.
     """
 
     domain: str
@@ -33,6 +37,7 @@ class TlsBySourceResponse:
     organizations: list[TlsOrganizationResponse]
     to: str
     total_failures: int
+    next_cursor: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -54,6 +59,12 @@ class TlsBySourceResponse:
 
         total_failures = self.total_failures
 
+        next_cursor: None | str | Unset
+        if isinstance(self.next_cursor, Unset):
+            next_cursor = UNSET
+        else:
+            next_cursor = self.next_cursor
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -66,6 +77,8 @@ class TlsBySourceResponse:
                 "total_failures": total_failures,
             }
         )
+        if next_cursor is not UNSET:
+            field_dict["next_cursor"] = next_cursor
 
         return field_dict
 
@@ -99,6 +112,15 @@ class TlsBySourceResponse:
 
         total_failures = d.pop("total_failures")
 
+        def _parse_next_cursor(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        next_cursor = _parse_next_cursor(d.pop("next_cursor", UNSET))
+
         tls_by_source_response = cls(
             domain=domain,
             failures=failures,
@@ -106,6 +128,7 @@ class TlsBySourceResponse:
             organizations=organizations,
             to=to,
             total_failures=total_failures,
+            next_cursor=next_cursor,
         )
 
         tls_by_source_response.additional_properties = d
