@@ -236,6 +236,26 @@ fn row(item: &RecordItem) -> Vec<String> {
     ]
 }
 
+/// A streamed CSV of `first` and, for a whole export (`everything`), of every page after
+/// it: `more` reads the page after a cursor (`None`: there is none).
+fn csv_pages(
+    file: &str,
+    first: RecordPage,
+    everything: bool,
+    mut more: impl FnMut(&RecordCursor) -> Result<Option<RecordPage>, ApiError> + Send + 'static,
+) -> HttpResponse {
+    export::stream(file, COLUMNS, move |sink| {
+        let mut next = first.next.clone();
+        write_rows(sink, first)?;
+        while everything && let Some(c) = next.take() {
+            let Some(page) = more(&c)? else { break };
+            next = page.next.clone();
+            write_rows(sink, page)?;
+        }
+        Ok(())
+    })
+}
+
 fn write_rows(sink: &mut Sink, page: RecordPage) -> Result<(), ApiError> {
     for item in items(page)? {
         sink.row(row(&item))?;
@@ -283,17 +303,8 @@ pub async fn list_report_records(
     };
     let file = format!("report-{}-records", row.id);
     if format == Format::Csv {
-        return Ok(export::stream(&file, COLUMNS, move |sink| {
-            let mut next = page.next.clone();
-            write_rows(sink, page)?;
-            while everything && let Some(c) = next.take() {
-                let (_, more) =
-                    records::report_records(&state.db, &caller.scope, &id, c.seq, MAX_LIMIT)?;
-                let Some(more) = more else { break };
-                next = more.next.clone();
-                write_rows(sink, more)?;
-            }
-            Ok(())
+        return Ok(csv_pages(&file, page, everything, move |c| {
+            Ok(records::report_records(&state.db, &caller.scope, &id, c.seq, MAX_LIMIT)?.1)
         }));
     }
     let next_cursor = page.next.as_ref().map(encode);
@@ -345,23 +356,11 @@ pub async fn list_domain_records(
     if format == Format::Csv {
         let file = format!("{}-records-{}-{}", first.domain, r.from, r.to);
         let page = first.value;
-        return Ok(export::stream(&file, COLUMNS, move |sink| {
-            let mut next = page.next.clone();
-            write_rows(sink, page)?;
-            while everything && let Some(c) = next.take() {
-                let more = records::domain_records(
-                    &state.db,
-                    &caller.scope,
-                    &name,
-                    days,
-                    Some(&c),
-                    MAX_LIMIT,
-                )?
-                .value;
-                next = more.next.clone();
-                write_rows(sink, more)?;
-            }
-            Ok(())
+        return Ok(csv_pages(&file, page, everything, move |c| {
+            Ok(Some(
+                records::domain_records(&state.db, &caller.scope, &name, days, Some(c), MAX_LIMIT)?
+                    .value,
+            ))
         }));
     }
     let page = first.value;
