@@ -668,6 +668,30 @@ mod source_rollups_exact {
                     assert!(by_source as i64 <= total);
                 }
             }
+            // A page's sources are looked up by key, bucket by bucket; past MAX_SEEKS (bucket
+            // × source) the range is read whole instead. Both give the same rows.
+            let days = DayRange {
+                first,
+                last: BASE / 86_400 + 40,
+            };
+            let (_, months, _) = ruad::domain::days::months_and_edges(days.first, days.last);
+            assert!(
+                months.is_some(),
+                "the range holds whole months and edge days"
+            );
+            let real: Vec<String> = (1..=5).map(|i| format!("192.0.2.{i}")).collect();
+            let mut padded = real.clone();
+            padded.extend(
+                (0..aggregates::MAX_SEEKS / 10).map(|i| format!("10.0.{}.{}", i / 256, i % 256)),
+            );
+            let seek = db
+                .read(|c| aggregates::dmarc_source_auth(c, &scope, &domain_id, days, &real))
+                .unwrap();
+            let scan = db
+                .read(|c| aggregates::dmarc_source_auth(c, &scope, &domain_id, days, &padded))
+                .unwrap();
+            assert!(!seek.is_empty());
+            assert_eq!(seek, scan);
         }
     }
 }

@@ -76,6 +76,105 @@ fn source_union(prefix: &str, columns: &str, days: DayRange) -> (String, Vec<(i6
     (pieces.join(" UNION ALL "), binds)
 }
 
+/// The most (bucket × source) seeks [`source_rows`] makes before it reads the range whole
+/// instead: a page of 100 sources over 90 days is 300 seeks (three months) to 9,000 (90
+/// edge days), where the range holds tens of thousands of rows.
+pub const MAX_SEEKS: usize = 20_000;
+
+/// Sources per [`source_rows`] statement: three pieces of them stay within both backends'
+/// bound-value limits.
+const SOURCES_PER_LOOKUP: usize = 3_000;
+
+/// The rows of a per-source rollup (`dmarc_source_*` or `dmarc_auth_*`) of the sources `ips`
+/// of one domain over a range, `columns` of them, for `select` to group: `select` holds
+/// `{rows}` where the rows go and filters nothing itself. Sources of a page are few, so each
+/// piece of the [`source_union`] names its days (or month starts) one by one and the primary
+/// key (domain, day, source, …) seeks each source's rows; past [`MAX_SEEKS`] the range is read
+/// whole and filtered, as a seek per row would then cost more than the scan.
+fn source_rows<R>(
+    conn: &mut DbConnection,
+    (prefix, columns): (&str, &str),
+    domain_id: &str,
+    days: DayRange,
+    ips: &[String],
+    select: &str,
+) -> StorageResult<Vec<R>>
+where
+    R: diesel::deserialize::QueryableByName<crate::storage::multi_connection_impl::MultiBackend>
+        + 'static,
+{
+    let (before, months, after) = crate::domain::days::months_and_edges(days.first, days.last);
+    let mut pieces: Vec<(&str, Vec<i64>)> = Vec::new();
+    for (table, range, monthly) in [
+        ("days", before, false),
+        ("months", months, true),
+        ("days", after, false),
+    ] {
+        if let Some((first, last)) = range {
+            let mut buckets = Vec::new();
+            let mut day = first;
+            while day <= last {
+                buckets.push(day);
+                day = if monthly {
+                    crate::domain::days::next_month_start(day)
+                } else {
+                    day + 1
+                };
+            }
+            pieces.push((table, buckets));
+        }
+    }
+    let buckets: usize = pieces.iter().map(|(_, b)| b.len()).sum();
+    let mut out = Vec::new();
+    if buckets == 0 || ips.is_empty() {
+        return Ok(out);
+    }
+    if buckets.saturating_mul(ips.len()) > MAX_SEEKS {
+        let (union, union_binds) = source_union(prefix, columns, days);
+        for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {
+            let rows = format!(
+                "(SELECT {columns} FROM ({union}) u WHERE u.source_ip IN ({}))",
+                binds(chunk.len())
+            );
+            let sql = select.replace("{rows}", &rows);
+            let mut query = bind_union(
+                diesel::sql_query(query_text(conn, &sql)).into_boxed(),
+                domain_id,
+                &union_binds,
+            );
+            for ip in chunk {
+                query = query.bind::<Text, _>(ip.clone());
+            }
+            out.extend(query.load::<R>(conn)?);
+        }
+        return Ok(out);
+    }
+    for chunk in ips.chunks(SOURCES_PER_LOOKUP) {
+        let list = binds(chunk.len());
+        let union = pieces
+            .iter()
+            .map(|(table, buckets)| {
+                let days: Vec<String> = buckets.iter().map(i64::to_string).collect();
+                format!(
+                    "SELECT {columns} FROM {prefix}_{table} WHERE domain_id = ? AND day IN ({}) AND source_ip IN ({list})",
+                    days.join(", ")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        let sql = select.replace("{rows}", &format!("({union})"));
+        let mut query = diesel::sql_query(query_text(conn, &sql)).into_boxed();
+        for _ in &pieces {
+            query = query.bind::<Text, _>(domain_id.to_string());
+            for ip in chunk {
+                query = query.bind::<Text, _>(ip.clone());
+            }
+        }
+        out.extend(query.load::<R>(conn)?);
+    }
+    Ok(out)
+}
+
 /// Binds a [`source_union`]'s values to a boxed query.
 fn bind_union<'a>(
     mut query: diesel::query_builder::BoxedSqlQuery<
@@ -333,33 +432,24 @@ pub fn dmarc_by_source(
         .map(|(i, s)| (s.source_ip.clone(), i))
         .collect();
     let ips: Vec<String> = sources.iter().map(|s| s.source_ip.clone()).collect();
-    let (union, union_binds) =
-        source_union("dmarc_source", "source_ip, header_from, messages", days);
-    for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {
-        let list = binds(chunk.len());
-        let sql = format!(
-            "SELECT s.source_ip, s.header_from, CAST(SUM(s.messages) AS BIGINT) AS messages \
-             FROM ({union}) s WHERE s.source_ip IN ({list}) GROUP BY s.source_ip, s.header_from"
-        );
-        let mut query = bind_union(
-            diesel::sql_query(query_text(conn, &sql)).into_boxed(),
-            domain_id,
-            &union_binds,
-        );
-        for ip in chunk {
-            query = query.bind::<Text, _>(ip.clone());
-        }
-        let rows: Vec<SourceFromRow> = query.load(conn)?;
-        for row in rows {
-            if let Some(s) = index.get(&row.source_ip).and_then(|&i| sources.get_mut(i)) {
-                let key = if row.header_from.is_empty() {
-                    "(none)".to_string()
-                } else {
-                    row.header_from
-                };
-                let slot = s.header_from.entry(key).or_default();
-                *slot = slot.saturating_add(count(row.messages));
-            }
+    let rows: Vec<SourceFromRow> = source_rows(
+        conn,
+        ("dmarc_source", "source_ip, header_from, messages"),
+        domain_id,
+        days,
+        &ips,
+        "SELECT s.source_ip, s.header_from, CAST(SUM(s.messages) AS BIGINT) AS messages \
+         FROM {rows} s GROUP BY s.source_ip, s.header_from",
+    )?;
+    for row in rows {
+        if let Some(s) = index.get(&row.source_ip).and_then(|&i| sources.get_mut(i)) {
+            let key = if row.header_from.is_empty() {
+                "(none)".to_string()
+            } else {
+                row.header_from
+            };
+            let slot = s.header_from.entry(key).or_default();
+            *slot = slot.saturating_add(count(row.messages));
         }
     }
     Ok((sources, total))
@@ -834,37 +924,24 @@ pub fn dmarc_source_auth(
 ) -> StorageResult<std::collections::HashMap<String, SourceAuth>> {
     domain_in_scope(conn, scope, domain)?;
     let domain_id = domain.as_str();
-    let (union, union_binds) = source_union(
-        "dmarc_auth",
-        "source_ip, method, auth_domain, messages",
-        days,
-    );
     let mut out: std::collections::HashMap<String, SourceAuth> = Default::default();
-    for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {
-        let list = binds(chunk.len());
-        let sql = format!(
-            "SELECT a.source_ip, a.method, a.auth_domain, CAST(SUM(a.messages) AS BIGINT) AS messages \
-             FROM ({union}) a WHERE a.source_ip IN ({list}) \
-             GROUP BY a.source_ip, a.method, a.auth_domain"
-        );
-        let mut query = bind_union(
-            diesel::sql_query(query_text(conn, &sql)).into_boxed(),
-            domain_id,
-            &union_binds,
-        );
-        for ip in chunk {
-            query = query.bind::<Text, _>(ip.clone());
-        }
-        let rows: Vec<AuthRow> = query.load(conn)?;
-        for row in rows {
-            let entry = out.entry(row.source_ip).or_default();
-            let list = if row.method == "dkim" {
-                &mut entry.dkim
-            } else {
-                &mut entry.spf
-            };
-            list.push((row.auth_domain, count(row.messages)));
-        }
+    let rows: Vec<AuthRow> = source_rows(
+        conn,
+        ("dmarc_auth", "source_ip, method, auth_domain, messages"),
+        domain_id,
+        days,
+        ips,
+        "SELECT a.source_ip, a.method, a.auth_domain, CAST(SUM(a.messages) AS BIGINT) AS messages \
+         FROM {rows} a GROUP BY a.source_ip, a.method, a.auth_domain",
+    )?;
+    for row in rows {
+        let entry = out.entry(row.source_ip).or_default();
+        let list = if row.method == "dkim" {
+            &mut entry.dkim
+        } else {
+            &mut entry.spf
+        };
+        list.push((row.auth_domain, count(row.messages)));
     }
     for auth in out.values_mut() {
         for list in [&mut auth.dkim, &mut auth.spf] {
