@@ -803,6 +803,63 @@ mod group_commit {
         }
     }
 
+    /// A unit whose [`Unit::weight`] panics: the writer asks it outside any savepoint, so
+    /// the panic ends the writer thread (no test hook needed to kill it).
+    struct Poison(Rows);
+
+    impl Unit for Poison {
+        fn write(&mut self, conn: &mut DbConnection) -> Result<(), Rollback> {
+            self.0.write(conn)
+        }
+
+        fn weight(&self) -> usize {
+            panic!("a unit whose weight panics")
+        }
+    }
+
+    #[test]
+    fn a_writer_that_dies_gives_every_unit_back_to_be_written_and_the_next_commit_starts_another() {
+        for (db, _dir) in databases() {
+            setup(&db);
+            // One unit holds the writer while the poisoned one, then two more, queue behind
+            // it: the writer panics taking the poisoned one into its next batch.
+            let mut first = Rows::new(vec![1]);
+            first.pause = Duration::from_millis(300);
+            let db1 = db.clone();
+            let head = std::thread::spawn(move || db1.commit(first).unwrap().1);
+            std::thread::sleep(Duration::from_millis(50));
+            let db2 = db.clone();
+            let poison =
+                std::thread::spawn(move || db2.commit(Poison(Rows::new(vec![2]))).unwrap().1);
+            std::thread::sleep(Duration::from_millis(50));
+            let behind: Vec<_> = [3, 4]
+                .into_iter()
+                .map(|id| {
+                    let db = db.clone();
+                    std::thread::spawn(move || db.commit(Rows::new(vec![id])).unwrap().1)
+                })
+                .collect();
+            assert!(matches!(head.join().unwrap(), Outcome::Committed));
+            // The units the dead writer held or had queued were written alone.
+            let outcome = poison.join().unwrap();
+            assert!(matches!(outcome, Outcome::Committed), "{outcome:?}");
+            for unit in behind {
+                let outcome = unit.join().unwrap();
+                assert!(matches!(outcome, Outcome::Committed), "{outcome:?}");
+            }
+            assert_eq!(stored(&db), vec![1, 2, 3, 4], "{:?}", db.backend());
+            // The next unit goes through a new writer (it counts units; writing alone does
+            // not), and later ones share its transactions again.
+            let (_, before) = db.commit_stats();
+            let (_, outcome) = db.commit(Rows::new(vec![5])).unwrap();
+            assert!(matches!(outcome, Outcome::Committed), "{outcome:?}");
+            assert_eq!(db.commit_stats().1, before + 1, "no writer took the unit");
+            let (_, outcome) = db.commit(Rows::new(vec![6])).unwrap();
+            assert!(matches!(outcome, Outcome::Committed), "{outcome:?}");
+            assert_eq!(stored(&db), vec![1, 2, 3, 4, 5, 6], "{:?}", db.backend());
+        }
+    }
+
     #[test]
     fn a_panicking_unit_fails_its_batch_and_the_writer_goes_on() {
         for (db, _dir) in databases() {

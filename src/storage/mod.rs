@@ -38,7 +38,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -211,13 +211,14 @@ pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
 /// The database: a pool plus, on SQLite, the single-writer lock, and the group commit's
-/// writer thread ([`commit`]), started when first used.
+/// writer thread ([`commit`]), started when first used and again whenever it has stopped.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
     backend: Backend,
     writer: Option<Arc<Mutex<()>>>,
-    committer: Arc<OnceLock<Result<commit::Committer, String>>>,
+    committer: Arc<Mutex<Option<Arc<commit::Committer>>>>,
+    commit_stats: Arc<commit::CommitStats>,
 }
 
 impl Db {
@@ -243,41 +244,65 @@ impl Db {
             pool,
             backend,
             writer: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
-            committer: Arc::new(OnceLock::new()),
+            committer: Arc::new(Mutex::new(None)),
+            commit_stats: Arc::new(commit::CommitStats::default()),
         })
     }
 
     /// Writes `unit` with others in one transaction of the group commit ([`commit`]), and
-    /// returns it with its outcome once that transaction has ended.
+    /// returns it with its outcome once that transaction has ended. When the writer is gone,
+    /// the unit is written alone in a transaction of its own, and the next call starts a new
+    /// writer. `Err` only if the unit was lost, which [`commit`] rules out.
     pub fn commit<U: commit::Unit>(&self, unit: U) -> StorageResult<(U, commit::Outcome)> {
-        self.committer()?.commit(unit)
+        let unit = match self.committer() {
+            Some(committer) => match committer.commit(unit)? {
+                commit::Handed::Answered(unit, outcome) => return Ok((unit, outcome)),
+                commit::Handed::Abandoned(unit) => unit,
+            },
+            None => unit,
+        };
+        Ok(commit::write_alone(self, unit))
     }
 
-    /// The group commit's counts so far (zero before its first unit).
+    /// The group commit's counts so far, over every writer this handle's database started.
     pub fn commit_stats(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering;
-        match self.committer.get() {
-            Some(Ok(c)) => (
-                c.stats.batches.load(Ordering::Relaxed),
-                c.stats.units.load(Ordering::Relaxed),
-            ),
-            _ => (0, 0),
-        }
+        (
+            self.commit_stats.batches.load(Ordering::Relaxed),
+            self.commit_stats.units.load(Ordering::Relaxed),
+        )
     }
 
-    fn committer(&self) -> StorageResult<&commit::Committer> {
-        let started = self.committer.get_or_init(|| {
-            // The thread's own handle holds no committer, so dropping every other handle
-            // ends it.
-            let db = Db {
-                committer: Arc::new(OnceLock::new()),
-                ..self.clone()
-            };
-            commit::Committer::start(db).map_err(|e| e.to_string())
-        });
-        started.as_ref().map_err(|e| {
-            StorageError::Other(anyhow::anyhow!("the database writer did not start: {e}"))
-        })
+    /// The running writer, started if there is none (at the first commit, or because the
+    /// last one stopped); `None` when a thread cannot be started (the next call tries again).
+    fn committer(&self) -> Option<Arc<commit::Committer>> {
+        let mut slot = self
+            .committer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(running) = slot.as_ref().filter(|c| c.is_running()) {
+            return Some(Arc::clone(running));
+        }
+        if slot.is_some() {
+            tracing::warn!("the group commit's writer had stopped; starting another");
+        }
+        // The thread's own handle holds no committer, so dropping every other handle ends it.
+        let db = Db {
+            committer: Arc::new(Mutex::new(None)),
+            ..self.clone()
+        };
+        match commit::Committer::start(db, Arc::clone(&self.commit_stats)) {
+            Ok(started) => {
+                let started = Arc::new(started);
+                *slot = Some(Arc::clone(&started));
+                Some(started)
+            }
+            Err(e) => {
+                *slot = None;
+                tracing::error!(error = %e, "the group commit's writer did not start; writing the unit alone");
+                None
+            }
+        }
     }
 
     pub fn backend(&self) -> Backend {

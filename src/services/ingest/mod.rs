@@ -688,7 +688,7 @@ fn store_report(db: &Db, mut unit: ReportWrite) -> Result<ReportRow, TxError> {
                     ..done
                 };
             }
-            // The writer is gone with the unit: nothing of it is stored.
+            // The unit was lost (which `storage::commit` rules out): nothing of it is stored.
             Err(e) => return Err(TxError::Storage(e)),
         }
     }
