@@ -889,3 +889,71 @@ mod group_commit {
         }
     }
 }
+
+/// `storage::write_transaction` on SQLite begins `BEGIN IMMEDIATE`: two processes sharing one
+/// SQLite file (here two `Db`s, each with its own pool and its own in-process writer lock)
+/// run read-then-write transactions at once, and each waits for the other instead of
+/// failing with `SQLITE_BUSY_SNAPSHOT` (a deferred transaction whose snapshot another
+/// process's commit made stale cannot write, and no busy timeout helps it). SQLite only: the
+/// failure and the fix are SQLite's (on PostgreSQL a read-then-write takes row locks).
+mod sqlite_write_transactions {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::BigInt;
+    use ruad::storage::{Db, StorageError, write_transaction};
+    use std::time::Duration;
+
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+
+    /// Reads the counter, lets the other process run, then writes what it read plus one.
+    fn increment(db: &Db) -> Result<(), StorageError> {
+        db.write(|conn| {
+            write_transaction(conn, |conn| {
+                let read: Count = diesel::sql_query("SELECT n FROM counter").get_result(conn)?;
+                std::thread::sleep(Duration::from_millis(5));
+                diesel::sql_query("UPDATE counter SET n = ?")
+                    .bind::<BigInt, _>(read.n + 1)
+                    .execute(conn)?;
+                Ok(())
+            })
+        })
+    }
+
+    #[test]
+    fn two_processes_on_one_file_run_read_then_write_transactions_without_failing() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("shared.db").display());
+        let first = Db::connect(&url, 4).unwrap();
+        let second = Db::connect(&url, 4).unwrap();
+        first
+            .write(|c| {
+                diesel::sql_query("CREATE TABLE counter (n BIGINT NOT NULL)").execute(c)?;
+                diesel::sql_query("INSERT INTO counter (n) VALUES (0)").execute(c)?;
+                Ok(())
+            })
+            .unwrap();
+        let threads: Vec<_> = [first.clone(), second.clone()]
+            .into_iter()
+            .flat_map(|db| (0..3).map(move |_| db.clone()))
+            .map(|db| {
+                std::thread::spawn(move || {
+                    for _ in 0..10 {
+                        increment(&db)?;
+                    }
+                    Ok::<_, StorageError>(())
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap().unwrap();
+        }
+        // Each transaction read what the one before it wrote: none was lost.
+        let total: Count = second
+            .read(|c| Ok(diesel::sql_query("SELECT n FROM counter").get_result(c)?))
+            .unwrap();
+        assert_eq!(total.n, 60);
+    }
+}

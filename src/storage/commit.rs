@@ -32,7 +32,7 @@
 //!
 //! Must not depend on actix-web or `services`.
 
-use super::{Db, DbConnection, StorageError};
+use super::{Db, DbConnection, StorageError, write_transaction};
 use diesel::Connection;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -275,7 +275,7 @@ fn write_batch(
     let mut kept = vec![false; n];
     let written = catch_unwind(AssertUnwindSafe(|| {
         db.write(|conn| {
-            conn.transaction::<_, diesel::result::Error, _>(|conn| {
+            write_transaction::<_, diesel::result::Error>(conn, |conn| {
                 for (i, kept) in kept.iter_mut().enumerate() {
                     let saved = conn.transaction::<_, SavepointError, _>(|conn| {
                         write(i, conn).map_err(|Rollback| SavepointError::Refused)

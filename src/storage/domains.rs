@@ -12,6 +12,7 @@ use super::tenants::get_tenant;
 use super::{DbConnection, StorageError, StorageResult, TenantScope, now};
 use crate::domain::domain_name::DomainName;
 use crate::domain::ids::{DomainId, TenantId};
+use crate::storage::write_transaction;
 use base64::Engine;
 use diesel::prelude::*;
 use rand::RngCore;
@@ -72,7 +73,7 @@ pub fn insert_domain_and(
     name: &DomainName,
     then: impl FnOnce(&mut DbConnection, &Domain) -> StorageResult<()>,
 ) -> StorageResult<Domain> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let domain = insert_domain(conn, scope, tenant_id, name)?;
         then(conn, &domain)?;
         Ok(domain)
@@ -225,7 +226,7 @@ pub fn delete_domain(
     name: &str,
 ) -> StorageResult<()> {
     let domain = get_domain_by_name(conn, scope, name)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let id = domain.id.as_str();
         diesel::delete(reports::table.filter(reports::domain_id.eq(id))).execute(conn)?;
         diesel::delete(domains::table.filter(domains::id.eq(id))).execute(conn)?;

@@ -7,7 +7,9 @@
 //! - Storage functions are synchronous, take `&mut DbConnection`, and tenant-scoped ones take
 //!   the caller's [`TenantScope`] first so that no query can forget it.
 //! - On SQLite there is one writer: [`Db::write`] serializes write transactions in-process
-//!   (a busy timeout covers other processes).
+//!   (a busy timeout covers other processes). Every transaction that writes goes through
+//!   [`write_transaction`] (`BEGIN IMMEDIATE` on SQLite), so that timeout covers it from its
+//!   first read: a deferred one fails at once when another process wrote since it read.
 //!
 //! Must not depend on actix-web.
 
@@ -347,6 +349,52 @@ impl Db {
     ) -> StorageResult<T> {
         let mut conn = self.conn()?;
         f(&mut conn)
+    }
+}
+
+/// Runs `f` in a write transaction: on SQLite one that begins `BEGIN IMMEDIATE`, taking the
+/// database's write lock before its first read; on PostgreSQL an ordinary one. Nested in
+/// another transaction, it is a savepoint like `Connection::transaction`.
+///
+/// SQLite's default `BEGIN` (deferred) reads from a snapshot and asks for the write lock at
+/// its first write; if another connection (another process: [`Db::write`] serializes this
+/// one's) committed in between, the snapshot is stale and the write fails at once with
+/// `SQLITE_BUSY_SNAPSHOT`, which no busy timeout can wait out. Begun immediate, the
+/// transaction waits on the busy timeout for the lock instead and then reads what is current.
+/// Every transaction that writes uses this; `conn.transaction` stays for read-only ones and
+/// savepoints (`tests/architecture.rs` holds the list).
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let DbConnection::Sqlite(c) = conn else {
+        return conn.transaction(f);
+    };
+    let outermost = matches!(
+        AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(),
+        Ok(None)
+    );
+    if !outermost {
+        return conn.transaction(f);
+    }
+    // Begun on the SQLite connection's own transaction manager, which `DbConnection`'s
+    // delegates to: from here on the transaction is counted like one `transaction` began, and
+    // ends the same way (as diesel's `TransactionManager::transaction` ends it).
+    AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback.into()),
+        },
     }
 }
 

@@ -12,6 +12,7 @@ use crate::domain::ids::ReportId;
 use crate::storage::schema::{
     dmarc_records, domains, reports, tls_failures, tls_policies, uploads,
 };
+use crate::storage::write_transaction;
 use crate::storage::{DbConnection, StorageError, StorageResult, TenantScope};
 use diesel::prelude::*;
 
@@ -127,7 +128,7 @@ pub fn delete_report(
     id: &ReportId,
 ) -> StorageResult<()> {
     let report = get_report(conn, scope, id)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         crate::storage::lock_domain_rollups(conn, report.domain_id.as_str())?;
         // A DMARC report whose records retention deleted cannot leave the per-source sums
         // (nor come back into them): what it added can no longer be recomputed.
