@@ -257,6 +257,7 @@ pub fn find_own_domain_for(
     let mut found: Vec<super::domains::Domain> = domains::table
         .filter(domains::tenant_id.eq(tenant_id.as_str()))
         .filter(domains::name.eq_any(&candidates))
+        .filter(domains::deleting_since.is_null())
         .select(super::domains::Domain::as_select())
         .load(conn)?;
     // The longest name is the nearest.

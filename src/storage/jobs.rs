@@ -251,7 +251,7 @@ struct IdRow {
 pub fn domains_without_job(conn: &mut DbConnection, kind: JobKind) -> StorageResult<Vec<DomainId>> {
     let text = sql(
         conn,
-        "SELECT d.id FROM domains d WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = ? \
+        "SELECT d.id FROM domains d WHERE d.deleting_since IS NULL AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = ? \
          AND j.payload = '{\"domain_id\":\"' || d.id || '\"}') ORDER BY d.id",
     );
     let rows: Vec<IdRow> = diesel::sql_query(text)

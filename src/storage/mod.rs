@@ -137,8 +137,9 @@ impl TenantScope {
     }
 }
 
-/// `Ok` when `domain` belongs to a tenant in `scope`, else [`StorageError::NotFound`] (also
-/// when it does not exist, so another tenant's domain looks like none). Reads keyed by a
+/// `Ok` when `domain` belongs to a tenant in `scope` and is not being deleted, else
+/// [`StorageError::NotFound`] (also when it does not exist, so another tenant's domain looks
+/// like none). Reads keyed by a
 /// domain id call this before their query: one lookup by primary keys (the domain, then its
 /// tenant), so the scope constrains them without changing the plans of the aggregate queries.
 pub(crate) fn domain_in_scope(
@@ -150,6 +151,7 @@ pub(crate) fn domain_in_scope(
     let path: Option<String> = domains::table
         .inner_join(tenants::table.on(tenants::id.eq(domains::tenant_id)))
         .filter(domains::id.eq(domain.as_str()))
+        .filter(domains::deleting_since.is_null())
         .select(tenants::path)
         .first(conn)
         .optional()?;

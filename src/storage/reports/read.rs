@@ -41,6 +41,14 @@ pub fn list_reports(
         .select(tenants::id);
     let mut query = reports::table
         .filter(reports::tenant_id.eq_any(in_scope))
+        // A domain being deleted shows none of its reports (usually none is).
+        .filter(
+            reports::domain_id.ne_all(
+                domains::table
+                    .filter(domains::deleting_since.is_not_null())
+                    .select(domains::id),
+            ),
+        )
         .into_boxed();
     if let Some(d) = &filter.domain_id {
         query = query.filter(reports::domain_id.eq(d.clone()));
@@ -83,6 +91,14 @@ pub fn get_report(
     Ok(reports::table
         .filter(reports::id.eq(id.as_str()))
         .filter(reports::tenant_id.eq_any(in_scope))
+        // A domain being deleted shows none of its reports (usually none is).
+        .filter(
+            reports::domain_id.ne_all(
+                domains::table
+                    .filter(domains::deleting_since.is_not_null())
+                    .select(domains::id),
+            ),
+        )
         .select(ReportRow::as_select())
         .first(conn)?)
 }
