@@ -1,6 +1,10 @@
 //! The direction of dependencies between the top-level modules of `src/` (see `src/lib.rs`):
 //! a module may name (`crate::…`) only modules of a lower layer, never one of its own layer
 //! or above. Comments are ignored; code, `use` lines and test modules are not.
+//!
+//! Also: every transaction that may write goes through `storage::write_transaction` (on
+//! SQLite `BEGIN IMMEDIATE`, see its docs); a plain diesel `.transaction(` is allowed only
+//! where [`PLAIN_TRANSACTIONS`] says why.
 
 #![allow(clippy::expect_used)]
 
@@ -140,5 +144,45 @@ fn the_check_sees_plain_grouped_and_nested_paths_and_skips_comments() {
     assert_eq!(
         named_modules(code),
         ["storage", "api", "domain", "services"]
+    );
+}
+
+/// The files that may open a plain (on SQLite deferred) diesel transaction, and why.
+const PLAIN_TRANSACTIONS: &[(&str, &str)] = &[
+    ("storage/mod.rs", "write_transaction itself"),
+    ("storage/query.rs", "read-only bounded reads"),
+    (
+        "storage/commit.rs",
+        "each unit's savepoint, inside the batch's write transaction",
+    ),
+];
+
+#[test]
+fn transactions_that_may_write_begin_immediate_on_sqlite() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut found = Vec::new();
+    for file in &files {
+        let relative = file.strip_prefix(&src).expect("under src");
+        if PLAIN_TRANSACTIONS
+            .iter()
+            .any(|(allowed, _)| relative == Path::new(allowed))
+        {
+            continue;
+        }
+        let code = std::fs::read_to_string(file).expect("read source");
+        for (n, line) in code.lines().enumerate() {
+            let line = line.split("//").next().unwrap_or("");
+            if line.contains(".transaction(") || line.contains(".transaction::<") {
+                found.push(format!("{}:{}", relative.display(), n + 1));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "plain transactions (use storage::write_transaction, or list the file with why):\n{}",
+        found.join("\n")
     );
 }

@@ -827,6 +827,63 @@ mod group_commit {
         }
     }
 
+    /// A unit whose [`Unit::weight`] panics: the writer asks it outside any savepoint, so
+    /// the panic ends the writer thread (no test hook needed to kill it).
+    struct Poison(Rows);
+
+    impl Unit for Poison {
+        fn write(&mut self, conn: &mut DbConnection) -> Result<(), Rollback> {
+            self.0.write(conn)
+        }
+
+        fn weight(&self) -> usize {
+            panic!("a unit whose weight panics")
+        }
+    }
+
+    #[test]
+    fn a_writer_that_dies_gives_every_unit_back_to_be_written_and_the_next_commit_starts_another() {
+        for (db, _dir) in databases() {
+            setup(&db);
+            // One unit holds the writer while the poisoned one, then two more, queue behind
+            // it: the writer panics taking the poisoned one into its next batch.
+            let mut first = Rows::new(vec![1]);
+            first.pause = Duration::from_millis(300);
+            let db1 = db.clone();
+            let head = std::thread::spawn(move || db1.commit(first).unwrap().1);
+            std::thread::sleep(Duration::from_millis(50));
+            let db2 = db.clone();
+            let poison =
+                std::thread::spawn(move || db2.commit(Poison(Rows::new(vec![2]))).unwrap().1);
+            std::thread::sleep(Duration::from_millis(50));
+            let behind: Vec<_> = [3, 4]
+                .into_iter()
+                .map(|id| {
+                    let db = db.clone();
+                    std::thread::spawn(move || db.commit(Rows::new(vec![id])).unwrap().1)
+                })
+                .collect();
+            assert!(matches!(head.join().unwrap(), Outcome::Committed));
+            // The units the dead writer held or had queued were written alone.
+            let outcome = poison.join().unwrap();
+            assert!(matches!(outcome, Outcome::Committed), "{outcome:?}");
+            for unit in behind {
+                let outcome = unit.join().unwrap();
+                assert!(matches!(outcome, Outcome::Committed), "{outcome:?}");
+            }
+            assert_eq!(stored(&db), vec![1, 2, 3, 4], "{:?}", db.backend());
+            // The next unit goes through a new writer (it counts units; writing alone does
+            // not), and later ones share its transactions again.
+            let (_, before) = db.commit_stats();
+            let (_, outcome) = db.commit(Rows::new(vec![5])).unwrap();
+            assert!(matches!(outcome, Outcome::Committed), "{outcome:?}");
+            assert_eq!(db.commit_stats().1, before + 1, "no writer took the unit");
+            let (_, outcome) = db.commit(Rows::new(vec![6])).unwrap();
+            assert!(matches!(outcome, Outcome::Committed), "{outcome:?}");
+            assert_eq!(stored(&db), vec![1, 2, 3, 4, 5, 6], "{:?}", db.backend());
+        }
+    }
+
     #[test]
     fn a_panicking_unit_fails_its_batch_and_the_writer_goes_on() {
         for (db, _dir) in databases() {
@@ -854,5 +911,73 @@ mod group_commit {
             assert!(matches!(db.commit(again).unwrap().1, Outcome::Committed));
             assert_eq!(stored(&db), vec![1, 3]);
         }
+    }
+}
+
+/// `storage::write_transaction` on SQLite begins `BEGIN IMMEDIATE`: two processes sharing one
+/// SQLite file (here two `Db`s, each with its own pool and its own in-process writer lock)
+/// run read-then-write transactions at once, and each waits for the other instead of
+/// failing with `SQLITE_BUSY_SNAPSHOT` (a deferred transaction whose snapshot another
+/// process's commit made stale cannot write, and no busy timeout helps it). SQLite only: the
+/// failure and the fix are SQLite's (on PostgreSQL a read-then-write takes row locks).
+mod sqlite_write_transactions {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::BigInt;
+    use ruad::storage::{Db, StorageError, write_transaction};
+    use std::time::Duration;
+
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+
+    /// Reads the counter, lets the other process run, then writes what it read plus one.
+    fn increment(db: &Db) -> Result<(), StorageError> {
+        db.write(|conn| {
+            write_transaction(conn, |conn| {
+                let read: Count = diesel::sql_query("SELECT n FROM counter").get_result(conn)?;
+                std::thread::sleep(Duration::from_millis(5));
+                diesel::sql_query("UPDATE counter SET n = ?")
+                    .bind::<BigInt, _>(read.n + 1)
+                    .execute(conn)?;
+                Ok(())
+            })
+        })
+    }
+
+    #[test]
+    fn two_processes_on_one_file_run_read_then_write_transactions_without_failing() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("shared.db").display());
+        let first = Db::connect(&url, 4).unwrap();
+        let second = Db::connect(&url, 4).unwrap();
+        first
+            .write(|c| {
+                diesel::sql_query("CREATE TABLE counter (n BIGINT NOT NULL)").execute(c)?;
+                diesel::sql_query("INSERT INTO counter (n) VALUES (0)").execute(c)?;
+                Ok(())
+            })
+            .unwrap();
+        let threads: Vec<_> = [first.clone(), second.clone()]
+            .into_iter()
+            .flat_map(|db| (0..3).map(move |_| db.clone()))
+            .map(|db| {
+                std::thread::spawn(move || {
+                    for _ in 0..10 {
+                        increment(&db)?;
+                    }
+                    Ok::<_, StorageError>(())
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap().unwrap();
+        }
+        // Each transaction read what the one before it wrote: none was lost.
+        let total: Count = second
+            .read(|c| Ok(diesel::sql_query("SELECT n FROM counter").get_result(c)?))
+            .unwrap();
+        assert_eq!(total.n, 60);
     }
 }

@@ -148,8 +148,9 @@
 //! - `digest_schedule_seconds` [`RUAD_DIGEST_SCHEDULE_SECONDS`]: how often due digests are
 //!   looked for (default 60, 1 to 3600).
 //! - `retention_sweep_seconds` [`RUAD_RETENTION_SWEEP_SECONDS`]: how often the retention
-//!   sweep deletes what tenants' retention settings let expire (default 600; 0 turns it off,
-//!   at most 86400). One sweep runs at most a minute; the next goes on where it stopped.
+//!   sweep deletes what tenants' retention settings let expire and finishes domain deletions
+//!   a crash interrupted (default 600; 0 turns it off, at most 86400). One sweep runs at most
+//!   a minute; the next goes on where it stopped.
 //!
 //! [`SETTINGS_HELP`] lists the same keys for `ruad serve --help`; a test keeps it, this list
 //! and README.md's settings table complete.

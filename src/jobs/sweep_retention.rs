@@ -1,6 +1,7 @@
 //! The retention sweeper (no job kind): every `retention_sweep_every` it runs
 //! `services::retention::sweep` for at most [`BUDGET`], which deletes what tenants' retention
-//! settings let expire in small batches; what is left waits for the next sweep.
+//! settings let expire in small batches, after finishing any domain deletion a crash
+//! interrupted; what is left waits for the next sweep.
 //!
 //! On PostgreSQL several instances may sweep at once: every deletion is idempotent and each
 //! batch is its own short transaction, so they only share the work.

@@ -18,7 +18,10 @@
 //! when a tenant's own settings change).
 //!
 //! # The sweep
-//! [`sweep`] walks the tenants with an effective setting and deletes what expired in small
+//! [`sweep`] first finishes the deletion of every domain still marked as being deleted
+//! (`services::domains::delete_domain` marks it, then deletes in batches; a crash between
+//! them leaves the mark, and the domain invisible, until the sweep is done with it). Then it
+//! walks the tenants with an effective setting and deletes what expired in small
 //! batches ([`BATCH`] rows, one transaction each, under the writer on SQLite), until nothing
 //! is left or its time budget is spent (the next sweep goes on). Nothing is deleted before its
 //! time: cutoffs are computed from `now` and the settings when the sweep starts. Each deletion
@@ -34,7 +37,7 @@ use crate::domain::days::month_start;
 use crate::domain::ids::TenantId;
 use crate::services::metrics::Metrics;
 use crate::storage::retention as store;
-use crate::storage::{Db, StorageError, StorageResult, TenantScope, tenants};
+use crate::storage::{Db, StorageError, StorageResult, TenantScope, domains, tenants};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
@@ -226,6 +229,8 @@ pub struct Swept {
     pub rollup_rows: u64,
     /// Uploads deleted (no report uses them any more).
     pub uploads: u64,
+    /// Domains whose interrupted deletion the sweep finished.
+    pub domains: u64,
     /// Whether everything that expired is gone (else the budget ran out first).
     pub done: bool,
 }
@@ -237,6 +242,14 @@ pub fn sweep(db: &Db, metrics: &Metrics, now: i64, budget: Duration) -> StorageR
     let over = || started.elapsed() >= budget;
     let (paths, own) = db.read(|conn| Ok((store::list_tenant_paths(conn)?, own_map(conn)?)))?;
     let mut swept = Swept::default();
+    // Deletions of domains that a crash (or a lost request) left unfinished, oldest first.
+    for (domain, tenant) in db.read(domains::list_deleting_domains)? {
+        if over() {
+            return Ok(swept);
+        }
+        crate::services::domains::finish_deleting(db, &domain, &tenant)?;
+        swept.domains += 1;
+    }
     let today = now.div_euclid(86_400);
     for (tenant, path) in paths {
         let (records, rollups) = resolve(&path, &own);

@@ -18,6 +18,7 @@ use super::{DbConnection, StorageError, StorageResult, TenantScope, jobs};
 use crate::domain::digest::{Frequency, Period, Schedule};
 use crate::domain::ids::{DigestDeliveryId, DigestId, DomainId, TenantId};
 use crate::domain::job::JobKind;
+use crate::storage::write_transaction;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
@@ -265,7 +266,7 @@ pub fn delete_digest(
 ) -> StorageResult<()> {
     let digest = get_digest(conn, scope, id)?;
     let id = digest.id.as_str();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         diesel::delete(digest_deliveries::table.filter(digest_deliveries::digest_id.eq(id)))
             .execute(conn)?;
         diesel::delete(digests::table.filter(digests::id.eq(id))).execute(conn)?;
@@ -302,7 +303,7 @@ fn insert_delivery(
         sent_at: None,
         created_at: now,
     };
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         diesel::insert_into(digest_deliveries::table)
             .values(delivery.clone())
             .execute(conn)?;
@@ -358,7 +359,7 @@ pub fn queue_due(conn: &mut DbConnection, now: i64) -> StorageResult<usize> {
         let run = schedule.latest_run(at);
         let next = schedule.next_run(at).timestamp();
         let period = schedule.period_of(run);
-        let taken = conn.transaction(|conn| {
+        let taken = write_transaction(conn, |conn| {
             let claimed = diesel::update(
                 digests::table
                     .filter(digests::id.eq(digest.id.as_str()))
@@ -463,7 +464,7 @@ pub fn record_attempt(
             Some(attempt.reply.clone()),
         ),
     };
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         // The job first: its row lock orders this against a competing claim.
         let held = match attempt.outcome {
             Outcome::RetryAt(at) => jobs::retry(conn, lease, at, &attempt.reply)?,
@@ -518,7 +519,7 @@ pub fn abandon_delivery(
     delivery_id: &DigestDeliveryId,
     reason: &str,
 ) -> StorageResult<bool> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !jobs::complete(conn, lease)? {
             return Ok(false);
         }

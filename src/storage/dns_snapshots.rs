@@ -5,6 +5,7 @@ use super::domains::{Domain, get_domain_by_name};
 use super::schema::dns_snapshots;
 use super::{DbConnection, StorageResult, TenantScope, new_id};
 use crate::domain::ids::{DomainId, TenantId};
+use crate::storage::write_transaction;
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable)]
@@ -67,7 +68,7 @@ pub fn insert_for_domain(
     items: Vec<NewSnapshot>,
     only_changes: bool,
 ) -> StorageResult<Vec<DnsSnapshot>> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let latest = if only_changes {
             latest_for_domain(conn, &domain.id)?
         } else {

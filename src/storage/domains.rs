@@ -6,12 +6,19 @@
 //! match several domains: lookups by name then fail with [`StorageError::Ambiguous`] naming
 //! the tenants (all visible to the caller), and the caller names the domain by its id or
 //! the tenant instead.
+//!
+//! A domain being deleted (`deleting_since` set, [`mark_domain_deleting`]) is invisible: no
+//! lookup here (by name, id, token, list, report resolution) nor [`super::domain_in_scope`]
+//! finds it, so no read, aggregate or ingest reaches its data while it goes in batches. Its
+//! name stays taken for its tenant until the row goes ([`finish_domain_deletion`]):
+//! registering it again is a conflict that says so.
 
 use super::schema::{domains, reports};
 use super::tenants::get_tenant;
 use super::{DbConnection, StorageError, StorageResult, TenantScope, now};
 use crate::domain::domain_name::DomainName;
 use crate::domain::ids::{DomainId, TenantId};
+use crate::storage::write_transaction;
 use base64::Engine;
 use diesel::prelude::*;
 use rand::RngCore;
@@ -44,6 +51,19 @@ pub fn insert_domain(
     name: &DomainName,
 ) -> StorageResult<Domain> {
     get_tenant(conn, scope, tenant_id)?;
+    // Asked before the insert: on PostgreSQL nothing more can be read in a transaction once a
+    // unique violation has aborted it.
+    let deleting = domains::table
+        .filter(domains::tenant_id.eq(tenant_id.as_str()))
+        .filter(domains::name.eq(name.as_str()))
+        .filter(domains::deleting_since.is_not_null())
+        .count()
+        .get_result::<i64>(conn)?;
+    if deleting > 0 {
+        return Err(StorageError::Conflict(format!(
+            "domain {name} of tenant {tenant_id} is being deleted; it can be registered again once that has finished"
+        )));
+    }
     let domain = Domain {
         id: DomainId::generate(),
         tenant_id: tenant_id.clone(),
@@ -72,7 +92,7 @@ pub fn insert_domain_and(
     name: &DomainName,
     then: impl FnOnce(&mut DbConnection, &Domain) -> StorageResult<()>,
 ) -> StorageResult<Domain> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let domain = insert_domain(conn, scope, tenant_id, name)?;
         then(conn, &domain)?;
         Ok(domain)
@@ -92,6 +112,7 @@ pub fn list_domains(
         .select(tenants::id);
     let mut query = domains::table
         .filter(domains::tenant_id.eq_any(tenants_in_scope))
+        .filter(domains::deleting_since.is_null())
         .select(Domain::as_select())
         .order(domains::name.asc())
         .limit(limit)
@@ -145,6 +166,7 @@ fn find_domains_by_name(
     Ok(domains::table
         .filter(domains::name.eq(name))
         .filter(domains::tenant_id.eq_any(tenants_in_scope))
+        .filter(domains::deleting_since.is_null())
         .select(Domain::as_select())
         .order(domains::tenant_id.asc())
         .limit(20)
@@ -163,6 +185,7 @@ fn find_domain_in_scope_by_id(
     Ok(domains::table
         .filter(domains::id.eq(id.as_str()))
         .filter(domains::tenant_id.eq_any(tenants_in_scope))
+        .filter(domains::deleting_since.is_null())
         .select(Domain::as_select())
         .first(conn)?)
 }
@@ -196,6 +219,7 @@ pub fn find_domain_by_ingest_token(
 ) -> StorageResult<Option<Domain>> {
     Ok(domains::table
         .filter(domains::ingest_token.eq(token))
+        .filter(domains::deleting_since.is_null())
         .select(Domain::as_select())
         .first(conn)
         .optional()?)
@@ -217,18 +241,54 @@ pub fn rotate_ingest_token(
     })
 }
 
-/// Deletes a domain with all its reports.
+/// Begins deleting a domain of the scope: marks it (`deleting_since`), which hides it from
+/// every lookup, and deletes its issues (a few rows, so that no list of issues shows them
+/// meanwhile), in one transaction. The rest goes in batches, then [`finish_domain_deletion`].
 #[tracing::instrument(skip_all, fields(tenant_id = %scope.tenant_id))]
-pub fn delete_domain(
+pub fn mark_domain_deleting(
     conn: &mut DbConnection,
     scope: &TenantScope,
     name: &str,
-) -> StorageResult<()> {
-    let domain = get_domain_by_name(conn, scope, name)?;
-    conn.transaction(|conn| {
+    now: i64,
+) -> StorageResult<Domain> {
+    use super::schema::issues;
+    write_transaction(conn, |conn| {
+        let domain = get_domain_by_name(conn, scope, name)?;
         let id = domain.id.as_str();
-        diesel::delete(reports::table.filter(reports::domain_id.eq(id))).execute(conn)?;
-        diesel::delete(domains::table.filter(domains::id.eq(id))).execute(conn)?;
+        diesel::update(domains::table.filter(domains::id.eq(id)))
+            .set(domains::deleting_since.eq(Some(now)))
+            .execute(conn)?;
+        diesel::delete(issues::table.filter(issues::domain_id.eq(id))).execute(conn)?;
+        Ok(domain)
+    })
+}
+
+/// The domains whose deletion has begun and not finished, as (domain, tenant).
+pub fn list_deleting_domains(conn: &mut DbConnection) -> StorageResult<Vec<(DomainId, TenantId)>> {
+    Ok(domains::table
+        .filter(domains::deleting_since.is_not_null())
+        .order(domains::deleting_since.asc())
+        .select((domains::id, domains::tenant_id))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .map(|(d, t)| (DomainId::from(d), TenantId::from(t)))
+        .collect())
+}
+
+/// Deletes a domain marked by [`mark_domain_deleting`] with its reports; the rows left
+/// (per-report rollups, snapshots, …) cascade. A domain not marked is left alone.
+pub fn finish_domain_deletion(conn: &mut DbConnection, id: &DomainId) -> StorageResult<()> {
+    write_transaction(conn, |conn| {
+        let marked = domains::table
+            .filter(domains::id.eq(id.as_str()))
+            .filter(domains::deleting_since.is_not_null())
+            .count()
+            .get_result::<i64>(conn)?;
+        if marked == 0 {
+            return Ok(());
+        }
+        diesel::delete(reports::table.filter(reports::domain_id.eq(id.as_str()))).execute(conn)?;
+        diesel::delete(domains::table.filter(domains::id.eq(id.as_str()))).execute(conn)?;
         Ok(())
     })
 }
@@ -244,10 +304,12 @@ pub fn list_domain_report_ids(
         .load(conn)?)
 }
 
-/// The domain with id `id`, whoever owns it (background jobs, which have no caller).
+/// The domain with id `id`, whoever owns it (background jobs, which have no caller); `None`
+/// once its deletion has begun.
 pub fn find_domain_by_id(conn: &mut DbConnection, id: &DomainId) -> StorageResult<Option<Domain>> {
     Ok(domains::table
         .filter(domains::id.eq(id.as_str()))
+        .filter(domains::deleting_since.is_null())
         .select(Domain::as_select())
         .first(conn)
         .optional()?)
@@ -256,6 +318,7 @@ pub fn find_domain_by_id(conn: &mut DbConnection, id: &DomainId) -> StorageResul
 /// Every registered domain's id (background scheduling).
 pub fn list_all_domain_ids(conn: &mut DbConnection) -> StorageResult<Vec<DomainId>> {
     Ok(domains::table
+        .filter(domains::deleting_since.is_null())
         .order(domains::id.asc())
         .select(domains::id)
         .load::<String>(conn)?

@@ -11,6 +11,7 @@ use super::schema::{failure_report_types, failure_reports, failure_settings};
 use super::{DbConnection, StorageError, StorageResult, TenantScope, domain_in_scope, now, sql};
 use crate::domain::failure::FailurePrivacy;
 use crate::domain::ids::{DomainId, ReportId, TenantId, UploadId};
+use crate::storage::write_transaction;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
@@ -452,7 +453,7 @@ pub fn delete_failure(
 ) -> StorageResult<()> {
     use super::schema::{reports, uploads};
     get_failure(conn, scope, domain, id)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let upload: Option<String> = failure_reports::table
             .filter(failure_reports::id.eq(id.as_str()))
             .select(failure_reports::upload_id)

@@ -15,6 +15,7 @@ use super::schema::{domains, intake_addresses, tenants};
 use super::tenants::get_tenant;
 use super::{DbConnection, StorageError, StorageResult, TenantScope, now};
 use crate::domain::ids::{DomainId, TenantId};
+use crate::storage::write_transaction;
 use diesel::prelude::*;
 use rand::Rng;
 
@@ -147,7 +148,7 @@ pub fn rotate_tenant_address(
     tenant_id: &TenantId,
 ) -> StorageResult<String> {
     get_tenant(conn, scope, tenant_id)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         diesel::delete(
             intake_addresses::table
                 .filter(intake_addresses::tenant_id.eq(tenant_id.as_str()))
@@ -175,7 +176,7 @@ pub fn rotate_domain_address(
     tenant_id: &TenantId,
     domain: &DomainId,
 ) -> StorageResult<String> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         diesel::delete(
             intake_addresses::table.filter(intake_addresses::domain_id.eq(domain.as_str())),
         )
@@ -256,6 +257,7 @@ pub fn find_own_domain_for(
     let mut found: Vec<super::domains::Domain> = domains::table
         .filter(domains::tenant_id.eq(tenant_id.as_str()))
         .filter(domains::name.eq_any(&candidates))
+        .filter(domains::deleting_since.is_null())
         .select(super::domains::Domain::as_select())
         .load(conn)?;
     // The longest name is the nearest.

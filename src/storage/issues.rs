@@ -17,6 +17,7 @@ use super::{DbConnection, StorageError, StorageResult, TenantScope, webhooks};
 use crate::domain::event::Event;
 use crate::domain::ids::{DomainId, IssueId, TenantId};
 use crate::domain::issue::{DetectedIssue, IssueCode, IssueSeverity, IssueStatus};
+use crate::storage::write_transaction;
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, Queryable, Selectable, Insertable, AsChangeset)]
@@ -82,7 +83,7 @@ pub fn reconcile(
     undetermined: &[IssueCode],
     now: i64,
 ) -> StorageResult<Changes> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         // Two evaluations of one domain (a job and an API call, or two instances) must not
         // interleave: on PostgreSQL the domain row serializes them; SQLite has one writer.
         if let DbConnection::Pg(pg) = conn {
@@ -352,7 +353,7 @@ pub fn set_issue_status(
     status: IssueStatus,
     now: i64,
 ) -> StorageResult<(IssueRow, String)> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let row = get_issue(conn, scope, id)?;
         if row.status == IssueStatus::Resolved.as_str() {
             return Err(StorageError::Conflict(

@@ -22,6 +22,7 @@ use super::schema::jobs;
 use super::{DbConnection, StorageResult, sql};
 use crate::domain::ids::{DeliveryId, DomainId, JobId, ReportId, TenantId};
 use crate::domain::job::JobKind;
+use crate::storage::write_transaction;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Nullable, Text};
 
@@ -231,7 +232,7 @@ pub fn enqueue_spread(
     start: i64,
     spread: i64,
 ) -> StorageResult<()> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         for (i, payload) in payloads.iter().enumerate() {
             let offset = i64::try_from(i).unwrap_or(0) % spread.max(1);
             enqueue(conn, None, kind, payload, start + offset)?;
@@ -250,7 +251,7 @@ struct IdRow {
 pub fn domains_without_job(conn: &mut DbConnection, kind: JobKind) -> StorageResult<Vec<DomainId>> {
     let text = sql(
         conn,
-        "SELECT d.id FROM domains d WHERE NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = ? \
+        "SELECT d.id FROM domains d WHERE d.deleting_since IS NULL AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.kind = ? \
          AND j.payload = '{\"domain_id\":\"' || d.id || '\"}') ORDER BY d.id",
     );
     let rows: Vec<IdRow> = diesel::sql_query(text)
@@ -304,7 +305,7 @@ pub fn claim(
         .bind::<BigInt, _>(now)
         .bind::<BigInt, _>(max)
         .load(pg)?,
-        DbConnection::Sqlite(_) => conn.transaction(|conn| {
+        DbConnection::Sqlite(_) => write_transaction(conn, |conn| {
             let due: Vec<JobRow> = jobs::table
                 .filter(jobs::kind.eq(kind.as_str()))
                 .filter(jobs::run_at.le(now))
@@ -345,7 +346,7 @@ pub fn heartbeat(
     leases: &[Lease],
     until: i64,
 ) -> StorageResult<Vec<JobId>> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let mut renewed = Vec::new();
         for lease in leases {
             let n = diesel::update(jobs::table)

@@ -5,6 +5,7 @@ use super::tenants::get_tenant;
 use super::{DbConnection, StorageResult, TenantScope, now};
 use crate::domain::ids::{ApiKeyId, TenantId};
 use crate::domain::tenant::Role;
+use crate::storage::write_transaction;
 use base64::Engine;
 use diesel::prelude::*;
 use rand::RngCore;
@@ -112,7 +113,7 @@ pub fn revoke_api_key(
     get_tenant(conn, scope, tenant_id)?;
     let (tenant_id, key_id) = (tenant_id.as_str(), key_id.as_str());
     let at = now();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let key: ApiKey = api_keys::table
             .filter(api_keys::id.eq(key_id))
             .filter(api_keys::tenant_id.eq(tenant_id))

@@ -22,6 +22,7 @@ use super::tenants::get_tenant;
 use super::{DbConnection, StorageResult, TenantScope, jobs};
 use crate::domain::ids::{MailboxId, TenantId};
 use crate::domain::job::JobKind;
+use crate::storage::write_transaction;
 use diesel::prelude::*;
 
 /// A mailbox row.
@@ -134,7 +135,7 @@ pub fn insert_mailbox(
     mailbox: &Mailbox,
 ) -> StorageResult<Mailbox> {
     get_tenant(conn, scope, &mailbox.tenant_id)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         diesel::insert_into(mailboxes::table)
             .values(mailbox.clone())
             .execute(conn)?;
@@ -207,7 +208,7 @@ pub fn update_settings(
     updated: &Mailbox,
     now: i64,
 ) -> StorageResult<Mailbox> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let current = get_mailbox(conn, scope, &updated.id)?;
         let restart = current.host != updated.host
             || current.username != updated.username
@@ -257,7 +258,7 @@ pub fn delete_mailbox(
     id: &MailboxId,
 ) -> StorageResult<()> {
     let mailbox = get_mailbox(conn, scope, id)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         diesel::delete(
             jobs_table::table
                 .filter(jobs_table::kind.eq(JobKind::PollMailbox.as_str()))
@@ -280,7 +281,7 @@ pub fn poll_now(
     id: &MailboxId,
     now: i64,
 ) -> StorageResult<bool> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let mailbox = get_mailbox(conn, scope, id)?;
         if !mailbox.enabled {
             return Ok(false);
@@ -378,7 +379,7 @@ pub fn record_messages(
     id: &MailboxId,
     outcomes: &[MessageOutcome],
 ) -> StorageResult<()> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         for outcome in outcomes {
             record_message(conn, id, outcome)?;
         }
@@ -412,7 +413,7 @@ pub fn finish_poll(
     id: &MailboxId,
     next: i64,
 ) -> StorageResult<bool> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !jobs::complete(conn, lease)? {
             return Ok(false);
         }

@@ -7,7 +7,9 @@
 //! - Storage functions are synchronous, take `&mut DbConnection`, and tenant-scoped ones take
 //!   the caller's [`TenantScope`] first so that no query can forget it.
 //! - On SQLite there is one writer: [`Db::write`] serializes write transactions in-process
-//!   (a busy timeout covers other processes).
+//!   (a busy timeout covers other processes). Every transaction that writes goes through
+//!   [`write_transaction`] (`BEGIN IMMEDIATE` on SQLite), so that timeout covers it from its
+//!   first read: a deferred one fails at once when another process wrote since it read.
 //!
 //! Must not depend on actix-web.
 
@@ -38,7 +40,7 @@ use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -135,8 +137,9 @@ impl TenantScope {
     }
 }
 
-/// `Ok` when `domain` belongs to a tenant in `scope`, else [`StorageError::NotFound`] (also
-/// when it does not exist, so another tenant's domain looks like none). Reads keyed by a
+/// `Ok` when `domain` belongs to a tenant in `scope` and is not being deleted, else
+/// [`StorageError::NotFound`] (also when it does not exist, so another tenant's domain looks
+/// like none). Reads keyed by a
 /// domain id call this before their query: one lookup by primary keys (the domain, then its
 /// tenant), so the scope constrains them without changing the plans of the aggregate queries.
 pub(crate) fn domain_in_scope(
@@ -148,6 +151,7 @@ pub(crate) fn domain_in_scope(
     let path: Option<String> = domains::table
         .inner_join(tenants::table.on(tenants::id.eq(domains::tenant_id)))
         .filter(domains::id.eq(domain.as_str()))
+        .filter(domains::deleting_since.is_null())
         .select(tenants::path)
         .first(conn)
         .optional()?;
@@ -211,13 +215,14 @@ pub type Pool = r2d2::Pool<Manager>;
 pub type PooledConnection = r2d2::PooledConnection<Manager>;
 
 /// The database: a pool plus, on SQLite, the single-writer lock, and the group commit's
-/// writer thread ([`commit`]), started when first used.
+/// writer thread ([`commit`]), started when first used and again whenever it has stopped.
 #[derive(Clone)]
 pub struct Db {
     pool: Pool,
     backend: Backend,
     writer: Option<Arc<Mutex<()>>>,
-    committer: Arc<OnceLock<Result<commit::Committer, String>>>,
+    committer: Arc<Mutex<Option<Arc<commit::Committer>>>>,
+    commit_stats: Arc<commit::CommitStats>,
 }
 
 impl Db {
@@ -243,41 +248,65 @@ impl Db {
             pool,
             backend,
             writer: (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(()))),
-            committer: Arc::new(OnceLock::new()),
+            committer: Arc::new(Mutex::new(None)),
+            commit_stats: Arc::new(commit::CommitStats::default()),
         })
     }
 
     /// Writes `unit` with others in one transaction of the group commit ([`commit`]), and
-    /// returns it with its outcome once that transaction has ended.
+    /// returns it with its outcome once that transaction has ended. When the writer is gone,
+    /// the unit is written alone in a transaction of its own, and the next call starts a new
+    /// writer. `Err` only if the unit was lost, which [`commit`] rules out.
     pub fn commit<U: commit::Unit>(&self, unit: U) -> StorageResult<(U, commit::Outcome)> {
-        self.committer()?.commit(unit)
+        let unit = match self.committer() {
+            Some(committer) => match committer.commit(unit)? {
+                commit::Handed::Answered(unit, outcome) => return Ok((unit, outcome)),
+                commit::Handed::Abandoned(unit) => unit,
+            },
+            None => unit,
+        };
+        Ok(commit::write_alone(self, unit))
     }
 
-    /// The group commit's counts so far (zero before its first unit).
+    /// The group commit's counts so far, over every writer this handle's database started.
     pub fn commit_stats(&self) -> (u64, u64) {
         use std::sync::atomic::Ordering;
-        match self.committer.get() {
-            Some(Ok(c)) => (
-                c.stats.batches.load(Ordering::Relaxed),
-                c.stats.units.load(Ordering::Relaxed),
-            ),
-            _ => (0, 0),
-        }
+        (
+            self.commit_stats.batches.load(Ordering::Relaxed),
+            self.commit_stats.units.load(Ordering::Relaxed),
+        )
     }
 
-    fn committer(&self) -> StorageResult<&commit::Committer> {
-        let started = self.committer.get_or_init(|| {
-            // The thread's own handle holds no committer, so dropping every other handle
-            // ends it.
-            let db = Db {
-                committer: Arc::new(OnceLock::new()),
-                ..self.clone()
-            };
-            commit::Committer::start(db).map_err(|e| e.to_string())
-        });
-        started.as_ref().map_err(|e| {
-            StorageError::Other(anyhow::anyhow!("the database writer did not start: {e}"))
-        })
+    /// The running writer, started if there is none (at the first commit, or because the
+    /// last one stopped); `None` when a thread cannot be started (the next call tries again).
+    fn committer(&self) -> Option<Arc<commit::Committer>> {
+        let mut slot = self
+            .committer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(running) = slot.as_ref().filter(|c| c.is_running()) {
+            return Some(Arc::clone(running));
+        }
+        if slot.is_some() {
+            tracing::warn!("the group commit's writer had stopped; starting another");
+        }
+        // The thread's own handle holds no committer, so dropping every other handle ends it.
+        let db = Db {
+            committer: Arc::new(Mutex::new(None)),
+            ..self.clone()
+        };
+        match commit::Committer::start(db, Arc::clone(&self.commit_stats)) {
+            Ok(started) => {
+                let started = Arc::new(started);
+                *slot = Some(Arc::clone(&started));
+                Some(started)
+            }
+            Err(e) => {
+                *slot = None;
+                tracing::error!(error = %e, "the group commit's writer did not start; writing the unit alone");
+                None
+            }
+        }
     }
 
     pub fn backend(&self) -> Backend {
@@ -322,6 +351,52 @@ impl Db {
     ) -> StorageResult<T> {
         let mut conn = self.conn()?;
         f(&mut conn)
+    }
+}
+
+/// Runs `f` in a write transaction: on SQLite one that begins `BEGIN IMMEDIATE`, taking the
+/// database's write lock before its first read; on PostgreSQL an ordinary one. Nested in
+/// another transaction, it is a savepoint like `Connection::transaction`.
+///
+/// SQLite's default `BEGIN` (deferred) reads from a snapshot and asks for the write lock at
+/// its first write; if another connection (another process: [`Db::write`] serializes this
+/// one's) committed in between, the snapshot is stale and the write fails at once with
+/// `SQLITE_BUSY_SNAPSHOT`, which no busy timeout can wait out. Begun immediate, the
+/// transaction waits on the busy timeout for the lock instead and then reads what is current.
+/// Every transaction that writes uses this; `conn.transaction` stays for read-only ones and
+/// savepoints (`tests/architecture.rs` holds the list).
+pub fn write_transaction<T, E>(
+    conn: &mut DbConnection,
+    f: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    type Manager = <DbConnection as Connection>::TransactionManager;
+    let DbConnection::Sqlite(c) = conn else {
+        return conn.transaction(f);
+    };
+    let outermost = matches!(
+        AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth(),
+        Ok(None)
+    );
+    if !outermost {
+        return conn.transaction(f);
+    }
+    // Begun on the SQLite connection's own transaction manager, which `DbConnection`'s
+    // delegates to: from here on the transaction is counted like one `transaction` began, and
+    // ends the same way (as diesel's `TransactionManager::transaction` ends it).
+    AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?;
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => match Manager::rollback_transaction(conn) {
+            Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+            Err(rollback) => Err(rollback.into()),
+        },
     }
 }
 

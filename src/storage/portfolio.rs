@@ -109,7 +109,8 @@ pub fn list_portfolio_domains(
         "SELECT d.id, d.name, d.tenant_id, d.last_report_at, \
            (SELECT s.checked_at {latest}) AS dmarc_checked_at, \
            (SELECT s.report {latest}) AS dmarc_report \
-         FROM domains d JOIN tenants t ON t.id = d.tenant_id WHERE t.path LIKE ?"
+         FROM domains d JOIN tenants t ON t.id = d.tenant_id \
+         WHERE t.path LIKE ? AND d.deleting_since IS NULL"
     );
     let rows: Vec<DomainRow> = diesel::sql_query(sql(conn, &text))
         .bind::<Text, _>(like)

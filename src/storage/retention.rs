@@ -17,6 +17,7 @@
 use super::schema::{tenant_retention, tenants};
 use super::{DbConnection, StorageResult, sql};
 use crate::domain::ids::TenantId;
+use crate::storage::write_transaction;
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Binary, Text};
 
@@ -62,7 +63,7 @@ pub fn upsert_retention(
     rollups_days: Option<i64>,
     now: i64,
 ) -> StorageResult<()> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         diesel::delete(
             tenant_retention::table.filter(tenant_retention::tenant_id.eq(tenant_id.as_str())),
         )

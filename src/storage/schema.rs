@@ -45,6 +45,7 @@ diesel::table! {
         ingest_token -> Text,
         created_at -> BigInt,
         last_report_at -> Nullable<BigInt>,
+        deleting_since -> Nullable<BigInt>,
     }
 }
 

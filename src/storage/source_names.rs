@@ -5,6 +5,7 @@
 
 use super::schema::source_names;
 use super::{DbConnection, StorageResult};
+use crate::storage::write_transaction;
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -36,7 +37,7 @@ pub fn failing_since(previous: Option<&SourceName>, now: i64) -> i64 {
 
 /// Inserts or replaces the rows (by address).
 pub fn upsert(conn: &mut DbConnection, rows: &[SourceName]) -> StorageResult<()> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         for row in rows {
             match conn {
                 DbConnection::Pg(pg) => {

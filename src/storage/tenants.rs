@@ -3,6 +3,7 @@
 use super::schema::{api_keys, domains, issued_tokens, tenants};
 use super::{DbConnection, StorageError, StorageResult, TenantScope, now};
 use crate::domain::ids::TenantId;
+use crate::storage::write_transaction;
 use diesel::prelude::*;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,7 +184,7 @@ pub fn delete_tenant(
             "a tenant cannot delete itself".into(),
         ));
     }
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let children: i64 = tenants::table
             .filter(tenants::parent_id.eq(id))
             .count()

@@ -21,6 +21,7 @@ use super::{DbConnection, StorageError, StorageResult, TenantScope, jobs};
 use crate::domain::event::{Event, TEST_EVENT};
 use crate::domain::ids::{DeliveryId, TenantId, WebhookId};
 use crate::domain::job::JobKind;
+use crate::storage::write_transaction;
 use base64::Engine;
 use diesel::prelude::*;
 use rand::RngCore;
@@ -347,7 +348,7 @@ pub fn delete_webhook(
 ) -> StorageResult<()> {
     let webhook = get_webhook(conn, scope, id)?;
     let id = webhook.id.as_str();
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         diesel::delete(webhook_deliveries::table.filter(webhook_deliveries::webhook_id.eq(id)))
             .execute(conn)?;
         diesel::delete(webhooks::table.filter(webhooks::id.eq(id))).execute(conn)?;
@@ -444,7 +445,7 @@ pub fn emit(
     data: &serde_json::Value,
     now: i64,
 ) -> StorageResult<String> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let path: String = tenants::table
             .filter(tenants::id.eq(tenant_id.as_str()))
             .select(tenants::path)
@@ -480,7 +481,7 @@ pub fn queue_test(
     now: i64,
 ) -> StorageResult<Delivery> {
     let webhook = get_webhook(conn, scope, id)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         let event_id = new_time_ordered_id();
         let data = serde_json::json!({
             "webhook_id": webhook.id,
@@ -554,7 +555,7 @@ pub fn record_attempt(
         Outcome::RetryAt(at) => (PENDING, Some(at), None),
         Outcome::Failed => (FAILED, None, None),
     };
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         // The job first: its row lock orders this against a competing claim.
         let held = match attempt.outcome {
             Outcome::RetryAt(at) => jobs::retry(
@@ -592,7 +593,7 @@ pub fn abandon_delivery(
     delivery_id: &DeliveryId,
     reason: &str,
 ) -> StorageResult<bool> {
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         if !jobs::complete(conn, lease)? {
             return Ok(false);
         }

@@ -1,6 +1,7 @@
 //! Retention: settings inherited down the tenant tree, field by field; the sweep deleting
 //! raw data (records, uploads) while the aggregates stay, then whole reports and rollups by
-//! calendar month; the guards that keep the per-source sums exact; the metrics.
+//! calendar month; the guards that keep the per-source sums exact; the metrics; a domain
+//! deletion cut short, invisible meanwhile and finished by the sweep.
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::reports::report_xml;
@@ -443,4 +444,165 @@ async fn a_large_domain_is_deleted_in_batches_with_everything_it_holds() {
     ] {
         assert_eq!(rows(&app, table), 0, "{table}");
     }
+}
+
+/// The tables of `src/storage/schema.rs` with a `domain_id` column: the test below checks
+/// every one, including tables added later.
+fn tables_with_domain_id() -> Vec<String> {
+    let schema = include_str!("../../src/storage/schema.rs");
+    schema
+        .split("diesel::table! {")
+        .skip(1)
+        .filter(|table| table.contains("domain_id ->"))
+        .filter_map(|table| table.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+#[actix_web::test]
+async fn a_domain_deletion_cut_short_is_invisible_and_the_sweep_finishes_it() {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::{BigInt, Text};
+    use ruad::storage::{Db, StorageError, domains, retention};
+    let app = spawn_app().await;
+    let domain = app.register_domain("example.com").await;
+    let id = domain["id"].as_str().unwrap().to_string();
+    let rows = [
+        ("192.0.2.1", 3, "none", "pass", "pass"),
+        ("192.0.2.2", 1, "none", "fail", "fail"),
+    ];
+    let first = upload(&app, report_xml("r-1", 0, DAY - 1, &rows)).await;
+    upload(&app, report_xml("r-2", DAY, 2 * DAY - 1, &rows)).await;
+    let first = first["id"].as_str().unwrap().to_string();
+
+    // The deletion's first steps, then a crash: the mark, and one batch of one report's
+    // records.
+    let db = Db::connect(&app.database_url, 2).unwrap();
+    let scope = {
+        let root = ruad::domain::ids::TenantId::from(app.tenant_id.as_str());
+        db.read(|c| ruad::storage::tenants::find_tenant_unscoped(c, &root))
+            .unwrap()
+            .unwrap()
+            .scope()
+    };
+    db.write(|c| domains::mark_domain_deleting(c, &scope, "example.com", 1))
+        .unwrap();
+    let reports = db
+        .read(|c| domains::list_domain_report_ids(c, &id))
+        .unwrap();
+    assert_eq!(reports.len(), 2);
+    let deleted = db
+        .write(|c| retention::delete_report_records(c, &reports[0], 1))
+        .unwrap();
+    assert_eq!(deleted, 1);
+
+    // Gone from every read: by name, by id, in lists, in its aggregates and reports.
+    for path in [
+        "/api/v1/domains/example.com".to_string(),
+        format!("/api/v1/domains/{id}"),
+        format!("/api/v1/domains/{id}/dmarc/by-source"),
+        format!("/api/v1/domains/{id}/records"),
+        format!("/api/v1/domains/{id}/timeseries?kind=dmarc"),
+        format!("/api/v1/reports/{first}"),
+    ] {
+        app.get(&path, &app.admin_key)
+            .await
+            .assert_problem(404, "not_found");
+    }
+    let listed = json_at(&app, "/api/v1/domains").await;
+    assert!(!listed.to_string().contains(&id), "{listed}");
+    let listed = json_at(&app, "/api/v1/reports").await;
+    assert!(!listed.to_string().contains(&first), "{listed}");
+    // A report for it is refused as for a domain never registered.
+    let refused = app
+        .upload(
+            &app.admin_key,
+            report_xml("r-3", 2 * DAY, 3 * DAY - 1, &rows).into_bytes(),
+            "application/xml",
+        )
+        .await;
+    refused.assert_problem(422, "domain_not_registered");
+    // Its name is taken until the deletion has finished.
+    let again = app
+        .post(
+            "/api/v1/domains",
+            &app.admin_key,
+            json!({"name": "example.com"}),
+        )
+        .await;
+    again.assert_problem(409, "conflict");
+    assert!(
+        again.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("being deleted")
+    );
+
+    // The sweep finishes it: nothing of the domain is left in any table.
+    let metrics = ruad::services::metrics::Metrics::default();
+    let swept =
+        ruad::services::retention::sweep(&db, &metrics, 10 * DAY, Duration::from_secs(60)).unwrap();
+    assert_eq!(swept.domains, 1);
+    assert!(swept.done);
+    #[derive(diesel::QueryableByName)]
+    struct Count {
+        #[diesel(sql_type = BigInt)]
+        n: i64,
+    }
+    let count = |text: &str, bind: &str| -> i64 {
+        db.read(|c| {
+            let text = match c {
+                ruad::storage::DbConnection::Pg(_) => text.replace('?', "$1"),
+                ruad::storage::DbConnection::Sqlite(_) => text.to_string(),
+            };
+            let row: Count = diesel::sql_query(text)
+                .bind::<Text, _>(bind)
+                .get_result(c)
+                .map_err(StorageError::from)?;
+            Ok(row.n)
+        })
+        .unwrap()
+    };
+    let tables = tables_with_domain_id();
+    assert!(tables.len() > 10, "{tables:?}");
+    for table in &tables {
+        let n = count(
+            &format!("SELECT COUNT(*) AS n FROM {table} WHERE domain_id = ?"),
+            &id,
+        );
+        assert_eq!(n, 0, "{table} keeps rows of the deleted domain");
+    }
+    for report in &reports {
+        for table in ["dmarc_records", "tls_policies", "reports"] {
+            let column = if table == "reports" {
+                "id"
+            } else {
+                "report_id"
+            };
+            let n = count(
+                &format!("SELECT COUNT(*) AS n FROM {table} WHERE {column} = ?"),
+                report,
+            );
+            assert_eq!(n, 0, "{table} keeps rows of a deleted report");
+        }
+    }
+    assert_eq!(
+        count("SELECT COUNT(*) AS n FROM domains WHERE id = ?", &id),
+        0
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) AS n FROM uploads WHERE tenant_id = ?",
+            &app.tenant_id
+        ),
+        0
+    );
+    // And the name can be registered again.
+    let again = app
+        .post(
+            "/api/v1/domains",
+            &app.admin_key,
+            json!({"name": "example.com"}),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CREATED, "{:?}", again.body);
 }

@@ -456,14 +456,14 @@ fn write_report<T>(
     db: &Db,
     f: impl FnMut(&mut DbConnection) -> Result<T, TxError>,
 ) -> Result<T, TxError> {
-    use diesel::Connection;
+    use crate::storage::write_transaction;
     let mut f = f;
     let mut attempt = 0;
     loop {
         attempt += 1;
         let mut outcome = None;
         let written = db.write(|conn| {
-            outcome = Some(conn.transaction::<_, TxError, _>(&mut f));
+            outcome = Some(write_transaction(conn, &mut f));
             Ok(())
         });
         let result = match (written, outcome) {
@@ -688,7 +688,7 @@ fn store_report(db: &Db, mut unit: ReportWrite) -> Result<ReportRow, TxError> {
                     ..done
                 };
             }
-            // The writer is gone with the unit: nothing of it is stored.
+            // The unit was lost (which `storage::commit` rules out): nothing of it is stored.
             Err(e) => return Err(TxError::Storage(e)),
         }
     }

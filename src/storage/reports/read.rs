@@ -12,6 +12,7 @@ use crate::domain::ids::ReportId;
 use crate::storage::schema::{
     dmarc_records, domains, reports, tls_failures, tls_policies, uploads,
 };
+use crate::storage::write_transaction;
 use crate::storage::{DbConnection, StorageError, StorageResult, TenantScope};
 use diesel::prelude::*;
 
@@ -40,6 +41,14 @@ pub fn list_reports(
         .select(tenants::id);
     let mut query = reports::table
         .filter(reports::tenant_id.eq_any(in_scope))
+        // A domain being deleted shows none of its reports (usually none is).
+        .filter(
+            reports::domain_id.ne_all(
+                domains::table
+                    .filter(domains::deleting_since.is_not_null())
+                    .select(domains::id),
+            ),
+        )
         .into_boxed();
     if let Some(d) = &filter.domain_id {
         query = query.filter(reports::domain_id.eq(d.clone()));
@@ -82,6 +91,14 @@ pub fn get_report(
     Ok(reports::table
         .filter(reports::id.eq(id.as_str()))
         .filter(reports::tenant_id.eq_any(in_scope))
+        // A domain being deleted shows none of its reports (usually none is).
+        .filter(
+            reports::domain_id.ne_all(
+                domains::table
+                    .filter(domains::deleting_since.is_not_null())
+                    .select(domains::id),
+            ),
+        )
         .select(ReportRow::as_select())
         .first(conn)?)
 }
@@ -127,7 +144,7 @@ pub fn delete_report(
     id: &ReportId,
 ) -> StorageResult<()> {
     let report = get_report(conn, scope, id)?;
-    conn.transaction(|conn| {
+    write_transaction(conn, |conn| {
         crate::storage::lock_domain_rollups(conn, report.domain_id.as_str())?;
         // A DMARC report whose records retention deleted cannot leave the per-source sums
         // (nor come back into them): what it added can no longer be recomputed.

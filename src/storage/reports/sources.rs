@@ -22,6 +22,7 @@ use crate::domain::report::{
     normalized_auth_domain,
 };
 use crate::storage::schema::{reports, rollup_rebuilds};
+use crate::storage::write_transaction;
 use crate::storage::{DbConnection, StorageError, StorageResult, sql};
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Text};
@@ -424,7 +425,7 @@ pub fn rebuild_pending(conn: &mut DbConnection) -> StorageResult<u64> {
         .load(conn)?;
     let mut replayed = 0u64;
     for name in pending {
-        replayed += conn.transaction(|conn| -> StorageResult<u64> {
+        replayed += write_transaction(conn, |conn| -> StorageResult<u64> {
             let claimed = match conn {
                 DbConnection::Pg(_) => {
                     diesel::sql_query("SELECT name FROM rollup_rebuilds WHERE name = $1 FOR UPDATE")
