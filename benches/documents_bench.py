@@ -79,15 +79,19 @@ def generate(a, cache):
     return big, small
 
 
-def timed(client, path, n, check):
+def timed(client, path, n, check, body=None):
+    """`n` sequential requests: GET `path`, or POST of the JSON `body` when there is one."""
     times, size = [], 0
+    method = "GET" if body is None else "POST"
+    data = None if body is None else json.dumps(body).encode()
     for _ in range(n):
-        status, body, elapsed = client.request("GET", path)
+        status, answer, elapsed = client.request(method, path, data,
+                                                 None if data is None else "application/json")
         if status != 200:
-            raise RuntimeError(f"GET {path}: {status} {body[:300]!r}")
-        check(body)
+            raise RuntimeError(f"{method} {path}: {status} {answer[:300]!r}")
+        check(answer)
         times.append(elapsed)
-        size = len(body)
+        size = len(answer)
     return {"p50_ms": sb.pct(times, 50) * 1000, "max_ms": max(times) * 1000, "n": n, "bytes": size}
 
 
@@ -146,9 +150,25 @@ def run_backend(a, backend, big, small, workdir):
             ("portfolio document HTML", f"/api/v1/portfolio/document?{rng}&format=html", is_html),
             ("portfolio document PDF", f"/api/v1/portfolio/document?{rng}&format=pdf", is_pdf),
         ]
+        # The flexible query, three fields over the 90 days, a page of 100 groups.
+        query = {"domains": [BIG], "from": frm, "to": to,
+                 "group_by": ["source_ip", "header_from", "month"],
+                 "metrics": ["messages", "dmarc_pass"], "limit": 100}
+        targets.insert(5, ("query/dmarc source_ip+header_from+month limit=100, 90 days",
+                           ("/api/v1/query/dmarc", query), is_json))
+        if a.only_aggregates:
+            targets = [t for t in targets if "document" not in t[0] and "portfolio" not in t[0]]
         for label, path, check in targets:
-            res[label] = timed(c, path, n, check)
+            body = None
+            if isinstance(path, tuple):
+                path, body = path
+            res[label] = timed(c, path, n, check, body)
             sb.log(f"{backend}: {label}: p50 {res[label]['p50_ms']:.1f} ms")
+        if a.only_aggregates:
+            c.close()
+            return {"load_s": load_s, "upload_large": up_big, "upload_small": up_small,
+                    "peak_rss_mib": (sb.vm_hwm_kib(srv.proc.pid) or 0) / 1024, "results": res,
+                    "sizes": sb.sizes(srv)}
         # the whole portfolio, paged through
         times = []
         for _ in range(n):
@@ -194,6 +214,8 @@ def main():
     p.add_argument("--clients", type=int, default=8)
     p.add_argument("--settle", type=int, default=20, help="seconds to let background jobs run")
     p.add_argument("--keep-db", action="store_true")
+    p.add_argument("--only-aggregates", action="store_true",
+                   help="time the aggregate, readiness and query calls only (no documents, no portfolio)")
     p.add_argument("--generate-only", action="store_true", help="make the report files and stop")
     p.add_argument("--pg-url", default="postgres://postgres@127.0.0.1:5432")
     p.add_argument("--pg-host", default="127.0.0.1")
