@@ -76,10 +76,16 @@ fn source_union(prefix: &str, columns: &str, days: DayRange) -> (String, Vec<(i6
     (pieces.join(" UNION ALL "), binds)
 }
 
-/// The most (bucket × source) seeks [`source_rows`] makes before it reads the range whole
-/// instead: a page of 100 sources over 90 days is 300 seeks (three months) to 9,000 (90
+/// The most (bucket × source) seeks [`source_rows`] makes on SQLite before it reads the range
+/// whole instead: a page of 100 sources over 90 days is 300 seeks (three months) to 9,000 (90
 /// edge days), where the range holds tens of thousands of rows.
 pub const MAX_SEEKS: usize = 20_000;
+
+/// The same on PostgreSQL, where each `day IN (…) AND source_ip IN (…)` pair is a descent of
+/// the index and costs more: measured at 1M records (docs/benchmarks-server.md), 300 seeks
+/// (three whole months) took by-source from 469 to 230 ms, but 3,000 (thirty edge days) from
+/// 275 to 466 ms.
+pub const MAX_SEEKS_POSTGRES: usize = 1_000;
 
 /// Sources per [`source_rows`] statement: three pieces of them stay within both backends'
 /// bound-value limits.
@@ -89,8 +95,9 @@ const SOURCES_PER_LOOKUP: usize = 3_000;
 /// of one domain over a range, `columns` of them, for `select` to group: `select` holds
 /// `{rows}` where the rows go and filters nothing itself. Sources of a page are few, so each
 /// piece of the [`source_union`] names its days (or month starts) one by one and the primary
-/// key (domain, day, source, …) seeks each source's rows; past [`MAX_SEEKS`] the range is read
-/// whole and filtered, as a seek per row would then cost more than the scan.
+/// key (domain, day, source, …) seeks each source's rows; past [`MAX_SEEKS`] (PostgreSQL:
+/// [`MAX_SEEKS_POSTGRES`]) the range is read whole and filtered, as the seeks would then cost
+/// more than the scan.
 fn source_rows<R>(
     conn: &mut DbConnection,
     (prefix, columns): (&str, &str),
@@ -129,7 +136,11 @@ where
     if buckets == 0 || ips.is_empty() {
         return Ok(out);
     }
-    if buckets.saturating_mul(ips.len()) > MAX_SEEKS {
+    let max_seeks = match conn {
+        DbConnection::Pg(_) => MAX_SEEKS_POSTGRES,
+        _ => MAX_SEEKS,
+    };
+    if buckets.saturating_mul(ips.len()) > max_seeks {
         let (union, union_binds) = source_union(prefix, columns, days);
         for chunk in ips.chunks(MAX_SOURCES_PER_QUERY) {
             let rows = format!(
