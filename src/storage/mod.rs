@@ -522,9 +522,6 @@ pub(crate) fn wide_sums(conn: &DbConnection, sql: String) -> String {
     }
 }
 
-/// Raw SQL written once for both backends, with `?` for every bind: on PostgreSQL the `?`s
-/// become `$1`, `$2`, … in order, so positions are generated, never counted by hand. A `?`
-/// inside a quoted literal or identifier is left alone.
 /// Takes, for the rest of the current transaction, the lock that orders every write to one
 /// domain's cross-report rollups (per-source sums, `domain_daily`, the domain row). On
 /// PostgreSQL, reports of one domain written at once (by several clients or instances) would
@@ -539,6 +536,9 @@ pub fn lock_domain_rollups(conn: &mut DbConnection, domain_id: &str) -> StorageR
     Ok(())
 }
 
+/// Raw SQL written once for both backends, with `?` for every bind: on PostgreSQL the `?`s
+/// become `$1`, `$2`, … in order, so positions are generated, never counted by hand. A `?`
+/// inside a quoted literal or identifier is left alone.
 pub(crate) fn sql(conn: &DbConnection, text: &str) -> String {
     match conn {
         DbConnection::Sqlite(_) => text.to_string(),
