@@ -527,18 +527,6 @@ async fn a_relay_that_refuses_with_554_fails_the_delivery_without_retrying() {
 async fn a_due_digest_is_sent_once_even_with_two_instances_scheduling() {
     let sink = SmtpSink::start(&[]);
     let app = app_with_relay(&sink).await;
-    // The domain and the digest exist before the second instance starts: on SQLite, a
-    // transaction that reads then writes can be refused outright (SQLITE_BUSY_SNAPSHOT, no
-    // busy wait) when another process commits in between, which is not what this test is
-    // about (see the session notes).
-    app.register_domain("example.com").await;
-    let digest = create(
-        &app,
-        json!({"domain": "example.com", "recipients": ["mssp@example.net"],
-            "frequency": "monthly", "day": 1, "hour": 0, "time_zone": "UTC"}),
-    )
-    .await;
-    let id = digest["id"].as_str().unwrap();
     // A second instance on the same database, with its own scheduler and runner.
     let mut settings = crate::helpers::settings(&app.database_url);
     settings.smtp_relay_url = Some(sink.relay_url().into());
@@ -547,6 +535,15 @@ async fn a_due_digest_is_sent_once_even_with_two_instances_scheduling() {
     settings.instance_id = "second".into();
     let second = ruad::app::Application::build(settings).unwrap();
     actix_web::rt::spawn(second.run_until_stopped());
+
+    app.register_domain("example.com").await;
+    let digest = create(
+        &app,
+        json!({"domain": "example.com", "recipients": ["mssp@example.net"],
+            "frequency": "monthly", "day": 1, "hour": 0, "time_zone": "UTC"}),
+    )
+    .await;
+    let id = digest["id"].as_str().unwrap();
     make_due(&app, id);
     let items = deliveries_until(&app, id, settled).await;
     // Both schedulers have had several turns since.
