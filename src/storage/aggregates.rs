@@ -55,16 +55,13 @@ const MAX_SOURCES_PER_QUERY: usize = 10_000;
 /// piece selects `columns` and has three binds (domain id, first and last day), in order; see
 /// [`bind_union`].
 fn source_union(prefix: &str, columns: &str, days: DayRange) -> (String, Vec<(i64, i64)>) {
-    let (before, months, after) = crate::domain::days::months_and_edges(days.first, days.last);
     let mut pieces = Vec::new();
     let mut binds = Vec::new();
-    for (table, range) in [("days", before), ("months", months), ("days", after)] {
-        if let Some((first, last)) = range {
-            pieces.push(format!(
-                "SELECT {columns} FROM {prefix}_{table} WHERE domain_id = ? AND day >= ? AND day <= ?"
-            ));
-            binds.push((first, last));
-        }
+    for (table, first, last) in range_pieces(days) {
+        pieces.push(format!(
+            "SELECT {columns} FROM {prefix}_{table} WHERE domain_id = ? AND day >= ? AND day <= ?"
+        ));
+        binds.push((first, last));
     }
     if pieces.is_empty() {
         // An empty range: a scan that finds nothing, with the same columns.
@@ -110,26 +107,19 @@ where
     R: diesel::deserialize::QueryableByName<crate::storage::multi_connection_impl::MultiBackend>
         + 'static,
 {
-    let (before, months, after) = crate::domain::days::months_and_edges(days.first, days.last);
     let mut pieces: Vec<(&str, Vec<i64>)> = Vec::new();
-    for (table, range, monthly) in [
-        ("days", before, false),
-        ("months", months, true),
-        ("days", after, false),
-    ] {
-        if let Some((first, last)) = range {
-            let mut buckets = Vec::new();
-            let mut day = first;
-            while day <= last {
-                buckets.push(day);
-                day = if monthly {
-                    crate::domain::days::next_month_start(day)
-                } else {
-                    day + 1
-                };
-            }
-            pieces.push((table, buckets));
+    for (table, first, last) in range_pieces(days) {
+        let mut buckets = Vec::new();
+        let mut day = first;
+        while day <= last {
+            buckets.push(day);
+            day = if table == "months" {
+                crate::domain::days::next_month_start(day)
+            } else {
+                day + 1
+            };
         }
+        pieces.push((table, buckets));
     }
     let buckets: usize = pieces.iter().map(|(_, b)| b.len()).sum();
     let mut out = Vec::new();
@@ -184,6 +174,17 @@ where
         out.extend(query.load::<R>(conn)?);
     }
     Ok(out)
+}
+
+/// The pieces a range of days is read in from a per-source rollup: `("days", first, last)`
+/// for the days before and after the whole calendar months, `("months", first, last)` for the
+/// months (`day` is then the first day of each).
+fn range_pieces(days: DayRange) -> Vec<(&'static str, i64, i64)> {
+    let (before, months, after) = crate::domain::days::months_and_edges(days.first, days.last);
+    [("days", before), ("months", months), ("days", after)]
+        .into_iter()
+        .filter_map(|(table, range)| range.map(|(first, last)| (table, first, last)))
+        .collect()
 }
 
 /// Binds a [`source_union`]'s values to a boxed query.
