@@ -13,6 +13,7 @@ use crate::analysis::input::{
 };
 use crate::analysis::issues::{DAY, Evaluation, Thresholds, detect};
 use crate::domain::ids::{DomainId, TenantId};
+use crate::services::readiness::policy_word;
 use crate::storage::aggregates::{self, DayRange};
 use crate::storage::analysis_data::{self, KIND_DMARC, KIND_TLS};
 use crate::storage::domains::Domain;
@@ -195,8 +196,8 @@ fn load_dmarc(
                     .as_ref()
                     .map(|p| p.as_str().trim().to_ascii_lowercase())
                     .unwrap_or_default(),
-                sp: word(p.sp.as_ref().map(|p| p.as_str())),
-                np: word(p.np.as_ref().map(|p| p.as_str())),
+                sp: policy_word(p.sp.as_ref().map(|p| p.as_str())),
+                np: policy_word(p.np.as_ref().map(|p| p.as_str())),
                 pct: p.pct.as_deref().and_then(|s| s.trim().parse().ok()),
                 testing: p.testing.as_deref().is_some_and(|s| s.trim() == "y"),
             })
@@ -265,12 +266,6 @@ fn load_dmarc(
             .map(|(org, report_ends)| ReporterData { org, report_ends })
             .collect(),
     })
-}
-
-/// A policy word as reported, trimmed and lower-case; `None` when absent or empty.
-fn word(p: Option<&str>) -> Option<String> {
-    p.map(|p| p.trim().to_ascii_lowercase())
-        .filter(|p| !p.is_empty())
 }
 
 /// Folds one stored record into its source's figures.

@@ -37,7 +37,8 @@ pub fn published_policy(
     }))
 }
 
-fn policy_word(p: Option<&str>) -> Option<String> {
+/// A policy word as reported, trimmed and lower-case; `None` when absent or empty.
+pub(crate) fn policy_word(p: Option<&str>) -> Option<String> {
     p.map(|p| p.trim().to_ascii_lowercase())
         .filter(|p| !p.is_empty())
 }

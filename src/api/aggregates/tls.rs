@@ -150,10 +150,7 @@ pub async fn get_tls_by_source(
     let page = failure_page(&query)?;
     // A CSV asked for without a page holds every failure path.
     let page = if format == export::Format::Csv && query.limit.is_none() && page.after.is_none() {
-        aggregates::FailurePage {
-            limit: None,
-            after: None,
-        }
+        aggregates::FailurePage::default()
     } else {
         page
     };

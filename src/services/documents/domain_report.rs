@@ -600,11 +600,7 @@ fn readiness_blocks(
         remediation_label: tr.t("issue-remediation"),
         remediation: tr.t(&format!("readiness-do-{step}")),
         record_label: tr.t("issue-record"),
-        record: r
-            .recommendation
-            .record
-            .as_ref()
-            .map(|s| format!("{} {} \"{}\"", s.name, s.record_type, s.value)),
+        record: r.recommendation.record.as_ref().map(record_line),
     })];
     if r.messages == 0 {
         return Ok(blocks);
@@ -806,6 +802,11 @@ fn tls_blocks(
     Ok(blocks)
 }
 
+/// A record to publish as a callout shows it: `name TYPE "value"`.
+fn record_line(s: &SuggestedRecord) -> String {
+    format!("{} {} \"{}\"", s.name, s.record_type, s.value)
+}
+
 fn severity_of(s: &str) -> (Severity, String) {
     match IssueSeverity::parse(s) {
         Some(IssueSeverity::Critical | IssueSeverity::High) => (Severity::Critical, s.into()),
@@ -847,7 +848,8 @@ fn issue_blocks(
                 .record
                 .as_deref()
                 .and_then(|j| serde_json::from_str::<SuggestedRecord>(j).ok())
-                .map(|s| format!("{} {} \"{}\"", s.name, s.record_type, s.value));
+                .as_ref()
+                .map(record_line);
             Block::Callout(Callout {
                 severity,
                 severity_label: tr.t(&format!("severity-{key}")),
