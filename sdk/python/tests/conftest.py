@@ -72,20 +72,36 @@ class Ruad:
         return json.loads(out.stdout)
 
     def start(self) -> None:
-        self.process = subprocess.Popen(
-            [str(self.bin), "serve"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"ruad exited with {self.process.returncode}; see {self.log.name}")
-            try:
-                if httpx.get(f"{self.base_url}/readyz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"ruad did not become ready; see {self.log.name}")
+        """Starts ruad. Its port was found free by binding port 0 and letting it go, so another
+        process can take it first: then ruad exits saying so, and it starts on another port."""
+        for _ in range(5):
+            self.process = subprocess.Popen(
+                [str(self.bin), "serve"], env=self.env, stdout=self.log, stderr=subprocess.STDOUT
+            )
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    break
+                try:
+                    if httpx.get(f"{self.base_url}/readyz", timeout=1).status_code == 200:
+                        return
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
+            else:
+                self.process.kill()
+                raise RuntimeError(f"ruad did not become ready; its log:\n{self._log_text()}")
+            log = self._log_text()
+            if "Address already in use" not in log:
+                raise RuntimeError(f"ruad exited with {self.process.returncode}; its log:\n{log}")
+            port = free_port()
+            self.base_url = f"http://127.0.0.1:{port}"
+            self.env["RUAD_LISTEN"] = f"127.0.0.1:{port}"
+        raise RuntimeError("ruad found its port taken five times in a row")
+
+    def _log_text(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text(errors="replace")
 
     def stop(self) -> None:
         if self.process is not None:

@@ -81,52 +81,68 @@ mod tempdir {
 }
 
 impl Ruad {
+    /// Starts ruad on a free port. The port is found by binding port 0 and letting it go, so
+    /// another process can take it before ruad binds it: then ruad exits saying so, and it is
+    /// started again on another port. Any other early exit fails with ruad's log.
     async fn start() -> Ruad {
         let bin = ruad_bin();
         let dir = tempdir::Dir::new();
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let env = vec![
-            (
-                "RUAD_DATABASE_URL".to_string(),
-                format!("sqlite://{}", dir.0.join("ruad.db").display()),
-            ),
-            ("RUAD_LISTEN".into(), format!("127.0.0.1:{port}")),
-            ("RUAD_DNS_NAMESERVERS".into(), "127.0.0.1:1".into()),
-            ("RUAD_DNS_TIMEOUT_MS".into(), "200".into()),
-            ("RUAD_JOBS_ENABLED".into(), "false".into()),
-            ("RUAD_WORKERS".into(), "2".into()),
-            ("RUST_LOG".into(), "warn".into()),
-        ];
-        let log = std::fs::File::create(dir.0.join("ruad.log")).unwrap();
-        let child = command(&bin, &env)
-            .arg("serve")
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .unwrap();
-        let mut ruad = Ruad {
-            bin,
-            env,
-            base_url: format!("http://127.0.0.1:{port}"),
-            child,
-            _dir: dir,
-        };
-        let unauthenticated = Client::new(&ruad.base_url);
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = ruad.child.try_wait().unwrap() {
-                panic!("ruad exited with {status}");
-            }
-            if unauthenticated.get_readiness().send().await.is_ok() {
-                return ruad;
-            }
-            assert!(Instant::now() < deadline, "ruad did not become ready");
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        for _ in 0..5 {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port();
+            let env = vec![
+                (
+                    "RUAD_DATABASE_URL".to_string(),
+                    format!("sqlite://{}", dir.0.join("ruad.db").display()),
+                ),
+                ("RUAD_LISTEN".into(), format!("127.0.0.1:{port}")),
+                ("RUAD_DNS_NAMESERVERS".into(), "127.0.0.1:1".into()),
+                ("RUAD_DNS_TIMEOUT_MS".into(), "200".into()),
+                ("RUAD_JOBS_ENABLED".into(), "false".into()),
+                ("RUAD_WORKERS".into(), "2".into()),
+                ("RUST_LOG".into(), "warn".into()),
+            ];
+            let log_path = dir.0.join("ruad.log");
+            let log = std::fs::File::create(&log_path).unwrap();
+            let mut child = command(&bin, &env)
+                .arg("serve")
+                .stdout(log.try_clone().unwrap())
+                .stderr(log)
+                .spawn()
+                .unwrap();
+            let base_url = format!("http://127.0.0.1:{port}");
+            let unauthenticated = Client::new(&base_url);
+            let deadline = Instant::now() + Duration::from_secs(30);
+            let status = loop {
+                if let Some(status) = child.try_wait().unwrap() {
+                    break status;
+                }
+                if unauthenticated.get_readiness().send().await.is_ok() {
+                    return Ruad {
+                        bin,
+                        env,
+                        base_url,
+                        child,
+                        _dir: dir,
+                    };
+                }
+                if Instant::now() >= deadline {
+                    let _ = child.kill();
+                    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                    panic!("ruad did not become ready in 30 s; its log:\n{log}");
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            };
+            let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+            assert!(
+                log.contains("Address already in use"),
+                "ruad exited with {status}; its log:\n{log}"
+            );
         }
+        panic!("ruad found its port taken five times in a row")
     }
 
     /// `ruad admin ARGS…` against this server's database; its JSON answer.

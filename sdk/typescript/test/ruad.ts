@@ -70,23 +70,42 @@ export class Ruad {
     });
   }
 
+  /**
+   * Starts ruad. Its port was found free by binding port 0 and letting it go, so another
+   * process can take it first: then ruad exits saying so, and it starts on another port.
+   */
   static async start(): Promise<Ruad> {
-    const ruad = new Ruad(await freePort());
-    const log = fs.openSync(path.join(ruad.dir, "ruad.log"), "w");
-    ruad.process = spawn(ruad.bin, ["serve"], { env: ruad.env, stdio: ["ignore", log, log] });
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      if (ruad.process.exitCode !== null) {
-        throw new Error(`ruad exited with ${ruad.process.exitCode}; see ${ruad.dir}/ruad.log`);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const ruad = new Ruad(await freePort());
+      const logPath = path.join(ruad.dir, "ruad.log");
+      const log = fs.openSync(logPath, "w");
+      ruad.process = spawn(ruad.bin, ["serve"], { env: ruad.env, stdio: ["ignore", log, log] });
+      const deadline = Date.now() + 30_000;
+      let exited = false;
+      while (Date.now() < deadline) {
+        if (ruad.process.exitCode !== null) {
+          exited = true;
+          break;
+        }
+        try {
+          if ((await fetch(`${ruad.baseUrl}/readyz`)).ok) return ruad;
+        } catch {
+          // not listening yet
+        }
+        await new Promise((r) => setTimeout(r, 100));
       }
-      try {
-        if ((await fetch(`${ruad.baseUrl}/readyz`)).ok) return ruad;
-      } catch {
-        // not listening yet
+      const text = fs.readFileSync(logPath, "utf8");
+      if (!exited) {
+        await ruad.stop();
+        throw new Error(`ruad did not become ready; its log:\n${text}`);
       }
-      await new Promise((r) => setTimeout(r, 100));
+      const code = ruad.process.exitCode;
+      await ruad.stop();
+      if (!text.includes("Address already in use")) {
+        throw new Error(`ruad exited with ${code}; its log:\n${text}`);
+      }
     }
-    throw new Error(`ruad did not become ready; see ${ruad.dir}/ruad.log`);
+    throw new Error("ruad found its port taken five times in a row");
   }
 
   /** `ruad admin ARGS…` against this server's database; its JSON answer. */
