@@ -30,6 +30,10 @@
 //! Guards elsewhere keep the per-source rollups exact after a report's records are gone: such
 //! a report cannot be deleted, nor replaced by a newer version (`services::ingest`,
 //! `storage::reports::delete_report`), since what it added could no longer be recomputed.
+//! A report that straddles the rollups cutoff keeps its records and can still be replaced or
+//! deleted: before deleting any day the sweep raises each domain's boundary
+//! (`domains.rollups_kept_from`) to the cutoff, and reports add to and subtract from the
+//! per-source sums only from that day on, so nothing is subtracted from a deleted day.
 //!
 //! Must not depend on `api` or actix-web.
 
@@ -428,6 +432,9 @@ fn expire_rollups(
     )? {
         return Ok(false);
     }
+    // The boundary first (committed before any day goes), so that a report straddling the
+    // cutoff replaced or deleted meanwhile subtracts nothing from the days being deleted.
+    db.write(|c| store::raise_rollup_boundary(c, tenant, cutoff_day))?;
     for domain in db.read(|c| store::list_tenant_domain_ids(c, tenant))? {
         if !drain(
             db,

@@ -274,8 +274,13 @@ pub fn list_issues(
     let in_scope = tenants::table
         .filter(tenants::path.like(like))
         .select(tenants::id);
+    // A domain being deleted is gone from every read, its issues too.
+    let deleting = domains::table
+        .filter(domains::id.eq(issues::domain_id))
+        .filter(domains::deleting_since.is_not_null());
     let mut query = issues::table
         .filter(issues::tenant_id.eq_any(in_scope))
+        .filter(diesel::dsl::not(diesel::dsl::exists(deleting)))
         .into_boxed();
     if let Some(d) = &filter.domain_id {
         query = query.filter(issues::domain_id.eq(d.as_str().to_string()));

@@ -240,6 +240,24 @@ const ROLLUP_TABLES: [&str; 7] = [
     "tls_daily",
 ];
 
+/// Raises the per-source rollup boundary (`domains.rollups_kept_from`) of every domain of a
+/// tenant to `cutoff_day`, before any of those days is deleted: from then on no report adds
+/// to or subtracts from the days before it. It never comes down (a longer retention set later
+/// keeps what is left, since the days deleted could not be subtracted from again).
+pub fn raise_rollup_boundary(
+    conn: &mut DbConnection,
+    tenant_id: &str,
+    cutoff_day: i64,
+) -> StorageResult<usize> {
+    let text = "UPDATE domains SET rollups_kept_from = ? WHERE tenant_id = ? \
+                AND (rollups_kept_from IS NULL OR rollups_kept_from < ?)";
+    Ok(diesel::sql_query(sql(conn, text))
+        .bind::<BigInt, _>(cutoff_day)
+        .bind::<Text, _>(tenant_id)
+        .bind::<BigInt, _>(cutoff_day)
+        .execute(conn)?)
+}
+
 /// Deletes the sums of a domain's oldest day (or month) before `before_day` in one rollup
 /// table after another; the rows deleted, 0 when none is left before it.
 pub fn delete_rollup_day(

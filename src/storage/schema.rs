@@ -46,6 +46,7 @@ diesel::table! {
         created_at -> BigInt,
         last_report_at -> Nullable<BigInt>,
         deleting_since -> Nullable<BigInt>,
+        rollups_kept_from -> Nullable<BigInt>,
     }
 }
 

@@ -474,9 +474,34 @@ async fn a_domain_deletion_cut_short_is_invisible_and_the_sweep_finishes_it() {
     upload(&app, report_xml("r-2", DAY, 2 * DAY - 1, &rows)).await;
     let first = first["id"].as_str().unwrap().to_string();
 
+    // An issue of the domain, as an evaluation stores it.
+    let db = Db::connect(&app.database_url, 2).unwrap();
+    let issue = ruad::domain::issue::DetectedIssue {
+        code: ruad::domain::issue::IssueCode::SpoofingSuspected,
+        severity: ruad::domain::issue::IssueSeverity::High,
+        subject: String::new(),
+        title: "Unknown sources send failing mail as example.com".into(),
+        explanation: "test".into(),
+        remediation: "test".into(),
+        record: None,
+        evidence: json!({}),
+    };
+    db.write(|c| {
+        ruad::storage::issues::reconcile(
+            c,
+            &ruad::domain::ids::TenantId::from(app.tenant_id.as_str()),
+            &ruad::domain::ids::DomainId::from(id.as_str()),
+            &[issue],
+            &[],
+            1,
+        )
+    })
+    .unwrap();
+    let listed = json_at(&app, "/api/v1/issues").await;
+    assert_eq!(listed["items"][0]["domain"], "example.com", "{listed}");
+
     // The deletion's first steps, then a crash: the mark, and one batch of one report's
     // records.
-    let db = Db::connect(&app.database_url, 2).unwrap();
     let scope = {
         let root = ruad::domain::ids::TenantId::from(app.tenant_id.as_str());
         db.read(|c| ruad::storage::tenants::find_tenant_unscoped(c, &root))
@@ -512,6 +537,8 @@ async fn a_domain_deletion_cut_short_is_invisible_and_the_sweep_finishes_it() {
     assert!(!listed.to_string().contains(&id), "{listed}");
     let listed = json_at(&app, "/api/v1/reports").await;
     assert!(!listed.to_string().contains(&first), "{listed}");
+    let listed = json_at(&app, "/api/v1/issues").await;
+    assert_eq!(listed["items"], json!([]), "{listed}");
     // A report for it is refused as for a domain never registered.
     let refused = app
         .upload(
@@ -605,4 +632,128 @@ async fn a_domain_deletion_cut_short_is_invisible_and_the_sweep_finishes_it() {
         )
         .await;
     assert_eq!(again.status, StatusCode::CREATED, "{:?}", again.body);
+}
+
+/// A report straddling the rollups cutoff keeps its records (they are younger than the
+/// records cutoff), so it can still be replaced and deleted after the sweep deleted its days
+/// before the cutoff: what it subtracts then must not touch those days, or they come back as
+/// negative rows.
+#[actix_web::test]
+async fn a_report_straddling_the_rollups_cutoff_is_replaced_and_deleted_exactly() {
+    use diesel::RunQueryDsl;
+    use diesel::sql_types::BigInt;
+    use ruad::storage::{Db, StorageError};
+    let app = spawn_app().await;
+    app.register_domain("example.com").await;
+    // Days 29..=38 of 1970 (30 January to 8 February), 10 messages a day.
+    let (begin, end) = (29 * DAY, 39 * DAY - 1);
+    let rows = |n: u64| [("192.0.2.1", n, "none", "pass", "pass")];
+    let first = upload(&app, report_xml("straddle", begin, end, &rows(100))).await;
+    let r = put(
+        &app,
+        &app.tenant_id.clone(),
+        &app.admin_key,
+        json!({"records_days": 30, "rollups_days": 30}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    // On day 66 (8 March): records of reports that ended by day 36 go (not this one); the
+    // rollups before 1 February (day 31) go, with this report's first two days.
+    let db = Db::connect(&app.database_url, 2).unwrap();
+    let metrics = ruad::services::metrics::Metrics::default();
+    let swept =
+        ruad::services::retention::sweep(&db, &metrics, 66 * DAY, Duration::from_secs(60)).unwrap();
+    assert!(swept.done);
+    assert_eq!(swept.reports_purged, 0);
+    assert!(swept.rollup_rows > 0);
+
+    #[derive(diesel::QueryableByName, Debug, PartialEq)]
+    struct Sums {
+        #[diesel(sql_type = BigInt)]
+        rows: i64,
+        #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+        first_day: Option<i64>,
+        #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+        least: Option<i64>,
+        #[diesel(sql_type = diesel::sql_types::Nullable<BigInt>)]
+        total: Option<i64>,
+    }
+    let sums = |table: &str| -> Sums {
+        db.read(|c| {
+            diesel::sql_query(format!(
+                "SELECT COUNT(*) AS rows, MIN(day) AS first_day, MIN(messages) AS least, \
+                 CAST(SUM(messages) AS BIGINT) AS total FROM {table}"
+            ))
+            .get_result(c)
+            .map_err(StorageError::from)
+        })
+        .unwrap()
+    };
+    let kept = |table: &str, total: i64| {
+        let s = sums(table);
+        assert!(s.rows > 0, "{table}: {s:?}");
+        assert_eq!(s.first_day, Some(31), "{table}: {s:?}");
+        assert!(s.least.unwrap() > 0, "{table}: {s:?}");
+        assert_eq!(s.total, Some(total), "{table}: {s:?}");
+    };
+    for table in ["dmarc_source_days", "dmarc_source_months"] {
+        kept(table, 80);
+    }
+    // One passing SPF domain per message.
+    for table in ["dmarc_auth_days", "dmarc_auth_months"] {
+        kept(table, 80);
+    }
+
+    // A newer version: the old one's kept days are subtracted, the new one's added, and the
+    // deleted days stay deleted.
+    let second = upload(&app, report_xml("straddle", begin, end, &rows(50))).await;
+    assert_ne!(first["id"], second["id"]);
+    for table in [
+        "dmarc_source_days",
+        "dmarc_source_months",
+        "dmarc_auth_days",
+        "dmarc_auth_months",
+    ] {
+        kept(table, 40);
+    }
+    let by_source = json_at(
+        &app,
+        "/api/v1/domains/example.com/dmarc/by-source?from=1970-02-01&to=1970-02-08",
+    )
+    .await;
+    assert_eq!(by_source["sources"][0]["messages"], 40, "{by_source}");
+
+    // The newer version deleted, the first is current again: its kept days come back.
+    let delete = |report: &Value| {
+        let path = format!("/api/v1/reports/{}", report["id"].as_str().unwrap());
+        let app = &app;
+        async move {
+            let deleted = app
+                .send(reqwest::Method::DELETE, &path, Some(&app.admin_key), None)
+                .await;
+            assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{:?}", deleted.body);
+        }
+    };
+    delete(&second).await;
+    for table in [
+        "dmarc_source_days",
+        "dmarc_source_months",
+        "dmarc_auth_days",
+        "dmarc_auth_months",
+    ] {
+        kept(table, 80);
+    }
+    // Both deleted: nothing is left, not even a negative row for a deleted day.
+    delete(&first).await;
+    for table in [
+        "dmarc_source_days",
+        "dmarc_source_months",
+        "dmarc_auth_days",
+        "dmarc_auth_months",
+    ] {
+        assert_eq!(sums(table).rows, 0, "{table}: {:?}", sums(table));
+    }
+    // A report arriving now for those days adds only to the days still kept.
+    upload(&app, report_xml("late", begin, end, &rows(10))).await;
+    kept("dmarc_source_days", 8);
 }

@@ -10,7 +10,12 @@
 //! `sign` = -1, recomputed from its stored records by the same code), in the caller's
 //! transaction; rows whose sums fall to zero are removed, so the tables always equal a
 //! recomputation from the current reports' records (a test checks this after random uploads,
-//! supersedes and deletes).
+//! supersedes and deletes), from the domain's `rollups_kept_from` day on: the retention sweep
+//! raises it before deleting the days before it, and no report adds to or subtracts from
+//! those days (a report straddling the cutoff, replaced later, would otherwise subtract from
+//! deleted days and leave negative rows). On PostgreSQL a transaction that read the boundary
+//! just before the sweep raised it may still write to a day being deleted; the next sweep
+//! deletes that day's rows again, whatever they hold.
 //!
 //! Must not depend on `services`, `api` or `reports`.
 
@@ -21,7 +26,7 @@ use crate::domain::report::{
     AuthResults, DkimAuth, DkimResult, OverrideReason, OverrideType, Record, SpfAuth, SpfResult,
     normalized_auth_domain,
 };
-use crate::storage::schema::{reports, rollup_rebuilds};
+use crate::storage::schema::{domains, reports, rollup_rebuilds};
 use crate::storage::write_transaction;
 use crate::storage::{DbConnection, StorageError, StorageResult, sql};
 use diesel::prelude::*;
@@ -239,6 +244,18 @@ impl SourceRollup {
 
     fn flush(&mut self, conn: &mut DbConnection) -> StorageResult<()> {
         let sign = self.sign;
+        // Days the retention sweep deleted (or is deleting) are neither added to nor
+        // subtracted from: a report straddling the cutoff subtracts only what is still kept.
+        if let Some(kept_from) = domains::table
+            .filter(domains::id.eq(&self.domain_id))
+            .select(domains::rollups_kept_from)
+            .first::<Option<i64>>(conn)
+            .optional()?
+            .flatten()
+        {
+            self.sources.retain(|(day, _, _), _| *day >= kept_from);
+            self.auth.retain(|(day, _, _, _), _| *day >= kept_from);
+        }
         let mut months: HashMap<(i64, String, String), Sums> = HashMap::new();
         let mut days: Vec<(i64, String, String, Sums)> = self
             .sources

@@ -1,0 +1,1 @@
+ALTER TABLE domains DROP COLUMN rollups_kept_from;
