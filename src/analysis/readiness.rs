@@ -74,6 +74,10 @@ pub struct ReadinessInput<'a> {
     pub groups: &'a [GroupFigures],
     /// Messages and DMARC passes per header From domain.
     pub header_from: &'a [(String, u64, u64)],
+    /// The least share of messages passing DMARC for `p=none` or `p=quarantine` to be
+    /// tightened ([`crate::analysis::issues::Thresholds::policy_none_min_pass_share`]): unknown
+    /// sources may be servers of the domain nobody named yet.
+    pub min_pass_share: f64,
 }
 
 /// What one policy would have done.
@@ -147,6 +151,9 @@ pub enum Step {
     NoData,
     /// Named services fail DMARC: fix them before any stricter policy.
     FixServicesFirst,
+    /// Too much mail fails DMARC from senders not recognised as any service (or through
+    /// forwarders) for enforcing to be safe: find out whose it is first.
+    ReviewUnknownSources,
     /// Publish `p=quarantine`.
     Quarantine,
     /// Publish `p=reject`.
@@ -216,7 +223,18 @@ fn fix_for(service: &ServiceMatch, domain: &str) -> String {
 
 /// The DMARC record with the given tags set (replaced, or appended), or a minimal one.
 fn record_with(input: &ReadinessInput<'_>, set: &[(&str, &str)]) -> SuggestedRecord {
-    let value = match input.dmarc_record {
+    suggested_record(input.domain, input.dmarc_record, set)
+}
+
+/// The DMARC record of `domain` to publish: `current` (as published) with the tags of `set`
+/// replaced, or added (`p=` right after `v=`, where RFC 7489 parsers expect it; others at
+/// the end), or a minimal record with them when nothing is published.
+pub(crate) fn suggested_record(
+    domain: &str,
+    current: Option<&str>,
+    set: &[(&str, &str)],
+) -> SuggestedRecord {
+    let value = match current {
         Some(current) => {
             let mut tags: Vec<String> = current
                 .split(';')
@@ -231,7 +249,7 @@ fn record_with(input: &ReadinessInput<'_>, set: &[(&str, &str)]) -> SuggestedRec
                         .is_some_and(|(k, _)| k.trim().eq_ignore_ascii_case(key))
                 }) {
                     Some(t) => *t = tag,
-                    // After v= and p= (p first after v is what parsers need).
+                    None if *key == "p" => tags.insert(1.min(tags.len()), tag),
                     None => tags.push(tag),
                 }
             }
@@ -242,14 +260,24 @@ fn record_with(input: &ReadinessInput<'_>, set: &[(&str, &str)]) -> SuggestedRec
             if let Some(sp) = lookup(set, "sp") {
                 v.push_str(&format!("; sp={sp}"));
             }
-            v.push_str(&format!("; rua=mailto:dmarc-reports@{}", input.domain));
+            v.push_str(&format!("; rua=mailto:dmarc-reports@{domain}"));
             v
         }
     };
     SuggestedRecord {
-        name: format!("_dmarc.{}", input.domain),
+        name: format!("_dmarc.{domain}"),
         record_type: "TXT".into(),
         value,
+    }
+}
+
+/// A share (0.98) as a percentage ("98%").
+fn percent_share(share: f64) -> String {
+    let p = share * 100.0;
+    if p.fract() == 0.0 {
+        format!("{p:.0}%")
+    } else {
+        format!("{p:.1}%")
     }
 }
 
@@ -357,7 +385,14 @@ pub fn assess(input: &ReadinessInput<'_>) -> Readiness {
         g.quarantine_messages.saturating_add(g.reject_messages)
     });
     let reject = effect(groups, |g| g.reject_messages);
-    let recommendation = recommend(input, &policy, messages, &services_to_fix, &subdomains);
+    let recommendation = recommend(
+        input,
+        &policy,
+        (messages, pass),
+        &services_to_fix,
+        (&unknown, &forwarders),
+        &subdomains,
+    );
     Readiness {
         policy,
         messages,
@@ -376,8 +411,9 @@ pub fn assess(input: &ReadinessInput<'_>) -> Readiness {
 fn recommend(
     input: &ReadinessInput<'_>,
     policy: &PublishedPolicy,
-    messages: u64,
+    (messages, pass): (u64, u64),
     services: &[ServiceToFix],
+    (unknown, forwarders): (&UnknownFigures, &ForwarderFigures),
     subdomains: &SubdomainFigures,
 ) -> Recommendation {
     if messages == 0 {
@@ -410,6 +446,19 @@ fn recommend(
         };
     }
     let p = policy.p.as_deref().unwrap_or("none");
+    if p != "reject" && (pass as f64) < input.min_pass_share * messages as f64 {
+        return Recommendation {
+            step: Step::ReviewUnknownSources,
+            explanation: format!(
+                "Keep the current policy for now: only {} of messages pass DMARC, less than the {} a stricter policy needs to be safe. {} failing messages come from senders not recognised as any service, {} through forwarders and mailing lists. Look at the biggest unknown sources (by-source): a server of yours must be added to SPF or sign with DKIM; whatever is not yours is what enforcement would stop.",
+                percent(pass, messages),
+                percent_share(input.min_pass_share),
+                unknown.failing_messages,
+                forwarders.failing_messages
+            ),
+            record: None,
+        };
+    }
     match p {
         "reject" => {
             let sp = policy.sp.as_deref().unwrap_or("reject");
@@ -486,6 +535,7 @@ mod tests {
             dmarc_record: record,
             groups,
             header_from,
+            min_pass_share: 0.98,
         }
     }
 
@@ -546,7 +596,7 @@ mod tests {
                 10_000,
                 9_999,
             ),
-            group(Sender::Unknown, 300, 10),
+            group(Sender::Unknown, 150, 10),
         ];
         let current = "v=DMARC1; p=none; rua=mailto:d@example.net; adkim=s";
         let r = assess(&input(&groups, "none", Some(current), &[]));
@@ -617,7 +667,8 @@ mod tests {
         assert_eq!(r.quarantine.from_unknown, 250);
         assert_eq!(r.reject.from_unknown, 350);
         assert_eq!(r.quarantine.from_forwarders, 150);
-        assert_eq!(r.recommendation.step, Step::Quarantine);
+        // 92% of the mail fails: find out whose before enforcing.
+        assert_eq!(r.recommendation.step, Step::ReviewUnknownSources);
         assert!(r.services_to_fix.is_empty());
     }
 
@@ -626,5 +677,89 @@ mod tests {
         let r = assess(&input(&[], "none", None, &[]));
         assert_eq!(r.recommendation.step, Step::NoData);
         assert_eq!(r.messages, 0);
+    }
+
+    #[test]
+    fn mostly_failing_mail_from_unknown_sources_is_reviewed_before_enforcing() {
+        // 60 of 100 messages fail, all from unknown sources: they may be the domain's own
+        // unnamed servers, so no stricter policy yet.
+        let groups = vec![
+            group(Sender::Unknown, 60, 0),
+            group(
+                service(
+                    "Google Workspace",
+                    Category::EmailProvider,
+                    MatchedBy::DkimDomain,
+                    "google.com",
+                ),
+                40,
+                40,
+            ),
+        ];
+        for p in ["none", "quarantine"] {
+            let r = assess(&input(&groups, p, None, &[]));
+            assert_eq!(r.recommendation.step, Step::ReviewUnknownSources, "{p}");
+            assert!(r.recommendation.record.is_none());
+            assert!(
+                r.recommendation
+                    .explanation
+                    .contains("only 40% of messages pass"),
+                "{}",
+                r.recommendation.explanation
+            );
+            assert_eq!(r.unknown.failing_messages, 60);
+        }
+        // At 98% passing the step is taken.
+        let groups = vec![
+            group(Sender::Unknown, 2, 0),
+            group(
+                service(
+                    "Google Workspace",
+                    Category::EmailProvider,
+                    MatchedBy::DkimDomain,
+                    "google.com",
+                ),
+                98,
+                98,
+            ),
+        ];
+        let r = assess(&input(&groups, "none", None, &[]));
+        assert_eq!(r.recommendation.step, Step::Quarantine);
+        // At p=reject only the subdomains are left to judge.
+        let r = assess(&input(
+            &[group(Sender::Unknown, 10, 0)],
+            "reject",
+            None,
+            &[],
+        ));
+        assert_eq!(r.recommendation.step, Step::Enforced);
+    }
+
+    #[test]
+    fn a_suggested_record_keeps_the_published_tags_and_puts_a_missing_p_after_v() {
+        let r = suggested_record(
+            "example.com",
+            Some("v=DMARC1; rua=mailto:a@example.com; P=none; pct=50"),
+            &[("p", "quarantine")],
+        );
+        assert_eq!(
+            r.value,
+            "v=DMARC1; rua=mailto:a@example.com; p=quarantine; pct=50"
+        );
+        let r = suggested_record(
+            "example.com",
+            Some("v=DMARC1; rua=mailto:a@example.com"),
+            &[("p", "reject"), ("sp", "reject")],
+        );
+        assert_eq!(
+            r.value,
+            "v=DMARC1; p=reject; rua=mailto:a@example.com; sp=reject"
+        );
+        let r = suggested_record("example.com", None, &[("p", "quarantine")]);
+        assert_eq!(
+            r.value,
+            "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@example.com"
+        );
+        assert_eq!(r.name, "_dmarc.example.com");
     }
 }

@@ -607,7 +607,11 @@ fn spoofing(ctx: &Context, t: &Thresholds, out: &mut Evaluation) {
         }),
     );
     if !ctx.enforcing {
-        found.record = enforcing_record(ctx);
+        found.record = Some(readiness::suggested_record(
+            &ctx.input.domain,
+            ctx.dmarc_record().as_deref(),
+            &[("p", "quarantine")],
+        ));
     }
     out.issues.push(found);
 }
@@ -631,33 +635,6 @@ fn spoofing_source_evidence(
         ));
     }
     v
-}
-
-/// The DMARC record with `p=quarantine`: the current one edited, or a minimal one.
-fn enforcing_record(ctx: &Context) -> Option<SuggestedRecord> {
-    let value = match ctx.dmarc_record() {
-        Some(current) => {
-            let tags: Vec<String> = current
-                .split(';')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(|t| match t.split_once('=') {
-                    Some((k, _)) if k.trim().eq_ignore_ascii_case("p") => "p=quarantine".into(),
-                    _ => t.to_string(),
-                })
-                .collect();
-            tags.join("; ")
-        }
-        None => format!(
-            "v=DMARC1; p=quarantine; rua=mailto:dmarc-reports@{}",
-            ctx.input.domain
-        ),
-    };
-    Some(SuggestedRecord {
-        name: format!("_dmarc.{}", ctx.input.domain),
-        record_type: "TXT".into(),
-        value,
-    })
 }
 
 /// The groups of senders `analysis::readiness` weighs, from the sources' roles: each named
@@ -778,6 +755,7 @@ fn enforcement(ctx: &Context, t: &Thresholds, service_failing: bool, out: &mut E
         dmarc_record: record.as_deref(),
         groups: &groups,
         header_from: &header_from,
+        min_pass_share: t.policy_none_min_pass_share,
     });
     if r.recommendation.step != step {
         return;

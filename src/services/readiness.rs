@@ -109,5 +109,8 @@ pub fn assess_groups(
         dmarc_record: record.as_deref(),
         groups: &groups,
         header_from: &header_from,
+        // The gate the issue rule applies (`policy_none_ready_to_enforce`), so the endpoint,
+        // the document and the issue recommend the same step.
+        min_pass_share: crate::analysis::issues::Thresholds::default().policy_none_min_pass_share,
     }))
 }

@@ -5664,6 +5664,8 @@ pub mod types {
         NoData,
         #[serde(rename = "fix_services_first")]
         FixServicesFirst,
+        #[serde(rename = "review_unknown_sources")]
+        ReviewUnknownSources,
         #[serde(rename = "quarantine")]
         Quarantine,
         #[serde(rename = "reject")]
@@ -5679,6 +5681,7 @@ pub mod types {
             match *self {
                 Self::NoData => f.write_str("no_data"),
                 Self::FixServicesFirst => f.write_str("fix_services_first"),
+                Self::ReviewUnknownSources => f.write_str("review_unknown_sources"),
                 Self::Quarantine => f.write_str("quarantine"),
                 Self::Reject => f.write_str("reject"),
                 Self::RejectSubdomains => f.write_str("reject_subdomains"),
@@ -5693,6 +5696,7 @@ pub mod types {
             match value {
                 "no_data" => Ok(Self::NoData),
                 "fix_services_first" => Ok(Self::FixServicesFirst),
+                "review_unknown_sources" => Ok(Self::ReviewUnknownSources),
                 "quarantine" => Ok(Self::Quarantine),
                 "reject" => Ok(Self::Reject),
                 "reject_subdomains" => Ok(Self::RejectSubdomains),

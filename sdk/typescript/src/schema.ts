@@ -3643,7 +3643,7 @@ export interface components {
          * @description The next step.
          * @enum {string}
          */
-        Step: "no_data" | "fix_services_first" | "quarantine" | "reject" | "reject_subdomains" | "enforced";
+        Step: "no_data" | "fix_services_first" | "review_unknown_sources" | "quarantine" | "reject" | "reject_subdomains" | "enforced";
         /**
          * @description Mail with a From domain below the domain (`sp` applies, or `np` for names that do not
          *     exist).

@@ -571,7 +571,10 @@ fn readiness_blocks(
     let step = enum_str(&r.recommendation.step).replace('_', "-");
     let sp = r.policy.sp.clone().unwrap_or_default();
     let mut blocks = vec![Block::Callout(Callout {
-        severity: if r.recommendation.step == Step::FixServicesFirst {
+        severity: if matches!(
+            r.recommendation.step,
+            Step::FixServicesFirst | Step::ReviewUnknownSources
+        ) {
             Severity::Warning
         } else {
             Severity::Info
@@ -952,6 +955,7 @@ mod tests {
         let steps = [
             Step::NoData,
             Step::FixServicesFirst,
+            Step::ReviewUnknownSources,
             Step::Quarantine,
             Step::Reject,
             Step::RejectSubdomains,

@@ -8,6 +8,7 @@ class Step(StrEnum):
     QUARANTINE = "quarantine"
     REJECT = "reject"
     REJECT_SUBDOMAINS = "reject_subdomains"
+    REVIEW_UNKNOWN_SOURCES = "review_unknown_sources"
 
     def __str__(self) -> str:
         return str(self.value)

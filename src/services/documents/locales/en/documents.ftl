@@ -162,6 +162,7 @@ section-readiness = Enforcement readiness
 readiness-next-step = Next step
 readiness-step-no-data = No DMARC report covers the period
 readiness-step-fix-services-first = Fix your own services before enforcing
+readiness-step-review-unknown-sources = Find out whose failing mail it is before enforcing
 readiness-step-quarantine = Ready for p=quarantine
 readiness-step-reject = Ready for p=reject
 readiness-step-reject-subdomains = Protect the subdomains too (they are at { $sp })
@@ -172,6 +173,7 @@ readiness-summary = Of { $messagesText } { $messages ->
 }, { $failing } failed DMARC. Of those, p=quarantine would have affected { $quarantine } that receivers did not already quarantine or reject, and p=reject { $reject } that they did not already reject.
 readiness-do-no-data = Check that the domain's DMARC record sends aggregate reports (rua=) here.
 readiness-do-fix-services-first = Keep the current policy. Set up DKIM signing with your own domain (and SPF where it helps) in each service marked below, then check again.
+readiness-do-review-unknown-sources = Keep the current policy. Too much mail fails DMARC from senders no service was recognised for: look at the biggest unknown sources in the sources section. Add a server of yours to SPF or have it sign with DKIM; whatever is not yours is what enforcement would stop.
 readiness-do-quarantine = Publish p=quarantine, watch the reports for a few weeks for legitimate mail that fails, then move to p=reject.
 readiness-do-reject = Publish p=reject, so failing mail is refused instead of delivered to the spam folder.
 readiness-do-reject-subdomains = Publish sp=reject (or remove sp=, so subdomains take p=reject).

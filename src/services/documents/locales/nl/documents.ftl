@@ -161,6 +161,7 @@ section-readiness = Klaar voor handhaving
 readiness-next-step = Volgende stap
 readiness-step-no-data = Geen DMARC-rapport over deze periode
 readiness-step-fix-services-first = Herstel eerst uw eigen diensten
+readiness-step-review-unknown-sources = Zoek eerst uit van wie de falende mail is
 readiness-step-quarantine = Klaar voor p=quarantine
 readiness-step-reject = Klaar voor p=reject
 readiness-step-reject-subdomains = Bescherm ook de subdomeinen (die staan op { $sp })
@@ -171,6 +172,7 @@ readiness-summary = Van { $messagesText } { $messages ->
 } faalden er { $failing } voor DMARC. Daarvan had p=quarantine er { $quarantine } geraakt die ontvangers nog niet in quarantaine zetten of weigerden, en p=reject { $reject } die ze nog niet weigerden.
 readiness-do-no-data = Controleer of het DMARC-record van het domein de geaggregeerde rapporten (rua=) hierheen stuurt.
 readiness-do-fix-services-first = Houd het huidige beleid aan. Stel in elke hieronder gemarkeerde dienst DKIM-ondertekening met uw eigen domein in (en SPF waar dat helpt), en kijk dan opnieuw.
+readiness-do-review-unknown-sources = Houd het huidige beleid aan. Te veel mail faalt voor DMARC vanaf afzenders die als geen enkele dienst zijn herkend: bekijk de grootste onbekende bronnen in het deel over bronnen. Neem een server van uzelf op in SPF of laat hem met DKIM ondertekenen; wat niet van u is, is wat handhaving zou tegenhouden.
 readiness-do-quarantine = Publiceer p=quarantine, volg de rapporten enkele weken op legitieme mail die faalt, en ga dan naar p=reject.
 readiness-do-reject = Publiceer p=reject, zodat falende mail geweigerd wordt in plaats van in de spammap te belanden.
 readiness-do-reject-subdomains = Publiceer sp=reject (of verwijder sp=, zodat subdomeinen p=reject volgen).
