@@ -981,3 +981,53 @@ mod sqlite_write_transactions {
         assert_eq!(total.n, 60);
     }
 }
+
+/// A server's SQLite database is checkpointed by a thread of its own, not by the commits of
+/// the writer: its connections do not checkpoint, and pages written to the WAL reach the
+/// database file within a second all the same.
+#[test]
+fn a_server_database_checkpoints_its_wal_in_the_background() {
+    use diesel::RunQueryDsl;
+    #[derive(diesel::QueryableByName)]
+    struct Pages {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        wal_autocheckpoint: i32,
+    }
+    let db_size = |db: &std::path::Path| std::fs::metadata(db).unwrap().len();
+    for server in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.db");
+        let url = format!("sqlite://{}", path.display());
+        let db = if server {
+            ruad::storage::Db::connect_server(&url, 2).unwrap()
+        } else {
+            ruad::storage::Db::connect(&url, 2).unwrap()
+        };
+        let pages = db
+            .read(|c| {
+                Ok(diesel::sql_query("PRAGMA wal_autocheckpoint")
+                    .get_result::<Pages>(c)?
+                    .wal_autocheckpoint)
+            })
+            .unwrap();
+        assert_eq!(pages, if server { 0 } else { 4000 });
+        let before = db_size(&path);
+        // About 4 MiB, under the 16 MiB an ordinary connection's commits would checkpoint at.
+        db.write(|c| {
+            c.batch_execute(
+                "CREATE TABLE filler (x BLOB); \
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000) \
+                 INSERT INTO filler SELECT randomblob(4000) FROM n;",
+            )?;
+            Ok(())
+        })
+        .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1000));
+        let after = db_size(&path);
+        if server {
+            assert!(after >= before + 4_000_000, "{before} → {after}");
+        } else {
+            assert!(after < before + 1_000_000, "{before} → {after}");
+        }
+    }
+}

@@ -24,7 +24,7 @@ pub struct Application {
 impl Application {
     /// Connects to (and migrates) the database and binds the listener.
     pub fn build(settings: Settings) -> anyhow::Result<Application> {
-        let db = Db::connect(&settings.database_url, settings.database_pool_size)?;
+        let db = Db::connect_server(&settings.database_url, settings.database_pool_size)?;
         let keys = AuthKeys::new(&settings.jwt_key()?);
         let addr = settings.listen_addr()?;
         let listener = TcpListener::bind(addr)
