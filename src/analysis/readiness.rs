@@ -271,6 +271,21 @@ pub(crate) fn suggested_record(
     }
 }
 
+/// `part` of `whole` as a percentage rounded down to a tenth ("97.9%", "40%"), so a share
+/// under a threshold never reads as the threshold itself.
+fn percent_below(part: u64, whole: u64) -> String {
+    let tenths = if whole == 0 {
+        0
+    } else {
+        u128::from(part) * 1000 / u128::from(whole)
+    };
+    if tenths % 10 == 0 {
+        format!("{}%", tenths / 10)
+    } else {
+        format!("{}.{}%", tenths / 10, tenths % 10)
+    }
+}
+
 /// A share (0.98) as a percentage ("98%").
 fn percent_share(share: f64) -> String {
     let p = share * 100.0;
@@ -451,7 +466,7 @@ fn recommend(
             step: Step::ReviewUnknownSources,
             explanation: format!(
                 "Keep the current policy for now: only {} of messages pass DMARC, less than the {} a stricter policy needs to be safe. {} failing messages come from senders not recognised as any service, {} through forwarders and mailing lists. Look at the biggest unknown sources (by-source): a server of yours must be added to SPF or sign with DKIM; whatever is not yours is what enforcement would stop.",
-                percent(pass, messages),
+                percent_below(pass, messages),
                 percent_share(input.min_pass_share),
                 unknown.failing_messages,
                 forwarders.failing_messages
@@ -709,6 +724,29 @@ mod tests {
             );
             assert_eq!(r.unknown.failing_messages, 60);
         }
+        // Just under the gate the share is not rounded up to it.
+        let groups = vec![
+            group(Sender::Unknown, 2_041, 0),
+            group(
+                service(
+                    "Google Workspace",
+                    Category::EmailProvider,
+                    MatchedBy::DkimDomain,
+                    "google.com",
+                ),
+                97_959,
+                97_959,
+            ),
+        ];
+        let r = assess(&input(&groups, "none", None, &[]));
+        assert_eq!(r.recommendation.step, Step::ReviewUnknownSources);
+        assert!(
+            r.recommendation
+                .explanation
+                .contains("only 97.9% of messages pass DMARC, less than the 98%"),
+            "{}",
+            r.recommendation.explanation
+        );
         // At 98% passing the step is taken.
         let groups = vec![
             group(Sender::Unknown, 2, 0),

@@ -202,7 +202,7 @@ async fn a_failing_service_comes_first_then_the_next_step_with_its_record() {
     assert!(b["recommendation"]["record"].is_null(), "{b}");
     let why = b["recommendation"]["explanation"].as_str().unwrap();
     assert!(
-        why.contains("only 93% of messages pass")
+        why.contains("only 93.4% of messages pass")
             && why.contains("70 failing messages come from senders not recognised"),
         "{why}"
     );
