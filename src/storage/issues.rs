@@ -91,6 +91,17 @@ pub fn reconcile(
                 .bind::<diesel::sql_types::Text, _>(domain_id.as_str())
                 .execute(pg)?;
         }
+        // A domain whose deletion has begun lost its issues with the mark
+        // (`domains::mark_domain_deleting`); an evaluation that read its data before then
+        // must not bring them back.
+        let live = domains::table
+            .filter(domains::id.eq(domain_id.as_str()))
+            .filter(domains::deleting_since.is_null())
+            .count()
+            .get_result::<i64>(conn)?;
+        if live == 0 {
+            return Ok(Changes::default());
+        }
         let stored: Vec<IssueRow> = issues::table
             .filter(issues::domain_id.eq(domain_id.as_str()))
             .select(IssueRow::as_select())
@@ -274,13 +285,8 @@ pub fn list_issues(
     let in_scope = tenants::table
         .filter(tenants::path.like(like))
         .select(tenants::id);
-    // A domain being deleted is gone from every read, its issues too.
-    let deleting = domains::table
-        .filter(domains::id.eq(issues::domain_id))
-        .filter(domains::deleting_since.is_not_null());
     let mut query = issues::table
         .filter(issues::tenant_id.eq_any(in_scope))
-        .filter(diesel::dsl::not(diesel::dsl::exists(deleting)))
         .into_boxed();
     if let Some(d) = &filter.domain_id {
         query = query.filter(issues::domain_id.eq(d.as_str().to_string()));

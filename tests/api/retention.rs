@@ -486,17 +486,20 @@ async fn a_domain_deletion_cut_short_is_invisible_and_the_sweep_finishes_it() {
         record: None,
         evidence: json!({}),
     };
-    db.write(|c| {
-        ruad::storage::issues::reconcile(
-            c,
-            &ruad::domain::ids::TenantId::from(app.tenant_id.as_str()),
-            &ruad::domain::ids::DomainId::from(id.as_str()),
-            &[issue],
-            &[],
-            1,
-        )
-    })
-    .unwrap();
+    let evaluated = |at: i64| {
+        db.write(|c| {
+            ruad::storage::issues::reconcile(
+                c,
+                &ruad::domain::ids::TenantId::from(app.tenant_id.as_str()),
+                &ruad::domain::ids::DomainId::from(id.as_str()),
+                std::slice::from_ref(&issue),
+                &[],
+                at,
+            )
+        })
+        .unwrap()
+    };
+    assert_eq!(evaluated(1).opened.len(), 1);
     let listed = json_at(&app, "/api/v1/issues").await;
     assert_eq!(listed["items"][0]["domain"], "example.com", "{listed}");
 
@@ -511,6 +514,12 @@ async fn a_domain_deletion_cut_short_is_invisible_and_the_sweep_finishes_it() {
     };
     db.write(|c| domains::mark_domain_deleting(c, &scope, "example.com", 1))
         .unwrap();
+    // An evaluation that read the domain before the mark and writes after it opens nothing.
+    let late = evaluated(2);
+    assert!(
+        late.opened.is_empty() && late.resolved.is_empty(),
+        "{late:?}"
+    );
     let reports = db
         .read(|c| domains::list_domain_report_ids(c, &id))
         .unwrap();
