@@ -696,21 +696,25 @@ mod tests {
 
     #[test]
     fn mostly_failing_mail_from_unknown_sources_is_reviewed_before_enforcing() {
+        // Failing mail from unknown sources beside a named service whose mail all passes.
+        let mix = |failing: u64, passing: u64| {
+            vec![
+                group(Sender::Unknown, failing, 0),
+                group(
+                    service(
+                        "Google Workspace",
+                        Category::EmailProvider,
+                        MatchedBy::DkimDomain,
+                        "google.com",
+                    ),
+                    passing,
+                    passing,
+                ),
+            ]
+        };
         // 60 of 100 messages fail, all from unknown sources: they may be the domain's own
         // unnamed servers, so no stricter policy yet.
-        let groups = vec![
-            group(Sender::Unknown, 60, 0),
-            group(
-                service(
-                    "Google Workspace",
-                    Category::EmailProvider,
-                    MatchedBy::DkimDomain,
-                    "google.com",
-                ),
-                40,
-                40,
-            ),
-        ];
+        let groups = mix(60, 40);
         for p in ["none", "quarantine"] {
             let r = assess(&input(&groups, p, None, &[]));
             assert_eq!(r.recommendation.step, Step::ReviewUnknownSources, "{p}");
@@ -725,20 +729,7 @@ mod tests {
             assert_eq!(r.unknown.failing_messages, 60);
         }
         // Just under the gate the share is not rounded up to it.
-        let groups = vec![
-            group(Sender::Unknown, 2_041, 0),
-            group(
-                service(
-                    "Google Workspace",
-                    Category::EmailProvider,
-                    MatchedBy::DkimDomain,
-                    "google.com",
-                ),
-                97_959,
-                97_959,
-            ),
-        ];
-        let r = assess(&input(&groups, "none", None, &[]));
+        let r = assess(&input(&mix(2_041, 97_959), "none", None, &[]));
         assert_eq!(r.recommendation.step, Step::ReviewUnknownSources);
         assert!(
             r.recommendation
@@ -748,20 +739,7 @@ mod tests {
             r.recommendation.explanation
         );
         // At 98% passing the step is taken.
-        let groups = vec![
-            group(Sender::Unknown, 2, 0),
-            group(
-                service(
-                    "Google Workspace",
-                    Category::EmailProvider,
-                    MatchedBy::DkimDomain,
-                    "google.com",
-                ),
-                98,
-                98,
-            ),
-        ];
-        let r = assess(&input(&groups, "none", None, &[]));
+        let r = assess(&input(&mix(2, 98), "none", None, &[]));
         assert_eq!(r.recommendation.step, Step::Quarantine);
         // At p=reject only the subdomains are left to judge.
         let r = assess(&input(

@@ -705,26 +705,25 @@ async fn a_report_straddling_the_rollups_cutoff_is_replaced_and_deleted_exactly(
         assert!(s.least.unwrap() > 0, "{table}: {s:?}");
         assert_eq!(s.total, Some(total), "{table}: {s:?}");
     };
-    for table in ["dmarc_source_days", "dmarc_source_months"] {
-        kept(table, 80);
-    }
-    // One passing SPF domain per message.
-    for table in ["dmarc_auth_days", "dmarc_auth_months"] {
-        kept(table, 80);
-    }
+    // Per source and header From, and per passing SPF domain (one per message here).
+    let per_source = [
+        "dmarc_source_days",
+        "dmarc_source_months",
+        "dmarc_auth_days",
+        "dmarc_auth_months",
+    ];
+    let all_kept = |total: i64| {
+        for table in per_source {
+            kept(table, total);
+        }
+    };
+    all_kept(80);
 
     // A newer version: the old one's kept days are subtracted, the new one's added, and the
     // deleted days stay deleted.
     let second = upload(&app, report_xml("straddle", begin, end, &rows(50))).await;
     assert_ne!(first["id"], second["id"]);
-    for table in [
-        "dmarc_source_days",
-        "dmarc_source_months",
-        "dmarc_auth_days",
-        "dmarc_auth_months",
-    ] {
-        kept(table, 40);
-    }
+    all_kept(40);
     let by_source = json_at(
         &app,
         "/api/v1/domains/example.com/dmarc/by-source?from=1970-02-01&to=1970-02-08",
@@ -744,22 +743,10 @@ async fn a_report_straddling_the_rollups_cutoff_is_replaced_and_deleted_exactly(
         }
     };
     delete(&second).await;
-    for table in [
-        "dmarc_source_days",
-        "dmarc_source_months",
-        "dmarc_auth_days",
-        "dmarc_auth_months",
-    ] {
-        kept(table, 80);
-    }
+    all_kept(80);
     // Both deleted: nothing is left, not even a negative row for a deleted day.
     delete(&first).await;
-    for table in [
-        "dmarc_source_days",
-        "dmarc_source_months",
-        "dmarc_auth_days",
-        "dmarc_auth_months",
-    ] {
+    for table in per_source {
         assert_eq!(sums(table).rows, 0, "{table}: {:?}", sums(table));
     }
     // A report arriving now for those days adds only to the days still kept.
